@@ -1,0 +1,18 @@
+package com.koomy.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.koomy.config.KoomyConfiguration;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.NotNull;
+
+public class ApiConfiguration extends KoomyConfiguration {
+
+    /** Request log level thresholds of the capacity analysis: WARN over 500 ms, SLOW over 1,000 ms. */
+    @NotNull private Duration warnRequestsOver = Duration.milliseconds(500);
+    @NotNull private Duration slowRequestsOver = Duration.milliseconds(1000);
+
+    @JsonProperty public Duration getWarnRequestsOver() { return warnRequestsOver; }
+    @JsonProperty public void setWarnRequestsOver(Duration d) { this.warnRequestsOver = d; }
+    @JsonProperty public Duration getSlowRequestsOver() { return slowRequestsOver; }
+    @JsonProperty public void setSlowRequestsOver(Duration d) { this.slowRequestsOver = d; }
+}

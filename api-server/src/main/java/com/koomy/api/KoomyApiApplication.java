@@ -1,0 +1,79 @@
+package com.koomy.api;
+
+import com.koomy.api.health.HealthResource;
+import com.koomy.api.http.ApiExceptionMapper;
+import com.koomy.api.http.FallbackExceptionMapper;
+import com.koomy.api.http.JsonProcessingExceptionMapper;
+import com.koomy.api.http.RequestLogFilter;
+import com.koomy.api.http.ValidationExceptionMapper;
+import com.koomy.api.http.WebApplicationExceptionMapper;
+import com.koomy.api.webhooks.StripeEventParser;
+import com.koomy.api.webhooks.StripeSignatureVerifier;
+import com.koomy.api.webhooks.StripeWebhookResource;
+import com.koomy.config.InstanceName;
+import com.koomy.db.DbCommand;
+import com.koomy.db.KoomyDatabase;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import jakarta.servlet.DispatcherType;
+import org.jdbi.v3.core.Jdbi;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * The HTTP API. It writes to PostgreSQL and leaves everything slow or external to the workers,
+ * through the outbox; it never calls Stripe's side effects, SendGrid or OpenAI inline.
+ */
+public class KoomyApiApplication extends Application<ApiConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new KoomyApiApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "koomy-api";
+    }
+
+    @Override
+    public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new DbCommand<>(this));
+    }
+
+    @Override
+    public void run(ApiConfiguration config, Environment environment) {
+        if (config.isMigrateOnStart()) {
+            KoomyDatabase.migrate(config.getDatabase());
+        }
+        Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
+        RedisClient redis = config.getRedis().build(environment, "koomy-api");
+        config.getHealth().register(environment, jdbi, redis);
+        config.getGraphite().build(environment, "api", InstanceName.of("api"));
+
+        environment.servlets()
+                .addFilter("request-log", new RequestLogFilter(
+                        Duration.ofMillis(config.getWarnRequestsOver().toMilliseconds()),
+                        Duration.ofMillis(config.getSlowRequestsOver().toMilliseconds())))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+
+        environment.jersey().register(new ApiExceptionMapper());
+        environment.jersey().register(new WebApplicationExceptionMapper());
+        environment.jersey().register(new JsonProcessingExceptionMapper());
+        environment.jersey().register(new ValidationExceptionMapper());
+        environment.jersey().register(new FallbackExceptionMapper());
+
+        environment.jersey().register(new HealthResource(environment.healthChecks()));
+        environment.jersey().register(new StripeWebhookResource(jdbi,
+                new StripeSignatureVerifier(config.getStripe().webhookSecretList(),
+                        config.getStripe().getWebhookTolerance().toSeconds()),
+                new StripeEventParser(environment.getObjectMapper()),
+                (int) config.getStripe().getMaxWebhookBody().toBytes()));
+    }
+}

@@ -1,0 +1,75 @@
+package com.koomy.api.health;
+
+import com.codahale.metrics.annotation.Timed;
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * {@code GET /api/health} (R8): every registered check, with uptime and memory. 200 when all pass;
+ * 503 with {@code failed} naming each failing check, so a load balancer and a person both read it.
+ */
+@Path("/api/health")
+@Produces(MediaType.APPLICATION_JSON)
+public class HealthResource {
+
+    private final HealthCheckRegistry checks;
+
+    public HealthResource(HealthCheckRegistry checks) {
+        this.checks = checks;
+    }
+
+    @GET
+    @Timed
+    public Response health() {
+        SortedMap<String, HealthCheck.Result> results = checks.runHealthChecks();
+        Map<String, Object> byName = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        results.forEach((name, result) -> {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("healthy", result.isHealthy());
+            if (result.getMessage() != null) {
+                check.put("message", result.getMessage());
+            }
+            if (result.getDetails() != null) {
+                check.putAll(result.getDetails());
+            }
+            byName.put(name, check);
+            if (!result.isHealthy()) {
+                failed.add(name);
+            }
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", failed.isEmpty() ? "healthy" : "unhealthy");
+        body.put("checks", byName);
+        if (!failed.isEmpty()) {
+            body.put("failed", failed);
+        }
+        body.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        body.put("memory", memory());
+        return Response.status(failed.isEmpty() ? 200 : 503).entity(body).build();
+    }
+
+    private static Map<String, Object> memory() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("heapUsedBytes", heap.getUsed());
+        memory.put("heapMaxBytes", heap.getMax());
+        memory.put("heapUsedRatio", heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : null);
+        memory.put("nonHeapUsedBytes", nonHeap.getUsed());
+        return memory;
+    }
+}

@@ -1,0 +1,32 @@
+package com.koomy.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.koomy.health.DatabaseHealthCheck;
+import com.koomy.health.JobQueueHealthCheck;
+import com.koomy.health.RedisHealthCheck;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.NotNull;
+import org.jdbi.v3.core.Jdbi;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.util.List;
+
+/** The checks every process runs, under the names {@code /api/health} reports. */
+public class HealthFactory {
+
+    public static final List<String> CORE_CHECKS = List.of("database", "redis", "jobs");
+
+    /** JobRunr considers a server gone after 4 poll intervals (20 s at 5 s); we allow a little more. */
+    @NotNull private Duration jobServerMaxHeartbeatAge = Duration.seconds(30);
+
+    public void register(Environment environment, Jdbi jdbi, UnifiedJedis redis) {
+        environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
+        environment.healthChecks().register("redis", new RedisHealthCheck(redis));
+        environment.healthChecks().register("jobs", new JobQueueHealthCheck(jdbi,
+                java.time.Duration.ofMillis(jobServerMaxHeartbeatAge.toMilliseconds())));
+    }
+
+    @JsonProperty public Duration getJobServerMaxHeartbeatAge() { return jobServerMaxHeartbeatAge; }
+    @JsonProperty public void setJobServerMaxHeartbeatAge(Duration d) { this.jobServerMaxHeartbeatAge = d; }
+}

@@ -1,0 +1,47 @@
+package com.koomy.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * What both processes share: the database, Redis, the providers and metrics shipping. Each process
+ * extends it with its own blocks, so the two YAML files read the same way.
+ */
+public class KoomyConfiguration extends Configuration {
+
+    @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+    @Valid @NotNull private RedisFactory redis = new RedisFactory();
+    @Valid @NotNull private StripeFactory stripe = new StripeFactory();
+    @Valid @NotNull private SendGridFactory sendgrid = new SendGridFactory();
+    @Valid @NotNull private OpenAiFactory openai = new OpenAiFactory();
+    @Valid @NotNull private GraphiteFactory graphite = new GraphiteFactory();
+    @Valid @NotNull private HealthFactory health = new HealthFactory();
+    private boolean migrateOnStart = true;
+
+    @JsonProperty public DataSourceFactory getDatabase() { return database; }
+    @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
+
+    @JsonProperty public RedisFactory getRedis() { return redis; }
+    @JsonProperty public void setRedis(RedisFactory redis) { this.redis = redis; }
+
+    @JsonProperty public StripeFactory getStripe() { return stripe; }
+    @JsonProperty public void setStripe(StripeFactory stripe) { this.stripe = stripe; }
+
+    @JsonProperty public SendGridFactory getSendgrid() { return sendgrid; }
+    @JsonProperty public void setSendgrid(SendGridFactory sendgrid) { this.sendgrid = sendgrid; }
+
+    @JsonProperty public OpenAiFactory getOpenai() { return openai; }
+    @JsonProperty public void setOpenai(OpenAiFactory openai) { this.openai = openai; }
+
+    @JsonProperty public GraphiteFactory getGraphite() { return graphite; }
+    @JsonProperty public void setGraphite(GraphiteFactory graphite) { this.graphite = graphite; }
+
+    @JsonProperty public HealthFactory getHealth() { return health; }
+    @JsonProperty public void setHealth(HealthFactory health) { this.health = health; }
+
+    @JsonProperty public boolean isMigrateOnStart() { return migrateOnStart; }
+    @JsonProperty public void setMigrateOnStart(boolean migrateOnStart) { this.migrateOnStart = migrateOnStart; }
+}

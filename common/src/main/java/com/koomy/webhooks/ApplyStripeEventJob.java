@@ -1,0 +1,64 @@
+package com.koomy.webhooks;
+
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * Applies one stored Stripe event. Idempotent: the handler's writes and the mark {@code processed}
+ * commit in one transaction holding the event's row lock, so a second run (a retry, a duplicate job,
+ * a worker killed mid-way and its job re-run) finds the event settled and does nothing.
+ */
+public class ApplyStripeEventJob {
+
+    /** Retries after the first attempt; JobRunr spaces them with exponential backoff. */
+    public static final int RETRIES = 8;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyStripeEventJob.class);
+
+    private final Jdbi jdbi;
+    private final StripeEventHandlers handlers;
+
+    public ApplyStripeEventJob(Jdbi jdbi, StripeEventHandlers handlers) {
+        this.jdbi = jdbi;
+        this.handlers = handlers;
+    }
+
+    /** Name and retries are set where the job is built (the worker's outbox routes), not by @Job:
+     *  JobRunr refuses the annotation on jobs made with a JobBuilder, which we need for batch ids. */
+    public void apply(String eventId) throws Exception {
+        Optional<StripeEvent> started = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(eventId));
+        if (started.isEmpty()) {
+            StripeEvent existing = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(eventId))
+                    .orElseThrow(() -> new IllegalStateException("Stripe event " + eventId + " is not stored"));
+            LOG.info("Stripe event {} already {}, nothing to do", eventId, existing.status());
+            return;
+        }
+        try {
+            jdbi.useTransaction(handle -> {
+                StripeEventDao dao = handle.attach(StripeEventDao.class);
+                StripeEvent event = dao.lock(eventId).orElseThrow();
+                if (event.status() != StripeEventStatus.processing) {
+                    return; // another run settled it while we waited for the lock
+                }
+                Optional<StripeEventHandler> handler = handlers.forType(event.type());
+                if (handler.isPresent()) {
+                    handler.get().apply(handle, event);
+                    dao.settle(eventId, StripeEventStatus.processed);
+                } else {
+                    dao.settle(eventId, StripeEventStatus.ignored);
+                }
+            });
+        } catch (Exception e) {
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            try {
+                jdbi.useExtension(StripeEventDao.class, dao -> dao.recordError(eventId, error));
+            } catch (RuntimeException bookkeeping) {
+                e.addSuppressed(bookkeeping);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package com.koomy.webhooks;
+
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterRowMapper(StripeEventMapper.class)
+public interface StripeEventDao {
+
+    /**
+     * Stores the event if it is new and, in the same statement (hence the same transaction), puts
+     * its processing in the outbox. Returns false for a redelivery: nothing is written then.
+     */
+    @SqlQuery("""
+            WITH stored AS (
+                INSERT INTO stripe_events (event_id, type, livemode, account, api_version, stripe_created, payload)
+                VALUES (:eventId, :type, :livemode, :account, :apiVersion, :created, CAST(:payload AS jsonb))
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id)
+            INSERT INTO outbox (kind, ref)
+            SELECT 'stripe_event', event_id FROM stored
+            RETURNING true
+            """)
+    Optional<Boolean> storeIfAbsent(@BindMethods IncomingStripeEvent event);
+
+    @SqlQuery("SELECT * FROM stripe_events WHERE event_id = :eventId")
+    Optional<StripeEvent> find(@Bind("eventId") String eventId);
+
+    /** Locks the row for the transaction that applies it, so two runs of one job serialize. */
+    @SqlQuery("SELECT * FROM stripe_events WHERE event_id = :eventId FOR UPDATE")
+    Optional<StripeEvent> lock(@Bind("eventId") String eventId);
+
+    /**
+     * Marks the start of an attempt. Returns nothing when the event is already settled (processed or
+     * ignored), which tells the job that a previous run finished the work.
+     */
+    @SqlQuery("""
+            UPDATE stripe_events SET status = 'processing', attempts = attempts + 1
+             WHERE event_id = :eventId AND status IN ('received', 'processing', 'failed')
+            RETURNING *
+            """)
+    Optional<StripeEvent> startAttempt(@Bind("eventId") String eventId);
+
+    @SqlUpdate("""
+            UPDATE stripe_events SET status = :status, processed_at = now(), last_error = NULL
+             WHERE event_id = :eventId
+            """)
+    void settle(@Bind("eventId") String eventId, @Bind("status") StripeEventStatus status);
+
+    @SqlUpdate("""
+            UPDATE stripe_events SET last_error = :error
+             WHERE event_id = :eventId AND status = 'processing'
+            """)
+    void recordError(@Bind("eventId") String eventId, @Bind("error") String error);
+
+    @SqlUpdate("""
+            UPDATE stripe_events SET status = 'failed', last_error = coalesce(:error, last_error)
+             WHERE event_id = :eventId AND status IN ('received', 'processing')
+            """)
+    void markFailed(@Bind("eventId") String eventId, @Bind("error") String error);
+
+    @SqlQuery("SELECT status, count(*) AS count FROM stripe_events GROUP BY status")
+    @RegisterRowMapper(StatusCountMapper.class)
+    List<StatusCount> countByStatus();
+}

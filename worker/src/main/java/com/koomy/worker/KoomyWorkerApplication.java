@@ -1,0 +1,96 @@
+package com.koomy.worker;
+
+import com.koomy.config.InstanceName;
+import com.koomy.db.DbCommand;
+import com.koomy.db.KoomyDatabase;
+import com.koomy.webhooks.ApplyStripeEventJob;
+import com.koomy.webhooks.StripeEvent;
+import com.koomy.webhooks.StripeEventFailureFilter;
+import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.worker.health.JobServerHealthCheck;
+import com.koomy.worker.jobs.JobRunrRuntime;
+import com.koomy.worker.jobs.JobServerSupervisor;
+import com.koomy.worker.jobs.JobsFactory;
+import com.koomy.worker.jobs.MapJobActivator;
+import com.koomy.worker.jobs.OutboxRelay;
+import com.koomy.worker.jobs.OutboxRoutes;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.ManagedDataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jobrunr.scheduling.JobBuilder;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
+ * supervisor that restarts the job server after a database outage. Run as many as the load needs.
+ */
+public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new KoomyWorkerApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "koomy-worker";
+    }
+
+    @Override
+    public void initialize(Bootstrap<WorkerConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new DbCommand<>(this));
+    }
+
+    @Override
+    public void run(WorkerConfiguration config, Environment environment) {
+        if (config.isMigrateOnStart()) {
+            KoomyDatabase.migrate(config.getDatabase());
+        }
+        Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
+        RedisClient redis = config.getRedis().build(environment, "koomy-worker");
+        config.getHealth().register(environment, jdbi, redis);
+        config.getGraphite().build(environment, "worker", InstanceName.of("worker"));
+
+        JobsFactory jobs = config.getJobs();
+        jobs.getDatabase().getProperties().put("currentSchema", KoomyDatabase.JOBRUNR_SCHEMA);
+        ManagedDataSource jobsDataSource = jobs.getDatabase().build(environment.metrics(), "jobrunr");
+        environment.lifecycle().manage(jobsDataSource);
+
+        ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, stripeEventHandlers(jdbi));
+        JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
+                new MapJobActivator(Map.of(ApplyStripeEventJob.class, applyStripeEvent)),
+                List.of(new StripeEventFailureFilter(jdbi)));
+        environment.lifecycle().manage(jobRunr);
+
+        OutboxRoutes routes = new OutboxRoutes()
+                .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
+                        .withName("Apply Stripe event " + eventId)
+                        .withAmountOfRetries(ApplyStripeEventJob.RETRIES)
+                        .<ApplyStripeEventJob>withDetails(job -> job.apply(eventId)));
+        environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
+                millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
+
+        JobServerSupervisor supervisor = new JobServerSupervisor(jobRunr::server, jobsDataSource,
+                millis(jobs.getSupervisorInterval()), environment.metrics());
+        environment.lifecycle().manage(supervisor);
+        environment.healthChecks().register("job-server", new JobServerHealthCheck(supervisor));
+    }
+
+    /** The handlers applied to Stripe events, by type. Payment and billing handlers join here. */
+    protected StripeEventHandlers stripeEventHandlers(Jdbi jdbi) {
+        return new StripeEventHandlers();
+    }
+
+    private static Duration millis(io.dropwizard.util.Duration duration) {
+        return Duration.ofMillis(duration.toMilliseconds());
+    }
+}

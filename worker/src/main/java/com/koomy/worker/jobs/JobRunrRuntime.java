@@ -1,0 +1,114 @@
+package com.koomy.worker.jobs;
+
+import com.koomy.db.KoomyDatabase;
+import io.dropwizard.lifecycle.Managed;
+import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.configuration.JobRunrConfiguration.JobRunrConfigurationResult;
+import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
+import org.jobrunr.jobs.filters.JobFilter;
+import org.jobrunr.scheduling.JobScheduler;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.sql.common.SqlStorageProviderFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration;
+import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration;
+
+/**
+ * JobRunr's storage, background job server and dashboard, started with the process and stopped
+ * with it (running jobs get {@code shutdownTimeout} to finish).
+ */
+public class JobRunrRuntime implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunrRuntime.class);
+
+    private final JobsFactory config;
+    private final DataSource dataSource;
+    private final JobActivator activator;
+    private final List<JobFilter> filters;
+    private volatile JobRunrConfigurationResult result;
+
+    public JobRunrRuntime(JobsFactory config, DataSource dataSource, JobActivator activator, List<JobFilter> filters) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.activator = activator;
+        this.filters = List.copyOf(filters);
+    }
+
+    @Override
+    public void start() throws SQLException {
+        createSchema();
+        StorageProvider storage = SqlStorageProviderFactory.using(dataSource);
+        BackgroundJobServerConfiguration server = usingStandardBackgroundJobServerConfiguration()
+                .andWorkerCount(config.getWorkerCount())
+                .andPollInterval(Duration.ofMillis(config.getPollInterval().toMilliseconds()))
+                .andDeleteSucceededJobsAfter(Duration.ofMillis(config.getDeleteSucceededAfter().toMilliseconds()))
+                .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(
+                        Duration.ofMillis(config.getShutdownTimeout().toMilliseconds()));
+        result = JobRunr.configure()
+                .useStorageProvider(storage)
+                .useJobActivator(activator)
+                .withJobFilter(filters.toArray(new JobFilter[0]))
+                .useBackgroundJobServer(server)
+                .useDashboardIf(config.isDashboardEnabled(), dashboard())
+                .initialize();
+        LOG.info("JobRunr started: {} workers, poll every {}, dashboard {}", config.getWorkerCount(),
+                config.getPollInterval(), config.isDashboardEnabled() ? "on port " + config.getDashboardPort() : "off");
+    }
+
+    /** JobRunr creates its tables but not the schema its connections point at. */
+    private void createSchema() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + KoomyDatabase.JOBRUNR_SCHEMA);
+        }
+    }
+
+    private JobRunrDashboardWebServerConfiguration dashboard() {
+        JobRunrDashboardWebServerConfiguration dashboard = usingStandardDashboardConfiguration()
+                .andPort(config.getDashboardPort())
+                .andAllowAnonymousDataUsage(false);
+        if (config.isDashboardEnabled()) {
+            if (config.getDashboardUser().isBlank() || config.getDashboardPassword().isBlank()) {
+                // JobRunr's dashboard listens on every interface: never serve it without credentials.
+                throw new IllegalStateException("The JobRunr dashboard is enabled but KOOMY_DASHBOARD_USER or "
+                        + "KOOMY_DASHBOARD_PASSWORD is empty; set both or set KOOMY_DASHBOARD_ENABLED=false");
+            }
+            dashboard.andBasicAuthentication(config.getDashboardUser(), config.getDashboardPassword());
+        }
+        return dashboard;
+    }
+
+    @Override
+    public void stop() {
+        if (result != null) {
+            LOG.info("Stopping JobRunr: running jobs get up to {} to finish", config.getShutdownTimeout());
+            if (result.getDashboardWebServer() != null) {
+                result.getDashboardWebServer().stop();
+            }
+            result.getBackgroundJobServer().stop();
+            JobRunr.destroy();
+        }
+    }
+
+    public JobScheduler scheduler() {
+        if (result == null) {
+            throw new IllegalStateException("JobRunr is not started yet");
+        }
+        return result.getJobScheduler();
+    }
+
+    public BackgroundJobServer server() {
+        return result == null ? null : result.getBackgroundJobServer();
+    }
+}

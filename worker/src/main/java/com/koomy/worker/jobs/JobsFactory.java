@@ -1,0 +1,55 @@
+package com.koomy.worker.jobs;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * JobRunr in the worker: its own connection pool (JobRunr's tables stay in schema public), the
+ * background job server, the dashboard, the outbox relay and the recovery supervisor.
+ */
+public class JobsFactory {
+
+    @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+    @Min(1) private int workerCount = 16;
+    /** JobRunr's free edition refuses less than 5 s on SQL storage. */
+    @NotNull private Duration pollInterval = Duration.seconds(5);
+    @NotNull private Duration shutdownTimeout = Duration.seconds(20);
+    @NotNull private Duration deleteSucceededAfter = Duration.hours(36);
+    private boolean dashboardEnabled = true;
+    @Min(1) @Max(65535) private int dashboardPort = 8000;
+    private String dashboardUser = "";
+    private String dashboardPassword = "";
+    @NotNull private Duration relayInterval = Duration.milliseconds(200);
+    @Min(1) @Max(10000) private int relayBatchSize = 500;
+    @NotNull private Duration supervisorInterval = Duration.seconds(5);
+
+    @JsonProperty public DataSourceFactory getDatabase() { return database; }
+    @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
+    @JsonProperty public int getWorkerCount() { return workerCount; }
+    @JsonProperty public void setWorkerCount(int workerCount) { this.workerCount = workerCount; }
+    @JsonProperty public Duration getPollInterval() { return pollInterval; }
+    @JsonProperty public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+    @JsonProperty public Duration getShutdownTimeout() { return shutdownTimeout; }
+    @JsonProperty public void setShutdownTimeout(Duration shutdownTimeout) { this.shutdownTimeout = shutdownTimeout; }
+    @JsonProperty public Duration getDeleteSucceededAfter() { return deleteSucceededAfter; }
+    @JsonProperty public void setDeleteSucceededAfter(Duration d) { this.deleteSucceededAfter = d; }
+    @JsonProperty public boolean isDashboardEnabled() { return dashboardEnabled; }
+    @JsonProperty public void setDashboardEnabled(boolean dashboardEnabled) { this.dashboardEnabled = dashboardEnabled; }
+    @JsonProperty public int getDashboardPort() { return dashboardPort; }
+    @JsonProperty public void setDashboardPort(int dashboardPort) { this.dashboardPort = dashboardPort; }
+    @JsonProperty public String getDashboardUser() { return dashboardUser; }
+    @JsonProperty public void setDashboardUser(String dashboardUser) { this.dashboardUser = dashboardUser; }
+    @JsonProperty public String getDashboardPassword() { return dashboardPassword; }
+    @JsonProperty public void setDashboardPassword(String dashboardPassword) { this.dashboardPassword = dashboardPassword; }
+    @JsonProperty public Duration getRelayInterval() { return relayInterval; }
+    @JsonProperty public void setRelayInterval(Duration relayInterval) { this.relayInterval = relayInterval; }
+    @JsonProperty public int getRelayBatchSize() { return relayBatchSize; }
+    @JsonProperty public void setRelayBatchSize(int relayBatchSize) { this.relayBatchSize = relayBatchSize; }
+    @JsonProperty public Duration getSupervisorInterval() { return supervisorInterval; }
+    @JsonProperty public void setSupervisorInterval(Duration supervisorInterval) { this.supervisorInterval = supervisorInterval; }
+}
