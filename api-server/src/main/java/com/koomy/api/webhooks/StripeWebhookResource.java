@@ -2,6 +2,7 @@ package com.koomy.api.webhooks;
 
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.http.ApiError;
 import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventDao;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +50,16 @@ public class StripeWebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
     @ExceptionMetered
-    public Map<String, Object> receive(@HeaderParam("Stripe-Signature") String signature, InputStream body) throws IOException {
-        String payload = new String(readAtMost(body, maxBodyBytes), StandardCharsets.UTF_8);
+    public Response receive(@HeaderParam("Stripe-Signature") String signature,
+                            @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
+        byte[] raw = contentLength != null && contentLength > maxBodyBytes ? null : body.readNBytes(maxBodyBytes + 1);
+        if (raw == null || raw.length > maxBodyBytes) {
+            // The rest of the body is unread: close the connection rather than let the client reuse it.
+            return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBodyBytes + " bytes"))
+                    .build();
+        }
+        String payload = new String(raw, StandardCharsets.UTF_8);
         verifier.verify(payload, signature);
         IncomingStripeEvent event = parser.parse(payload);
         boolean stored;
@@ -59,14 +69,6 @@ public class StripeWebhookResource {
             LOG.error("Could not store Stripe event {}; answering 503 so that Stripe retries", event.eventId(), e);
             throw new ApiException(503, "storage_unavailable", "the event could not be stored; retry later");
         }
-        return Map.of("received", true, "eventId", event.eventId(), "duplicate", !stored);
-    }
-
-    private static byte[] readAtMost(InputStream body, int max) throws IOException {
-        byte[] bytes = body.readNBytes(max + 1);
-        if (bytes.length > max) {
-            throw new ApiException(413, "payload_too_large", "webhook body is larger than " + max + " bytes");
-        }
-        return bytes;
+        return Response.ok(Map.of("received", true, "eventId", event.eventId(), "duplicate", !stored)).build();
     }
 }

@@ -1,0 +1,37 @@
+package com.koomy.api;
+
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.util.Duration;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** config/api.yml parses and validates with nothing set in the environment but what the test sets. */
+class ApiConfigurationTest {
+
+    @Test
+    void parsesWithExplicitPoolsAndEnvironmentDefaults() throws Exception {
+        ApiConfiguration config = new YamlConfigurationFactory<>(ApiConfiguration.class, Validators.newValidator(),
+                Jackson.newObjectMapper(), "dw")
+                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
+                        new EnvironmentVariableSubstitutor(false)), "../config/api.yml");
+
+        assertThat(config.getDatabase().getMaxSize()).isPositive();
+        assertThat(config.getDatabase().getMinSize()).isPositive();
+        assertThat(config.getDatabase().getMaxWaitForConnection()).isNotNull();
+        assertThat(config.getDatabase().getValidationQuery()).hasValueSatisfying(q -> assertThat(q).contains("SELECT 1"));
+        assertThat(config.getDatabase().getEvictionInterval()).isEqualTo(Duration.seconds(10));
+        assertThat(config.getRedis().getSocketTimeout()).isEqualTo(Duration.seconds(2));
+        assertThat(config.getStripe().getWebhookTolerance()).isEqualTo(Duration.seconds(300));
+        assertThat(config.getStripe().getMaxWebhookBody().toBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.getWarnRequestsOver()).isEqualTo(Duration.milliseconds(500));
+        assertThat(config.getSlowRequestsOver()).isEqualTo(Duration.milliseconds(1000));
+        assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
+                System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));
+    }
+}

@@ -1,0 +1,32 @@
+package com.koomy.api;
+
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The API as it runs in production (config/api.yml), on random ports and a test database. */
+public final class ApiTestApp {
+
+    public static final String SECRET = "whsec_test_primary";
+    public static final String ROTATED_SECRET = "whsec_test_next";
+
+    private ApiTestApp() {
+    }
+
+    public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+                ConfigOverride.config("server.adminConnectors[0].port", "0"),
+                ConfigOverride.config("database.url", db::url),
+                ConfigOverride.config("database.user", TestDatabase.user()),
+                ConfigOverride.config("database.password", TestDatabase.password()),
+                ConfigOverride.config("stripe.webhookSecrets", SECRET + "," + ROTATED_SECRET),
+                ConfigOverride.config("logging.level", "WARN")));
+        overrides.addAll(List.of(extra));
+        return new DropwizardAppExtension<>(KoomyApiApplication.class, "../config/api.yml",
+                overrides.toArray(new ConfigOverride[0]));
+    }
+}

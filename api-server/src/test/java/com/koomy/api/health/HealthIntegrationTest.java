@@ -1,0 +1,54 @@
+package com.koomy.api.health;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Health with no worker ever started on this database and Redis pointed at a closed port: 503,
+ * naming both failures, with the passing database check alongside. (The healthy 200 case needs a
+ * live job server: the worker's end-to-end test checks it.)
+ */
+class HealthIntegrationTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    // Registered after the database, so it starts once the database exists.
+    @RegisterExtension
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
+            ConfigOverride.config("redis.port", "1"),
+            ConfigOverride.config("redis.connectTimeout", "200ms"));
+
+    @Test
+    void namesEveryFailedCheckWith503() {
+        Response response = app.client().target("http://localhost:" + app.getLocalPort() + "/api/health").request().get();
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        JsonNode body = response.readEntity(JsonNode.class);
+        assertThat(body.get("status").asText()).isEqualTo("unhealthy");
+        assertThat(body.get("failed")).extracting(JsonNode::asText).containsExactlyInAnyOrder("jobs", "redis");
+        assertThat(body.at("/checks/database/healthy").asBoolean()).isTrue();
+        assertThat(body.at("/checks/jobs/message").asText()).contains("no background job server");
+        assertThat(body.get("uptimeSeconds").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(body.at("/memory/heapUsedBytes").asLong()).isPositive();
+    }
+
+    @Test
+    void theAdminPortRunsTheSameChecks() {
+        Response response = app.client().target("http://localhost:" + app.getAdminPort() + "/healthcheck").request().get();
+
+        assertThat(response.getStatus()).isEqualTo(500);
+        JsonNode body = response.readEntity(JsonNode.class);
+        assertThat(body.fieldNames()).toIterable().contains("database", "redis", "jobs");
+        assertThat(body.at("/redis/healthy").asBoolean()).isFalse();
+    }
+}

@@ -1,0 +1,109 @@
+package com.koomy.testing;
+
+import com.koomy.db.KoomyDatabase;
+import io.dropwizard.db.DataSourceFactory;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A PostgreSQL database of its own for one test class, created empty, migrated, and dropped at the
+ * end, so test runs and parallel tests never see each other's rows. Register it as a static field:
+ * {@code @RegisterExtension static TestDatabase db = new TestDatabase();}.
+ *
+ * <p>Connects with {@code KOOMY_TEST_PG_URL} (a maintenance database, default
+ * {@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code KOOMY_TEST_PG_USER} and
+ * {@code KOOMY_TEST_PG_PASSWORD} (default koomy/koomy, the role {@code ops/koomy} creates with CREATEDB).
+ */
+public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+
+    private final boolean migrate;
+    private final String name = "koomy_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+            .toLowerCase(Locale.ROOT);
+    private Jdbi jdbi;
+
+    public TestDatabase() {
+        this(true);
+    }
+
+    public TestDatabase(boolean migrate) {
+        this.migrate = migrate;
+    }
+
+    public static String adminUrl() {
+        return env("KOOMY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    }
+
+    public static String user() {
+        return env("KOOMY_TEST_PG_USER", "koomy");
+    }
+
+    public static String password() {
+        return env("KOOMY_TEST_PG_PASSWORD", "koomy");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws SQLException {
+        admin("CREATE DATABASE " + name);
+        if (migrate) {
+            KoomyDatabase.migrate(dataSourceFactory());
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws SQLException {
+        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** JDBC URL of this database (same server as the maintenance database). */
+    public String url() {
+        String admin = adminUrl();
+        int slash = admin.lastIndexOf('/');
+        int query = admin.indexOf('?', slash);
+        return admin.substring(0, slash + 1) + name + (query >= 0 ? admin.substring(query) : "");
+    }
+
+    /** A Dropwizard data source configuration pointing here, as the applications build theirs. */
+    public DataSourceFactory dataSourceFactory() {
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("org.postgresql.Driver");
+        factory.setUrl(url());
+        factory.setUser(user());
+        factory.setPassword(password());
+        return factory;
+    }
+
+    /** A plain Jdbi on this database, resolving names in schema koomy as the applications do. */
+    public synchronized Jdbi jdbi() {
+        if (jdbi == null) {
+            jdbi = Jdbi.create(url() + (url().contains("?") ? "&" : "?") + "currentSchema=" + KoomyDatabase.SCHEMA,
+                    user(), password()).installPlugin(new SqlObjectPlugin());
+        }
+        return jdbi;
+    }
+
+    private void admin(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(adminUrl(), user(), password());
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String env(String key, String fallback) {
+        String value = System.getenv(key);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,135 @@
+package com.koomy.webhooks;
+
+import com.koomy.testing.StripeTestEvents;
+import com.koomy.testing.TestDatabase;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ApplyStripeEventJobTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    private static Jdbi jdbi;
+    private static ApplyStripeEventJob job;
+
+    @BeforeAll
+    static void setUp() {
+        jdbi = db.jdbi();
+        jdbi.useHandle(h -> h.execute("CREATE TABLE applications (event_id text NOT NULL, applied_at timestamptz DEFAULT now())"));
+        StripeEventHandlers handlers = new StripeEventHandlers()
+                .register("test.counted", (handle, event) -> handle
+                        .createUpdate("INSERT INTO applications (event_id) VALUES (:id)")
+                        .bind("id", event.eventId()).execute())
+                .register("test.half_then_fail", (handle, event) -> {
+                    handle.createUpdate("INSERT INTO applications (event_id) VALUES (:id)").bind("id", event.eventId()).execute();
+                    throw new IllegalStateException("provider said no");
+                });
+        job = new ApplyStripeEventJob(jdbi, handlers);
+    }
+
+    private static String store(String type) {
+        String id = StripeTestEvents.newEventId();
+        jdbi.useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(new IncomingStripeEvent(
+                id, type, false, null, "2024-06-20", Instant.now(), StripeTestEvents.event(id, type, "customer"))));
+        return id;
+    }
+
+    private static long applications(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM applications WHERE event_id = :id")
+                .bind("id", id).mapTo(Long.class).one());
+    }
+
+    private static StripeEvent find(String id) {
+        return jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
+    }
+
+    @Test
+    void appliesAnEventOnceHoweverOftenItRuns() throws Exception {
+        String id = store("test.counted");
+
+        job.apply(id);
+        job.apply(id);
+
+        assertThat(applications(id)).isEqualTo(1);
+        assertThat(find(id).status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(find(id).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRunsOfTheSameEventApplyItOnce() throws Exception {
+        String id = store("test.counted");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Object>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                runs.add(pool.submit((Callable<Object>) () -> {
+                    job.apply(id);
+                    return null;
+                }));
+            }
+            for (Future<Object> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(applications(id)).isEqualTo(1);
+        assertThat(find(id).status()).isEqualTo(StripeEventStatus.processed);
+    }
+
+    @Test
+    void aFailingHandlerRollsBackItsWritesAndRecordsTheError() {
+        String id = store("test.half_then_fail");
+
+        assertThatThrownBy(() -> job.apply(id)).isInstanceOf(IllegalStateException.class).hasMessage("provider said no");
+
+        StripeEvent event = find(id);
+        assertThat(applications(id)).as("the handler's insert rolled back with the failure").isZero();
+        assertThat(event.status()).isEqualTo(StripeEventStatus.processing);
+        assertThat(event.attempts()).isEqualTo(1);
+        assertThat(event.lastError()).isEqualTo("IllegalStateException: provider said no");
+    }
+
+    @Test
+    void unknownTypesAreMarkedIgnored() throws Exception {
+        String id = store("customer.created");
+
+        job.apply(id);
+
+        assertThat(find(id).status()).isEqualTo(StripeEventStatus.ignored);
+        assertThat(find(id).processedAt()).isNotNull();
+    }
+
+    @Test
+    void aFailedEventCanBeReplayed() throws Exception {
+        String id = store("test.counted");
+        jdbi.useExtension(StripeEventDao.class, dao -> dao.markFailed(id, "earlier outage"));
+
+        job.apply(id);
+
+        assertThat(find(id).status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(find(id).lastError()).isNull();
+        assertThat(applications(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventThatIsNotStoredFailsLoudly() {
+        assertThatThrownBy(() -> job.apply("evt_never_stored"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("evt_never_stored");
+    }
+}

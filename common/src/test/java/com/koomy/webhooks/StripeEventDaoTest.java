@@ -1,0 +1,132 @@
+package com.koomy.webhooks;
+
+import com.koomy.jobs.OutboxDao;
+import com.koomy.jobs.OutboxEntry;
+import com.koomy.testing.StripeTestEvents;
+import com.koomy.testing.TestDatabase;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StripeEventDaoTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    private static IncomingStripeEvent incoming(String id, String type, String account) {
+        return new IncomingStripeEvent(id, type, false, account, "2024-06-20", Instant.ofEpochSecond(1_700_000_000L),
+                StripeTestEvents.paymentIntentSucceeded(id));
+    }
+
+    @Test
+    void storesANewEventWithOneOutboxEntryAndIgnoresItsRedelivery() {
+        Jdbi jdbi = db.jdbi();
+        String id = StripeTestEvents.newEventId();
+
+        boolean first = jdbi.withExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "payment_intent.succeeded", "acct_1"))).isPresent();
+        boolean again = jdbi.withExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "charge.refunded", "acct_2"))).isPresent();
+
+        assertThat(first).isTrue();
+        assertThat(again).isFalse();
+        StripeEvent stored = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
+        // The redelivery changed nothing: the first version stands.
+        assertThat(stored.type()).isEqualTo("payment_intent.succeeded");
+        assertThat(stored.account()).isEqualTo("acct_1");
+        assertThat(stored.status()).isEqualTo(StripeEventStatus.received);
+        assertThat(stored.stripeCreated()).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+        assertThat(stored.payload()).contains("\"id\": \"" + id + "\"");
+        long entries = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM outbox WHERE ref = :id")
+                .bind("id", id).mapTo(Long.class).one());
+        assertThat(entries).isEqualTo(1);
+    }
+
+    @Test
+    void startAttemptCountsAttemptsAndRefusesSettledEvents() {
+        Jdbi jdbi = db.jdbi();
+        String id = StripeTestEvents.newEventId();
+        jdbi.useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "customer.created", null)));
+
+        StripeEvent first = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(id)).orElseThrow();
+        StripeEvent second = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(id)).orElseThrow();
+        jdbi.useExtension(StripeEventDao.class, dao -> dao.settle(id, StripeEventStatus.processed));
+
+        assertThat(first.attempts()).isEqualTo(1);
+        assertThat(second.attempts()).isEqualTo(2);
+        assertThat(second.status()).isEqualTo(StripeEventStatus.processing);
+        Optional<StripeEvent> third = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(id));
+        assertThat(third).isEmpty();
+        StripeEvent settled = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
+        assertThat(settled.status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(settled.processedAt()).isNotNull();
+    }
+
+    @Test
+    void markFailedKeepsTheLastErrorAndNeverUndoesASettledEvent() {
+        Jdbi jdbi = db.jdbi();
+        String failing = StripeTestEvents.newEventId();
+        String done = StripeTestEvents.newEventId();
+        jdbi.useExtension(StripeEventDao.class, dao -> {
+            dao.storeIfAbsent(incoming(failing, "customer.created", null));
+            dao.storeIfAbsent(incoming(done, "customer.created", null));
+            dao.startAttempt(failing);
+            dao.recordError(failing, "IllegalStateException: boom");
+            dao.markFailed(failing, null);
+            dao.settle(done, StripeEventStatus.processed);
+            dao.markFailed(done, "late failure");
+        });
+
+        StripeEvent failed = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(failing)).orElseThrow();
+        assertThat(failed.status()).isEqualTo(StripeEventStatus.failed);
+        assertThat(failed.lastError()).isEqualTo("IllegalStateException: boom");
+        assertThat(jdbi.withExtension(StripeEventDao.class, dao -> dao.find(done)).orElseThrow().status())
+                .isEqualTo(StripeEventStatus.processed);
+    }
+
+    @Test
+    void outboxClaimsAreDisjointBetweenConcurrentRelays() {
+        Jdbi jdbi = db.jdbi();
+        jdbi.useHandle(h -> h.execute("DELETE FROM outbox"));
+        jdbi.useExtension(OutboxDao.class, dao -> {
+            for (int i = 0; i < 10; i++) {
+                dao.add("test", "ref-" + i);
+            }
+        });
+
+        List<List<OutboxEntry>> claims = jdbi.inTransaction(first -> {
+            List<OutboxEntry> a = first.attach(OutboxDao.class).claim(4);
+            // A second relay, in its own transaction, skips the rows the first one holds.
+            List<OutboxEntry> b = jdbi.inTransaction(second -> second.attach(OutboxDao.class).claim(100));
+            return List.of(a, b);
+        });
+
+        assertThat(claims.get(0)).extracting(OutboxEntry::ref).containsExactly("ref-0", "ref-1", "ref-2", "ref-3");
+        assertThat(claims.get(1)).extracting(OutboxEntry::ref).hasSize(6).doesNotContainAnyElementsOf(
+                claims.get(0).stream().map(OutboxEntry::ref).toList());
+        assertThat(jdbi.withExtension(OutboxDao.class, OutboxDao::pending)).isZero();
+    }
+
+    @Test
+    void aRolledBackClaimLeavesTheEntriesForTheNextRelay() {
+        Jdbi jdbi = db.jdbi();
+        jdbi.useHandle(h -> h.execute("DELETE FROM outbox"));
+        jdbi.useExtension(OutboxDao.class, dao -> dao.add("test", "survivor"));
+
+        try {
+            jdbi.useTransaction(h -> {
+                h.attach(OutboxDao.class).claim(10);
+                throw new IllegalStateException("relay died before JobRunr stored the jobs");
+            });
+        } catch (IllegalStateException expected) {
+            // the transaction rolled back
+        }
+
+        List<OutboxEntry> next = jdbi.withExtension(OutboxDao.class, dao -> dao.claim(10));
+        assertThat(next).extracting(OutboxEntry::ref).containsExactly("survivor");
+    }
+}
