@@ -13,9 +13,6 @@ import java.util.Optional;
  */
 public class ApplyStripeEventJob {
 
-    /** Retries after the first attempt; JobRunr spaces them with exponential backoff. */
-    public static final int RETRIES = 8;
-
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStripeEventJob.class);
 
     private final Jdbi jdbi;

@@ -27,7 +27,7 @@ public class StripeEventFailureFilter implements JobServerFilter {
             return;
         }
         String eventId = String.valueOf(job.getJobDetails().getJobParameters().get(0).getObject());
-        LOG.error("Stripe event {} failed after {} retries", eventId, ApplyStripeEventJob.RETRIES);
+        LOG.error("Stripe event {} failed and has no retries left; replay it from the dashboard once the cause is fixed", eventId);
         jdbi.useExtension(StripeEventDao.class, dao -> dao.markFailed(eventId, null));
     }
 }

@@ -74,7 +74,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         OutboxRoutes routes = new OutboxRoutes()
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
                         .withName("Apply Stripe event " + eventId)
-                        .withAmountOfRetries(ApplyStripeEventJob.RETRIES)
+                        .withAmountOfRetries(jobs.getStripeEventRetries())
                         .<ApplyStripeEventJob>withDetails(job -> job.apply(eventId)));
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));

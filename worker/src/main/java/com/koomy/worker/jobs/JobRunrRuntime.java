@@ -48,6 +48,7 @@ public class JobRunrRuntime implements Managed {
 
     @Override
     public void start() throws SQLException {
+        JobRunrDashboardWebServerConfiguration dashboard = dashboard();
         createSchema();
         StorageProvider storage = SqlStorageProviderFactory.using(dataSource);
         BackgroundJobServerConfiguration server = usingStandardBackgroundJobServerConfiguration()
@@ -61,7 +62,7 @@ public class JobRunrRuntime implements Managed {
                 .useJobActivator(activator)
                 .withJobFilter(filters.toArray(new JobFilter[0]))
                 .useBackgroundJobServer(server)
-                .useDashboardIf(config.isDashboardEnabled(), dashboard())
+                .useDashboardIf(config.isDashboardEnabled(), dashboard)
                 .initialize();
         LOG.info("JobRunr started: {} workers, poll every {}, dashboard {}", config.getWorkerCount(),
                 config.getPollInterval(), config.isDashboardEnabled() ? "on port " + config.getDashboardPort() : "off");

@@ -27,6 +27,8 @@ public class JobsFactory {
     @NotNull private Duration relayInterval = Duration.milliseconds(200);
     @Min(1) @Max(10000) private int relayBatchSize = 500;
     @NotNull private Duration supervisorInterval = Duration.seconds(5);
+    /** Retries after a Stripe event's first attempt, spaced by JobRunr's exponential backoff (3^n s). */
+    @Min(0) @Max(20) private int stripeEventRetries = 8;
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
@@ -50,6 +52,8 @@ public class JobsFactory {
     @JsonProperty public void setRelayInterval(Duration relayInterval) { this.relayInterval = relayInterval; }
     @JsonProperty public int getRelayBatchSize() { return relayBatchSize; }
     @JsonProperty public void setRelayBatchSize(int relayBatchSize) { this.relayBatchSize = relayBatchSize; }
+    @JsonProperty public int getStripeEventRetries() { return stripeEventRetries; }
+    @JsonProperty public void setStripeEventRetries(int stripeEventRetries) { this.stripeEventRetries = stripeEventRetries; }
     @JsonProperty public Duration getSupervisorInterval() { return supervisorInterval; }
     @JsonProperty public void setSupervisorInterval(Duration supervisorInterval) { this.supervisorInterval = supervisorInterval; }
 }

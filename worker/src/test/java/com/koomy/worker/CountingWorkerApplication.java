@@ -1,0 +1,40 @@
+package com.koomy.worker;
+
+import com.koomy.webhooks.StripeEventHandlers;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The worker with two test handlers, so tests can tell how often an effect was applied:
+ * {@code koomy.test.counted} inserts one row into {@code test_applications} per application (in the
+ * transaction that marks the event processed), after sleeping {@code KOOMY_TEST_HANDLER_DELAY_MS} to
+ * build a backlog; {@code koomy.test.failing} always throws. Used in-process and as a process.
+ */
+public class CountingWorkerApplication extends KoomyWorkerApplication {
+
+    public static final String COUNTED = "koomy.test.counted";
+    public static final String FAILING = "koomy.test.failing";
+
+    public static void main(String[] args) throws Exception {
+        new CountingWorkerApplication().run(args);
+    }
+
+    @Override
+    protected StripeEventHandlers stripeEventHandlers(Jdbi jdbi) {
+        jdbi.useHandle(h -> h.execute("CREATE TABLE IF NOT EXISTS test_applications "
+                + "(event_id text NOT NULL, pid bigint NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"));
+        long delayMs = Long.parseLong(System.getenv().getOrDefault("KOOMY_TEST_HANDLER_DELAY_MS", "0"));
+        return super.stripeEventHandlers(jdbi)
+                .register(COUNTED, (handle, event) -> {
+                    if (delayMs > 0) {
+                        Thread.sleep(delayMs);
+                    }
+                    handle.createUpdate("INSERT INTO test_applications (event_id, pid) VALUES (:id, :pid)")
+                            .bind("id", event.eventId())
+                            .bind("pid", ProcessHandle.current().pid())
+                            .execute();
+                })
+                .register(FAILING, (handle, event) -> {
+                    throw new IllegalStateException("the test handler always fails");
+                });
+    }
+}

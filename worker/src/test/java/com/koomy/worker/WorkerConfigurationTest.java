@@ -1,0 +1,33 @@
+package com.koomy.worker;
+
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.util.Duration;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** config/worker.yml parses and validates, with both pools explicit. */
+class WorkerConfigurationTest {
+
+    @Test
+    void parsesWithExplicitPoolsForOurTablesAndForJobRunr() throws Exception {
+        WorkerConfiguration config = new YamlConfigurationFactory<>(WorkerConfiguration.class, Validators.newValidator(),
+                Jackson.newObjectMapper(), "dw")
+                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
+                        new EnvironmentVariableSubstitutor(false)), "../config/worker.yml");
+
+        assertThat(config.getJobs().getPollInterval().toSeconds()).isGreaterThanOrEqualTo(5);
+        assertThat(config.getJobs().getWorkerCount()).isPositive();
+        assertThat(config.getDatabase().getMaxSize()).isGreaterThanOrEqualTo(config.getJobs().getWorkerCount());
+        assertThat(config.getJobs().getDatabase().getMaxSize()).isGreaterThanOrEqualTo(config.getJobs().getWorkerCount());
+        assertThat(config.getJobs().getDatabase().getMaxWaitForConnection()).isEqualTo(Duration.seconds(5));
+        assertThat(config.getJobs().getShutdownTimeout()).isEqualTo(Duration.seconds(20));
+        assertThat(config.getJobs().getDashboardPort()).isEqualTo(
+                Integer.parseInt(System.getenv().getOrDefault("KOOMY_DASHBOARD_PORT", "8000")));
+    }
+}

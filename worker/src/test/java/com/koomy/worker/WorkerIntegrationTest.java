@@ -1,0 +1,160 @@
+package com.koomy.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.jobs.JobIds;
+import com.koomy.jobs.OutboxDao;
+import com.koomy.testing.StripeTestEvents;
+import com.koomy.testing.TestDatabase;
+import com.koomy.webhooks.IncomingStripeEvent;
+import com.koomy.webhooks.StripeEvent;
+import com.koomy.webhooks.StripeEventDao;
+import com.koomy.webhooks.StripeEventStatus;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The worker in-process on a test database: outbox relay, JobRunr, handlers, failure marking, dashboard. */
+class WorkerIntegrationTest {
+
+    private static final int DASHBOARD_PORT = freePort();
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    static DropwizardAppExtension<WorkerConfiguration> app = new DropwizardAppExtension<>(
+            CountingWorkerApplication.class, "../config/worker.yml",
+            ConfigOverride.config("server.adminConnectors[0].port", "0"),
+            ConfigOverride.config("database.url", db::url),
+            ConfigOverride.config("database.user", TestDatabase.user()),
+            ConfigOverride.config("database.password", TestDatabase.password()),
+            ConfigOverride.config("jobs.database.url", db::url),
+            ConfigOverride.config("jobs.database.user", TestDatabase.user()),
+            ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+            ConfigOverride.config("jobs.stripeEventRetries", "1"),
+            ConfigOverride.config("jobs.dashboardEnabled", "true"),
+            ConfigOverride.config("jobs.dashboardPort", String.valueOf(DASHBOARD_PORT)),
+            ConfigOverride.config("jobs.dashboardUser", "operator"),
+            ConfigOverride.config("jobs.dashboardPassword", "test-only-password"),
+            ConfigOverride.config("logging.level", "WARN"));
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static String store(String type) {
+        String id = StripeTestEvents.newEventId();
+        db.jdbi().useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(new IncomingStripeEvent(
+                id, type, false, null, "2024-06-20", Instant.now(), StripeTestEvents.event(id, type, "customer"))));
+        return id;
+    }
+
+    private static StripeEvent event(String id) {
+        return db.jdbi().withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
+    }
+
+    private static long applications(String id) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM test_applications WHERE event_id = :id")
+                .bind("id", id).mapTo(Long.class).one());
+    }
+
+    @Test
+    void appliesStoredEventsOnceEachAndIgnoresUnknownTypes() {
+        List<String> counted = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            counted.add(store(CountingWorkerApplication.COUNTED));
+        }
+        String unknown = store("customer.created");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(counted).allSatisfy(id -> assertThat(event(id).status()).isEqualTo(StripeEventStatus.processed));
+            assertThat(event(unknown).status()).isEqualTo(StripeEventStatus.ignored);
+        });
+        assertThat(counted).allSatisfy(id -> assertThat(applications(id)).isEqualTo(1));
+        assertThat(db.jdbi().withExtension(OutboxDao.class, OutboxDao::pending)).isZero();
+    }
+
+    @Test
+    void theSameWorkRelayedTwiceMakesOneJob() {
+        String id = store(CountingWorkerApplication.COUNTED);
+        // As if a relay died after JobRunr stored the job but before its delete committed.
+        db.jdbi().useExtension(OutboxDao.class, dao -> dao.add(StripeEvent.OUTBOX_KIND, id));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> event(id).status() == StripeEventStatus.processed
+                && db.jdbi().withExtension(OutboxDao.class, OutboxDao::pending) == 0);
+        long jobs = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM jobrunr.jobrunr_jobs WHERE id = :id")
+                .bind("id", JobIds.of(StripeEvent.OUTBOX_KIND, id).toString()).mapTo(Long.class).one());
+        assertThat(jobs).isEqualTo(1);
+        assertThat(applications(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventWhoseRetriesRunOutIsMarkedFailedWithItsError() {
+        String id = store(CountingWorkerApplication.FAILING);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> event(id).status() == StripeEventStatus.failed);
+
+        StripeEvent failed = event(id);
+        assertThat(failed.attempts()).isEqualTo(2);
+        assertThat(failed.lastError()).isEqualTo("IllegalStateException: the test handler always fails");
+        String jobState = db.jdbi().withHandle(h -> h.createQuery("SELECT state FROM jobrunr.jobrunr_jobs WHERE id = :id")
+                .bind("id", JobIds.of(StripeEvent.OUTBOX_KIND, id).toString()).mapTo(String.class).one());
+        assertThat(jobState).isEqualTo("FAILED");
+    }
+
+    @Test
+    void healthReportsALiveJobServerAndTheDatabaseAndRedis() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> response = get("http://127.0.0.1:" + app.getAdminPort() + "/healthcheck", null);
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode body = app.getObjectMapper().readTree(response.body());
+            assertThat(body.at("/jobs/healthy").asBoolean()).isTrue();
+            assertThat(body.at("/jobs/liveServers").asLong()).isGreaterThanOrEqualTo(1);
+            assertThat(body.at("/job-server/healthy").asBoolean()).isTrue();
+            assertThat(body.at("/database/healthy").asBoolean()).isTrue();
+            assertThat(body.at("/redis/healthy").asBoolean()).isTrue();
+        });
+    }
+
+    @Test
+    void theDashboardRequiresItsCredentials() throws Exception {
+        String url = "http://127.0.0.1:" + DASHBOARD_PORT + "/api/jobs?state=SUCCEEDED";
+        assertThat(get(url, null).statusCode()).isEqualTo(401);
+        assertThat(get(url, "operator:wrong").statusCode()).isEqualTo(401);
+        assertThat(get(url, "operator:test-only-password").statusCode()).isEqualTo(200);
+        assertThat(get("http://127.0.0.1:" + DASHBOARD_PORT + "/dashboard/", null).statusCode()).isEqualTo(401);
+    }
+
+    private HttpResponse<String> get(String url, String credentials) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+        if (credentials != null) {
+            request.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
