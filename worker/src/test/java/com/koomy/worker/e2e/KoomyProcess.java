@@ -1,0 +1,117 @@
+package com.koomy.worker.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One API or worker JVM started from the packaged jars, its output in target/e2e/NAME.log. */
+final class KoomyProcess implements AutoCloseable {
+
+    static final Path MODULE = Path.of("").toAbsolutePath();
+    static final Path API_JAR = MODULE.resolve("../api-server/target/koomy-api.jar").normalize();
+    static final Path WORKER_JAR = MODULE.resolve("target/koomy-worker.jar");
+    static final Path TEST_CLASSES = MODULE.resolve("target/test-classes");
+    static final Path CONFIG = MODULE.resolve("../config").normalize();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final String healthUrl;
+    final Path log;
+
+    private KoomyProcess(String name, Process process, String healthUrl, Path log) {
+        this.name = name;
+        this.process = process;
+        this.healthUrl = healthUrl;
+        this.log = log;
+    }
+
+    static KoomyProcess api(String name, Map<String, String> env, int port) throws IOException {
+        requireJar(API_JAR);
+        return start(name, List.of("-jar", API_JAR.toString(), "server", CONFIG.resolve("api.yml").toString()),
+                env, "http://127.0.0.1:" + port + "/api/health");
+    }
+
+    /** The worker with the counting test handlers (CountingWorkerApplication) on its classpath. */
+    static KoomyProcess worker(String name, Map<String, String> env, int adminPort) throws IOException {
+        requireJar(WORKER_JAR);
+        return start(name, List.of("-cp", WORKER_JAR + File.pathSeparator + TEST_CLASSES,
+                        "com.koomy.worker.CountingWorkerApplication", "server", CONFIG.resolve("worker.yml").toString()),
+                env, "http://127.0.0.1:" + adminPort + "/healthcheck");
+    }
+
+    private static KoomyProcess start(String name, List<String> args, Map<String, String> env, String healthUrl)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseG1GC"));
+        command.addAll(args);
+        Path log = MODULE.resolve("target/e2e/" + name + ".log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        return new KoomyProcess(name, builder.start(), healthUrl, log);
+    }
+
+    private static void requireJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the whole build (mvn verify from the top) so "
+                    + "that the jars are packaged before the end-to-end tests");
+        }
+    }
+
+    void awaitHealthy(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (healthStatus() == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " not healthy within " + timeout + "; see " + log);
+    }
+
+    int healthStatus() throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(healthUrl)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop, connections dropped mid-transaction. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package com.koomy.worker.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL server of the test's own, on a free port in a temporary directory, so that stopping
+ * and restarting it disturbs nothing else on the machine. Uses the installed server binaries
+ * ({@code /usr/lib/postgresql/N/bin}); as root, runs them as the {@code postgres} user.
+ */
+final class PrivatePostgres implements AutoCloseable {
+
+    private final Path bin;
+    private final Path dir;
+    final int port;
+
+    private PrivatePostgres(Path bin, Path dir, int port) {
+        this.bin = bin;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    static PrivatePostgres start() throws Exception {
+        Path bin;
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparing(p -> Integer.parseInt(p.getParent().getFileName().toString())))
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql"));
+        }
+        Path dir = Files.createTempDirectory("koomy-pg-");
+        PrivatePostgres pg = new PrivatePostgres(bin, dir, freePort());
+        if (isRoot()) {
+            run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+        }
+        pg.pg(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
+                "--auth=trust", "--no-sync", "-E", "UTF8"));
+        pg.startServer();
+        return pg;
+    }
+
+    String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    void startServer() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"));
+    }
+
+    /** Stops at once, as a crash would: in-flight transactions are lost and clients see errors. */
+    void stopImmediately() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"));
+        } catch (IllegalStateException alreadyStopped) {
+            // stopped by the test
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private void pg(List<String> command) throws Exception {
+        List<String> full = new ArrayList<>();
+        if (isRoot()) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        run(full, true);
+    }
+
+    private static void run(List<String> command, boolean quiet) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
