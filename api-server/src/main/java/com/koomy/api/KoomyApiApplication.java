@@ -1,5 +1,6 @@
 package com.koomy.api;
 
+import com.koomy.api.docs.OpenApiDocumentResource;
 import com.koomy.api.health.HealthResource;
 import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.api.http.FallbackExceptionMapper;
@@ -69,6 +70,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new ValidationExceptionMapper());
         environment.jersey().register(new FallbackExceptionMapper());
 
+        environment.jersey().register(new OpenApiDocumentResource(
+                String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         environment.jersey().register(new StripeWebhookResource(jdbi,
                 new StripeSignatureVerifier(config.getStripe().webhookSecretList(),

@@ -3,6 +3,9 @@ package com.koomy.api.health;
 import com.codahale.metrics.annotation.Timed;
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,6 +25,7 @@ import java.util.SortedMap;
  * 503 with {@code failed} naming each failing check, so a load balancer and a person both read it.
  */
 @Path("/api/health")
+@Tag(name = "operations")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {
 
@@ -33,6 +37,11 @@ public class HealthResource {
 
     @GET
     @Timed
+    @Operation(summary = "Health of this API instance and what it depends on",
+            description = "Checks the database, Redis and the job queue (a live background job server). "
+                    + "200 when all pass; 503 with `failed` naming each failing check.",
+            responses = {@ApiResponse(responseCode = "200", description = "healthy"),
+                    @ApiResponse(responseCode = "503", description = "unhealthy: see failed")})
     public Response health() {
         SortedMap<String, HealthCheck.Result> results = checks.runHealthChecks();
         Map<String, Object> byName = new LinkedHashMap<>();

@@ -6,6 +6,11 @@ import com.koomy.api.http.ApiError;
 import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventDao;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -29,6 +34,7 @@ import java.util.Map;
  * is 503, so Stripe retries.
  */
 @Path("/api/webhooks/stripe")
+@Tag(name = "webhooks")
 public class StripeWebhookResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookResource.class);
@@ -46,12 +52,22 @@ public class StripeWebhookResource {
     }
 
     @POST
+    @Operation(summary = "Receive a Stripe event (Stripe calls this)",
+            description = "Verifies Stripe-Signature on the raw body (tolerance 300 s; any configured secret), "
+                    + "stores the event once by its id and queues its processing. 200 once stored (also for a "
+                    + "redelivery, with duplicate=true); 400 bad or missing signature, not JSON or not an event; "
+                    + "413 over 1 MiB; 503 when it cannot be stored, so that Stripe retries.",
+            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)"),
+                    @ApiResponse(responseCode = "400", description = "refused; nothing stored"),
+                    @ApiResponse(responseCode = "413", description = "body over the limit"),
+                    @ApiResponse(responseCode = "503", description = "not stored; retry")})
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
     @ExceptionMetered
     public Response receive(@HeaderParam("Stripe-Signature") String signature,
-                            @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
+                            @Parameter(hidden = true) @HeaderParam("Content-Length") Long contentLength,
+                            @RequestBody(description = "the event exactly as Stripe sent it") InputStream body) throws IOException {
         byte[] raw = contentLength != null && contentLength > maxBodyBytes ? null : body.readNBytes(maxBodyBytes + 1);
         if (raw == null || raw.length > maxBodyBytes) {
             // The rest of the body is unread: close the connection rather than let the client reuse it.
