@@ -26,36 +26,38 @@ public class ApplyStripeEventJob {
     /** Name and retries are set where the job is built (the worker's outbox routes), not by @Job:
      *  JobRunr refuses the annotation on jobs made with a JobBuilder, which we need for batch ids. */
     public void apply(String eventId) throws Exception {
-        Optional<StripeEvent> started = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(eventId));
-        if (started.isEmpty()) {
-            StripeEvent existing = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(eventId))
-                    .orElseThrow(() -> new IllegalStateException("Stripe event " + eventId + " is not stored"));
-            LOG.info("Stripe event {} already {}, nothing to do", eventId, existing.status());
-            return;
-        }
+        boolean applied;
         try {
-            jdbi.useTransaction(handle -> {
+            // One transaction, one commit: the UPDATE that starts the attempt also takes the row lock,
+            // so a concurrent run of the same event waits here and then finds it settled.
+            applied = jdbi.inTransaction(handle -> {
                 StripeEventDao dao = handle.attach(StripeEventDao.class);
-                StripeEvent event = dao.lock(eventId).orElseThrow();
-                if (event.status() != StripeEventStatus.processing) {
-                    return; // another run settled it while we waited for the lock
+                Optional<StripeEvent> started = dao.startAttempt(eventId);
+                if (started.isEmpty()) {
+                    return false;
                 }
-                Optional<StripeEventHandler> handler = handlers.forType(event.type());
+                Optional<StripeEventHandler> handler = handlers.forType(started.get().type());
                 if (handler.isPresent()) {
-                    handler.get().apply(handle, event);
+                    handler.get().apply(handle, started.get());
                     dao.settle(eventId, StripeEventStatus.processed);
                 } else {
                     dao.settle(eventId, StripeEventStatus.ignored);
                 }
+                return true;
             });
         } catch (Exception e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
-                jdbi.useExtension(StripeEventDao.class, dao -> dao.recordError(eventId, error));
+                jdbi.useExtension(StripeEventDao.class, dao -> dao.recordFailedAttempt(eventId, error));
             } catch (RuntimeException bookkeeping) {
                 e.addSuppressed(bookkeeping);
             }
             throw e;
+        }
+        if (!applied) {
+            StripeEvent existing = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(eventId))
+                    .orElseThrow(() -> new IllegalStateException("Stripe event " + eventId + " is not stored"));
+            LOG.info("Stripe event {} already {}, nothing to do", eventId, existing.status());
         }
     }
 }

@@ -31,13 +31,9 @@ public interface StripeEventDao {
     @SqlQuery("SELECT * FROM stripe_events WHERE event_id = :eventId")
     Optional<StripeEvent> find(@Bind("eventId") String eventId);
 
-    /** Locks the row for the transaction that applies it, so two runs of one job serialize. */
-    @SqlQuery("SELECT * FROM stripe_events WHERE event_id = :eventId FOR UPDATE")
-    Optional<StripeEvent> lock(@Bind("eventId") String eventId);
-
     /**
-     * Marks the start of an attempt. Returns nothing when the event is already settled (processed or
-     * ignored), which tells the job that a previous run finished the work.
+     * Starts an attempt and locks the row for the rest of the caller's transaction. Returns nothing
+     * when the event is already settled (processed or ignored): a previous run finished the work.
      */
     @SqlQuery("""
             UPDATE stripe_events SET status = 'processing', attempts = attempts + 1
@@ -52,11 +48,12 @@ public interface StripeEventDao {
             """)
     void settle(@Bind("eventId") String eventId, @Bind("status") StripeEventStatus status);
 
+    /** Records an attempt whose transaction rolled back: it still counts, and its error is kept. */
     @SqlUpdate("""
-            UPDATE stripe_events SET last_error = :error
-             WHERE event_id = :eventId AND status = 'processing'
+            UPDATE stripe_events SET status = 'processing', attempts = attempts + 1, last_error = :error
+             WHERE event_id = :eventId AND status IN ('received', 'processing', 'failed')
             """)
-    void recordError(@Bind("eventId") String eventId, @Bind("error") String error);
+    void recordFailedAttempt(@Bind("eventId") String eventId, @Bind("error") String error);
 
     @SqlUpdate("""
             UPDATE stripe_events SET status = 'failed', last_error = coalesce(:error, last_error)

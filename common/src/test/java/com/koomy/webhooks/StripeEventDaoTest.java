@@ -74,8 +74,7 @@ class StripeEventDaoTest {
         jdbi.useExtension(StripeEventDao.class, dao -> {
             dao.storeIfAbsent(incoming(failing, "customer.created", null));
             dao.storeIfAbsent(incoming(done, "customer.created", null));
-            dao.startAttempt(failing);
-            dao.recordError(failing, "IllegalStateException: boom");
+            dao.recordFailedAttempt(failing, "IllegalStateException: boom");
             dao.markFailed(failing, null);
             dao.settle(done, StripeEventStatus.processed);
             dao.markFailed(done, "late failure");
@@ -84,6 +83,7 @@ class StripeEventDaoTest {
         StripeEvent failed = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(failing)).orElseThrow();
         assertThat(failed.status()).isEqualTo(StripeEventStatus.failed);
         assertThat(failed.lastError()).isEqualTo("IllegalStateException: boom");
+        assertThat(failed.attempts()).isEqualTo(1);
         assertThat(jdbi.withExtension(StripeEventDao.class, dao -> dao.find(done)).orElseThrow().status())
                 .isEqualTo(StripeEventStatus.processed);
     }

@@ -51,6 +51,9 @@ class WebhookEndToEndIT {
         env.put("DATABASE_PASSWORD", password);
         env.put("STRIPE_WEBHOOK_SECRET", SECRET);
         env.put("KOOMY_DASHBOARD_ENABLED", "false");
+        // Small API pool: two workers (44 connections each) and an API must fit in PostgreSQL's
+        // default 100 connections next to whatever else runs on the machine.
+        env.put("KOOMY_API_DB_MAX", "8");
         env.put("KOOMY_API_PORT", String.valueOf(PrivatePostgres.freePort()));
         env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
         env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
