@@ -1,6 +1,7 @@
 package com.koomy.webhooks;
 
 import org.jdbi.v3.core.Jdbi;
+import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +12,7 @@ import java.util.Optional;
  * commit in one transaction holding the event's row lock, so a second run (a retry, a duplicate job,
  * a worker killed mid-way and its job re-run) finds the event settled and does nothing.
  */
-public class ApplyStripeEventJob {
+public class ApplyStripeEventJob implements JobRequestHandler<ApplyStripeEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStripeEventJob.class);
 
@@ -23,8 +24,12 @@ public class ApplyStripeEventJob {
         this.handlers = handlers;
     }
 
-    /** Name and retries are set where the job is built (the worker's outbox routes), not by @Job:
-     *  JobRunr refuses the annotation on jobs made with a JobBuilder, which we need for batch ids. */
+    /** Name and retries are set where the job is built (the worker's outbox routes). */
+    @Override
+    public void run(ApplyStripeEvent request) throws Exception {
+        apply(request.eventId());
+    }
+
     public void apply(String eventId) throws Exception {
         boolean applied;
         try {

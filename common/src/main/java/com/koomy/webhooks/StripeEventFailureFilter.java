@@ -23,10 +23,11 @@ public class StripeEventFailureFilter implements JobServerFilter {
 
     @Override
     public void onFailedAfterRetries(Job job) {
-        if (!ApplyStripeEventJob.class.getName().equals(job.getJobDetails().getClassName())) {
+        if (job.getJobDetails().getJobParameters().isEmpty()
+                || !(job.getJobDetails().getJobParameters().get(0).getObject() instanceof ApplyStripeEvent request)) {
             return;
         }
-        String eventId = String.valueOf(job.getJobDetails().getJobParameters().get(0).getObject());
+        String eventId = request.eventId();
         LOG.error("Stripe event {} failed and has no retries left; replay it from the dashboard once the cause is fixed", eventId);
         jdbi.useExtension(StripeEventDao.class, dao -> dao.markFailed(eventId, null));
     }

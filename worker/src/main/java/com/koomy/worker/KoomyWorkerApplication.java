@@ -3,6 +3,7 @@ package com.koomy.worker;
 import com.koomy.config.InstanceName;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
+import com.koomy.webhooks.ApplyStripeEvent;
 import com.koomy.webhooks.ApplyStripeEventJob;
 import com.koomy.webhooks.StripeEvent;
 import com.koomy.webhooks.StripeEventFailureFilter;
@@ -75,7 +76,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
                         .withName("Apply Stripe event " + eventId)
                         .withAmountOfRetries(jobs.getStripeEventRetries())
-                        .<ApplyStripeEventJob>withDetails(job -> job.apply(eventId)));
+                        .withJobRequest(new ApplyStripeEvent(eventId)));
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
 

@@ -6,7 +6,7 @@ import org.jobrunr.configuration.JobRunr;
 import org.jobrunr.configuration.JobRunrConfiguration.JobRunrConfigurationResult;
 import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
 import org.jobrunr.jobs.filters.JobFilter;
-import org.jobrunr.scheduling.JobScheduler;
+import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
@@ -102,11 +102,12 @@ public class JobRunrRuntime implements Managed {
         }
     }
 
-    public JobScheduler scheduler() {
+    /** Our jobs are JobRequests: JobRunr makes them through its JobRequestScheduler. */
+    public JobRequestScheduler scheduler() {
         if (result == null) {
             throw new IllegalStateException("JobRunr is not started yet");
         }
-        return result.getJobScheduler();
+        return result.getJobRequestScheduler();
     }
 
     public BackgroundJobServer server() {

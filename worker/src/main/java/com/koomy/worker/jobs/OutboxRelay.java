@@ -7,7 +7,7 @@ import com.koomy.jobs.OutboxEntry;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.scheduling.JobBuilder;
-import org.jobrunr.scheduling.JobScheduler;
+import org.jobrunr.scheduling.JobRequestScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ public class OutboxRelay implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final Jdbi jdbi;
-    private final Supplier<JobScheduler> scheduler;
+    private final Supplier<JobRequestScheduler> scheduler;
     private final OutboxRoutes routes;
     private final Duration interval;
     private final int batchSize;
@@ -40,7 +40,7 @@ public class OutboxRelay implements Managed {
     private ScheduledExecutorService executor;
     private int consecutiveFailures;
 
-    public OutboxRelay(Jdbi jdbi, Supplier<JobScheduler> scheduler, OutboxRoutes routes, Duration interval,
+    public OutboxRelay(Jdbi jdbi, Supplier<JobRequestScheduler> scheduler, OutboxRoutes routes, Duration interval,
                        int batchSize, MetricRegistry metrics) {
         this.jdbi = jdbi;
         this.scheduler = scheduler;

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** For each outbox kind, the JobRunr job that does the work; every job id derives from (kind, ref). */
+/**
+ * For each outbox kind, the JobRunr job that does the work, built with a JobRequest (see
+ * {@link com.koomy.webhooks.ApplyStripeEvent} for why); every job id derives from (kind, ref).
+ */
 public class OutboxRoutes {
 
     private final Map<String, Function<String, JobBuilder>> byKind = new HashMap<>();
