@@ -6,6 +6,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 
 /**
  * Our tables live in schema {@value #SCHEMA}, managed by Flyway; JobRunr's live in schema
@@ -23,7 +24,9 @@ public final class KoomyDatabase {
     /** A pooled Jdbi whose connections resolve unqualified names in our schema. */
     public static Jdbi jdbi(Environment environment, DataSourceFactory database, String name) {
         database.getProperties().put("currentSchema", SCHEMA);
-        return new JdbiFactory().build(environment, database, name);
+        Jdbi jdbi = new JdbiFactory().build(environment, database, name);
+        jdbi.setTemplateEngine(new SqlCommentTemplateEngine(new DefinedAttributeTemplateEngine()));
+        return jdbi;
     }
 
     public static MigrateResult migrate(DataSourceFactory database) {

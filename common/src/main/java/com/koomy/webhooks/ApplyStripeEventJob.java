@@ -33,17 +33,16 @@ public class ApplyStripeEventJob implements JobRequestHandler<ApplyStripeEvent> 
     public void apply(String eventId) throws Exception {
         boolean applied;
         try {
-            // One transaction, one commit: the UPDATE that starts the attempt also takes the row lock,
-            // so a concurrent run of the same event waits here and then finds it settled.
+            // One transaction, one commit, one new row version: lock the event, apply it, settle it.
             applied = jdbi.inTransaction(handle -> {
                 StripeEventDao dao = handle.attach(StripeEventDao.class);
-                Optional<StripeEvent> started = dao.startAttempt(eventId);
-                if (started.isEmpty()) {
+                Optional<StripeEvent> event = dao.lockUnsettled(eventId);
+                if (event.isEmpty()) {
                     return false;
                 }
-                Optional<StripeEventHandler> handler = handlers.forType(started.get().type());
+                Optional<StripeEventHandler> handler = handlers.forType(event.get().type());
                 if (handler.isPresent()) {
-                    handler.get().apply(handle, started.get());
+                    handler.get().apply(handle, event.get());
                     dao.settle(eventId, StripeEventStatus.processed);
                 } else {
                     dao.settle(eventId, StripeEventStatus.ignored);

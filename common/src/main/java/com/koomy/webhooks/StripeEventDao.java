@@ -32,20 +32,23 @@ public interface StripeEventDao {
     Optional<StripeEvent> find(@Bind("eventId") String eventId);
 
     /**
-     * Starts an attempt and locks the row for the rest of the caller's transaction. Returns nothing
-     * when the event is already settled (processed or ignored): a previous run finished the work.
+     * Locks an event that still needs applying, for the rest of the caller's transaction. Returns
+     * nothing when it is already settled (processed or ignored): a previous run finished the work.
+     * A concurrent run of the same event waits on the lock, then finds it settled.
      */
     @SqlQuery("""
-            UPDATE stripe_events SET status = 'processing', attempts = attempts + 1
+            SELECT * FROM stripe_events
              WHERE event_id = :eventId AND status IN ('received', 'processing', 'failed')
-            RETURNING *
+               FOR UPDATE
             """)
-    Optional<StripeEvent> startAttempt(@Bind("eventId") String eventId);
+    Optional<StripeEvent> lockUnsettled(@Bind("eventId") String eventId);
 
     @SqlUpdate("""
-            UPDATE stripe_events SET status = :status, processed_at = now(), last_error = NULL
+            UPDATE stripe_events
+               SET status = :status, attempts = attempts + 1, processed_at = now(), last_error = NULL
              WHERE event_id = :eventId
             """)
+    /** The successful attempt: one row version for the whole success path. */
     void settle(@Bind("eventId") String eventId, @Bind("status") StripeEventStatus status);
 
     /** Records an attempt whose transaction rolled back: it still counts, and its error is kept. */

@@ -4,7 +4,7 @@ package com.koomy.webhooks;
 public enum StripeEventStatus {
     /** Stored; its processing is in the outbox or the job queue. */
     received,
-    /** A worker has taken it; stays here between retries. */
+    /** An attempt failed ({@code last_error} says why); a retry is pending. */
     processing,
     /** A handler applied it. */
     processed,

@@ -47,22 +47,28 @@ class StripeEventDaoTest {
     }
 
     @Test
-    void startAttemptCountsAttemptsAndRefusesSettledEvents() {
+    void failedAttemptsCountAndSettlingCountsTheLastOneAndLocksOutFurtherRuns() {
         Jdbi jdbi = db.jdbi();
         String id = StripeTestEvents.newEventId();
         jdbi.useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "customer.created", null)));
 
-        StripeEvent first = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(id)).orElseThrow();
-        StripeEvent second = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(id)).orElseThrow();
-        jdbi.useExtension(StripeEventDao.class, dao -> dao.settle(id, StripeEventStatus.processed));
+        jdbi.useExtension(StripeEventDao.class, dao -> dao.recordFailedAttempt(id, "IOException: timeout"));
+        StripeEvent retrying = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
+        Optional<StripeEvent> locked = jdbi.inTransaction(h -> {
+            Optional<StripeEvent> event = h.attach(StripeEventDao.class).lockUnsettled(id);
+            h.attach(StripeEventDao.class).settle(id, StripeEventStatus.processed);
+            return event;
+        });
+        Optional<StripeEvent> again = jdbi.inTransaction(h -> h.attach(StripeEventDao.class).lockUnsettled(id));
 
-        assertThat(first.attempts()).isEqualTo(1);
-        assertThat(second.attempts()).isEqualTo(2);
-        assertThat(second.status()).isEqualTo(StripeEventStatus.processing);
-        Optional<StripeEvent> third = jdbi.withExtension(StripeEventDao.class, dao -> dao.startAttempt(id));
-        assertThat(third).isEmpty();
+        assertThat(retrying.status()).isEqualTo(StripeEventStatus.processing);
+        assertThat(retrying.attempts()).isEqualTo(1);
+        assertThat(locked).isPresent();
+        assertThat(again).as("a settled event is never applied again").isEmpty();
         StripeEvent settled = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
         assertThat(settled.status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(settled.attempts()).isEqualTo(2);
+        assertThat(settled.lastError()).isNull();
         assertThat(settled.processedAt()).isNotNull();
     }
 
