@@ -7,7 +7,6 @@ import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventDao;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -66,10 +65,11 @@ public class StripeWebhookResource {
     @Timed
     @ExceptionMetered
     public Response receive(@HeaderParam("Stripe-Signature") String signature,
-                            @Parameter(hidden = true) @HeaderParam("Content-Length") Long contentLength,
                             @RequestBody(description = "the event exactly as Stripe sent it") InputStream body) throws IOException {
-        byte[] raw = contentLength != null && contentLength > maxBodyBytes ? null : body.readNBytes(maxBodyBytes + 1);
-        if (raw == null || raw.length > maxBodyBytes) {
+        // Read one byte past the limit rather than trust Content-Length: answering before the client
+        // has sent its body makes it fail on a broken pipe instead of reading our 413.
+        byte[] raw = body.readNBytes(maxBodyBytes + 1);
+        if (raw.length > maxBodyBytes) {
             // The rest of the body is unread: close the connection rather than let the client reuse it.
             return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBodyBytes + " bytes"))
