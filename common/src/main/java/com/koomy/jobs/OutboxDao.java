@@ -27,7 +27,4 @@ public interface OutboxDao {
 
     @SqlQuery("SELECT count(*) FROM outbox")
     long pending();
-
-    @SqlQuery("SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox")
-    double oldestAgeSeconds();
 }
