@@ -2,6 +2,7 @@ package com.koomy.jobs;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -13,18 +14,25 @@ public interface OutboxDao {
     void add(@Bind("kind") String kind, @Bind("ref") String ref);
 
     /**
-     * Takes the oldest entries and deletes them; the deletion only holds if the caller's transaction
-     * commits, so a relay that dies before JobRunr stored the jobs leaves them for the next one.
-     * SKIP LOCKED lets several relays (one per worker) share the table without waiting on each other.
+     * Takes the oldest entries of the given kinds and deletes them; the deletion only holds if the
+     * caller's transaction commits, so a relay that dies before JobRunr stored the jobs leaves them
+     * for the next one. SKIP LOCKED lets several relays (one per worker) share the table without
+     * waiting on each other. Kinds a relay cannot route are left for one that can (a newer worker
+     * during a rolling deploy) instead of being lost.
      */
     @SqlQuery("""
             DELETE FROM outbox
-             WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+             WHERE id IN (SELECT id FROM outbox WHERE kind IN (<kinds>)
+                           ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
             RETURNING id, kind, ref
             """)
     @RegisterConstructorMapper(OutboxEntry.class)
-    List<OutboxEntry> claim(@Bind("limit") int limit);
+    List<OutboxEntry> claim(@BindList("kinds") List<String> kinds, @Bind("limit") int limit);
 
     @SqlQuery("SELECT count(*) FROM outbox")
     long pending();
+
+    /** Entries no relay of this version can route: they wait for a worker that knows their kind. */
+    @SqlQuery("SELECT count(*) FROM outbox WHERE kind NOT IN (<kinds>)")
+    long unroutable(@BindList("kinds") List<String> kinds);
 }

@@ -105,9 +105,9 @@ class StripeEventDaoTest {
         });
 
         List<List<OutboxEntry>> claims = jdbi.inTransaction(first -> {
-            List<OutboxEntry> a = first.attach(OutboxDao.class).claim(4);
+            List<OutboxEntry> a = first.attach(OutboxDao.class).claim(List.of("test"), 4);
             // A second relay, in its own transaction, skips the rows the first one holds.
-            List<OutboxEntry> b = jdbi.inTransaction(second -> second.attach(OutboxDao.class).claim(100));
+            List<OutboxEntry> b = jdbi.inTransaction(second -> second.attach(OutboxDao.class).claim(List.of("test"), 100));
             return List.of(a, b);
         });
 
@@ -118,6 +118,24 @@ class StripeEventDaoTest {
     }
 
     @Test
+    void kindsARelayCannotRouteStayForOneThatCan() {
+        Jdbi jdbi = db.jdbi();
+        jdbi.useHandle(h -> h.execute("DELETE FROM outbox"));
+        jdbi.useExtension(OutboxDao.class, dao -> {
+            dao.add("from_a_newer_api", "x");
+            dao.add("test", "known");
+        });
+
+        List<OutboxEntry> claimed = jdbi.withExtension(OutboxDao.class, dao -> dao.claim(List.of("test", "other"), 10));
+        long unroutable = jdbi.withExtension(OutboxDao.class, dao -> dao.unroutable(List.of("test", "other")));
+        List<OutboxEntry> byNewer = jdbi.withExtension(OutboxDao.class, dao -> dao.claim(List.of("from_a_newer_api"), 10));
+
+        assertThat(claimed).extracting(OutboxEntry::ref).containsExactly("known");
+        assertThat(unroutable).isEqualTo(1);
+        assertThat(byNewer).extracting(OutboxEntry::ref).containsExactly("x");
+    }
+
+    @Test
     void aRolledBackClaimLeavesTheEntriesForTheNextRelay() {
         Jdbi jdbi = db.jdbi();
         jdbi.useHandle(h -> h.execute("DELETE FROM outbox"));
@@ -125,14 +143,14 @@ class StripeEventDaoTest {
 
         try {
             jdbi.useTransaction(h -> {
-                h.attach(OutboxDao.class).claim(10);
+                h.attach(OutboxDao.class).claim(List.of("test"), 10);
                 throw new IllegalStateException("relay died before JobRunr stored the jobs");
             });
         } catch (IllegalStateException expected) {
             // the transaction rolled back
         }
 
-        List<OutboxEntry> next = jdbi.withExtension(OutboxDao.class, dao -> dao.claim(10));
+        List<OutboxEntry> next = jdbi.withExtension(OutboxDao.class, dao -> dao.claim(List.of("test"), 10));
         assertThat(next).extracting(OutboxEntry::ref).containsExactly("survivor");
     }
 }

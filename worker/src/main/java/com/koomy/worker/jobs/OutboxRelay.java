@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +49,8 @@ public class OutboxRelay implements Managed {
         this.relayed = metrics.meter("outbox.relayed");
         this.failures = metrics.meter("outbox.relay-failures");
         metrics.gauge("outbox.pending", () -> () -> safely(() -> jdbi.withExtension(OutboxDao.class, OutboxDao::pending)));
+        metrics.gauge("outbox.unroutable", () -> () -> safely(() -> jdbi.withExtension(OutboxDao.class,
+                dao -> dao.unroutable(routes.kinds()))));
     }
 
     @Override
@@ -90,18 +91,13 @@ public class OutboxRelay implements Managed {
     /** One batch; returns how many rows it moved. */
     public int relayOnce() {
         return jdbi.inTransaction(handle -> {
-            List<OutboxEntry> entries = handle.attach(OutboxDao.class).claim(batchSize);
+            List<OutboxEntry> entries = handle.attach(OutboxDao.class).claim(routes.kinds(), batchSize);
             if (entries.isEmpty()) {
                 return 0;
             }
             List<JobBuilder> jobs = new ArrayList<>(entries.size());
             for (OutboxEntry entry : entries) {
-                Optional<JobBuilder> job = routes.jobFor(entry.kind(), entry.ref());
-                if (job.isPresent()) {
-                    jobs.add(job.get());
-                } else {
-                    LOG.error("Outbox entry {} has unknown kind {}; dropped", entry.id(), entry.kind());
-                }
+                jobs.add(routes.jobFor(entry.kind(), entry.ref()).orElseThrow());
             }
             store(jobs);
             relayed.mark(entries.size());

@@ -4,6 +4,7 @@ import com.koomy.jobs.JobIds;
 import org.jobrunr.scheduling.JobBuilder;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,6 +21,11 @@ public class OutboxRoutes {
     public OutboxRoutes route(String kind, Function<String, JobBuilder> details) {
         byKind.put(kind, ref -> details.apply(ref).withId(JobIds.of(kind, ref)));
         return this;
+    }
+
+    /** The kinds this worker can turn into jobs; the relay claims only these. */
+    public List<String> kinds() {
+        return List.copyOf(byKind.keySet());
     }
 
     public Optional<JobBuilder> jobFor(String kind, String ref) {
