@@ -10,12 +10,9 @@ import jakarta.validation.constraints.NotNull;
 import org.jdbi.v3.core.Jdbi;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.util.List;
 
 /** The checks every process runs, under the names {@code /api/health} reports. */
 public class HealthFactory {
-
-    public static final List<String> CORE_CHECKS = List.of("database", "redis", "jobs");
 
     /** JobRunr considers a server gone after 4 poll intervals (20 s at 5 s); we allow a little more. */
     @NotNull private Duration jobServerMaxHeartbeatAge = Duration.seconds(30);

@@ -6,7 +6,6 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-import java.util.List;
 import java.util.Optional;
 
 @RegisterRowMapper(StripeEventMapper.class)
@@ -63,8 +62,4 @@ public interface StripeEventDao {
              WHERE event_id = :eventId AND status IN ('received', 'processing')
             """)
     void markFailed(@Bind("eventId") String eventId, @Bind("error") String error);
-
-    @SqlQuery("SELECT status, count(*) AS count FROM stripe_events GROUP BY status")
-    @RegisterRowMapper(StatusCountMapper.class)
-    List<StatusCount> countByStatus();
 }
