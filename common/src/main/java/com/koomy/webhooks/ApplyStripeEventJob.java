@@ -35,17 +35,19 @@ public class ApplyStripeEventJob implements JobRequestHandler<ApplyStripeEvent> 
         try {
             // One transaction, one commit, one new row version: lock the event, apply it, settle it.
             applied = jdbi.inTransaction(handle -> {
-                StripeEventDao dao = handle.attach(StripeEventDao.class);
-                Optional<StripeEvent> event = dao.lockUnsettled(eventId);
+                // Not waiting for this commit's WAL flush is safe: if a crash loses it, JobRunr's later
+                // SUCCEEDED write (WAL is replayed in order) is lost too, and the job runs again.
+                handle.execute("SET LOCAL synchronous_commit = off");
+                Optional<StripeEvent> event = StripeEventWrites.lockUnsettled(handle, eventId);
                 if (event.isEmpty()) {
                     return false;
                 }
                 Optional<StripeEventHandler> handler = handlers.forType(event.get().type());
                 if (handler.isPresent()) {
                     handler.get().apply(handle, event.get());
-                    dao.settle(eventId, StripeEventStatus.processed);
+                    StripeEventWrites.settle(handle, eventId, StripeEventStatus.processed);
                 } else {
-                    dao.settle(eventId, StripeEventStatus.ignored);
+                    StripeEventWrites.settle(handle, eventId, StripeEventStatus.ignored);
                 }
                 return true;
             });

@@ -43,7 +43,7 @@ class ApplyStripeEventJobTest {
 
     private static String store(String type) {
         String id = StripeTestEvents.newEventId();
-        jdbi.useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(new IncomingStripeEvent(
+        jdbi.useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(
                 id, type, false, null, "2024-06-20", Instant.now(), StripeTestEvents.event(id, type, "customer"))));
         return id;
     }

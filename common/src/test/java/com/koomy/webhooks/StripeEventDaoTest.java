@@ -29,8 +29,8 @@ class StripeEventDaoTest {
         Jdbi jdbi = db.jdbi();
         String id = StripeTestEvents.newEventId();
 
-        boolean first = jdbi.withExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "payment_intent.succeeded", "acct_1"))).isPresent();
-        boolean again = jdbi.withExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "charge.refunded", "acct_2"))).isPresent();
+        boolean first = jdbi.withHandle(h -> StripeEventWrites.storeIfAbsent(h, incoming(id, "payment_intent.succeeded", "acct_1")));
+        boolean again = jdbi.withHandle(h -> StripeEventWrites.storeIfAbsent(h, incoming(id, "charge.refunded", "acct_2")));
 
         assertThat(first).isTrue();
         assertThat(again).isFalse();
@@ -50,16 +50,16 @@ class StripeEventDaoTest {
     void failedAttemptsCountAndSettlingCountsTheLastOneAndLocksOutFurtherRuns() {
         Jdbi jdbi = db.jdbi();
         String id = StripeTestEvents.newEventId();
-        jdbi.useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(incoming(id, "customer.created", null)));
+        jdbi.useHandle(h -> StripeEventWrites.storeIfAbsent(h, incoming(id, "customer.created", null)));
 
         jdbi.useExtension(StripeEventDao.class, dao -> dao.recordFailedAttempt(id, "IOException: timeout"));
         StripeEvent retrying = jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
         Optional<StripeEvent> locked = jdbi.inTransaction(h -> {
-            Optional<StripeEvent> event = h.attach(StripeEventDao.class).lockUnsettled(id);
-            h.attach(StripeEventDao.class).settle(id, StripeEventStatus.processed);
+            Optional<StripeEvent> event = StripeEventWrites.lockUnsettled(h, id);
+            StripeEventWrites.settle(h, id, StripeEventStatus.processed);
             return event;
         });
-        Optional<StripeEvent> again = jdbi.inTransaction(h -> h.attach(StripeEventDao.class).lockUnsettled(id));
+        Optional<StripeEvent> again = jdbi.inTransaction(h -> StripeEventWrites.lockUnsettled(h, id));
 
         assertThat(retrying.status()).isEqualTo(StripeEventStatus.processing);
         assertThat(retrying.attempts()).isEqualTo(1);
@@ -77,12 +77,13 @@ class StripeEventDaoTest {
         Jdbi jdbi = db.jdbi();
         String failing = StripeTestEvents.newEventId();
         String done = StripeTestEvents.newEventId();
-        jdbi.useExtension(StripeEventDao.class, dao -> {
-            dao.storeIfAbsent(incoming(failing, "customer.created", null));
-            dao.storeIfAbsent(incoming(done, "customer.created", null));
+        jdbi.useHandle(h -> {
+            StripeEventDao dao = h.attach(StripeEventDao.class);
+            StripeEventWrites.storeIfAbsent(h, incoming(failing, "customer.created", null));
+            StripeEventWrites.storeIfAbsent(h, incoming(done, "customer.created", null));
             dao.recordFailedAttempt(failing, "IllegalStateException: boom");
             dao.markFailed(failing, null);
-            dao.settle(done, StripeEventStatus.processed);
+            StripeEventWrites.settle(h, done, StripeEventStatus.processed);
             dao.markFailed(done, "late failure");
         });
 

@@ -8,6 +8,7 @@ import com.koomy.testing.TestDatabase;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEvent;
 import com.koomy.webhooks.StripeEventDao;
+import com.koomy.webhooks.StripeEventWrites;
 import com.koomy.webhooks.StripeEventStatus;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -59,7 +60,7 @@ class WorkerIntegrationTest {
 
     private static String store(String type) {
         String id = StripeTestEvents.newEventId();
-        db.jdbi().useExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(new IncomingStripeEvent(
+        db.jdbi().useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(
                 id, type, false, null, "2024-06-20", Instant.now(), StripeTestEvents.event(id, type, "customer"))));
         return id;
     }

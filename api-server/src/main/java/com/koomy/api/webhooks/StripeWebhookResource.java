@@ -5,7 +5,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiError;
 import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
-import com.koomy.webhooks.StripeEventDao;
+import com.koomy.webhooks.StripeEventWrites;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -80,7 +80,7 @@ public class StripeWebhookResource {
         IncomingStripeEvent event = parser.parse(payload);
         boolean stored;
         try {
-            stored = jdbi.withExtension(StripeEventDao.class, dao -> dao.storeIfAbsent(event)).isPresent();
+            stored = jdbi.withHandle(handle -> StripeEventWrites.storeIfAbsent(handle, event));
         } catch (RuntimeException e) {
             LOG.error("Could not store Stripe event {}; answering 503 so that Stripe retries", event.eventId(), e);
             throw new ApiException(503, "storage_unavailable", "the event could not be stored; retry later");

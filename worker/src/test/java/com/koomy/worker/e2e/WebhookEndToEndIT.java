@@ -4,7 +4,7 @@ import com.koomy.db.KoomyDatabase;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
 import com.koomy.webhooks.IncomingStripeEvent;
-import com.koomy.webhooks.StripeEventDao;
+import com.koomy.webhooks.StripeEventWrites;
 import com.koomy.worker.CountingWorkerApplication;
 import io.dropwizard.db.DataSourceFactory;
 import org.jdbi.v3.core.Jdbi;
@@ -216,11 +216,11 @@ class WebhookEndToEndIT {
     }
 
     private static void store(Jdbi jdbi, int n, List<String> ids) {
-        jdbi.useExtension(StripeEventDao.class, dao -> {
+        jdbi.useHandle(h -> {
             for (int i = 0; i < n; i++) {
                 String id = StripeTestEvents.newEventId();
                 ids.add(id);
-                dao.storeIfAbsent(new IncomingStripeEvent(id, CountingWorkerApplication.COUNTED, false, null,
+                StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(id, CountingWorkerApplication.COUNTED, false, null,
                         "2024-06-20", Instant.now(), StripeTestEvents.event(id, CountingWorkerApplication.COUNTED, "customer")));
             }
         });
