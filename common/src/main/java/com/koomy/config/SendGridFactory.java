@@ -1,25 +1,54 @@
 package com.koomy.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 
-/** SendGrid: with no API key, email goes to the local outbox instead (the email issue builds both). */
+/**
+ * SendGrid: with no API key, email goes to the local sink (readable at {@code GET /api/ops/outbox})
+ * instead. The rate limit is shared by every worker through Redis (R10).
+ */
 public class SendGridFactory {
 
     private String apiKey;
     @NotEmpty private String baseUrl = "https://api.sendgrid.com";
+    /** The event webhook's verification key (base64 ECDSA public key from SendGrid's settings). */
+    private String webhookPublicKey;
+    @NotEmpty @Email private String fromEmail = "no-reply@koomy.local";
+    @NotEmpty private String fromName = "Koomy";
+    /** Requests per second to SendGrid, all workers together (the analysis' figure is 5). */
+    @Min(1) private int rateLimitPerSecond = 5;
+    @NotNull private Duration requestTimeout = Duration.seconds(10);
 
     public boolean isConfigured() {
         return apiKey != null && !apiKey.isBlank();
+    }
+
+    public boolean isWebhookConfigured() {
+        return webhookPublicKey != null && !webhookPublicKey.isBlank();
     }
 
     @JsonProperty public String getApiKey() { return apiKey; }
     @JsonProperty public void setApiKey(String apiKey) { this.apiKey = apiKey; }
     @JsonProperty public String getBaseUrl() { return baseUrl; }
     @JsonProperty public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+    @JsonProperty public String getWebhookPublicKey() { return webhookPublicKey; }
+    @JsonProperty public void setWebhookPublicKey(String webhookPublicKey) { this.webhookPublicKey = webhookPublicKey; }
+    @JsonProperty public String getFromEmail() { return fromEmail; }
+    @JsonProperty public void setFromEmail(String fromEmail) { this.fromEmail = fromEmail; }
+    @JsonProperty public String getFromName() { return fromName; }
+    @JsonProperty public void setFromName(String fromName) { this.fromName = fromName; }
+    @JsonProperty public int getRateLimitPerSecond() { return rateLimitPerSecond; }
+    @JsonProperty public void setRateLimitPerSecond(int rateLimitPerSecond) { this.rateLimitPerSecond = rateLimitPerSecond; }
+    @JsonProperty public Duration getRequestTimeout() { return requestTimeout; }
+    @JsonProperty public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
 
     @Override
     public String toString() {
-        return "SendGridFactory{baseUrl=" + baseUrl + ", apiKeySet=" + isConfigured() + "}";
+        return "SendGridFactory{baseUrl=" + baseUrl + ", apiKeySet=" + isConfigured() + ", webhookKeySet="
+                + isWebhookConfigured() + ", from=" + fromEmail + ", rateLimitPerSecond=" + rateLimitPerSecond + "}";
     }
 }
