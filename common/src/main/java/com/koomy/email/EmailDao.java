@@ -1,0 +1,105 @@
+package com.koomy.email;
+
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The delivery job's bookkeeping on {@code emails}, and the operators' view of it. */
+@RegisterRowMapper(EmailMapper.class)
+public interface EmailDao {
+
+    @SqlQuery("SELECT * FROM emails WHERE id = :id")
+    Optional<Email> find(@Bind("id") UUID id);
+
+    @SqlQuery("SELECT * FROM emails WHERE idempotency_key = :key")
+    Optional<Email> findByKey(@Bind("key") String idempotencyKey);
+
+    /** Locks the row for the rest of the caller's transaction (one attempt at a time decides). */
+    @SqlQuery("SELECT * FROM emails WHERE id = :id FOR UPDATE")
+    Optional<Email> lock(@Bind("id") UUID id);
+
+    /** Newest first; {@code status} null for every status. */
+    @SqlQuery("""
+            SELECT * FROM emails
+             WHERE (CAST(:status AS text) IS NULL OR status = :status)
+             ORDER BY created_at DESC, id
+             LIMIT :limit OFFSET :offset
+            """)
+    List<Email> page(@Bind("status") String status, @Bind("limit") int limit, @Bind("offset") int offset);
+
+    @SqlQuery("SELECT count(*) FROM emails WHERE (CAST(:status AS text) IS NULL OR status = :status)")
+    long count(@Bind("status") String status);
+
+    @SqlUpdate("""
+            UPDATE emails SET subject = :subject, html_body = :html, text_body = :text, updated_at = now()
+             WHERE id = :id
+            """)
+    void storeRendered(@Bind("id") UUID id, @Bind("subject") String subject, @Bind("html") String html, @Bind("text") String text);
+
+    /** Claims the attempt: from here a crash leaves the row {@code sending} until the lease ends. */
+    @SqlUpdate("""
+            UPDATE emails SET status = 'sending', attempts = attempts + 1, lease_until = :leaseUntil,
+                   provider = :provider, suppressed = CAST(:suppressed AS jsonb), updated_at = now()
+             WHERE id = :id
+            """)
+    void markSending(@Bind("id") UUID id, @Bind("provider") String provider, @Bind("leaseUntil") Instant leaseUntil,
+                     @Bind("suppressed") String suppressedJson);
+
+    @SqlUpdate("""
+            UPDATE emails SET status = 'sent', provider_message_id = :messageId, lease_until = NULL,
+                   last_error = NULL, sent_at = now(), updated_at = now()
+             WHERE id = :id AND status = 'sending'
+            """)
+    int markSent(@Bind("id") UUID id, @Bind("messageId") String providerMessageId);
+
+    /** The provider did not take it (429, 5xx, network): back to queued, the error kept. */
+    @SqlUpdate("""
+            UPDATE emails SET status = 'queued', lease_until = NULL, last_error = :error, updated_at = now()
+             WHERE id = :id AND status IN ('queued', 'sending')
+            """)
+    void requeue(@Bind("id") UUID id, @Bind("error") String error);
+
+    @SqlUpdate("""
+            UPDATE emails SET status = 'failed', lease_until = NULL, last_error = coalesce(:error, last_error),
+                   updated_at = now()
+             WHERE id = :id AND status IN ('queued', 'sending')
+            """)
+    int markFailed(@Bind("id") UUID id, @Bind("error") String error);
+
+    @SqlUpdate("""
+            UPDATE emails SET status = 'suppressed', suppressed = CAST(:suppressed AS jsonb), lease_until = NULL,
+                   updated_at = now()
+             WHERE id = :id AND status = 'queued'
+            """)
+    void markSuppressed(@Bind("id") UUID id, @Bind("suppressed") String suppressedJson);
+
+    /** An interrupted attempt that must not be resent blindly: it stays {@code sending} for an operator. */
+    @SqlUpdate("UPDATE emails SET lease_until = NULL, last_error = :error, updated_at = now() WHERE id = :id")
+    void holdForOperator(@Bind("id") UUID id, @Bind("error") String error);
+
+    /** An operator's decision on an email held in {@code sending}: deliver it again. */
+    @SqlUpdate("""
+            UPDATE emails SET status = 'queued', lease_until = NULL, updated_at = now(),
+                   last_error = 'resent by an operator after: ' || coalesce(last_error, 'no error')
+             WHERE id = :id AND status IN ('sending', 'failed')
+            """)
+    int requeueByOperator(@Bind("id") UUID id);
+
+    /** An operator's decision on an email held in {@code sending}: the provider did take it. */
+    @SqlUpdate("""
+            UPDATE emails SET status = 'sent', lease_until = NULL, sent_at = coalesce(sent_at, now()), updated_at = now(),
+                   last_error = 'marked sent by an operator after: ' || coalesce(last_error, 'no error')
+             WHERE id = :id AND status = 'sending'
+            """)
+    int markSentByOperator(@Bind("id") UUID id);
+
+    /** Emails stuck in sending past their lease: each needs an operator's decision (an alert). */
+    @SqlQuery("SELECT count(*) FROM emails WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < now())")
+    long countNeedingOperator();
+}

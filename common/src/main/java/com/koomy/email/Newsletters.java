@@ -1,0 +1,102 @@
+package com.koomy.email;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Newsletters: queued with their audience in the caller's transaction, split by {@link
+ * FanOutNewsletterJob} into batch emails of at most 1,000 recipients (one SendGrid request each,
+ * idempotency key {@code newsletter:<id>:<batch>}), of which only {@link #WINDOW} are on the job
+ * queue at a time: each batch that ends releases the next. So a 50,000-recipient newsletter never
+ * puts 50 jobs ahead of somebody's password reset in JobRunr's single queue.
+ */
+public final class Newsletters {
+
+    /** The outbox kind whose ref is a newsletter id: "fan this newsletter out". */
+    public static final String OUTBOX_KIND = "newsletter";
+    public static final int BATCH_SIZE = EmailMessage.MAX_RECIPIENTS;
+    public static final int WINDOW = 2;
+
+    private Newsletters() {
+    }
+
+    /** Queues the newsletter; returns its id (the existing one for a repeated idempotency key). */
+    public static UUID enqueue(Handle handle, NewsletterRequest request) {
+        Optional<UUID> inserted = handle.createQuery("""
+                        WITH stored AS (
+                            INSERT INTO newsletters (id, community_id, community_name, idempotency_key, locale, subject, body)
+                            VALUES (:id, :communityId, :communityName, :key, :locale, :subject, :body)
+                            ON CONFLICT (idempotency_key) DO NOTHING
+                            RETURNING id),
+                        queued AS (
+                            INSERT INTO outbox (kind, ref) SELECT :kind, id::text FROM stored)
+                        SELECT id FROM stored
+                        """)
+                .bind("id", UUID.randomUUID())
+                .bind("communityId", request.communityId())
+                .bind("communityName", request.communityName())
+                .bind("key", request.idempotencyKey())
+                .bind("locale", request.locale())
+                .bind("subject", request.subject())
+                .bind("body", request.body())
+                .bind("kind", OUTBOX_KIND)
+                .mapTo(UUID.class)
+                .findOne();
+        if (inserted.isEmpty()) {
+            return handle.createQuery("SELECT id FROM newsletters WHERE idempotency_key = :key")
+                    .bind("key", request.idempotencyKey()).mapTo(UUID.class).one();
+        }
+        UUID id = inserted.get();
+        PreparedBatch batch = handle.prepareBatch("""
+                INSERT INTO newsletter_recipients (newsletter_id, email, name) VALUES (:id, :email, :name)
+                ON CONFLICT DO NOTHING
+                """);
+        for (Recipient recipient : request.recipients()) {
+            batch.bind("id", id).bind("email", recipient.email()).bind("name", recipient.name()).add();
+        }
+        if (!request.recipients().isEmpty()) {
+            batch.execute();
+        }
+        return id;
+    }
+
+    /**
+     * Called in the transaction that settles a batch (sent, failed or suppressed): queues the next
+     * held batch of the same newsletter, or marks the newsletter sent after its last batch.
+     */
+    static void afterBatch(Handle handle, Email batch) {
+        if (batch.newsletterId() == null) {
+            return;
+        }
+        Optional<UUID> next = handle.createQuery("""
+                        UPDATE emails SET held = false, updated_at = now()
+                         WHERE id = (SELECT id FROM emails WHERE newsletter_id = :newsletterId AND held
+                                      ORDER BY batch_no LIMIT 1 FOR UPDATE SKIP LOCKED)
+                        RETURNING id
+                        """)
+                .bind("newsletterId", batch.newsletterId())
+                .mapTo(UUID.class)
+                .findOne();
+        if (next.isPresent()) {
+            handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
+                    .bind("kind", Email.OUTBOX_KIND).bind("ref", next.get().toString()).execute();
+            return;
+        }
+        handle.createUpdate("""
+                        UPDATE newsletters SET status = 'sent'
+                         WHERE id = :newsletterId AND status = 'sending'
+                           AND NOT EXISTS (SELECT 1 FROM emails WHERE newsletter_id = :newsletterId
+                                            AND status IN ('queued', 'sending'))
+                        """)
+                .bind("newsletterId", batch.newsletterId())
+                .execute();
+    }
+
+    static Map<String, Object> variables(String communityName, String subject, String body) {
+        return Map.of("communityName", communityName == null ? "" : communityName, "subject", subject, "body", body);
+    }
+}

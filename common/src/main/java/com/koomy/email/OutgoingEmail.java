@@ -1,0 +1,19 @@
+package com.koomy.email;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A rendered email on its way to the provider; one personalization per recipient. */
+public record OutgoingEmail(
+        UUID id,
+        String idempotencyKey,
+        String category,
+        boolean bulk,
+        List<Recipient> to,
+        RenderedEmail content,
+        List<InlineImage> inlineImages) {
+
+    /** An image the HTML part shows through {@code cid:<contentId>} (the ticket's QR code). */
+    public record InlineImage(String contentId, String filename, byte[] png) {
+    }
+}

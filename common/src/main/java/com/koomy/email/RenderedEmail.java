@@ -1,0 +1,4 @@
+package com.koomy.email;
+
+public record RenderedEmail(String subject, String html, String text) {
+}

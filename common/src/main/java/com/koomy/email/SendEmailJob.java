@@ -1,0 +1,211 @@
+package com.koomy.email;
+
+import com.codahale.metrics.MetricRegistry;
+import org.apache.http.conn.ConnectTimeoutException;
+import org.apache.http.conn.ConnectionPoolTimeoutException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jobrunr.jobs.lambdas.JobRequestHandler;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Delivers one email, at most once per "sent". The row is locked while this attempt decides, then
+ * marked {@code sending} with a lease before the provider is called, and {@code sent} after. What
+ * a retry finds tells it what happened:
+ * <ul>
+ * <li>{@code sent}, {@code failed}, {@code suppressed}: nothing to do (duplicates and late retries);</li>
+ * <li>{@code sending} within its lease: another attempt is in flight, come back after it;</li>
+ * <li>{@code sending} past its lease: an attempt died between the provider and our bookkeeping. The
+ *     provider may have accepted it: only templates that may be resent are ({@link
+ *     EmailTemplate#resendAfterInterruption()}); the others stay {@code sending} for an operator.</li>
+ * </ul>
+ * No token in the shared rate limit, or a 429: the job schedules its own continuation and ends,
+ * instead of holding a worker thread. A 5xx or a network error: the job fails and JobRunr retries
+ * it with backoff. Any other 4xx: {@code failed}, no retry.
+ */
+public class SendEmailJob implements JobRequestHandler<SendEmail> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SendEmailJob.class);
+
+    private final Jdbi jdbi;
+    private final EmailRenderer renderer;
+    private final Mailer mailer;
+    private final EmailRateLimiter rateLimiter;
+    private final Supplier<JobRequestScheduler> scheduler;
+    private final Duration lease;
+    private final MetricRegistry metrics;
+
+    /** {@code rateLimiter} null: no limit (the sink, or a benchmark with the limit lifted). */
+    public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
+                        Supplier<JobRequestScheduler> scheduler, Duration lease, MetricRegistry metrics) {
+        this.jdbi = jdbi;
+        this.renderer = renderer;
+        this.mailer = mailer;
+        this.rateLimiter = rateLimiter;
+        this.scheduler = scheduler;
+        this.lease = lease;
+        this.metrics = metrics;
+    }
+
+    private sealed interface Step {
+    }
+
+    private record Done() implements Step {
+    }
+
+    private record Wait(Duration duration, String why) implements Step {
+    }
+
+    private record Send(Email email, OutgoingEmail outgoing, EmailTemplate template) implements Step {
+    }
+
+    @Override
+    public void run(SendEmail request) throws Exception {
+        UUID id = request.emailId();
+        Step step = jdbi.inTransaction(handle -> begin(handle, id));
+        if (step instanceof Wait wait) {
+            reschedule(id, wait.duration(), wait.why());
+        } else if (step instanceof Send send) {
+            deliver(send);
+        }
+    }
+
+    private Step begin(Handle handle, UUID id) {
+        EmailDao dao = handle.attach(EmailDao.class);
+        Email email = dao.lock(id).orElseThrow(() -> new IllegalStateException("email " + id + " is not stored"));
+        if (email.status().settled() || email.held()) {
+            return new Done();
+        }
+        EmailTemplate template = EmailTemplate.byId(email.template())
+                .orElseThrow(() -> new IllegalStateException("email " + id + " has an unknown template " + email.template()));
+        Instant now = Instant.now();
+        if (email.status() == EmailStatus.sending) {
+            if (email.leaseUntil() == null) {
+                return new Done(); // already held for an operator
+            }
+            if (email.leaseUntil().isAfter(now)) {
+                return new Wait(Duration.between(now, email.leaseUntil()).plusSeconds(1), "an attempt is in flight");
+            }
+            if (!template.resendAfterInterruption()) {
+                dao.holdForOperator(id, "an attempt was interrupted after the provider may have accepted it; "
+                        + "an operator must resend it or mark it sent");
+                metrics.meter("koomy.email.held-for-operator").mark();
+                LOG.error("Email {} ({}) was interrupted while sending and is not resent automatically: "
+                        + "an operator must decide (GET /api/ops/outbox?status=sending)", id, email.idempotencyKey());
+                return new Done();
+            }
+            LOG.warn("Email {} ({}) was interrupted while sending; sending it again", id, email.idempotencyKey());
+        }
+        List<Recipient> suppressed = EmailSuppressionCheck.suppressed(handle, email.recipients(), email.bulk());
+        List<Recipient> to = new ArrayList<>(email.recipients());
+        to.removeAll(suppressed);
+        if (to.isEmpty()) {
+            dao.markSuppressed(id, EmailJson.recipients(suppressed));
+            Newsletters.afterBatch(handle, email);
+            metrics.meter("koomy.email.suppressed").mark();
+            return new Done();
+        }
+        RenderedEmail content = email.subject() != null
+                ? new RenderedEmail(email.subject(), email.htmlBody(), email.textBody())
+                : render(dao, email, template);
+        if (mailer.rateLimited() && rateLimiter != null) {
+            var wait = rateLimiter.tryAcquire(email.bulk());
+            if (wait.isPresent()) {
+                metrics.meter("koomy.email.rate-limited").mark();
+                return new Wait(wait.get(), "no token in the shared rate limit");
+            }
+        }
+        dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed));
+        return new Send(email, new OutgoingEmail(id, email.idempotencyKey(), template.id(), email.bulk(), to, content,
+                inlineImages(template, email.variables())), template);
+    }
+
+    private RenderedEmail render(EmailDao dao, Email email, EmailTemplate template) {
+        Map<String, Object> variables = new java.util.HashMap<>(email.variables());
+        if (email.recipients().size() == 1 && email.recipients().get(0).name() != null) {
+            variables.putIfAbsent("recipientName", email.recipients().get(0).name());
+        }
+        RenderedEmail content = renderer.render(template, email.locale(), variables);
+        dao.storeRendered(email.id(), content.subject(), content.html(), content.text());
+        return content;
+    }
+
+    private static List<OutgoingEmail.InlineImage> inlineImages(EmailTemplate template, Map<String, Object> variables) {
+        if (template != EmailTemplate.EVENT_TICKET || !(variables.get("qrPayload") instanceof String payload)) {
+            return List.of();
+        }
+        return List.of(new OutgoingEmail.InlineImage("ticket-qr", "ticket.png", QrCodes.png(payload, 240)));
+    }
+
+    private void deliver(Send send) throws Exception {
+        UUID id = send.email().id();
+        Delivery delivery;
+        try (var timer = metrics.timer("koomy.email.provider-call").time()) {
+            delivery = mailer.send(send.outgoing());
+        } catch (IOException e) {
+            String error = "no answer from " + mailer.name() + ": " + e;
+            if (neverReachedProvider(e) || send.template().resendAfterInterruption()) {
+                jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, error));
+                throw e; // JobRunr retries with backoff
+            }
+            // The request may have been taken before the connection broke: do not risk a second copy.
+            jdbi.useExtension(EmailDao.class, dao -> dao.holdForOperator(id, error + "; the provider may have accepted it"));
+            metrics.meter("koomy.email.held-for-operator").mark();
+            LOG.error("Email {} ({}): {}; held in 'sending' for an operator", id, send.email().idempotencyKey(), error);
+            return;
+        }
+        if (delivery instanceof Delivery.Accepted accepted) {
+            jdbi.useTransaction(handle -> {
+                handle.attach(EmailDao.class).markSent(id, accepted.messageId());
+                Newsletters.afterBatch(handle, send.email());
+            });
+            metrics.meter("koomy.email.sent").mark(send.outgoing().to().size());
+        } else if (delivery instanceof Delivery.RateLimited limited) {
+            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, limited.detail()));
+            metrics.meter("koomy.email.provider-429").mark();
+            reschedule(id, limited.retryAfter(), limited.detail());
+        } else if (delivery instanceof Delivery.Unavailable unavailable) {
+            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, unavailable.detail()));
+            throw new ProviderUnavailableException(unavailable.detail());
+        } else if (delivery instanceof Delivery.Rejected rejected) {
+            jdbi.useTransaction(handle -> {
+                handle.attach(EmailDao.class).markFailed(id, rejected.detail());
+                Newsletters.afterBatch(handle, send.email());
+            });
+            metrics.meter("koomy.email.rejected").mark();
+            LOG.warn("Email {} ({}) rejected, not retried: {}", id, send.email().idempotencyKey(), rejected.detail());
+        }
+    }
+
+    private static boolean neverReachedProvider(IOException e) {
+        return e instanceof ConnectException || e instanceof ConnectTimeoutException
+                || e instanceof ConnectionPoolTimeoutException || e instanceof UnknownHostException;
+    }
+
+    /** A continuation job rather than a sleeping worker thread; the row decides what it will do. */
+    private void reschedule(UUID id, Duration wait, String why) {
+        Instant at = Instant.now().plus(wait);
+        scheduler.get().schedule(UUID.randomUUID(), at, new SendEmail(id));
+        LOG.debug("Email {} rescheduled at {}: {}", id, at, why);
+    }
+
+    /** SendGrid answered 5xx: a JobRunr retry with backoff. */
+    public static class ProviderUnavailableException extends Exception {
+        public ProviderUnavailableException(String message) {
+            super(message);
+        }
+    }
+}
