@@ -1,0 +1,64 @@
+package com.koomy.email;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The suppression list and the SendGrid events it is built from. Addresses are lower-cased in SQL,
+ * with the same {@code lower()} as the table's CHECK, so any spelling finds the row.
+ */
+public interface EmailSuppressionDao {
+
+    @SqlQuery("SELECT * FROM email_suppressions WHERE email = lower(:email)")
+    @RegisterConstructorMapper(Suppression.class)
+    Optional<Suppression> find(@Bind("email") String email);
+
+    /** Stores an event unless SendGrid delivered it before; false for a redelivery. */
+    @SqlUpdate("""
+            INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, sg_message_id, occurred_at, payload)
+            VALUES (:sgEventId, :event, lower(:email), :koomyKey, :sgMessageId, :occurredAt, CAST(:payload AS jsonb))
+            ON CONFLICT (sg_event_id) DO NOTHING
+            """)
+    boolean insertEvent(@BindMethods SendGridEvent event);
+
+    /**
+     * Adds a suppression, or replaces one that is weaker: scope all beats bulk, and a full unsubscribe
+     * beats a group unsubscribe (so that a group resubscribe cannot lift it). An equal or weaker
+     * reason leaves the row as it is: the first cause stays on record, and scope never goes down.
+     * Returns whether the row was written.
+     */
+    @SqlUpdate("""
+            INSERT INTO email_suppressions AS s (email, reason, scope, detail, sg_event_id)
+            VALUES (lower(:email), :reason, :scope, :detail, :sgEventId)
+            ON CONFLICT (email) DO UPDATE
+               SET reason = excluded.reason, scope = excluded.scope, detail = excluded.detail,
+                   sg_event_id = excluded.sg_event_id, updated_at = now()
+             WHERE (CASE WHEN excluded.scope = 'all' THEN 3 WHEN excluded.reason = 'group_unsubscribe' THEN 1 ELSE 2 END)
+                 > (CASE WHEN s.scope = 'all' THEN 3 WHEN s.reason = 'group_unsubscribe' THEN 1 ELSE 2 END)
+            """)
+    boolean suppress(@Bind("email") String email, @Bind("reason") SuppressionReason reason,
+                     @Bind("scope") SuppressionScope scope, @Bind("detail") String detail,
+                     @Bind("sgEventId") String sgEventId);
+
+    /**
+     * Lifts a group unsubscribe when the recipient resubscribed to that same group after it. The
+     * group and time come from the event that caused the suppression; a suppression with no such
+     * event on record (entered by hand) is lifted too.
+     */
+    @SqlUpdate("""
+            DELETE FROM email_suppressions s
+             WHERE s.email = lower(:email) AND s.reason = 'group_unsubscribe'
+               AND NOT EXISTS (SELECT 1 FROM sendgrid_events e
+                                WHERE e.sg_event_id = s.sg_event_id
+                                  AND (e.occurred_at > :resubscribedAt
+                                       OR e.payload ->> 'asm_group_id' IS DISTINCT FROM :asmGroupId))
+            """)
+    boolean liftGroupUnsubscribe(@Bind("email") String email, @Bind("asmGroupId") String asmGroupId,
+                                 @Bind("resubscribedAt") Instant resubscribedAt);
+}
