@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -20,6 +21,8 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private GraphiteFactory graphite = new GraphiteFactory();
     @Valid @NotNull private HealthFactory health = new HealthFactory();
     private boolean migrateOnStart = true;
+    /** Where people reach Koomy: links in emails start with it. */
+    @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
@@ -41,6 +44,9 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public HealthFactory getHealth() { return health; }
     @JsonProperty public void setHealth(HealthFactory health) { this.health = health; }
+
+    @JsonProperty public String getPublicUrl() { return publicUrl; }
+    @JsonProperty public void setPublicUrl(String publicUrl) { this.publicUrl = publicUrl; }
 
     @JsonProperty public boolean isMigrateOnStart() { return migrateOnStart; }
     @JsonProperty public void setMigrateOnStart(boolean migrateOnStart) { this.migrateOnStart = migrateOnStart; }

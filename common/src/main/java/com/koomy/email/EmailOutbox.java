@@ -17,8 +17,8 @@ public final class EmailOutbox {
             WITH stored AS (
                 INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
                                     bulk, newsletter_id, batch_no, held)
-                VALUES (:id, :key, :communityId, :template, :locale, CAST(:recipients AS jsonb),
-                        CAST(:variables AS jsonb), :bulk, :newsletterId, :batchNo, :held)
+                VALUES (:id, :key, CAST(:communityId AS uuid), :template, :locale, CAST(:recipients AS jsonb),
+                        CAST(:variables AS jsonb), :bulk, CAST(:newsletterId AS uuid), :batchNo, :held)
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, held),
             queued AS (

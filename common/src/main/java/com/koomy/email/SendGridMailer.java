@@ -68,8 +68,8 @@ public class SendGridMailer implements Mailer, Closeable {
         request.setMethod(Method.POST);
         request.setEndpoint("mail/send");
         request.setBody(mail(email).build());
-        // makeCall, not api(): api() sleeps in this thread on a 429; the job reschedules instead.
-        Response response = sendGrid.makeCall(request);
+        // api() makes one call (host, version and auth headers added); on a 429 the job reschedules itself.
+        Response response = sendGrid.api(request);
         int status = response.getStatusCode();
         if (status >= 200 && status < 300) {
             return new Delivery.Accepted(header(response.getHeaders(), "X-Message-Id"));

@@ -1,6 +1,22 @@
 package com.koomy.worker;
 
+import com.codahale.metrics.CachedGauge;
 import com.koomy.config.InstanceName;
+import com.koomy.config.SendGridFactory;
+import com.koomy.email.Email;
+import com.koomy.email.EmailDao;
+import com.koomy.email.EmailFailureFilter;
+import com.koomy.email.EmailOutbox;
+import com.koomy.email.EmailRateLimiter;
+import com.koomy.email.EmailRenderer;
+import com.koomy.email.FanOutNewsletter;
+import com.koomy.email.FanOutNewsletterJob;
+import com.koomy.email.Mailer;
+import com.koomy.email.Newsletters;
+import com.koomy.email.SendEmail;
+import com.koomy.email.SendEmailJob;
+import com.koomy.email.SendGridMailer;
+import com.koomy.email.SinkMailer;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.webhooks.ApplyStripeEvent;
@@ -21,13 +37,20 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.scheduling.JobBuilder;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
@@ -67,16 +90,31 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(jobsDataSource);
 
         ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, stripeEventHandlers(jdbi));
+        // Jobs that schedule their own continuation need JobRunr's scheduler, which exists once JobRunr does.
+        AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
+        SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis, () -> runtime.get().scheduler());
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
-                new MapJobActivator(Map.of(ApplyStripeEventJob.class, applyStripeEvent)),
-                List.of(new StripeEventFailureFilter(jdbi)));
+                new MapJobActivator(Map.of(
+                        ApplyStripeEventJob.class, applyStripeEvent,
+                        SendEmailJob.class, sendEmail,
+                        FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi))),
+                List.of(new StripeEventFailureFilter(jdbi), new EmailFailureFilter(jdbi)));
+        runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
 
         OutboxRoutes routes = new OutboxRoutes()
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
                         .withName("Apply Stripe event " + eventId)
                         .withAmountOfRetries(jobs.getStripeEventRetries())
-                        .withJobRequest(new ApplyStripeEvent(eventId)));
+                        .withJobRequest(new ApplyStripeEvent(eventId)))
+                .route(Email.OUTBOX_KIND, ref -> JobBuilder.aJob()
+                        .withName("Deliver email " + ref)
+                        .withAmountOfRetries(jobs.getEmailRetries())
+                        .withJobRequest(new SendEmail(EmailOutbox.emailId(ref))))
+                .route(Newsletters.OUTBOX_KIND, ref -> JobBuilder.aJob()
+                        .withName("Split newsletter " + ref + " into batches")
+                        .withAmountOfRetries(jobs.getEmailRetries())
+                        .withJobRequest(new FanOutNewsletter(UUID.fromString(ref))));
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
 
@@ -84,6 +122,42 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 millis(jobs.getSupervisorInterval()), environment.metrics());
         environment.lifecycle().manage(supervisor);
         environment.healthChecks().register("job-server", new JobServerHealthCheck(supervisor));
+    }
+
+    /**
+     * Email delivery through SendGrid when SENDGRID_API_KEY is set (rate-limited for all workers
+     * together through Redis), else through the local sink.
+     */
+    private static SendEmailJob emailDelivery(WorkerConfiguration config, Environment environment, Jdbi jdbi,
+                                              RedisClient redis, Supplier<JobRequestScheduler> scheduler) {
+        SendGridFactory sendgrid = config.getSendgrid();
+        Mailer mailer;
+        EmailRateLimiter limiter = null;
+        if (sendgrid.isConfigured()) {
+            SendGridMailer sendGridMailer = new SendGridMailer(sendgrid, config.getJobs().getWorkerCount());
+            environment.lifecycle().manage(new Managed() {
+                @Override
+                public void stop() throws Exception {
+                    sendGridMailer.close();
+                }
+            });
+            mailer = sendGridMailer;
+            limiter = new EmailRateLimiter(redis, "koomy:ratelimit:sendgrid", sendgrid.getRateLimitPerSecond());
+        } else {
+            mailer = new SinkMailer();
+        }
+        LoggerFactory.getLogger(KoomyWorkerApplication.class).info("Email goes to {}{}", mailer.name(),
+                limiter == null ? "" : " at most " + sendgrid.getRateLimitPerSecond() + " requests/s across all workers");
+        EmailRenderer renderer = new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl()));
+        // The lease outlives a request that times out, so a live attempt is never taken for a dead one.
+        Duration lease = Duration.ofMillis(sendgrid.getRequestTimeout().toMilliseconds() * 3);
+        environment.metrics().register("koomy.email.needing-operator", new CachedGauge<Long>(30, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                return jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator);
+            }
+        });
+        return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler, lease, environment.metrics());
     }
 
     /** The handlers applied to Stripe events, by type. Payment and billing handlers join here. */

@@ -29,6 +29,8 @@ public class JobsFactory {
     @NotNull private Duration supervisorInterval = Duration.seconds(5);
     /** Retries after a Stripe event's first attempt, spaced by JobRunr's exponential backoff (3^n s). */
     @Min(0) @Max(20) private int stripeEventRetries = 8;
+    /** JobRunr retries of an email delivery after a 5xx or a network error (backoff 3^n s: 8 ≈ 3 hours). */
+    @Min(0) @Max(20) private int emailRetries = 8;
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
@@ -54,6 +56,8 @@ public class JobsFactory {
     @JsonProperty public void setRelayBatchSize(int relayBatchSize) { this.relayBatchSize = relayBatchSize; }
     @JsonProperty public int getStripeEventRetries() { return stripeEventRetries; }
     @JsonProperty public void setStripeEventRetries(int stripeEventRetries) { this.stripeEventRetries = stripeEventRetries; }
+    @JsonProperty public int getEmailRetries() { return emailRetries; }
+    @JsonProperty public void setEmailRetries(int emailRetries) { this.emailRetries = emailRetries; }
     @JsonProperty public Duration getSupervisorInterval() { return supervisorInterval; }
     @JsonProperty public void setSupervisorInterval(Duration supervisorInterval) { this.supervisorInterval = supervisorInterval; }
 }

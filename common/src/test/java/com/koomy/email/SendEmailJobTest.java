@@ -1,0 +1,273 @@
+package com.koomy.email;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.testing.SendGridStub;
+import com.koomy.testing.TestDatabase;
+import org.jdbi.v3.core.Jdbi;
+import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.storage.InMemoryStorageProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SendEmailJobTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SendGridStub sendgrid;
+    private static SendGridMailer mailer;
+    private static Jdbi jdbi;
+    private static InMemoryStorageProvider jobs;
+    private static SendEmailJob job;
+
+    @BeforeAll
+    static void setUp() {
+        jdbi = db.jdbi();
+        sendgrid = new SendGridStub();
+        mailer = new SendGridMailer(sendgrid.config(5), 4);
+        jobs = new InMemoryStorageProvider();
+        jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
+        JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
+        job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
+                mailer, null, () -> scheduler, Duration.ofSeconds(30), new MetricRegistry());
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        mailer.close();
+        sendgrid.close();
+    }
+
+    @BeforeEach
+    void acceptEverything() {
+        sendgrid.accept();
+        sendgrid.resetRequests();
+    }
+
+    private static UUID enqueue(EmailTemplate template, String to, Map<String, Object> variables) {
+        return jdbi.inTransaction(h -> EmailOutbox.enqueue(h, EmailMessage.to(new Recipient(to, "Ada Lovelace"), template, "en",
+                variables, null, template.id() + ":" + UUID.randomUUID())));
+    }
+
+    private static Email email(UUID id) {
+        return jdbi.withExtension(EmailDao.class, dao -> dao.find(id)).orElseThrow();
+    }
+
+    private static JsonNode body(int request) throws Exception {
+        return JSON.readTree(sendgrid.requests().get(request).getBodyAsString());
+    }
+
+    @Test
+    void aSecondEnqueueWithTheSameKeyIsANoOp() {
+        EmailMessage message = EmailMessage.to(Recipient.of("Grace@Example.org"), EmailTemplate.PAYMENT_RECEIPT, "fr",
+                Map.of("amount", "25.00"), null, "receipt:pi_3MtwBwLkdIwHu7ix28a3tqPa");
+        UUID first = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, message));
+        UUID second = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, message));
+
+        assertThat(second).isEqualTo(first);
+        int outboxRows = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM outbox WHERE kind = 'email' AND ref = :ref")
+                .bind("ref", first.toString()).mapTo(Integer.class).one());
+        assertThat(outboxRows).isEqualTo(1);
+        assertThat(email(first).recipients()).containsExactly(new Recipient("grace@example.org", null));
+    }
+
+    @Test
+    void sendsOnceWithOurKeyInCustomArgsAndNeverAgain() throws Exception {
+        UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "ada@example.org",
+                Map.of("resetUrl", "https://koomy.test/reset?t=abc", "expiresInMinutes", 30));
+
+        job.run(new SendEmail(id));
+        job.run(new SendEmail(id)); // a duplicate job, or a retry after success
+
+        Email sent = email(id);
+        assertThat(sent.status()).isEqualTo(EmailStatus.sent);
+        assertThat(sent.provider()).isEqualTo("sendgrid");
+        assertThat(sent.providerMessageId()).startsWith("sg-");
+        assertThat(sent.attempts()).isEqualTo(1);
+        assertThat(sendgrid.requests()).hasSize(1);
+        JsonNode body = body(0);
+        assertThat(body.at("/custom_args/koomy_key").asText()).isEqualTo(sent.idempotencyKey());
+        assertThat(body.at("/personalizations/0/to/0/email").asText()).isEqualTo("ada@example.org");
+        assertThat(body.at("/content/0/type").asText()).isEqualTo("text/plain");
+        assertThat(body.at("/content/0/value").asText()).contains("https://koomy.test/reset?t=abc").contains("Ada Lovelace");
+        assertThat(body.at("/content/1/value").asText()).contains("https://koomy.test/reset?t&#61;abc").contains("Ada Lovelace");
+        assertThat(body.at("/subject").asText()).isEqualTo("Reset your password");
+        assertThat(sendgrid.requests().get(0).getHeader("Authorization")).isEqualTo("Bearer SG.test-key-not-a-secret");
+    }
+
+    @Test
+    void aRateLimitedAnswerReschedulesWithoutCountingAFailure() throws Exception {
+        sendgrid.rateLimited(Instant.now().plusSeconds(7).getEpochSecond());
+        UUID id = enqueue(EmailTemplate.WELCOME, "bob@example.org", Map.of());
+        long scheduledBefore = jobs.countJobs(StateName.SCHEDULED);
+
+        job.run(new SendEmail(id)); // no exception: not a JobRunr failure
+
+        Email queued = email(id);
+        assertThat(queued.status()).isEqualTo(EmailStatus.queued);
+        assertThat(queued.lastError()).contains("SendGrid 429");
+        assertThat(jobs.countJobs(StateName.SCHEDULED)).isEqualTo(scheduledBefore + 1);
+        Instant at = jobs.getJobList(StateName.SCHEDULED, org.jobrunr.storage.Paging.AmountBasedList.ascOnUpdatedAt(1000))
+                .stream().filter(j -> ((SendEmail) j.getJobDetails().getJobParameters().get(0).getObject()).emailId().equals(id))
+                .map(j -> ((org.jobrunr.jobs.states.ScheduledState) j.getJobState()).getScheduledAt()).findFirst().orElseThrow();
+        assertThat(at).isBetween(Instant.now().plusSeconds(4), Instant.now().plusSeconds(9));
+    }
+
+    @Test
+    void aServerErrorFailsTheJobSoJobRunrRetries() {
+        sendgrid.serverError();
+        UUID id = enqueue(EmailTemplate.PAYMENT_RECEIPT, "carol@example.org", Map.of());
+
+        assertThatThrownBy(() -> job.run(new SendEmail(id))).isInstanceOf(SendEmailJob.ProviderUnavailableException.class);
+
+        Email queued = email(id);
+        assertThat(queued.status()).isEqualTo(EmailStatus.queued);
+        assertThat(queued.lastError()).contains("SendGrid 503");
+    }
+
+    @Test
+    void aClientErrorFailsTheEmailWithoutRetry() throws Exception {
+        sendgrid.badRequest();
+        UUID id = enqueue(EmailTemplate.INVITATION, "dan@example.org", Map.of());
+
+        job.run(new SendEmail(id));
+
+        Email failed = email(id);
+        assertThat(failed.status()).isEqualTo(EmailStatus.failed);
+        assertThat(failed.lastError()).contains("SendGrid 400").contains("valid address");
+    }
+
+    @Test
+    void anInterruptedReceiptWaitsForAnOperatorButAnInterruptedResetIsResent() throws Exception {
+        UUID receipt = enqueue(EmailTemplate.PAYMENT_RECEIPT, "erin@example.org", Map.of());
+        UUID reset = enqueue(EmailTemplate.PASSWORD_RESET, "erin@example.org", Map.of());
+        // As a worker SIGKILLed after SendGrid's 202 leaves them: sending, lease expired.
+        jdbi.useHandle(h -> h.execute("UPDATE emails SET status = 'sending', attempts = 1, lease_until = now() - interval '1 second' "
+                + "WHERE id IN (?, ?)", receipt, reset));
+
+        job.run(new SendEmail(receipt));
+        job.run(new SendEmail(reset));
+        job.run(new SendEmail(receipt)); // a later retry changes nothing
+
+        assertThat(email(receipt).status()).isEqualTo(EmailStatus.sending);
+        assertThat(email(receipt).lastError()).contains("operator");
+        assertThat(email(reset).status()).isEqualTo(EmailStatus.sent);
+        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator)).isEqualTo(1);
+    }
+
+    @Test
+    void anAttemptInFlightIsNotDuplicated() throws Exception {
+        UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "fay@example.org", Map.of());
+        jdbi.useHandle(h -> h.execute("UPDATE emails SET status = 'sending', lease_until = now() + interval '20 seconds' WHERE id = ?", id));
+
+        job.run(new SendEmail(id));
+
+        assertThat(sendgrid.requests()).isEmpty();
+        assertThat(email(id).status()).isEqualTo(EmailStatus.sending);
+    }
+
+    @Test
+    void suppressedRecipientsAreNotMailed() throws Exception {
+        jdbi.useHandle(h -> h.execute("INSERT INTO email_suppressions (email, reason, scope) VALUES "
+                + "('bounced@example.org', 'bounce', 'all'), ('unsub@example.org', 'unsubscribe', 'bulk')"));
+        UUID bounced = enqueue(EmailTemplate.PASSWORD_RESET, "bounced@example.org", Map.of());
+        UUID unsubscribedReceipt = enqueue(EmailTemplate.PAYMENT_RECEIPT, "unsub@example.org", Map.of());
+        UUID unsubscribedReminder = enqueue(EmailTemplate.DUES_REMINDER, "unsub@example.org", Map.of());
+
+        job.run(new SendEmail(bounced));
+        job.run(new SendEmail(unsubscribedReceipt));
+        job.run(new SendEmail(unsubscribedReminder));
+
+        assertThat(email(bounced).status()).isEqualTo(EmailStatus.suppressed);
+        assertThat(email(unsubscribedReceipt).status()).isEqualTo(EmailStatus.sent); // transactional still goes
+        assertThat(email(unsubscribedReminder).status()).isEqualTo(EmailStatus.suppressed);
+        assertThat(sendgrid.requests()).hasSize(1);
+    }
+
+    @Test
+    void aTicketCarriesItsQrCodeInline() throws Exception {
+        UUID id = enqueue(EmailTemplate.EVENT_TICKET, "gus@example.org",
+                Map.of("eventTitle", "AG 2026", "ticketCode", "TK-42", "qrPayload", "koomy:ticket:TK-42:signature"));
+
+        job.run(new SendEmail(id));
+
+        JsonNode attachment = body(0).at("/attachments/0");
+        assertThat(attachment.at("/content_id").asText()).isEqualTo("ticket-qr");
+        assertThat(attachment.at("/disposition").asText()).isEqualTo("inline");
+        byte[] png = java.util.Base64.getDecoder().decode(attachment.at("/content").asText());
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(body(0).at("/content/1/value").asText()).contains("cid:ticket-qr");
+    }
+
+    @Test
+    void aNewsletterOf2500MakesThreeRequestsWithoutDuplicateRecipients() throws Exception {
+        List<Recipient> audience = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            audience.add(new Recipient(String.format("member%04d@example.org", i), "Member " + i));
+        }
+        audience.add(new Recipient("MEMBER0001@example.org", "same address, other case")); // one person, once
+        UUID communityId = UUID.randomUUID();
+        NewsletterRequest request = new NewsletterRequest(communityId, "Club de voile", "newsletter:" + UUID.randomUUID(),
+                "fr", "Régate de printemps", "Rendez-vous samedi <à 9h> au port.", audience);
+        UUID newsletter = jdbi.inTransaction(h -> Newsletters.enqueue(h, request));
+        jdbi.inTransaction(h -> Newsletters.enqueue(h, request)); // repeated: no-op
+
+        FanOutNewsletterJob fanOut = new FanOutNewsletterJob(jdbi);
+        fanOut.run(new FanOutNewsletter(newsletter));
+        fanOut.run(new FanOutNewsletter(newsletter)); // a duplicate fan-out job makes no new batch
+
+        List<UUID> released = releasedBatches(newsletter);
+        assertThat(released).hasSize(Newsletters.WINDOW);
+        // Deliver batches as the queue would: each finished batch releases the next one.
+        Set<UUID> delivered = new HashSet<>();
+        while (!released.isEmpty()) {
+            for (UUID batch : released) {
+                job.run(new SendEmail(batch));
+                job.run(new SendEmail(batch)); // every batch retried once: never resent
+                delivered.add(batch);
+            }
+            released = releasedBatches(newsletter).stream().filter(b -> !delivered.contains(b)).toList();
+        }
+
+        assertThat(sendgrid.requests()).hasSize(3);
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            body(i).at("/personalizations").forEach(p -> recipients.add(p.at("/to/0/email").asText()));
+            assertThat(body(i).at("/tracking_settings/subscription_tracking/enable").asBoolean()).isTrue();
+        }
+        assertThat(recipients).hasSize(2500).doesNotHaveDuplicates();
+        assertThat(body(0).at("/content/1/value").asText()).contains("&lt;à 9h&gt;");
+        String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM newsletters WHERE id = :id").bind("id", newsletter)
+                .mapTo(String.class).one());
+        assertThat(status).isEqualTo("sent");
+    }
+
+    private static List<UUID> releasedBatches(UUID newsletter) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT e.id FROM emails e
+                         WHERE e.newsletter_id = :id AND NOT e.held
+                           AND EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'email' AND o.ref = e.id::text)
+                         ORDER BY e.batch_no
+                        """).bind("id", newsletter).mapTo(UUID.class).list());
+    }
+}
