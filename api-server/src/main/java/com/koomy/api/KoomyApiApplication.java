@@ -8,6 +8,9 @@ import com.koomy.api.http.JsonProcessingExceptionMapper;
 import com.koomy.api.http.RequestLogFilter;
 import com.koomy.api.http.ValidationExceptionMapper;
 import com.koomy.api.http.WebApplicationExceptionMapper;
+import com.koomy.api.webhooks.SendGridEventParser;
+import com.koomy.api.webhooks.SendGridSignatureVerifier;
+import com.koomy.api.webhooks.SendGridWebhookResource;
 import com.koomy.api.webhooks.StripeEventParser;
 import com.koomy.api.webhooks.StripeSignatureVerifier;
 import com.koomy.api.webhooks.StripeWebhookResource;
@@ -78,5 +81,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                         config.getStripe().getWebhookTolerance().toSeconds()),
                 new StripeEventParser(environment.getObjectMapper()),
                 (int) config.getStripe().getMaxWebhookBody().toBytes()));
+        environment.jersey().register(new SendGridWebhookResource(jdbi,
+                new SendGridSignatureVerifier(config.getSendgrid().getWebhookPublicKey()),
+                new SendGridEventParser(environment.getObjectMapper()),
+                SendGridWebhookResource.MAX_BODY_BYTES));
     }
 }

@@ -30,6 +30,7 @@ class OpenApiDocumentTest {
         assertThat(doc.at("/info/title").asText()).isEqualTo("Koomy API");
         assertThat(doc.get("paths").has("/api/webhooks/stripe")).isTrue();
         assertThat(doc.at("/paths/~1api~1webhooks~1stripe/post/responses").has("503")).isTrue();
+        assertThat(doc.at("/paths/~1api~1webhooks~1sendgrid/post/responses").has("503")).isTrue();
         assertThat(doc.get("paths").has("/api/health")).isTrue();
         assertThat(doc.get("paths").has("/api/openapi.{type}")).isFalse();
     }
