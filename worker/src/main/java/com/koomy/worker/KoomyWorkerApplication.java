@@ -1,6 +1,9 @@
 package com.koomy.worker;
 
 import com.koomy.config.InstanceName;
+import com.koomy.content.ContentDraft;
+import com.koomy.content.GenerateDraft;
+import com.koomy.content.GenerateDraftJob;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.webhooks.ApplyStripeEvent;
@@ -28,6 +31,7 @@ import redis.clients.jedis.RedisClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
@@ -67,8 +71,11 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(jobsDataSource);
 
         ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, stripeEventHandlers(jdbi));
+        GenerateDraftJob generateDraft = new GenerateDraftJob(jdbi, config.getOpenai());
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
-                new MapJobActivator(Map.of(ApplyStripeEventJob.class, applyStripeEvent)),
+                new MapJobActivator(Map.of(
+                        ApplyStripeEventJob.class, applyStripeEvent,
+                        GenerateDraftJob.class, generateDraft)),
                 List.of(new StripeEventFailureFilter(jdbi)));
         environment.lifecycle().manage(jobRunr);
 
@@ -76,7 +83,12 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
                         .withName("Apply Stripe event " + eventId)
                         .withAmountOfRetries(jobs.getStripeEventRetries())
-                        .withJobRequest(new ApplyStripeEvent(eventId)));
+                        .withJobRequest(new ApplyStripeEvent(eventId)))
+                // Same retry count as the draft's own, so JobRunr and the draft give up together.
+                .route(ContentDraft.OUTBOX_KIND, draftId -> JobBuilder.aJob()
+                        .withName("Generate AI draft " + draftId)
+                        .withAmountOfRetries(config.getOpenai().getMaxRetries())
+                        .withJobRequest(new GenerateDraft(UUID.fromString(draftId))));
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
 
