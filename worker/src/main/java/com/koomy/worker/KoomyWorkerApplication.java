@@ -2,6 +2,9 @@ package com.koomy.worker;
 
 import com.codahale.metrics.CachedGauge;
 import com.koomy.config.InstanceName;
+import com.koomy.content.ContentDraft;
+import com.koomy.content.GenerateDraft;
+import com.koomy.content.GenerateDraftJob;
 import com.koomy.config.SendGridFactory;
 import com.koomy.email.Email;
 import com.koomy.email.EmailDao;
@@ -93,11 +96,13 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         // Jobs that schedule their own continuation need JobRunr's scheduler, which exists once JobRunr does.
         AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
         SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis, () -> runtime.get().scheduler());
+        GenerateDraftJob generateDraft = new GenerateDraftJob(jdbi, config.getOpenai());
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
                 new MapJobActivator(Map.of(
                         ApplyStripeEventJob.class, applyStripeEvent,
                         SendEmailJob.class, sendEmail,
-                        FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi))),
+                        FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi),
+                        GenerateDraftJob.class, generateDraft)),
                 List.of(new StripeEventFailureFilter(jdbi), new EmailFailureFilter(jdbi)));
         runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
@@ -114,7 +119,12 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 .route(Newsletters.OUTBOX_KIND, ref -> JobBuilder.aJob()
                         .withName("Split newsletter " + ref + " into batches")
                         .withAmountOfRetries(jobs.getEmailRetries())
-                        .withJobRequest(new FanOutNewsletter(UUID.fromString(ref))));
+                        .withJobRequest(new FanOutNewsletter(UUID.fromString(ref))))
+                // Same retry count as the draft's own, so JobRunr and the draft give up together.
+                .route(ContentDraft.OUTBOX_KIND, draftId -> JobBuilder.aJob()
+                        .withName("Generate AI draft " + draftId)
+                        .withAmountOfRetries(config.getOpenai().getMaxRetries())
+                        .withJobRequest(new GenerateDraft(UUID.fromString(draftId))));
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
 
