@@ -11,8 +11,18 @@ public class ApiConfiguration extends KoomyConfiguration {
     @NotNull private Duration warnRequestsOver = Duration.milliseconds(500);
     @NotNull private Duration slowRequestsOver = Duration.milliseconds(1000);
 
+    /** Platform operators' token for /api/ops/* (KOOMY_OPS_TOKEN); empty: only operator accounts, later. */
+    private String opsToken = "";
+
+    @JsonProperty public String getOpsToken() { return opsToken; }
+    @JsonProperty public void setOpsToken(String opsToken) { this.opsToken = opsToken; }
     @JsonProperty public Duration getWarnRequestsOver() { return warnRequestsOver; }
     @JsonProperty public void setWarnRequestsOver(Duration d) { this.warnRequestsOver = d; }
     @JsonProperty public Duration getSlowRequestsOver() { return slowRequestsOver; }
     @JsonProperty public void setSlowRequestsOver(Duration d) { this.slowRequestsOver = d; }
+
+    @Override
+    public String toString() {
+        return "ApiConfiguration{opsTokenSet=" + !opsToken.isBlank() + "}";
+    }
 }

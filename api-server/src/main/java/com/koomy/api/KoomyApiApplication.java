@@ -2,6 +2,8 @@ package com.koomy.api;
 
 import com.koomy.api.docs.OpenApiDocumentResource;
 import com.koomy.api.health.HealthResource;
+import com.koomy.api.ops.OperatorAuthFilter;
+import com.koomy.api.ops.OpsOutboxResource;
 import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.api.http.FallbackExceptionMapper;
 import com.koomy.api.http.JsonProcessingExceptionMapper;
@@ -76,6 +78,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new OpenApiDocumentResource(
                 String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
+        environment.jersey().register(new OperatorAuthFilter(config.getOpsToken()));
+        environment.jersey().register(new OpsOutboxResource(jdbi));
         environment.jersey().register(new StripeWebhookResource(jdbi,
                 new StripeSignatureVerifier(config.getStripe().webhookSecretList(),
                         config.getStripe().getWebhookTolerance().toSeconds()),

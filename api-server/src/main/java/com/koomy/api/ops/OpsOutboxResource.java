@@ -1,0 +1,131 @@
+package com.koomy.api.ops;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.http.ApiException;
+import com.koomy.email.EmailDao;
+import com.koomy.email.EmailMessage;
+import com.koomy.email.EmailOutbox;
+import com.koomy.email.EmailStatus;
+import com.koomy.email.EmailTemplate;
+import com.koomy.email.InvalidEmailException;
+import com.koomy.email.Recipient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The operators' view of outgoing email: what was sent (to the local sink, its rendered content)
+ * and what needs a decision (an email interrupted while sending that must not be resent blindly).
+ */
+@Path("/api/ops")
+@Tag(name = "ops")
+@Produces(MediaType.APPLICATION_JSON)
+public class OpsOutboxResource {
+
+    private final Jdbi jdbi;
+
+    public OpsOutboxResource(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public record Page(int page, int limit, long total, List<OutboxEmailView> items) {
+    }
+
+    public record TestEmailRequest(String to, String template, String locale) {
+    }
+
+    public record Queued(UUID id, String idempotencyKey, String status) {
+    }
+
+    @GET
+    @Path("/outbox")
+    @Timed
+    @Operation(summary = "Outgoing emails, newest first, with their rendered content",
+            description = "Paginated (page from 1, limit 1-200); status filters by queued, sending, sent, failed or "
+                    + "suppressed. 400 for a bad status or page. Operator only.")
+    public Page outbox(@QueryParam("status") String status,
+                       @QueryParam("page") @DefaultValue("1") int page,
+                       @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (status != null && Arrays.stream(EmailStatus.values()).noneMatch(s -> s.name().equals(status))) {
+            throw new ApiException(400, "invalid_status", "status must be one of " + Arrays.toString(EmailStatus.values()));
+        }
+        if (page < 1 || limit < 1 || limit > 200) {
+            throw new ApiException(400, "invalid_page", "page starts at 1 and limit is between 1 and 200");
+        }
+        return jdbi.withExtension(EmailDao.class, dao -> new Page(page, limit, dao.count(status),
+                dao.page(status, limit, (page - 1) * limit).stream().map(OutboxEmailView::of).toList()));
+    }
+
+    @POST
+    @Path("/emails/{id}/resend")
+    @Timed
+    @Operation(summary = "Deliver again an email that failed or was interrupted while sending",
+            description = "For an email held in 'sending' (the provider may have taken it) or 'failed'. 404 unknown "
+                    + "id; 409 in any other status. Operator only.")
+    public Queued resend(@PathParam("id") UUID id) {
+        return jdbi.inTransaction(handle -> {
+            EmailDao dao = handle.attach(EmailDao.class);
+            dao.lock(id).orElseThrow(() -> new ApiException(404, "not_found", "no email " + id));
+            if (dao.requeueByOperator(id) == 0) {
+                throw new ApiException(409, "conflict", "only a failed email or one held in sending can be resent");
+            }
+            EmailOutbox.requeue(handle, id, "resend");
+            return new Queued(id, dao.find(id).orElseThrow().idempotencyKey(), EmailStatus.queued.name());
+        });
+    }
+
+    @POST
+    @Path("/emails/{id}/mark-sent")
+    @Timed
+    @Operation(summary = "Record that an email held in 'sending' did reach the provider",
+            description = "After checking SendGrid's activity for its koomy_key. 404 unknown id; 409 unless it is "
+                    + "held in 'sending'. Operator only.")
+    public Queued markSent(@PathParam("id") UUID id) {
+        return jdbi.inTransaction(handle -> {
+            EmailDao dao = handle.attach(EmailDao.class);
+            dao.lock(id).orElseThrow(() -> new ApiException(404, "not_found", "no email " + id));
+            if (dao.markSentByOperator(id) == 0) {
+                throw new ApiException(409, "conflict", "only an email held in sending can be marked sent");
+            }
+            return new Queued(id, dao.find(id).orElseThrow().idempotencyKey(), EmailStatus.sent.name());
+        });
+    }
+
+    @POST
+    @Path("/emails/test")
+    @Timed
+    @Operation(summary = "Queue a test email (welcome template unless another is named)",
+            description = "Goes the whole way: outbox, worker, SendGrid or the local sink. 400 for a bad address, "
+                    + "template or locale. Operator only.")
+    public Queued test(TestEmailRequest request) {
+        if (request == null || request.to() == null) {
+            throw new ApiException(400, "invalid_request", "body must be {\"to\": \"someone@example.org\"}");
+        }
+        try {
+            EmailTemplate template = request.template() == null ? EmailTemplate.WELCOME
+                    : EmailTemplate.byId(request.template()).orElseThrow(() -> new InvalidEmailException("invalid_template",
+                    "template must be one of " + Arrays.stream(EmailTemplate.values()).map(EmailTemplate::id).toList()));
+            String key = "ops-test:" + UUID.randomUUID();
+            EmailMessage message = EmailMessage.to(Recipient.of(request.to()), template,
+                    request.locale() == null ? "en" : request.locale(),
+                    Map.of("recipientName", request.to(), "communityName", "Koomy test"), null, key);
+            UUID id = jdbi.inTransaction(handle -> EmailOutbox.enqueue(handle, message));
+            return new Queued(id, key, EmailStatus.queued.name());
+        } catch (InvalidEmailException e) {
+            throw new ApiException(400, e.code(), e.getMessage());
+        }
+    }
+}
