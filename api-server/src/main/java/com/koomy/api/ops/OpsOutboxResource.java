@@ -35,6 +35,20 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpsOutboxResource {
 
+    /** Sample values for every template's variables, so a test email reads like a real one. */
+    private static final Map<String, Object> SAMPLE_VARIABLES = Map.ofEntries(
+            Map.entry("recipientName", "Ada Lovelace"), Map.entry("communityName", "Club de voile de Brest"),
+            Map.entry("resetUrl", "https://koomy.example/reset?token=sample"), Map.entry("expiresInMinutes", 30),
+            Map.entry("verifyUrl", "https://koomy.example/verify?token=sample"), Map.entry("expiresInHours", 48),
+            Map.entry("inviterName", "Grace Hopper"), Map.entry("acceptUrl", "https://koomy.example/invitations/sample"),
+            Map.entry("expiresOn", "2026-12-31"), Map.entry("amount", "25.00"), Map.entry("currency", "EUR"),
+            Map.entry("paidAt", "2026-11-24"), Map.entry("description", "Cotisation 2026"),
+            Map.entry("receiptNumber", "R-2026-0001"), Map.entry("eventTitle", "Assemblée générale"),
+            Map.entry("eventStart", "2026-12-12 18:00"), Map.entry("location", "Salle des fêtes"),
+            Map.entry("ticketCode", "TK-SAMPLE"), Map.entry("qrPayload", "koomy:ticket:sample"),
+            Map.entry("dueDate", "2027-01-31"), Map.entry("payUrl", "https://koomy.example/pay/sample"),
+            Map.entry("subject", "Test newsletter"), Map.entry("body", "A test newsletter body.\nSecond line."));
+
     private final Jdbi jdbi;
 
     public OpsOutboxResource(Jdbi jdbi) {
@@ -121,7 +135,7 @@ public class OpsOutboxResource {
             String key = "ops-test:" + UUID.randomUUID();
             EmailMessage message = EmailMessage.to(Recipient.of(request.to()), template,
                     request.locale() == null ? "en" : request.locale(),
-                    Map.of("recipientName", request.to(), "communityName", "Koomy test"), null, key);
+                    SAMPLE_VARIABLES, null, key);
             UUID id = jdbi.inTransaction(handle -> EmailOutbox.enqueue(handle, message));
             return new Queued(id, key, EmailStatus.queued.name());
         } catch (InvalidEmailException e) {
