@@ -14,6 +14,14 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Platform operators' token for /api/ops/* (KOOMY_OPS_TOKEN); empty: only operator accounts, later. */
     private String opsToken = "";
 
+    /** A session ends after this long unused, and in any case this long after sign-in. */
+    @NotNull private Duration sessionIdleTimeout = Duration.hours(24);
+    @NotNull private Duration sessionAbsoluteTimeout = Duration.days(30);
+
+    @JsonProperty public Duration getSessionIdleTimeout() { return sessionIdleTimeout; }
+    @JsonProperty public void setSessionIdleTimeout(Duration d) { this.sessionIdleTimeout = d; }
+    @JsonProperty public Duration getSessionAbsoluteTimeout() { return sessionAbsoluteTimeout; }
+    @JsonProperty public void setSessionAbsoluteTimeout(Duration d) { this.sessionAbsoluteTimeout = d; }
     @JsonProperty public String getOpsToken() { return opsToken; }
     @JsonProperty public void setOpsToken(String opsToken) { this.opsToken = opsToken; }
     @JsonProperty public Duration getWarnRequestsOver() { return warnRequestsOver; }

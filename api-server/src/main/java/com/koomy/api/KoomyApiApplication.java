@@ -1,6 +1,12 @@
 package com.koomy.api;
 
 import com.koomy.api.docs.OpenApiDocumentResource;
+import com.koomy.accounts.Accounts;
+import com.koomy.accounts.PasswordHasher;
+import com.koomy.accounts.SessionStore;
+import com.koomy.api.accounts.AccountExceptionMapper;
+import com.koomy.api.accounts.AuthResource;
+import com.koomy.api.accounts.SessionAuthFilter;
 import com.koomy.api.health.HealthResource;
 import com.koomy.api.ops.OperatorAuthFilter;
 import com.koomy.api.ops.OpsOutboxResource;
@@ -58,6 +64,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         if (config.isMigrateOnStart()) {
             KoomyDatabase.migrate(config.getDatabase());
         }
+        // Instants as ISO-8601 strings ("2026-11-24T02:21:23.717Z"), not epoch numbers.
+        environment.getObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         RedisClient redis = config.getRedis().build(environment, "koomy-api");
         config.getHealth().register(environment, jdbi, redis);
@@ -78,7 +86,14 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new OpenApiDocumentResource(
                 String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
-        environment.jersey().register(new OperatorAuthFilter(config.getOpsToken()));
+        SessionStore sessions = new SessionStore(redis,
+                java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
+                java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));
+        Accounts accounts = new Accounts(jdbi, new PasswordHasher(), sessions, config.getPublicUrl());
+        environment.jersey().register(new SessionAuthFilter(sessions));
+        environment.jersey().register(new AccountExceptionMapper());
+        environment.jersey().register(new AuthResource(accounts, sessions));
+        environment.jersey().register(new OperatorAuthFilter(config.getOpsToken(), jdbi));
         environment.jersey().register(new OpsOutboxResource(jdbi));
         environment.jersey().register(new StripeWebhookResource(jdbi,
                 new StripeSignatureVerifier(config.getStripe().webhookSecretList(),

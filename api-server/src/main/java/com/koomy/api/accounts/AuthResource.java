@@ -1,0 +1,142 @@
+package com.koomy.api.accounts;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.accounts.Account;
+import com.koomy.accounts.Accounts;
+import com.koomy.accounts.SessionStore;
+import com.koomy.api.http.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Accounts and sessions (P1): register, sign in and out, reset a password, verify an email. */
+@Path("/api")
+@Tag(name = "accounts")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    private final Accounts accounts;
+    private final SessionStore sessions;
+
+    public AuthResource(Accounts accounts, SessionStore sessions) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+    }
+
+    public record RegisterRequest(String email, String password, String name, String locale) {
+    }
+
+    public record LoginRequest(String email, String password) {
+    }
+
+    public record SessionResponse(String token, Instant expiresAt, Instant absoluteExpiresAt) {
+    }
+
+    public record EmailRequest(String email) {
+    }
+
+    public record ResetConfirmRequest(String token, String password) {
+    }
+
+    public record TokenRequest(String token) {
+    }
+
+    public record Me(UUID id, String email, String name, String locale, boolean emailVerified, boolean platformOperator,
+                     Instant createdAt) {
+        static Me of(Account a) {
+            return new Me(a.id(), a.email(), a.name(), a.locale(), a.emailVerifiedAt() != null, a.platformOperator(), a.createdAt());
+        }
+    }
+
+    @POST
+    @Path("/auth/register")
+    @Timed
+    @Operation(summary = "Create an account", description = "201 with the account; a verification email is queued. "
+            + "400 bad email, name, locale or password (8-128 characters); 409 email taken.")
+    public Response register(RegisterRequest request) {
+        RegisterRequest r = require(request);
+        Account account = accounts.register(new Accounts.Registration(r.email(), r.password(), r.name(), r.locale()));
+        return Response.status(201).entity(Me.of(account)).build();
+    }
+
+    @POST
+    @Path("/auth/login")
+    @Timed
+    @Operation(summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
+            + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
+    public SessionResponse login(LoginRequest request) {
+        LoginRequest r = require(request);
+        SessionStore.Created created = accounts.login(r.email(), r.password())
+                .orElseThrow(() -> new ApiException(401, "invalid_credentials", "wrong email or password"));
+        return new SessionResponse(created.token(), created.expiresAt(), created.absoluteExpiry());
+    }
+
+    @POST
+    @Path("/auth/logout")
+    @Timed
+    @Operation(summary = "Sign out this session", description = "204; 401 without a valid session.")
+    public Response logout(@Context SecurityContext context) {
+        sessions.revoke(CurrentAccount.require(context).session());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/auth/password-reset")
+    @Timed
+    @Operation(summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
+            + "(a link is emailed when it does); 400 without an email.")
+    public Response passwordReset(EmailRequest request) {
+        accounts.requestPasswordReset(require(request).email());
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("/auth/password-reset/confirm")
+    @Timed
+    @Operation(summary = "Set a new password with a reset token", description = "204, and every session of the "
+            + "account is signed out; 400 unknown, used or expired token, or a bad password.")
+    public Response confirmReset(ResetConfirmRequest request) {
+        ResetConfirmRequest r = require(request);
+        accounts.confirmPasswordReset(r.token(), r.password());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/auth/verify-email")
+    @Timed
+    @Operation(summary = "Confirm an email address with the token sent at registration",
+            description = "204 (a welcome email is queued); 400 unknown, used or expired token.")
+    public Response verifyEmail(TokenRequest request) {
+        accounts.verifyEmail(require(request).token());
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/me")
+    @Timed
+    @Operation(summary = "The signed-in account", description = "200; 401 without a valid session.")
+    public Me me(@Context SecurityContext context) {
+        AccountPrincipal principal = CurrentAccount.require(context);
+        return accounts.find(principal.accountId()).map(Me::of)
+                .orElseThrow(() -> new ApiException(401, "invalid_session", "this account no longer exists"));
+    }
+
+    private static <T> T require(T body) {
+        if (body == null) {
+            throw new ApiException(400, "invalid_request", "a JSON body is required");
+        }
+        return body;
+    }
+}

@@ -1,0 +1,59 @@
+package com.koomy.accounts;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionStoreTest {
+
+    private static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+
+    @AfterAll
+    static void close() {
+        REDIS.close();
+    }
+
+    @Test
+    void anUnusedSessionEndsAfterTheIdleTimeout() throws InterruptedException {
+        SessionStore store = new SessionStore(REDIS, Duration.ofMillis(700), Duration.ofHours(1));
+        UUID account = UUID.randomUUID();
+        String used = store.create(account).token();
+        String unused = store.create(account).token();
+
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(300);
+            assertThat(store.resolve(used)).isPresent(); // each use pushes the idle expiry back
+        }
+        assertThat(store.resolve(unused)).isEmpty();
+    }
+
+    @Test
+    void noSessionOutlivesItsAbsoluteExpiry() throws InterruptedException {
+        SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofMillis(800));
+        String token = store.create(UUID.randomUUID()).token();
+        assertThat(store.resolve(token)).isPresent();
+        Thread.sleep(900);
+        assertThat(store.resolve(token)).isEmpty();
+    }
+
+    @Test
+    void revokingAllSessionsOfAnAccountLeavesOthersAlone() {
+        SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofHours(2));
+        UUID account = UUID.randomUUID();
+        String a = store.create(account).token();
+        String b = store.create(account).token();
+        String someoneElse = store.create(UUID.randomUUID()).token();
+
+        store.revokeAll(account);
+
+        assertThat(store.resolve(a)).isEmpty();
+        assertThat(store.resolve(b)).isEmpty();
+        assertThat(store.resolve(someoneElse)).isPresent();
+        assertThat(REDIS.keys("koomy:session:" + SecretTokens.sha256Hex(a))).isEmpty();
+    }
+}
