@@ -1,6 +1,7 @@
 package com.koomy.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.config.KoomyConfiguration;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.NotNull;
@@ -13,6 +14,11 @@ public class ApiConfiguration extends KoomyConfiguration {
 
     /** Platform operators' token for /api/ops/* (KOOMY_OPS_TOKEN); empty: only operator accounts, later. */
     private String opsToken = "";
+
+    @jakarta.validation.Valid @NotNull private RateLimitsFactory rateLimits = new RateLimitsFactory();
+
+    @JsonProperty public RateLimitsFactory getRateLimits() { return rateLimits; }
+    @JsonProperty public void setRateLimits(RateLimitsFactory rateLimits) { this.rateLimits = rateLimits; }
 
     /** A session ends after this long unused, and in any case this long after sign-in. */
     @NotNull private Duration sessionIdleTimeout = Duration.hours(24);

@@ -8,6 +8,9 @@ import com.koomy.api.accounts.AccountExceptionMapper;
 import com.koomy.api.accounts.AuthResource;
 import com.koomy.api.accounts.SessionAuthFilter;
 import com.koomy.api.health.HealthResource;
+import com.koomy.api.ratelimit.RateLimitExceptionMapper;
+import com.koomy.api.ratelimit.RateLimitFilter;
+import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ops.OperatorAuthFilter;
 import com.koomy.api.ops.OpsOutboxResource;
 import com.koomy.api.http.ApiExceptionMapper;
@@ -92,7 +95,14 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         Accounts accounts = new Accounts(jdbi, new PasswordHasher(), sessions, config.getPublicUrl());
         environment.jersey().register(new SessionAuthFilter(sessions));
         environment.jersey().register(new AccountExceptionMapper());
-        environment.jersey().register(new AuthResource(accounts, sessions));
+        RateLimiter limiter = new RateLimiter(redis, config.getRateLimits().getPolicies(),
+                config.getRateLimits().getKeyPrefix(), environment.metrics());
+        if (config.getRateLimits().isEnabled()) {
+            environment.jersey().register(new RateLimitFilter(limiter, config.getRateLimits().isTrustForwardedFor()));
+        }
+        environment.jersey().register(new RateLimitExceptionMapper());
+        environment.jersey().register(new AuthResource(accounts, sessions,
+                config.getRateLimits().isEnabled() ? limiter : null));
         environment.jersey().register(new OperatorAuthFilter(config.getOpsToken(), jdbi));
         environment.jersey().register(new OpsOutboxResource(jdbi));
         environment.jersey().register(new StripeWebhookResource(jdbi,

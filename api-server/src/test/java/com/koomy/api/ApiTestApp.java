@@ -16,7 +16,17 @@ public final class ApiTestApp {
     private ApiTestApp() {
     }
 
+    /** The API with rate limits off: tests from one address would otherwise share them. */
     public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
+        return app(db, false, extra);
+    }
+
+    /** The API with rate limits on, in a Redis key space of its own. */
+    public static DropwizardAppExtension<ApiConfiguration> withRateLimits(TestDatabase db, ConfigOverride... extra) {
+        return app(db, true, extra);
+    }
+
+    private static DropwizardAppExtension<ApiConfiguration> app(TestDatabase db, boolean rateLimits, ConfigOverride... extra) {
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
@@ -24,7 +34,9 @@ public final class ApiTestApp {
                 ConfigOverride.config("database.user", TestDatabase.user()),
                 ConfigOverride.config("database.password", TestDatabase.password()),
                 ConfigOverride.config("stripe.webhookSecrets", SECRET + "," + ROTATED_SECRET),
-                ConfigOverride.config("logging.level", "WARN")));
+                ConfigOverride.config("logging.level", "WARN"),
+                ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
+                ConfigOverride.config("rateLimits.keyPrefix", "koomy:test-rl:" + java.util.UUID.randomUUID() + ":")));
         overrides.addAll(List.of(extra));
         return new DropwizardAppExtension<>(KoomyApiApplication.class, "../config/api.yml",
                 overrides.toArray(new ConfigOverride[0]));

@@ -5,6 +5,8 @@ import com.koomy.accounts.Account;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.http.ApiException;
+import com.koomy.api.ratelimit.RateLimited;
+import com.koomy.api.ratelimit.RateLimiter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
@@ -29,10 +31,20 @@ public class AuthResource {
 
     private final Accounts accounts;
     private final SessionStore sessions;
+    private final RateLimiter limiter;
 
-    public AuthResource(Accounts accounts, SessionStore sessions) {
+    /** {@code limiter} null: rate limits disabled by configuration. */
+    public AuthResource(Accounts accounts, SessionStore sessions, RateLimiter limiter) {
         this.accounts = accounts;
         this.sessions = sessions;
+        this.limiter = limiter;
+    }
+
+    /** Per-address limits come from the filter; these count per email, whatever the address. */
+    private void limitPerEmail(String policy, String email) {
+        if (limiter != null && email != null) {
+            limiter.check(policy, email.strip().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     public record RegisterRequest(String email, String password, String name, String locale) {
@@ -63,6 +75,7 @@ public class AuthResource {
     @POST
     @Path("/auth/register")
     @Timed
+    @RateLimited("register")
     @Operation(summary = "Create an account", description = "201 with the account; a verification email is queued. "
             + "400 bad email, name, locale or password (8-128 characters); 409 email taken.")
     public Response register(RegisterRequest request) {
@@ -74,10 +87,12 @@ public class AuthResource {
     @POST
     @Path("/auth/login")
     @Timed
+    @RateLimited("login")
     @Operation(summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
             + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
     public SessionResponse login(LoginRequest request) {
         LoginRequest r = require(request);
+        limitPerEmail("loginEmail", r.email());
         SessionStore.Created created = accounts.login(r.email(), r.password())
                 .orElseThrow(() -> new ApiException(401, "invalid_credentials", "wrong email or password"));
         return new SessionResponse(created.token(), created.expiresAt(), created.absoluteExpiry());
@@ -95,16 +110,19 @@ public class AuthResource {
     @POST
     @Path("/auth/password-reset")
     @Timed
+    @RateLimited("passwordReset")
     @Operation(summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
             + "(a link is emailed when it does); 400 without an email.")
     public Response passwordReset(EmailRequest request) {
-        accounts.requestPasswordReset(require(request).email());
+        limitPerEmail("passwordResetEmail", require(request).email());
+        accounts.requestPasswordReset(request.email());
         return Response.accepted().build();
     }
 
     @POST
     @Path("/auth/password-reset/confirm")
     @Timed
+    @RateLimited("passwordReset")
     @Operation(summary = "Set a new password with a reset token", description = "204, and every session of the "
             + "account is signed out; 400 unknown, used or expired token, or a bad password.")
     public Response confirmReset(ResetConfirmRequest request) {

@@ -56,7 +56,8 @@ public class SessionAuthFilter implements ContainerRequestFilter {
         try {
             session = token.get().length() > 100 ? Optional.empty() : sessions.resolve(token.get());
         } catch (RuntimeException e) {
-            LOG.error("Cannot check a session: the session store (Redis) failed", e);
+            // One line per refused request, without a stack: an outage must not flood the log.
+            LOG.error("Cannot check a session, answering 503: the session store (Redis) failed: {}", e.toString());
             abort(request, 503, "sessions_unavailable", "sessions cannot be checked right now; retry later");
             return;
         }

@@ -1,0 +1,61 @@
+package com.koomy.api.ratelimit;
+
+import com.koomy.api.accounts.AccountPrincipal;
+import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+
+/**
+ * Every {@code /api} request counts against its client address and, when signed in, its account;
+ * a route marked {@link RateLimited} also against its own, stricter policy. Webhooks from Stripe
+ * and SendGrid are not limited here: refusing them would only make the providers retry later.
+ */
+@Priority(Priorities.AUTHORIZATION + 10)
+public class RateLimitFilter implements ContainerRequestFilter {
+
+    private final RateLimiter limiter;
+    private final boolean trustForwardedFor;
+
+    @Context
+    private ResourceInfo resource;
+    @Context
+    private HttpServletRequest servletRequest;
+
+    public RateLimitFilter(RateLimiter limiter, boolean trustForwardedFor) {
+        this.limiter = limiter;
+        this.trustForwardedFor = trustForwardedFor;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("api/webhooks/") || path.equals("api/health")) {
+            return;
+        }
+        String client = clientAddress(request);
+        limiter.check("perClient", client);
+        if (request.getSecurityContext() != null && request.getSecurityContext().getUserPrincipal() instanceof AccountPrincipal account) {
+            limiter.check("perAccount", account.accountId().toString());
+        }
+        RateLimited route = resource == null || resource.getResourceMethod() == null ? null
+                : resource.getResourceMethod().getAnnotation(RateLimited.class);
+        if (route != null) {
+            limiter.check(route.value(), client);
+        }
+    }
+
+    private String clientAddress(ContainerRequestContext request) {
+        if (trustForwardedFor) {
+            String forwarded = request.getHeaderString("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                String[] hops = forwarded.split(",");
+                return hops[hops.length - 1].strip();
+            }
+        }
+        return servletRequest == null ? "unknown" : servletRequest.getRemoteAddr();
+    }
+}

@@ -1,0 +1,101 @@
+package com.koomy.api.ratelimit;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.serialization.Mapper;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Token buckets per (policy, subject) in Redis (bucket4j), so a limit holds across API instances.
+ * If Redis fails, a fail-closed policy refuses with 503 and the others fall back to buckets in this
+ * process's memory (each instance then allows the limit on its own).
+ */
+public class RateLimiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+    private static final int LOCAL_BUCKETS = 50_000;
+
+    private final ProxyManager<String> redisBuckets;
+    private final Map<String, RateLimitPolicy> policies;
+    private final String keyPrefix;
+    private final Map<String, Bucket> localBuckets = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+            return size() > LOCAL_BUCKETS;
+        }
+    };
+    private final Meter limited;
+    private final Meter fallbacks;
+
+    public RateLimiter(UnifiedJedis redis, Map<String, RateLimitPolicy> policies, String keyPrefix, MetricRegistry metrics) {
+        this.redisBuckets = Bucket4jJedis.casBasedBuilder(redis)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(60)))
+                .keyMapper(Mapper.STRING)
+                .build();
+        this.policies = Map.copyOf(policies);
+        this.keyPrefix = keyPrefix;
+        this.limited = metrics.meter("koomy.ratelimit.refused");
+        this.fallbacks = metrics.meter("koomy.ratelimit.local-fallback");
+    }
+
+    /** Counts one request of {@code subject} against {@code policy}; throws when over the limit. */
+    public void check(String policyName, String subject) {
+        RateLimitPolicy policy = policies.get(policyName);
+        if (policy == null) {
+            throw new IllegalArgumentException("no rate limit policy named " + policyName);
+        }
+        String key = keyPrefix + policyName + ":" + subject;
+        ConsumptionProbe probe;
+        try {
+            // A changed policy replaces the one stored with the bucket (bucket4j keeps the first otherwise).
+            probe = redisBuckets.builder()
+                    .withImplicitConfigurationReplacement(version(policy), TokensInheritanceStrategy.PROPORTIONALLY)
+                    .build(key, () -> configuration(policy))
+                    .tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            if (policy.isFailClosed()) {
+                LOG.warn("Rate limit {} cannot be checked (Redis: {}); refusing", policyName, e.toString());
+                throw new RateLimitExceededException("this route is unavailable while its rate limit cannot be checked; retry later",
+                        30, true);
+            }
+            fallbacks.mark();
+            synchronized (localBuckets) {
+                probe = localBuckets.computeIfAbsent(key, k -> Bucket.builder().addLimit(bandwidth(policy)).build())
+                        .tryConsumeAndReturnRemaining(1);
+            }
+        }
+        if (!probe.isConsumed()) {
+            limited.mark();
+            long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+            throw new RateLimitExceededException("too many requests; retry in " + seconds + " s", seconds, false);
+        }
+    }
+
+    private static long version(RateLimitPolicy policy) {
+        return policy.getRequests() * 1_000_003L + policy.getPeriod().toMilliseconds();
+    }
+
+    private static BucketConfiguration configuration(RateLimitPolicy policy) {
+        return BucketConfiguration.builder().addLimit(bandwidth(policy)).build();
+    }
+
+    private static Bandwidth bandwidth(RateLimitPolicy policy) {
+        return Bandwidth.builder().capacity(policy.getRequests())
+                .refillGreedy(policy.getRequests(), Duration.ofMillis(policy.getPeriod().toMilliseconds()))
+                .build();
+    }
+}

@@ -1,0 +1,52 @@
+package com.koomy.api.ratelimit;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Request limits (R9), shared by every API instance through Redis. Every request counts against
+ * {@code perClient} (its address) and, when signed in, {@code perAccount}; routes marked
+ * {@link RateLimited} also against their own policy.
+ */
+public class RateLimitsFactory {
+
+    private boolean enabled = true;
+    /** Behind a load balancer: take the client address from the right-most X-Forwarded-For entry. */
+    private boolean trustForwardedFor = false;
+    /** Redis key prefix of the buckets (tests give each app its own). */
+    @jakarta.validation.constraints.NotEmpty private String keyPrefix = "koomy:rl:";
+    @Valid @NotNull private Map<String, RateLimitPolicy> policies = defaults();
+
+    public static Map<String, RateLimitPolicy> defaults() {
+        Map<String, RateLimitPolicy> policies = new HashMap<>();
+        policies.put("perClient", new RateLimitPolicy(600, Duration.minutes(1), false));
+        policies.put("perAccount", new RateLimitPolicy(1200, Duration.minutes(1), false));
+        policies.put("login", new RateLimitPolicy(10, Duration.minutes(1), true));
+        policies.put("loginEmail", new RateLimitPolicy(5, Duration.minutes(1), true));
+        policies.put("register", new RateLimitPolicy(5, Duration.minutes(10), true));
+        policies.put("passwordReset", new RateLimitPolicy(5, Duration.hours(1), true));
+        policies.put("passwordResetEmail", new RateLimitPolicy(3, Duration.hours(1), true));
+        policies.put("aiDrafts", new RateLimitPolicy(20, Duration.hours(1), true));
+        return policies;
+    }
+
+    @JsonProperty public boolean isEnabled() { return enabled; }
+    @JsonProperty public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    @JsonProperty public boolean isTrustForwardedFor() { return trustForwardedFor; }
+    @JsonProperty public void setTrustForwardedFor(boolean trust) { this.trustForwardedFor = trust; }
+    @JsonProperty public String getKeyPrefix() { return keyPrefix; }
+    @JsonProperty public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
+    @JsonProperty public Map<String, RateLimitPolicy> getPolicies() { return policies; }
+
+    /** Named policies from the YAML replace the defaults of the same name; the others stay. */
+    @JsonProperty public void setPolicies(Map<String, RateLimitPolicy> overrides) {
+        Map<String, RateLimitPolicy> merged = defaults();
+        merged.putAll(overrides);
+        this.policies = merged;
+    }
+}
