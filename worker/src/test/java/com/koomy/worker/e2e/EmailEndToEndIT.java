@@ -12,6 +12,7 @@ import com.koomy.email.Recipient;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -238,8 +239,44 @@ class EmailEndToEndIT {
         }
     }
 
+    /**
+     * Fails today (kept disabled so the suite stays green until it is fixed): on SIGTERM, JobRunr's
+     * own shutdown hook stops the job server while Dropwizard's lifecycle runs concurrently;
+     * JobRunrRuntime.stop() returns at once and Dropwizard closes the SendGrid HTTP client under the
+     * running jobs, so every receipt in flight ends "Socket closed" and is held for an operator.
+     */
+    @Disabled("pipeline bug: a graceful stop closes the SendGrid client under running jobs (see javadoc)")
     @Test
     @Order(3)
+    void aGracefulStopLetsTheRequestsInFlightFinish() throws Exception {
+        Jdbi jdbi = db.jdbi();
+        freshBuckets();
+        List<String> receipts = new ArrayList<>();
+        try (SendGridStub sendgrid = new SendGridStub()) {
+            sendgrid.delayMillis(3000);
+            KoomyProcess worker = worker("email-term-worker", env(sendgrid, 1000));
+            try {
+                for (int i = 0; i < 4; i++) {
+                    receipts.add(enqueue(jdbi, EmailTemplate.PAYMENT_RECEIPT, String.format("calm%02d@example.org", i), "receipt"));
+                }
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> !sendgrid.requests().isEmpty());
+                Thread.sleep(300);
+            } finally {
+                worker.close(); // SIGTERM: JobRunr gives running jobs up to KOOMY_JOBS_SHUTDOWN_TIMEOUT (20 s)
+            }
+            Set<String> inFlight = received(sendgrid.requests()).keySet();
+            Map<String, String> end = statuses(jdbi, receipts);
+            System.out.printf("SIGTERM with %d receipts in flight (3 s each); after the stop: %s%n", inFlight.size(), new TreeMap<>(end));
+            for (String receipt : inFlight) {
+                assertThat(end.get(receipt)).as("%s was in flight at SIGTERM; SendGrid answered 202 within the shutdown timeout", receipt)
+                        .isEqualTo("sent");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void aPasswordResetOvertakesA50000RecipientNewsletter() throws Exception {
         Jdbi jdbi = db.jdbi();
         freshBuckets();
