@@ -27,6 +27,10 @@ public class RedisFactory {
 
     public RedisClient build(Environment environment, String clientName) {
         RedisClient client = build(clientName);
+        // The pool as Graphite sees it: connections in use, idle, and callers waiting for one.
+        environment.metrics().gauge("redis.pool.active", () -> () -> client.getPool().getNumActive());
+        environment.metrics().gauge("redis.pool.idle", () -> () -> client.getPool().getNumIdle());
+        environment.metrics().gauge("redis.pool.waiting", () -> () -> client.getPool().getNumWaiters());
         environment.lifecycle().manage(new Managed() {
             @Override public void stop() { client.close(); }
         });

@@ -30,6 +30,7 @@ import com.koomy.webhooks.StripeEventHandlers;
 import com.koomy.worker.health.JobServerHealthCheck;
 import com.koomy.worker.jobs.JobRunrRuntime;
 import com.koomy.worker.jobs.JobServerSupervisor;
+import com.koomy.worker.jobs.JobStatsGauges;
 import com.koomy.worker.jobs.JobsFactory;
 import com.koomy.worker.jobs.MapJobActivator;
 import com.koomy.worker.jobs.OutboxRelay;
@@ -106,6 +107,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 List.of(new StripeEventFailureFilter(jdbi), new EmailFailureFilter(jdbi)));
         runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
+        JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes()
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()

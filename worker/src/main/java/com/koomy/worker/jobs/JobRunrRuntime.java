@@ -10,6 +10,7 @@ import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.JobStats;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.sql.common.SqlStorageProviderFactory;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ public class JobRunrRuntime implements Managed {
     private final JobActivator activator;
     private final List<JobFilter> filters;
     private volatile JobRunrConfigurationResult result;
+    private volatile StorageProvider storage;
 
     public JobRunrRuntime(JobsFactory config, DataSource dataSource, JobActivator activator, List<JobFilter> filters) {
         this.config = config;
@@ -50,7 +52,7 @@ public class JobRunrRuntime implements Managed {
     public void start() throws SQLException {
         JobRunrDashboardWebServerConfiguration dashboard = dashboard();
         createSchema();
-        StorageProvider storage = SqlStorageProviderFactory.using(dataSource);
+        storage = SqlStorageProviderFactory.using(dataSource);
         BackgroundJobServerConfiguration server = usingStandardBackgroundJobServerConfiguration()
                 .andWorkerCount(config.getWorkerCount())
                 .andPollInterval(Duration.ofMillis(config.getPollInterval().toMilliseconds()))
@@ -108,6 +110,12 @@ public class JobRunrRuntime implements Managed {
             throw new IllegalStateException("JobRunr is not started yet");
         }
         return result.getJobRequestScheduler();
+    }
+
+    /** Jobs by state, as the dashboard counts them; null before the start. */
+    public JobStats jobStats() {
+        StorageProvider current = storage;
+        return current == null ? null : current.getJobStats();
     }
 
     public BackgroundJobServer server() {
