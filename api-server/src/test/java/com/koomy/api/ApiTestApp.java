@@ -17,6 +17,12 @@ public final class ApiTestApp {
     }
 
     public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
+        return on(KoomyApiApplication.class, db, extra);
+    }
+
+    /** The same with a test subclass of the application (one that adds test-only routes). */
+    public static DropwizardAppExtension<ApiConfiguration> on(Class<? extends KoomyApiApplication> app, TestDatabase db,
+                                                              ConfigOverride... extra) {
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
@@ -26,7 +32,7 @@ public final class ApiTestApp {
                 ConfigOverride.config("stripe.webhookSecrets", SECRET + "," + ROTATED_SECRET),
                 ConfigOverride.config("logging.level", "WARN")));
         overrides.addAll(List.of(extra));
-        return new DropwizardAppExtension<>(KoomyApiApplication.class, "../config/api.yml",
+        return new DropwizardAppExtension<>(app, "../config/api.yml",
                 overrides.toArray(new ConfigOverride[0]));
     }
 }

@@ -26,7 +26,7 @@ public class AlertCheck extends HealthCheck {
             ResultBuilder builder = state.active() ? Result.builder().unhealthy() : Result.builder().healthy();
             return builder.withMessage(state.message())
                     .withDetail("active", state.active())
-                    .withDetail("since", state.since().toString())
+                    .withDetail("since", state.since())
                     .withDetail("value", state.value())
                     .withDetail("threshold", state.threshold())
                     .build();

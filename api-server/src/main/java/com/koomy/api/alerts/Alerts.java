@@ -21,9 +21,12 @@ public class Alerts {
 
     private static final Logger LOG = LoggerFactory.getLogger("koomy.alerts");
 
-    /** An alert's state; {@code since}: when it entered it (or when this process first judged it). */
-    public record AlertState(String name, boolean active, Instant since, Object value, String threshold,
-                             String message, Instant evaluatedAt) {
+    /**
+     * An alert's state; {@code since}: when it entered it (or when this process first judged it).
+     * Times are ISO-8601 strings, as operators read them.
+     */
+    public record AlertState(String name, boolean active, String since, Object value, String threshold,
+                             String message, String evaluatedAt) {
     }
 
     private final List<AlertSignal> signals;
@@ -57,7 +60,7 @@ public class Alerts {
             AlertState before = states.get(signal.name());
             boolean wasActive = before != null && before.active();
             boolean active = reading.firing() == null ? wasActive : reading.firing();
-            Instant since = before != null && before.active() == active ? before.since() : now;
+            String since = before != null && before.active() == active ? before.since() : now.toString();
             if (before != null && before.active() != active) {
                 LOG.warn("Alert {} {}: {}", signal.name(), active ? "ACTIVE" : "resolved", reading.message());
             } else if (before == null && active) {
@@ -65,7 +68,7 @@ public class Alerts {
             }
             states.put(signal.name(), new AlertState(signal.name(), active, since,
                     reading.firing() == null && before != null ? before.value() : reading.value(),
-                    signal.threshold(), reading.message(), now));
+                    signal.threshold(), reading.message(), now.toString()));
         }
     }
 

@@ -26,7 +26,7 @@ public record JobSummary(long succeeded, long failed, Double errorRate, Double m
     /** Durations read per summary, newest first: enough for percentiles, bounded for the database. */
     static final int MAX_DURATIONS = 5000;
 
-    public record Minute(Instant minute, long succeeded, long failed) {
+    public record Minute(String minute, long succeeded, long failed) {
     }
 
     public record JobType(String job, long enqueued, long processing, long scheduled, long succeeded, long failed,
@@ -51,7 +51,7 @@ public record JobSummary(long succeeded, long failed, Double errorRate, Double m
             long failed = 0;
             for (long m = fromMinute; m <= toMinute; m++) {
                 long[] c = ended.getOrDefault(m, new long[2]);
-                perMinute.add(new Minute(Instant.ofEpochSecond(m * 60), c[0], c[1]));
+                perMinute.add(new Minute(Instant.ofEpochSecond(m * 60).toString(), c[0], c[1]));
                 succeeded += c[0];
                 failed += c[1];
             }

@@ -11,7 +11,7 @@ import java.util.Map;
 public record RequestSummary(long requests, long errors5xx, long errors4xx, Double errorRate5xx,
                              Double meanMs, Long p95Ms, Long p99Ms, List<Minute> perMinute, List<Route> slowestRoutes) {
 
-    public record Minute(Instant minute, long requests, long errors5xx, long errors4xx, Double meanMs) {
+    public record Minute(String minute, long requests, long errors5xx, long errors4xx, Double meanMs) {
     }
 
     public record Route(String route, long requests, long errors5xx, Double meanMs, Long p95Ms, Long p99Ms) {
@@ -24,7 +24,7 @@ public record RequestSummary(long requests, long errors5xx, long errors4xx, Doub
             Map<String, Long> fields = byMinute.getOrDefault(minute, Map.of());
             fields.forEach((field, value) -> total.merge(field, value, Long::sum));
             long n = fields.getOrDefault("n", 0L);
-            perMinute.add(new Minute(Instant.ofEpochSecond(minute * 60), n, fields.getOrDefault("s5", 0L),
+            perMinute.add(new Minute(Instant.ofEpochSecond(minute * 60).toString(), n, fields.getOrDefault("s5", 0L),
                     fields.getOrDefault("s4", 0L), mean(fields.getOrDefault("ms", 0L), n)));
         }
         Map<String, Map<String, Long>> routes = new HashMap<>();
