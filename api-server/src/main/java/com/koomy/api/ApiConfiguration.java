@@ -2,8 +2,11 @@ package com.koomy.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.koomy.api.ratelimit.RateLimitsFactory;
+import com.koomy.api.alerts.AlertsFactory;
+import com.koomy.api.stats.StatsFactory;
 import com.koomy.config.KoomyConfiguration;
 import io.dropwizard.util.Duration;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 public class ApiConfiguration extends KoomyConfiguration {
@@ -15,7 +18,7 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Platform operators' token for /api/ops/* (KOOMY_OPS_TOKEN); empty: only operator accounts, later. */
     private String opsToken = "";
 
-    @jakarta.validation.Valid @NotNull private RateLimitsFactory rateLimits = new RateLimitsFactory();
+    @Valid @NotNull private RateLimitsFactory rateLimits = new RateLimitsFactory();
 
     @JsonProperty public RateLimitsFactory getRateLimits() { return rateLimits; }
     @JsonProperty public void setRateLimits(RateLimitsFactory rateLimits) { this.rateLimits = rateLimits; }
@@ -28,6 +31,14 @@ public class ApiConfiguration extends KoomyConfiguration {
     @JsonProperty public void setSessionIdleTimeout(Duration d) { this.sessionIdleTimeout = d; }
     @JsonProperty public Duration getSessionAbsoluteTimeout() { return sessionAbsoluteTimeout; }
     @JsonProperty public void setSessionAbsoluteTimeout(Duration d) { this.sessionAbsoluteTimeout = d; }
+    /** Request statistics in Redis and the alert thresholds (issue 7). */
+    @Valid @NotNull private StatsFactory stats = new StatsFactory();
+    @Valid @NotNull private AlertsFactory alerts = new AlertsFactory();
+
+    @JsonProperty public StatsFactory getStats() { return stats; }
+    @JsonProperty public void setStats(StatsFactory stats) { this.stats = stats; }
+    @JsonProperty public AlertsFactory getAlerts() { return alerts; }
+    @JsonProperty public void setAlerts(AlertsFactory alerts) { this.alerts = alerts; }
     @JsonProperty public String getOpsToken() { return opsToken; }
     @JsonProperty public void setOpsToken(String opsToken) { this.opsToken = opsToken; }
     @JsonProperty public Duration getWarnRequestsOver() { return warnRequestsOver; }

@@ -1,5 +1,8 @@
 package com.koomy.api;
 
+import com.koomy.api.alerts.AlertCheck;
+import com.koomy.api.alerts.AlertSignals;
+import com.koomy.api.alerts.Alerts;
 import com.koomy.api.docs.OpenApiDocumentResource;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.PasswordHasher;
@@ -12,6 +15,8 @@ import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ops.OperatorAuthFilter;
+import com.koomy.api.ops.OpsAlertsResource;
+import com.koomy.api.ops.OpsStatsResource;
 import com.koomy.api.ops.OpsOutboxResource;
 import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.api.http.FallbackExceptionMapper;
@@ -19,6 +24,14 @@ import com.koomy.api.http.JsonProcessingExceptionMapper;
 import com.koomy.api.http.RequestLogFilter;
 import com.koomy.api.http.ValidationExceptionMapper;
 import com.koomy.api.http.WebApplicationExceptionMapper;
+import com.koomy.api.stats.OpsSampler;
+import com.koomy.api.stats.PoolStats;
+import com.koomy.api.stats.RequestStats;
+import com.koomy.api.stats.RequestStatsFilter;
+import com.koomy.api.stats.RequestWindows;
+import com.koomy.api.stats.RouteTemplateFilter;
+import com.koomy.api.stats.StatsFlusher;
+import com.koomy.api.stats.StatsStore;
 import com.koomy.api.webhooks.SendGridEventParser;
 import com.koomy.api.webhooks.SendGridSignatureVerifier;
 import com.koomy.api.webhooks.SendGridWebhookResource;
@@ -37,8 +50,11 @@ import jakarta.servlet.DispatcherType;
 import org.jdbi.v3.core.Jdbi;
 import redis.clients.jedis.RedisClient;
 
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 
 /**
  * The HTTP API. It writes to PostgreSQL and leaves everything slow or external to the workers,
@@ -114,5 +130,43 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 new SendGridSignatureVerifier(config.getSendgrid().getWebhookPublicKey()),
                 new SendGridEventParser(environment.getObjectMapper()),
                 SendGridWebhookResource.MAX_BODY_BYTES));
+
+        // Operators' statistics and alerts (issue 7; docs/operations.md, "Alerts"). Requests are counted
+        // in memory per route template, flushed to Redis (summed over instances); alerts are evaluated
+        // on a schedule and never change /api/health's status (see AlertCheck).
+        Clock clock = Clock.systemUTC();
+        RequestStats requestStats = new RequestStats(clock);
+        StatsStore statsStore = new StatsStore(redis, config.getStats().getRedisNamespace(),
+                millis(config.getStats().getRetention()));
+        StatsFlusher statsFlusher = new StatsFlusher(requestStats, statsStore,
+                millis(config.getStats().getFlushEvery()), millis(config.getStats().getRetention()), clock);
+        environment.lifecycle().manage(statsFlusher);
+        RequestWindows requestWindows = new RequestWindows(statsStore, statsFlusher, clock);
+        environment.servlets().addFilter("request-stats", new RequestStatsFilter(requestStats))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+        environment.jersey().register(new RouteTemplateFilter());
+        PoolStats pools = new PoolStats(environment.metrics(), Map.of("postgresql", config.getDatabase().getMaxSize()),
+                redis.getPool());
+        pools.registerGauges();
+        Alerts alerts = new Alerts(AlertSignals.all(config.getAlerts(), pools, ManagementFactory.getMemoryMXBean()),
+                requestWindows, (int) Math.max(1, config.getAlerts().getWindow().toMinutes()), clock);
+        alerts.names().forEach(name -> environment.healthChecks().register(AlertCheck.PREFIX + name, new AlertCheck(alerts, name)));
+        OpsSampler opsSampler = new OpsSampler(jdbi, clock, millis(config.getAlerts().getEvaluateEvery()),
+                millis(config.getHealth().getJobServerMaxHeartbeatAge()), millis(config.getAlerts().getFailedJobsWindow()),
+                alerts::evaluate);
+        opsSampler.registerGauges(environment.metrics());
+        environment.lifecycle().manage(opsSampler);
+        environment.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, jdbi, clock));
+        environment.jersey().register(new OpsAlertsResource(alerts));
+
+        addRoutes(config, environment, jdbi);
+    }
+
+    /** For subclasses: tests add routes of their own (slow, failing, database-holding) here. */
+    protected void addRoutes(ApiConfiguration config, Environment environment, Jdbi jdbi) {
+    }
+
+    private static Duration millis(io.dropwizard.util.Duration duration) {
+        return Duration.ofMillis(duration.toMilliseconds());
     }
 }

@@ -31,6 +31,14 @@ class ApiConfigurationTest {
         assertThat(config.getStripe().getMaxWebhookBody().toBytes()).isEqualTo(1024 * 1024);
         assertThat(config.getWarnRequestsOver()).isEqualTo(Duration.milliseconds(500));
         assertThat(config.getSlowRequestsOver()).isEqualTo(Duration.milliseconds(1000));
+        assertThat(config.getAlerts().getMeanLatencyOver()).isEqualTo(Duration.milliseconds(500));
+        assertThat(config.getAlerts().getP95LatencyOver()).isEqualTo(Duration.milliseconds(2000));
+        assertThat(config.getAlerts().getErrorRateOver()).isEqualTo(0.01);
+        assertThat(config.getAlerts().getDbPoolBusyOver()).isEqualTo(0.8);
+        assertThat(config.getAlerts().getHeapUsedOver()).isEqualTo(0.8);
+        assertThat(config.getAlerts().getWebhookFailuresPerHourOver()).isEqualTo(5);
+        assertThat(config.getAlerts().getOldestQueuedJobOver()).isEqualTo(Duration.minutes(10));
+        assertThat(config.getStats().getRetention()).isEqualTo(Duration.hours(2));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));
     }

@@ -18,15 +18,22 @@ public final class ApiTestApp {
 
     /** The API with rate limits off: tests from one address would otherwise share them. */
     public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
-        return app(db, false, extra);
+        return app(KoomyApiApplication.class, db, false, extra);
     }
 
     /** The API with rate limits on, in a Redis key space of its own. */
     public static DropwizardAppExtension<ApiConfiguration> withRateLimits(TestDatabase db, ConfigOverride... extra) {
-        return app(db, true, extra);
+        return app(KoomyApiApplication.class, db, true, extra);
     }
 
-    private static DropwizardAppExtension<ApiConfiguration> app(TestDatabase db, boolean rateLimits, ConfigOverride... extra) {
+    /** The same with a test subclass of the application (one that adds test-only routes); rate limits off. */
+    public static DropwizardAppExtension<ApiConfiguration> on(Class<? extends KoomyApiApplication> app, TestDatabase db,
+                                                              ConfigOverride... extra) {
+        return app(app, db, false, extra);
+    }
+
+    private static DropwizardAppExtension<ApiConfiguration> app(Class<? extends KoomyApiApplication> app, TestDatabase db,
+                                                               boolean rateLimits, ConfigOverride... extra) {
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
@@ -38,7 +45,7 @@ public final class ApiTestApp {
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
                 ConfigOverride.config("rateLimits.keyPrefix", "koomy:test-rl:" + java.util.UUID.randomUUID() + ":")));
         overrides.addAll(List.of(extra));
-        return new DropwizardAppExtension<>(KoomyApiApplication.class, "../config/api.yml",
+        return new DropwizardAppExtension<>(app, "../config/api.yml",
                 overrides.toArray(new ConfigOverride[0]));
     }
 }

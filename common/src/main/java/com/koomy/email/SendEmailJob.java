@@ -162,7 +162,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 throw e; // JobRunr retries with backoff
             }
             // The request may have been taken before the connection broke: do not risk a second copy.
-            jdbi.useExtension(EmailDao.class, dao -> dao.holdForOperator(id, error + "; the provider may have accepted it"));
+            jdbi.useExtension(EmailDao.class, dao -> dao.holdForOperator(id, error
+                    + "; the provider may have accepted it: an operator must resend it or mark it sent"));
             metrics.meter("koomy.email.held-for-operator").mark();
             LOG.error("Email {} ({}): {}; held in 'sending' for an operator", id, send.email().idempotencyKey(), error);
             return;

@@ -3,6 +3,7 @@ package com.koomy.api.health;
 import com.codahale.metrics.annotation.Timed;
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
+import com.koomy.api.alerts.AlertCheck;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -23,6 +24,9 @@ import java.util.SortedMap;
 /**
  * {@code GET /api/health} (R8): every registered check, with uptime and memory. 200 when all pass;
  * 503 with {@code failed} naming each failing check, so a load balancer and a person both read it.
+ * Alerts ({@code alert-*} checks) are listed under {@code alerts} and never change the status: an
+ * alert such as "p95 over 2 s" holds for every instance at once, and taking them all out of rotation
+ * would turn a slowdown into an outage.
  */
 @Path("/api/health")
 @Tag(name = "operations")
@@ -45,17 +49,14 @@ public class HealthResource {
     public Response health() {
         SortedMap<String, HealthCheck.Result> results = checks.runHealthChecks();
         Map<String, Object> byName = new LinkedHashMap<>();
+        Map<String, Object> alerts = new LinkedHashMap<>();
         List<String> failed = new ArrayList<>();
         results.forEach((name, result) -> {
-            Map<String, Object> check = new LinkedHashMap<>();
-            check.put("healthy", result.isHealthy());
-            if (result.getMessage() != null) {
-                check.put("message", result.getMessage());
+            if (name.startsWith(AlertCheck.PREFIX)) {
+                alerts.put(name.substring(AlertCheck.PREFIX.length()), describe(result));
+                return;
             }
-            if (result.getDetails() != null) {
-                check.putAll(result.getDetails());
-            }
-            byName.put(name, check);
+            byName.put(name, describe(result));
             if (!result.isHealthy()) {
                 failed.add(name);
             }
@@ -66,9 +67,22 @@ public class HealthResource {
         if (!failed.isEmpty()) {
             body.put("failed", failed);
         }
+        body.put("alerts", alerts);
         body.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
         body.put("memory", memory());
         return Response.status(failed.isEmpty() ? 200 : 503).entity(body).build();
+    }
+
+    private static Map<String, Object> describe(HealthCheck.Result result) {
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("healthy", result.isHealthy());
+        if (result.getMessage() != null) {
+            check.put("message", result.getMessage());
+        }
+        if (result.getDetails() != null) {
+            check.putAll(result.getDetails());
+        }
+        return check;
     }
 
     private static Map<String, Object> memory() {

@@ -38,6 +38,7 @@ public class JobRunrRuntime implements Managed {
     private final DataSource dataSource;
     private final JobActivator activator;
     private final List<JobFilter> filters;
+    private final InFlightJobs inFlight = new InFlightJobs();
     private volatile JobRunrConfigurationResult result;
     private volatile StorageProvider storage;
 
@@ -45,7 +46,7 @@ public class JobRunrRuntime implements Managed {
         this.config = config;
         this.dataSource = dataSource;
         this.activator = activator;
-        this.filters = List.copyOf(filters);
+        this.filters = java.util.stream.Stream.concat(filters.stream(), java.util.stream.Stream.of(inFlight)).toList();
     }
 
     @Override
@@ -100,6 +101,15 @@ public class JobRunrRuntime implements Managed {
                 result.getDashboardWebServer().stop();
             }
             result.getBackgroundJobServer().stop();
+            try {
+                int left = inFlight.awaitIdle(Duration.ofMillis(config.getShutdownTimeout().toMilliseconds()));
+                if (left > 0) {
+                    LOG.warn("{} jobs still running after {}; stopping anyway (JobRunr will run them again)", left,
+                            config.getShutdownTimeout());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             JobRunr.destroy();
         }
     }

@@ -12,7 +12,6 @@ import com.koomy.email.Recipient;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -170,7 +169,18 @@ class EmailEndToEndIT {
             // in the next (acquisition-to-arrival delay) from two bursts within one second.
             System.out.println("SendGrid request arrivals (UTC): " + requests.stream()
                     .map(r -> r.getLoggedDate().toInstant().toString().substring(11)).sorted().toList());
-            assertThat(perSecond.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3L));
+            // The limiter hands out at most 3 tokens per calendar second; arrival times at the stub add the
+            // request's own delay (and a loaded machine's scheduling jitter), so a token taken at 0.99 s may
+            // arrive after 1.0 s beside the next second's. Hence: at most 2 seconds' worth in any 2
+            // consecutive seconds, and no more than the limit on average over the run.
+            List<Instant> arrivals = requests.stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+            for (Instant from : arrivals) {
+                long inTwoSeconds = arrivals.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(2))).count();
+                assertThat(inTwoSeconds).as("requests in the 2 s from %s", from).isLessThanOrEqualTo(6L);
+            }
+            double seconds = Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1)).toMillis() / 1000.0;
+            assertThat((arrivals.size() - 3) / Math.max(seconds, 0.001)).as("average rate after the first second's tokens")
+                    .isLessThanOrEqualTo(3.0);
             assertThat(requests).hasSize(24);
             Map<String, Long> received = received(requests);
             assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(welcome);
@@ -244,12 +254,10 @@ class EmailEndToEndIT {
     }
 
     /**
-     * Fails today (kept disabled so the suite stays green until it is fixed): on SIGTERM, JobRunr's
-     * own shutdown hook stops the job server while Dropwizard's lifecycle runs concurrently;
-     * JobRunrRuntime.stop() returns at once and Dropwizard closes the SendGrid HTTP client under the
-     * running jobs, so every receipt in flight ends "Socket closed" and is held for an operator.
+     * On SIGTERM, JobRunr's own shutdown hook stops the job server while Dropwizard's lifecycle runs
+     * concurrently; JobRunrRuntime.stop() now waits for the jobs running here (InFlightJobs) before
+     * Dropwizard closes the SendGrid client, so receipts in flight end sent, not held for an operator.
      */
-    @Disabled("pipeline bug: a graceful stop closes the SendGrid client under running jobs (see javadoc)")
     @Test
     @Order(3)
     void aGracefulStopLetsTheRequestsInFlightFinish() throws Exception {

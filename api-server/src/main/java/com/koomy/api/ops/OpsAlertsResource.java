@@ -1,0 +1,40 @@
+package com.koomy.api.ops;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.alerts.Alerts;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The alert signals as this instance last evaluated them. */
+@Path("/api/ops/alerts")
+@Tag(name = "ops")
+@Produces(MediaType.APPLICATION_JSON)
+public class OpsAlertsResource {
+
+    private final Alerts alerts;
+
+    public OpsAlertsResource(Alerts alerts) {
+        this.alerts = alerts;
+    }
+
+    @GET
+    @Timed
+    @Operation(summary = "Every alert: active or not, since when, current value and threshold",
+            description = "Always 200 (an active alert is data, not an error); `active` lists the names of the active "
+                    + "ones. Evaluated every alerts.evaluateEvery, not on request. Operator only.")
+    public Map<String, Object> alerts() {
+        List<Alerts.AlertState> states = alerts.current();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("active", states.stream().filter(Alerts.AlertState::active).map(Alerts.AlertState::name).toList());
+        body.put("alerts", states);
+        return body;
+    }
+}

@@ -1,0 +1,98 @@
+package com.koomy.api.ops;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.http.ApiException;
+import com.koomy.api.stats.JobSummary;
+import com.koomy.api.stats.OpsSampler;
+import com.koomy.api.stats.OpsSnapshot;
+import com.koomy.api.stats.PoolStats;
+import com.koomy.api.stats.RequestWindows;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.jdbi.v3.core.Jdbi;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The operators' statistics: requests and jobs over the last hour, pools, queues, memory. */
+@Path("/api/ops/stats")
+@Tag(name = "ops")
+@Produces(MediaType.APPLICATION_JSON)
+public class OpsStatsResource {
+
+    private final RequestWindows requests;
+    private final OpsSampler sampler;
+    private final PoolStats pools;
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public OpsStatsResource(RequestWindows requests, OpsSampler sampler, PoolStats pools, Jdbi jdbi, Clock clock) {
+        this.requests = requests;
+        this.sampler = sampler;
+        this.pools = pools;
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    @GET
+    @Timed
+    @Operation(summary = "Requests and jobs per minute, error rates, latency percentiles, slowest routes, pools, queues",
+            description = "scope=cluster (default) sums every API instance's counters from Redis; scope=instance is "
+                    + "this instance only. When Redis is unreadable the cluster view falls back to this instance and "
+                    + "`requests.degraded` says so. minutes 1-120 (default 60). 400 for a bad scope or minutes. Operator only.")
+    public Map<String, Object> stats(@QueryParam("scope") @DefaultValue("cluster") String scope,
+                                     @QueryParam("minutes") @DefaultValue("60") int minutes,
+                                     @QueryParam("routes") @DefaultValue("10") int routes) {
+        if (!scope.equals("cluster") && !scope.equals("instance")) {
+            throw new ApiException(400, "invalid_scope", "scope must be cluster or instance");
+        }
+        if (minutes < 1 || minutes > 120 || routes < 1 || routes > 100) {
+            throw new ApiException(400, "invalid_window", "minutes is between 1 and 120, routes between 1 and 100");
+        }
+        RequestWindows.Window window = requests.last(minutes, scope.equals("cluster"));
+        Map<String, Object> requestsBody = new LinkedHashMap<>();
+        requestsBody.put("scope", window.scope());
+        requestsBody.put("degraded", window.degraded());
+        requestsBody.put("summary", window.summary(routes));
+        OpsSnapshot snapshot = sampler.last();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("generatedAt", clock.instant().toString());
+        body.put("minutes", minutes);
+        body.put("requests", requestsBody);
+        body.put("jobs", Map.of("summary", JobSummary.load(jdbi, clock.instant(), minutes),
+                "queue", snapshot.jobs() == null ? Map.of("error", String.valueOf(snapshot.error())) : snapshot.jobs()));
+        body.put("pools", Map.of("database", pools.databases(), "redis", pools.redis()));
+        body.put("webhooks", Map.of("stripeByStatus", snapshot.stripeEvents(),
+                "stripeFailingLastHour", String.valueOf(snapshot.stripeEventsFailingLastHour())));
+        body.put("emails", Map.of("byStatus", snapshot.emails()));
+        body.put("countsSampledAt", snapshot.at().toString());
+        body.put("jvm", jvm());
+        // No application cache exists yet (no cache in front of the database or Redis): no hit ratio to show.
+        body.put("cache", Map.of("note", "no application cache yet"));
+        return body;
+    }
+
+    private static Map<String, Object> jvm() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("heapUsedBytes", heap.getUsed());
+        jvm.put("heapMaxBytes", heap.getMax());
+        jvm.put("heapUsedRatio", heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : null);
+        Map<String, Object> gc = new LinkedHashMap<>();
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc.put(bean.getName(), Map.of("count", bean.getCollectionCount(), "timeMs", bean.getCollectionTime()));
+        }
+        jvm.put("gc", gc);
+        return jvm;
+    }
+}
