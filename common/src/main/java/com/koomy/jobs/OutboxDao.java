@@ -19,11 +19,15 @@ public interface OutboxDao {
      * for the next one. SKIP LOCKED lets several relays (one per worker) share the table without
      * waiting on each other. Kinds a relay cannot route are left for one that can (a newer worker
      * during a rolling deploy) instead of being lost.
+     * <p>
+     * {@code id = ANY(ARRAY(...))}: the ids are collected once and each deleted through the primary
+     * key. With {@code id IN (subquery)} PostgreSQL could keep a plan made while the table was empty
+     * (a nested loop over a sequential scan) and spend seconds on a 10,000-row burst.
      */
     @SqlQuery("""
             DELETE FROM outbox
-             WHERE id IN (SELECT id FROM outbox WHERE kind IN (<kinds>)
-                           ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+             WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE kind IN (<kinds>)
+                                   ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED))
             RETURNING id, kind, ref
             """)
     @RegisterConstructorMapper(OutboxEntry.class)
