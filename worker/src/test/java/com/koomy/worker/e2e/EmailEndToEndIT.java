@@ -169,15 +169,11 @@ class EmailEndToEndIT {
             // in the next (acquisition-to-arrival delay) from two bursts within one second.
             System.out.println("SendGrid request arrivals (UTC): " + requests.stream()
                     .map(r -> r.getLoggedDate().toInstant().toString().substring(11)).sorted().toList());
-            // The limiter hands out at most 3 tokens per calendar second; arrival times at the stub add the
-            // request's own delay (and a loaded machine's scheduling jitter), so a token taken at 0.99 s may
-            // arrive after 1.0 s beside the next second's. Hence: at most 2 seconds' worth in any 2
-            // consecutive seconds, and no more than the limit on average over the run.
+            // The limiter hands out at most 3 tokens per calendar second (all workers together). Arrival at
+            // the stub adds each request's own delay, so a token taken just before a second ends may land in
+            // the next one: one straggler per second is tolerated, and the average may not exceed the limit.
             List<Instant> arrivals = requests.stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
-            for (Instant from : arrivals) {
-                long inTwoSeconds = arrivals.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(2))).count();
-                assertThat(inTwoSeconds).as("requests in the 2 s from %s", from).isLessThanOrEqualTo(6L);
-            }
+            assertThat(perSecond.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(4L));
             double seconds = Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1)).toMillis() / 1000.0;
             assertThat((arrivals.size() - 3) / Math.max(seconds, 0.001)).as("average rate after the first second's tokens")
                     .isLessThanOrEqualTo(3.0);
