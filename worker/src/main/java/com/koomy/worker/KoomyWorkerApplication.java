@@ -1,6 +1,8 @@
 package com.koomy.worker;
 
 import com.codahale.metrics.CachedGauge;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.InstanceName;
 import com.koomy.content.ContentDraft;
 import com.koomy.content.GenerateDraft;
@@ -130,6 +132,9 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
 
+        poolUsage(environment.metrics(), "postgresql", config.getDatabase().getMaxSize());
+        poolUsage(environment.metrics(), "jobrunr", jobs.getDatabase().getMaxSize());
+
         JobServerSupervisor supervisor = new JobServerSupervisor(jobRunr::server, jobsDataSource,
                 millis(jobs.getSupervisorInterval()), environment.metrics());
         environment.lifecycle().manage(supervisor);
@@ -170,6 +175,14 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
             }
         });
         return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler, lease, environment.metrics());
+    }
+
+    /** {@code koomy.db.<pool>.usage}: active / maxSize, next to Dropwizard's own pool gauges (alert above 0.8). */
+    private static void poolUsage(MetricRegistry metrics, String pool, int maxSize) {
+        metrics.gauge("koomy.db." + pool + ".usage", () -> () -> {
+            Gauge<?> active = metrics.getGauges().get("io.dropwizard.db.ManagedPooledDataSource." + pool + ".active");
+            return active != null && active.getValue() instanceof Number n && maxSize > 0 ? n.doubleValue() / maxSize : 0.0;
+        });
     }
 
     /** The handlers applied to Stripe events, by type. Payment and billing handlers join here. */
