@@ -10,7 +10,13 @@ import com.koomy.accounts.SessionStore;
 import com.koomy.api.accounts.AccountExceptionMapper;
 import com.koomy.api.accounts.AuthResource;
 import com.koomy.api.accounts.SessionAuthFilter;
+import com.koomy.api.communities.CommunitiesResource;
+import com.koomy.api.communities.CommunityExceptionMapper;
 import com.koomy.api.health.HealthResource;
+import com.koomy.api.http.UnknownFieldsHandler;
+import com.koomy.api.memberships.MembershipsResource;
+import com.koomy.communities.Communities;
+import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
 import com.koomy.api.ratelimit.RateLimiter;
@@ -158,6 +164,13 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.lifecycle().manage(opsSampler);
         environment.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, jdbi, clock));
         environment.jersey().register(new OpsAlertsResource(alerts));
+
+        // Communities and memberships (issue 4). Request records marked @RejectUnknownFields refuse fields
+        // they do not declare; Dropwizard's mapper ignores unknown fields for every other type.
+        environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
+        environment.jersey().register(new CommunityExceptionMapper());
+        environment.jersey().register(new CommunitiesResource(new Communities(jdbi)));
+        environment.jersey().register(new MembershipsResource(new Memberships(jdbi)));
 
         addRoutes(config, environment, jdbi);
     }

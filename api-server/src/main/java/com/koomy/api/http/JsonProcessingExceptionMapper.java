@@ -1,6 +1,7 @@
 package com.koomy.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
@@ -8,6 +9,12 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 public class JsonProcessingExceptionMapper implements ExceptionMapper<JsonProcessingException> {
     @Override
     public Response toResponse(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            // The field's name is the client's own input, cut short; nothing of ours is echoed.
+            String name = unknown.getPropertyName();
+            name = name == null ? "?" : name.substring(0, Math.min(name.length(), 50));
+            return ErrorResponses.of(new ApiError(400, "unknown_field", "unknown field '" + name + "' for this endpoint"));
+        }
         return ErrorResponses.of(new ApiError(400, "invalid_json", "request body is not valid JSON for this endpoint"));
     }
 }

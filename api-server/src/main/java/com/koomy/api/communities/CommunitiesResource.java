@@ -1,0 +1,132 @@
+package com.koomy.api.communities;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.AccountPrincipal;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.ListParams;
+import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.communities.Communities;
+import com.koomy.communities.Community;
+import com.koomy.communities.MyCommunity;
+import com.koomy.db.Page;
+import com.koomy.memberships.Membership;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Communities (issue 4): create one, its public page, its settings, and the caller's communities. */
+@Path("/api")
+@Tag(name = "communities")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class CommunitiesResource {
+
+    private final Communities communities;
+
+    public CommunitiesResource(Communities communities) {
+        this.communities = communities;
+    }
+
+    /** Only these fields can be set: no owner, no id, no slug. */
+    @RejectUnknownFields
+    public record CreateCommunityRequest(
+            @NotBlank @Size(max = 200) String name,
+            @Size(max = 5000) String description,
+            @Pattern(regexp = "public|private") String visibility,
+            @Pattern(regexp = "open|approval") String joinPolicy,
+            @Pattern(regexp = "fr|en") String locale) {
+    }
+
+    /** Absent (or null) fields are left unchanged. */
+    @RejectUnknownFields
+    public record UpdateCommunityRequest(
+            @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String name,
+            @Size(max = 5000) String description,
+            @Pattern(regexp = "public|private") String visibility,
+            @Pattern(regexp = "open|approval") String joinPolicy,
+            @Pattern(regexp = "fr|en") String locale) {
+    }
+
+    /** The viewer's own membership, when there is one. */
+    public record MyMembership(String role, String status, Instant joinedAt) {
+        static MyMembership of(Membership m) {
+            return m == null ? null : new MyMembership(m.role(), m.status(), m.joinedAt());
+        }
+    }
+
+    public record CommunityResponse(UUID id, String name, String slug, String description, String visibility,
+                                    String joinPolicy, String locale, long activeMembers, MyMembership membership,
+                                    Instant createdAt, Instant updatedAt) {
+        static CommunityResponse of(Communities.CommunityPage page) {
+            Community c = page.community();
+            return new CommunityResponse(c.id(), c.name(), c.slug(), c.description(), c.visibility(), c.joinPolicy(),
+                    c.locale(), page.activeMembers(), MyMembership.of(page.viewer()), c.createdAt(), c.updatedAt());
+        }
+    }
+
+    @POST
+    @Path("/communities")
+    @Timed
+    @Operation(summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
+            + "401 signed out; 400 unknown field; 422 bad name, description, visibility, joinPolicy or locale.")
+    public Response create(@Valid @NotNull CreateCommunityRequest r, @Context SecurityContext context) {
+        AccountPrincipal caller = CurrentAccount.require(context);
+        Community created = communities.create(caller.accountId(), new Communities.NewCommunity(
+                r.name(), r.description(), r.visibility(), r.joinPolicy(), r.locale()));
+        return Response.status(201).entity(CommunityResponse.of(communities.page(created.id(), caller.accountId())))
+                .build();
+    }
+
+    @GET
+    @Path("/communities/{id}")
+    @Timed
+    @Operation(summary = "A community's page", description = "200, to anyone for a public community and to its "
+            + "members for a private one; 404 otherwise (unknown, or private and not a member).")
+    public CommunityResponse page(@PathParam("id") UUID id, @Context SecurityContext context) {
+        UUID viewer = context.getUserPrincipal() instanceof AccountPrincipal p ? p.accountId() : null;
+        return CommunityResponse.of(communities.page(id, viewer));
+    }
+
+    @PATCH
+    @Path("/communities/{id}")
+    @Timed
+    @Operation(summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
+            + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field; 422 bad values.")
+    public CommunityResponse update(@PathParam("id") UUID id, @Valid @NotNull UpdateCommunityRequest r,
+                                    @Context SecurityContext context) {
+        AccountPrincipal caller = CurrentAccount.require(context);
+        communities.update(id, caller.accountId(), new Communities.CommunityChanges(
+                r.name(), r.description(), r.visibility(), r.joinPolicy(), r.locale()));
+        return CommunityResponse.of(communities.page(id, caller.accountId()));
+    }
+
+    @GET
+    @Path("/me/communities")
+    @Timed
+    @Operation(summary = "The caller's communities", description = "200 {items: [{id, name, slug, visibility, role, "
+            + "status, joinedAt}], nextCursor} by name; 400 bad limit (1-100) or cursor; 401 signed out.")
+    public Page<MyCommunity> mine(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                                  @Context SecurityContext context) {
+        AccountPrincipal caller = CurrentAccount.require(context);
+        return communities.ofAccount(caller.accountId(), ListParams.limit(limit), ListParams.cursor(cursor));
+    }
+}

@@ -1,0 +1,121 @@
+package com.koomy.api.memberships;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.ApiException;
+import com.koomy.api.http.ListParams;
+import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.db.Page;
+import com.koomy.memberships.Member;
+import com.koomy.memberships.MemberQuery;
+import com.koomy.memberships.Membership;
+import com.koomy.memberships.Memberships;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Memberships (issue 4): join, the member directory, roles and approval, removal and leaving. Rooted at
+ * {@code /api} like {@link com.koomy.api.communities.CommunitiesResource}: Jersey picks one root resource
+ * by its path and never backtracks, so a root at /api/communities/{id} would hide GET /api/communities/{id}.
+ */
+@Path("/api")
+@Tag(name = "memberships")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class MembershipsResource {
+
+    private final Memberships memberships;
+
+    public MembershipsResource(Memberships memberships) {
+        this.memberships = memberships;
+    }
+
+    /** The only fields an admin may change on a membership; status only approves ("active"). */
+    @RejectUnknownFields
+    public record ChangeMemberRequest(@Pattern(regexp = "owner|admin|member") String role,
+                                      @Pattern(regexp = "active") String status) {
+    }
+
+    public record MembershipResponse(UUID communityId, UUID accountId, String role, String status, Instant joinedAt) {
+        static MembershipResponse of(Membership m) {
+            return new MembershipResponse(m.communityId(), m.accountId(), m.role(), m.status(), m.joinedAt());
+        }
+    }
+
+    @POST
+    @Path("/communities/{communityId}/join")
+    @Timed
+    @Operation(summary = "Join a community", description = "201 with the membership: active in an open community, "
+            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member.")
+    public Response join(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        Membership joined = memberships.join(communityId, CurrentAccount.require(context).accountId());
+        return Response.status(201).entity(MembershipResponse.of(joined)).build();
+    }
+
+    @GET
+    @Path("/communities/{communityId}/members")
+    @Timed
+    @Operation(summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
+            + "email, role, status, joinedAt}], nextCursor} by name; filters status, role, q (name or email). 400 bad "
+            + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member.")
+    public Page<Member> members(@PathParam("communityId") UUID communityId, @QueryParam("status") String status,
+                                @QueryParam("role") String role, @QueryParam("q") String q,
+                                @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                                @Context SecurityContext context) {
+        UUID caller = CurrentAccount.require(context).accountId();
+        if (status != null && !Membership.STATUSES.contains(status)) {
+            throw new ApiException(400, "invalid_status", "status must be one of pending, active, expired");
+        }
+        if (role != null && !Membership.ROLES.contains(role)) {
+            throw new ApiException(400, "invalid_role", "role must be one of owner, admin, member");
+        }
+        if (q != null && q.length() > 200) {
+            throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
+        }
+        return memberships.directory(communityId, caller,
+                new MemberQuery(status, role, q, ListParams.limit(limit), ListParams.cursor(cursor)));
+    }
+
+    @PATCH
+    @Path("/communities/{communityId}/members/{accountId}")
+    @Timed
+    @Operation(summary = "Change a member's role, or approve a pending member", description = "200 with the "
+            + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
+            + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
+            + "422 bad role or status.")
+    public MembershipResponse change(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
+                                     @Valid @NotNull ChangeMemberRequest r, @Context SecurityContext context) {
+        UUID caller = CurrentAccount.require(context).accountId();
+        return MembershipResponse.of(memberships.change(communityId, caller, accountId, r.role(), r.status()));
+    }
+
+    @DELETE
+    @Path("/communities/{communityId}/members/{accountId}")
+    @Timed
+    @Operation(summary = "Remove a member, or leave (your own account id)", description = "204. 403 not an owner "
+            + "or admin, or an admin removing an owner; 404 not a member, or no such member; 409 last_owner.")
+    public Response remove(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
+                           @Context SecurityContext context) {
+        memberships.remove(communityId, CurrentAccount.require(context).accountId(), accountId);
+        return Response.noContent().build();
+    }
+}

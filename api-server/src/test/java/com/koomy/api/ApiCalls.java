@@ -1,0 +1,85 @@
+package com.koomy.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Plain HTTP calls to a test API (java.net.http, which speaks PATCH), and accounts to make them with.
+ */
+public final class ApiCalls {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final IntSupplier port;
+
+    public ApiCalls(IntSupplier port) {
+        this.port = port;
+    }
+
+    public record Reply(int status, JsonNode body) {
+        public String code() {
+            return body.path("code").asText();
+        }
+    }
+
+    /** A signed-in account: its id and session token. */
+    public record User(UUID id, String email, String token) {
+    }
+
+    public Reply call(String method, String path, String token, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path))
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            return new Reply(response.statusCode(), text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return call("GET", path, token, null);
+    }
+
+    /** Registers an account with this name (and a unique email) and signs it in. */
+    public User user(String name) {
+        String email = name.toLowerCase().replaceAll("[^a-z]+", ".") + "-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@example.org";
+        Reply registered = call("POST", "/api/auth/register", null,
+                Map.of("email", email, "password", "correct horse battery", "name", name, "locale", "en"));
+        assertThat(registered.status()).isEqualTo(201);
+        Reply login = call("POST", "/api/auth/login", null, Map.of("email", email, "password", "correct horse battery"));
+        assertThat(login.status()).isEqualTo(200);
+        return new User(UUID.fromString(registered.body().get("id").asText()), email, login.body().get("token").asText());
+    }
+
+    /** A community created by {@code owner}; returns its id. */
+    public UUID community(User owner, String name, String visibility, String joinPolicy) {
+        Reply created = call("POST", "/api/communities", owner.token(),
+                Map.of("name", name, "visibility", visibility, "joinPolicy", joinPolicy));
+        assertThat(created.status()).isEqualTo(201);
+        return UUID.fromString(created.body().get("id").asText());
+    }
+}

@@ -1,0 +1,112 @@
+package com.koomy.communities;
+
+import com.koomy.db.KeysetCursor;
+import com.koomy.db.Page;
+import com.koomy.memberships.Membership;
+import com.koomy.memberships.MembershipDao;
+import com.koomy.memberships.Memberships;
+import org.jdbi.v3.core.Jdbi;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Creating, showing and changing communities, each checked against the caller's membership. */
+public class Communities {
+
+    private final Jdbi jdbi;
+
+    public Communities(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Settings of a new community; null visibility, join policy or locale take the defaults. */
+    public record NewCommunity(String name, String description, String visibility, String joinPolicy, String locale) {
+    }
+
+    /** Null fields are left unchanged. */
+    public record CommunityChanges(String name, String description, String visibility, String joinPolicy,
+                                   String locale) {
+    }
+
+    /** A community's page: the community, its active member count, and the viewer's membership if any. */
+    public record CommunityPage(Community community, long activeMembers, Membership viewer) {
+    }
+
+    /** Creates the community with its creator as its active owner, in one transaction. */
+    public Community create(UUID creatorId, NewCommunity request) {
+        UUID id = UUID.randomUUID();
+        return jdbi.inTransaction(handle -> {
+            CommunityDao communities = handle.attach(CommunityDao.class);
+            boolean inserted = false;
+            // The random suffix makes a clash unlikely; a few tries make it practically impossible.
+            for (int attempt = 0; attempt < 5 && !inserted; attempt++) {
+                inserted = communities.insert(id, request.name().strip(), slugOf(request.name()),
+                        request.description() == null ? "" : request.description(),
+                        orDefault(request.visibility(), Community.PUBLIC), orDefault(request.joinPolicy(), Community.OPEN),
+                        orDefault(request.locale(), "fr"));
+            }
+            if (!inserted) {
+                throw new CommunityException(409, "slug_taken", "could not find a free slug for this name; retry");
+            }
+            handle.attach(MembershipDao.class).insert(id, creatorId, Membership.OWNER, Membership.ACTIVE);
+            return communities.find(id).orElseThrow();
+        });
+    }
+
+    /**
+     * Anyone sees a public community; a private one only its members (pending and expired included).
+     * {@code viewerId} null: not signed in.
+     */
+    public CommunityPage page(UUID communityId, UUID viewerId) {
+        return jdbi.withHandle(handle -> {
+            CommunityDao communities = handle.attach(CommunityDao.class);
+            Community community = communities.find(communityId).orElseThrow(CommunityException::notFound);
+            Membership viewer = viewerId == null ? null
+                    : handle.attach(MembershipDao.class).find(communityId, viewerId).orElse(null);
+            if (!community.isPublic() && viewer == null) {
+                throw CommunityException.notFound();
+            }
+            return new CommunityPage(community, communities.activeMembers(communityId), viewer);
+        });
+    }
+
+    /** Owners and admins change the settings; other members get 403, everyone else 404. */
+    public Community update(UUID communityId, UUID callerId, CommunityChanges changes) {
+        return jdbi.inTransaction(handle -> {
+            Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            CommunityDao communities = handle.attach(CommunityDao.class);
+            communities.update(communityId, changes.name() == null ? null : changes.name().strip(),
+                    changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale());
+            return communities.find(communityId).orElseThrow(CommunityException::notFound);
+        });
+    }
+
+    /** The caller's communities, whatever the membership's status, by name. */
+    public Page<MyCommunity> ofAccount(UUID accountId, int limit, KeysetCursor after) {
+        return Page.of(jdbi.withExtension(CommunityDao.class, dao -> dao.ofAccount(accountId,
+                        after == null ? null : after.text(), after == null ? null : after.id(), limit + 1)),
+                limit, c -> new KeysetCursor(c.sortName(), c.id()).encode());
+    }
+
+    public Optional<Community> find(UUID id) {
+        return jdbi.withExtension(CommunityDao.class, dao -> dao.find(id));
+    }
+
+    /** "Club de Tennis d'Évry" becomes "club-de-tennis-d-evry-3fa2c1". */
+    static String slugOf(String name) {
+        String ascii = Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (ascii.length() > 60) {
+            ascii = ascii.substring(0, 60).replaceAll("-+$", "");
+        }
+        String suffix = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        return ascii.isEmpty() ? suffix : ascii + "-" + suffix;
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,25 @@
+package com.koomy.communities;
+
+import java.time.Instant;
+import java.util.UUID;
+
+public record Community(
+        UUID id,
+        String name,
+        String slug,
+        String description,
+        String visibility,
+        String joinPolicy,
+        String locale,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public static final String PUBLIC = "public";
+    public static final String PRIVATE = "private";
+    public static final String OPEN = "open";
+    public static final String APPROVAL = "approval";
+
+    public boolean isPublic() {
+        return PUBLIC.equals(visibility);
+    }
+}

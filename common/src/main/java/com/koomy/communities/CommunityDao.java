@@ -1,0 +1,58 @@
+package com.koomy.communities;
+
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@RegisterRowMapper(CommunityMapper.class)
+@RegisterRowMapper(MyCommunityMapper.class)
+public interface CommunityDao {
+
+    /** Returns false when the slug is taken (nothing written). */
+    @SqlUpdate("""
+            INSERT INTO communities (id, name, slug, description, visibility, join_policy, locale)
+            VALUES (:id, :name, :slug, :description, :visibility, :joinPolicy, :locale)
+            ON CONFLICT (slug) DO NOTHING
+            """)
+    boolean insert(@Bind("id") UUID id, @Bind("name") String name, @Bind("slug") String slug,
+                   @Bind("description") String description, @Bind("visibility") String visibility,
+                   @Bind("joinPolicy") String joinPolicy, @Bind("locale") String locale);
+
+    @SqlQuery("SELECT * FROM communities WHERE id = :id")
+    Optional<Community> find(@Bind("id") UUID id);
+
+    /** Null arguments leave their column unchanged. */
+    @SqlUpdate("""
+            UPDATE communities
+               SET name = coalesce(:name, name),
+                   description = coalesce(:description, description),
+                   visibility = coalesce(:visibility, visibility),
+                   join_policy = coalesce(:joinPolicy, join_policy),
+                   locale = coalesce(:locale, locale),
+                   updated_at = now()
+             WHERE id = :id
+            """)
+    void update(@Bind("id") UUID id, @Bind("name") String name, @Bind("description") String description,
+                @Bind("visibility") String visibility, @Bind("joinPolicy") String joinPolicy,
+                @Bind("locale") String locale);
+
+    @SqlQuery("SELECT count(*) FROM memberships WHERE community_id = :id AND status = 'active'")
+    long activeMembers(@Bind("id") UUID id);
+
+    /** The communities an account belongs to, in (lower(name), id) order after the cursor's key. */
+    @SqlQuery("""
+            SELECT c.id, c.name, c.slug, c.visibility, m.role, m.status, m.joined_at, lower(c.name) AS sort_name
+              FROM memberships m JOIN communities c ON c.id = m.community_id
+             WHERE m.account_id = :accountId
+               AND (CAST(:afterName AS text) IS NULL OR (lower(c.name), c.id) > (CAST(:afterName AS text), CAST(:afterId AS uuid)))
+             ORDER BY lower(c.name), c.id
+             LIMIT :limit
+            """)
+    List<MyCommunity> ofAccount(@Bind("accountId") UUID accountId, @Bind("afterName") String afterName,
+                                @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+}

@@ -1,0 +1,19 @@
+package com.koomy.communities;
+
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+public class CommunityMapper implements RowMapper<Community> {
+
+    @Override
+    public Community map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Community(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("slug"),
+                rs.getString("description"), rs.getString("visibility"), rs.getString("join_policy"),
+                rs.getString("locale"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

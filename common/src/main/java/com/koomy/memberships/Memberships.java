@@ -1,0 +1,145 @@
+package com.koomy.memberships;
+
+import com.koomy.communities.Community;
+import com.koomy.communities.CommunityDao;
+import com.koomy.communities.CommunityException;
+import com.koomy.db.KeysetCursor;
+import com.koomy.db.Page;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Joining, the member directory, role changes and removals. Every method is scoped by the community
+ * id and checks the caller's membership in that community: no membership (or not an active one)
+ * answers 404, as if the community's private data did not exist; a member without the role, 403.
+ */
+public class Memberships {
+
+    private final Jdbi jdbi;
+
+    public Memberships(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** The caller's membership if it is an active owner's or admin's; else 404 (not an active member) or 403. */
+    public static Membership requireManager(Optional<Membership> caller) {
+        Membership membership = caller.filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+        if (!membership.canManage()) {
+            throw new CommunityException(403, "forbidden", "only the community's owners and admins may do this");
+        }
+        return membership;
+    }
+
+    /**
+     * Open communities make the caller an active member, communities by approval a pending one. A private
+     * community is 404 to non-members: it is joined by invitation (a later issue).
+     */
+    public Membership join(UUID communityId, UUID accountId) {
+        return jdbi.inTransaction(handle -> {
+            Community community = handle.attach(CommunityDao.class).find(communityId)
+                    .orElseThrow(CommunityException::notFound);
+            MembershipDao memberships = handle.attach(MembershipDao.class);
+            Optional<Membership> existing = memberships.find(communityId, accountId);
+            if (existing.isEmpty() && !community.isPublic()) {
+                throw CommunityException.notFound();
+            }
+            String status = Community.OPEN.equals(community.joinPolicy()) ? Membership.ACTIVE : Membership.PENDING;
+            if (existing.isPresent() || !memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
+                throw new CommunityException(409, "already_member", "you already have a membership in this community");
+            }
+            return memberships.find(communityId, accountId).orElseThrow();
+        });
+    }
+
+    public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {
+        return jdbi.withHandle(handle -> {
+            MembershipDao memberships = handle.attach(MembershipDao.class);
+            requireManager(memberships.find(communityId, callerId));
+            String pattern = query.text() == null || query.text().isBlank() ? null
+                    : "%" + escapeLike(query.text().strip()) + "%";
+            KeysetCursor after = query.after();
+            List<Member> rows = memberships.directory(communityId, query.status(), query.role(), pattern,
+                    after == null ? null : after.text(), after == null ? null : after.id(), query.limit() + 1);
+            return Page.of(rows, query.limit(), m -> new KeysetCursor(m.sortName(), m.accountId()).encode());
+        });
+    }
+
+    /**
+     * Changes a member's role and/or approves a pending member ({@code status} "active"); null leaves it.
+     * Only an owner changes an owner's role or makes an owner; the last active owner keeps the role.
+     */
+    public Membership change(UUID communityId, UUID callerId, UUID targetId, String role, String status) {
+        return jdbi.inTransaction(handle -> {
+            MembershipDao memberships = handle.attach(MembershipDao.class);
+            List<Membership> locked = memberships.lockOwnersAnd(communityId, List.of(callerId, targetId));
+            Membership caller = requireManager(of(locked, callerId));
+            Membership target = of(locked, targetId).orElseThrow(Memberships::memberNotFound);
+            String newStatus = status == null ? target.status() : status;
+            if (!newStatus.equals(target.status()) && !Membership.PENDING.equals(target.status())) {
+                throw new CommunityException(409, "invalid_status_change", "only a pending membership can be approved");
+            }
+            String newRole = role == null ? target.role() : role;
+            if (!newRole.equals(target.role())) {
+                if (!caller.isOwner() && (Membership.OWNER.equals(target.role()) || Membership.OWNER.equals(newRole))) {
+                    throw new CommunityException(403, "owner_protected", "only an owner can change an owner's role or make an owner");
+                }
+                if (target.isOwner() && activeOwners(locked) == 1) {
+                    throw lastOwner();
+                }
+                if (!Membership.MEMBER.equals(newRole) && !Membership.ACTIVE.equals(newStatus)) {
+                    throw new CommunityException(409, "not_active", "only an active member can be an owner or admin");
+                }
+            }
+            memberships.update(communityId, targetId, role, status);
+            return memberships.find(communityId, targetId).orElseThrow();
+        });
+    }
+
+    /**
+     * Removes a member (owners and admins; only an owner removes an owner), or leaves when the target is
+     * the caller. The last active owner can do neither.
+     */
+    public void remove(UUID communityId, UUID callerId, UUID targetId) {
+        jdbi.useTransaction(handle -> {
+            MembershipDao memberships = handle.attach(MembershipDao.class);
+            List<Membership> locked = memberships.lockOwnersAnd(communityId, List.of(callerId, targetId));
+            Membership target;
+            if (callerId.equals(targetId)) {
+                target = of(locked, callerId).orElseThrow(CommunityException::notFound);
+            } else {
+                Membership caller = requireManager(of(locked, callerId));
+                target = of(locked, targetId).orElseThrow(Memberships::memberNotFound);
+                if (Membership.OWNER.equals(target.role()) && !caller.isOwner()) {
+                    throw new CommunityException(403, "owner_protected", "only an owner can remove an owner");
+                }
+            }
+            if (target.isOwner() && activeOwners(locked) == 1) {
+                throw lastOwner();
+            }
+            memberships.delete(communityId, targetId);
+        });
+    }
+
+    private static Optional<Membership> of(List<Membership> locked, UUID accountId) {
+        return locked.stream().filter(m -> m.accountId().equals(accountId)).findFirst();
+    }
+
+    private static long activeOwners(List<Membership> locked) {
+        return locked.stream().filter(Membership::isOwner).count();
+    }
+
+    private static CommunityException memberNotFound() {
+        return new CommunityException(404, "member_not_found", "no such member in this community");
+    }
+
+    private static CommunityException lastOwner() {
+        return new CommunityException(409, "last_owner", "a community keeps at least one owner: make another owner first");
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
