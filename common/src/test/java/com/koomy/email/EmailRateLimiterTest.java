@@ -1,0 +1,100 @@
+package com.koomy.email;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two limiters (two workers) hammering one Redis: the shared limit holds, bulk leaves room. */
+class EmailRateLimiterTest {
+
+    private static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+
+    @AfterAll
+    static void close() {
+        REDIS.close();
+    }
+
+    @Test
+    void twoWorkersTogetherNeverExceedTheLimitInAnySecond() throws Exception {
+        String prefix = "koomy:test-ratelimit:" + UUID.randomUUID();
+        List<EmailRateLimiter> workers = List.of(new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO),
+                new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO));
+        AtomicInteger granted = new AtomicInteger();
+        long firstSecond = Long.parseLong(REDIS.time().get(0));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> running = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+        for (int t = 0; t < 8; t++) {
+            EmailRateLimiter limiter = workers.get(t % 2);
+            running.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    if (limiter.tryAcquire(false).isEmpty()) {
+                        granted.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+        long lastSecond = Long.parseLong(REDIS.time().get(0));
+
+        // Each Redis second grants 3 at most, across both limiters; busy threads use them all.
+        long seconds = lastSecond - firstSecond + 1;
+        assertThat(granted.get()).isLessThanOrEqualTo((int) (3 * seconds)).isGreaterThanOrEqualTo((int) (3 * (seconds - 1)));
+    }
+
+    @Test
+    void bulkMailLeavesOneRequestASecondForTransactionalMail() throws Exception {
+        String prefix = "koomy:test-ratelimit:" + UUID.randomUUID();
+        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO);
+        AtomicInteger bulk = new AtomicInteger();
+        AtomicInteger transactional = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2200);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            running.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    if (limiter.tryAcquire(true).isEmpty()) {
+                        bulk.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        running.add(pool.submit(() -> {
+            while (System.nanoTime() < end) {
+                if (limiter.tryAcquire(false).isEmpty()) {
+                    transactional.incrementAndGet();
+                }
+                try {
+                    Thread.sleep(50); // a trickle of password resets among the newsletter's batches
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        for (Future<?> f : running) {
+            f.get();
+        }
+        pool.shutdown();
+
+        // 2-4 seconds touched: bulk gets at most 2 a second, transactional at least 1 a second.
+        assertThat(transactional.get()).isGreaterThanOrEqualTo(2);
+        assertThat(bulk.get() + transactional.get()).isLessThanOrEqualTo(3 * 4);
+        assertThat(bulk.get()).isLessThanOrEqualTo(2 * 4);
+    }
+}
