@@ -1,0 +1,105 @@
+package com.koomy.api.news;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.ApiException;
+import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.api.ratelimit.RateLimited;
+import com.koomy.content.ContentDraft;
+import com.koomy.content.ContentDraftRefusedException;
+import com.koomy.news.NewsDrafts;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * AI drafts of news posts (issue 4): asked here, written by the worker (content pipeline), polled
+ * here. The text is untrusted provider output, returned only as a JSON string. Rooted at {@code /api}
+ * like the other community resources.
+ */
+@Path("/api")
+@Tag(name = "news")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class NewsDraftsResource {
+
+    private final NewsDrafts drafts;
+
+    public NewsDraftsResource(NewsDrafts drafts) {
+        this.drafts = drafts;
+    }
+
+    /** Brief and language are checked by ContentDrafts, the one place that knows their rules. */
+    @RejectUnknownFields
+    public record DraftRequest(String brief, String language) {
+    }
+
+    public record DraftAccepted(UUID draftId, String status) {
+    }
+
+    public record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
+    }
+
+    public record DraftResponse(UUID draftId, String status, String language, String resultText, String model,
+                                Usage usage, String error, Instant createdAt, Instant finishedAt) {
+        static DraftResponse of(ContentDraft d) {
+            Usage usage = d.totalTokens() == null ? null
+                    : new Usage(d.promptTokens(), d.completionTokens(), d.totalTokens());
+            return new DraftResponse(d.id(), d.status().name(), d.language().name(), d.resultText(), d.model(), usage,
+                    d.lastError(), d.createdAt(), d.finishedAt());
+        }
+    }
+
+    @POST
+    @Path("/communities/{communityId}/news/drafts")
+    @Timed
+    @RateLimited("aiDrafts")
+    @Operation(summary = "Ask for an AI draft of a news post", description = "Owners and admins. 202 {draftId, "
+            + "status: queued}; poll GET .../news/drafts/{draftId}. language fr|en, default the community's locale. "
+            + "400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a member; "
+            + "429 rate limit or the community's daily AI budget; 503 OPENAI_API_KEY not set (nothing stored).")
+    public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
+                            @Context SecurityContext context) {
+        UUID caller = CurrentAccount.require(context).accountId();
+        try {
+            UUID id = drafts.request(communityId, caller, r.brief(), r.language());
+            return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
+        } catch (ContentDraftRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    @GET
+    @Path("/communities/{communityId}/news/drafts/{draftId}")
+    @Timed
+    @Operation(summary = "An AI draft", description = "Owners and admins. 200 {draftId, status (queued, running, done, "
+            + "failed), language, resultText (untrusted Markdown), model, usage, error, createdAt, finishedAt}; 403 "
+            + "other members; 404 not a member, or draft_not_found (unknown, or another community's).")
+    public DraftResponse get(@PathParam("communityId") UUID communityId, @PathParam("draftId") UUID draftId,
+                             @Context SecurityContext context) {
+        return DraftResponse.of(drafts.find(communityId, CurrentAccount.require(context).accountId(), draftId));
+    }
+
+    private static ApiException refused(ContentDraftRefusedException e) {
+        return switch (e.reason()) {
+            case NOT_CONFIGURED -> new ApiException(503, "ai_not_configured", e.getMessage());
+            case OVER_BUDGET -> new ApiException(429, "ai_budget_exhausted", e.getMessage());
+            default -> new ApiException(400, e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
+        };
+    }
+}
