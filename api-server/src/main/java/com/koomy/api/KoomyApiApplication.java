@@ -169,8 +169,13 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // they do not declare; Dropwizard's mapper ignores unknown fields for every other type.
         environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
         environment.jersey().register(new CommunityExceptionMapper());
-        environment.jersey().register(new CommunitiesResource(new Communities(jdbi)));
-        environment.jersey().register(new MembershipsResource(new Memberships(jdbi)));
+        // Community pages are cached in Redis (R3; docs/architecture.md, "Caching"); Memberships invalidates
+        // them too, since they show the active member count.
+        Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,
+                config.getCache().getCommunityTtl(), environment.getObjectMapper().constructType(Communities.PublicPart.class),
+                redis, environment));
+        environment.jersey().register(new CommunitiesResource(communities, environment.getObjectMapper()));
+        environment.jersey().register(new MembershipsResource(new Memberships(jdbi, communities)));
 
         addRoutes(config, environment, jdbi);
     }
