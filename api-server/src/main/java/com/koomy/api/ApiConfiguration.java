@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.alerts.AlertsFactory;
 import com.koomy.api.stats.StatsFactory;
+import com.koomy.config.CacheFactory;
 import com.koomy.config.KoomyConfiguration;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
@@ -35,6 +36,11 @@ public class ApiConfiguration extends KoomyConfiguration {
     @Valid @NotNull private StatsFactory stats = new StatsFactory();
     @Valid @NotNull private AlertsFactory alerts = new AlertsFactory();
 
+    /** Redis read caches (R3): community pages, plans. */
+    @Valid @NotNull private CacheFactory cache = new CacheFactory();
+
+    @JsonProperty public CacheFactory getCache() { return cache; }
+    @JsonProperty public void setCache(CacheFactory cache) { this.cache = cache; }
     @JsonProperty public StatsFactory getStats() { return stats; }
     @JsonProperty public void setStats(StatsFactory stats) { this.stats = stats; }
     @JsonProperty public AlertsFactory getAlerts() { return alerts; }

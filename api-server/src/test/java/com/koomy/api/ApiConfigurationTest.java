@@ -38,6 +38,8 @@ class ApiConfigurationTest {
         assertThat(config.getAlerts().getHeapUsedOver()).isEqualTo(0.8);
         assertThat(config.getAlerts().getWebhookFailuresPerHourOver()).isEqualTo(5);
         assertThat(config.getAlerts().getOldestQueuedJobOver()).isEqualTo(Duration.minutes(10));
+        assertThat(config.getCache().getCommunityTtl()).isEqualTo(Duration.minutes(10));
+        assertThat(config.getCache().getPlansTtl()).isEqualTo(Duration.hours(1));
         assertThat(config.getStats().getRetention()).isEqualTo(Duration.hours(2));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));

@@ -1,5 +1,6 @@
 package com.koomy.communities;
 
+import com.koomy.cache.JsonCache;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.memberships.Membership;
@@ -13,13 +14,26 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Creating, showing and changing communities, each checked against the caller's membership. */
+/**
+ * Creating, showing and changing communities, each checked against the caller's membership. A page's
+ * caller-independent part ({@link PublicPart}) is cached per community; every write that changes it,
+ * here or in {@link Memberships}, invalidates it after its commit.
+ */
 public class Communities {
 
-    private final Jdbi jdbi;
+    /** Bump when {@link PublicPart} or {@link Community} changes shape. */
+    public static final int CACHE_SCHEMA = 1;
 
-    public Communities(Jdbi jdbi) {
+    private final Jdbi jdbi;
+    private final JsonCache<PublicPart> cache;
+
+    public Communities(Jdbi jdbi, JsonCache<PublicPart> cache) {
         this.jdbi = jdbi;
+        this.cache = cache;
+    }
+
+    /** What any viewer allowed to see the community sees: its settings and active member count. */
+    public record PublicPart(Community community, long activeMembers) {
     }
 
     /** Settings of a new community; null visibility, join policy or locale take the defaults. */
@@ -61,27 +75,37 @@ public class Communities {
      * {@code viewerId} null: not signed in.
      */
     public CommunityPage page(UUID communityId, UUID viewerId) {
-        return jdbi.withHandle(handle -> {
+        // Absence is not cached: an unknown id always reaches the database (and answers 404).
+        PublicPart part = cache.get(communityId.toString(), () -> jdbi.withHandle(handle -> {
             CommunityDao communities = handle.attach(CommunityDao.class);
             Community community = communities.find(communityId).orElseThrow(CommunityException::notFound);
-            Membership viewer = viewerId == null ? null
-                    : handle.attach(MembershipDao.class).find(communityId, viewerId).orElse(null);
-            if (!community.isPublic() && viewer == null) {
-                throw CommunityException.notFound();
-            }
-            return new CommunityPage(community, communities.activeMembers(communityId), viewer);
-        });
+            return new PublicPart(community, communities.activeMembers(communityId));
+        }));
+        // The viewer's membership is never cached: it is read on every signed-in request.
+        Membership viewer = viewerId == null ? null
+                : jdbi.withExtension(MembershipDao.class, dao -> dao.find(communityId, viewerId)).orElse(null);
+        if (!part.community().isPublic() && viewer == null) {
+            throw CommunityException.notFound();
+        }
+        return new CommunityPage(part.community(), part.activeMembers(), viewer);
     }
 
     /** Owners and admins change the settings; other members get 403, everyone else 404. */
     public Community update(UUID communityId, UUID callerId, CommunityChanges changes) {
-        return jdbi.inTransaction(handle -> {
+        Community updated = jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             CommunityDao communities = handle.attach(CommunityDao.class);
             communities.update(communityId, changes.name() == null ? null : changes.name().strip(),
                     changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale());
             return communities.find(communityId).orElseThrow(CommunityException::notFound);
         });
+        cache.invalidate(communityId.toString());
+        return updated;
+    }
+
+    /** After a committed write that changes what {@link #page} shows (settings, the active member count). */
+    public void changed(UUID communityId) {
+        cache.invalidate(communityId.toString());
     }
 
     /** The caller's communities, whatever the membership's status, by name. */

@@ -1,5 +1,6 @@
 package com.koomy.memberships;
 
+import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
 import com.koomy.communities.CommunityException;
@@ -15,13 +16,16 @@ import java.util.UUID;
  * Joining, the member directory, role changes and removals. Every method is scoped by the community
  * id and checks the caller's membership in that community: no membership (or not an active one)
  * answers 404, as if the community's private data did not exist; a member without the role, 403.
+ * Every committed change tells {@link Communities#changed}: the cached page shows the active member count.
  */
 public class Memberships {
 
     private final Jdbi jdbi;
+    private final Communities communities;
 
-    public Memberships(Jdbi jdbi) {
+    public Memberships(Jdbi jdbi, Communities communities) {
         this.jdbi = jdbi;
+        this.communities = communities;
     }
 
     /** The caller's membership if it is an active owner's or admin's; else 404 (not an active member) or 403. */
@@ -38,7 +42,7 @@ public class Memberships {
      * community is 404 to non-members: it is joined by invitation (a later issue).
      */
     public Membership join(UUID communityId, UUID accountId) {
-        return jdbi.inTransaction(handle -> {
+        Membership joined = jdbi.inTransaction(handle -> {
             Community community = handle.attach(CommunityDao.class).find(communityId)
                     .orElseThrow(CommunityException::notFound);
             MembershipDao memberships = handle.attach(MembershipDao.class);
@@ -52,6 +56,8 @@ public class Memberships {
             }
             return memberships.find(communityId, accountId).orElseThrow();
         });
+        communities.changed(communityId);
+        return joined;
     }
 
     public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {
@@ -72,7 +78,7 @@ public class Memberships {
      * Only an owner changes an owner's role or makes an owner; the last active owner keeps the role.
      */
     public Membership change(UUID communityId, UUID callerId, UUID targetId, String role, String status) {
-        return jdbi.inTransaction(handle -> {
+        Membership changed = jdbi.inTransaction(handle -> {
             MembershipDao memberships = handle.attach(MembershipDao.class);
             List<Membership> locked = memberships.lockOwnersAnd(communityId, List.of(callerId, targetId));
             Membership caller = requireManager(of(locked, callerId));
@@ -96,6 +102,8 @@ public class Memberships {
             memberships.update(communityId, targetId, role, status);
             return memberships.find(communityId, targetId).orElseThrow();
         });
+        communities.changed(communityId);
+        return changed;
     }
 
     /**
@@ -121,6 +129,7 @@ public class Memberships {
             }
             memberships.delete(communityId, targetId);
         });
+        communities.changed(communityId);
     }
 
     private static Optional<Membership> of(List<Membership> locked, UUID accountId) {

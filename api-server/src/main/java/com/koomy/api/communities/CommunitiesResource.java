@@ -1,8 +1,10 @@
 package com.koomy.api.communities;
 
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.ConditionalGet;
 import com.koomy.api.http.ListParams;
 import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.communities.Communities;
@@ -11,6 +13,10 @@ import com.koomy.communities.MyCommunity;
 import com.koomy.db.Page;
 import com.koomy.memberships.Membership;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -27,6 +33,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
@@ -41,9 +48,11 @@ import java.util.UUID;
 public class CommunitiesResource {
 
     private final Communities communities;
+    private final ConditionalGet conditionalGet;
 
-    public CommunitiesResource(Communities communities) {
+    public CommunitiesResource(Communities communities, ObjectMapper json) {
         this.communities = communities;
+        this.conditionalGet = new ConditionalGet(json);
     }
 
     /** Only these fields can be set: no owner, no id, no slug. */
@@ -100,10 +109,20 @@ public class CommunitiesResource {
     @Path("/communities/{id}")
     @Timed
     @Operation(summary = "A community's page", description = "200, to anyone for a public community and to its "
-            + "members for a private one; 404 otherwise (unknown, or private and not a member).")
-    public CommunityResponse page(@PathParam("id") UUID id, @Context SecurityContext context) {
+            + "members for a private one; 404 otherwise (unknown, or private and not a member). Strong ETag; "
+            + "If-None-Match answers 304. Signed out: Cache-Control public, max-age=60, stale-while-revalidate=300; "
+            + "signed in (the page shows your membership): private, no-cache.",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "the page",
+                            content = @Content(schema = @Schema(implementation = CommunityResponse.class)),
+                            headers = {@Header(name = "ETag", description = "hash of the body"),
+                                    @Header(name = "Cache-Control", description = "public or private, see above")}),
+                    @ApiResponse(responseCode = "304", description = "If-None-Match matched the current ETag"),
+                    @ApiResponse(responseCode = "404", description = "unknown, or private and not a member")})
+    public Response page(@PathParam("id") UUID id, @Context SecurityContext context, @Context Request request) {
         UUID viewer = context.getUserPrincipal() instanceof AccountPrincipal p ? p.accountId() : null;
-        return CommunityResponse.of(communities.page(id, viewer));
+        return conditionalGet.ok(request, CommunityResponse.of(communities.page(id, viewer)),
+                viewer == null ? ConditionalGet.PUBLIC : ConditionalGet.PRIVATE);
     }
 
     @PATCH

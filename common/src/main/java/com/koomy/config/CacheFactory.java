@@ -1,0 +1,32 @@
+package com.koomy.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JavaType;
+import com.koomy.cache.JsonCache;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.NotNull;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+
+/** Lifetimes of the Redis read caches (R3); writes invalidate entries long before these run out. */
+public class CacheFactory {
+
+    /** A community's public page (its settings and active member count). */
+    @NotNull private Duration communityTtl = Duration.minutes(10);
+    /** The plans list (billing). */
+    @NotNull private Duration plansTtl = Duration.hours(1);
+
+    /** A cache named {@code name} (metrics koomy.cache.&lt;name&gt;.*); {@code schema}: bump when the type changes. */
+    public <T> JsonCache<T> build(String name, int schema, Duration ttl, JavaType type, UnifiedJedis redis,
+                                  Environment environment) {
+        return new JsonCache<>(name, schema, java.time.Duration.ofMillis(ttl.toMilliseconds()), type, redis,
+                environment.getObjectMapper(), environment.metrics(), Clock.systemUTC());
+    }
+
+    @JsonProperty public Duration getCommunityTtl() { return communityTtl; }
+    @JsonProperty public void setCommunityTtl(Duration communityTtl) { this.communityTtl = communityTtl; }
+    @JsonProperty public Duration getPlansTtl() { return plansTtl; }
+    @JsonProperty public void setPlansTtl(Duration plansTtl) { this.plansTtl = plansTtl; }
+}
