@@ -15,8 +15,10 @@ import com.koomy.api.communities.CommunityExceptionMapper;
 import com.koomy.api.health.HealthResource;
 import com.koomy.api.http.UnknownFieldsHandler;
 import com.koomy.api.memberships.InvitationsResource;
+import com.koomy.api.memberships.MemberExportResource;
 import com.koomy.api.memberships.MembershipsResource;
 import com.koomy.memberships.Invitations;
+import com.koomy.memberships.MemberExport;
 import com.koomy.communities.Communities;
 import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
@@ -174,6 +176,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new CommunitiesResource(new Communities(jdbi)));
         environment.jersey().register(new MembershipsResource(new Memberships(jdbi)));
         environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock)));
+        environment.jersey().register(new MemberExportResource(new MemberExport(jdbi)));
 
         addRoutes(config, environment, jdbi);
     }
