@@ -39,6 +39,7 @@ class ApiConfigurationTest {
         assertThat(config.getAlerts().getWebhookFailuresPerHourOver()).isEqualTo(5);
         assertThat(config.getAlerts().getOldestQueuedJobOver()).isEqualTo(Duration.minutes(10));
         assertThat(config.getStats().getRetention()).isEqualTo(Duration.hours(2));
+        assertThat(config.getCardKeySecret()).isEqualTo(System.getenv().getOrDefault("KOOMY_CARD_KEY_SECRET", ""));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));
     }
