@@ -43,7 +43,7 @@ public class Invitations {
         this.clock = clock;
     }
 
-    /** Invites {@code email} (replacing its pending invitation, if any) and queues the email. */
+    /** Invites {@code email} (replacing its pending invitation, if any) and queues the email; 409 for an active member. */
     public Invitation invite(UUID communityId, UUID callerId, String email, String role) {
         String address = email.strip().toLowerCase(Locale.ROOT);
         String invitedRole = role == null ? Membership.MEMBER : role;
@@ -54,6 +54,12 @@ public class Invitations {
             }
             Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
             Account inviter = handle.attach(AccountDao.class).find(callerId).orElseThrow(CommunityException::notFound);
+            boolean member = handle.attach(AccountDao.class).findByEmail(address)
+                    .flatMap(a -> handle.attach(MembershipDao.class).find(communityId, a.id()))
+                    .filter(Membership::isActive).isPresent();
+            if (member) {
+                throw new CommunityException(409, "already_member", "this address is already an active member");
+            }
             InvitationDao invitations = handle.attach(InvitationDao.class);
             invitations.deletePending(communityId, address);
             String token = SecretTokens.newToken();

@@ -94,6 +94,7 @@ class InvitationsIntegrationTest {
         assertThat(api.get("/api/communities/" + id, ann.token()).status()).isEqualTo(200);
         assertThat(api.get("/api/communities/" + id + "/invitations", owner.token()).body().get("items")).isEmpty();
 
+        assertThat(invite(id, owner, ann.email(), null).code()).isEqualTo("already_member");
         Reply reused = accept(ann, token);
         assertThat(reused.status()).isEqualTo(400);
         assertThat(reused.code()).isEqualTo("invalid_token");
