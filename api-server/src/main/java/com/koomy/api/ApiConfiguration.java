@@ -19,6 +19,12 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Platform operators' token for /api/ops/* (KOOMY_OPS_TOKEN); empty: only operator accounts, later. */
     private String opsToken = "";
 
+    /**
+     * Key-encryption key of the communities' card signing keys (KOOMY_CARD_KEY_SECRET): base64 of 32 bytes.
+     * Empty: the membership card routes answer 503.
+     */
+    private String cardKeySecret = "";
+
     @Valid @NotNull private RateLimitsFactory rateLimits = new RateLimitsFactory();
 
     @JsonProperty public RateLimitsFactory getRateLimits() { return rateLimits; }
@@ -45,6 +51,8 @@ public class ApiConfiguration extends KoomyConfiguration {
     @JsonProperty public void setStats(StatsFactory stats) { this.stats = stats; }
     @JsonProperty public AlertsFactory getAlerts() { return alerts; }
     @JsonProperty public void setAlerts(AlertsFactory alerts) { this.alerts = alerts; }
+    @JsonProperty public String getCardKeySecret() { return cardKeySecret; }
+    @JsonProperty public void setCardKeySecret(String secret) { this.cardKeySecret = secret == null ? "" : secret; }
     @JsonProperty public String getOpsToken() { return opsToken; }
     @JsonProperty public void setOpsToken(String opsToken) { this.opsToken = opsToken; }
     @JsonProperty public Duration getWarnRequestsOver() { return warnRequestsOver; }
@@ -54,6 +62,6 @@ public class ApiConfiguration extends KoomyConfiguration {
 
     @Override
     public String toString() {
-        return "ApiConfiguration{opsTokenSet=" + !opsToken.isBlank() + "}";
+        return "ApiConfiguration{opsTokenSet=" + !opsToken.isBlank() + ", cardKeySecretSet=" + !cardKeySecret.isBlank() + "}";
     }
 }

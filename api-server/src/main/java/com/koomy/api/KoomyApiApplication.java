@@ -14,12 +14,19 @@ import com.koomy.api.communities.CommunitiesResource;
 import com.koomy.api.communities.CommunityExceptionMapper;
 import com.koomy.api.health.HealthResource;
 import com.koomy.api.http.UnknownFieldsHandler;
+import com.koomy.api.memberships.InvitationsResource;
+import com.koomy.api.memberships.MemberExportResource;
+import com.koomy.api.memberships.MembershipCardResource;
 import com.koomy.api.memberships.MembershipsResource;
 import com.koomy.api.news.NewsDraftsResource;
 import com.koomy.api.news.NewsResource;
 import com.koomy.content.ContentDrafts;
 import com.koomy.news.NewsDrafts;
 import com.koomy.news.NewsPosts;
+import com.koomy.communities.CommunityKeys;
+import com.koomy.memberships.Invitations;
+import com.koomy.memberships.MemberExport;
+import com.koomy.memberships.MembershipCards;
 import com.koomy.communities.Communities;
 import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
@@ -186,6 +193,11 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new NewsResource(new NewsPosts(jdbi)));
         environment.jersey().register(new NewsDraftsResource(
                 new NewsDrafts(jdbi, new ContentDrafts(config.getOpenai()))));
+        environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock)));
+        environment.jersey().register(new MemberExportResource(new MemberExport(jdbi)));
+        // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
+        environment.jersey().register(new MembershipCardResource(new MembershipCards(jdbi,
+                new CommunityKeys(jdbi, config.getCardKeySecret()), clock)));
 
         addRoutes(config, environment, jdbi);
     }

@@ -41,6 +41,7 @@ class ApiConfigurationTest {
         assertThat(config.getCache().getCommunityTtl()).isEqualTo(Duration.minutes(10));
         assertThat(config.getCache().getPlansTtl()).isEqualTo(Duration.hours(1));
         assertThat(config.getStats().getRetention()).isEqualTo(Duration.hours(2));
+        assertThat(config.getCardKeySecret()).isEqualTo(System.getenv().getOrDefault("KOOMY_CARD_KEY_SECRET", ""));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));
     }

@@ -1,0 +1,109 @@
+package com.koomy.communities;
+
+import org.jdbi.v3.core.Jdbi;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Each community's Ed25519 card key pair, made on first use. Private keys are stored encrypted
+ * (AES-256-GCM) under the key-encryption key {@code KOOMY_CARD_KEY_SECRET}; without it nothing is
+ * generated or signed and callers get 503 naming the variable.
+ */
+public class CommunityKeys {
+
+    public static final String SECRET_VARIABLE = "KOOMY_CARD_KEY_SECRET";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbi jdbi;
+    private final SecretKeySpec kek;
+
+    /** {@code base64Secret}: base64 of 32 bytes, or empty (not configured). Anything else fails at start. */
+    public CommunityKeys(Jdbi jdbi, String base64Secret) {
+        this.jdbi = jdbi;
+        if (base64Secret == null || base64Secret.isBlank()) {
+            this.kek = null;
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64Secret.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SECRET_VARIABLE + " is not valid base64", e);
+        }
+        if (bytes.length != 32) {
+            throw new IllegalArgumentException(SECRET_VARIABLE + " must be base64 of 32 bytes, not " + bytes.length);
+        }
+        this.kek = new SecretKeySpec(bytes, "AES");
+    }
+
+    /** The community's public key, X.509 DER; made now if the community has none. */
+    public byte[] publicKey(UUID communityId) {
+        return ensure(communityId).publicKey();
+    }
+
+    /** An Ed25519 signature of {@code data} with the community's private key. */
+    public byte[] sign(UUID communityId, byte[] data) {
+        CommunityKey key = ensure(communityId);
+        try {
+            PrivateKey privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
+                    cipher(Cipher.DECRYPT_MODE, communityId, key.privateKeyNonce()).doFinal(key.privateKeyEnc())));
+            Signature signature = Signature.getInstance("Ed25519");
+            signature.initSign(privateKey);
+            signature.update(data);
+            return signature.sign();
+        } catch (GeneralSecurityException e) {
+            // Most likely KOOMY_CARD_KEY_SECRET changed since the key was stored.
+            throw new IllegalStateException("cannot use the card key of community " + communityId
+                    + ": was " + SECRET_VARIABLE + " changed?", e);
+        }
+    }
+
+    private CommunityKey ensure(UUID communityId) {
+        if (kek == null) {
+            throw new CommunityException(503, "card_keys_not_configured",
+                    "membership cards need " + SECRET_VARIABLE + " (base64 of 32 random bytes) in the API's environment");
+        }
+        return jdbi.withExtension(CommunityKeyDao.class, dao -> dao.find(communityId).orElseGet(() -> {
+            CommunityKey made = generated(communityId);
+            dao.insert(communityId, made.publicKey(), made.privateKeyNonce(), made.privateKeyEnc());
+            return dao.find(communityId).orElseThrow();
+        }));
+    }
+
+    private CommunityKey generated(UUID communityId) {
+        try {
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            byte[] pkcs8 = pair.getPrivate().getEncoded();
+            byte[] enc = cipher(Cipher.ENCRYPT_MODE, communityId, nonce).doFinal(pkcs8);
+            Arrays.fill(pkcs8, (byte) 0);
+            return new CommunityKey(pair.getPublic().getEncoded(), nonce, enc);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make an Ed25519 key pair", e);
+        }
+    }
+
+    /** AES-GCM with the community id as additional data: a ciphertext only opens on its own row. */
+    private Cipher cipher(int mode, UUID communityId, byte[] nonce) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, kek, new GCMParameterSpec(128, nonce));
+        cipher.updateAAD(ByteBuffer.allocate(16).putLong(communityId.getMostSignificantBits())
+                .putLong(communityId.getLeastSignificantBits()).array());
+        return cipher;
+    }
+}
