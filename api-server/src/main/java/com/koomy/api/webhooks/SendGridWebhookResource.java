@@ -3,6 +3,7 @@ package com.koomy.api.webhooks;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiError;
+import com.koomy.api.http.BodyLimit;
 import com.koomy.api.http.ApiException;
 import com.koomy.email.EmailSuppressions;
 import com.koomy.email.SendGridEvent;
@@ -76,8 +77,8 @@ public class SendGridWebhookResource {
                             @RequestBody(description = "the JSON array of events exactly as SendGrid sent it")
                             InputStream body) throws IOException {
         // As for Stripe: read one byte past the limit rather than trust Content-Length.
-        byte[] raw = body.readNBytes(maxBodyBytes + 1);
-        if (raw.length > maxBodyBytes) {
+        byte[] raw = BodyLimit.read(body, maxBodyBytes);
+        if (raw == null) {
             return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBodyBytes + " bytes"))
                     .build();

@@ -3,6 +3,7 @@ package com.koomy.api.webhooks;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiError;
+import com.koomy.api.http.BodyLimit;
 import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
@@ -68,8 +69,8 @@ public class StripeWebhookResource {
                             @RequestBody(description = "the event exactly as Stripe sent it") InputStream body) throws IOException {
         // Read one byte past the limit rather than trust Content-Length: answering before the client
         // has sent its body makes it fail on a broken pipe instead of reading our 413.
-        byte[] raw = body.readNBytes(maxBodyBytes + 1);
-        if (raw.length > maxBodyBytes) {
+        byte[] raw = BodyLimit.read(body, maxBodyBytes);
+        if (raw == null) {
             // The rest of the body is unread: close the connection rather than let the client reuse it.
             return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBodyBytes + " bytes"))

@@ -1,0 +1,34 @@
+package com.koomy.api.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads a request body up to a limit without trusting Content-Length. When the body is over the
+ * limit, a bounded part of the rest is read and dropped before the 413 is sent: closing a connection
+ * with unread bytes makes the kernel answer with a reset, and the client then fails on a broken pipe
+ * instead of reading our 413 (seen in tests for a body barely over 1 MiB).
+ */
+public final class BodyLimit {
+
+    /** How much of an oversized body we still read to let an honest client finish sending. */
+    private static final long DRAIN_BYTES = 1024 * 1024;
+
+    private BodyLimit() {
+    }
+
+    /** The body, or null when it is larger than {@code maxBytes} (the caller answers 413). */
+    public static byte[] read(InputStream body, int maxBytes) throws IOException {
+        byte[] raw = body.readNBytes(maxBytes + 1);
+        if (raw.length <= maxBytes) {
+            return raw;
+        }
+        byte[] sink = new byte[16 * 1024];
+        long drained = 0;
+        int n;
+        while (drained < DRAIN_BYTES && (n = body.read(sink)) > 0) {
+            drained += n;
+        }
+        return null;
+    }
+}
