@@ -36,20 +36,20 @@ public interface EmailDao {
     @SqlQuery("SELECT count(*) FROM emails WHERE (CAST(:status AS text) IS NULL OR status = :status)")
     long count(@Bind("status") String status);
 
-    @SqlUpdate("""
-            UPDATE emails SET subject = :subject, html_body = :html, text_body = :text, updated_at = now()
-             WHERE id = :id
-            """)
-    void storeRendered(@Bind("id") UUID id, @Bind("subject") String subject, @Bind("html") String html, @Bind("text") String text);
-
-    /** Claims the attempt: from here a crash leaves the row {@code sending} until the lease ends. */
+    /**
+     * Claims the attempt: from here a crash leaves the row {@code sending} until the lease ends. The
+     * rendered content is stored with it (kept from the first attempt), in the same row version.
+     */
     @SqlUpdate("""
             UPDATE emails SET status = 'sending', attempts = attempts + 1, lease_until = :leaseUntil,
-                   provider = :provider, suppressed = CAST(:suppressed AS jsonb), updated_at = now()
+                   provider = :provider, suppressed = CAST(:suppressed AS jsonb), updated_at = now(),
+                   subject = coalesce(subject, :subject), html_body = coalesce(html_body, :html),
+                   text_body = coalesce(text_body, :text)
              WHERE id = :id
             """)
     void markSending(@Bind("id") UUID id, @Bind("provider") String provider, @Bind("leaseUntil") Instant leaseUntil,
-                     @Bind("suppressed") String suppressedJson);
+                     @Bind("suppressed") String suppressedJson, @Bind("subject") String subject,
+                     @Bind("html") String html, @Bind("text") String text);
 
     @SqlUpdate("""
             UPDATE emails SET status = 'sent', provider_message_id = :messageId, lease_until = NULL,

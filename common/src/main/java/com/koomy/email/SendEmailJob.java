@@ -120,7 +120,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         }
         RenderedEmail content = email.subject() != null
                 ? new RenderedEmail(email.subject(), email.htmlBody(), email.textBody())
-                : render(dao, email, template);
+                : render(email, template);
         if (mailer.rateLimited() && rateLimiter != null) {
             var wait = rateLimiter.tryAcquire(email.bulk());
             if (wait.isPresent()) {
@@ -128,19 +128,18 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 return new Wait(wait.get(), "no token in the shared rate limit");
             }
         }
-        dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed));
+        dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed),
+                content.subject(), content.html(), content.text());
         return new Send(email, new OutgoingEmail(id, email.idempotencyKey(), template.id(), email.bulk(), to, content,
                 inlineImages(template, email.variables())), template);
     }
 
-    private RenderedEmail render(EmailDao dao, Email email, EmailTemplate template) {
+    private RenderedEmail render(Email email, EmailTemplate template) {
         Map<String, Object> variables = new java.util.HashMap<>(email.variables());
         if (email.recipients().size() == 1 && email.recipients().get(0).name() != null) {
             variables.putIfAbsent("recipientName", email.recipients().get(0).name());
         }
-        RenderedEmail content = renderer.render(template, email.locale(), variables);
-        dao.storeRendered(email.id(), content.subject(), content.html(), content.text());
-        return content;
+        return renderer.render(template, email.locale(), variables);
     }
 
     private static List<OutgoingEmail.InlineImage> inlineImages(EmailTemplate template, Map<String, Object> variables) {
