@@ -193,7 +193,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new NewsResource(new NewsPosts(jdbi)));
         environment.jersey().register(new NewsDraftsResource(
                 new NewsDrafts(jdbi, new ContentDrafts(config.getOpenai()))));
-        environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock)));
+        environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock, communities)));
         environment.jersey().register(new MemberExportResource(new MemberExport(jdbi)));
         // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
         environment.jersey().register(new MembershipCardResource(new MembershipCards(jdbi,

@@ -2,6 +2,7 @@ package com.koomy.memberships;
 
 import com.koomy.accounts.Account;
 import com.koomy.accounts.AccountDao;
+import com.koomy.communities.Communities;
 import com.koomy.accounts.SecretTokens;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
@@ -36,6 +37,14 @@ public class Invitations {
     private final Jdbi jdbi;
     private final String publicUrl;
     private final Clock clock;
+
+    /** The cached community page shows the active member count: an accepted invitation changes it. */
+    private Communities communities;
+
+    public Invitations(Jdbi jdbi, String publicUrl, Clock clock, Communities communities) {
+        this(jdbi, publicUrl, clock);
+        this.communities = communities;
+    }
 
     public Invitations(Jdbi jdbi, String publicUrl, Clock clock) {
         this.jdbi = jdbi;
@@ -84,7 +93,7 @@ public class Invitations {
      * An existing membership becomes active and keeps the higher of its role and the invited one.
      */
     public Membership accept(String token, UUID accountId) {
-        return jdbi.inTransaction(handle -> {
+        Membership accepted = jdbi.inTransaction(handle -> {
             InvitationDao invitations = handle.attach(InvitationDao.class);
             Invitation invitation = invitations.lockByToken(SecretTokens.sha256(token))
                     .filter(i -> i.usableAt(clock.instant()))
@@ -106,6 +115,10 @@ public class Invitations {
             invitations.markAccepted(invitation.id(), accountId);
             return memberships.find(communityId, accountId).orElseThrow();
         });
+        if (communities != null) {
+            communities.changed(accepted.communityId());
+        }
+        return accepted;
     }
 
     /** Pending invitations, newest first, at most {@code limit}; owners and admins. */

@@ -87,9 +87,13 @@ class InvitationsIntegrationTest {
         assertThat(membership(id, bob)).isEqualTo("none");
         assertThat(api.call("POST", "/api/invitations/accept", null, Map.of("token", token)).status()).isEqualTo(401);
 
+        // The page (cached, with its member count) is read before the invitation is accepted...
+        assertThat(api.get("/api/communities/" + id, owner.token()).body().get("activeMembers").asLong()).isEqualTo(1);
         Reply accepted = accept(ann, token);
         assertThat(accepted.status()).isEqualTo(200);
         assertThat(accepted.body().get("status").asText()).isEqualTo("active");
+        // ...and shows the new member at once: accepting invalidates the cached page.
+        assertThat(api.get("/api/communities/" + id, owner.token()).body().get("activeMembers").asLong()).isEqualTo(2);
         assertThat(membership(id, ann)).isEqualTo("member/active");
         assertThat(api.get("/api/communities/" + id, ann.token()).status()).isEqualTo(200);
         assertThat(api.get("/api/communities/" + id + "/invitations", owner.token()).body().get("items")).isEmpty();
