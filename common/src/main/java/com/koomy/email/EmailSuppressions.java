@@ -20,6 +20,22 @@ public final class EmailSuppressions {
     private EmailSuppressions() {
     }
 
+    /**
+     * Which of these recipients must not receive this email, in one query: scope {@code all} blocks
+     * every email, scope {@code bulk} only bulk mail (the rule of {@link #suppresses}, for a batch).
+     */
+    public static List<Recipient> suppressedAmong(Handle handle, List<Recipient> recipients, boolean bulk) {
+        java.util.Set<String> blocked = handle.createQuery("""
+                        SELECT email FROM email_suppressions
+                         WHERE email = ANY(:emails) AND (scope = 'all' OR :bulk)
+                        """)
+                .bindArray("emails", String.class, recipients.stream().map(Recipient::email).toList())
+                .bind("bulk", bulk)
+                .mapTo(String.class)
+                .collect(java.util.stream.Collectors.toSet());
+        return recipients.stream().filter(r -> blocked.contains(r.email())).toList();
+    }
+
     public static Optional<Suppression> find(Handle handle, String email) {
         Objects.requireNonNull(email, "email");
         return handle.attach(EmailSuppressionDao.class).find(email.trim());

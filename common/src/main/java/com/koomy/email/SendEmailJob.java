@@ -109,7 +109,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             }
             LOG.warn("Email {} ({}) was interrupted while sending; sending it again", id, email.idempotencyKey());
         }
-        List<Recipient> suppressed = EmailSuppressionCheck.suppressed(handle, email.recipients(), email.bulk());
+        List<Recipient> suppressed = EmailSuppressions.suppressedAmong(handle, email.recipients(), email.bulk());
         List<Recipient> to = new ArrayList<>(email.recipients());
         to.removeAll(suppressed);
         if (to.isEmpty()) {

@@ -1,5 +1,8 @@
 package com.koomy.api.http;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -30,5 +33,12 @@ public final class BodyLimit {
             drained += n;
         }
         return null;
+    }
+
+    /** The 413 for a body {@link #read} refused; the rest of it is unread, so the connection closes. */
+    public static Response tooLarge(int maxBytes) {
+        return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBytes + " bytes"))
+                .build();
     }
 }

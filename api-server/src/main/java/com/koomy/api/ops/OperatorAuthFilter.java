@@ -2,6 +2,7 @@ package com.koomy.api.ops;
 
 import com.koomy.accounts.AccountDao;
 import com.koomy.api.accounts.AccountPrincipal;
+import com.koomy.api.accounts.SessionAuthFilter;
 import com.koomy.api.http.ApiError;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -53,12 +54,12 @@ public class OperatorAuthFilter implements ContainerRequestFilter {
             deny(request, 503, "ops_not_configured", "operator routes need an operator account or KOOMY_OPS_TOKEN");
             return;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        java.util.Optional<String> bearer = SessionAuthFilter.bearer(request);
+        if (bearer.isEmpty()) {
             deny(request, 401, "unauthorized", "operator routes need Authorization: Bearer <operator token>");
             return;
         }
-        byte[] presented = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        byte[] presented = bearer.get().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(presented, token)) {
             deny(request, 401, "unauthorized", "the operator token is not valid");
         }

@@ -2,7 +2,6 @@ package com.koomy.api.webhooks;
 
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
-import com.koomy.api.http.ApiError;
 import com.koomy.api.http.BodyLimit;
 import com.koomy.api.http.ApiException;
 import com.koomy.email.EmailSuppressions;
@@ -79,9 +78,7 @@ public class SendGridWebhookResource {
         // As for Stripe: read one byte past the limit rather than trust Content-Length.
         byte[] raw = BodyLimit.read(body, maxBodyBytes);
         if (raw == null) {
-            return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBodyBytes + " bytes"))
-                    .build();
+            return BodyLimit.tooLarge(maxBodyBytes);
         }
         verifier.verify(raw, signature, timestamp);
         List<SendGridEvent> events = parser.parse(raw);

@@ -2,7 +2,6 @@ package com.koomy.api.webhooks;
 
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
-import com.koomy.api.http.ApiError;
 import com.koomy.api.http.BodyLimit;
 import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
@@ -71,10 +70,7 @@ public class StripeWebhookResource {
         // has sent its body makes it fail on a broken pipe instead of reading our 413.
         byte[] raw = BodyLimit.read(body, maxBodyBytes);
         if (raw == null) {
-            // The rest of the body is unread: close the connection rather than let the client reuse it.
-            return Response.status(413).header("Connection", "close").type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError(413, "payload_too_large", "webhook body is larger than " + maxBodyBytes + " bytes"))
-                    .build();
+            return BodyLimit.tooLarge(maxBodyBytes);
         }
         String payload = new String(raw, StandardCharsets.UTF_8);
         verifier.verify(payload, signature);
