@@ -96,7 +96,7 @@ public class CommunitiesResource {
     @Path("/communities")
     @Timed
     @Operation(summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
-            + "401 signed out; 400 unknown field; 422 bad name, description, visibility, joinPolicy or locale.")
+            + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy or locale.")
     public Response create(@Valid @NotNull CreateCommunityRequest r, @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);
         Community created = communities.create(caller.accountId(), new Communities.NewCommunity(
@@ -129,7 +129,7 @@ public class CommunitiesResource {
     @Path("/communities/{id}")
     @Timed
     @Operation(summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
-            + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field; 422 bad values.")
+            + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field or bad values.")
     public CommunityResponse update(@PathParam("id") UUID id, @Valid @NotNull UpdateCommunityRequest r,
                                     @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);

@@ -101,7 +101,7 @@ public class MembershipsResource {
     @Operation(summary = "Change a member's role, or approve a pending member", description = "200 with the "
             + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
             + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
-            + "422 bad role or status.")
+            + "400 bad role or status.")
     public MembershipResponse change(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
                                      @Valid @NotNull ChangeMemberRequest r, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
