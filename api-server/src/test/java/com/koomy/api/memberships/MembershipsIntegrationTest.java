@@ -198,7 +198,24 @@ class MembershipsIntegrationTest {
         assertThat(item.get("accountId").asText()).isEqualTo(people.get(0).id().toString());
         assertThat(item.get("email").asText()).isEqualTo(people.get(0).email());
         assertThat(item.has("sortName")).isFalse();
-        assertThat(item.has("duesPaidUntil")).isFalse();
+        assertThat(item.get("duesPaidUntil").isNull()).isTrue();
+
+        // Dues: paid until today or later is paid; never paid, or paid until yesterday, is overdue.
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        db.jdbi().useHandle(h -> {
+            h.execute("UPDATE memberships SET dues_paid_until = ? WHERE community_id = ? AND account_id = ?",
+                    today, id, people.get(0).id());
+            h.execute("UPDATE memberships SET dues_paid_until = ? WHERE community_id = ? AND account_id = ?",
+                    today.minusDays(1), id, people.get(1).id());
+        });
+        assertThat(names(id, owner, "dues=paid")).containsExactly("alice Martin");
+        assertThat(names(id, owner, "dues=overdue&status=active")).containsExactly("Bob Martin", "Member Directory", "Zoe Owner");
+        assertThat(api.get("/api/communities/" + id + "/members?dues=paid", owner.token()).body().at("/items/0/duesPaidUntil")
+                .asText()).isEqualTo(today.toString());
+
+        // The directory's sort key follows a renamed account (a trigger keeps memberships.sort_name in step).
+        db.jdbi().useHandle(h -> h.execute("UPDATE accounts SET name = 'Aaron Renamed' WHERE id = ?", people.get(4).id()));
+        assertThat(names(id, owner, "status=pending")).containsExactly("Aaron Renamed", "Chloé Dupont", "david 100% Real");
 
         // people.get(0) is an admin: admins see the directory too.
         assertThat(api.get("/api/communities/" + id + "/members", people.get(0).token()).status()).isEqualTo(200);
@@ -206,7 +223,7 @@ class MembershipsIntegrationTest {
         assertThat(api.get("/api/communities/" + id + "/members", people.get(4).token()).status()).isEqualTo(404);
         assertThat(api.get("/api/communities/" + id + "/members", api.user("Stranger").token()).status()).isEqualTo(404);
         assertThat(api.get("/api/communities/" + id + "/members", null).status()).isEqualTo(401);
-        for (String bad : new String[]{"status=gone", "role=king", "limit=0", "limit=101", "cursor=QUJD", "q=" + "x".repeat(201)}) {
+        for (String bad : new String[]{"status=gone", "role=king", "limit=0", "limit=101", "cursor=QUJD", "dues=late", "q=" + "x".repeat(201)}) {
             assertThat(api.get("/api/communities/" + id + "/members?" + bad, owner.token()).status()).as(bad).isEqualTo(400);
         }
     }
