@@ -41,6 +41,8 @@ import com.koomy.api.ops.OpsOutboxResource;
 import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.api.http.FallbackExceptionMapper;
 import com.koomy.api.http.JsonProcessingExceptionMapper;
+import com.koomy.api.http.JsonBodyLimitFilter;
+import com.koomy.api.http.NoNulStrings;
 import com.koomy.api.http.RequestLogFilter;
 import com.koomy.api.http.ValidationExceptionMapper;
 import com.koomy.api.http.WebApplicationExceptionMapper;
@@ -116,6 +118,16 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                         Duration.ofMillis(config.getSlowRequestsOver().toMilliseconds())))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
 
+        // JSON bodies over the limit are 413 before Jackson reads them; U+0000 in a string is 400 (PostgreSQL
+        // cannot store it).
+        try {
+            environment.servlets().addFilter("json-body-limit", new JsonBodyLimitFilter(
+                            (int) config.getMaxJsonBody().toBytes(), environment.getObjectMapper()))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        environment.getObjectMapper().registerModule(NoNulStrings.module());
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new JsonProcessingExceptionMapper());
