@@ -46,7 +46,7 @@ class DeploymentManifestsTest {
     /** Keys that are not configuration variables of the apps (JVM options; KEDA's own connection). */
     private static final Set<String> NOT_APP_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "KEDA_POSTGRES_CONNECTION");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):-([^}]*)}");
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(SECRET|PASSWORD|TOKEN|API_KEY|_USER$).*");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(SECRET|PASSWORD|_TOKEN$|API_KEY$|_USER$).*");
 
     private static final List<JsonNode> DOCUMENTS = new ArrayList<>();
     private static Map<String, String> apiVariables;
@@ -150,15 +150,24 @@ class DeploymentManifestsTest {
                 if (!command(container).contains("server")) {
                     continue; // the migration Job serves nothing
                 }
-                int admin = Integer.parseInt(configMap.get(runsApi(container) ? "KOOMY_API_ADMIN_PORT" : "KOOMY_WORKER_ADMIN_PORT"));
-                for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+                boolean api = runsApi(container);
+                int admin = Integer.parseInt(configMap.get(api ? "KOOMY_API_ADMIN_PORT" : "KOOMY_WORKER_ADMIN_PORT"));
+                for (String probe : List.of("livenessProbe", "startupProbe")) {
                     JsonNode get = container.path(probe).path("httpGet");
                     assertThat(get.isMissingNode()).as("%s of %s", probe, name).isFalse();
                     assertThat(ADMIN_PATHS).as("%s path of %s", probe, name).contains(get.path("path").asText());
                     assertThat(port(container, get.path("port"))).as("%s port of %s", probe, name).isEqualTo(admin);
                 }
-                // Ready means the health checks pass; live only that the process answers.
-                assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthcheck");
+                // Ready means the health checks pass. The API's admin /healthcheck also fails while an
+                // alert is active (monitoring, not routing), so API pods use /api/health, as HAProxy does.
+                JsonNode ready = container.path("readinessProbe").path("httpGet");
+                if (api) {
+                    assertThat(ready.path("path").asText()).isEqualTo("/api/health");
+                    assertThat(port(container, ready.path("port"))).isEqualTo(Integer.parseInt(configMap.get("KOOMY_API_PORT")));
+                } else {
+                    assertThat(ready.path("path").asText()).isEqualTo("/healthcheck");
+                    assertThat(port(container, ready.path("port"))).isEqualTo(admin);
+                }
             }
         }
         // The admin port is bound to every interface in pods, or the kubelet could not probe it.

@@ -44,6 +44,7 @@ class ScaleOutIT {
     private static final List<KoomyProcess> PROCESSES = new ArrayList<>();
     private static String apiA;
     private static String apiB;
+    private static int adminA;
 
     @BeforeAll
     static void startTwoApisAndAWorker() throws Exception {
@@ -69,7 +70,9 @@ class ScaleOutIT {
         PROCESSES.add(KoomyProcess.worker("scale-worker", worker, workerAdmin));
         int portA = PrivatePostgres.freePort();
         int portB = PrivatePostgres.freePort();
-        PROCESSES.add(KoomyProcess.api("scale-api-a", apiEnv(env, portA), portA));
+        Map<String, String> envA = apiEnv(env, portA);
+        adminA = Integer.parseInt(envA.get("KOOMY_API_ADMIN_PORT"));
+        PROCESSES.add(KoomyProcess.api("scale-api-a", envA, portA));
         PROCESSES.add(KoomyProcess.api("scale-api-b", apiEnv(env, portB), portB));
         for (KoomyProcess process : PROCESSES) {
             process.awaitHealthy(Duration.ofSeconds(120));
@@ -90,6 +93,18 @@ class ScaleOutIT {
         for (KoomyProcess process : PROCESSES) {
             process.close();
         }
+    }
+
+    /** The paths the Kubernetes probes and HAProxy use (ops/deploy) answer on a running instance. */
+    @Test
+    void theProbePathsAnswer() throws Exception {
+        String admin = "http://127.0.0.1:" + adminA;
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/ping")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        HttpResponse<String> checks = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/healthcheck")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(checks.body()).contains("\"database\"", "\"redis\"");
+        assertThat(call(apiA, "GET", "/api/health", null, null, null).status).isEqualTo(200);
     }
 
     @Test
