@@ -45,8 +45,8 @@ public class PlanLimits {
         if (max == 0) {
             throw new PaymentException(403, "not_in_plan", "the " + plan.name() + " plan does not include " + what);
         }
-        handle.createQuery("SELECT pg_advisory_xact_lock(hashtext('koomy-plan-limit:' || :id))")
-                .bind("id", communityId.toString()).mapTo(Object.class).one();
+        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('koomy-plan-limit:' || :id))) locked")
+                .bind("id", communityId.toString()).mapTo(Integer.class).one();
         long used = count(handle, communityId, limit);
         if (used >= max) {
             throw new PaymentException(402, "plan_limit_reached", "the " + plan.name() + " plan allows " + max + " " + what

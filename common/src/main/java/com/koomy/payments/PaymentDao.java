@@ -90,7 +90,7 @@ public interface PaymentDao {
 
     @SqlQuery("SELECT " + COLUMNS + """
              FROM payments
-             WHERE community_id = :communityId AND (CAST(:accountId AS uuid) IS NULL OR account_id = :accountId)
+             WHERE community_id = :communityId AND (CAST(:accountId AS uuid) IS NULL OR account_id = CAST(:accountId AS uuid))
                AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid)))
              ORDER BY created_at DESC, id DESC
              LIMIT :limit

@@ -33,10 +33,15 @@ public class StripeStub implements BeforeAllCallback, AfterAllCallback {
     private final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true)
             .containerThreads(64).jettyAcceptors(1));
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
+    /** Started at once, so an application extension built before this one's callbacks can take its address. */
+    public StripeStub() {
         server.start();
         reset();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        // started in the constructor
     }
 
     @Override

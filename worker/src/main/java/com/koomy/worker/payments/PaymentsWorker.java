@@ -1,11 +1,8 @@
 package com.koomy.worker.payments;
 
-import com.koomy.billing.BillingEvents;
-import com.koomy.billing.Plans;
 import com.koomy.config.KoomyConfiguration;
-import com.koomy.payments.ConnectAccounts;
 import com.koomy.payments.DuesReminders;
-import com.koomy.payments.PaymentEvents;
+import com.koomy.payments.PaymentHandlers;
 import com.koomy.payments.SendDuesReminders;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.ReconcileStripeEvents;
@@ -46,10 +43,7 @@ public final class PaymentsWorker {
     }
 
     public StripeEventHandlers handlers(StripeEventHandlers handlers) {
-        new PaymentEvents(config.getPublicUrl()).register(handlers);
-        new BillingEvents(stripe, new Plans(config.getPayments().getPlans(), stripe, null)).register(handlers);
-        ConnectAccounts connect = new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl());
-        return handlers.register("account.updated", connect::applyAccountUpdated);
+        return PaymentHandlers.register(handlers, jdbi, stripe, config.getPayments(), config.getPublicUrl());
     }
 
     public Map<Class<?>, Object> jobs() {
