@@ -137,8 +137,13 @@ public class StripeStub implements BeforeAllCallback, AfterAllCallback {
         server.stubFor(get(urlPathEqualTo("/v1/prices/" + priceId)).willReturn(ok(price)));
     }
 
-    /** {@code GET /v1/events} lists these (for every account and filter: the test decides what is missed). */
+    /** {@code GET /v1/events} lists these, for the platform and every account (the test decides what is missed). */
     public void events(List<String> eventsJson) {
+        events(null, eventsJson);
+    }
+
+    /** {@code GET /v1/events} with {@code Stripe-Account: account} lists these (null: any account or none). */
+    public void events(String account, List<String> eventsJson) {
         ObjectNode list = JSON.createObjectNode();
         list.put("object", "list");
         list.put("url", "/v1/events");
@@ -151,7 +156,13 @@ public class StripeStub implements BeforeAllCallback, AfterAllCallback {
                 throw new IllegalArgumentException(e);
             }
         }
-        server.stubFor(get(urlPathEqualTo("/v1/events")).willReturn(ok(list)));
+        var mapping = get(urlPathEqualTo("/v1/events"));
+        if (account != null) {
+            mapping = mapping.withHeader("Stripe-Account", com.github.tomakehurst.wiremock.client.WireMock.equalTo(account)).atPriority(1);
+        } else {
+            mapping = mapping.atPriority(5);
+        }
+        server.stubFor(mapping.willReturn(ok(list)));
     }
 
     public List<LoggedRequest> requests(String method, String path) {

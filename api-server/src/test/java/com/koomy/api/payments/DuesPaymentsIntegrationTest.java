@@ -321,6 +321,32 @@ class DuesPaymentsIntegrationTest {
         assertThat(lines[1]).contains("25.00,eur,0.75,0.00,succeeded");
     }
 
+    @Test
+    void duesRemindersGoOncePerPeriod() throws Exception {
+        PaymentsWorld.Club club = world.club("Club Rappel", "acct_1Remind0000001", "yearly");
+        PaymentsWorld.Payer soon = world.payer(club, "Rita Soon");
+        PaymentsWorld.Payer later = world.payer(club, "Leo Later");
+        java.time.Clock clock = java.time.Clock.fixed(Instant.parse("2026-12-20T08:00:00Z"), ZoneOffset.UTC);
+        world.jdbi.useHandle(h -> {
+            h.execute("UPDATE memberships SET dues_paid_until = '2026-12-31' WHERE community_id = ? AND account_id = ?",
+                    club.id(), soon.user().id());
+            h.execute("UPDATE memberships SET dues_paid_until = '2027-06-30' WHERE community_id = ? AND account_id = ?",
+                    club.id(), later.user().id());
+        });
+        var reminders = new com.koomy.payments.DuesReminders(world.jdbi, 14, "http://127.0.0.1", clock);
+        assertThat(reminders.run()).isGreaterThanOrEqualTo(1);
+        assertThat(reminders.run()).isZero(); // the next run, the same period: nothing new
+        String reminded = "SELECT count(*) FROM emails WHERE template = 'dues_reminder' AND community_id = ? AND recipients::text LIKE ?";
+        assertThat(world.count(reminded, club.id(), "%" + soon.user().email() + "%")).isEqualTo(1);
+        assertThat(world.count(reminded, club.id(), "%" + later.user().email() + "%")).isZero();
+        // Paid for the next period; a year later, the reminder of that period goes out.
+        world.jdbi.useHandle(h -> h.execute("UPDATE memberships SET dues_paid_until = '2027-12-31' WHERE community_id = ? "
+                + "AND account_id = ?", club.id(), soon.user().id()));
+        new com.koomy.payments.DuesReminders(world.jdbi, 14, "http://127.0.0.1",
+                java.time.Clock.fixed(Instant.parse("2027-12-22T08:00:00Z"), ZoneOffset.UTC)).run();
+        assertThat(world.count(reminded, club.id(), "%" + soon.user().email() + "%")).isEqualTo(2);
+    }
+
     private static String id(String payload) {
         return json(payload).get("id").asText();
     }
