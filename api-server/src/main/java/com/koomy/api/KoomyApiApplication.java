@@ -11,6 +11,8 @@ import com.koomy.api.accounts.AccountExceptionMapper;
 import com.koomy.api.accounts.AuthResource;
 import com.koomy.api.accounts.SessionAuthFilter;
 import com.koomy.api.communities.CommunitiesResource;
+import com.koomy.api.communities.PublicPageFilter;
+import com.koomy.api.communities.PublicPages;
 import com.koomy.api.communities.CommunityExceptionMapper;
 import com.koomy.api.health.HealthResource;
 import com.koomy.api.http.UnknownFieldsHandler;
@@ -40,6 +42,8 @@ import com.koomy.api.ops.OpsOutboxResource;
 import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.api.http.FallbackExceptionMapper;
 import com.koomy.api.http.JsonProcessingExceptionMapper;
+import com.koomy.api.http.JsonBodyLimitFilter;
+import com.koomy.api.http.NoNulStrings;
 import com.koomy.api.http.RequestLogFilter;
 import com.koomy.api.http.ValidationExceptionMapper;
 import com.koomy.api.http.WebApplicationExceptionMapper;
@@ -115,6 +119,16 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                         Duration.ofMillis(config.getSlowRequestsOver().toMilliseconds())))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
 
+        // JSON bodies over the limit are 413 before Jackson reads them; U+0000 in a string is 400 (PostgreSQL
+        // cannot store it).
+        try {
+            environment.servlets().addFilter("json-body-limit", new JsonBodyLimitFilter(
+                            (int) config.getMaxJsonBody().toBytes(), environment.getObjectMapper()))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        environment.getObjectMapper().registerModule(NoNulStrings.module());
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new JsonProcessingExceptionMapper());
@@ -187,7 +201,13 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,
                 config.getCache().getCommunityTtl(), environment.getObjectMapper().constructType(Communities.PublicPart.class),
                 redis, environment));
-        environment.jersey().register(new CommunitiesResource(communities, environment.getObjectMapper()));
+        // Signed-out page reads are answered from memory before Jersey (PublicPageFilter; docs/architecture.md).
+        PublicPages publicPages = new PublicPages(communities, environment.getObjectMapper(),
+                millis(config.getCache().getPublicPageLocalTtl()), 10_000, environment.metrics());
+        environment.servlets().addFilter("public-pages", new PublicPageFilter(publicPages,
+                        config.getRateLimits().isEnabled() ? limiter : null, config.getRateLimits().isTrustForwardedFor()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/communities/*");
+        environment.jersey().register(new CommunitiesResource(communities, publicPages, environment.getObjectMapper()));
         // Dues (Stripe Connect) and plans (Stripe Billing), issue 6; the plan's limits apply to joins, invitations, AI drafts.
         PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis);
         payments.register(config, environment, jdbi);
