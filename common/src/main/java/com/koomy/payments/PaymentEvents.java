@@ -98,7 +98,7 @@ public class PaymentEvents {
         Instant paidAt = event.stripeCreated();
         Optional<UUID> succeeded = payments.insert(UUID.randomUUID(), scope.communityId(), scope.accountId(), scope.checkoutId(),
                 scope.tierId(), scope.description(), scope.stripeAccount(), paymentIntent, sessionId, chargeId, amount,
-                scope.applicationFee(), currency.toLowerCase(), Payment.SUCCEEDED, null, paidAt);
+                scope.applicationFee(), currency.toLowerCase(java.util.Locale.ROOT), Payment.SUCCEEDED, null, paidAt);
         if (succeeded.isEmpty()) {
             succeeded = payments.succeedFailed(paymentIntent, amount, scope.applicationFee(), paidAt);
         }
@@ -122,7 +122,7 @@ public class PaymentEvents {
         ConnectEventScope.Scope s = scope.get();
         if (payments.insert(UUID.randomUUID(), s.communityId(), s.accountId(), s.checkoutId(), s.tierId(), s.description(),
                 s.stripeAccount(), pi, null, null, intent.path("amount").asLong(), s.applicationFee(),
-                intent.path("currency").asText().toLowerCase(), Payment.FAILED, message, null).isEmpty()) {
+                intent.path("currency").asText().toLowerCase(java.util.Locale.ROOT), Payment.FAILED, message, null).isEmpty()) {
             payments.recordFailure(pi, message);
         }
         Payment payment = payments.lockByPaymentIntent(pi).orElseThrow();
