@@ -79,7 +79,7 @@ public class Subscriptions {
         requireOwner(communityId, callerId);
         String customer = jdbi.withExtension(SubscriptionDao.class, dao -> dao.find(communityId))
                 .map(Subscription::stripeCustomerId)
-                .orElseThrow(() -> new PaymentException(409, "no_billing_account", "subscribe to a plan first"));
+                .orElseThrow(() -> new PaymentException(422, "no_billing_account", "subscribe to a plan first"));
         Map<String, String> form = Map.of("customer", customer,
                 "return_url", publicUrl + "/communities/" + communityId + "/plan");
         return stripe.post("/v1/billing_portal/sessions", form, "portal:" + communityId + ":" + UUID.randomUUID(), null)

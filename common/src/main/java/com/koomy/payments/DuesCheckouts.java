@@ -62,7 +62,7 @@ public class DuesCheckouts {
                     .orElseThrow(() -> new PaymentException(404, "tier_not_found", "no such active dues tier"));
             ConnectAccount account = handle.attach(ConnectAccountDao.class).find(communityId)
                     .filter(ConnectAccount::chargesEnabled)
-                    .orElseThrow(() -> new PaymentException(409, "payments_not_enabled",
+                    .orElseThrow(() -> new PaymentException(422, "payments_not_enabled",
                             "this community has not finished its Stripe onboarding: it cannot take payments yet"));
             Account member = handle.attach(AccountDao.class).find(callerId).orElseThrow(CommunityException::notFound);
             UUID id = UUID.randomUUID();

@@ -83,7 +83,7 @@ public class BillingResource {
     @Path("/communities/{communityId}/subscription/portal")
     @Timed
     @Operation(summary = "A Stripe customer portal link (change plan, card, invoices, cancel)", description = "Owners: "
-            + "200 {url}. 403; 404; 409 no_billing_account (never subscribed); 503/502 Stripe.")
+            + "200 {url}. 403; 404; 422 no_billing_account (never subscribed); 503/502 Stripe.")
     public Map<String, String> portal(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return Map.of("url", subscriptions.portal(communityId, CurrentAccount.require(context).accountId()));
     }

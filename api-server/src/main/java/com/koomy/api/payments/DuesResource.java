@@ -110,7 +110,7 @@ public class DuesResource {
     @Timed
     @Operation(summary = "Add a dues tier", description = "Owners and admins: 201 with the tier. amount in the currency's "
             + "minor unit (2500 = 25.00); period yearly (calendar year), rolling_year, or custom with periodStart and a "
-            + "later periodEnd. 400 invalid_period or unknown field; 422 bad values; 403; 404.")
+            + "later periodEnd. 400 invalid_period, unknown_field or validation_failed (bad values); 403; 404.")
     public Response addTier(@PathParam("communityId") UUID communityId, @Valid @NotNull NewTierRequest r,
                             @Context SecurityContext context) {
         DuesTier tier = tiers.create(communityId, CurrentAccount.require(context).accountId(),
@@ -135,7 +135,7 @@ public class DuesResource {
     @Operation(summary = "Pay dues: a Stripe Checkout session on the community's account",
             description = "Active members: 201 {checkoutId, sessionId, url, amount, currency, applicationFee}; send the "
                     + "member to url. The payment is recorded when Stripe's webhook confirms it. 404 not a member or "
-                    + "tier_not_found; 409 payments_not_enabled (onboarding unfinished); 503 stripe_not_configured or "
+                    + "tier_not_found; 422 payments_not_enabled (onboarding unfinished); 503 stripe_not_configured or "
                     + "stripe_unavailable; 502 stripe_unavailable when Stripe refused.")
     public Response checkout(@PathParam("communityId") UUID communityId, @Valid @NotNull CheckoutRequest r,
                              @Context SecurityContext context) {

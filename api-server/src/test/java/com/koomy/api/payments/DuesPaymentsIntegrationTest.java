@@ -101,9 +101,17 @@ class DuesPaymentsIntegrationTest {
         ApiCalls.Reply tier = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
                 Map.of("name", "Adulte", "amount", 4000, "currency", "eur", "period", "rolling_year"));
         String tierId = tier.body().get("id").asText();
+        ApiCalls.Reply tooSmall = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
+                Map.of("name", "Symbolique", "amount", 10, "currency", "eur", "period", "yearly"));
+        assertThat(tooSmall.status()).isEqualTo(400);
+        assertThat(tooSmall.code()).isEqualTo("validation_failed");
+        ApiCalls.Reply customWithoutEnd = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
+                Map.of("name", "Saison", "amount", 3000, "currency", "eur", "period", "custom", "periodStart", "2026-09-01"));
+        assertThat(customWithoutEnd.code()).isEqualTo("invalid_period");
+        assertThat(world.api.get("/api/communities/" + club + "/dues/tiers", member.token()).body().get("items")).hasSize(1);
         ApiCalls.Reply refused = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
                 Map.of("tierId", tierId));
-        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.code()).isEqualTo("payments_not_enabled");
 
         stripe.accountIs("acct_1Onboard0000001", true, true, List.of());
