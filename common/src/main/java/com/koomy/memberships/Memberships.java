@@ -77,8 +77,6 @@ public class Memberships {
 
     public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {
         return jdbi.withHandle(handle -> {
-            MembershipDao memberships = handle.attach(MembershipDao.class);
-            requireManager(memberships.find(communityId, callerId));
             String pattern = query.text() == null || query.text().isBlank() ? null
                     : "%" + escapeLike(query.text().strip()) + "%";
             KeysetCursor after = query.after();
@@ -90,9 +88,13 @@ public class Memberships {
                     /* Memberships.directory */
                     SELECT m.account_id, a.name, a.email, m.role, m.status, m.joined_at, m.dues_paid_until, m.sort_name
                       FROM memberships m JOIN accounts a ON a.id = m.account_id
-                     WHERE m.community_id = :communityId""");
+                     WHERE m.community_id = :communityId
+                       AND EXISTS (SELECT 1 FROM memberships c
+                                    WHERE c.community_id = :communityId AND c.account_id = :callerId
+                                      AND c.status = 'active' AND c.role IN ('owner', 'admin'))""");
             Map<String, Object> values = new HashMap<>();
             values.put("communityId", communityId);
+            values.put("callerId", callerId);
             if (query.status() != null) {
                 sql.append(" AND m.status = :status");
                 values.put("status", query.status());
@@ -119,7 +121,12 @@ public class Memberships {
             }
             sql.append(" ORDER BY m.sort_name, m.account_id LIMIT :limit");
             values.put("limit", query.limit() + 1);
+            // The caller's right to the directory is checked in the same statement (one round trip on the
+            // usual path); no rows means either an empty page or no right, which the lookup below tells apart.
             List<Member> rows = handle.createQuery(sql.toString()).bindMap(values).map(new MemberMapper()).list();
+            if (rows.isEmpty()) {
+                requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            }
             return Page.of(rows, query.limit(), m -> new KeysetCursor(m.sortName(), m.accountId()).encode());
         });
     }
