@@ -52,12 +52,12 @@ public class DuesCheckouts {
 
     /** Active members (any role). 404 not a member or unknown tier; 409 when the community cannot take payments yet. */
     public Checkout create(UUID communityId, UUID callerId, UUID tierId) {
-        if (!stripe.isConfigured()) {
-            throw new PaymentException(503, "stripe_not_configured", "payments need STRIPE_API_KEY");
-        }
         Prepared prepared = jdbi.inTransaction(handle -> {
             handle.attach(MembershipDao.class).find(communityId, callerId).filter(Membership::isActive)
                     .orElseThrow(CommunityException::notFound);
+            if (!stripe.isConfigured()) {
+                throw new PaymentException(503, "stripe_not_configured", "payments need STRIPE_API_KEY");
+            }
             DuesTier tier = handle.attach(DuesTierDao.class).find(communityId, tierId).filter(DuesTier::active)
                     .orElseThrow(() -> new PaymentException(404, "tier_not_found", "no such active dues tier"));
             ConnectAccount account = handle.attach(ConnectAccountDao.class).find(communityId)

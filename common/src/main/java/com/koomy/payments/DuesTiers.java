@@ -25,17 +25,24 @@ public class DuesTiers {
                           LocalDate periodEnd) {
     }
 
+    /**
+     * Owners and admins. The caller's role is checked before the values, so a foreign tenant learns
+     * nothing (404) whatever it sends.
+     */
     public DuesTier create(UUID communityId, UUID callerId, NewTier request) {
-        if (DuesTier.CUSTOM.equals(request.period())
-                && (request.periodStart() == null || request.periodEnd() == null || !request.periodEnd().isAfter(request.periodStart()))) {
-            throw new PaymentException(400, "invalid_period", "a custom period needs periodStart and a later periodEnd");
-        }
-        boolean custom = DuesTier.CUSTOM.equals(request.period());
-        DuesTier tier = new DuesTier(UUID.randomUUID(), communityId, request.name().strip(), request.amount(),
-                request.currency().toLowerCase(Locale.ROOT), request.period(), custom ? request.periodStart() : null,
-                custom ? request.periodEnd() : null, true, Instant.now());
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            if (request.currency() == null || !request.currency().matches("[a-zA-Z]{3}")) {
+                throw new PaymentException(400, "invalid_currency", "currency must be an ISO 4217 code such as eur");
+            }
+            boolean custom = DuesTier.CUSTOM.equals(request.period());
+            if (custom && (request.periodStart() == null || request.periodEnd() == null
+                    || !request.periodEnd().isAfter(request.periodStart()))) {
+                throw new PaymentException(400, "invalid_period", "a custom period needs periodStart and a later periodEnd");
+            }
+            DuesTier tier = new DuesTier(UUID.randomUUID(), communityId, request.name().strip(), request.amount(),
+                    request.currency().toLowerCase(Locale.ROOT), request.period(), custom ? request.periodStart() : null,
+                    custom ? request.periodEnd() : null, true, Instant.now());
             DuesTierDao dao = handle.attach(DuesTierDao.class);
             dao.insert(tier);
             return dao.find(communityId, tier.id()).orElseThrow();

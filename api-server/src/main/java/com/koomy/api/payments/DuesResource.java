@@ -54,7 +54,7 @@ public class DuesResource {
     @RejectUnknownFields
     public record NewTierRequest(@NotBlank @Size(max = 100) String name,
                                  @Min(50) @Max(100_000_000) long amount,
-                                 @NotNull @Pattern(regexp = "[a-zA-Z]{3}") String currency,
+                                 @NotNull String currency,
                                  @NotNull @Pattern(regexp = "yearly|rolling_year|custom") String period,
                                  LocalDate periodStart, LocalDate periodEnd) {
     }
@@ -110,7 +110,7 @@ public class DuesResource {
     @Timed
     @Operation(summary = "Add a dues tier", description = "Owners and admins: 201 with the tier. amount in the currency's "
             + "minor unit (2500 = 25.00); period yearly (calendar year), rolling_year, or custom with periodStart and a "
-            + "later periodEnd. 400 invalid_period, unknown_field or validation_failed (bad values); 403; 404.")
+            + "later periodEnd. 400 invalid_currency, invalid_period, unknown_field or validation_failed (bad values); 403; 404.")
     public Response addTier(@PathParam("communityId") UUID communityId, @Valid @NotNull NewTierRequest r,
                             @Context SecurityContext context) {
         DuesTier tier = tiers.create(communityId, CurrentAccount.require(context).accountId(),
