@@ -92,14 +92,23 @@ class CrossTenantMatrixTest {
                 Map.of("brief", "Bella's confidential brief"));
         assertThat(draft.status()).isEqualTo(202);
 
+        Reply tier = api.call("POST", "/api/communities/" + communityB + "/dues/tiers", bella.token(),
+                Map.of("name", "Bella hidden dues", "amount", 4200, "currency", "eur", "period", "yearly"));
+        assertThat(tier.status()).isEqualTo(201);
+        String eventId = "evt_bella_" + UUID.randomUUID().toString().replace("-", "");
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_events (event_id, type, livemode, account, stripe_created, payload, status) "
+                + "VALUES (?, 'payment_intent.succeeded', false, 'acct_bella', now(), '{}', 'failed')", eventId));
+
         B.put("id", communityB.toString());
+        B.put("tierId", tier.body().get("id").asText());
+        B.put("eventId", eventId);
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
         B.put("postId", postId);
         B.put("draftId", draft.body().get("draftId").asText());
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
-                "confidential brief", "carol-pending-invite", postId));
+                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId));
     }
 
     private static String memberStatus(UUID community, UUID account) {
