@@ -17,6 +17,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Each community's Ed25519 card key pair, made on first use. Private keys are stored encrypted
@@ -57,18 +58,48 @@ public class CommunityKeys {
 
     /** An Ed25519 signature of {@code data} with the community's private key. */
     public byte[] sign(UUID communityId, byte[] data) {
+        return signer(communityId).apply(data);
+    }
+
+    /**
+     * Signs with the community's private key, decrypted once for all the calls of the returned
+     * function (a list of tickets); keep it no longer than the request that needs it.
+     */
+    public UnaryOperator<byte[]> signer(UUID communityId) {
         CommunityKey key = ensure(communityId);
+        PrivateKey privateKey;
         try {
-            PrivateKey privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
+            privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
                     cipher(Cipher.DECRYPT_MODE, communityId, key.privateKeyNonce()).doFinal(key.privateKeyEnc())));
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initSign(privateKey);
-            signature.update(data);
-            return signature.sign();
         } catch (GeneralSecurityException e) {
             // Most likely KOOMY_CARD_KEY_SECRET changed since the key was stored.
             throw new IllegalStateException("cannot use the card key of community " + communityId
                     + ": was " + SECRET_VARIABLE + " changed?", e);
+        }
+        return data -> {
+            try {
+                Signature signature = Signature.getInstance("Ed25519");
+                signature.initSign(privateKey);
+                signature.update(data);
+                return signature.sign();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot sign with the card key of community " + communityId, e);
+            }
+        };
+    }
+
+    /** Whether signing is configured ({@code KOOMY_CARD_KEY_SECRET} set): check before writing anything. */
+    public boolean isConfigured() {
+        return kek != null;
+    }
+
+    /** The short, stable id of a public key (X.509 DER): base64url of the first 8 bytes of its SHA-256. */
+    public static String keyId(byte[] publicKey) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(publicKey);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
