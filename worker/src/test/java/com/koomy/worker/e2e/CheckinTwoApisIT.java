@@ -83,9 +83,28 @@ class CheckinTwoApisIT {
     }
 
     private static KoomyProcess api(String name, Map<String, String> env) throws Exception {
-        KoomyProcess api = KoomyProcess.api(name, env, Integer.parseInt(env.get("KOOMY_API_PORT")));
-        api.awaitHealthy(Duration.ofSeconds(90));
-        return api;
+        return healthy(KoomyProcess.api(name, env, Integer.parseInt(env.get("KOOMY_API_PORT"))));
+    }
+
+    /** The APIs' health includes the job queue: one small worker runs beside them (it mails the tickets to its sink). */
+    private static KoomyProcess worker(Map<String, String> apiEnv) throws Exception {
+        Map<String, String> env = new HashMap<>(apiEnv);
+        env.put("KOOMY_DASHBOARD_ENABLED", "false");
+        env.put("KOOMY_JOBS_WORKERS", "4");
+        env.put("KOOMY_WORKER_DB_MAX", "6");
+        env.put("KOOMY_WORKER_JOBS_DB_MAX", "8");
+        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        return healthy(KoomyProcess.worker("checkin-worker", env, Integer.parseInt(env.get("KOOMY_WORKER_ADMIN_PORT"))));
+    }
+
+    private static KoomyProcess healthy(KoomyProcess process) throws Exception {
+        try {
+            process.awaitHealthy(Duration.ofSeconds(90));
+            return process;
+        } catch (Exception | Error e) {
+            process.close();
+            throw e;
+        }
     }
 
     @Test
@@ -97,7 +116,8 @@ class CheckinTwoApisIT {
         Map<String, String> env2 = env(keySecret);
         int[] ports = {Integer.parseInt(env1.get("KOOMY_API_PORT")), Integer.parseInt(env2.get("KOOMY_API_PORT"))};
         ExecutorService pool = Executors.newFixedThreadPool(32);
-        try (KoomyProcess first = api("checkin-api-1", env1); KoomyProcess second = api("checkin-api-2", env2);
+        try (KoomyProcess jobs = worker(env1); KoomyProcess first = api("checkin-api-1", env1);
+             KoomyProcess second = api("checkin-api-2", env2);
              RedisClient redis = new RedisFactory().build("koomy-checkin-it")) {
             // The owner signs up through the API; the crowd is written to the database with Redis sessions.
             String email = "owner-" + UUID.randomUUID() + "@example.org";
