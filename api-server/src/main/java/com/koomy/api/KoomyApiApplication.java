@@ -228,7 +228,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 new CheckinBundle.Builder(jdbi, ticketKeys, scanners),
                 new CheckinStatsReader(jdbi, scanners, config.getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
-                        environment.getObjectMapper().constructType(CheckinStats.class), redis, environment))));
+                        environment.getObjectMapper().constructType(CheckinStats.class), redis, environment)),
+                environment.metrics()));
 
         addRoutes(config, environment, jdbi);
     }

@@ -1,5 +1,7 @@
 package com.koomy.api.events;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.RejectUnknownFields;
@@ -28,7 +30,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,11 +54,14 @@ public class CheckinsResource {
     private final CheckIns checkIns;
     private final CheckinBundle.Builder bundles;
     private final CheckinStatsReader stats;
+    /** koomy.checkins.result.&lt;result&gt;: a burst of invalid or revoked scans at a door is worth a look. */
+    private final Map<String, Meter> results = new HashMap<>();
 
-    public CheckinsResource(CheckIns checkIns, CheckinBundle.Builder bundles, CheckinStatsReader stats) {
+    public CheckinsResource(CheckIns checkIns, CheckinBundle.Builder bundles, CheckinStatsReader stats, MetricRegistry metrics) {
         this.checkIns = checkIns;
         this.bundles = bundles;
         this.stats = stats;
+        ScanResult.RESULTS.forEach(r -> results.put(r, metrics.meter("koomy.checkins.result." + r)));
     }
 
     /** {@code qr}: whatever the scanner read; anything not a valid ticket is answered {@code invalid}, not 422. */
@@ -87,7 +94,9 @@ public class CheckinsResource {
             + "(the scanId came with another ticket); 403 other members; 404 event_not_found; 422 bad scanId or gate.")
     public ScanResult scan(@PathParam("eventId") UUID eventId, @Valid @NotNull ScanRequest r,
                            @Context SecurityContext context) {
-        return checkIns.scan(eventId, CurrentAccount.require(context).accountId(), r.qr(), r.scanId(), r.gate());
+        ScanResult result = checkIns.scan(eventId, CurrentAccount.require(context).accountId(), r.qr(), r.scanId(), r.gate());
+        results.get(result.result()).mark();
+        return result;
     }
 
     @POST
@@ -103,6 +112,7 @@ public class CheckinsResource {
                                @Context SecurityContext context) {
         List<ScanResult> results = checkIns.batch(eventId, CurrentAccount.require(context).accountId(),
                 r.scans().stream().map(s -> new CheckIns.OfflineScan(s.qr(), s.scanId(), s.gate(), s.scannedAt())).toList());
+        results.forEach(s -> this.results.get(s.result()).mark());
         int admitted = (int) results.stream().filter(s -> ScanResult.ADMITTED.equals(s.result())).count();
         int conflicts = (int) results.stream().filter(s -> s.conflict() != null).count();
         return new BatchResponse(results.size(), admitted, conflicts, results);
