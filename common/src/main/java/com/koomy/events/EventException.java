@@ -20,7 +20,8 @@ public final class EventException {
         return new CommunityException(409, "event_cancelled", "this event is cancelled");
     }
 
+    /** A value no event can have (as bean validation's answer: 400 validation_failed). */
     public static CommunityException invalid(String message) {
-        return new CommunityException(422, "invalid_request", message);
+        return new CommunityException(400, "validation_failed", message);
     }
 }

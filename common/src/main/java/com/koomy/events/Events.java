@@ -155,7 +155,7 @@ public class Events {
             throw EventException.invalid("visibility must be members or public");
         }
         if (Event.PUBLIC.equals(f.visibility()) && !community.isPublic()) {
-            throw EventException.invalid("a private community's events are for its members only");
+            throw new CommunityException(422, "private_community", "a private community's events are for its members only");
         }
         if (f.capacity() != null && (f.capacity() < 1 || f.capacity() > 1_000_000)) {
             throw EventException.invalid("capacity must be between 1 and 1,000,000");

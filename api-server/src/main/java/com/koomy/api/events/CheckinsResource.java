@@ -47,8 +47,8 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class CheckinsResource {
 
-    /** Client nonces: letters, digits and {@code ._:-}, like request ids. */
-    static final String SCAN_ID = "[A-Za-z0-9._:-]{1,100}";
+    /** Client nonces and gate names: 1-100 printable characters, not all blank. */
+    static final String SCAN_ID = "(?=.*\\S)[^\\p{Cc}]{1,100}";
     static final String GATE = "(?=.*\\S)[^\\p{Cc}]{1,100}";
 
     private final CheckIns checkIns;
@@ -64,7 +64,7 @@ public class CheckinsResource {
         ScanResult.RESULTS.forEach(r -> results.put(r, metrics.meter("koomy.checkins.result." + r)));
     }
 
-    /** {@code qr}: whatever the scanner read; anything not a valid ticket is answered {@code invalid}, not 422. */
+    /** {@code qr}: whatever the scanner read; anything not a valid ticket is answered {@code invalid}, not 400. */
     @RejectUnknownFields
     public record ScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID) String scanId,
                               @NotNull @Pattern(regexp = GATE) String gate) {
@@ -91,7 +91,7 @@ public class CheckinsResource {
             + "community: unreadable, forged, tampered), wrong_event, revoked (cancelled seat or reissued ticket), "
             + "not_yet_valid, expired. A retry with the same scanId returns the first answer (replayed: true) and "
             + "changes nothing; two gates scanning one ticket at once get exactly one admitted. 409 scan_id_reused "
-            + "(the scanId came with another ticket); 403 other members; 404 event_not_found; 422 bad scanId or gate.")
+            + "(the scanId came with another ticket); 403 other members; 404 event_not_found; 400 validation_failed for a scanId or gate not 1-100 printable characters.")
     public ScanResult scan(@PathParam("eventId") UUID eventId, @Valid @NotNull ScanRequest r,
                            @Context SecurityContext context) {
         ScanResult result = checkIns.scan(eventId, CurrentAccount.require(context).accountId(), r.qr(), r.scanId(), r.gate());
@@ -107,7 +107,7 @@ public class CheckinsResource {
             + "earliest scan of a ticket winning: 200 {scans, admitted, conflicts, results: [same as a scan, plus "
             + "conflict {scanId, gate, admittedAt, superseded}]} in input order. conflict names the other scan of the "
             + "ticket: the earlier one that holds the admission, or (superseded: true) the later one this scan took it "
-            + "from. Idempotent by scanId. One transaction: all or nothing. 409 scan_id_reused; 422 empty or over 1,000.")
+            + "from. Idempotent by scanId. One transaction: all or nothing. 409 scan_id_reused; 400 validation_failed when empty or over 1,000.")
     public BatchResponse batch(@PathParam("eventId") UUID eventId, @Valid @NotNull BatchRequest r,
                                @Context SecurityContext context) {
         List<ScanResult> results = checkIns.batch(eventId, CurrentAccount.require(context).accountId(),

@@ -119,7 +119,7 @@ public class EventsResource {
     @Operation(summary = "Create an event", description = "Owners and admins. 201 with the event. visibility members "
             + "(default) or public (public communities only); capacity null: no limit; ticketsPerAccount 1-10 (default 1: "
             + "one ticket per member; more: guests); price must be 0 (422 paid_events_unsupported). 403 other members; "
-            + "404 not a member; 400 unknown field; 422 bad values (endsAt after startsAt, IANA timeZone).")
+            + "404 not a member; 400 unknown field or bad values (validation_failed: endsAt after startsAt, IANA timeZone); 422 private_community (public events of a private community).")
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateEventRequest r,
                            @Context SecurityContext context) {
         Event event = events.create(communityId, CurrentAccount.require(context).accountId(), r.fields());
@@ -161,7 +161,7 @@ public class EventsResource {
     @Operation(summary = "Edit an event", description = "Owners and admins. 200 with the event. A larger capacity "
             + "confirms waitlisted seats (oldest first, ticket emails queued); 409 capacity_below_confirmed below the "
             + "seats already confirmed, event_cancelled for a cancelled event. 403 other members; 404 not a member; "
-            + "400 unknown field; 422 bad values.")
+            + "400 unknown field or bad values.")
     public EventResponse update(@PathParam("eventId") UUID eventId, @Valid @NotNull UpdateEventRequest r,
                                 @Context SecurityContext context) {
         return EventResponse.of(events.update(eventId, CurrentAccount.require(context).accountId(), r.fields()));

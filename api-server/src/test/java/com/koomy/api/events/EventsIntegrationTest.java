@@ -78,12 +78,13 @@ class EventsIntegrationTest {
                 with(good, "timeZone", "Mars/Olympus"),
                 with(good, "capacity", 0),
                 with(good, "ticketsPerAccount", 11),
-                with(good, "visibility", "public"),   // a private community has no public events
                 with(good, "title", " "));
         for (Map<String, Object> body : bad) {
             Reply reply = api.call("POST", path, owner.token(), body);
-            assertThat(reply.status()).as(body.toString()).isEqualTo(422);
+            assertThat(reply.status()).as(body.toString()).isEqualTo(400);
+            assertThat(reply.code()).isEqualTo("validation_failed");
         }
+        assertThat(api.call("POST", path, owner.token(), with(good, "visibility", "public")).code()).isEqualTo("private_community");
         Reply paid = api.call("POST", path, owner.token(), with(good, "price", 1500));
         assertThat(paid.status()).isEqualTo(422);
         assertThat(paid.code()).isEqualTo("paid_events_unsupported");

@@ -49,7 +49,8 @@ class CrossTenantMatrixTest {
 
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"));
+            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
+            ConfigOverride.config("cardKeySecret", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
 
     private static ApiCalls api;
     private static User alice;
@@ -92,14 +93,25 @@ class CrossTenantMatrixTest {
                 Map.of("brief", "Bella's confidential brief"));
         assertThat(draft.status()).isEqualTo(202);
 
+        java.time.Instant start = java.time.Instant.now().plus(java.time.Duration.ofDays(2));
+        Reply event = api.call("POST", "/api/communities/" + communityB + "/events", bella.token(), Map.of(
+                "title", "Bella secret general assembly", "startsAt", start.toString(),
+                "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris", "capacity", 10));
+        assertThat(event.status()).isEqualTo(201);
+        String eventId = event.body().get("id").asText();
+        Reply ticket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", bert.token(), null);
+        assertThat(ticket.status()).isEqualTo(201);
+
         B.put("id", communityB.toString());
+        B.put("eventId", eventId);
+        B.put("ticketId", ticket.body().get("ticketId").asText());
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
         B.put("postId", postId);
         B.put("draftId", draft.body().get("draftId").asText());
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
-                "confidential brief", "carol-pending-invite", postId));
+                "confidential brief", "carol-pending-invite", postId, eventId, ticket.body().get("ticketId").asText()));
     }
 
     private static String memberStatus(UUID community, UUID account) {
