@@ -1,5 +1,6 @@
 package com.koomy.communities;
 
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.jdbi.v3.core.Jdbi;
 
 import javax.crypto.Cipher;
@@ -7,13 +8,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
@@ -28,6 +25,7 @@ public class CommunityKeys {
 
     public static final String SECRET_VARIABLE = "KOOMY_CARD_KEY_SECRET";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int PKCS8_ED25519_LENGTH = 48;
 
     private final Jdbi jdbi;
     private final SecretKeySpec kek;
@@ -67,24 +65,25 @@ public class CommunityKeys {
      */
     public UnaryOperator<byte[]> signer(UUID communityId) {
         CommunityKey key = ensure(communityId);
-        PrivateKey privateKey;
+        byte[] pkcs8;
         try {
-            privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
-                    cipher(Cipher.DECRYPT_MODE, communityId, key.privateKeyNonce()).doFinal(key.privateKeyEnc())));
+            pkcs8 = cipher(Cipher.DECRYPT_MODE, communityId, key.privateKeyNonce()).doFinal(key.privateKeyEnc());
         } catch (GeneralSecurityException e) {
             // Most likely KOOMY_CARD_KEY_SECRET changed since the key was stored.
             throw new IllegalStateException("cannot use the card key of community " + communityId
                     + ": was " + SECRET_VARIABLE + " changed?", e);
         }
+        // The JDK 17 provider takes ~1 ms a signature here, Bouncy Castle ~0.1 ms for the same (deterministic)
+        // signature: sign with the 32-byte seed that ends the standard 48-byte PKCS#8 encoding.
+        if (pkcs8.length != PKCS8_ED25519_LENGTH) {
+            throw new IllegalStateException("the card key of community " + communityId + " is not a plain Ed25519 PKCS#8 key");
+        }
+        byte[] seed = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
+        Arrays.fill(pkcs8, (byte) 0);
         return data -> {
-            try {
-                Signature signature = Signature.getInstance("Ed25519");
-                signature.initSign(privateKey);
-                signature.update(data);
-                return signature.sign();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot sign with the card key of community " + communityId, e);
-            }
+            byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+            Ed25519.sign(seed, 0, data, 0, data.length, signature, 0);
+            return signature;
         };
     }
 
