@@ -241,10 +241,12 @@ class CheckinsIntegrationTest {
         User owner = api.user("Owner Offline");
         UUID club = api.community(owner, "Offline Club", "public", "open");
         UUID event = fx.event(club, owner, 50);
-        List<User> people = fx.members(club, "Offline", 3);
+        List<User> people = fx.members(club, "Offline", 4);
         String a = fx.ticket(event, people.get(0));
         String b = fx.ticket(event, people.get(1));
         String c = fx.ticket(event, people.get(2));
+        String gone = fx.ticket(event, people.get(3));
+        api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(gone), people.get(3).token(), null);
         Instant now = Instant.now();
 
         // b entered online just now; c too. Offline gate saw a (never scanned online), b earlier, c later.
@@ -255,7 +257,8 @@ class CheckinsIntegrationTest {
                 offline(b, "off-b", now.minusSeconds(300)),
                 offline(c, "off-c", now.plusSeconds(1)),
                 offline(a, "off-a-again", now.minusSeconds(500)),
-                offline("not a ticket", "off-x", now.minusSeconds(100)));
+                offline("not a ticket", "off-x", now.minusSeconds(100)),
+                offline(gone, "off-gone", now.minusSeconds(50)));
         Reply batch = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
         assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
         JsonNode results = batch.body().get("results");
@@ -269,6 +272,8 @@ class CheckinsIntegrationTest {
         assertThat(results.get(3).get("result").asText()).isEqualTo("already_admitted");
         assertThat(results.get(3).get("conflict").get("scanId").asText()).isEqualTo("off-a");
         assertThat(results.get(4).get("result").asText()).isEqualTo("invalid");
+        assertThat(results.get(5).get("result").asText()).isEqualTo("revoked");
+        assertThat(results.get(5).get("holder").get("name").asText()).isEqualTo("Offline 3");
         assertThat(batch.body().get("admitted").asInt()).isEqualTo(2);
         assertThat(batch.body().get("conflicts").asInt()).isEqualTo(3);
         assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(3);
@@ -280,7 +285,7 @@ class CheckinsIntegrationTest {
             assertThat(again.body().get("results").get(i).get("result").asText()).isEqualTo(results.get(i).get("result").asText());
             assertThat(again.body().get("results").get(i).get("replayed").asBoolean()).isTrue();
         }
-        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(6);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(7);
 
         List<Map<String, Object>> tooMany = new ArrayList<>();
         for (int i = 0; i < 1001; i++) {
@@ -290,7 +295,7 @@ class CheckinsIntegrationTest {
                 .isEqualTo("validation_failed");
         assertThat(api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", List.of())).code())
                 .isEqualTo("validation_failed");
-        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(6);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(7);
     }
 
     private static Map<String, Object> offline(String qr, String scanId, Instant at) {
