@@ -12,6 +12,7 @@ import com.koomy.api.accounts.AuthResource;
 import com.koomy.api.accounts.SessionAuthFilter;
 import com.koomy.api.communities.CommunitiesResource;
 import com.koomy.api.events.CheckinsResource;
+import com.koomy.api.events.DoorScanFilter;
 import com.koomy.api.events.EventDraftsResource;
 import com.koomy.api.events.EventStaffResource;
 import com.koomy.api.events.EventsResource;
@@ -244,7 +245,13 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new EventDraftsResource(new EventDrafts(jdbi, new ContentDrafts(config.getOpenai()))));
         environment.jersey().register(new RegistrationsResource(registrations));
         environment.jersey().register(new EventStaffResource(new EventStaff(jdbi, scanners)));
-        environment.jersey().register(new CheckinsResource(new CheckIns(jdbi, ticketKeys, scanners, clock),
+        CheckIns checkIns = new CheckIns(jdbi, ticketKeys, scanners, clock);
+        // Scans are answered before Jersey (DoorScanFilter; docs/architecture.md, "Events and check-in").
+        environment.servlets().addFilter("door-scans", new DoorScanFilter(checkIns, sessions,
+                        config.getRateLimits().isEnabled() ? limiter : null, config.getRateLimits().isTrustForwardedFor(),
+                        environment.getObjectMapper(), environment.metrics()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/events/*");
+        environment.jersey().register(new CheckinsResource(checkIns,
                 new CheckinBundle.Builder(jdbi, ticketKeys, scanners),
                 new CheckinStatsReader(jdbi, scanners, config.getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
