@@ -50,6 +50,7 @@ public class Registrations {
         requireKeys();
         Event seen = jdbi.withHandle(handle -> Events.visible(handle, eventId, callerId));
         Function<TicketCode, String> signer = keys.signer(seen.communityId());
+        // Everything else happens under the event's lock, which serializes the event's registrations: keep it short.
         return jdbi.inTransaction(handle -> {
             EventDao events = handle.attach(EventDao.class);
             TicketDao tickets = handle.attach(TicketDao.class);
