@@ -134,7 +134,7 @@ public class CheckinsResource {
     @Timed
     @Operation(summary = "Live check-in counts", description = "Owners, admins, door staff. 200 {eventId, capacity, "
             + "registered, waitlisted, admitted, admittedLastMinute, scansLastMinute, gates: [{gate, admitted, "
-            + "admittedLastMinute}], computedAt}; counted at most once a second for all API instances (up to ~1 s old). "
+            + "admittedLastMinute}], computedAt}; counted about once a second for all API instances (up to a few seconds old). "
             + "Cheap to poll every second.")
     public Response stats(@PathParam("eventId") UUID eventId, @Context SecurityContext context) {
         CheckinStats counts = stats.stats(eventId, CurrentAccount.require(context).accountId());
