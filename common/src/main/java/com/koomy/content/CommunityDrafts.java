@@ -1,5 +1,6 @@
 package com.koomy.content;
 
+import com.koomy.billing.PlanLimits;
 import com.koomy.communities.CommunityDao;
 import com.koomy.communities.CommunityException;
 import com.koomy.memberships.MembershipDao;
@@ -18,11 +19,14 @@ public class CommunityDrafts {
     private final Jdbi jdbi;
     private final ContentDrafts drafts;
     private final ContentDraft.Kind kind;
+    private final PlanLimits limits;
 
-    public CommunityDrafts(Jdbi jdbi, ContentDrafts drafts, ContentDraft.Kind kind) {
+    /** {@code limits}: the plan's AI drafts per month (all kinds together), checked on each request; null: unlimited. */
+    public CommunityDrafts(Jdbi jdbi, ContentDrafts drafts, ContentDraft.Kind kind, PlanLimits limits) {
         this.jdbi = jdbi;
         this.drafts = drafts;
         this.kind = kind;
+        this.limits = limits;
     }
 
     /**
@@ -33,6 +37,9 @@ public class CommunityDrafts {
     public UUID request(UUID communityId, UUID callerId, String brief, String language) {
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            if (limits != null) {
+                limits.requireRoom(handle, communityId, PlanLimits.Limit.AI_DRAFTS_PER_MONTH);
+            }
             String draftLanguage = language != null ? language
                     : handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound).locale();
             return drafts.request(handle, communityId, kind.name(), brief, draftLanguage);

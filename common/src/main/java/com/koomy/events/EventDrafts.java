@@ -1,5 +1,6 @@
 package com.koomy.events;
 
+import com.koomy.billing.PlanLimits;
 import com.koomy.content.CommunityDrafts;
 import com.koomy.content.ContentDraft;
 import com.koomy.content.ContentDrafts;
@@ -8,7 +9,8 @@ import org.jdbi.v3.core.Jdbi;
 /** AI drafts of event descriptions ({@link CommunityDrafts} of kind {@code event}), as for news. */
 public class EventDrafts extends CommunityDrafts {
 
-    public EventDrafts(Jdbi jdbi, ContentDrafts drafts) {
-        super(jdbi, drafts, ContentDraft.Kind.event);
+    /** {@code limits}: the plan's AI drafts per month, shared with news drafts (null: unlimited). */
+    public EventDrafts(Jdbi jdbi, ContentDrafts drafts, PlanLimits limits) {
+        super(jdbi, drafts, ContentDraft.Kind.event, limits);
     }
 }

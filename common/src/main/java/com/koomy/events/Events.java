@@ -1,5 +1,6 @@
 package com.koomy.events;
 
+import com.koomy.billing.PlanLimits;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
 import com.koomy.communities.CommunityException;
@@ -26,10 +27,13 @@ public class Events {
 
     private final Jdbi jdbi;
     private final Registrations registrations;
+    private final PlanLimits limits;
 
-    public Events(Jdbi jdbi, Registrations registrations) {
+    /** {@code limits}: the plan's number of events, checked on each creation (null: unlimited). */
+    public Events(Jdbi jdbi, Registrations registrations, PlanLimits limits) {
         this.jdbi = jdbi;
         this.registrations = registrations;
+        this.limits = limits;
     }
 
     public Event create(UUID communityId, UUID callerId, EventFields fields) {
@@ -44,6 +48,9 @@ public class Events {
                     fields.visibility() == null ? Event.MEMBERS : fields.visibility(),
                     fields.ticketsPerAccount() == null ? 1 : fields.ticketsPerAccount(), fields.priceCents());
             validate(complete, community, 0);
+            if (limits != null) {
+                limits.requireRoom(handle, communityId, PlanLimits.Limit.EVENTS);
+            }
             UUID id = UUID.randomUUID();
             EventDao events = handle.attach(EventDao.class);
             events.insert(id, communityId, complete, callerId);

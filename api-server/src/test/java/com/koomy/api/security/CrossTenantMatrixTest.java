@@ -98,12 +98,21 @@ class CrossTenantMatrixTest {
                 "title", "Bella secret general assembly", "startsAt", start.toString(),
                 "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris", "capacity", 10));
         assertThat(event.status()).isEqualTo(201);
-        String eventId = event.body().get("id").asText();
-        Reply ticket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", bert.token(), null);
+        String koomyEventId = event.body().get("id").asText();
+        Reply ticket = api.call("POST", "/api/events/" + koomyEventId + "/registrations?qr=false", bert.token(), null);
         assertThat(ticket.status()).isEqualTo(201);
+        Reply tier = api.call("POST", "/api/communities/" + communityB + "/dues/tiers", bella.token(),
+                Map.of("name", "Bella hidden dues", "amount", 4200, "currency", "eur", "period", "yearly"));
+        assertThat(tier.status()).isEqualTo(201);
+        String eventId = "evt_bella_" + UUID.randomUUID().toString().replace("-", "");
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_events (event_id, type, livemode, account, stripe_created, payload, status) "
+                + "VALUES (?, 'payment_intent.succeeded', false, 'acct_bella', now(), '{}', 'failed')", eventId));
 
         B.put("id", communityB.toString());
+        B.put("tierId", tier.body().get("id").asText());
         B.put("eventId", eventId);
+        // {eventId} names a Stripe event under /api/ops and one of our events under /api/events (see fill's caller).
+        B.put("koomyEventId", koomyEventId);
         B.put("ticketId", ticket.body().get("ticketId").asText());
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
@@ -111,7 +120,8 @@ class CrossTenantMatrixTest {
         B.put("draftId", draft.body().get("draftId").asText());
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
-                "confidential brief", "carol-pending-invite", postId, eventId, ticket.body().get("ticketId").asText()));
+                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId,
+                ticket.body().get("ticketId").asText()));
     }
 
     private static String memberStatus(UUID community, UUID account) {
@@ -165,12 +175,14 @@ class CrossTenantMatrixTest {
                 continue;
             }
             List<String> paths = new ArrayList<>();
-            paths.add(fill(route.path(), B::get));
+            Function<String, String> values = name -> name.equals("eventId") && route.path().startsWith("/api/events/")
+                    ? B.get("koomyEventId") : B.get(name);
+            paths.add(fill(route.path(), values));
             long params = PARAM.matcher(route.path()).results().count();
             if (params > 1 && (route.path().contains("{communityId}") || route.path().contains("{id}"))) {
                 // Alice's own community, B's object: the object must be looked up within the path's tenant.
                 paths.add(fill(route.path(), name -> name.equals("communityId") || name.equals("id")
-                        ? communityA.toString() : B.get(name)));
+                        ? communityA.toString() : values.apply(name)));
             }
             JsonNode body = OpenApiExamples.body(doc.body(), route.operation());
             for (String path : paths) {
