@@ -11,6 +11,23 @@ import com.koomy.api.accounts.AccountExceptionMapper;
 import com.koomy.api.accounts.AuthResource;
 import com.koomy.api.accounts.SessionAuthFilter;
 import com.koomy.api.communities.CommunitiesResource;
+import com.koomy.api.events.CheckinsResource;
+import com.koomy.api.events.DoorScanFilter;
+import com.koomy.api.events.EventDraftsResource;
+import com.koomy.api.events.EventStaffResource;
+import com.koomy.api.events.EventsResource;
+import com.koomy.api.events.RegistrationsResource;
+import com.koomy.events.CheckIns;
+import com.koomy.events.CheckinBundle;
+import com.koomy.events.CheckinStats;
+import com.koomy.events.CheckinStatsReader;
+import com.koomy.events.EventDrafts;
+import com.koomy.events.EventStaff;
+import com.koomy.events.Events;
+import com.koomy.events.Registrations;
+import com.koomy.events.ScannerAccess;
+import com.koomy.events.TicketKeys;
+import com.koomy.events.TicketMail;
 import com.koomy.api.communities.PublicPageFilter;
 import com.koomy.api.communities.PublicPages;
 import com.koomy.api.communities.CommunityExceptionMapper;
@@ -221,8 +238,30 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 payments.limits())));
         environment.jersey().register(new MemberExportResource(new MemberExport(jdbi)));
         // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
-        environment.jersey().register(new MembershipCardResource(new MembershipCards(jdbi,
-                new CommunityKeys(jdbi, config.getCardKeySecret()), clock)));
+        CommunityKeys communityKeys = new CommunityKeys(jdbi, config.getCardKeySecret());
+        environment.jersey().register(new MembershipCardResource(new MembershipCards(jdbi, communityKeys, clock)));
+
+        // Events, tickets and check-in (issue 5; docs/architecture.md, "Events and check-in"). Tickets are
+        // signed with the same community keys as membership cards.
+        TicketKeys ticketKeys = new TicketKeys(communityKeys);
+        Registrations registrations = new Registrations(jdbi, ticketKeys, new TicketMail(), clock);
+        ScannerAccess scanners = new ScannerAccess(jdbi);
+        environment.jersey().register(new EventsResource(new Events(jdbi, registrations, payments.limits())));
+        environment.jersey().register(new EventDraftsResource(new EventDrafts(jdbi, new ContentDrafts(config.getOpenai()), payments.limits())));
+        environment.jersey().register(new RegistrationsResource(registrations));
+        environment.jersey().register(new EventStaffResource(new EventStaff(jdbi, scanners)));
+        CheckIns checkIns = new CheckIns(jdbi, ticketKeys, scanners, clock);
+        // Scans are answered before Jersey (DoorScanFilter; docs/architecture.md, "Events and check-in").
+        environment.servlets().addFilter("door-scans", new DoorScanFilter(checkIns, sessions,
+                        config.getRateLimits().isEnabled() ? limiter : null, config.getRateLimits().isTrustForwardedFor(),
+                        environment.getObjectMapper(), environment.metrics()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/events/*");
+        environment.jersey().register(new CheckinsResource(checkIns,
+                new CheckinBundle.Builder(jdbi, ticketKeys, scanners),
+                new CheckinStatsReader(jdbi, scanners, config.getCache().build("checkin-stats",
+                        CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
+                        environment.getObjectMapper().constructType(CheckinStats.class), redis, environment)),
+                environment.metrics()));
 
         addRoutes(config, environment, jdbi);
     }

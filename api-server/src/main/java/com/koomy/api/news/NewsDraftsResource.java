@@ -57,7 +57,7 @@ public class NewsDraftsResource {
 
     public record DraftResponse(UUID draftId, String status, String language, String resultText, String model,
                                 Usage usage, String error, Instant createdAt, Instant finishedAt) {
-        static DraftResponse of(ContentDraft d) {
+        public static DraftResponse of(ContentDraft d) {
             Usage usage = d.totalTokens() == null ? null
                     : new Usage(d.promptTokens(), d.completionTokens(), d.totalTokens());
             return new DraftResponse(d.id(), d.status().name(), d.language().name(), d.resultText(), d.model(), usage,
@@ -95,7 +95,8 @@ public class NewsDraftsResource {
         return DraftResponse.of(drafts.find(communityId, CurrentAccount.require(context).accountId(), draftId));
     }
 
-    private static ApiException refused(ContentDraftRefusedException e) {
+    /** The HTTP answer to a refused draft request (shared with the event drafts). */
+    public static ApiException refused(ContentDraftRefusedException e) {
         return switch (e.reason()) {
             case NOT_CONFIGURED -> new ApiException(503, "ai_not_configured", e.getMessage());
             case OVER_BUDGET -> new ApiException(429, "ai_budget_exhausted", e.getMessage());

@@ -49,7 +49,8 @@ class CrossTenantMatrixTest {
 
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"));
+            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
+            ConfigOverride.config("cardKeySecret", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
 
     private static ApiCalls api;
     private static User alice;
@@ -92,6 +93,14 @@ class CrossTenantMatrixTest {
                 Map.of("brief", "Bella's confidential brief"));
         assertThat(draft.status()).isEqualTo(202);
 
+        java.time.Instant start = java.time.Instant.now().plus(java.time.Duration.ofDays(2));
+        Reply event = api.call("POST", "/api/communities/" + communityB + "/events", bella.token(), Map.of(
+                "title", "Bella secret general assembly", "startsAt", start.toString(),
+                "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris", "capacity", 10));
+        assertThat(event.status()).isEqualTo(201);
+        String koomyEventId = event.body().get("id").asText();
+        Reply ticket = api.call("POST", "/api/events/" + koomyEventId + "/registrations?qr=false", bert.token(), null);
+        assertThat(ticket.status()).isEqualTo(201);
         Reply tier = api.call("POST", "/api/communities/" + communityB + "/dues/tiers", bella.token(),
                 Map.of("name", "Bella hidden dues", "amount", 4200, "currency", "eur", "period", "yearly"));
         assertThat(tier.status()).isEqualTo(201);
@@ -102,13 +111,17 @@ class CrossTenantMatrixTest {
         B.put("id", communityB.toString());
         B.put("tierId", tier.body().get("id").asText());
         B.put("eventId", eventId);
+        // {eventId} names a Stripe event under /api/ops and one of our events under /api/events (see fill's caller).
+        B.put("koomyEventId", koomyEventId);
+        B.put("ticketId", ticket.body().get("ticketId").asText());
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
         B.put("postId", postId);
         B.put("draftId", draft.body().get("draftId").asText());
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
-                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId));
+                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId,
+                ticket.body().get("ticketId").asText()));
     }
 
     private static String memberStatus(UUID community, UUID account) {
@@ -162,12 +175,14 @@ class CrossTenantMatrixTest {
                 continue;
             }
             List<String> paths = new ArrayList<>();
-            paths.add(fill(route.path(), B::get));
+            Function<String, String> values = name -> name.equals("eventId") && route.path().startsWith("/api/events/")
+                    ? B.get("koomyEventId") : B.get(name);
+            paths.add(fill(route.path(), values));
             long params = PARAM.matcher(route.path()).results().count();
             if (params > 1 && (route.path().contains("{communityId}") || route.path().contains("{id}"))) {
                 // Alice's own community, B's object: the object must be looked up within the path's tenant.
                 paths.add(fill(route.path(), name -> name.equals("communityId") || name.equals("id")
-                        ? communityA.toString() : B.get(name)));
+                        ? communityA.toString() : values.apply(name)));
             }
             JsonNode body = OpenApiExamples.body(doc.body(), route.operation());
             for (String path : paths) {

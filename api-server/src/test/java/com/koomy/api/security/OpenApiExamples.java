@@ -53,10 +53,10 @@ final class OpenApiExamples {
             case "boolean":
                 return json.booleanNode(false);
             case "array":
-                return depth > 3 ? json.arrayNode() : json.arrayNode().add(example(document, schema.path("items"), depth + 1));
+                return depth > 5 ? json.arrayNode() : json.arrayNode().add(example(document, schema.path("items"), depth + 1));
             default:
                 ObjectNode object = json.objectNode();
-                if (depth > 3) {
+                if (depth > 5) {
                     return object;
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {

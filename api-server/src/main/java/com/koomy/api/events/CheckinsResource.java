@@ -1,0 +1,146 @@
+package com.koomy.api.events;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.events.CheckIns;
+import com.koomy.events.CheckinBundle;
+import com.koomy.events.CheckinStats;
+import com.koomy.events.CheckinStatsReader;
+import com.koomy.events.ScanResult;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The door (issue 5): scans, offline batches, the offline bundle and live counts. Owners, admins and
+ * the event's door staff only (403 for other members, 404 for anyone who cannot see the event). Rooted at
+ * {@code /api} like every resource: Jersey picks the class with the longest matching path and never
+ * falls back to another, so a class at {@code /api/events/{id}} would hide {@code EventsResource}'s routes.
+ */
+@Path("/api")
+@Tag(name = "check-in")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class CheckinsResource {
+
+    /** Client nonces and gate names: 1-100 printable characters, not all blank. */
+    static final String SCAN_ID = "(?=.*\\S)[^\\p{Cc}]{1,100}";
+    static final String GATE = "(?=.*\\S)[^\\p{Cc}]{1,100}";
+
+    private final CheckIns checkIns;
+    private final CheckinBundle.Builder bundles;
+    private final CheckinStatsReader stats;
+    /** koomy.checkins.result.&lt;result&gt;: a burst of invalid or revoked scans at a door is worth a look. */
+    private final Map<String, Meter> results = new HashMap<>();
+
+    public CheckinsResource(CheckIns checkIns, CheckinBundle.Builder bundles, CheckinStatsReader stats, MetricRegistry metrics) {
+        this.checkIns = checkIns;
+        this.bundles = bundles;
+        this.stats = stats;
+        ScanResult.RESULTS.forEach(r -> results.put(r, metrics.meter("koomy.checkins.result." + r)));
+    }
+
+    /** {@code qr}: whatever the scanner read; anything not a valid ticket is answered {@code invalid}, not 400. */
+    @RejectUnknownFields
+    public record ScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID) String scanId,
+                              @NotNull @Pattern(regexp = GATE) String gate) {
+    }
+
+    @RejectUnknownFields
+    public record OfflineScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID) String scanId,
+                                     @NotNull @Pattern(regexp = GATE) String gate, @NotNull Instant scannedAt) {
+    }
+
+    @RejectUnknownFields
+    public record BatchRequest(@NotEmpty @Size(max = CheckIns.MAX_BATCH) List<@Valid @NotNull OfflineScanRequest> scans) {
+    }
+
+    public record BatchResponse(int scans, int admitted, int conflicts, List<ScanResult> results) {
+    }
+
+    @POST
+    @Path("/events/{eventId}/checkins")
+    @Timed
+    @Operation(summary = "Scan a ticket", description = "Owners, admins, door staff. 200 {scanId, result, admittedAt, "
+            + "admittedGate, holder {ticketId, name, guestName}, replayed}. result: admitted (this scan admitted the "
+            + "ticket), already_admitted (admittedAt/admittedGate say when and where), invalid (not a ticket of this "
+            + "community: unreadable, forged, tampered), wrong_event, revoked (cancelled seat or reissued ticket), "
+            + "not_yet_valid, expired. A retry with the same scanId returns the first answer (replayed: true) and "
+            + "changes nothing; two gates scanning one ticket at once get exactly one admitted. 409 scan_id_reused "
+            + "(the scanId came with another ticket); 403 other members; 404 event_not_found; 400 validation_failed for a scanId or gate not 1-100 printable characters.")
+    public ScanResult scan(@PathParam("eventId") UUID eventId, @Valid @NotNull ScanRequest r,
+                           @Context SecurityContext context) {
+        ScanResult result = checkIns.scan(eventId, CurrentAccount.require(context).accountId(), r.qr(), r.scanId(), r.gate());
+        results.get(result.result()).mark();
+        return result;
+    }
+
+    @POST
+    @Path("/events/{eventId}/checkins/batch")
+    @Timed
+    @Operation(summary = "Upload offline scans", description = "Owners, admins, door staff. Up to 1,000 scans {qr, "
+            + "scanId, gate, scannedAt}, each decided by the scan rule at its own scannedAt (not later than now), the "
+            + "earliest scan of a ticket winning: 200 {scans, admitted, conflicts, results: [same as a scan, plus "
+            + "conflict {scanId, gate, admittedAt, superseded}]} in input order. conflict names the other scan of the "
+            + "ticket: the earlier one that holds the admission, or (superseded: true) the later one this scan took it "
+            + "from. Idempotent by scanId. One transaction: all or nothing. 409 scan_id_reused; 400 validation_failed when empty or over 1,000.")
+    public BatchResponse batch(@PathParam("eventId") UUID eventId, @Valid @NotNull BatchRequest r,
+                               @Context SecurityContext context) {
+        List<ScanResult> results = checkIns.batch(eventId, CurrentAccount.require(context).accountId(),
+                r.scans().stream().map(s -> new CheckIns.OfflineScan(s.qr(), s.scanId(), s.gate(), s.scannedAt())).toList());
+        results.forEach(s -> this.results.get(s.result()).mark());
+        int admitted = (int) results.stream().filter(s -> ScanResult.ADMITTED.equals(s.result())).count();
+        int conflicts = (int) results.stream().filter(s -> s.conflict() != null).count();
+        return new BatchResponse(results.size(), admitted, conflicts, results);
+    }
+
+    @GET
+    @Path("/events/{eventId}/checkin-bundle")
+    @Timed
+    @Operation(summary = "Offline check-in bundle", description = "Owners, admins, door staff. 200 {eventId, "
+            + "communityId, title, startsAt, endsAt, status, keys: [{keyId, algorithm: Ed25519, format: X.509, "
+            + "publicKey}], revokedTickets: [ticketId], reissuedTickets: [{ticketId, serial}], ticketCount, "
+            + "generatedAt}: with it a scanner verifies QR codes offline (docs/api.md, \"Tickets and check-in\").")
+    public CheckinBundle bundle(@PathParam("eventId") UUID eventId, @Context SecurityContext context) {
+        return bundles.bundle(eventId, CurrentAccount.require(context).accountId());
+    }
+
+    @GET
+    @Path("/events/{eventId}/checkins/stats")
+    @Timed
+    @Operation(summary = "Live check-in counts", description = "Owners, admins, door staff. 200 {eventId, capacity, "
+            + "registered, waitlisted, admitted, admittedLastMinute, scansLastMinute, gates: [{gate, admitted, "
+            + "admittedLastMinute}], computedAt}; counted about once a second for all API instances (up to a few seconds old). "
+            + "Cheap to poll every second.")
+    public Response stats(@PathParam("eventId") UUID eventId, @Context SecurityContext context) {
+        CheckinStats counts = stats.stats(eventId, CurrentAccount.require(context).accountId());
+        CacheControl cache = new CacheControl();
+        cache.setPrivate(true);
+        cache.setMaxAge(1);
+        return Response.ok(counts).cacheControl(cache).build();
+    }
+}

@@ -1,0 +1,75 @@
+package com.koomy.api.events;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.news.NewsDraftsResource;
+import com.koomy.api.news.NewsDraftsResource.DraftAccepted;
+import com.koomy.api.news.NewsDraftsResource.DraftRequest;
+import com.koomy.api.news.NewsDraftsResource.DraftResponse;
+import com.koomy.api.ratelimit.RateLimited;
+import com.koomy.content.ContentDraftRefusedException;
+import com.koomy.events.EventDrafts;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.UUID;
+
+/**
+ * AI drafts of event descriptions (issue 5), the same contract as the news drafts
+ * ({@link NewsDraftsResource}): asked here, written by the worker, polled here; untrusted text.
+ */
+@Path("/api")
+@Tag(name = "events")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class EventDraftsResource {
+
+    private final EventDrafts drafts;
+
+    public EventDraftsResource(EventDrafts drafts) {
+        this.drafts = drafts;
+    }
+
+    @POST
+    @Path("/communities/{communityId}/events/drafts")
+    @Timed
+    @RateLimited("aiDrafts")
+    @Operation(summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "
+            + "{draftId, status: queued}; poll GET .../events/drafts/{draftId}. language fr|en, default the community's "
+            + "locale. 400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a "
+            + "member; 429 rate limit or the community's daily AI budget; 503 OPENAI_API_KEY not set (nothing stored).")
+    public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
+                            @Context SecurityContext context) {
+        UUID caller = CurrentAccount.require(context).accountId();
+        try {
+            UUID id = drafts.request(communityId, caller, r.brief(), r.language());
+            return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
+        } catch (ContentDraftRefusedException e) {
+            throw NewsDraftsResource.refused(e);
+        }
+    }
+
+    @GET
+    @Path("/communities/{communityId}/events/drafts/{draftId}")
+    @Timed
+    @Operation(summary = "An AI draft of an event description", description = "Owners and admins. 200 {draftId, status "
+            + "(queued, running, done, failed), language, resultText (untrusted Markdown), model, usage, error, createdAt, "
+            + "finishedAt}; 403 other members; 404 not a member, or draft_not_found (unknown, another community's, a news "
+            + "draft).")
+    public DraftResponse get(@PathParam("communityId") UUID communityId, @PathParam("draftId") UUID draftId,
+                             @Context SecurityContext context) {
+        return DraftResponse.of(drafts.find(communityId, CurrentAccount.require(context).accountId(), draftId));
+    }
+}

@@ -1,0 +1,304 @@
+package com.koomy.api.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.api.ApiCalls;
+import com.koomy.api.ApiCalls.Reply;
+import com.koomy.api.ApiCalls.User;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
+import com.koomy.communities.CommunityKeys;
+import com.koomy.events.TicketCode;
+import com.koomy.events.TicketKeys;
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CheckinsIntegrationTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
+            ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
+            ConfigOverride.config("database.maxSize", "32"));
+
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final EventFixtures fx = new EventFixtures(api, db);
+
+    private static String scanId() {
+        return "scan-" + UUID.randomUUID();
+    }
+
+    private String result(Reply reply) {
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+        return reply.body().get("result").asText();
+    }
+
+    @Test
+    void aTicketIsAdmittedOnceAndARetryOfTheSameScanGetsTheSameAnswer() {
+        User owner = api.user("Owner Door");
+        UUID club = api.community(owner, "Door Club", "public", "open");
+        UUID event = fx.event(club, owner, 50);
+        User eve = fx.member(club, "Eve Door");
+        String qr = fx.ticket(event, eve);
+
+        Reply first = fx.scan(event, owner, qr, "scan-1", "north");
+        assertThat(result(first)).isEqualTo("admitted");
+        assertThat(first.body().get("holder").get("name").asText()).isEqualTo("Eve Door 0");
+        assertThat(first.body().get("replayed").asBoolean()).isFalse();
+        String admittedAt = first.body().get("admittedAt").asText();
+
+        Reply retry = fx.scan(event, owner, qr, "scan-1", "north");
+        assertThat(result(retry)).isEqualTo("admitted");
+        assertThat(retry.body().get("replayed").asBoolean()).isTrue();
+        assertThat(retry.body().get("admittedAt").asText()).isEqualTo(admittedAt);
+
+        Reply second = fx.scan(event, owner, qr, "scan-2", "south");
+        assertThat(result(second)).isEqualTo("already_admitted");
+        assertThat(second.body().get("admittedAt").asText()).isEqualTo(admittedAt);
+        assertThat(second.body().get("admittedGate").asText()).isEqualTo("north");
+        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(1);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(2);
+
+        // The same scan id with another ticket is a client bug: refused, nothing stored.
+        String other = fx.ticket(event, fx.member(club, "Other Door"));
+        Reply reused = fx.scan(event, owner, other, "scan-1", "north");
+        assertThat(reused.status()).isEqualTo(409);
+        assertThat(reused.code()).isEqualTo("scan_id_reused");
+        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(1);
+        // Bad shapes are 422, not a scan.
+        assertThat(api.call("POST", "/api/events/" + event + "/checkins", owner.token(),
+                Map.of("qr", qr, "scanId", " ", "gate", "north")).code()).isEqualTo("validation_failed");
+        assertThat(api.call("POST", "/api/events/" + event + "/checkins", owner.token(),
+                Map.of("qr", qr, "scanId", "x", "gate", "north", "admit", true)).code()).isEqualTo("unknown_field");
+    }
+
+    @Test
+    void forgedTamperedExpiredEarlyRevokedAndOtherEventCodesAreRefusedEachWithItsOwnResult() {
+        User owner = api.user("Owner Refusals");
+        UUID club = api.community(owner, "Refusal Club", "public", "open");
+        UUID event = fx.event(club, owner, 50);
+        UUID otherEvent = fx.event(club, owner, 50);
+        UUID later = fx.event(club, owner, Duration.ofDays(3), 50, Map.of());
+        List<User> people = fx.members(club, "Refused", 4);
+        String valid = fx.ticket(event, people.get(0));
+
+        String payload = valid.substring(0, valid.lastIndexOf('.'));
+        String forged = payload + "." + "A".repeat(86);
+        String tampered = payload.replace(event.toString(), otherEvent.toString()) + valid.substring(valid.lastIndexOf('.'));
+        String serialBumped = payload.replaceFirst(":1:(\\d+):(\\d+)$", ":2:$1:$2") + valid.substring(valid.lastIndexOf('.'));
+        assertThat(serialBumped).isNotEqualTo(valid);
+
+        UUID foreignClub = api.community(owner, "Foreign Club", "public", "open");
+        UUID foreignEvent = fx.event(foreignClub, owner, 5);
+        String foreign = fx.ticket(foreignEvent, fx.member(foreignClub, "Foreign Member"));
+
+        TicketKeys keys = new TicketKeys(new CommunityKeys(db.jdbi(), EventFixtures.KEY_SECRET));
+        UUID ticketId = EventFixtures.ticketId(valid);
+        String expired = keys.signer(club).apply(new TicketCode(null, ticketId, event, 1,
+                Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2))));
+        String early = fx.ticket(later, people.get(1));
+
+        String cancelled = fx.ticket(event, people.get(2));
+        api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(cancelled), people.get(2).token(), null);
+        String reissuedOld = fx.ticket(event, people.get(3));
+        Reply reissued = api.call("POST", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(reissuedOld)
+                + "/reissue", people.get(3).token(), null);
+        String reissuedNew = reissued.body().get("qr").asText();
+
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("hello world", "invalid");
+        expected.put("", "invalid");
+        expected.put(forged, "invalid");
+        expected.put(tampered, "invalid");
+        expected.put(serialBumped, "invalid");
+        expected.put(foreign, "invalid");
+        expected.put(fx.ticket(otherEvent, people.get(0)), "wrong_event");
+        expected.put(expired, "expired");
+        expected.put(cancelled, "revoked");
+        expected.put(reissuedOld, "revoked");
+        expected.put(reissuedNew, "admitted");
+        expected.forEach((qr, outcome) -> assertThat(result(fx.scan(event, owner, qr, scanId(), "main")))
+                .as(qr).isEqualTo(outcome));
+        assertThat(result(fx.scan(later, owner, early, scanId(), "main"))).isEqualTo("not_yet_valid");
+        // Only the one valid ticket was admitted; the refusals of signed codes were stored, the others not.
+        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(1);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND result = 'revoked'", event)).isEqualTo(2);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND result = 'invalid'", event)).isZero();
+    }
+
+    @Test
+    void gatesScanningTheSameTicketsAtOnceAdmitEachExactlyOnce() throws Exception {
+        User owner = api.user("Owner Rush Door");
+        UUID club = api.community(owner, "Rush Door Club", "public", "open");
+        UUID event = fx.event(club, owner, 100);
+        List<String> qrs = new ArrayList<>();
+        for (User u : fx.members(club, "Crowd", 30)) {
+            qrs.add(fx.ticket(event, u));
+        }
+        int gates = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(gates * 2);
+        Map<String, List<Future<Reply>>> byTicket = new HashMap<>();
+        for (String qr : qrs) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int g = 0; g < gates; g++) {
+                String gate = "gate-" + g;
+                String id = scanId();
+                replies.add(pool.submit(() -> { go.await(); return fx.scan(event, owner, qr, id, gate); }));
+                // Each gate also retries its own scan at once (a timeout on the scanner's side).
+                replies.add(pool.submit(() -> { go.await(); return fx.scan(event, owner, qr, id, gate); }));
+            }
+            go.countDown();
+            byTicket.put(qr, replies);
+        }
+        for (Map.Entry<String, List<Future<Reply>>> entry : byTicket.entrySet()) {
+            Map<String, List<String>> answersByScan = new HashMap<>();
+            int admitted = 0;
+            for (Future<Reply> f : entry.getValue()) {
+                Reply r = f.get();
+                String outcome = result(r);
+                assertThat(outcome).isIn("admitted", "already_admitted");
+                if (outcome.equals("admitted") && !r.body().get("replayed").asBoolean()) {
+                    admitted++;
+                }
+                answersByScan.computeIfAbsent(r.body().get("scanId").asText(), k -> new ArrayList<>()).add(outcome);
+            }
+            // A scan and its retry always agree; one gate's scan admitted the ticket.
+            answersByScan.values().forEach(pair -> assertThat(pair.get(0)).isEqualTo(pair.get(1)));
+            assertThat(answersByScan.values().stream().filter(p -> p.get(0).equals("admitted")).count()).isEqualTo(1);
+            assertThat(admitted).isBetween(1, 2);
+        }
+        pool.shutdown();
+        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(30);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND result = 'admitted'", event)).isEqualTo(30);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(30L * gates);
+
+        Reply stats = api.get("/api/events/" + event + "/checkins/stats", owner.token());
+        assertThat(stats.status()).isEqualTo(200);
+        assertThat(stats.body().get("admitted").asLong()).isEqualTo(30);
+        assertThat(stats.body().get("registered").asInt()).isEqualTo(30);
+        assertThat(stats.body().get("scansLastMinute").asLong()).isEqualTo(30L * gates);
+        long perGate = 0;
+        for (JsonNode gate : stats.body().get("gates")) {
+            perGate += gate.get("admitted").asLong();
+        }
+        assertThat(perGate).isEqualTo(30);
+    }
+
+    @Test
+    void onlyOwnersAdminsAndTheEventsDoorStaffMayScan() {
+        User owner = api.user("Owner Staff");
+        UUID club = api.community(owner, "Staff Club", "public", "open");
+        UUID event = fx.event(club, owner, 50);
+        UUID otherEvent = fx.event(club, owner, 50);
+        List<User> people = fx.members(club, "Staffing", 3);
+        User volunteer = people.get(0);
+        String qr = fx.ticket(event, people.get(1));
+        User stranger = api.user("Door Stranger");
+
+        assertThat(fx.scan(event, volunteer, qr, scanId(), "a").status()).isEqualTo(403);
+        assertThat(fx.scan(event, stranger, qr, scanId(), "a").code()).isEqualTo("event_not_found");
+        assertThat(api.get("/api/events/" + event + "/checkin-bundle", volunteer.token()).status()).isEqualTo(403);
+        assertThat(api.get("/api/events/" + event + "/checkins/stats", stranger.token()).status()).isEqualTo(404);
+
+        assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), volunteer.token(), null).status()).isEqualTo(403);
+        assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + stranger.id(), owner.token(), null).code())
+                .isEqualTo("not_active_member");
+        assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status()).isEqualTo(201);
+        assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status()).isEqualTo(200);
+        assertThat(api.get("/api/events/" + event + "/staff", owner.token()).body().get("items").get(0).get("accountId").asText())
+                .isEqualTo(volunteer.id().toString());
+
+        assertThat(result(fx.scan(event, volunteer, qr, scanId(), "a"))).isEqualTo("admitted");
+        assertThat(api.get("/api/events/" + event + "/checkin-bundle", volunteer.token()).status()).isEqualTo(200);
+        // Door staff of one event only.
+        assertThat(fx.scan(otherEvent, volunteer, qr, scanId(), "a").status()).isEqualTo(403);
+
+        assertThat(api.call("DELETE", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status()).isEqualTo(204);
+        assertThat(fx.scan(event, volunteer, qr, scanId(), "a").status()).isEqualTo(403);
+    }
+
+    @Test
+    void offlineScansUploadedLaterAreDecidedByTheEarliestScan() {
+        User owner = api.user("Owner Offline");
+        UUID club = api.community(owner, "Offline Club", "public", "open");
+        UUID event = fx.event(club, owner, 50);
+        List<User> people = fx.members(club, "Offline", 4);
+        String a = fx.ticket(event, people.get(0));
+        String b = fx.ticket(event, people.get(1));
+        String c = fx.ticket(event, people.get(2));
+        String gone = fx.ticket(event, people.get(3));
+        api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(gone), people.get(3).token(), null);
+        Instant now = Instant.now();
+
+        // b entered online just now; c too. Offline gate saw a (never scanned online), b earlier, c later.
+        assertThat(result(fx.scan(event, owner, b, "online-b", "main"))).isEqualTo("admitted");
+        assertThat(result(fx.scan(event, owner, c, "online-c", "main"))).isEqualTo("admitted");
+        List<Map<String, Object>> scans = List.of(
+                offline(a, "off-a", now.minusSeconds(600)),
+                offline(b, "off-b", now.minusSeconds(300)),
+                offline(c, "off-c", now.plusSeconds(1)),
+                offline(a, "off-a-again", now.minusSeconds(500)),
+                offline("not a ticket", "off-x", now.minusSeconds(100)),
+                offline(gone, "off-gone", now.minusSeconds(50)));
+        Reply batch = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
+        assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
+        JsonNode results = batch.body().get("results");
+        assertThat(results.get(0).get("result").asText()).isEqualTo("admitted");
+        assertThat(results.get(0).get("conflict").isNull()).isTrue();
+        assertThat(results.get(1).get("result").asText()).isEqualTo("admitted");
+        assertThat(results.get(1).get("conflict").get("scanId").asText()).isEqualTo("online-b");
+        assertThat(results.get(1).get("conflict").get("superseded").asBoolean()).isTrue();
+        assertThat(results.get(2).get("result").asText()).isEqualTo("already_admitted");
+        assertThat(results.get(2).get("conflict").get("scanId").asText()).isEqualTo("online-c");
+        assertThat(results.get(3).get("result").asText()).isEqualTo("already_admitted");
+        assertThat(results.get(3).get("conflict").get("scanId").asText()).isEqualTo("off-a");
+        assertThat(results.get(4).get("result").asText()).isEqualTo("invalid");
+        assertThat(results.get(5).get("result").asText()).isEqualTo("revoked");
+        assertThat(results.get(5).get("holder").get("name").asText()).isEqualTo("Offline 3");
+        assertThat(batch.body().get("admitted").asInt()).isEqualTo(2);
+        assertThat(batch.body().get("conflicts").asInt()).isEqualTo(3);
+        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(3);
+        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ? AND scan_id = 'off-b' AND offline", event)).isEqualTo(1);
+
+        // Uploading the same batch again (the scanner never got the answer) changes nothing and answers the same.
+        Reply again = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
+        for (int i = 0; i < 4; i++) {
+            assertThat(again.body().get("results").get(i).get("result").asText()).isEqualTo(results.get(i).get("result").asText());
+            assertThat(again.body().get("results").get(i).get("replayed").asBoolean()).isTrue();
+        }
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(7);
+
+        List<Map<String, Object>> tooMany = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            tooMany.add(offline(a, "many-" + i, now));
+        }
+        assertThat(api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", tooMany)).code())
+                .isEqualTo("validation_failed");
+        assertThat(api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", List.of())).code())
+                .isEqualTo("validation_failed");
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(7);
+    }
+
+    private static Map<String, Object> offline(String qr, String scanId, Instant at) {
+        return Map.of("qr", qr, "scanId", scanId, "gate", "side door", "scannedAt", at.toString());
+    }
+}

@@ -1,0 +1,175 @@
+package com.koomy.events;
+
+import com.koomy.communities.CommunityException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Door check-in. A scan is decided in this order: the QR code must parse and carry a valid signature
+ * of the event's community (else {@code invalid}, answered without touching the database); it must be
+ * for this event ({@code wrong_event}); then {@link #SCAN} decides everything else in one statement
+ * and one round trip: an earlier answer to the same scan id is replayed; a time outside the code's
+ * validity window is {@code not_yet_valid}/{@code expired}; a cancelled seat or an older serial is
+ * {@code revoked}; otherwise the ticket's one {@code checkins} row is inserted ({@code admitted}) or
+ * found ({@code already_admitted}, with when and where). The primary key of {@code checkins} makes
+ * "one admission per ticket" hold across gates, requests and API instances: a concurrent second insert
+ * waits for the first to commit and then takes the ON CONFLICT branch.
+ */
+public class CheckIns {
+
+    /** A batch holds at most this many offline scans. */
+    public static final int MAX_BATCH = 1000;
+
+    /** One offline scan as uploaded: when it was made, where, by which nonce. */
+    public record OfflineScan(String qr, String scanId, String gate, Instant scannedAt) {
+    }
+
+    static final String SCAN = """
+            /* CheckIns.scan */
+            WITH prior AS (
+                SELECT result, admitted_at, admitted_gate, ticket_id FROM checkin_scans
+                 WHERE event_id = :eventId AND scan_id = :scanId
+            ), ticket AS (
+                SELECT t.id, t.status, t.serial, t.guest_name, a.name AS holder_name
+                  FROM tickets t JOIN accounts a ON a.id = t.account_id
+                 WHERE t.id = :ticketId AND t.event_id = :eventId
+            ), admission AS (
+                INSERT INTO checkins (ticket_id, event_id, scan_id, gate, admitted_at)
+                SELECT id, :eventId, :scanId, :gate, now() FROM ticket
+                 WHERE status = 'confirmed' AND serial = :serial AND CAST(:refusal AS text) IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM prior)
+                ON CONFLICT (ticket_id) DO UPDATE SET scans = checkins.scans + 1
+                RETURNING scan_id, gate, admitted_at
+            ), decided AS (
+                SELECT CASE WHEN CAST(:refusal AS text) IS NOT NULL THEN CAST(:refusal AS text)
+                            WHEN ticket.id IS NULL THEN 'invalid'
+                            WHEN ticket.status <> 'confirmed' OR ticket.serial <> :serial THEN 'revoked'
+                            WHEN admission.scan_id = :scanId THEN 'admitted'
+                            ELSE 'already_admitted' END AS result,
+                       admission.admitted_at, admission.gate AS admitted_gate
+                  FROM (SELECT 1) AS one LEFT JOIN ticket ON true LEFT JOIN admission ON true
+            ), recorded AS (
+                INSERT INTO checkin_scans (event_id, scan_id, ticket_id, gate, result, admitted_at, admitted_gate, scanned_at)
+                SELECT :eventId, :scanId, :ticketId, :gate, result, admitted_at, admitted_gate, now() FROM decided
+                 WHERE NOT EXISTS (SELECT 1 FROM prior)
+                ON CONFLICT (event_id, scan_id) DO NOTHING
+            )
+            SELECT coalesce(prior.result, decided.result) AS result,
+                   CASE WHEN prior.result IS NULL THEN decided.admitted_at ELSE prior.admitted_at END AS admitted_at,
+                   CASE WHEN prior.result IS NULL THEN decided.admitted_gate ELSE prior.admitted_gate END AS admitted_gate,
+                   prior.result IS NOT NULL AS replayed, prior.ticket_id AS prior_ticket,
+                   ticket.id AS found_ticket, ticket.holder_name, ticket.guest_name
+              FROM decided LEFT JOIN prior ON true LEFT JOIN ticket ON true
+            """;
+
+    private final Jdbi jdbi;
+    private final TicketKeys keys;
+    private final ScannerAccess access;
+    private final Clock clock;
+
+    public CheckIns(Jdbi jdbi, TicketKeys keys, ScannerAccess access, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    /** Decides one online scan; see the class comment. 409 scan_id_reused when the scan id came with another ticket. */
+    public ScanResult scan(UUID eventId, UUID callerId, String qr, String scanId, String gate) {
+        UUID communityId = access.require(eventId, callerId);
+        TicketCode.Signed signed = TicketCode.parse(qr);
+        if (signed == null || !keys.verifies(communityId, signed)) {
+            return ScanResult.refused(scanId, ScanResult.INVALID);
+        }
+        TicketCode code = signed.code();
+        if (!code.eventId().equals(eventId)) {
+            return ScanResult.refused(scanId, ScanResult.WRONG_EVENT);
+        }
+        String refusal = windowRefusal(code, clock.instant());
+        Row row = jdbi.withHandle(handle -> handle.createQuery(SCAN)
+                .bind("eventId", eventId).bind("scanId", scanId).bind("ticketId", code.ticketId())
+                .bind("serial", code.serial()).bind("gate", gate).bind("refusal", refusal)
+                .map((rs, ctx) -> new Row(rs.getString("result"), instant(rs.getTimestamp("admitted_at")),
+                        rs.getString("admitted_gate"), rs.getBoolean("replayed"), rs.getObject("prior_ticket", UUID.class),
+                        rs.getObject("found_ticket", UUID.class), rs.getString("holder_name"), rs.getString("guest_name")))
+                .one());
+        if (row.priorTicket() != null && !row.priorTicket().equals(code.ticketId())) {
+            throw scanIdReused(scanId);
+        }
+        ScanResult result = new ScanResult(scanId, row.result(), row.admittedAt(), row.admittedGate(),
+                row.foundTicket() == null ? null : new ScanResult.Holder(row.foundTicket(), row.holderName(), row.guestName()),
+                row.replayed(), null);
+        return result;
+    }
+
+    /**
+     * Decides offline scans uploaded together, each by the rule of {@link #scan} but at its own
+     * {@code scannedAt}, and with "the earliest scan wins": an offline scan earlier than the stored
+     * admission takes it over (reported as a conflict naming the superseded scan); a later one is
+     * {@code already_admitted} with the winner named as its conflict. One transaction; answers in the
+     * order of the input. Idempotent by scan id like single scans.
+     */
+    public List<ScanResult> batch(UUID eventId, UUID callerId, List<OfflineScan> scans) {
+        UUID communityId = access.require(eventId, callerId);
+        Instant now = clock.instant();
+        ScanResult[] answers = new ScanResult[scans.size()];
+        List<Integer> toDecide = new ArrayList<>();
+        TicketCode[] codes = new TicketCode[scans.size()];
+        for (int i = 0; i < scans.size(); i++) {
+            OfflineScan scan = scans.get(i);
+            TicketCode.Signed signed = TicketCode.parse(scan.qr());
+            if (signed == null || !keys.verifies(communityId, signed)) {
+                answers[i] = ScanResult.refused(scan.scanId(), ScanResult.INVALID);
+            } else if (!signed.code().eventId().equals(eventId)) {
+                answers[i] = ScanResult.refused(scan.scanId(), ScanResult.WRONG_EVENT);
+            } else {
+                codes[i] = signed.code();
+                toDecide.add(i);
+            }
+        }
+        // Ticket order: concurrent batches lock check-in rows in the same order (no deadlock); time order
+        // within a ticket: the earliest scan is decided first.
+        toDecide.sort(Comparator.<Integer, UUID>comparing(i -> codes[i].ticketId())
+                .thenComparing(i -> scans.get(i).scannedAt()).thenComparing(i -> scans.get(i).scanId()));
+        jdbi.useTransaction(handle -> {
+            OfflineDecider decider = new OfflineDecider(handle, eventId);
+            for (int i : toDecide) {
+                OfflineScan scan = scans.get(i);
+                Instant at = scan.scannedAt().isAfter(now) ? now : scan.scannedAt();
+                answers[i] = decider.decide(scan, codes[i], at, windowRefusal(codes[i], at));
+            }
+        });
+        return List.of(answers);
+    }
+
+    private record Row(String result, Instant admittedAt, String admittedGate, boolean replayed, UUID priorTicket,
+                       UUID foundTicket, String holderName, String guestName) {
+    }
+
+    static String windowRefusal(TicketCode code, Instant at) {
+        if (at.isBefore(code.validFrom())) {
+            return ScanResult.NOT_YET_VALID;
+        }
+        if (at.isAfter(code.validUntil())) {
+            return ScanResult.EXPIRED;
+        }
+        return null;
+    }
+
+    static CommunityException scanIdReused(String scanId) {
+        return new CommunityException(409, "scan_id_reused", "scan id " + scanId + " was used for another ticket: "
+                + "each scan needs a new id, and a retry the same id and QR code");
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

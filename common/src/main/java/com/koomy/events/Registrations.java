@@ -1,0 +1,201 @@
+package com.koomy.events;
+
+import com.koomy.communities.CommunityException;
+import com.koomy.communities.CommunityKeys;
+import com.koomy.db.KeysetCursor;
+import com.koomy.db.Page;
+import com.koomy.memberships.Memberships;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Seats at events. Every write that changes an event's seats locks the event row first
+ * ({@link EventDao#lock}), so the confirmed count it reads cannot move before it commits: capacity is
+ * never exceeded, however many register at once, on however many API instances. A full event puts
+ * new registrations on its waitlist; each freed seat (a cancellation, a larger capacity) confirms the
+ * oldest waitlisted one, whose ticket email goes out in the same transaction.
+ */
+public class Registrations {
+
+    /** What a registration gave: the seat, its QR content when confirmed, its place in line when waitlisted. */
+    public record Registration(Ticket ticket, String qr, Integer waitlistPosition) {
+    }
+
+    private final Jdbi jdbi;
+    private final TicketKeys keys;
+    private final TicketMail mail;
+    private final Clock clock;
+
+    public Registrations(Jdbi jdbi, TicketKeys keys, TicketMail mail, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.mail = mail;
+        this.clock = clock;
+    }
+
+    /**
+     * Registers the caller (a seat for a guest when {@code guestName} is given). 404 when the caller
+     * may not see the event (members-only events are for active members), 409 when cancelled, ended,
+     * or the caller already holds the seats the event allows per account; 503 without signing keys
+     * (nothing stored).
+     */
+    public Registration register(UUID eventId, UUID callerId, String guestName) {
+        requireKeys();
+        Event seen = jdbi.withHandle(handle -> Events.visible(handle, eventId, callerId));
+        Function<TicketCode, String> signer = keys.signer(seen.communityId());
+        // Everything else happens under the event's lock, which serializes the event's registrations: keep it short.
+        return jdbi.inTransaction(handle -> {
+            EventDao events = handle.attach(EventDao.class);
+            TicketDao tickets = handle.attach(TicketDao.class);
+            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            requireOpen(event);
+            int held = tickets.activeSeats(eventId, callerId);
+            if (held >= event.ticketsPerAccount()) {
+                throw new CommunityException(409, "already_registered", event.ticketsPerAccount() == 1
+                        ? "you are already registered for this event"
+                        : "you already hold the " + event.ticketsPerAccount() + " seats an account may have here");
+            }
+            boolean seat = event.capacity() == null || event.confirmedCount() < event.capacity();
+            Ticket ticket = tickets.insert(UUID.randomUUID(), eventId, callerId, guestName,
+                    seat ? Ticket.CONFIRMED : Ticket.WAITLISTED);
+            events.count(eventId, seat ? 1 : 0, seat ? 0 : 1);
+            if (!seat) {
+                return new Registration(ticket, null, tickets.waitlistPosition(ticket.id()));
+            }
+            String qr = signer.apply(code(event, ticket));
+            mail.send(handle, event, ticket, qr);
+            return new Registration(ticket, qr, null);
+        });
+    }
+
+    /**
+     * Cancels a seat: its holder or the community's owners and admins. A confirmed seat freed this
+     * way goes to the first in the waitlist. Cancelling a cancelled seat is a no-op.
+     */
+    public Ticket cancel(UUID eventId, UUID callerId, UUID ticketId) {
+        return jdbi.inTransaction(handle -> {
+            EventDao events = handle.attach(EventDao.class);
+            TicketDao tickets = handle.attach(TicketDao.class);
+            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            Ticket ticket = ownOrManaged(handle, event, callerId, ticketId);
+            if (!ticket.isActive()) {
+                return ticket;
+            }
+            Ticket cancelled = tickets.cancel(eventId, ticketId).orElseThrow();
+            events.count(eventId, ticket.isConfirmed() ? -1 : 0, ticket.isConfirmed() ? 0 : -1);
+            fillFreedSeats(handle, events.find(eventId).orElseThrow());
+            return cancelled;
+        });
+    }
+
+    /**
+     * A new QR code for a confirmed seat (a lost or leaked one): the serial goes up, every earlier QR
+     * code of the seat is refused from then on, and the new ticket is emailed.
+     */
+    public Registration reissue(UUID eventId, UUID callerId, UUID ticketId) {
+        requireKeys();
+        Event seen = jdbi.withHandle(handle -> handle.attach(EventDao.class).find(eventId)).orElseThrow(EventException::notFound);
+        Function<TicketCode, String> signer = keys.signer(seen.communityId());
+        return jdbi.inTransaction(handle -> {
+            Event event = handle.attach(EventDao.class).lock(eventId).orElseThrow(EventException::notFound);
+            ownOrManaged(handle, event, callerId, ticketId);
+            requireOpen(event);
+            Ticket ticket = handle.attach(TicketDao.class).reissue(eventId, ticketId)
+                    .orElseThrow(() -> new CommunityException(409, "not_confirmed", "only a confirmed seat has a ticket"));
+            String qr = signer.apply(code(event, ticket));
+            mail.send(handle, event, ticket, qr);
+            return new Registration(ticket, qr, null);
+        });
+    }
+
+    /** The caller's seats (not cancelled), upcoming or past, with the QR content of confirmed ones. */
+    public Page<MyTicketView> mine(UUID callerId, boolean past, int limit, KeysetCursor after) {
+        List<MyTicket> rows = jdbi.withExtension(TicketDao.class, dao -> {
+            String afterAt = after == null ? null : after.text();
+            UUID afterId = after == null ? null : after.id();
+            return past ? dao.past(callerId, afterAt, afterId, limit + 1) : dao.upcoming(callerId, afterAt, afterId, limit + 1);
+        });
+        Page<MyTicket> page = Page.of(rows, limit, t -> new KeysetCursor(t.startsAt().toString(), t.id()).encode());
+        Map<UUID, Function<TicketCode, String>> signers = new HashMap<>();
+        List<MyTicketView> items = page.items().stream().map(t -> {
+            String qr = null;
+            if (Ticket.CONFIRMED.equals(t.status()) && keys.isConfigured()) {
+                qr = signers.computeIfAbsent(t.communityId(), keys::signer).apply(new TicketCode(null, t.id(), t.eventId(),
+                        t.serial(), t.startsAt().minus(Event.DOORS_MARGIN), t.endsAt().plus(Event.DOORS_MARGIN)));
+            }
+            return new MyTicketView(t, qr);
+        }).toList();
+        return new Page<>(items, page.nextCursor());
+    }
+
+    /** A seat of the caller's with its QR content (null unless confirmed and signing is configured). */
+    public record MyTicketView(MyTicket ticket, String qr) {
+    }
+
+    /** Confirms waitlisted seats into the event's free seats; the caller holds the event's lock. */
+    void fillFreedSeats(Handle handle, Event event) {
+        if (event.isCancelled() || event.waitlistedCount() == 0) {
+            return;
+        }
+        int free = event.capacity() == null ? event.waitlistedCount() : event.capacity() - event.confirmedCount();
+        if (free <= 0) {
+            return;
+        }
+        List<Ticket> promoted = handle.attach(TicketDao.class).promote(event.id(), free);
+        if (promoted.isEmpty()) {
+            return;
+        }
+        handle.attach(EventDao.class).count(event.id(), promoted.size(), -promoted.size());
+        // Promotions must not fail for want of keys: the seat is confirmed, the email waits for a reissue.
+        Function<TicketCode, String> signer = keys.isConfigured() ? keys.signer(event.communityId()) : null;
+        for (Ticket ticket : promoted) {
+            if (signer != null) {
+                mail.send(handle, event, ticket, signer.apply(code(event, ticket)));
+            }
+        }
+    }
+
+    static TicketCode code(Event event, Ticket ticket) {
+        return new TicketCode(null, ticket.id(), event.id(), ticket.serial(), event.validFrom(), event.validUntil());
+    }
+
+    private void requireOpen(Event event) {
+        if (event.isCancelled()) {
+            throw EventException.cancelled();
+        }
+        if (!event.endsAt().isAfter(clock.instant())) {
+            throw new CommunityException(409, "event_ended", "this event has ended");
+        }
+    }
+
+    private void requireKeys() {
+        if (!keys.isConfigured()) {
+            throw new CommunityException(503, "card_keys_not_configured", "tickets are signed: they need "
+                    + CommunityKeys.SECRET_VARIABLE + " (base64 of 32 random bytes) in the API's environment");
+        }
+    }
+
+    /** The seat, if it is the caller's or the caller manages the community; else 404. */
+    private static Ticket ownOrManaged(Handle handle, Event event, UUID callerId, UUID ticketId) {
+        Ticket ticket = handle.attach(TicketDao.class).find(event.id(), ticketId).orElseThrow(EventException::ticketNotFound);
+        if (ticket.accountId().equals(callerId)) {
+            return ticket;
+        }
+        if (!Events.canSee(handle, event, callerId)) {
+            throw EventException.notFound();
+        }
+        try {
+            Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
+        } catch (CommunityException notManager) {
+            throw EventException.ticketNotFound();
+        }
+        return ticket;
+    }
+}
