@@ -67,6 +67,35 @@ public final class TestImages {
         return out;
     }
 
+    /** A JPEG whose EXIF says how to turn it (1 as stored, 6 a quarter turn clockwise, ...). */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        ByteBuffer tiff = ByteBuffer.allocate(26);
+        tiff.put(new byte[] {'I', 'I', 42, 0}).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8);
+        tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1)
+                .putShort((short) orientation).putShort((short) 0).putInt(0);
+        byte[] body = tiff.array();
+        ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + body.length);
+        app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (2 + 6 + body.length));
+        app1.put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(body);
+        byte[] out = new byte[jpeg.length + app1.capacity()];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(app1.array(), 0, out, 2, app1.capacity());
+        System.arraycopy(jpeg, 2, out, 2 + app1.capacity(), jpeg.length - 2);
+        return out;
+    }
+
+    /** Left half red, right half blue: shows which way an image was turned. */
+    public static byte[] halves(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, width / 2, height);
+        g.setColor(Color.BLUE);
+        g.fillRect(width / 2, 0, width - width / 2, height);
+        g.dispose();
+        return encode(image, "jpeg");
+    }
+
     /** The first {@code fraction} of the bytes: a truncated file. */
     public static byte[] truncated(byte[] image, double fraction) {
         return Arrays.copyOf(image, (int) (image.length * fraction));

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads, checks, scales and re-encodes images with the JDK's ImageIO (plus TwelveMonkeys' WebP
  * reader). Re-encoding from decoded pixels drops every metadata block of the upload (EXIF with GPS
- * coordinates, XMP, comments, ICC profiles) and anything hidden after the image data.
+ * coordinates, XMP, comments, ICC profiles) and anything hidden after the image data; a JPEG's EXIF
+ * orientation is applied to the pixels first ({@link ExifOrientation}).
  *
  * <p>Memory is bounded three ways: the pixel count is read from the header and refused above
  * {@code maxPixels} before any decoding; large images are decoded with source subsampling, so the
@@ -99,7 +100,9 @@ public class ImagePipeline {
         return withDecodeSlot(() -> {
             BufferedImage decoded = decode(file, probe, config.getMaxDimension());
             ImageFormat output = ImageFormat.outputFor(probe.format(), decoded.getColorModel().hasAlpha());
-            return encode(fit(decoded, config.getMaxDimension(), output), output, directory);
+            BufferedImage fitted = fit(decoded, config.getMaxDimension(), output);
+            int orientation = probe.format() == ImageFormat.JPEG ? ExifOrientation.read(file) : 1;
+            return encode(ExifOrientation.apply(fitted, orientation), output, directory);
         });
     }
 

@@ -54,6 +54,23 @@ class ImagePipelineTest {
     }
 
     @Test
+    void aPhotoTakenSidewaysIsTurnedAsItsExifSaysBeforeTheExifIsDropped() throws IOException {
+        // Stored 300 × 200, left red, right blue; orientation 6: shown turned a quarter clockwise.
+        Encoded stored = reencode(TestImages.withExifOrientation(TestImages.halves(300, 200), 6));
+        assertThat(stored.width()).isEqualTo(200);
+        assertThat(stored.height()).isEqualTo(300);
+        BufferedImage shown = TestImages.decode(Files.readAllBytes(stored.file()));
+        assertThat(new java.awt.Color(shown.getRGB(100, 40)).getRed()).isGreaterThan(200);   // top: the red half
+        assertThat(new java.awt.Color(shown.getRGB(100, 260)).getBlue()).isGreaterThan(200); // bottom: the blue half
+        assertThat(TestImages.hasExif(Files.readAllBytes(stored.file()))).isFalse();
+
+        Encoded upsideDown = reencode(TestImages.withExifOrientation(TestImages.halves(300, 200), 3));
+        BufferedImage turned = TestImages.decode(Files.readAllBytes(upsideDown.file()));
+        assertThat(turned.getWidth()).isEqualTo(300);
+        assertThat(new java.awt.Color(turned.getRGB(40, 100)).getBlue()).isGreaterThan(200);  // left is now blue
+    }
+
+    @Test
     void aLargeImageIsScaledToTheMaximumDimension() throws IOException {
         Encoded stored = reencode(TestImages.jpeg(3000, 2000));
         assertThat(stored.width()).isEqualTo(2048);
