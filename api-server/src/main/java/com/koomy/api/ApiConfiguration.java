@@ -6,6 +6,7 @@ import com.koomy.api.alerts.AlertsFactory;
 import com.koomy.api.stats.StatsFactory;
 import com.koomy.config.CacheFactory;
 import com.koomy.config.KoomyConfiguration;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -15,6 +16,12 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Request log level thresholds of the capacity analysis: WARN over 500 ms, SLOW over 1,000 ms. */
     @NotNull private Duration warnRequestsOver = Duration.milliseconds(500);
     @NotNull private Duration slowRequestsOver = Duration.milliseconds(1000);
+
+    /** Largest JSON request body (webhooks and uploads have limits of their own): 413 over it. */
+    @NotNull private DataSize maxJsonBody = DataSize.mebibytes(1);
+
+    @JsonProperty public DataSize getMaxJsonBody() { return maxJsonBody; }
+    @JsonProperty public void setMaxJsonBody(DataSize maxJsonBody) { this.maxJsonBody = maxJsonBody; }
 
     /** Platform operators' token for /api/ops/* (KOOMY_OPS_TOKEN); empty: only operator accounts, later. */
     private String opsToken = "";

@@ -31,7 +31,7 @@ public final class ApiCalls {
 
     public record Reply(int status, JsonNode body) {
         public String code() {
-            return body.path("code").asText();
+            return body.path("error").path("code").asText();
         }
     }
 

@@ -1,9 +1,16 @@
 package com.koomy.accounts;
 
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,24 +53,52 @@ public class SessionStore {
         return new Created(token, now.plus(idle), absoluteExpiry);
     }
 
+    /**
+     * Reads a session and pushes its idle expiry back in one round trip (this runs on every signed-in
+     * request): fields, absolute-expiry check and PEXPIRE happen atomically in Redis. The clock is the
+     * API's, passed in, so every instance judges expiry alike.
+     */
+    private static final String RESOLVE = """
+            local f = redis.call('HMGET', KEYS[1], 'account', 'created', 'absolute')
+            if not f[1] or not f[3] then return false end
+            local now = tonumber(ARGV[1])
+            local absolute = tonumber(f[3])
+            if absolute <= now then
+              redis.call('DEL', KEYS[1])
+              return false
+            end
+            redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[2]), absolute - now))
+            return f
+            """;
+
+    private static final String RESOLVE_SHA = sha1Hex(RESOLVE);
+
     /** The live session of this token, its idle expiry pushed back; nothing if unknown or expired. */
+    @SuppressWarnings("unchecked")
     public Optional<Session> resolve(String token) {
         String hash = SecretTokens.sha256Hex(token);
-        String key = PREFIX + hash;
-        Map<String, String> fields = redis.hgetAll(key);
-        if (fields == null || fields.isEmpty() || !fields.containsKey("account")) {
+        List<String> keys = List.of(PREFIX + hash);
+        List<String> args = List.of(Long.toString(Instant.now().toEpochMilli()), Long.toString(idle.toMillis()));
+        Object found;
+        try {
+            found = redis.evalsha(RESOLVE_SHA, keys, args);
+        } catch (JedisNoScriptException e) {
+            found = redis.eval(RESOLVE, keys, args); // a restarted or flushed Redis: EVAL loads the script again
+        }
+        if (!(found instanceof List<?> fields) || fields.size() < 3) {
             return Optional.empty();
         }
-        Instant absoluteExpiry = Instant.ofEpochMilli(Long.parseLong(fields.get("absolute")));
-        Instant now = Instant.now();
-        if (!absoluteExpiry.isAfter(now)) {
-            redis.del(key);
-            return Optional.empty();
+        List<String> values = (List<String>) fields;
+        return Optional.of(new Session(hash, UUID.fromString(values.get(0)),
+                Instant.ofEpochMilli(Long.parseLong(values.get(1))), Instant.ofEpochMilli(Long.parseLong(values.get(2)))));
+    }
+
+    private static String sha1Hex(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JVM", e);
         }
-        long ttl = Math.min(idle.toMillis(), Duration.between(now, absoluteExpiry).toMillis());
-        redis.pexpire(key, ttl);
-        return Optional.of(new Session(hash, UUID.fromString(fields.get("account")),
-                Instant.ofEpochMilli(Long.parseLong(fields.get("created"))), absoluteExpiry));
     }
 
     public void revoke(Session session) {

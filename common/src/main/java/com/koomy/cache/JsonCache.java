@@ -14,7 +14,9 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +61,7 @@ public class JsonCache<T> {
     private final AtomicLong skipReadsUntil = new AtomicLong();
     private final AtomicLong nextWarning = new AtomicLong();
     private final AtomicLong unreportedErrors = new AtomicLong();
+    private final List<Consumer<String>> invalidationListeners = new CopyOnWriteArrayList<>();
 
     public JsonCache(String name, int schema, Duration ttl, JavaType type, UnifiedJedis redis, ObjectMapper json,
                      MetricRegistry metrics, Clock clock) {
@@ -117,8 +120,14 @@ public class JsonCache<T> {
         return loaded;
     }
 
+    /** {@code listener} hears every id this process invalidates (a near cache in front of this one drops it). */
+    public void onInvalidate(Consumer<String> listener) {
+        invalidationListeners.add(listener);
+    }
+
     /** Call after the write's transaction has committed: later reads load what it wrote. */
     public void invalidate(String id) {
+        invalidationListeners.forEach(listener -> listener.accept(id));
         try {
             redis.eval(INVALIDATE, List.of(generationKey(id), valueKey(id)),
                     List.of(Long.toString(GENERATION_TTL.toMillis())));

@@ -103,6 +103,11 @@ public class Communities {
         return updated;
     }
 
+    /** {@code listener} hears the id of every community whose page this process changes, after the commit. */
+    public void onChange(java.util.function.Consumer<UUID> listener) {
+        cache.onInvalidate(id -> listener.accept(UUID.fromString(id)));
+    }
+
     /** After a committed write that changes what {@link #page} shows (settings, the active member count). */
     public void changed(UUID communityId) {
         cache.invalidate(communityId.toString());

@@ -15,6 +15,12 @@ public class CacheFactory {
 
     /** A community's public page (its settings and active member count). */
     @NotNull private Duration communityTtl = Duration.minutes(10);
+    /**
+     * How long an API instance answers a signed-out community page from its own memory before asking
+     * Redis again (0: never). The instance that makes a change drops its copy at once; other instances
+     * show it within this delay, far below the page's public max-age of 60 s.
+     */
+    @NotNull private Duration publicPageLocalTtl = Duration.seconds(1);
     /** The plans list (billing). */
     @NotNull private Duration plansTtl = Duration.hours(1);
 
@@ -27,6 +33,8 @@ public class CacheFactory {
 
     @JsonProperty public Duration getCommunityTtl() { return communityTtl; }
     @JsonProperty public void setCommunityTtl(Duration communityTtl) { this.communityTtl = communityTtl; }
+    @JsonProperty public Duration getPublicPageLocalTtl() { return publicPageLocalTtl; }
+    @JsonProperty public void setPublicPageLocalTtl(Duration publicPageLocalTtl) { this.publicPageLocalTtl = publicPageLocalTtl; }
     @JsonProperty public Duration getPlansTtl() { return plansTtl; }
     @JsonProperty public void setPlansTtl(Duration plansTtl) { this.plansTtl = plansTtl; }
 }

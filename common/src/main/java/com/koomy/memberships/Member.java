@@ -3,6 +3,7 @@ package com.koomy.memberships;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.UUID;
 
 /**
@@ -10,5 +11,5 @@ import java.util.UUID;
  * {@code lower(name)}, the key the cursor carries (Java's lower-casing may differ from the database's).
  */
 public record Member(UUID accountId, String name, String email, String role, String status, Instant joinedAt,
-                     @JsonIgnore String sortName) {
+                     LocalDate duesPaidUntil, @JsonIgnore String sortName) {
 }

@@ -67,7 +67,8 @@ public class Memberships {
             String pattern = query.text() == null || query.text().isBlank() ? null
                     : "%" + escapeLike(query.text().strip()) + "%";
             KeysetCursor after = query.after();
-            List<Member> rows = memberships.directory(communityId, query.status(), query.role(), pattern,
+            List<Member> rows = memberships.directory(communityId, query.status(), query.role(), query.dues(),
+                    java.time.LocalDate.now(java.time.ZoneOffset.UTC), pattern,
                     after == null ? null : after.text(), after == null ? null : after.id(), query.limit() + 1);
             return Page.of(rows, query.limit(), m -> new KeysetCursor(m.sortName(), m.accountId()).encode());
         });

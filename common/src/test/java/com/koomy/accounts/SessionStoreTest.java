@@ -33,6 +33,19 @@ class SessionStoreTest {
     }
 
     @Test
+    void aSessionResolvesAfterRedisForgotItsScripts() {
+        SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofHours(2));
+        UUID account = UUID.randomUUID();
+        SessionStore.Created created = store.create(account);
+        assertThat(store.resolve(created.token())).get().extracting(Session::accountId).isEqualTo(account);
+        REDIS.scriptFlush(); // as after a Redis restart: the next EVALSHA answers NOSCRIPT
+        Session session = store.resolve(created.token()).orElseThrow();
+        assertThat(session.accountId()).isEqualTo(account);
+        assertThat(session.absoluteExpiry()).isEqualTo(created.absoluteExpiry().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(store.resolve("not-a-token")).isEmpty();
+    }
+
+    @Test
     void noSessionOutlivesItsAbsoluteExpiry() throws InterruptedException {
         SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofMillis(800));
         String token = store.create(UUID.randomUUID()).token();

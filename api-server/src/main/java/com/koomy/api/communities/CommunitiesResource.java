@@ -9,6 +9,7 @@ import com.koomy.api.http.ListParams;
 import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
+import com.koomy.communities.CommunityException;
 import com.koomy.communities.MyCommunity;
 import com.koomy.db.Page;
 import com.koomy.memberships.Membership;
@@ -48,10 +49,12 @@ import java.util.UUID;
 public class CommunitiesResource {
 
     private final Communities communities;
+    private final PublicPages publicPages;
     private final ConditionalGet conditionalGet;
 
-    public CommunitiesResource(Communities communities, ObjectMapper json) {
+    public CommunitiesResource(Communities communities, PublicPages publicPages, ObjectMapper json) {
         this.communities = communities;
+        this.publicPages = publicPages;
         this.conditionalGet = new ConditionalGet(json);
     }
 
@@ -96,7 +99,7 @@ public class CommunitiesResource {
     @Path("/communities")
     @Timed
     @Operation(summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
-            + "401 signed out; 400 unknown field; 422 bad name, description, visibility, joinPolicy or locale.")
+            + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy or locale.")
     public Response create(@Valid @NotNull CreateCommunityRequest r, @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);
         Community created = communities.create(caller.accountId(), new Communities.NewCommunity(
@@ -121,6 +124,11 @@ public class CommunitiesResource {
                     @ApiResponse(responseCode = "404", description = "unknown, or private and not a member")})
     public Response page(@PathParam("id") UUID id, @Context SecurityContext context, @Context Request request) {
         UUID viewer = context.getUserPrincipal() instanceof AccountPrincipal p ? p.accountId() : null;
+        if (viewer == null) {
+            // Usually answered before Jersey by PublicPageFilter; here when that filter stepped aside.
+            PublicPages.Rendered page = publicPages.anonymous(id).orElseThrow(CommunityException::notFound);
+            return conditionalGet.ok(request, page.body(), page.etag(), ConditionalGet.PUBLIC);
+        }
         return conditionalGet.ok(request, CommunityResponse.of(communities.page(id, viewer)),
                 viewer == null ? ConditionalGet.PUBLIC : ConditionalGet.PRIVATE);
     }
@@ -129,7 +137,7 @@ public class CommunitiesResource {
     @Path("/communities/{id}")
     @Timed
     @Operation(summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
-            + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field; 422 bad values.")
+            + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field or bad values.")
     public CommunityResponse update(@PathParam("id") UUID id, @Valid @NotNull UpdateCommunityRequest r,
                                     @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);

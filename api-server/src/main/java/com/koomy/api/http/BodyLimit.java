@@ -26,13 +26,23 @@ public final class BodyLimit {
         if (raw.length <= maxBytes) {
             return raw;
         }
+        drain(body, DRAIN_BYTES);
+        return null;
+    }
+
+    /** Reads and drops up to {@code maxBytes} of what is left of a refused body (see the class comment). */
+    public static void drain(InputStream body, long maxBytes) throws IOException {
         byte[] sink = new byte[16 * 1024];
         long drained = 0;
         int n;
-        while (drained < DRAIN_BYTES && (n = body.read(sink)) > 0) {
+        while (drained < maxBytes && (n = body.read(sink)) > 0) {
             drained += n;
         }
-        return null;
+    }
+
+    /** How much of a refused body {@link #drain} reads at most, past the limit that refused it. */
+    public static long drainBytes() {
+        return DRAIN_BYTES;
     }
 
     /** The 413 for a body {@link #read} refused; the rest of it is unread, so the connection closes. */

@@ -37,7 +37,12 @@ public final class ConditionalGet {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + entity.getClass().getSimpleName(), e);
         }
-        EntityTag tag = new EntityTag(hash(body));
+        return ok(request, body, hash(body), cacheControl);
+    }
+
+    /** A body already serialized, with its {@link #hash}. */
+    public Response ok(Request request, byte[] body, String etag, String cacheControl) {
+        EntityTag tag = new EntityTag(etag);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(tag);
         Response.ResponseBuilder response = notModified != null ? notModified
                 : Response.ok(body, MediaType.APPLICATION_JSON_TYPE);
@@ -47,7 +52,7 @@ public final class ConditionalGet {
                 .build();
     }
 
-    static String hash(byte[] body) {
+    public static String hash(byte[] body) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
             // 128 bits are plenty to tell versions of one resource apart.

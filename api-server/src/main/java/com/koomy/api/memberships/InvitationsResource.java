@@ -68,7 +68,7 @@ public class InvitationsResource {
     @Operation(summary = "Invite someone by email", description = "201 with the invitation; the email with the "
             + "accept link is queued in the same transaction, and a pending invitation of the same address is "
             + "replaced. 403 not an owner or admin, or an admin inviting an admin (owner_required); 404 not a "
-            + "member; 409 already_member (an active member has this address); 400 unknown field; 422 bad email or role.")
+            + "member; 409 already_member (an active member has this address); 400 unknown field or bad email or role.")
     public Response invite(@PathParam("communityId") UUID communityId, @Valid @NotNull InviteRequest r,
                            @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();

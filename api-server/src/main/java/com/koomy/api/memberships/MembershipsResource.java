@@ -75,10 +75,11 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/members")
     @Timed
     @Operation(summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
-            + "email, role, status, joinedAt}], nextCursor} by name; filters status, role, q (name or email). 400 bad "
+            + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
+            + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 bad "
             + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member.")
     public Page<Member> members(@PathParam("communityId") UUID communityId, @QueryParam("status") String status,
-                                @QueryParam("role") String role, @QueryParam("q") String q,
+                                @QueryParam("role") String role, @QueryParam("dues") String dues, @QueryParam("q") String q,
                                 @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                 @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
@@ -88,11 +89,14 @@ public class MembershipsResource {
         if (role != null && !Membership.ROLES.contains(role)) {
             throw new ApiException(400, "invalid_role", "role must be one of owner, admin, member");
         }
+        if (dues != null && !dues.equals(MemberQuery.DUES_PAID) && !dues.equals(MemberQuery.DUES_OVERDUE)) {
+            throw new ApiException(400, "invalid_dues", "dues must be paid or overdue");
+        }
         if (q != null && q.length() > 200) {
             throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
         }
         return memberships.directory(communityId, caller,
-                new MemberQuery(status, role, q, ListParams.limit(limit), ListParams.cursor(cursor)));
+                new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor)));
     }
 
     @PATCH
@@ -101,7 +105,7 @@ public class MembershipsResource {
     @Operation(summary = "Change a member's role, or approve a pending member", description = "200 with the "
             + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
             + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
-            + "422 bad role or status.")
+            + "400 bad role or status.")
     public MembershipResponse change(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
                                      @Valid @NotNull ChangeMemberRequest r, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();

@@ -79,7 +79,7 @@ public class NewsResource {
     @Path("/communities/{communityId}/news")
     @Timed
     @Operation(summary = "Write a news post", description = "Owners and admins. 201 with the post, a draft. 401 signed "
-            + "out; 403 other members; 404 not a member; 400 unknown field; 422 bad title (1-200) or body (50,000).")
+            + "out; 403 other members; 404 not a member; 400 unknown field or bad title (1-200) or body (50,000).")
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateNewsRequest r,
                            @Context SecurityContext context) {
         NewsPost post = news.create(communityId, CurrentAccount.require(context).accountId(), r.title(), r.body());
@@ -127,7 +127,7 @@ public class NewsResource {
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
     @Operation(summary = "Edit a news post", description = "Owners and admins; drafts and published posts. 200 with "
-            + "the post; 403 other members; 404 not a member or news_not_found; 400 unknown field; 422 bad values.")
+            + "the post; 403 other members; 404 not a member or news_not_found; 400 unknown field or bad values.")
     public NewsResponse update(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                @Valid @NotNull UpdateNewsRequest r, @Context SecurityContext context) {
         return NewsResponse.of(news.update(communityId, CurrentAccount.require(context).accountId(), postId,

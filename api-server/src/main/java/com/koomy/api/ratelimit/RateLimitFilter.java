@@ -50,13 +50,7 @@ public class RateLimitFilter implements ContainerRequestFilter {
     }
 
     private String clientAddress(ContainerRequestContext request) {
-        if (trustForwardedFor) {
-            String forwarded = request.getHeaderString("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                String[] hops = forwarded.split(",");
-                return hops[hops.length - 1].strip();
-            }
-        }
-        return servletRequest == null ? "unknown" : servletRequest.getRemoteAddr();
+        return ClientAddress.of(request.getHeaderString("X-Forwarded-For"),
+                servletRequest == null ? null : servletRequest.getRemoteAddr(), trustForwardedFor);
     }
 }

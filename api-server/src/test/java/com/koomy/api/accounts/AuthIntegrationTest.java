@@ -105,7 +105,7 @@ class AuthIntegrationTest {
         try (Response r = call("/api/auth/register", null).post(Entity.json(Map.of("email", email(), "password", "long enough pw",
                 "name", "", "locale", "en")))) {
             assertThat(r.getStatus()).isEqualTo(400);
-            assertThat(r.readEntity(JsonNode.class).get("code").asText()).isEqualTo("invalid_name");
+            assertThat(r.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_name");
         }
         try (Response r = call("/api/auth/register", null).post(Entity.json(Map.of("email", email(), "password", "long enough pw",
                 "name", "Bob", "locale", "de")))) {
@@ -123,7 +123,7 @@ class AuthIntegrationTest {
                 Map.of("email", "nobody-" + email, "password", "correct horse battery")}) {
             try (Response r = call("/api/auth/login", null).post(Entity.json(wrong))) {
                 assertThat(r.getStatus()).isEqualTo(401);
-                assertThat(r.readEntity(JsonNode.class).get("code").asText()).isEqualTo("invalid_credentials");
+                assertThat(r.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_credentials");
             }
         }
         assertThat(status(call("/api/me", null))).isEqualTo(401);

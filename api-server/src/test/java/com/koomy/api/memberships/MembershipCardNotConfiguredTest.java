@@ -33,7 +33,7 @@ class MembershipCardNotConfiguredTest {
         Reply card = api.get("/api/communities/" + id + "/members/me/card", owner.token());
         assertThat(card.status()).isEqualTo(503);
         assertThat(card.code()).isEqualTo("card_keys_not_configured");
-        assertThat(card.body().get("message").asText()).contains("KOOMY_CARD_KEY_SECRET");
+        assertThat(card.body().path("error").get("message").asText()).contains("KOOMY_CARD_KEY_SECRET");
         assertThat(api.get("/api/communities/" + id + "/public-key", null).status()).isEqualTo(503);
         assertThat(api.get("/api/communities/" + UUID.randomUUID() + "/public-key", null).status()).isEqualTo(404);
     }

@@ -39,7 +39,7 @@ class NewsDraftsNotConfiguredTest {
         Reply refused = api.call("POST", "/api/communities/" + club + "/news/drafts", owner.token(), Map.of("brief", "Hello"));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.code()).isEqualTo("ai_not_configured");
-        assertThat(refused.body().get("message").asText()).contains("OPENAI_API_KEY");
+        assertThat(refused.body().path("error").get("message").asText()).contains("OPENAI_API_KEY");
         assertThat(count("SELECT count(*) FROM content_drafts")).isZero();
         assertThat(count("SELECT count(*) FROM outbox WHERE kind = 'content_draft'")).isZero();
         // A plain outsider learns nothing, configured or not.

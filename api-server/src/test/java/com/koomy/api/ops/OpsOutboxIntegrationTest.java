@@ -40,8 +40,8 @@ class OpsOutboxIntegrationTest {
             try (Response response = call("/api/ops/outbox", auth).get()) {
                 assertThat(response.getStatus()).isEqualTo(401);
                 JsonNode error = response.readEntity(JsonNode.class);
-                assertThat(error.get("code").asText()).isEqualTo("unauthorized");
-                assertThat(error.get("status").asInt()).isEqualTo(401);
+                assertThat(error.path("error").get("code").asText()).isEqualTo("unauthorized");
+                assertThat(error.path("error").get("status").asInt()).isEqualTo(401);
             }
         }
         try (Response response = call("/api/ops/emails/test", null).post(Entity.json(Map.of("to", "x@example.org")))) {
@@ -82,12 +82,12 @@ class OpsOutboxIntegrationTest {
         long before = db.jdbi().withExtension(EmailDao.class, dao -> dao.count(null));
         try (Response response = call("/api/ops/emails/test", "Bearer " + TOKEN).post(Entity.json(Map.of("to", "not-an-address")))) {
             assertThat(response.getStatus()).isEqualTo(400);
-            assertThat(response.readEntity(JsonNode.class).get("code").asText()).isEqualTo("invalid_recipient");
+            assertThat(response.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_recipient");
         }
         try (Response response = call("/api/ops/emails/test", "Bearer " + TOKEN)
                 .post(Entity.json(Map.of("to", "a@example.org", "template", "spam")))) {
             assertThat(response.getStatus()).isEqualTo(400);
-            assertThat(response.readEntity(JsonNode.class).get("code").asText()).isEqualTo("invalid_template");
+            assertThat(response.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_template");
         }
         try (Response response = call("/api/ops/outbox?status=lost", "Bearer " + TOKEN).get()) {
             assertThat(response.getStatus()).isEqualTo(400);

@@ -212,7 +212,7 @@ class OpsStatsIntegrationTest {
         }
         try (Response bad = get("/api/ops/stats?scope=everywhere")) {
             assertThat(bad.getStatus()).isEqualTo(400);
-            assertThat(bad.readEntity(JsonNode.class).get("code").asText()).isEqualTo("invalid_scope");
+            assertThat(bad.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_scope");
         }
     }
 

@@ -40,9 +40,9 @@ class SendGridWebhookNotConfiguredTest {
                 .post(Entity.json(payload))) {
             assertThat(response.getStatus()).isEqualTo(503);
             JsonNode body = response.readEntity(JsonNode.class);
-            assertThat(body.get("status").asInt()).isEqualTo(503);
-            assertThat(body.get("code").asText()).isEqualTo("webhook_not_configured");
-            assertThat(body.get("message").asText()).contains("SENDGRID_WEBHOOK_PUBLIC_KEY");
+            assertThat(body.path("error").get("status").asInt()).isEqualTo(503);
+            assertThat(body.path("error").get("code").asText()).isEqualTo("webhook_not_configured");
+            assertThat(body.path("error").get("message").asText()).contains("SENDGRID_WEBHOOK_PUBLIC_KEY");
         }
         long stored = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT (SELECT count(*) FROM sendgrid_events) + (SELECT count(*) FROM email_suppressions)")

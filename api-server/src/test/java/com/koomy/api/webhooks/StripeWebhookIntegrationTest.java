@@ -58,9 +58,9 @@ class StripeWebhookIntegrationTest {
         assertThat(response.getStatus()).isEqualTo(status);
         assertThat(response.getMediaType().isCompatible(MediaType.APPLICATION_JSON_TYPE)).isTrue();
         JsonNode body = response.readEntity(JsonNode.class);
-        assertThat(body.get("status").asInt()).isEqualTo(status);
-        assertThat(body.get("code").asText()).isEqualTo(code);
-        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(body.path("error").get("status").asInt()).isEqualTo(status);
+        assertThat(body.path("error").get("code").asText()).isEqualTo(code);
+        assertThat(body.path("error").get("message").asText()).isNotBlank();
     }
 
     @Test

@@ -44,7 +44,7 @@ class StripeWebhookStorageFailureTest {
 
         assertThat(response.getStatus()).isEqualTo(503);
         JsonNode body = response.readEntity(JsonNode.class);
-        assertThat(body.get("code").asText()).isEqualTo("storage_unavailable");
+        assertThat(body.path("error").get("code").asText()).isEqualTo("storage_unavailable");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package com.koomy.api.communities;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.api.communities.CommunitiesResource.CommunityResponse;
+import com.koomy.api.http.ConditionalGet;
+import com.koomy.communities.Communities;
+import com.koomy.communities.CommunityException;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The signed-out community page, rendered once (JSON bytes and ETag) and kept in this process for
+ * {@code localTtl} in front of the Redis cache ({@link Communities#page}): the page every passive
+ * visitor asks for then costs neither a Redis round trip nor a serialisation. A change made through
+ * this process drops its copy at once ({@link Communities#onChange}); a change made on another
+ * instance shows here within {@code localTtl} (1 s by default), while the page itself tells browsers
+ * and CDNs they may keep it 60 s. A load that started before a change is not kept (epoch check).
+ * Unknown and private communities are never kept: they always take the full path (404).
+ */
+public final class PublicPages {
+
+    public record Rendered(byte[] body, String etag) {
+    }
+
+    private record Entry(Rendered rendered, long loadedAt) {
+    }
+
+    private final Communities communities;
+    private final ObjectMapper json;
+    private final long ttlNanos;
+    private final int maxEntries;
+    private final ConcurrentHashMap<UUID, Entry> local = new ConcurrentHashMap<>();
+    private final AtomicLong epoch = new AtomicLong();
+    private final Meter hits;
+    private final Meter misses;
+
+    public PublicPages(Communities communities, ObjectMapper json, Duration localTtl, int maxEntries, MetricRegistry metrics) {
+        this.communities = communities;
+        this.json = json;
+        this.ttlNanos = localTtl.toNanos();
+        this.maxEntries = maxEntries;
+        this.hits = metrics.meter("koomy.cache.communities-local.hits");
+        this.misses = metrics.meter("koomy.cache.communities-local.misses");
+        communities.onChange(this::forget);
+    }
+
+    /** The page as a signed-out visitor sees it; empty for an unknown or private community. */
+    public Optional<Rendered> anonymous(UUID id) {
+        long now = System.nanoTime();
+        Entry entry = local.get(id);
+        if (entry != null && now - entry.loadedAt() < ttlNanos) {
+            hits.mark();
+            return Optional.of(entry.rendered());
+        }
+        misses.mark();
+        long before = epoch.get();
+        Rendered rendered;
+        try {
+            rendered = render(CommunityResponse.of(communities.page(id, null)));
+        } catch (CommunityException e) {
+            local.remove(id);
+            return Optional.empty();
+        }
+        if (ttlNanos > 0) {
+            if (local.size() >= maxEntries) {
+                local.clear(); // bounded memory; the next reads refill it from Redis
+            }
+            local.put(id, new Entry(rendered, now));
+            if (epoch.get() != before) {
+                local.remove(id); // a change committed while this load ran: do not keep what it read
+            }
+        }
+        return Optional.of(rendered);
+    }
+
+    void forget(UUID id) {
+        epoch.incrementAndGet();
+        local.remove(id);
+    }
+
+    private Rendered render(CommunityResponse page) {
+        try {
+            byte[] body = json.writeValueAsBytes(page);
+            return new Rendered(body, ConditionalGet.hash(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a community page", e);
+        }
+    }
+}
