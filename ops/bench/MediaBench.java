@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * Load generator of ops/bench/media (JDK only, run with the source launcher). Signs in (registering
  * the bench account once), creates a community and enough news posts (20 images each), makes N
  * distinct ~2 MiB photos (a phone-like JPEG with GPS EXIF, a different mark on each), fires them all
- * at once as news images (N concurrent HTTP/1.1 connections), then polls the posts' image lists until
+ * at once as news images (N concurrent HTTP/1.1 connections; a 503 media_busy is retried after its
+ * Retry-After, and the latency counts from the first attempt), then polls the posts' image lists until
  * every image has its thumbnail. Prints key=value lines for the shell script.
  *
  *   java MediaBench.java BASE_URL UPLOADS PHOTO_BYTES LABEL
@@ -67,6 +68,7 @@ public class MediaBench {
         long[] latencyNanos = new long[uploads];
         int[] status = new int[uploads];
         String[] codes = new String[uploads];
+        int[] retries = new int[uploads];
         List<CompletableFuture<Void>> all = new ArrayList<>();
         long[] startedAt = new long[1];
         for (int i = 0; i < uploads; i++) {
@@ -82,6 +84,12 @@ public class MediaBench {
                     start.await();
                     long s = System.nanoTime();
                     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    // 503 media_busy is the API's backpressure: retry after Retry-After, as a client app would.
+                    while (response.statusCode() == 503 && retries[n] < 30) {
+                        retries[n]++;
+                        Thread.sleep(1000L * Long.parseLong(response.headers().firstValue("Retry-After").orElse("5")));
+                        response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    }
                     latencyNanos[n] = System.nanoTime() - s;
                     status[n] = response.statusCode();
                     if (response.statusCode() != 201) {
@@ -115,7 +123,9 @@ public class MediaBench {
         }
         long[] sorted = Arrays.stream(latencyNanos).filter(l -> l >= 0).sorted().toArray();
         double seconds = (uploaded - startedAt[0]) / 1e9;
-        System.out.printf("uploads_ok=%d uploads_total=%d outcomes=%s%n", ok, uploads, outcomes);
+        int retried = (int) Arrays.stream(retries).filter(r -> r > 0).count();
+        System.out.printf("uploads_ok=%d uploads_total=%d outcomes=%s retried_after_503=%d (retries %d)%n", ok, uploads,
+                outcomes, retried, Arrays.stream(retries).sum());
         System.out.printf("upload_wall_s=%.2f uploads_per_s=%.1f mib_per_s=%.1f%n", seconds, ok / seconds,
                 total / 1048576.0 / seconds);
         System.out.printf("latency_ms p50=%.0f p90=%.0f p99=%.0f max=%.0f%n", pct(sorted, 50), pct(sorted, 90),

@@ -29,6 +29,8 @@ public class MediaFactory {
     @DecimalMin("0.3") @DecimalMax("1.0") private float jpegQuality = 0.85f;
     /** Images decoded at once in one process: bounds the memory of decoding (see ImagePipeline). */
     @Min(1) @Max(64) private int decodeConcurrency = 2;
+    /** Uploads waiting for a decode slot (each holds a server thread); more are refused with 503. */
+    @Min(0) @Max(1000) private int maxQueuedDecodes = 64;
     /** Per news post. */
     @Min(1) private int maxImagesPerTarget = 20;
     /** Base of the blob URLs the API gives out; empty: {publicUrl}/media (the API serves them). */
@@ -65,6 +67,8 @@ public class MediaFactory {
     @JsonProperty public void setJpegQuality(float v) { this.jpegQuality = v; }
     @JsonProperty public int getDecodeConcurrency() { return decodeConcurrency; }
     @JsonProperty public void setDecodeConcurrency(int v) { this.decodeConcurrency = v; }
+    @JsonProperty public int getMaxQueuedDecodes() { return maxQueuedDecodes; }
+    @JsonProperty public void setMaxQueuedDecodes(int v) { this.maxQueuedDecodes = v; }
     @JsonProperty public int getMaxImagesPerTarget() { return maxImagesPerTarget; }
     @JsonProperty public void setMaxImagesPerTarget(int v) { this.maxImagesPerTarget = v; }
     @JsonProperty public String getPublicBaseUrl() { return publicBaseUrl; }

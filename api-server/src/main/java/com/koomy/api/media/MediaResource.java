@@ -3,6 +3,7 @@ package com.koomy.api.media;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.ApiError;
 import com.koomy.api.http.ApiException;
 import com.koomy.api.media.MediaUrls.MediaView;
 import com.koomy.media.CommunityMedia;
@@ -69,48 +70,48 @@ public class MediaResource {
 
     @PUT
     @Path("/communities/{communityId}/logo")
-    @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @Consumes(MediaType.WILDCARD)
     @Timed
     @Operation(summary = "Upload the community's logo", description = "Owners and admins. 201 the image; the previous "
             + "logo is released (its URLs keep working for the grace period). 403 other members." + UPLOAD_ERRORS)
     public Response putLogo(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
-                            InputStream body, @Context SecurityContext context) {
-        return upload(MediaTarget.COMMUNITY_LOGO, communityId, communityId, length, body, context);
+                            @HeaderParam("Content-Type") String type, InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.COMMUNITY_LOGO, communityId, communityId, length, type, body, context);
     }
 
     @PUT
     @Path("/communities/{communityId}/cover")
-    @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @Consumes(MediaType.WILDCARD)
     @Timed
     @Operation(summary = "Upload the community's cover image", description = "Owners and admins. 201 the image; the "
             + "previous cover is released. 403 other members." + UPLOAD_ERRORS)
     public Response putCover(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
-                             InputStream body, @Context SecurityContext context) {
-        return upload(MediaTarget.COMMUNITY_COVER, communityId, communityId, length, body, context);
+                             @HeaderParam("Content-Type") String type, InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.COMMUNITY_COVER, communityId, communityId, length, type, body, context);
     }
 
     @PUT
     @Path("/communities/{communityId}/members/me/avatar")
-    @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @Consumes(MediaType.WILDCARD)
     @Timed
     @Operation(summary = "Upload my avatar in this community", description = "Active members, for themselves. 201 the "
             + "image; the previous avatar is released." + UPLOAD_ERRORS)
     public Response putAvatar(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
-                              InputStream body, @Context SecurityContext context) {
+                              @HeaderParam("Content-Type") String type, InputStream body, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
-        return upload(MediaTarget.MEMBER_AVATAR, communityId, caller, length, body, context);
+        return upload(MediaTarget.MEMBER_AVATAR, communityId, caller, length, type, body, context);
     }
 
     @POST
     @Path("/communities/{communityId}/news/{postId}/images")
-    @Consumes({"image/jpeg", "image/png", "image/webp", MediaType.APPLICATION_OCTET_STREAM})
+    @Consumes(MediaType.WILDCARD)
     @Timed
     @Operation(summary = "Add an image to a news post", description = "Owners and admins, drafts and published posts. "
             + "201 the image. 403 other members; 404 news_not_found; 409 too_many_images (20 per post)." + UPLOAD_ERRORS)
     public Response addNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
-                                 @HeaderParam("Content-Length") Long length, InputStream body,
-                                 @Context SecurityContext context) {
-        return upload(MediaTarget.NEWS_IMAGE, communityId, postId, length, body, context);
+                                 @HeaderParam("Content-Length") Long length, @HeaderParam("Content-Type") String type,
+                                 InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.NEWS_IMAGE, communityId, postId, length, type, body, context);
     }
 
     @GET
@@ -210,12 +211,17 @@ public class MediaResource {
 
     /**
      * Checks the caller first (a non-member's body is never read: 404 before it is sent when the client
-     * waits for 100-continue), then the declared length, then streams the body to a temporary file.
+     * waits for 100-continue, and another tenant learns nothing from a 415), then the declared type and
+     * length, then streams the body to a temporary file.
      */
-    private Response upload(MediaTarget target, UUID communityId, UUID targetId, Long length, InputStream body,
-                            SecurityContext context) {
+    private Response upload(MediaTarget target, UUID communityId, UUID targetId, Long length, String type,
+                            InputStream body, SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         media.authorizeUpload(target, communityId, caller, targetId);
+        if (!acceptedType(type)) {
+            throw new ApiException(415, "unsupported_media_type", "send the image's bytes as the body, with "
+                    + "Content-Type image/jpeg, image/png, image/webp or application/octet-stream");
+        }
         if (length != null && length > maxBytes) {
             throw UploadBody.tooLarge(maxBytes);
         }
@@ -224,6 +230,10 @@ public class MediaResource {
             CommunityMedia.Item item = media.upload(target, communityId, caller, targetId, file);
             return Response.status(201).entity(urls.view(item)).build();
         } catch (ImageRefusedException e) {
+            if (e.status() == 503) {
+                return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(new ApiError(503, e.code(), e.getMessage())).build();
+            }
             throw new ApiException(e.status(), e.code(), e.getMessage());
         } catch (IOException e) {
             LOG.error("Storing an image for community {} failed", communityId, e);
@@ -235,6 +245,16 @@ public class MediaResource {
                 LOG.warn("Could not delete the temporary upload {}", file, e);
             }
         }
+    }
+
+    /** A missing type is taken as application/octet-stream; parameters (charset...) are ignored. */
+    static boolean acceptedType(String type) {
+        if (type == null || type.isBlank()) {
+            return true;
+        }
+        String bare = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return bare.equals("image/jpeg") || bare.equals("image/png") || bare.equals("image/webp")
+                || bare.equals(MediaType.APPLICATION_OCTET_STREAM);
     }
 
     private static UUID callerOrNull(SecurityContext context) {

@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * {@code maxPixels} before any decoding; large images are decoded with source subsampling, so the
  * decoded raster's longest side is at most twice the largest size wanted (at most (2 × 2048)² pixels
  * with the defaults, about 64 MiB); and at most {@code decodeConcurrency} images are decoded at once
- * in the process, the others wait (up to {@link #DECODE_WAIT_SECONDS}, then a 503).
+ * in the process, up to {@code maxQueuedDecodes} others wait (up to {@link #DECODE_WAIT_SECONDS}), and
+ * beyond that an upload is refused at once with 503 media_busy, so a burst of uploads cannot take
+ * every server thread.
  */
 public class ImagePipeline {
 
@@ -138,7 +140,9 @@ public class ImagePipeline {
 
     private <T> T withDecodeSlot(DecodeWork<T> work) throws IOException {
         try {
-            if (!decodes.tryAcquire(DECODE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            // Waiting requests hold server threads: past maxQueuedDecodes waiting, refuse at once.
+            if (!decodes.tryAcquire() && (decodes.getQueueLength() >= config.getMaxQueuedDecodes()
+                    || !decodes.tryAcquire(DECODE_WAIT_SECONDS, TimeUnit.SECONDS))) {
                 throw new ImageRefusedException(503, "media_busy", "too many images are being processed; try again");
             }
         } catch (InterruptedException e) {
