@@ -230,8 +230,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // Image uploads (issue 8): originals re-encoded here, smaller sizes by the worker; blobs served at /media.
         MediaFactory media = config.getMedia();
         BlobStore blobStore = media.getStorage().build(environment.lifecycle());
-        environment.jersey().register(new MediaResource(new CommunityMedia(jdbi, new ImagePipeline(media),
-                new MediaBlobs(jdbi, blobStore), media), new MediaUrls(media.blobBaseUrl(config.getPublicUrl())),
+        ImagePipeline images = new ImagePipeline(media).registerMetrics(environment.metrics());
+        environment.jersey().register(new MediaResource(new CommunityMedia(jdbi, images, new MediaBlobs(jdbi, blobStore), media), new MediaUrls(media.blobBaseUrl(config.getPublicUrl())),
                 media.getMaxUploadSize().toBytes(), media.tempDirectory()));
         environment.jersey().register(new MediaBlobResource(blobStore));
 

@@ -115,7 +115,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         // Media (issue 8): the smaller sizes of uploaded images, and the orphan collection.
         MediaFactory media = config.getMedia();
         MediaBlobs mediaBlobs = new MediaBlobs(jdbi, media.getStorage().build(environment.lifecycle()));
-        MakeMediaVariantsJob makeMediaVariants = new MakeMediaVariantsJob(jdbi, new ImagePipeline(media), mediaBlobs, media);
+        MakeMediaVariantsJob makeMediaVariants = new MakeMediaVariantsJob(jdbi,
+                new ImagePipeline(media).registerMetrics(environment.metrics()), mediaBlobs, media);
         CollectOrphanMediaJob collectOrphanMedia = new CollectOrphanMediaJob(jdbi, mediaBlobs.store(),
                 millis(media.getOrphanGrace()), java.time.Clock.systemUTC());
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,

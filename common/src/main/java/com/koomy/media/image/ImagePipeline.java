@@ -1,5 +1,7 @@
 package com.koomy.media.image;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.MediaFactory;
 import com.koomy.media.storage.BlobKeys;
 
@@ -52,6 +54,7 @@ public class ImagePipeline {
 
     private final MediaFactory config;
     private final Semaphore decodes;
+    private final Meter busy = new Meter();
 
     static {
         // ImageIO would otherwise cache streams in temporary files of its own.
@@ -62,6 +65,17 @@ public class ImagePipeline {
     public ImagePipeline(MediaFactory config) {
         this.config = config;
         this.decodes = new Semaphore(config.getDecodeConcurrency(), true);
+    }
+
+    /**
+     * {@code koomy.media.decodes.running} and {@code .waiting} (gauges), {@code koomy.media.busy} (meter:
+     * uploads or jobs refused because too many waited): a steady queue means the process needs more CPU.
+     */
+    public ImagePipeline registerMetrics(MetricRegistry metrics) {
+        metrics.gauge("koomy.media.decodes.running", () -> () -> config.getDecodeConcurrency() - decodes.availablePermits());
+        metrics.gauge("koomy.media.decodes.waiting", () -> decodes::getQueueLength);
+        metrics.register("koomy.media.busy", busy);
+        return this;
     }
 
     /** Type from the magic bytes, dimensions from the header; refuses unknown types and too many pixels. */
@@ -143,6 +157,7 @@ public class ImagePipeline {
             // Waiting requests hold server threads: past maxQueuedDecodes waiting, refuse at once.
             if (!decodes.tryAcquire() && (decodes.getQueueLength() >= config.getMaxQueuedDecodes()
                     || !decodes.tryAcquire(DECODE_WAIT_SECONDS, TimeUnit.SECONDS))) {
+                busy.mark();
                 throw new ImageRefusedException(503, "media_busy", "too many images are being processed; try again");
             }
         } catch (InterruptedException e) {
