@@ -231,8 +231,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         MediaFactory media = config.getMedia();
         BlobStore blobStore = media.getStorage().build(environment.lifecycle());
         ImagePipeline images = new ImagePipeline(media).registerMetrics(environment.metrics());
-        environment.jersey().register(new MediaResource(new CommunityMedia(jdbi, images, new MediaBlobs(jdbi, blobStore), media), new MediaUrls(media.blobBaseUrl(config.getPublicUrl())),
-                media.getMaxUploadSize().toBytes(), media.tempDirectory()));
+        environment.jersey().register(new MediaResource(new CommunityMedia(jdbi, images, new MediaBlobs(jdbi, blobStore),
+                media), new MediaUrls(media.blobBaseUrl(config.getPublicUrl())), media.getMaxUploadSize().toBytes(),
+                media.tempDirectory()));
         environment.jersey().register(new MediaBlobResource(blobStore));
 
         addRoutes(config, environment, jdbi);
