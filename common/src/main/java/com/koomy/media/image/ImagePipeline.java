@@ -78,6 +78,11 @@ public class ImagePipeline {
         return this;
     }
 
+    /** For tests: the decode slots. */
+    Semaphore decodeSlots() {
+        return decodes;
+    }
+
     /** Type from the magic bytes, dimensions from the header; refuses unknown types and too many pixels. */
     public Probe probe(Path file) throws IOException {
         byte[] head;

@@ -141,6 +141,25 @@ class ImagePipelineTest {
     }
 
     @Test
+    void pastTheQueueLimitAnUploadIsRefusedAtOnceInsteadOfHoldingAThread() throws IOException {
+        MediaFactory tight = new MediaFactory();
+        tight.setDecodeConcurrency(1);
+        tight.setMaxQueuedDecodes(0);
+        ImagePipeline pipeline = new ImagePipeline(tight);
+        Path file = write(TestImages.png(50, 50, false));
+        ImagePipeline.Probe probe = pipeline.probe(file);
+        pipeline.decodeSlots().acquireUninterruptibly(); // another upload is decoding
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> pipeline.reencode(file, probe, temp)).isInstanceOfSatisfying(ImageRefusedException.class, e -> {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.code()).isEqualTo("media_busy");
+        });
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+        pipeline.decodeSlots().release();
+        assertThat(pipeline.reencode(file, probe, temp).width()).isEqualTo(50);
+    }
+
+    @Test
     void smallerSizesKeepTheAspectRatio() throws IOException {
         Encoded original = reencode(TestImages.jpeg(2048, 1365));
         List<Encoded> sizes = images.resize(original.file(), ImageFormat.JPEG, 2048, 1365, List.of(1024, 256),
