@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 @RegisterRowMapper(MembershipMapper.class)
-@RegisterRowMapper(MemberMapper.class)
 public interface MembershipDao {
 
     /** Returns false when the account already has a membership here (nothing written). */
@@ -51,25 +50,4 @@ public interface MembershipDao {
     @SqlUpdate("DELETE FROM memberships WHERE community_id = :communityId AND account_id = :accountId")
     void delete(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
 
-    /** The member directory of one community, in (lower(name), account id) order after the cursor's key. */
-    @SqlQuery("""
-            SELECT m.account_id, a.name, a.email, m.role, m.status, m.joined_at, m.dues_paid_until, m.sort_name
-              FROM memberships m JOIN accounts a ON a.id = m.account_id
-             WHERE m.community_id = :communityId
-               AND (CAST(:status AS text) IS NULL OR m.status = :status)
-               AND (CAST(:role AS text) IS NULL OR m.role = :role)
-               AND (CAST(:dues AS text) IS NULL
-                    OR (:dues = 'paid' AND m.dues_paid_until >= CAST(:today AS date))
-                    OR (:dues = 'overdue' AND (m.dues_paid_until IS NULL OR m.dues_paid_until < CAST(:today AS date))))
-               AND (CAST(:pattern AS text) IS NULL OR a.name ILIKE :pattern OR a.email ILIKE :pattern)
-               AND (CAST(:afterName AS text) IS NULL
-                    OR (m.sort_name, m.account_id) > (CAST(:afterName AS text), CAST(:afterId AS uuid)))
-             ORDER BY m.sort_name, m.account_id
-             LIMIT :limit
-            """)
-    List<Member> directory(@Bind("communityId") UUID communityId, @Bind("status") String status,
-                           @Bind("role") String role, @Bind("dues") String dues, @Bind("today") java.time.LocalDate today,
-                           @Bind("pattern") String pattern,
-                           @Bind("afterName") String afterName, @Bind("afterId") UUID afterId,
-                           @Bind("limit") int limit);
 }
