@@ -95,7 +95,7 @@ public class MediaBench {
                     if (response.statusCode() != 201) {
                         codes[n] = code(response.body());
                     }
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     latencyNanos[n] = -1;
                     status[n] = -1;
                     codes[n] = e.getClass().getSimpleName();

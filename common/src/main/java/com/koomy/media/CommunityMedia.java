@@ -204,11 +204,9 @@ public class CommunityMedia {
     }
 
     private static CommunityException targetNotFound(MediaTarget target) {
-        return switch (target) {
-            case NEWS_IMAGE -> new CommunityException(404, "news_not_found", "no such news post in this community");
-            case MEMBER_AVATAR -> CommunityException.notFound();
-            default -> CommunityException.notFound();
-        };
+        return target == MediaTarget.NEWS_IMAGE
+                ? new CommunityException(404, "news_not_found", "no such news post in this community")
+                : CommunityException.notFound();
     }
 
     public static CommunityException mediaNotFound() {

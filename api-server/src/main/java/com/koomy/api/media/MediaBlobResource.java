@@ -8,6 +8,7 @@ import com.koomy.media.storage.MediaCaching;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -76,6 +77,32 @@ public class MediaBlobResource {
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", "default-src 'none'; sandbox")
                 .build();
+    }
+
+    /**
+     * HEAD on its own: Jersey would otherwise run {@link #get} and drop the entity unwritten, leaving the
+     * blob's stream (a file, or an S3 connection) open.
+     */
+    @HEAD
+    @Path("/{key}")
+    @Operation(summary = "An image blob's headers", description = "As GET, without the body.")
+    public Response head(@PathParam("key") String key) {
+        if (!BlobKeys.isValid(key)) {
+            throw notFound();
+        }
+        long length;
+        String type;
+        try (BlobStore.Blob blob = store.open(key).orElseThrow(MediaBlobResource::notFound)) {
+            length = blob.length();
+            type = blob.contentType();
+        } catch (IOException e) {
+            LOG.error("Reading media blob {} from {} failed", key, store.describe(), e);
+            throw new ApiException(503, "storage_unavailable", "the image cannot be read right now");
+        }
+        return Response.ok().type(type).header("Content-Length", length)
+                .header("Cache-Control", MediaCaching.IMMUTABLE)
+                .header("ETag", "\"" + key.substring(0, key.indexOf('.')) + "\"")
+                .header("X-Content-Type-Options", "nosniff").build();
     }
 
     private static ApiException notFound() {

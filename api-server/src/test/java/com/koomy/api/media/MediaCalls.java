@@ -82,6 +82,18 @@ final class MediaCalls {
         }
     }
 
+    HttpResponse<byte[]> head(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + URI.create(url).getPath()))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     HttpResponse<byte[]> fetch(String urlOrPath, String ifNoneMatch) {
         String path = urlOrPath.startsWith("http") ? URI.create(urlOrPath).getPath() : urlOrPath;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path)).GET();

@@ -93,6 +93,10 @@ class MediaIntegrationTest {
         assertThat(TestImages.decode(stored).getWidth()).isEqualTo(1600);
 
         String etag = served.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> head = media.head(url);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(stored.length));
+        assertThat(head.body()).isEmpty();
         assertThat(media.fetch(url, etag).statusCode()).isEqualTo(304);
         assertThat(media.fetch("/media/" + "0".repeat(64) + ".jpg", null).statusCode()).isEqualTo(404);
         assertThat(media.fetch("/media/..%2F..%2Fetc%2Fpasswd", null).statusCode()).isIn(400, 404);
