@@ -50,6 +50,11 @@ public class CommunityMedia {
     public record Item(Media media, List<MediaVariant> variants) {
     }
 
+    /** Whether uploads are being refused right now for lack of decode capacity (see ImagePipeline). */
+    public boolean busy() {
+        return images.saturated();
+    }
+
     /** Throws unless the caller may upload to this target: called before the body is read. */
     public void authorizeUpload(MediaTarget target, UUID communityId, UUID callerId, UUID targetId) {
         jdbi.useHandle(handle -> {

@@ -225,14 +225,16 @@ public class MediaResource {
         if (length != null && length > maxBytes) {
             throw UploadBody.tooLarge(maxBytes);
         }
+        if (media.busy()) {
+            return busy("too many images are being processed; try again");
+        }
         java.nio.file.Path file = UploadBody.receive(body, maxBytes, tempDirectory);
         try {
             CommunityMedia.Item item = media.upload(target, communityId, caller, targetId, file);
             return Response.status(201).entity(urls.view(item)).build();
         } catch (ImageRefusedException e) {
             if (e.status() == 503) {
-                return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(new ApiError(503, e.code(), e.getMessage())).build();
+                return busy(e.getMessage());
             }
             throw new ApiException(e.status(), e.code(), e.getMessage());
         } catch (IOException e) {
@@ -245,6 +247,12 @@ public class MediaResource {
                 LOG.warn("Could not delete the temporary upload {}", file, e);
             }
         }
+    }
+
+    /** The API's backpressure on uploads: 503 media_busy, and when to try again. */
+    private static Response busy(String message) {
+        return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(503, "media_busy", message)).build();
     }
 
     /** A missing type is taken as application/octet-stream; parameters (charset...) are ignored. */

@@ -78,6 +78,18 @@ public class ImagePipeline {
         return this;
     }
 
+    /**
+     * Whether an upload arriving now would be refused for lack of a decode slot: checked before its
+     * body is read, so a refused client has not sent megabytes for nothing.
+     */
+    public boolean saturated() {
+        if (decodes.availablePermits() == 0 && decodes.getQueueLength() >= config.getMaxQueuedDecodes()) {
+            busy.mark();
+            return true;
+        }
+        return false;
+    }
+
     /** For tests: the decode slots. */
     Semaphore decodeSlots() {
         return decodes;
