@@ -75,8 +75,9 @@ public class MediaResource {
     @Operation(summary = "Upload the community's logo", description = "Owners and admins. 201 the image; the previous "
             + "logo is released (its URLs keep working for the grace period). 403 other members." + UPLOAD_ERRORS)
     public Response putLogo(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
-                            @HeaderParam("Content-Type") String type, InputStream body, @Context SecurityContext context) {
-        return upload(MediaTarget.COMMUNITY_LOGO, communityId, communityId, length, type, body, context);
+                            @HeaderParam("Content-Type") String type, @HeaderParam("Expect") String expect,
+                            InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.COMMUNITY_LOGO, communityId, communityId, length, type, expect, body, context);
     }
 
     @PUT
@@ -86,8 +87,9 @@ public class MediaResource {
     @Operation(summary = "Upload the community's cover image", description = "Owners and admins. 201 the image; the "
             + "previous cover is released. 403 other members." + UPLOAD_ERRORS)
     public Response putCover(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
-                             @HeaderParam("Content-Type") String type, InputStream body, @Context SecurityContext context) {
-        return upload(MediaTarget.COMMUNITY_COVER, communityId, communityId, length, type, body, context);
+                             @HeaderParam("Content-Type") String type, @HeaderParam("Expect") String expect,
+                             InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.COMMUNITY_COVER, communityId, communityId, length, type, expect, body, context);
     }
 
     @PUT
@@ -97,9 +99,10 @@ public class MediaResource {
     @Operation(summary = "Upload my avatar in this community", description = "Active members, for themselves. 201 the "
             + "image; the previous avatar is released." + UPLOAD_ERRORS)
     public Response putAvatar(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
-                              @HeaderParam("Content-Type") String type, InputStream body, @Context SecurityContext context) {
+                              @HeaderParam("Content-Type") String type, @HeaderParam("Expect") String expect,
+                              InputStream body, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
-        return upload(MediaTarget.MEMBER_AVATAR, communityId, caller, length, type, body, context);
+        return upload(MediaTarget.MEMBER_AVATAR, communityId, caller, length, type, expect, body, context);
     }
 
     @POST
@@ -110,8 +113,8 @@ public class MediaResource {
             + "201 the image. 403 other members; 404 news_not_found; 409 too_many_images (20 per post)." + UPLOAD_ERRORS)
     public Response addNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                  @HeaderParam("Content-Length") Long length, @HeaderParam("Content-Type") String type,
-                                 InputStream body, @Context SecurityContext context) {
-        return upload(MediaTarget.NEWS_IMAGE, communityId, postId, length, type, body, context);
+                                 @HeaderParam("Expect") String expect, InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.NEWS_IMAGE, communityId, postId, length, type, expect, body, context);
     }
 
     @GET
@@ -215,7 +218,7 @@ public class MediaResource {
      * length, then streams the body to a temporary file.
      */
     private Response upload(MediaTarget target, UUID communityId, UUID targetId, Long length, String type,
-                            InputStream body, SecurityContext context) {
+                            String expect, InputStream body, SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         media.authorizeUpload(target, communityId, caller, targetId);
         if (!acceptedType(type)) {
@@ -226,6 +229,10 @@ public class MediaResource {
             throw UploadBody.tooLarge(maxBytes);
         }
         if (media.busy()) {
+            // Refused before storing the body; one that is on its way is read and dropped (see UploadBody).
+            if (expect == null || !expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue")) {
+                UploadBody.discard(body, maxBytes);
+            }
             return busy("too many images are being processed; try again");
         }
         java.nio.file.Path file = UploadBody.receive(body, maxBytes, tempDirectory);

@@ -63,6 +63,27 @@ final class UploadBody {
         }
     }
 
+    /**
+     * Reads and drops a body we refuse before storing it (the API is busy), up to {@code maxBytes} plus
+     * {@link #DRAIN_BYTES}: a client that did not wait for 100-continue is sending it anyway, and would
+     * otherwise get a connection reset instead of the answer.
+     */
+    static void discard(InputStream body, long maxBytes) {
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        try {
+            int n;
+            while (read <= maxBytes && (n = body.read(buffer)) > 0) {
+                read += n;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        if (read > maxBytes) {
+            drain(body, buffer);
+        }
+    }
+
     static ApiException tooLarge(long maxBytes) {
         return new ApiException(413, "payload_too_large", "images are limited to " + maxBytes + " bytes");
     }
