@@ -16,6 +16,8 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
     @Valid @NotNull private RedisFactory redis = new RedisFactory();
     @Valid @NotNull private StripeFactory stripe = new StripeFactory();
+    /** Dues through Stripe Connect, plans through Stripe Billing (issue 6). */
+    @Valid @NotNull private PaymentsFactory payments = new PaymentsFactory();
     @Valid @NotNull private SendGridFactory sendgrid = new SendGridFactory();
     @Valid @NotNull private OpenAiFactory openai = new OpenAiFactory();
     @Valid @NotNull private GraphiteFactory graphite = new GraphiteFactory();
@@ -34,6 +36,9 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public StripeFactory getStripe() { return stripe; }
     @JsonProperty public void setStripe(StripeFactory stripe) { this.stripe = stripe; }
+
+    @JsonProperty public PaymentsFactory getPayments() { return payments; }
+    @JsonProperty public void setPayments(PaymentsFactory payments) { this.payments = payments; }
 
     @JsonProperty public SendGridFactory getSendgrid() { return sendgrid; }
     @JsonProperty public void setSendgrid(SendGridFactory sendgrid) { this.sendgrid = sendgrid; }

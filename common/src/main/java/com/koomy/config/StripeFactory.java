@@ -3,6 +3,8 @@ package com.koomy.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
@@ -20,6 +22,15 @@ public class StripeFactory {
     private String webhookSecrets = "";
     @NotNull private Duration webhookTolerance = Duration.seconds(300);
     @NotNull private DataSize maxWebhookBody = DataSize.mebibytes(1);
+    /** Events whose livemode differs are refused, never applied (a test key's events on a live stack). */
+    private boolean livemode = false;
+    /** Outbound calls per second across every process together (R10); Stripe's test-mode limit is 25. */
+    @Min(1) private int rateLimitPerSecond = 25;
+    /** Retries of a call answered 429 or 5xx, or not answered; backoff from retryBackoff, doubling, jittered. */
+    @Min(0) @Max(10) private int maxRetries = 4;
+    @NotNull private Duration retryBackoff = Duration.milliseconds(500);
+    @NotNull private Duration connectTimeout = Duration.seconds(5);
+    @NotNull private Duration readTimeout = Duration.seconds(20);
 
     /** The configured signing secrets, blanks dropped; empty when none is set. */
     public List<String> webhookSecretList() {
@@ -39,6 +50,20 @@ public class StripeFactory {
     @JsonProperty public void setWebhookTolerance(Duration webhookTolerance) { this.webhookTolerance = webhookTolerance; }
     @JsonProperty public DataSize getMaxWebhookBody() { return maxWebhookBody; }
     @JsonProperty public void setMaxWebhookBody(DataSize maxWebhookBody) { this.maxWebhookBody = maxWebhookBody; }
+
+    public boolean isConfigured() { return apiKey != null && !apiKey.isBlank(); }
+    @JsonProperty public boolean isLivemode() { return livemode; }
+    @JsonProperty public void setLivemode(boolean livemode) { this.livemode = livemode; }
+    @JsonProperty public int getRateLimitPerSecond() { return rateLimitPerSecond; }
+    @JsonProperty public void setRateLimitPerSecond(int rateLimitPerSecond) { this.rateLimitPerSecond = rateLimitPerSecond; }
+    @JsonProperty public int getMaxRetries() { return maxRetries; }
+    @JsonProperty public void setMaxRetries(int maxRetries) { this.maxRetries = maxRetries; }
+    @JsonProperty public Duration getRetryBackoff() { return retryBackoff; }
+    @JsonProperty public void setRetryBackoff(Duration retryBackoff) { this.retryBackoff = retryBackoff; }
+    @JsonProperty public Duration getConnectTimeout() { return connectTimeout; }
+    @JsonProperty public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+    @JsonProperty public Duration getReadTimeout() { return readTimeout; }
+    @JsonProperty public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
 
     @Override
     public String toString() {

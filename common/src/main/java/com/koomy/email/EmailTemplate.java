@@ -15,6 +15,7 @@ public enum EmailTemplate {
     PASSWORD_RESET("password_reset", false, true),
     INVITATION("invitation", false, false),
     PAYMENT_RECEIPT("payment_receipt", false, false),
+    PAYMENT_FAILED("payment_failed", false, false),
     EVENT_TICKET("event_ticket", false, false),
     DUES_REMINDER("dues_reminder", true, false),
     NEWSLETTER("newsletter", true, false);

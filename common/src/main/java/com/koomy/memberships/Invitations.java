@@ -2,6 +2,7 @@ package com.koomy.memberships;
 
 import com.koomy.accounts.Account;
 import com.koomy.accounts.AccountDao;
+import com.koomy.billing.PlanLimits;
 import com.koomy.communities.Communities;
 import com.koomy.accounts.SecretTokens;
 import com.koomy.communities.Community;
@@ -44,6 +45,14 @@ public class Invitations {
     public Invitations(Jdbi jdbi, String publicUrl, Clock clock, Communities communities) {
         this(jdbi, publicUrl, clock);
         this.communities = communities;
+    }
+
+    /** The plan's member limit is checked when an invitation makes a new member (null: unlimited). */
+    private PlanLimits limits;
+
+    public Invitations(Jdbi jdbi, String publicUrl, Clock clock, Communities communities, PlanLimits limits) {
+        this(jdbi, publicUrl, clock, communities);
+        this.limits = limits;
     }
 
     public Invitations(Jdbi jdbi, String publicUrl, Clock clock) {
@@ -107,6 +116,9 @@ public class Invitations {
             }
             MembershipDao memberships = handle.attach(MembershipDao.class);
             UUID communityId = invitation.communityId();
+            if (limits != null && memberships.find(communityId, accountId).isEmpty()) {
+                limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
+            }
             if (!memberships.insert(communityId, accountId, invitation.role(), Membership.ACTIVE)) {
                 Membership existing = memberships.find(communityId, accountId).orElseThrow();
                 String role = RANK.indexOf(existing.role()) >= RANK.indexOf(invitation.role()) ? existing.role() : invitation.role();

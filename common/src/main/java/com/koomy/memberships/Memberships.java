@@ -1,5 +1,6 @@
 package com.koomy.memberships;
 
+import com.koomy.billing.PlanLimits;
 import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
@@ -26,10 +27,17 @@ public class Memberships {
 
     private final Jdbi jdbi;
     private final Communities communities;
+    private final PlanLimits limits;
 
     public Memberships(Jdbi jdbi, Communities communities) {
+        this(jdbi, communities, null);
+    }
+
+    /** {@code limits}: the plan's member limit checked on join (null: unlimited). */
+    public Memberships(Jdbi jdbi, Communities communities, PlanLimits limits) {
         this.jdbi = jdbi;
         this.communities = communities;
+        this.limits = limits;
     }
 
     /** The caller's membership if it is an active owner's or admin's; else 404 (not an active member) or 403. */
@@ -55,6 +63,9 @@ public class Memberships {
                 throw CommunityException.notFound();
             }
             String status = Community.OPEN.equals(community.joinPolicy()) ? Membership.ACTIVE : Membership.PENDING;
+            if (existing.isEmpty() && limits != null) {
+                limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
+            }
             if (existing.isPresent() || !memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
                 throw new CommunityException(409, "already_member", "you already have a membership in this community");
             }

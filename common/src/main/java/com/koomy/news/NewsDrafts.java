@@ -7,6 +7,7 @@ import com.koomy.content.ContentDraftDao;
 import com.koomy.content.ContentDrafts;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
+import com.koomy.billing.PlanLimits;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.UUID;
@@ -20,10 +21,17 @@ public class NewsDrafts {
 
     private final Jdbi jdbi;
     private final ContentDrafts drafts;
+    private final PlanLimits limits;
 
     public NewsDrafts(Jdbi jdbi, ContentDrafts drafts) {
+        this(jdbi, drafts, null);
+    }
+
+    /** {@code limits}: the plan's AI drafts per month, checked on each request (null: unlimited). */
+    public NewsDrafts(Jdbi jdbi, ContentDrafts drafts, PlanLimits limits) {
         this.jdbi = jdbi;
         this.drafts = drafts;
+        this.limits = limits;
     }
 
     /**
@@ -34,6 +42,9 @@ public class NewsDrafts {
     public UUID request(UUID communityId, UUID callerId, String brief, String language) {
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            if (limits != null) {
+                limits.requireRoom(handle, communityId, PlanLimits.Limit.AI_DRAFTS_PER_MONTH);
+            }
             String draftLanguage = language != null ? language
                     : handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound).locale();
             return drafts.request(handle, communityId, ContentDraft.Kind.news.name(), brief, draftLanguage);

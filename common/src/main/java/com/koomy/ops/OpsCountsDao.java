@@ -86,10 +86,11 @@ public interface OpsCountsDao {
     Map<String, Long> stripeEventsByStatus();
 
     /**
-     * Stripe events received since a time whose processing failed: finally ({@code failed}) or with a
-     * retry pending ({@code processing}). The table keeps no failure time, so receipt time stands in.
+     * Stripe events received since a time whose processing failed: finally ({@code failed}), with a
+     * retry pending ({@code processing}), or refused as not ours to apply ({@code refused}: an operator
+     * must look). The table keeps no failure time, so receipt time stands in.
      */
-    @SqlQuery("SELECT count(*) FROM stripe_events WHERE status IN ('failed', 'processing') AND received_at >= :since")
+    @SqlQuery("SELECT count(*) FROM stripe_events WHERE status IN ('failed', 'processing', 'refused') AND received_at >= :since")
     long stripeEventsFailingSince(@Bind("since") java.time.OffsetDateTime since);
 
     @SqlQuery("SELECT status, count(*) AS n FROM emails GROUP BY status")

@@ -18,16 +18,28 @@ public class ApplyStripeEventJob implements JobRequestHandler<ApplyStripeEvent> 
 
     private final Jdbi jdbi;
     private final StripeEventHandlers handlers;
+    /** Events whose livemode differs are refused; null accepts both (tests of the plumbing). */
+    private final Boolean livemode;
 
     public ApplyStripeEventJob(Jdbi jdbi, StripeEventHandlers handlers) {
+        this(jdbi, handlers, null);
+    }
+
+    public ApplyStripeEventJob(Jdbi jdbi, StripeEventHandlers handlers, Boolean livemode) {
         this.jdbi = jdbi;
         this.handlers = handlers;
+        this.livemode = livemode;
     }
 
     /** Name and retries are set where the job is built (the worker's outbox routes). */
     @Override
     public void run(ApplyStripeEvent request) throws Exception {
         apply(request.eventId());
+    }
+
+    private static void refuse(org.jdbi.v3.core.Handle handle, String eventId, String reason) {
+        LOG.error("Stripe event {} refused, not applied: {}", eventId, reason);
+        StripeEventWrites.refuse(handle, eventId, reason);
     }
 
     public void apply(String eventId) throws Exception {
@@ -43,9 +55,18 @@ public class ApplyStripeEventJob implements JobRequestHandler<ApplyStripeEvent> 
                     return false;
                 }
                 Optional<StripeEventHandler> handler = handlers.forType(event.get().type());
-                if (handler.isPresent()) {
-                    handler.get().apply(handle, event.get());
-                    StripeEventWrites.settle(handle, eventId, StripeEventStatus.processed);
+                if (handler.isPresent() && livemode != null && event.get().livemode() != livemode) {
+                    refuse(handle, eventId, "livemode " + event.get().livemode() + " but this platform runs with livemode " + livemode);
+                } else if (handler.isPresent()) {
+                    // A refusal undoes whatever the handler wrote before it, and only that.
+                    handle.savepoint("handler");
+                    try {
+                        handler.get().apply(handle, event.get());
+                        StripeEventWrites.settle(handle, eventId, StripeEventStatus.processed);
+                    } catch (StripeEventRefusedException refused) {
+                        handle.rollbackToSavepoint("handler");
+                        refuse(handle, eventId, refused.getMessage());
+                    }
                 } else {
                     StripeEventWrites.settle(handle, eventId, StripeEventStatus.ignored);
                 }

@@ -11,5 +11,7 @@ public enum StripeEventStatus {
     /** Retries exhausted; {@code last_error} says why. Replay from the dashboard or the ops API. */
     failed,
     /** No handler for its type: kept for the record, nothing to apply. */
-    ignored
+    ignored,
+    /** Must not be applied (metadata naming another community than its account, livemode mismatch); see last_error. */
+    refused
 }

@@ -36,6 +36,12 @@ public final class StripeEventWrites {
              WHERE event_id = :eventId
             """;
 
+    private static final String REFUSE = """
+            UPDATE stripe_events
+               SET status = 'refused', attempts = attempts + 1, processed_at = now(), last_error = :reason
+             WHERE event_id = :eventId
+            """;
+
     private StripeEventWrites() {
     }
 
@@ -64,6 +70,11 @@ public final class StripeEventWrites {
      */
     public static Optional<StripeEvent> lockUnsettled(Handle handle, String eventId) {
         return handle.createQuery(LOCK_UNSETTLED).bind("eventId", eventId).map(MAPPER).findOne();
+    }
+
+    /** Settles an event that must never be applied, keeping the reason for operators. */
+    public static void refuse(Handle handle, String eventId, String reason) {
+        handle.createUpdate(REFUSE).bind("eventId", eventId).bind("reason", reason).execute();
     }
 
     /** The successful attempt: one row version for the whole success path. */

@@ -42,6 +42,32 @@ public final class StripeTestEvents {
         return event.toString();
     }
 
+    /** A copy of Stripe's example object {@code name} (checkout.session, payment_intent, charge, account...), to adapt. */
+    public static ObjectNode object(String name) {
+        return OBJECTS.get(name).deepCopy();
+    }
+
+    /**
+     * An event around {@code object}: {@code account} set for a Connect event (null for the platform's own),
+     * {@code created} Stripe's epoch seconds.
+     */
+    public static String event(String eventId, String type, JsonNode object, String account, long created, boolean livemode) {
+        ObjectNode event = MAPPER.createObjectNode();
+        event.put("id", eventId);
+        event.put("object", "event");
+        if (account != null) {
+            event.put("account", account);
+        }
+        event.put("api_version", "2024-06-20");
+        event.put("created", created);
+        event.putObject("data").set("object", object);
+        event.put("livemode", livemode);
+        event.put("pending_webhooks", 1);
+        event.putObject("request").putNull("id").putNull("idempotency_key");
+        event.put("type", type);
+        return event.toString();
+    }
+
     /** A {@code payment_intent.succeeded} event, the most common one we receive. */
     public static String paymentIntentSucceeded(String eventId) {
         return event(eventId, "payment_intent.succeeded", "payment_intent");

@@ -37,6 +37,10 @@ import com.koomy.webhooks.ApplyStripeEventJob;
 import com.koomy.webhooks.StripeEvent;
 import com.koomy.webhooks.StripeEventFailureFilter;
 import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.webhooks.StripeEventReplays;
+import com.koomy.stripe.StripeGateway;
+import com.koomy.worker.payments.PaymentsWorker;
+import com.koomy.worker.payments.StripeReconcileCommand;
 import com.koomy.worker.health.JobServerHealthCheck;
 import com.koomy.worker.jobs.JobRunrRuntime;
 import com.koomy.worker.jobs.JobServerSupervisor;
@@ -90,6 +94,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new DbCommand<>(this));
+        bootstrap.addCommand(new StripeReconcileCommand());
     }
 
     @Override
@@ -107,7 +112,10 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         ManagedDataSource jobsDataSource = jobs.getDatabase().build(environment.metrics(), "jobrunr");
         environment.lifecycle().manage(jobsDataSource);
 
-        ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, stripeEventHandlers(jdbi));
+        // Dues and plans (issue 6): their event handlers, jobs and recurring jobs; every Stripe call through one gateway.
+        PaymentsWorker payments = new PaymentsWorker(config, new StripeGateway(config.getStripe(), redis, environment.metrics()), jdbi);
+        ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, payments.handlers(stripeEventHandlers(jdbi)),
+                config.getStripe().isLivemode());
         // Jobs that schedule their own continuation need JobRunr's scheduler, which exists once JobRunr does.
         AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
         SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis, () -> runtime.get().scheduler());
@@ -120,23 +128,24 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         CollectOrphanMediaJob collectOrphanMedia = new CollectOrphanMediaJob(jdbi, mediaBlobs.store(),
                 millis(media.getOrphanGrace()), java.time.Clock.systemUTC());
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
-                new MapJobActivator(Map.of(
+                new MapJobActivator(withAll(payments.jobs(), Map.of(
                         ApplyStripeEventJob.class, applyStripeEvent,
                         SendEmailJob.class, sendEmail,
                         FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi),
                         GenerateDraftJob.class, generateDraft,
                         MakeMediaVariantsJob.class, makeMediaVariants,
-                        CollectOrphanMediaJob.class, collectOrphanMedia)),
+                        CollectOrphanMediaJob.class, collectOrphanMedia))),
                 List.of(new StripeEventFailureFilter(jdbi), new EmailFailureFilter(jdbi)));
         runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
+        environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes()
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
                         .withName("Apply Stripe event " + eventId)
                         .withAmountOfRetries(jobs.getStripeEventRetries())
-                        .withJobRequest(new ApplyStripeEvent(eventId)))
+                        .withJobRequest(new ApplyStripeEvent(StripeEventReplays.eventId(eventId))))
                 .route(Email.OUTBOX_KIND, ref -> JobBuilder.aJob()
                         .withName("Deliver email " + ref)
                         .withAmountOfRetries(jobs.getEmailRetries())
@@ -224,6 +233,12 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
     /** The handlers applied to Stripe events, by type. Payment and billing handlers join here. */
     protected StripeEventHandlers stripeEventHandlers(Jdbi jdbi) {
         return new StripeEventHandlers();
+    }
+
+    private static Map<Class<?>, Object> withAll(Map<Class<?>, Object> more, Map<Class<?>, Object> jobs) {
+        Map<Class<?>, Object> all = new java.util.HashMap<>(jobs);
+        all.putAll(more);
+        return all;
     }
 
     private static Duration millis(io.dropwizard.util.Duration duration) {

@@ -27,7 +27,9 @@ class CommunityCacheWithoutRedisTest {
 
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("redis.port", "1"), ConfigOverride.config("redis.connectTimeout", "200ms"));
+            ConfigOverride.config("redis.port", "1"), ConfigOverride.config("redis.connectTimeout", "200ms"),
+            // The Redis layer is under test: no copy kept in the API's memory in front of it (PublicPages).
+            ConfigOverride.config("cache.publicPageLocalTtl", "0s"));
 
     @AfterAll
     static void close() {
@@ -50,5 +52,6 @@ class CommunityCacheWithoutRedisTest {
         }
         assertThat(app.getEnvironment().metrics().meter("koomy.cache.communities.misses").getCount()).isEqualTo(3);
         assertThat(app.getEnvironment().metrics().meter("koomy.cache.communities.errors").getCount()).isPositive();
+        assertThat(app.getEnvironment().metrics().meter("koomy.cache.communities-local.hits").getCount()).isZero();
     }
 }

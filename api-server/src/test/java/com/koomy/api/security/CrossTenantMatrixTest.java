@@ -95,7 +95,16 @@ class CrossTenantMatrixTest {
                 Map.of("brief", "Bella's confidential brief"));
         assertThat(draft.status()).isEqualTo(202);
 
+        Reply tier = api.call("POST", "/api/communities/" + communityB + "/dues/tiers", bella.token(),
+                Map.of("name", "Bella hidden dues", "amount", 4200, "currency", "eur", "period", "yearly"));
+        assertThat(tier.status()).isEqualTo(201);
+        String eventId = "evt_bella_" + UUID.randomUUID().toString().replace("-", "");
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_events (event_id, type, livemode, account, stripe_created, payload, status) "
+                + "VALUES (?, 'payment_intent.succeeded', false, 'acct_bella', now(), '{}', 'failed')", eventId));
+
         B.put("id", communityB.toString());
+        B.put("tierId", tier.body().get("id").asText());
+        B.put("eventId", eventId);
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
         B.put("postId", postId);
@@ -106,7 +115,7 @@ class CrossTenantMatrixTest {
         B.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
-                "confidential brief", "carol-pending-invite", postId, B.get("key")));
+                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, B.get("key")));
     }
 
     /** Bella's community logo (an image body, which ApiCalls does not send); returns the JSON answer. */

@@ -1,0 +1,90 @@
+package com.koomy.api.payments;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.billing.Plan;
+import com.koomy.billing.Plans;
+import com.koomy.billing.Subscriptions;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Plans (Stripe Billing, issue 6): the plan list, subscribing, the customer portal, the current plan. */
+@Path("/api")
+@Tag(name = "billing")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class BillingResource {
+
+    private final Plans plans;
+    private final Subscriptions subscriptions;
+
+    public BillingResource(Plans plans, Subscriptions subscriptions) {
+        this.plans = plans;
+        this.subscriptions = subscriptions;
+    }
+
+    @RejectUnknownFields
+    public record SubscribeRequest(@NotBlank String plan) {
+    }
+
+    @GET
+    @Path("/plans")
+    @Timed
+    @Operation(summary = "The plans and their prices", description = "Public. 200 {items: [{id, name, priceId, amount, "
+            + "currency, interval, maxMembers, maxEvents, aiDraftsPerMonth}]} (null limit: unlimited); cached about an "
+            + "hour in Redis, prices synced from Stripe when it is configured.")
+    public Response plans() {
+        CacheControl cache = new CacheControl();
+        cache.setMaxAge(300);
+        return Response.ok(Map.<String, List<Plan>>of("items", plans.all())).cacheControl(cache).build();
+    }
+
+    @GET
+    @Path("/communities/{communityId}/subscription")
+    @Timed
+    @Operation(summary = "The community's plan, its limits and usage", description = "Owners and admins: 200 {plan, "
+            + "status, currentPeriodEnd, cancelAtPeriodEnd, latestInvoiceStatus, limits, usage}. 403; 404.")
+    public Subscriptions.Current current(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        return subscriptions.current(communityId, CurrentAccount.require(context).accountId());
+    }
+
+    @POST
+    @Path("/communities/{communityId}/subscription/checkout")
+    @Timed
+    @Operation(summary = "Subscribe to a plan: Stripe Checkout in subscription mode", description = "Owners: 201 "
+            + "{sessionId, url}. The plan changes when Stripe's subscription webhook arrives. 400 invalid_plan; 403 not "
+            + "an owner; 404; 409 already_subscribed (use the portal); 503/502 Stripe.")
+    public Response checkout(@PathParam("communityId") UUID communityId, @Valid @NotNull SubscribeRequest r,
+                             @Context SecurityContext context) {
+        return Response.status(201)
+                .entity(subscriptions.checkout(communityId, CurrentAccount.require(context).accountId(), r.plan())).build();
+    }
+
+    @POST
+    @Path("/communities/{communityId}/subscription/portal")
+    @Timed
+    @Operation(summary = "A Stripe customer portal link (change plan, card, invoices, cancel)", description = "Owners: "
+            + "200 {url}. 403; 404; 422 no_billing_account (never subscribed); 503/502 Stripe.")
+    public Map<String, String> portal(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        return Map.of("url", subscriptions.portal(communityId, CurrentAccount.require(context).accountId()));
+    }
+}

@@ -1,0 +1,145 @@
+package com.koomy.api.payments;
+
+import com.codahale.metrics.annotation.Timed;
+import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.payments.ConnectAccount;
+import com.koomy.payments.ConnectAccounts;
+import com.koomy.payments.DuesCheckouts;
+import com.koomy.payments.DuesTier;
+import com.koomy.payments.DuesTiers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Dues (issue 6): Stripe Connect onboarding, the dues tiers, and Checkout for a member's dues. */
+@Path("/api")
+@Tag(name = "payments")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class DuesResource {
+
+    private final ConnectAccounts connect;
+    private final DuesTiers tiers;
+    private final DuesCheckouts checkouts;
+
+    public DuesResource(ConnectAccounts connect, DuesTiers tiers, DuesCheckouts checkouts) {
+        this.connect = connect;
+        this.tiers = tiers;
+        this.checkouts = checkouts;
+    }
+
+    @RejectUnknownFields
+    public record NewTierRequest(@NotBlank @Size(max = 100) String name,
+                                 @Min(50) @Max(100_000_000) long amount,
+                                 @NotNull String currency,
+                                 @NotNull @Pattern(regexp = "yearly|rolling_year|custom") String period,
+                                 LocalDate periodStart, LocalDate periodEnd) {
+    }
+
+    @RejectUnknownFields
+    public record CheckoutRequest(@NotNull UUID tierId) {
+    }
+
+    @POST
+    @Path("/communities/{communityId}/stripe/connect")
+    @Timed
+    @Operation(summary = "Connect the community's Stripe Express account (onboarding link)",
+            description = "Owners. Creates the Express account the first time, then returns a fresh onboarding link: "
+                    + "200 {accountId, url, expiresAt}. 401 signed out; 403 not an owner; 404 not a member; 503 "
+                    + "stripe_not_configured or stripe_unavailable; 502 stripe_error.")
+    public ConnectAccounts.Onboarding connect(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        return connect.connect(communityId, CurrentAccount.require(context).accountId());
+    }
+
+    @GET
+    @Path("/communities/{communityId}/stripe/connect")
+    @Timed
+    @Operation(summary = "The community's Stripe account status",
+            description = "Owners and admins: 200 {connected, accountId, chargesEnabled, payoutsEnabled, detailsSubmitted, "
+                    + "requirementsDue, disabledReason, syncedAt} kept current from account.updated. 403/404 as usual.")
+    public Map<String, Object> status(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        return connect.status(communityId, CurrentAccount.require(context).accountId())
+                .<Map<String, Object>>map(a -> {
+                    var out = new java.util.LinkedHashMap<String, Object>();
+                    out.put("connected", true);
+                    out.put("accountId", a.accountId());
+                    out.put("chargesEnabled", a.chargesEnabled());
+                    out.put("payoutsEnabled", a.payoutsEnabled());
+                    out.put("detailsSubmitted", a.detailsSubmitted());
+                    out.put("requirementsDue", a.requirementsDue());
+                    out.put("disabledReason", a.disabledReason());
+                    out.put("syncedAt", a.syncedAt());
+                    return out;
+                })
+                .orElse(Map.of("connected", false));
+    }
+
+    @GET
+    @Path("/communities/{communityId}/dues/tiers")
+    @Timed
+    @Operation(summary = "The community's dues tiers", description = "Active members: 200 {items: [tier]}. 404 not a member.")
+    public Map<String, List<DuesTier>> tiers(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        return Map.of("items", tiers.list(communityId, CurrentAccount.require(context).accountId()));
+    }
+
+    @POST
+    @Path("/communities/{communityId}/dues/tiers")
+    @Timed
+    @Operation(summary = "Add a dues tier", description = "Owners and admins: 201 with the tier. amount in the currency's "
+            + "minor unit (2500 = 25.00); period yearly (calendar year), rolling_year, or custom with periodStart and a "
+            + "later periodEnd. 400 invalid_currency, invalid_period, unknown_field or validation_failed (bad values); 403; 404.")
+    public Response addTier(@PathParam("communityId") UUID communityId, @Valid @NotNull NewTierRequest r,
+                            @Context SecurityContext context) {
+        DuesTier tier = tiers.create(communityId, CurrentAccount.require(context).accountId(),
+                new DuesTiers.NewTier(r.name(), r.amount(), r.currency(), r.period(), r.periodStart(), r.periodEnd()));
+        return Response.status(201).entity(tier).build();
+    }
+
+    @DELETE
+    @Path("/communities/{communityId}/dues/tiers/{tierId}")
+    @Timed
+    @Operation(summary = "Retire a dues tier", description = "Owners and admins: 204; payments made with it keep it. "
+            + "404 tier_not_found.")
+    public Response retireTier(@PathParam("communityId") UUID communityId, @PathParam("tierId") UUID tierId,
+                               @Context SecurityContext context) {
+        tiers.retire(communityId, CurrentAccount.require(context).accountId(), tierId);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/communities/{communityId}/dues/checkout")
+    @Timed
+    @Operation(summary = "Pay dues: a Stripe Checkout session on the community's account",
+            description = "Active members: 201 {checkoutId, sessionId, url, amount, currency, applicationFee}; send the "
+                    + "member to url. The payment is recorded when Stripe's webhook confirms it. 404 not a member or "
+                    + "tier_not_found; 422 payments_not_enabled (onboarding unfinished); 503 stripe_not_configured or "
+                    + "stripe_unavailable; 502 stripe_unavailable when Stripe refused.")
+    public Response checkout(@PathParam("communityId") UUID communityId, @Valid @NotNull CheckoutRequest r,
+                             @Context SecurityContext context) {
+        return Response.status(201)
+                .entity(checkouts.create(communityId, CurrentAccount.require(context).accountId(), r.tierId())).build();
+    }
+}

@@ -1,0 +1,46 @@
+package com.koomy.payments;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.UUID;
+
+/** A dues payment as recorded from Stripe's events. Amounts in the currency's minor unit. */
+public record Payment(
+        UUID id,
+        UUID communityId,
+        UUID accountId,
+        UUID checkoutId,
+        UUID tierId,
+        String description,
+        String stripeAccount,
+        String paymentIntentId,
+        String checkoutSessionId,
+        String chargeId,
+        long amount,
+        long applicationFee,
+        String currency,
+        long amountRefunded,
+        String status,
+        String failureMessage,
+        Instant paidAt,
+        Instant refundedAt,
+        Instant createdAt) {
+
+    public static final String FAILED = "failed";
+    public static final String SUCCEEDED = "succeeded";
+    public static final String PARTIALLY_REFUNDED = "partially_refunded";
+    public static final String REFUNDED = "refunded";
+
+    /** "25.00" for 2500 eur; "2500" for 2500 jpy. */
+    public static String format(long minorUnits, String currency) {
+        int digits;
+        try {
+            digits = Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+        } catch (IllegalArgumentException e) {
+            digits = 2;
+        }
+        return BigDecimal.valueOf(minorUnits, digits).toPlainString();
+    }
+}

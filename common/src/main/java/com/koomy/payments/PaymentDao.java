@@ -1,0 +1,100 @@
+package com.koomy.payments;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Payments. The writes are shaped so that the same Stripe fact applied twice changes nothing: rows are
+ * created with ON CONFLICT on Stripe's ids, status moves only forward, refunded amounts only grow.
+ */
+@RegisterConstructorMapper(Payment.class)
+public interface PaymentDao {
+
+    String COLUMNS = "id, community_id, account_id, checkout_id, tier_id, description, stripe_account, payment_intent_id, "
+            + "checkout_session_id, charge_id, amount, application_fee, currency, amount_refunded, status, failure_message, "
+            + "paid_at, refunded_at, created_at";
+
+    /** Returns the new row's id, or nothing when a row for this payment intent exists. */
+    @SqlQuery("""
+            INSERT INTO payments (id, community_id, account_id, checkout_id, tier_id, description, stripe_account,
+                                  payment_intent_id, checkout_session_id, charge_id, amount, application_fee, currency,
+                                  status, failure_message, paid_at)
+            VALUES (:id, :communityId, :accountId, :checkoutId, :tierId, :description, :stripeAccount,
+                    :paymentIntentId, :sessionId, :chargeId, :amount, :fee, :currency, :status, :failure, :paidAt)
+            ON CONFLICT (payment_intent_id) DO NOTHING
+            RETURNING id
+            """)
+    Optional<UUID> insert(@Bind("id") UUID id, @Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
+                          @Bind("checkoutId") UUID checkoutId, @Bind("tierId") UUID tierId,
+                          @Bind("description") String description, @Bind("stripeAccount") String stripeAccount,
+                          @Bind("paymentIntentId") String paymentIntentId, @Bind("sessionId") String sessionId,
+                          @Bind("chargeId") String chargeId, @Bind("amount") long amount, @Bind("fee") long fee,
+                          @Bind("currency") String currency, @Bind("status") String status,
+                          @Bind("failure") String failure, @Bind("paidAt") Instant paidAt);
+
+    /** A failed attempt followed by a successful one: the only way back up from 'failed'. */
+    @SqlQuery("""
+            UPDATE payments SET status = 'succeeded', failure_message = NULL, paid_at = :paidAt, amount = :amount,
+                                application_fee = :fee, updated_at = now()
+             WHERE payment_intent_id = :paymentIntentId AND status = 'failed'
+            RETURNING id
+            """)
+    Optional<UUID> succeedFailed(@Bind("paymentIntentId") String paymentIntentId, @Bind("amount") long amount,
+                                 @Bind("fee") long fee, @Bind("paidAt") Instant paidAt);
+
+    /** Fills in ids the first event did not carry (the session's, the charge's); never overwrites one. */
+    @SqlUpdate("""
+            UPDATE payments SET checkout_session_id = coalesce(checkout_session_id, :sessionId),
+                                charge_id = coalesce(charge_id, :chargeId), updated_at = now()
+             WHERE payment_intent_id = :paymentIntentId
+               AND ((checkout_session_id IS NULL AND :sessionId IS NOT NULL) OR (charge_id IS NULL AND :chargeId IS NOT NULL))
+            """)
+    void fillIds(@Bind("paymentIntentId") String paymentIntentId, @Bind("sessionId") String sessionId,
+                 @Bind("chargeId") String chargeId);
+
+    @SqlUpdate("""
+            UPDATE payments SET failure_message = :failure, updated_at = now()
+             WHERE payment_intent_id = :paymentIntentId AND status = 'failed'
+            """)
+    void recordFailure(@Bind("paymentIntentId") String paymentIntentId, @Bind("failure") String failure);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM payments WHERE payment_intent_id = :pi FOR UPDATE")
+    Optional<Payment> lockByPaymentIntent(@Bind("pi") String paymentIntentId);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM payments WHERE id = :id")
+    Optional<Payment> find(@Bind("id") UUID id);
+
+    /**
+     * Records the refunded total as Stripe reports it (a charge's amount_refunded only grows, so the
+     * greatest value seen is the newest), whatever order the refund events come in.
+     */
+    @SqlUpdate("""
+            UPDATE payments
+               SET amount_refunded = greatest(amount_refunded, :refunded),
+                   status = CASE WHEN greatest(amount_refunded, :refunded) >= amount THEN 'refunded'
+                                 WHEN greatest(amount_refunded, :refunded) > 0 THEN 'partially_refunded'
+                                 ELSE status END,
+                   refunded_at = coalesce(refunded_at, now()),
+                   charge_id = coalesce(charge_id, :chargeId),
+                   updated_at = now()
+             WHERE id = :id AND :refunded > amount_refunded AND status <> 'failed'
+            """)
+    int refund(@Bind("id") UUID id, @Bind("refunded") long refunded, @Bind("chargeId") String chargeId);
+
+    @SqlQuery("SELECT " + COLUMNS + """
+             FROM payments
+             WHERE community_id = :communityId AND (CAST(:accountId AS uuid) IS NULL OR account_id = CAST(:accountId AS uuid))
+               AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid)))
+             ORDER BY created_at DESC, id DESC
+             LIMIT :limit
+            """)
+    List<Payment> page(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
+                       @Bind("afterAt") Instant afterAt, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+}

@@ -1,0 +1,91 @@
+package com.koomy.payments;
+
+import com.koomy.communities.CommunityException;
+import com.koomy.db.KeysetCursor;
+import com.koomy.db.Page;
+import com.koomy.memberships.Csv;
+import com.koomy.memberships.Membership;
+import com.koomy.memberships.MembershipDao;
+import com.koomy.memberships.Memberships;
+import org.jdbi.v3.core.Jdbi;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Transaction history: a community's payments for its owners and admins, a member's own for that
+ * member; newest first, keyset-paginated on (created_at, id), and as CSV (written page by page, so memory
+ * stays flat however long the history).
+ */
+public class PaymentHistory {
+
+    public static final String[] CSV_HEADER = {"created_at", "paid_at", "account_id", "description", "amount", "currency",
+            "application_fee", "amount_refunded", "status", "payment_intent", "charge", "failure_message"};
+    private static final int CSV_PAGE = 1000;
+
+    private final Jdbi jdbi;
+
+    public PaymentHistory(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** {@code mine}: only the caller's payments (any active member); else all (owners and admins). */
+    public void requireAllowed(UUID communityId, UUID callerId, boolean mine) {
+        jdbi.useExtension(MembershipDao.class, dao -> {
+            if (mine) {
+                dao.find(communityId, callerId).filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+            } else {
+                Memberships.requireManager(dao.find(communityId, callerId));
+            }
+        });
+    }
+
+    public Page<Payment> page(UUID communityId, UUID callerId, boolean mine, int limit, KeysetCursor after) {
+        requireAllowed(communityId, callerId, mine);
+        List<Payment> rows = rows(communityId, mine ? callerId : null, limit + 1, after);
+        return Page.of(rows, limit, p -> new KeysetCursor(p.createdAt().toString(), p.id()).encode());
+    }
+
+    private List<Payment> rows(UUID communityId, UUID accountId, int limit, KeysetCursor after) {
+        Instant afterAt;
+        try {
+            afterAt = after == null ? null : Instant.parse(after.text());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new PaymentException(400, "invalid_cursor", "cursor is not one this list gave out");
+        }
+        return jdbi.withExtension(PaymentDao.class, dao -> dao.page(communityId, accountId, afterAt,
+                after == null ? null : after.id(), limit));
+    }
+
+    /** Writes the CSV (checked with {@link #requireAllowed} first); returns the number of payments written. */
+    public long writeCsv(UUID communityId, UUID callerId, boolean mine, OutputStream stream) throws IOException {
+        Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
+        Csv.row(out, CSV_HEADER);
+        long n = 0;
+        KeysetCursor after = null;
+        while (true) {
+            List<Payment> rows = rows(communityId, mine ? callerId : null, CSV_PAGE, after);
+            for (Payment p : rows) {
+                Csv.row(out, p.createdAt().toString(), p.paidAt() == null ? "" : p.paidAt().toString(),
+                        p.accountId().toString(), p.description(), Payment.format(p.amount(), p.currency()), p.currency(),
+                        Payment.format(p.applicationFee(), p.currency()), Payment.format(p.amountRefunded(), p.currency()),
+                        p.status(), p.paymentIntentId(), p.chargeId(), p.failureMessage());
+                n++;
+            }
+            if (rows.size() < CSV_PAGE) {
+                break;
+            }
+            Payment last = rows.get(rows.size() - 1);
+            after = new KeysetCursor(last.createdAt().toString(), last.id());
+        }
+        out.flush();
+        return n;
+    }
+}

@@ -1,0 +1,194 @@
+package com.koomy.stripe;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.config.StripeFactory;
+import com.koomy.email.EmailRateLimiter;
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.StripeException;
+import com.stripe.net.ApiResource;
+import com.stripe.net.RawRequestOptions;
+import com.stripe.net.StripeResponse;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * The one way out to Stripe's API, for the API (onboarding links, Checkout) and the workers (re-fetches,
+ * reconciliation). Every call:
+ * <ul>
+ *   <li>takes a token from a rate limit shared by all processes through Redis (R10: at most
+ *   {@code stripe.rateLimitPerSecond} calls in any second of Redis's clock), waiting for the next
+ *   second rather than failing;</li>
+ *   <li>carries an idempotency key on every POST (the caller names it after what it creates), so a
+ *   retry, or a second request of the same thing, never creates two objects at Stripe;</li>
+ *   <li>is retried on 429, 5xx and connection failures with exponential backoff and jitter
+ *   (resilience4j), stripe-java's own retries being off so that each attempt passes the limiter.</li>
+ * </ul>
+ * Requests are made with stripe-java's raw request support, so answers are read as Stripe's JSON
+ * (which our stub serves from Stripe's own example objects) rather than through model classes.
+ */
+public class StripeGateway {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StripeGateway.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LIMIT_WAIT = Duration.ofSeconds(30);
+
+    private final StripeClient client;
+    private final EmailRateLimiter limiter;
+    private final Retry retry;
+    private final Timer calls;
+    private final Meter retries;
+    private final Meter throttled;
+
+    public StripeGateway(StripeFactory config, UnifiedJedis redis, MetricRegistry metrics) {
+        this(config, redis, "koomy:ratelimit:stripe", metrics);
+    }
+
+    public StripeGateway(StripeFactory config, UnifiedJedis redis, String limiterKey, MetricRegistry metrics) {
+        this.client = config.isConfigured() ? StripeClient.builder()
+                .setApiKey(config.getApiKey())
+                .setApiBase(config.getApiBase())
+                .setConnectBase(config.getApiBase())
+                .setMaxNetworkRetries(0)
+                .setConnectTimeout((int) config.getConnectTimeout().toMilliseconds())
+                .setReadTimeout((int) config.getReadTimeout().toMilliseconds())
+                .build() : null;
+        // The shared per-second counter of the email limiter, generic enough for any provider; every
+        // waiting thread may wait (the caller holds no scarce resource but its own thread).
+        this.limiter = new EmailRateLimiter(redis, limiterKey, config.getRateLimitPerSecond(), 1_000, Duration.ofSeconds(2));
+        this.retries = metrics.meter("koomy.stripe.retries");
+        this.throttled = metrics.meter("koomy.stripe.throttled");
+        this.calls = metrics.timer("koomy.stripe.calls");
+        this.retry = Retry.of("stripe", RetryConfig.custom()
+                .maxAttempts(config.getMaxRetries() + 1)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        Duration.ofMillis(config.getRetryBackoff().toMilliseconds()), 2.0, 0.5, Duration.ofSeconds(30)))
+                .retryOnException(e -> e instanceof StripeCallException s && s.retryable())
+                .build());
+        retry.getEventPublisher().onRetry(event -> {
+            retries.mark();
+            LOG.warn("Stripe call failed ({}); retry {} in {} ms", event.getLastThrowable().getMessage(),
+                    event.getNumberOfRetryAttempts(), event.getWaitInterval().toMillis());
+        });
+    }
+
+    public boolean isConfigured() {
+        return client != null;
+    }
+
+    /** POST a form to {@code path} ({@code /v1/...}); {@code account}: act on a connected account (Stripe-Account). */
+    public JsonNode post(String path, Map<String, String> form, String idempotencyKey, String account) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            throw new IllegalArgumentException("every POST to Stripe carries an idempotency key");
+        }
+        return call(ApiResource.RequestMethod.POST, path, encode(form), idempotencyKey, account);
+    }
+
+    /** GET {@code path} with query parameters; empty when Stripe answers 404. */
+    public Optional<JsonNode> find(String path, Map<String, String> query, String account) {
+        try {
+            return Optional.of(get(path, query, account));
+        } catch (StripeCallException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public JsonNode get(String path, Map<String, String> query, String account) {
+        String encoded = encode(query);
+        return call(ApiResource.RequestMethod.GET, encoded.isEmpty() ? path : path + "?" + encoded, null, null, account);
+    }
+
+    private JsonNode call(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account) {
+        if (client == null) {
+            throw new StripeNotConfiguredException();
+        }
+        return Retry.decorateSupplier(retry, () -> once(method, path, body, idempotencyKey, account)).get();
+    }
+
+    private JsonNode once(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account) {
+        acquire();
+        RawRequestOptions.RawRequestOptionsBuilder options = RawRequestOptions.builder();
+        if (idempotencyKey != null) {
+            options.setIdempotencyKey(idempotencyKey);
+        }
+        if (account != null) {
+            options.setStripeAccount(account);
+        }
+        try (Timer.Context ignored = calls.time()) {
+            StripeResponse response = client.rawRequest(method, path, body, options.build());
+            if (response.code() < 200 || response.code() >= 300) {
+                throw failure(response.code(), response.body(), null);
+            }
+            return JSON.readTree(response.body());
+        } catch (StripeException e) {
+            int status = e instanceof ApiConnectionException || e.getStatusCode() == null ? 0 : e.getStatusCode();
+            throw new StripeCallException(status, e.getCode(), method + " " + pathOnly(path) + ": " + status + " "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StripeCallException(0, null, method + " " + pathOnly(path) + ": unreadable answer", e);
+        }
+    }
+
+    private void acquire() {
+        long deadline = System.nanoTime() + LIMIT_WAIT.toNanos();
+        Optional<Duration> wait = limiter.tryAcquire(false);
+        while (wait.isPresent()) {
+            throttled.mark();
+            if (System.nanoTime() > deadline) {
+                throw new StripeCallException(429, "local_rate_limit", "no Stripe call slot within " + LIMIT_WAIT, null);
+            }
+            wait = limiter.tryAcquire(false);
+        }
+    }
+
+    private static StripeCallException failure(int status, String body, Throwable cause) {
+        String code = null;
+        String message = body;
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            code = error.path("code").asText(null);
+            message = error.path("message").asText(body);
+        } catch (IOException | RuntimeException e) {
+            // not JSON: keep the body as the message
+        }
+        return new StripeCallException(status, code, status + " " + message, cause);
+    }
+
+    private static String pathOnly(String path) {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    /** Stripe's form encoding; keys are already in bracket form ({@code metadata[community_id]}). */
+    static String encode(Map<String, String> params) {
+        if (params == null || params.isEmpty()) {
+            return "";
+        }
+        StringJoiner out = new StringJoiner("&");
+        params.forEach((k, v) -> {
+            if (v != null) {
+                out.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        });
+        return out.toString();
+    }
+}

@@ -1,0 +1,76 @@
+package com.koomy.worker.payments;
+
+import com.koomy.config.KoomyConfiguration;
+import com.koomy.payments.DuesReminders;
+import com.koomy.payments.PaymentHandlers;
+import com.koomy.payments.SendDuesReminders;
+import com.koomy.stripe.StripeGateway;
+import com.koomy.webhooks.ReconcileStripeEvents;
+import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.webhooks.StripeReconciler;
+import io.dropwizard.lifecycle.Managed;
+import org.jdbi.v3.core.Jdbi;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The worker's part of dues and plans (issue 6), in one place so that the application's wiring stays
+ * a few lines: the Stripe event handlers, the job instances, and the recurring jobs (registered with
+ * stable ids once JobRunr runs, so every worker registering them again changes nothing).
+ */
+public final class PaymentsWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentsWorker.class);
+
+    private final KoomyConfiguration config;
+    private final StripeGateway stripe;
+    private final Jdbi jdbi;
+    private final StripeReconciler reconciler;
+
+    public PaymentsWorker(KoomyConfiguration config, StripeGateway stripe, Jdbi jdbi) {
+        this.config = config;
+        this.stripe = stripe;
+        this.jdbi = jdbi;
+        this.reconciler = new StripeReconciler(jdbi, stripe,
+                Duration.ofMillis(config.getPayments().getReconcileFirstLookBack().toMilliseconds()));
+    }
+
+    public StripeEventHandlers handlers(StripeEventHandlers handlers) {
+        return PaymentHandlers.register(handlers, jdbi, stripe, config.getPayments(), config.getPublicUrl());
+    }
+
+    public Map<Class<?>, Object> jobs() {
+        return Map.of(
+                SendDuesReminders.Handler.class, new SendDuesReminders.Handler(new DuesReminders(jdbi,
+                        config.getPayments().getReminderDaysBefore(), config.getPublicUrl(), Clock.systemUTC())),
+                ReconcileStripeEvents.Handler.class, new ReconcileStripeEvents.Handler(reconciler));
+    }
+
+    /** Registers the recurring jobs at start (after JobRunr: manage it after the JobRunr runtime). */
+    public Managed recurringJobs(Supplier<JobRequestScheduler> scheduler) {
+        return new Managed() {
+            @Override
+            public void start() {
+                scheduler.get().scheduleRecurrently(SendDuesReminders.RECURRING_ID, config.getPayments().getReminderCron(),
+                        ZoneOffset.UTC, new SendDuesReminders());
+                if (stripe.isConfigured()) {
+                    scheduler.get().scheduleRecurrently(ReconcileStripeEvents.RECURRING_ID,
+                            config.getPayments().getReconcileCron(), ZoneOffset.UTC, new ReconcileStripeEvents());
+                } else {
+                    LOG.info("Stripe reconciliation not scheduled: STRIPE_API_KEY is not set");
+                }
+            }
+        };
+    }
+
+    public StripeReconciler reconciler() {
+        return reconciler;
+    }
+}
