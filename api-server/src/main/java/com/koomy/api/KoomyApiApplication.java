@@ -79,6 +79,14 @@ import com.koomy.api.webhooks.StripeEventParser;
 import com.koomy.api.webhooks.StripeSignatureVerifier;
 import com.koomy.api.webhooks.StripeWebhookResource;
 import com.koomy.config.InstanceName;
+import com.koomy.config.MediaFactory;
+import com.koomy.api.media.MediaBlobResource;
+import com.koomy.api.media.MediaResource;
+import com.koomy.api.media.MediaUrls;
+import com.koomy.media.CommunityMedia;
+import com.koomy.media.MediaBlobs;
+import com.koomy.media.image.ImagePipeline;
+import com.koomy.media.storage.BlobStore;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -262,6 +270,15 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
                         environment.getObjectMapper().constructType(CheckinStats.class), redis, environment)),
                 environment.metrics()));
+
+        // Image uploads (issue 8): originals re-encoded here, smaller sizes by the worker; blobs served at /media.
+        MediaFactory media = config.getMedia();
+        BlobStore blobStore = media.getStorage().build(environment.lifecycle());
+        ImagePipeline images = new ImagePipeline(media).registerMetrics(environment.metrics());
+        environment.jersey().register(new MediaResource(new CommunityMedia(jdbi, images, new MediaBlobs(jdbi, blobStore),
+                media), new MediaUrls(media.blobBaseUrl(config.getPublicUrl())), media.getMaxUploadSize().toBytes(),
+                media.tempDirectory()));
+        environment.jersey().register(new MediaBlobResource(blobStore));
 
         addRoutes(config, environment, jdbi);
     }

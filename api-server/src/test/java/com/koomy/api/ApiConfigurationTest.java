@@ -41,6 +41,10 @@ class ApiConfigurationTest {
         assertThat(config.getCache().getCommunityTtl()).isEqualTo(Duration.minutes(10));
         assertThat(config.getCache().getPlansTtl()).isEqualTo(Duration.hours(1));
         assertThat(config.getStats().getRetention()).isEqualTo(Duration.hours(2));
+        assertThat(config.getMedia().getMaxUploadSize().toBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(config.getMedia().getStorage().getType()).isEqualTo("local");
+        assertThat(config.getMedia().getOrphanGrace()).isEqualTo(Duration.days(30));
+        assertThat(config.getMedia().blobBaseUrl("http://127.0.0.1:8080")).isEqualTo("http://127.0.0.1:8080/media");
         assertThat(config.getCardKeySecret()).isEqualTo(System.getenv().getOrDefault("KOOMY_CARD_KEY_SECRET", ""));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));

@@ -22,6 +22,8 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private OpenAiFactory openai = new OpenAiFactory();
     @Valid @NotNull private GraphiteFactory graphite = new GraphiteFactory();
     @Valid @NotNull private HealthFactory health = new HealthFactory();
+    /** Image uploads: the API stores originals, the worker makes the smaller sizes and collects orphans. */
+    @Valid @NotNull private MediaFactory media = new MediaFactory();
     private boolean migrateOnStart = true;
     /** Where people reach Koomy: links in emails start with it. */
     @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
@@ -49,6 +51,9 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public HealthFactory getHealth() { return health; }
     @JsonProperty public void setHealth(HealthFactory health) { this.health = health; }
+
+    @JsonProperty public MediaFactory getMedia() { return media; }
+    @JsonProperty public void setMedia(MediaFactory media) { this.media = media; }
 
     @JsonProperty public String getPublicUrl() { return publicUrl; }
     @JsonProperty public void setPublicUrl(String publicUrl) { this.publicUrl = publicUrl; }

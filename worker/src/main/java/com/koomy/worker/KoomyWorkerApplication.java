@@ -23,6 +23,14 @@ import com.koomy.email.SendEmailJob;
 import com.koomy.email.SendGridMailer;
 import com.koomy.email.SinkMailer;
 import com.koomy.db.DbCommand;
+import com.koomy.config.MediaFactory;
+import com.koomy.media.CollectOrphanMedia;
+import com.koomy.media.CollectOrphanMediaJob;
+import com.koomy.media.MakeMediaVariants;
+import com.koomy.media.MakeMediaVariantsJob;
+import com.koomy.media.Media;
+import com.koomy.media.MediaBlobs;
+import com.koomy.media.image.ImagePipeline;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.webhooks.ApplyStripeEvent;
 import com.koomy.webhooks.ApplyStripeEventJob;
@@ -51,6 +59,7 @@ import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.scheduling.JobBuilder;
 import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.scheduling.RecurringJobBuilder;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
@@ -67,6 +76,9 @@ import java.util.function.Supplier;
  * supervisor that restarts the job server after a database outage. Run as many as the load needs.
  */
 public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
+
+    /** Retries of an image's sizes after a storage error (3^n s apart); the original stays usable meanwhile. */
+    private static final int MEDIA_RETRIES = 5;
 
     public static void main(String[] args) throws Exception {
         new KoomyWorkerApplication().run(args);
@@ -108,12 +120,21 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
         SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis, () -> runtime.get().scheduler());
         GenerateDraftJob generateDraft = new GenerateDraftJob(jdbi, config.getOpenai());
+        // Media (issue 8): the smaller sizes of uploaded images, and the orphan collection.
+        MediaFactory media = config.getMedia();
+        MediaBlobs mediaBlobs = new MediaBlobs(jdbi, media.getStorage().build(environment.lifecycle()));
+        MakeMediaVariantsJob makeMediaVariants = new MakeMediaVariantsJob(jdbi,
+                new ImagePipeline(media).registerMetrics(environment.metrics()), mediaBlobs, media);
+        CollectOrphanMediaJob collectOrphanMedia = new CollectOrphanMediaJob(jdbi, mediaBlobs.store(),
+                millis(media.getOrphanGrace()), java.time.Clock.systemUTC());
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
                 new MapJobActivator(withAll(payments.jobs(), Map.of(
                         ApplyStripeEventJob.class, applyStripeEvent,
                         SendEmailJob.class, sendEmail,
                         FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi),
-                        GenerateDraftJob.class, generateDraft))),
+                        GenerateDraftJob.class, generateDraft,
+                        MakeMediaVariantsJob.class, makeMediaVariants,
+                        CollectOrphanMediaJob.class, collectOrphanMedia))),
                 List.of(new StripeEventFailureFilter(jdbi), new EmailFailureFilter(jdbi)));
         runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
@@ -137,7 +158,22 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 .route(ContentDraft.OUTBOX_KIND, draftId -> JobBuilder.aJob()
                         .withName("Generate AI draft " + draftId)
                         .withAmountOfRetries(config.getOpenai().getMaxRetries())
-                        .withJobRequest(new GenerateDraft(UUID.fromString(draftId))));
+                        .withJobRequest(new GenerateDraft(UUID.fromString(draftId))))
+                .route(Media.OUTBOX_KIND, mediaId -> JobBuilder.aJob()
+                        .withName("Make the sizes of image " + mediaId)
+                        .withAmountOfRetries(MEDIA_RETRIES)
+                        .withJobRequest(new MakeMediaVariants(UUID.fromString(mediaId))));
+        // Registered at every start under a stable id: JobRunr keeps one recurring job, updated in place.
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                jobRunr.scheduler().createRecurrently(RecurringJobBuilder.aRecurringJob()
+                        .withId(CollectOrphanMedia.RECURRING_ID)
+                        .withName("Collect orphaned media (grace " + media.getOrphanGrace() + ")")
+                        .withInterval(millis(media.getCollectEvery()))
+                        .withJobRequest(new CollectOrphanMedia()));
+            }
+        });
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
 

@@ -27,6 +27,8 @@ class WorkerConfigurationTest {
         assertThat(config.getJobs().getDatabase().getMaxSize()).isGreaterThanOrEqualTo(config.getJobs().getWorkerCount());
         assertThat(config.getJobs().getDatabase().getMaxWaitForConnection()).isEqualTo(Duration.seconds(5));
         assertThat(config.getJobs().getShutdownTimeout()).isEqualTo(Duration.seconds(20));
+        assertThat(config.getMedia().getCollectEvery()).isEqualTo(Duration.hours(1));
+        assertThat(config.getMedia().getStorage().getLocalDir()).isNotBlank();
         assertThat(config.getJobs().getDashboardPort()).isEqualTo(
                 Integer.parseInt(System.getenv().getOrDefault("KOOMY_DASHBOARD_PORT", "8000")));
     }

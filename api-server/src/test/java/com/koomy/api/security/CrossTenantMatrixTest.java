@@ -42,7 +42,10 @@ class CrossTenantMatrixTest {
     private static final Map<String, String> BY_DESIGN = Map.of(
             "POST /api/communities/{communityId}/join",
             "joining a community you are not in is what the route is for; B is by approval, so Alice's "
-                    + "request must stay pending and show her nothing of B (checked in joiningShowsNothing)");
+                    + "request must stay pending and show her nothing of B (checked in joiningShowsNothing)",
+            "GET /media/{key}",
+            "image blobs are public by URL (the name is an unguessable content hash) so a CDN can serve them; "
+                    + "private media would use signed URLs (docs/architecture.md, \"Media\")");
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -118,10 +121,35 @@ class CrossTenantMatrixTest {
         B.put("accountId", bert.id().toString());
         B.put("postId", postId);
         B.put("draftId", draft.body().get("draftId").asText());
+        String logo = uploadPng(bella.token(), "/api/communities/" + communityB + "/logo");
+        B.put("mediaId", logo.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+        String blobUrl = logo.replaceAll(".*\"url\":\"([^\"]+)\".*", "$1");
+        B.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
                 "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId,
-                ticket.body().get("ticketId").asText()));
+                ticket.body().get("ticketId").asText(), B.get("key")));
+    }
+
+    /** Bella's community logo (an image body, which ApiCalls does not send); returns the JSON answer. */
+    private static String uploadPng(String token, String path) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", png);
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + app.getLocalPort() + path))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "image/png")
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(201);
+            return response.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String memberStatus(UUID community, UUID account) {

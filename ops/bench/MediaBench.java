@@ -1,0 +1,283 @@
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load generator of ops/bench/media (JDK only, run with the source launcher). Signs in (registering
+ * the bench account once), creates a community and enough news posts (20 images each), makes N
+ * distinct ~2 MiB photos (a phone-like JPEG with GPS EXIF, a different mark on each), fires them all
+ * at once as news images (N concurrent HTTP/1.1 connections; a 503 media_busy is retried after its
+ * Retry-After, and the latency counts from the first attempt), then polls the posts' image lists until
+ * every image has its thumbnail. Prints key=value lines for the shell script.
+ *
+ *   java MediaBench.java BASE_URL UPLOADS PHOTO_BYTES LABEL
+ */
+public class MediaBench {
+
+    static final String EMAIL = "bench-media-owner@bench.koomy.test";
+    static final String PASSWORD = "bench-media-password-1";
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        int uploads = Integer.parseInt(args[1]);
+        int photoBytes = Integer.parseInt(args[2]);
+        String label = args.length > 3 ? args[3] : "run";
+
+        String token = signIn(base);
+        String community = field(call(base, "POST", "/api/communities", token,
+                "{\"name\":\"Bench media " + label + " " + System.nanoTime() + "\",\"visibility\":\"public\",\"joinPolicy\":\"open\"}", 201), "id");
+        int posts = (uploads + 19) / 20;
+        List<String> postIds = new ArrayList<>();
+        for (int p = 0; p < posts; p++) {
+            postIds.add(field(call(base, "POST", "/api/communities/" + community + "/news", token,
+                    "{\"title\":\"Bench post " + p + "\"}", 201), "id"));
+        }
+
+        long t0 = System.nanoTime();
+        List<byte[]> photos = photos(uploads, photoBytes);
+        long made = System.nanoTime();
+        long total = photos.stream().mapToLong(b -> b.length).sum();
+        System.out.printf("photos=%d avg_bytes=%d generate_s=%.1f%n", uploads, total / uploads, (made - t0) / 1e9);
+
+        CountDownLatch start = new CountDownLatch(1);
+        long[] latencyNanos = new long[uploads];
+        int[] status = new int[uploads];
+        String[] codes = new String[uploads];
+        int[] retries = new int[uploads];
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        long[] startedAt = new long[1];
+        for (int i = 0; i < uploads; i++) {
+            int n = i;
+            String path = "/api/communities/" + community + "/news/" + postIds.get(n / 20) + "/images";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(300))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(photos.get(n))).build();
+            all.add(CompletableFuture.runAsync(() -> {
+                try {
+                    start.await();
+                    long s = System.nanoTime();
+                    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    // 503 media_busy is the API's backpressure: retry after Retry-After, as a client app would.
+                    while (response.statusCode() == 503 && retries[n] < 30) {
+                        retries[n]++;
+                        Thread.sleep(1000L * Long.parseLong(response.headers().firstValue("Retry-After").orElse("5")));
+                        response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    }
+                    latencyNanos[n] = System.nanoTime() - s;
+                    status[n] = response.statusCode();
+                    if (response.statusCode() != 201) {
+                        codes[n] = code(response.body());
+                    }
+                } catch (Throwable e) {
+                    latencyNanos[n] = -1;
+                    status[n] = -1;
+                    codes[n] = e.getClass().getSimpleName();
+                }
+            }, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "upload-" + n);
+                t.setDaemon(true);
+                return t;
+            })));
+        }
+        Thread.sleep(500); // every thread parked on the latch
+        startedAt[0] = System.nanoTime();
+        start.countDown();
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+        long uploaded = System.nanoTime();
+
+        Map<String, Integer> outcomes = new TreeMap<>();
+        int ok = 0;
+        for (int i = 0; i < uploads; i++) {
+            String key = status[i] == 201 ? "201" : status[i] + (codes[i] == null ? "" : ":" + codes[i]);
+            outcomes.merge(key, 1, Integer::sum);
+            if (status[i] == 201) {
+                ok++;
+            }
+        }
+        long[] sorted = Arrays.stream(latencyNanos).filter(l -> l >= 0).sorted().toArray();
+        double seconds = (uploaded - startedAt[0]) / 1e9;
+        int retried = (int) Arrays.stream(retries).filter(r -> r > 0).count();
+        System.out.printf("uploads_ok=%d uploads_total=%d outcomes=%s retried_after_503=%d (retries %d)%n", ok, uploads,
+                outcomes, retried, Arrays.stream(retries).sum());
+        System.out.printf("upload_wall_s=%.2f uploads_per_s=%.1f mib_per_s=%.1f%n", seconds, ok / seconds,
+                total / 1048576.0 / seconds);
+        System.out.printf("latency_ms p50=%.0f p90=%.0f p99=%.0f max=%.0f%n", pct(sorted, 50), pct(sorted, 90),
+                pct(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+
+        // Until every stored image has its thumbnail (the worker's job), polled 4 times a second.
+        long deadline = System.nanoTime() + Duration.ofSeconds(600).toNanos();
+        int ready = 0;
+        while (System.nanoTime() < deadline) {
+            ready = 0;
+            for (String post : postIds) {
+                String list = call(base, "GET", "/api/communities/" + community + "/news/" + post + "/images", token, null, 200);
+                ready += count(list, "\"thumb\":\\{");
+            }
+            if (ready >= ok) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        long thumbs = System.nanoTime();
+        System.out.printf("thumbnails_ready=%d of %d all_thumbnails_s=%.2f (from the first upload's start) after_last_upload_s=%.2f%n",
+                ready, ok, (thumbs - startedAt[0]) / 1e9, (thumbs - uploaded) / 1e9);
+        System.exit(ok == uploads && ready >= ok ? 0 : 3);
+    }
+
+    static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    /** Distinct photos of about {@code target} bytes: noise over gradients at a quality found once. */
+    static List<byte[]> photos(int count, int target) throws IOException {
+        int width = 3000;
+        int height = 2000;
+        BufferedImage base = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(11);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = (x * 255 / width + random.nextInt(24)) & 0xff;
+                int g = (y * 255 / height + random.nextInt(24)) & 0xff;
+                int b = (128 + (int) (60 * Math.sin(x / 40.0) * Math.cos(y / 55.0)) + random.nextInt(24)) & 0xff;
+                base.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        float quality = 0.9f;
+        for (int tries = 0; tries < 6; tries++) {
+            int size = jpeg(base, quality).length;
+            if (Math.abs(size - target) < target / 10) {
+                break;
+            }
+            quality = Math.max(0.3f, Math.min(0.98f, quality * (float) Math.pow((double) target / size, 0.6)));
+        }
+        List<byte[]> photos = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BufferedImage copy = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = copy.createGraphics();
+            g.drawImage(base, 0, 0, null);
+            g.setColor(Color.WHITE);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 120));
+            g.drawString("#" + i, 80, 200);
+            g.dispose();
+            photos.add(withGps(jpeg(copy, quality)));
+        }
+        return photos;
+    }
+
+    static byte[] jpeg(BufferedImage image, float quality) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /** An EXIF block with GPS coordinates right after SOI, as a phone writes it. */
+    static byte[] withGps(byte[] jpeg) {
+        ByteBuffer tiff = ByteBuffer.allocate(80);
+        tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8);
+        tiff.putShort((short) 1).putShort((short) 0x8825).putShort((short) 4).putInt(1).putInt(26).putInt(0);
+        tiff.putShort((short) 2);
+        tiff.putShort((short) 1).putShort((short) 2).putInt(2).put(new byte[] {'N', 0, 0, 0});
+        tiff.putShort((short) 2).putShort((short) 5).putInt(3).putInt(56);
+        tiff.putInt(0);
+        tiff.putInt(48).putInt(1).putInt(51).putInt(1).putInt(24).putInt(1);
+        byte[] body = Arrays.copyOf(tiff.array(), tiff.position());
+        ByteBuffer app1 = ByteBuffer.allocate(10 + body.length);
+        app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (8 + body.length));
+        app1.put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(body);
+        byte[] out = new byte[jpeg.length + app1.capacity()];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(app1.array(), 0, out, 2, app1.capacity());
+        System.arraycopy(jpeg, 2, out, 2 + app1.capacity(), jpeg.length - 2);
+        return out;
+    }
+
+    static String signIn(String base) throws Exception {
+        HttpResponse<String> registered = send(base, "POST", "/api/auth/register", null,
+                "{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\",\"name\":\"Bench Media\",\"locale\":\"en\"}");
+        if (registered.statusCode() != 201 && registered.statusCode() != 409) {
+            throw new IllegalStateException("register: " + registered.statusCode() + " " + registered.body());
+        }
+        return field(call(base, "POST", "/api/auth/login", null,
+                "{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}", 200), "token");
+    }
+
+    static String call(String base, String method, String path, String token, String json, int expected) throws Exception {
+        HttpResponse<String> response = send(base, method, path, token, json);
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    static HttpResponse<String> send(String base, String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    static String code(String json) {
+        Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]+)\"").matcher(json == null ? "" : json);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
