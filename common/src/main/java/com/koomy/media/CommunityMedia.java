@@ -62,6 +62,9 @@ public class CommunityMedia {
             if (target == MediaTarget.NEWS_IMAGE && handle.attach(NewsPostDao.class).find(communityId, targetId).isEmpty()) {
                 throw targetNotFound(target);
             }
+            if (target == MediaTarget.EVENT_IMAGE && eventVisibility(handle, communityId, targetId) == null) {
+                throw targetNotFound(target);
+            }
         });
     }
 
@@ -179,7 +182,25 @@ public class CommunityMedia {
                     throw targetNotFound(target);
                 }
             }
+            case EVENT_IMAGE -> {
+                // As the event itself: public events of a public community to anyone, others to active members.
+                String visibility = eventVisibility(handle, communityId, targetId);
+                if (visibility == null) {
+                    throw targetNotFound(target);
+                }
+                Community community = handle.attach(CommunityDao.class).find(communityId)
+                        .orElseThrow(CommunityException::notFound);
+                if (!(community.isPublic() && "public".equals(visibility))) {
+                    requireMember(handle, communityId, callerId);
+                }
+            }
         }
+    }
+
+    /** The event's visibility ({@code members} or {@code public}), null when the community has no such event. */
+    private static String eventVisibility(Handle handle, UUID communityId, UUID eventId) {
+        return handle.createQuery("SELECT visibility FROM events WHERE community_id = :communityId AND id = :eventId")
+                .bind("communityId", communityId).bind("eventId", eventId).mapTo(String.class).findOne().orElse(null);
     }
 
     private static Membership requireMember(Handle handle, UUID communityId, UUID callerId) {
@@ -209,9 +230,11 @@ public class CommunityMedia {
     }
 
     private static CommunityException targetNotFound(MediaTarget target) {
-        return target == MediaTarget.NEWS_IMAGE
-                ? new CommunityException(404, "news_not_found", "no such news post in this community")
-                : CommunityException.notFound();
+        return switch (target) {
+            case NEWS_IMAGE -> new CommunityException(404, "news_not_found", "no such news post in this community");
+            case EVENT_IMAGE -> new CommunityException(404, "event_not_found", "no such event in this community");
+            default -> CommunityException.notFound();
+        };
     }
 
     public static CommunityException mediaNotFound() {

@@ -8,11 +8,8 @@ import java.util.Arrays;
  * it for the upload's transaction, so two uploads of one logo, or an upload racing the deletion of
  * its news post, are serialised; FOR NO KEY UPDATE leaves inserts referencing the row free.
  *
- * <p>Event images: add {@code EVENT_IMAGE("event_image", false, Uploader.MANAGER, "SELECT id FROM
- * events WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE")} once the events
- * table exists (the kind is already allowed by V10's check constraint), a release query in
- * {@link MediaDao} for deleted events (like {@code releaseImagesOfDeletedNews}) called by
- * {@link CollectOrphanMediaJob}, and two routes in the API's MediaResource.
+ * <p>A new kind needs V10's check constraint to allow it, a read rule in CommunityMedia and, when
+ * its target rows can be deleted, a release query called by {@link CollectOrphanMediaJob} (as for news).
  */
 public enum MediaTarget {
     COMMUNITY_LOGO("community_logo", true, Uploader.MANAGER,
@@ -23,7 +20,10 @@ public enum MediaTarget {
             "SELECT account_id FROM memberships WHERE community_id = :communityId AND account_id = :targetId"
                     + " AND status = 'active' FOR NO KEY UPDATE"),
     NEWS_IMAGE("news_image", false, Uploader.MANAGER,
-            "SELECT id FROM news_posts WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE");
+            "SELECT id FROM news_posts WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE"),
+    /** Events are cancelled, never deleted (a deleted community cascades its media rows). */
+    EVENT_IMAGE("event_image", false, Uploader.MANAGER,
+            "SELECT id FROM events WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE");
 
     /** Owners and admins of the community, or the member themself (their own avatar). */
     public enum Uploader { MANAGER, SELF }

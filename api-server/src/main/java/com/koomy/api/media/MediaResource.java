@@ -117,6 +117,41 @@ public class MediaResource {
         return upload(MediaTarget.NEWS_IMAGE, communityId, postId, length, type, expect, body, context);
     }
 
+    @POST
+    @Path("/communities/{communityId}/events/{eventId}/images")
+    @Consumes(MediaType.WILDCARD)
+    @Timed
+    @Operation(summary = "Add an image to an event", description = "Owners and admins. 201 the image. 403 other "
+            + "members; 404 event_not_found; 409 too_many_images (20 per event)." + UPLOAD_ERRORS)
+    public Response addEventImage(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
+                                  @HeaderParam("Content-Length") Long length, @HeaderParam("Content-Type") String type,
+                                  @HeaderParam("Expect") String expect, InputStream body, @Context SecurityContext context) {
+        return upload(MediaTarget.EVENT_IMAGE, communityId, eventId, length, type, expect, body, context);
+    }
+
+    @GET
+    @Path("/communities/{communityId}/events/{eventId}/images")
+    @Timed
+    @Operation(summary = "An event's images", description = "Those who may see the event: anyone for a public event "
+            + "of a public community, active members otherwise. 200 {items} in upload order. 404 not a member or "
+            + "event_not_found.")
+    public MediaList eventImages(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
+                                 @Context SecurityContext context) {
+        return new MediaList(media.current(MediaTarget.EVENT_IMAGE, communityId, callerOrNull(context), eventId)
+                .stream().map(urls::view).toList());
+    }
+
+    @DELETE
+    @Path("/communities/{communityId}/events/{eventId}/images/{mediaId}")
+    @Timed
+    @Operation(summary = "Remove an image from an event", description = "Owners and admins. 204; 403 other "
+            + "members; 404 media_not_found.")
+    public Response deleteEventImage(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
+                                     @PathParam("mediaId") UUID mediaId, @Context SecurityContext context) {
+        media.release(MediaTarget.EVENT_IMAGE, communityId, CurrentAccount.require(context).accountId(), eventId, mediaId);
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("/communities/{communityId}/images")
     @Timed

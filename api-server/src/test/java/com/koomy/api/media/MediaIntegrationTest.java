@@ -146,6 +146,49 @@ class MediaIntegrationTest {
     }
 
     @Test
+    void adminsAddEventImagesWhichFollowTheEventsVisibility() {
+        java.time.Instant start = java.time.Instant.now().plus(java.time.Duration.ofDays(3));
+        UUID membersOnly = event(club, "Vernissage", "members", start);
+        UUID open = event(club, "Open day", "public", start);
+        UUID foreign = event(otherClub, "Elsewhere", "public", start);
+
+        String images = "/api/communities/" + club + "/events/" + membersOnly + "/images";
+        Reply image = media.upload("POST", images, owner.token(), "image/jpeg", TestImages.jpeg(800, 600));
+        assertThat(image.status()).isEqualTo(201);
+        assertThat(image.body().get("target").asText()).isEqualTo("event_image");
+        assertThat(api.get(images, member.token()).body().get("items")).hasSize(1);
+        assertThat(api.get(images, stranger.token()).status()).isEqualTo(404);
+        assertThat(api.get(images, null).status()).isEqualTo(404);
+        assertThat(media.upload("POST", images, member.token(), "image/jpeg", TestImages.jpeg(80, 60)).status()).isEqualTo(403);
+
+        String openImages = "/api/communities/" + club + "/events/" + open + "/images";
+        assertThat(media.upload("POST", openImages, owner.token(), "image/png", TestImages.png(64, 64, false)).status())
+                .isEqualTo(201);
+        assertThat(api.get(openImages, null).body().get("items")).hasSize(1); // a public event of a public community
+
+        // Another community's event, through this community's path or its own: 404 for this owner, nothing stored.
+        Reply crossed = media.upload("POST", "/api/communities/" + club + "/events/" + foreign + "/images", owner.token(),
+                "image/jpeg", TestImages.jpeg(80, 60));
+        assertThat(crossed.status()).isEqualTo(404);
+        assertThat(crossed.code()).isEqualTo("event_not_found");
+        assertThat(media.upload("POST", "/api/communities/" + otherClub + "/events/" + foreign + "/images", owner.token(),
+                "image/jpeg", TestImages.jpeg(80, 60)).status()).isEqualTo(404);
+
+        assertThat(api.call("DELETE", images + "/" + image.body().get("id").asText(), owner.token(), null).status())
+                .isEqualTo(204);
+        assertThat(api.get(images, owner.token()).body().get("items")).isEmpty();
+    }
+
+    private static UUID event(UUID community, String title, String visibility, java.time.Instant start) {
+        User by = community.equals(club) ? owner : otherOwner;
+        Reply created = api.call("POST", "/api/communities/" + community + "/events", by.token(), Map.of("title", title,
+                "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris",
+                "visibility", visibility));
+        assertThat(created.status()).isEqualTo(201);
+        return UUID.fromString(created.body().get("id").asText());
+    }
+
+    @Test
     void everyUploadRouteKeepsTenantsApart() {
         byte[] png = TestImages.png(64, 64, false);
         List<String> managerRoutes = List.of(
