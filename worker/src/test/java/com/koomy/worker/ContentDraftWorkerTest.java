@@ -38,15 +38,7 @@ class ContentDraftWorkerTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = new DropwizardAppExtension<>(
-            KoomyWorkerApplication.class, "../config/worker.yml",
-            ConfigOverride.config("server.adminConnectors[0].port", "0"),
-            ConfigOverride.config("database.url", db::url),
-            ConfigOverride.config("database.user", TestDatabase.user()),
-            ConfigOverride.config("database.password", TestDatabase.password()),
-            ConfigOverride.config("jobs.database.url", db::url),
-            ConfigOverride.config("jobs.database.user", TestDatabase.user()),
-            ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
             ConfigOverride.config("openai.apiKey", "sk-test-koomy-not-a-real-key"),
             ConfigOverride.config("openai.baseUrl", "http://127.0.0.1:" + OPENAI.getAddress().getPort() + "/v1"),

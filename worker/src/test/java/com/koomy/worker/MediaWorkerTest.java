@@ -41,15 +41,7 @@ class MediaWorkerTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = new DropwizardAppExtension<>(
-            KoomyWorkerApplication.class, "../config/worker.yml",
-            ConfigOverride.config("server.adminConnectors[0].port", "0"),
-            ConfigOverride.config("database.url", db::url),
-            ConfigOverride.config("database.user", TestDatabase.user()),
-            ConfigOverride.config("database.password", TestDatabase.password()),
-            ConfigOverride.config("jobs.database.url", db::url),
-            ConfigOverride.config("jobs.database.user", TestDatabase.user()),
-            ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
             ConfigOverride.config("media.storage.localDir", STORAGE.toString()),
             ConfigOverride.config("logging.level", "WARN"));

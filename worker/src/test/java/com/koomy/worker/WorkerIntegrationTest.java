@@ -40,15 +40,7 @@ class WorkerIntegrationTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = new DropwizardAppExtension<>(
-            CountingWorkerApplication.class, "../config/worker.yml",
-            ConfigOverride.config("server.adminConnectors[0].port", "0"),
-            ConfigOverride.config("database.url", db::url),
-            ConfigOverride.config("database.user", TestDatabase.user()),
-            ConfigOverride.config("database.password", TestDatabase.password()),
-            ConfigOverride.config("jobs.database.url", db::url),
-            ConfigOverride.config("jobs.database.user", TestDatabase.user()),
-            ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(CountingWorkerApplication.class, db,
             ConfigOverride.config("jobs.stripeEventRetries", "1"),
             ConfigOverride.config("jobs.dashboardEnabled", "true"),
             ConfigOverride.config("jobs.dashboardPort", String.valueOf(DASHBOARD_PORT)),

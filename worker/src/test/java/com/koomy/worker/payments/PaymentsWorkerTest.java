@@ -9,6 +9,7 @@ import com.koomy.webhooks.StripeEventReplays;
 import com.koomy.webhooks.StripeEventWrites;
 import com.koomy.worker.KoomyWorkerApplication;
 import com.koomy.worker.WorkerConfiguration;
+import com.koomy.worker.WorkerTestApp;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -33,15 +34,7 @@ class PaymentsWorkerTest {
     @RegisterExtension
     static StripeStub stripe = new StripeStub();
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = new DropwizardAppExtension<>(
-            KoomyWorkerApplication.class, "../config/worker.yml",
-            ConfigOverride.config("server.adminConnectors[0].port", "0"),
-            ConfigOverride.config("database.url", db::url),
-            ConfigOverride.config("database.user", TestDatabase.user()),
-            ConfigOverride.config("database.password", TestDatabase.password()),
-            ConfigOverride.config("jobs.database.url", db::url),
-            ConfigOverride.config("jobs.database.user", TestDatabase.user()),
-            ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
             ConfigOverride.config("jobs.stripeEventRetries", "0"),
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
             ConfigOverride.config("stripe.apiKey", "sk_test_worker"),

@@ -1,0 +1,29 @@
+package com.koomy.worker;
+
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS. */
+public final class WorkerTestApp {
+
+    private WorkerTestApp() {
+    }
+
+    public static DropwizardAppExtension<WorkerConfiguration> on(Class<? extends KoomyWorkerApplication> app,
+                                                                TestDatabase db, ConfigOverride... extra) {
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                ConfigOverride.config("server.adminConnectors[0].port", "0"),
+                ConfigOverride.config("database.url", db::url),
+                ConfigOverride.config("database.user", TestDatabase.user()),
+                ConfigOverride.config("database.password", TestDatabase.password()),
+                ConfigOverride.config("jobs.database.url", db::url),
+                ConfigOverride.config("jobs.database.user", TestDatabase.user()),
+                ConfigOverride.config("jobs.database.password", TestDatabase.password())));
+        overrides.addAll(List.of(extra));
+        return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0]));
+    }
+}
