@@ -124,7 +124,18 @@ final class MediaCalls {
 
     private static ApiCalls.Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // A refused upload's connection is closed by the server (its body is not read); the client can
+                // pick that pooled connection for the next request before it sees the close, which then gets no
+                // answer at all. Nothing reached the application: send once more on a fresh connection.
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             String text = response.body();
             return new ApiCalls.Reply(response.statusCode(),
                     text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
