@@ -175,7 +175,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
             }
         });
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
-                millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics()));
+                millis(jobs.getRelayInterval()), jobs.getRelayBatchSize(), environment.metrics(), jobRunr::wakeUp));
 
         poolUsage(environment.metrics(), "postgresql", config.getDatabase().getMaxSize());
         poolUsage(environment.metrics(), "jobrunr", jobs.getDatabase().getMaxSize());

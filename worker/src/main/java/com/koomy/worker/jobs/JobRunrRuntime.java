@@ -9,6 +9,7 @@ import org.jobrunr.jobs.filters.JobFilter;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobSteward;
 import org.jobrunr.server.JobActivator;
 import org.jobrunr.storage.JobStats;
 import org.jobrunr.storage.StorageProvider;
@@ -130,5 +131,25 @@ public class JobRunrRuntime implements Managed {
 
     public BackgroundJobServer server() {
         return result == null ? null : result.getBackgroundJobServer();
+    }
+
+    /**
+     * Makes this process's job server fetch enqueued jobs now instead of at its next poll (every 5 s
+     * at best in JobRunr's free edition): the relay calls it after committing new jobs, so a queued
+     * email or webhook starts within milliseconds. Occupied-then-idle is the public path JobRunr
+     * itself takes when a worker thread frees up; it fetches only if there is room.
+     */
+    public void wakeUp() {
+        BackgroundJobServer current = server();
+        if (current != null && current.isRunning() && !current.isNotReadyToProcessJobs()) {
+            JobSteward steward = current.getJobSteward();
+            try {
+                steward.notifyThreadOccupied();
+                steward.notifyThreadIdle();
+            } catch (RuntimeException e) {
+                // Only an early start is lost: the next poll fetches the jobs anyway.
+                LOG.warn("Could not wake the job server up after a relay: {}", e.toString());
+            }
+        }
     }
 }

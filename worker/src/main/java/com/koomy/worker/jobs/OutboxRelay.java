@@ -36,11 +36,19 @@ public class OutboxRelay implements Managed {
     private final int batchSize;
     private final Meter relayed;
     private final Meter failures;
+    private final Runnable afterRelay;
     private ScheduledExecutorService executor;
     private int consecutiveFailures;
 
     public OutboxRelay(Jdbi jdbi, Supplier<JobRequestScheduler> scheduler, OutboxRoutes routes, Duration interval,
                        int batchSize, MetricRegistry metrics) {
+        this(jdbi, scheduler, routes, interval, batchSize, metrics, () -> { });
+    }
+
+    /** {@code afterRelay} runs once jobs are committed (the worker wakes its job server with it). */
+    public OutboxRelay(Jdbi jdbi, Supplier<JobRequestScheduler> scheduler, OutboxRoutes routes, Duration interval,
+                       int batchSize, MetricRegistry metrics, Runnable afterRelay) {
+        this.afterRelay = afterRelay;
         this.jdbi = jdbi;
         this.scheduler = scheduler;
         this.routes = routes;
@@ -73,6 +81,9 @@ public class OutboxRelay implements Managed {
             int moved;
             do {
                 moved = relayOnce();
+                if (moved > 0) {
+                    afterRelay.run();
+                }
             } while (moved == batchSize && !Thread.currentThread().isInterrupted());
             if (consecutiveFailures > 0) {
                 LOG.info("Outbox relay recovered after {} failed passes", consecutiveFailures);
