@@ -21,6 +21,13 @@ public class CacheFactory {
      * show it within this delay, far below the page's public max-age of 60 s.
      */
     @NotNull private Duration publicPageLocalTtl = Duration.seconds(1);
+    /**
+     * How long an API instance answers a member directory page from its own memory (0: never). The
+     * caller's right is checked on every request; the instance that changes a membership drops the
+     * community's pages at once, other changes (other instances, dues paid, renamed accounts) show
+     * within this delay.
+     */
+    @NotNull private Duration directoryLocalTtl = Duration.seconds(1);
     /** The plans list (billing). */
     @NotNull private Duration plansTtl = Duration.hours(1);
 
@@ -35,6 +42,8 @@ public class CacheFactory {
     @JsonProperty public void setCommunityTtl(Duration communityTtl) { this.communityTtl = communityTtl; }
     @JsonProperty public Duration getPublicPageLocalTtl() { return publicPageLocalTtl; }
     @JsonProperty public void setPublicPageLocalTtl(Duration publicPageLocalTtl) { this.publicPageLocalTtl = publicPageLocalTtl; }
+    @JsonProperty public Duration getDirectoryLocalTtl() { return directoryLocalTtl; }
+    @JsonProperty public void setDirectoryLocalTtl(Duration directoryLocalTtl) { this.directoryLocalTtl = directoryLocalTtl; }
     @JsonProperty public Duration getPlansTtl() { return plansTtl; }
     @JsonProperty public void setPlansTtl(Duration plansTtl) { this.plansTtl = plansTtl; }
 }

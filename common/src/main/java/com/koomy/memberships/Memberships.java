@@ -75,6 +75,19 @@ public class Memberships {
         return joined;
     }
 
+    /** Whether the account is an active owner or admin of the community (may read its directory). */
+    public boolean isManager(UUID communityId, UUID accountId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        /* Memberships.isManager */
+                        SELECT EXISTS (SELECT 1 FROM memberships
+                                        WHERE community_id = :communityId AND account_id = :accountId
+                                          AND status = 'active' AND role IN ('owner', 'admin'))""")
+                .bind("communityId", communityId)
+                .bind("accountId", accountId)
+                .mapTo(Boolean.class)
+                .one());
+    }
+
     public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {
         return jdbi.withHandle(handle -> {
             String pattern = query.text() == null || query.text().isBlank() ? null

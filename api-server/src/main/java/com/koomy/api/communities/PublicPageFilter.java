@@ -1,6 +1,7 @@
 package com.koomy.api.communities;
 
 import com.koomy.api.http.ConditionalGet;
+import com.koomy.api.http.FastPaths;
 import com.koomy.api.ratelimit.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.stats.RouteTemplateFilter;
@@ -82,17 +83,7 @@ public class PublicPageFilter implements Filter {
 
     /** The id of {@code GET /api/communities/{uuid}} without credentials; null for any other request. */
     static UUID anonymousPageId(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        if (!"GET".equals(request.getMethod()) || uri.length() != PREFIX.length() + 36 || !uri.startsWith(PREFIX)
-                || request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
-            return null;
-        }
-        try {
-            UUID id = UUID.fromString(uri.substring(PREFIX.length()));
-            return id.toString().equalsIgnoreCase(uri.substring(PREFIX.length())) ? id : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return request.getHeader(HttpHeaders.AUTHORIZATION) != null ? null : FastPaths.id(request, "GET", PREFIX, "");
     }
 
     /** RFC 9110 weak comparison, as for GET: {@code *}, or any listed tag equal to ours with or without W/. */

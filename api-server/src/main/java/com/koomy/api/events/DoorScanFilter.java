@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.accounts.Session;
 import com.koomy.accounts.SessionStore;
+import com.koomy.api.http.FastPaths;
 import com.koomy.api.ratelimit.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.stats.RouteTemplateFilter;
@@ -138,8 +139,7 @@ public class DoorScanFilter implements Filter {
                 || !GATE.matcher(gate.asText()).matches()) {
             return null;
         }
-        String token = authorization.substring(7).strip();
-        Optional<Session> session = token.isEmpty() || token.length() > 100 ? Optional.empty() : sessions.resolve(token);
+        Optional<Session> session = FastPaths.session(request, sessions);
         if (session.isEmpty()) {
             return null;
         }
@@ -153,18 +153,7 @@ public class DoorScanFilter implements Filter {
 
     /** The event id of {@code POST /api/events/{uuid}/checkins}; null for any other request. */
     static UUID eventId(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        if (!"POST".equals(request.getMethod()) || uri.length() != PREFIX.length() + 36 + SUFFIX.length()
-                || !uri.startsWith(PREFIX) || !uri.endsWith(SUFFIX)) {
-            return null;
-        }
-        String id = uri.substring(PREFIX.length(), PREFIX.length() + 36);
-        try {
-            UUID parsed = UUID.fromString(id);
-            return parsed.toString().equalsIgnoreCase(id) ? parsed : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return FastPaths.id(request, "POST", PREFIX, SUFFIX);
     }
 
     /** The request with its body read once, readable again by Jersey. */

@@ -77,12 +77,18 @@ public class MembershipsResource {
     @Operation(summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
             + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
             + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 bad "
-            + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member.")
+            + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member. A page may be up to 1 s old (KOOMY_CACHE_DIRECTORY_LOCAL_TTL) "
+            + "when the change was made through another API instance; the caller's right is checked on every call.")
     public Page<Member> members(@PathParam("communityId") UUID communityId, @QueryParam("status") String status,
                                 @QueryParam("role") String role, @QueryParam("dues") String dues, @QueryParam("q") String q,
                                 @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                 @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
+        return memberships.directory(communityId, caller, query(status, role, dues, q, limit, cursor));
+    }
+
+    /** The directory's query parameters, checked (400 {@link ApiException} otherwise); {@link DirectoryFilter} uses it too. */
+    static MemberQuery query(String status, String role, String dues, String q, String limit, String cursor) {
         if (status != null && !Membership.STATUSES.contains(status)) {
             throw new ApiException(400, "invalid_status", "status must be one of pending, active, expired");
         }
@@ -95,8 +101,7 @@ public class MembershipsResource {
         if (q != null && q.length() > 200) {
             throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
         }
-        return memberships.directory(communityId, caller,
-                new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor)));
+        return new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor));
     }
 
     @PATCH

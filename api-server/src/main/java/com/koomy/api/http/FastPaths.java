@@ -1,0 +1,51 @@
+package com.koomy.api.http;
+
+import com.koomy.accounts.Session;
+import com.koomy.accounts.SessionStore;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What the servlet filters that answer a hot route before Jersey (public pages, the directory, door
+ * scans) need to recognise their request the way Jersey would.
+ */
+public final class FastPaths {
+
+    private FastPaths() {
+    }
+
+    /**
+     * The id in {@code prefix + <uuid> + suffix} when the request is {@code method} on exactly that path
+     * (the canonical, lower-case UUID form); null for any other request.
+     */
+    public static UUID id(HttpServletRequest request, String method, String prefix, String suffix) {
+        String uri = request.getRequestURI();
+        if (!method.equals(request.getMethod()) || uri.length() != prefix.length() + 36 + suffix.length()
+                || !uri.startsWith(prefix) || !uri.endsWith(suffix)) {
+            return null;
+        }
+        String id = uri.substring(prefix.length(), prefix.length() + 36);
+        try {
+            UUID parsed = UUID.fromString(id);
+            return parsed.toString().equalsIgnoreCase(id) ? parsed : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The session of {@code Authorization: Bearer <token>}, as {@code SessionAuthFilter} resolves it; empty
+     * without one or for an unknown token (Jersey then answers 401). Throws when Redis fails (Jersey: 503).
+     */
+    public static Optional<Session> session(HttpServletRequest request, SessionStore sessions) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = authorization.substring(7).strip();
+        return token.isEmpty() || token.length() > 100 ? Optional.empty() : sessions.resolve(token);
+    }
+}
