@@ -139,6 +139,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         RedisClient redis = config.getRedis().build(environment, "koomy-api");
         config.getHealth().register(environment, jdbi, redis);
         config.getGraphite().build(environment, "api", InstanceName.of("api"));
+        config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
         environment.servlets()
                 .addFilter("request-log", new RequestLogFilter(

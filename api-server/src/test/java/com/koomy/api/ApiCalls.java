@@ -59,6 +59,37 @@ public final class ApiCalls {
         }
     }
 
+    /** Any body with its own content type (images, raw bytes) and extra headers (name, value, ...). */
+    public Reply send(String method, String path, String token, String contentType, byte[] body, String... headers) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            JsonNode json;
+            try {
+                json = text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+            } catch (IOException notJson) {
+                json = JSON.createObjectNode().put("text", text); // CSV exports, images
+            }
+            return new Reply(response.statusCode(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Reply get(String path, String token) {
         return call("GET", path, token, null);
     }

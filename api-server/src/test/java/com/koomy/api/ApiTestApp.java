@@ -12,6 +12,8 @@ public final class ApiTestApp {
 
     public static final String SECRET = "whsec_test_primary";
     public static final String ROTATED_SECRET = "whsec_test_next";
+    /** HTTP Basic credentials of the admin port's metrics, threads and tasks ({@code admin.*}). */
+    public static final String ADMIN_CREDENTIALS = "operator:admin-test-password";
 
     private ApiTestApp() {
     }
@@ -42,6 +44,8 @@ public final class ApiTestApp {
                 ConfigOverride.config("database.password", TestDatabase.password()),
                 ConfigOverride.config("stripe.webhookSecrets", SECRET + "," + ROTATED_SECRET),
                 ConfigOverride.config("logging.level", "WARN"),
+                ConfigOverride.config("admin.user", ADMIN_CREDENTIALS.split(":")[0]),
+                ConfigOverride.config("admin.password", ADMIN_CREDENTIALS.split(":")[1]),
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
                 ConfigOverride.config("rateLimits.keyPrefix", "koomy:test-rl:" + java.util.UUID.randomUUID() + ":")));
         overrides.addAll(List.of(extra));

@@ -24,6 +24,8 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private HealthFactory health = new HealthFactory();
     /** Image uploads: the API stores originals, the worker makes the smaller sizes and collects orphans. */
     @Valid @NotNull private MediaFactory media = new MediaFactory();
+    /** Credentials of the admin port's pages (all but /ping and /healthcheck). */
+    @Valid @NotNull private AdminFactory admin = new AdminFactory();
     private boolean migrateOnStart = true;
     /** Where people reach Koomy: links in emails start with it. */
     @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
@@ -54,6 +56,9 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public MediaFactory getMedia() { return media; }
     @JsonProperty public void setMedia(MediaFactory media) { this.media = media; }
+
+    @JsonProperty public AdminFactory getAdmin() { return admin; }
+    @JsonProperty public void setAdmin(AdminFactory admin) { this.admin = admin; }
 
     @JsonProperty public String getPublicUrl() { return publicUrl; }
     @JsonProperty public void setPublicUrl(String publicUrl) { this.publicUrl = publicUrl; }

@@ -106,6 +106,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         RedisClient redis = config.getRedis().build(environment, "koomy-worker");
         config.getHealth().register(environment, jdbi, redis);
         config.getGraphite().build(environment, "worker", InstanceName.of("worker"));
+        config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
         JobsFactory jobs = config.getJobs();
         jobs.getDatabase().getProperties().put("currentSchema", KoomyDatabase.JOBRUNR_SCHEMA);

@@ -3,6 +3,7 @@ package com.koomy.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.jobs.JobIds;
 import com.koomy.jobs.OutboxDao;
+import com.koomy.testing.ListeningSockets;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
 import com.koomy.webhooks.IncomingStripeEvent;
@@ -12,6 +13,7 @@ import com.koomy.webhooks.StripeEventWrites;
 import com.koomy.webhooks.StripeEventStatus;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +40,9 @@ import static org.awaitility.Awaitility.await;
 class WorkerIntegrationTest {
 
     private static final int DASHBOARD_PORT = freePort();
+    /** Listeners of this JVM before the worker starts (other test classes' servers are not ours to judge). */
+    private static final Set<ListeningSockets.Listener> BEFORE = ListeningSockets.available()
+            ? ListeningSockets.ofThisProcess() : Set.of();
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -46,6 +54,8 @@ class WorkerIntegrationTest {
             ConfigOverride.config("jobs.dashboardPort", String.valueOf(DASHBOARD_PORT)),
             ConfigOverride.config("jobs.dashboardUser", "operator"),
             ConfigOverride.config("jobs.dashboardPassword", "test-only-password"),
+            ConfigOverride.config("admin.user", "operator"),
+            ConfigOverride.config("admin.password", "test-only-admin-password"),
             ConfigOverride.config("logging.level", "WARN"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -144,6 +154,52 @@ class WorkerIntegrationTest {
         assertThat(get(url, "operator:wrong").statusCode()).isEqualTo(401);
         assertThat(get(url, "operator:test-only-password").statusCode()).isEqualTo(200);
         assertThat(get("http://127.0.0.1:" + DASHBOARD_PORT + "/dashboard/", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theDashboardAsksForCredentialsOnEveryPageAndActionButItsRedirect() throws Exception {
+        String base = "http://127.0.0.1:" + DASHBOARD_PORT;
+        String job = UUID.randomUUID().toString();
+        List<String> open = new ArrayList<>();
+        for (String page : List.of("GET /dashboard", "GET /dashboard/index.html", "GET /api/jobs?state=FAILED",
+                "GET /api/servers", "GET /api/recurring-jobs", "GET /api/problems", "GET /api/version", "GET /api/jobs/" + job,
+                "POST /api/jobs/" + job + "/requeue", "DELETE /api/jobs/" + job, "GET /sse/jobstats",
+                "POST /api/recurring-jobs/x/trigger", "DELETE /api/recurring-jobs/x")) {
+            String[] parts = page.split(" ", 2);
+            for (String credentials : new String[]{null, "operator:wrong", "admin:test-only-password", "operator:"}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + parts[1])).timeout(Duration.ofSeconds(5))
+                        .method(parts[0], HttpRequest.BodyPublishers.noBody());
+                if (credentials != null) {
+                    request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                }
+                int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status != 401) {
+                    open.add(page + " as " + credentials + " -> " + status);
+                }
+            }
+        }
+        assertThat(open).as("dashboard pages and actions served without the right credentials").isEmpty();
+        HttpResponse<String> root = get(base + "/", null);
+        assertThat(root.statusCode()).as("the bare redirect to /dashboard").isEqualTo(302);
+        assertThat(root.body()).isEmpty();
+    }
+
+    @Test
+    void theWorkerListensOnLoopbackOnlyAndItsAdminPortAnswersProbesOnly() throws Exception {
+        Assumptions.assumeTrue(ListeningSockets.available(), "needs Linux /proc");
+        Set<ListeningSockets.Listener> mine = new HashSet<>(ListeningSockets.ofThisProcess());
+        mine.removeAll(BEFORE);
+        assertThat(mine).as("the worker's listeners: admin port and dashboard")
+                .extracting(ListeningSockets.Listener::port).containsExactlyInAnyOrder(app.getAdminPort(), DASHBOARD_PORT);
+        assertThat(mine).allMatch(ListeningSockets.Listener::loopbackOnly);
+
+        String admin = "http://127.0.0.1:" + app.getAdminPort();
+        assertThat(get(admin + "/ping", null).statusCode()).isEqualTo(200);
+        for (String page : List.of("/metrics", "/threads", "/pprof", "/")) {
+            assertThat(get(admin + page, null).statusCode()).as(page).isEqualTo(401);
+            assertThat(get(admin + page, "operator:wrong").statusCode()).as(page).isEqualTo(401);
+        }
+        assertThat(get(admin + "/metrics", "operator:test-only-admin-password").statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<String> get(String url, String credentials) throws IOException, InterruptedException {

@@ -36,6 +36,9 @@ public class StripeSignatureVerifier {
                 return;
             } catch (SignatureVerificationException e) {
                 last = e;
+            } catch (RuntimeException e) {
+                // stripe-java parses the header's t= with Long.parseLong: a forged header is a 400, not a 500.
+                throw new ApiException(400, "invalid_signature", "Stripe-Signature is malformed");
             }
         }
         throw new ApiException(400, "invalid_signature", "Stripe-Signature rejected: " + last.getMessage());

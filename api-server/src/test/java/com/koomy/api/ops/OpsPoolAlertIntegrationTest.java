@@ -77,7 +77,9 @@ class OpsPoolAlertIntegrationTest {
             // fast (maxWaitForConnection) with the one error shape rather than hang.
             assertThat(stats.getStatus()).isIn(200, 500, 503);
         }
-        try (Response metrics = app.client().target("http://localhost:" + app.getAdminPort() + "/metrics").request().get()) {
+        try (Response metrics = app.client().target("http://localhost:" + app.getAdminPort() + "/metrics").request()
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ApiTestApp.ADMIN_CREDENTIALS.getBytes(java.nio.charset.StandardCharsets.UTF_8))).get()) {
             JsonNode gauges = metrics.readEntity(JsonNode.class).get("gauges");
             assertThat(gauges.at("/koomy.db.postgresql.usage/value").asDouble()).isEqualTo(1.0);
             assertThat(gauges.has("koomy.redis.pool.usage")).isTrue();

@@ -36,18 +36,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * signs them, and the worker's side (the same handlers the worker registers, applied with
  * {@link ApplyStripeEventJob} as the worker's job does).
  */
-final class PaymentsWorld {
+public final class PaymentsWorld {
 
     static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final ApiCalls api;
+    public final ApiCalls api;
     final StripeStub stripe;
-    final Jdbi jdbi;
+    public final Jdbi jdbi;
     final IntSupplier port;
-    final ApplyStripeEventJob job;
+    public final ApplyStripeEventJob job;
 
-    PaymentsWorld(IntSupplier port, StripeStub stripe, TestDatabase db, PaymentsFactory payments) {
+    public PaymentsWorld(IntSupplier port, StripeStub stripe, TestDatabase db, PaymentsFactory payments) {
         this.port = port;
         this.api = new ApiCalls(port);
         this.stripe = stripe;
@@ -60,7 +60,7 @@ final class PaymentsWorld {
                 "http://127.0.0.1"), false);
     }
 
-    static ConfigOverride[] stripeConfig(StripeStub stripe, ConfigOverride... extra) {
+    public static ConfigOverride[] stripeConfig(StripeStub stripe, ConfigOverride... extra) {
         ConfigOverride[] base = {
                 ConfigOverride.config("stripe.apiKey", "sk_test_api"),
                 ConfigOverride.config("stripe.apiBase", stripe::baseUrl),
@@ -73,7 +73,7 @@ final class PaymentsWorld {
     }
 
     /** POSTs the event to the API signed as Stripe signs it; returns the HTTP status. */
-    int deliver(String payload) {
+    public int deliver(String payload) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + "/api/webhooks/stripe"))
                     .header("Content-Type", "application/json")
@@ -89,24 +89,24 @@ final class PaymentsWorld {
     }
 
     /** Delivers and applies (as the worker would). */
-    String deliverAndApply(String payload) throws Exception {
+    public String deliverAndApply(String payload) throws Exception {
         assertThat(deliver(payload)).isEqualTo(200);
         String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload).path("id").asText();
         job.apply(id);
         return id;
     }
 
-    StripeEventStatus status(String eventId) {
+    public StripeEventStatus status(String eventId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT status FROM stripe_events WHERE event_id = :id")
                 .bind("id", eventId).mapTo(String.class).one()).transform(StripeEventStatus::valueOf);
     }
 
-    String lastError(String eventId) {
+    public String lastError(String eventId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT last_error FROM stripe_events WHERE event_id = :id")
                 .bind("id", eventId).mapTo(String.class).one());
     }
 
-    long count(String sql, Object... args) {
+    public long count(String sql, Object... args) {
         return jdbi.withHandle(h -> {
             var q = h.createQuery(sql);
             for (int i = 0; i < args.length; i++) {
@@ -117,10 +117,10 @@ final class PaymentsWorld {
     }
 
     /** A community with a connected, onboarded account (acct id given) and one tier; returns ids. */
-    record Club(UUID id, ApiCalls.User owner, String account, UUID tierId) {
+    public record Club(UUID id, ApiCalls.User owner, String account, UUID tierId) {
     }
 
-    Club club(String name, String accountId, String period) throws Exception {
+    public Club club(String name, String accountId, String period) throws Exception {
         ApiCalls.User owner = api.user(name + " Owner");
         UUID id = api.community(owner, name, "public", "open");
         stripe.accountCreates(accountId);
@@ -141,10 +141,10 @@ final class PaymentsWorld {
     }
 
     /** A member of {@code club} with a Checkout created through the API; returns the checkout's metadata. */
-    record Payer(ApiCalls.User user, UUID checkoutId, String sessionId) {
+    public record Payer(ApiCalls.User user, UUID checkoutId, String sessionId) {
     }
 
-    Payer payer(Club club, String name) {
+    public Payer payer(Club club, String name) {
         ApiCalls.User member = api.user(name);
         assertThat(api.call("POST", "/api/communities/" + club.id() + "/join", member.token(), null).status()).isEqualTo(201);
         ApiCalls.Reply checkout = api.call("POST", "/api/communities/" + club.id() + "/dues/checkout", member.token(),
@@ -154,7 +154,7 @@ final class PaymentsWorld {
                 checkout.body().get("sessionId").asText());
     }
 
-    static ObjectNode metadata(UUID communityId, UUID accountId, UUID checkoutId) {
+    public static ObjectNode metadata(UUID communityId, UUID accountId, UUID checkoutId) {
         ObjectNode m = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         m.put(DuesCheckouts.META_KIND, "dues");
         m.put(DuesCheckouts.META_COMMUNITY, communityId.toString());
@@ -164,7 +164,7 @@ final class PaymentsWorld {
     }
 
     /** The Checkout session as Stripe sends it in checkout.session.completed, paid. */
-    static JsonNode paidSession(Club club, Payer payer, String paymentIntent) {
+    public static JsonNode paidSession(Club club, Payer payer, String paymentIntent) {
         ObjectNode session = StripeTestEvents.object("checkout.session");
         session.put("id", payer.sessionId());
         session.put("mode", "payment");
@@ -179,7 +179,7 @@ final class PaymentsWorld {
         return session;
     }
 
-    static ObjectNode intent(Club club, Payer payer, String paymentIntent, String status) {
+    public static ObjectNode intent(Club club, Payer payer, String paymentIntent, String status) {
         ObjectNode pi = StripeTestEvents.object("payment_intent");
         pi.put("id", paymentIntent);
         pi.put("amount", 2500);
@@ -198,7 +198,7 @@ final class PaymentsWorld {
         return pi;
     }
 
-    static ObjectNode refundedCharge(String paymentIntent, long refunded) {
+    public static ObjectNode refundedCharge(String paymentIntent, long refunded) {
         ObjectNode charge = StripeTestEvents.object("charge");
         charge.put("id", "ch_" + paymentIntent.substring(3));
         charge.put("payment_intent", paymentIntent);
@@ -210,7 +210,7 @@ final class PaymentsWorld {
         return charge;
     }
 
-    static String pi() {
+    public static String pi() {
         return "pi_test" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
     }
 }

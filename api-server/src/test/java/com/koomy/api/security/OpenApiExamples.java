@@ -6,14 +6,63 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Request bodies built from the served OpenAPI document, for tests that walk every route. */
 final class OpenApiExamples {
 
+    private static final Pattern PARAM = Pattern.compile("\\{(\\w+)}");
+
     private OpenApiExamples() {
+    }
+
+    /** One documented operation: its method, its path template and its OpenAPI object. */
+    record Operation(String method, String path, JsonNode spec) {
+        String key() {
+            return method + " " + path;
+        }
+
+        /** The media types of its request body (empty without one). */
+        List<String> bodyTypes() {
+            List<String> types = new ArrayList<>();
+            spec.path("requestBody").path("content").fieldNames().forEachRemaining(types::add);
+            return types;
+        }
+    }
+
+    /** Every operation of the document, in its order. */
+    static List<Operation> operations(JsonNode document) {
+        List<Operation> operations = new ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            if (Set.of("get", "post", "put", "patch", "delete").contains(op.getKey())) {
+                operations.add(new Operation(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), op.getValue()));
+            }
+        }));
+        return operations;
+    }
+
+    /** The path with each {parameter} replaced by {@code values}' answer; a parameter without one fails. */
+    static String fill(String path, Function<String, String> values) {
+        Matcher m = PARAM.matcher(path);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.apply(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException("no value for path parameter {" + m.group(1) + "} of " + path);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** A request body that passes validation, built from the operation's schema, so the call reaches the tenant check. */

@@ -1,10 +1,10 @@
 package com.koomy.worker.jobs;
 
+import com.koomy.config.BasicCredentials;
 import com.koomy.db.KoomyDatabase;
 import io.dropwizard.lifecycle.Managed;
 import org.jobrunr.configuration.JobRunr;
 import org.jobrunr.configuration.JobRunrConfiguration.JobRunrConfigurationResult;
-import org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration;
 import org.jobrunr.jobs.filters.JobFilter;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.server.BackgroundJobServer;
@@ -14,6 +14,8 @@ import org.jobrunr.server.JobActivator;
 import org.jobrunr.storage.JobStats;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.sql.common.SqlStorageProviderFactory;
+import org.jobrunr.utils.mapper.JsonMapper;
+import org.jobrunr.utils.mapper.JsonMapperFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +26,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
-import static org.jobrunr.dashboard.JobRunrDashboardWebServerConfiguration.usingStandardDashboardConfiguration;
 import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration;
 
 /**
- * JobRunr's storage, background job server and dashboard, started with the process and stopped
- * with it (running jobs get {@code shutdownTimeout} to finish).
+ * JobRunr's storage, background job server and dashboard ({@link DashboardServer}, on an address of
+ * our choosing), started with the process and stopped with it (running jobs get {@code shutdownTimeout}
+ * to finish).
  */
 public class JobRunrRuntime implements Managed {
 
@@ -42,6 +44,7 @@ public class JobRunrRuntime implements Managed {
     private final InFlightJobs inFlight = new InFlightJobs();
     private volatile JobRunrConfigurationResult result;
     private volatile StorageProvider storage;
+    private volatile DashboardServer dashboard;
 
     public JobRunrRuntime(JobsFactory config, DataSource dataSource, JobActivator activator, List<JobFilter> filters) {
         this.config = config;
@@ -52,9 +55,11 @@ public class JobRunrRuntime implements Managed {
 
     @Override
     public void start() throws SQLException {
-        JobRunrDashboardWebServerConfiguration dashboard = dashboard();
+        BasicCredentials dashboardCredentials = dashboardCredentials();
         createSchema();
         storage = SqlStorageProviderFactory.using(dataSource);
+        // The mapper JobRunr would pick by itself, named so that our dashboard reads jobs as JobRunr wrote them.
+        JsonMapper json = JsonMapperFactory.createJsonMapper();
         BackgroundJobServerConfiguration server = usingStandardBackgroundJobServerConfiguration()
                 .andWorkerCount(config.getWorkerCount())
                 .andPollInterval(Duration.ofMillis(config.getPollInterval().toMilliseconds()))
@@ -62,14 +67,18 @@ public class JobRunrRuntime implements Managed {
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(
                         Duration.ofMillis(config.getShutdownTimeout().toMilliseconds()));
         result = JobRunr.configure()
+                .useJsonMapper(json)
                 .useStorageProvider(storage)
                 .useJobActivator(activator)
                 .withJobFilter(filters.toArray(new JobFilter[0]))
                 .useBackgroundJobServer(server)
-                .useDashboardIf(config.isDashboardEnabled(), dashboard)
                 .initialize();
+        if (config.isDashboardEnabled()) {
+            dashboard = DashboardServer.start(storage, json, config.getDashboardBindHost(), config.getDashboardPort(),
+                    dashboardCredentials);
+        }
         LOG.info("JobRunr started: {} workers, poll every {}, dashboard {}", config.getWorkerCount(),
-                config.getPollInterval(), config.isDashboardEnabled() ? "on port " + config.getDashboardPort() : "off");
+                config.getPollInterval(), dashboard != null ? "on " + config.getDashboardBindHost() + ":" + dashboard.port() : "off");
     }
 
     /** JobRunr creates its tables but not the schema its connections point at. */
@@ -79,27 +88,22 @@ public class JobRunrRuntime implements Managed {
         }
     }
 
-    private JobRunrDashboardWebServerConfiguration dashboard() {
-        JobRunrDashboardWebServerConfiguration dashboard = usingStandardDashboardConfiguration()
-                .andPort(config.getDashboardPort())
-                .andAllowAnonymousDataUsage(false);
-        if (config.isDashboardEnabled()) {
-            if (config.getDashboardUser().isBlank() || config.getDashboardPassword().isBlank()) {
-                // JobRunr's dashboard listens on every interface: never serve it without credentials.
-                throw new IllegalStateException("The JobRunr dashboard is enabled but KOOMY_DASHBOARD_USER or "
-                        + "KOOMY_DASHBOARD_PASSWORD is empty; set both or set KOOMY_DASHBOARD_ENABLED=false");
-            }
-            dashboard.andBasicAuthentication(config.getDashboardUser(), config.getDashboardPassword());
+    private BasicCredentials dashboardCredentials() {
+        BasicCredentials credentials = new BasicCredentials(config.getDashboardUser(), config.getDashboardPassword());
+        if (config.isDashboardEnabled() && !credentials.isConfigured()) {
+            // The dashboard can delete and requeue jobs: never serve it without credentials, even on loopback.
+            throw new IllegalStateException("The JobRunr dashboard is enabled but KOOMY_DASHBOARD_USER or "
+                    + "KOOMY_DASHBOARD_PASSWORD is empty; set both or set KOOMY_DASHBOARD_ENABLED=false");
         }
-        return dashboard;
+        return credentials;
     }
 
     @Override
     public void stop() {
         if (result != null) {
             LOG.info("Stopping JobRunr: running jobs get up to {} to finish", config.getShutdownTimeout());
-            if (result.getDashboardWebServer() != null) {
-                result.getDashboardWebServer().stop();
+            if (dashboard != null) {
+                dashboard.stop();
             }
             result.getBackgroundJobServer().stop();
             try {

@@ -6,6 +6,7 @@ import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -22,6 +23,8 @@ public class JobsFactory {
     @NotNull private Duration deleteSucceededAfter = Duration.hours(36);
     private boolean dashboardEnabled = true;
     @Min(1) @Max(65535) private int dashboardPort = 8000;
+    /** Loopback unless set: the dashboard is for operators, not the network (docs/security.md). */
+    @NotBlank private String dashboardBindHost = "127.0.0.1";
     private String dashboardUser = "";
     private String dashboardPassword = "";
     @NotNull private Duration relayInterval = Duration.milliseconds(200);
@@ -46,6 +49,8 @@ public class JobsFactory {
     @JsonProperty public void setDashboardEnabled(boolean dashboardEnabled) { this.dashboardEnabled = dashboardEnabled; }
     @JsonProperty public int getDashboardPort() { return dashboardPort; }
     @JsonProperty public void setDashboardPort(int dashboardPort) { this.dashboardPort = dashboardPort; }
+    @JsonProperty public String getDashboardBindHost() { return dashboardBindHost; }
+    @JsonProperty public void setDashboardBindHost(String dashboardBindHost) { this.dashboardBindHost = dashboardBindHost; }
     @JsonProperty public String getDashboardUser() { return dashboardUser; }
     @JsonProperty public void setDashboardUser(String dashboardUser) { this.dashboardUser = dashboardUser; }
     @JsonProperty public String getDashboardPassword() { return dashboardPassword; }

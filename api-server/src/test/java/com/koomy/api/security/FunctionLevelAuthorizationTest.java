@@ -1,0 +1,249 @@
+package com.koomy.api.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.api.ApiCalls;
+import com.koomy.api.ApiCalls.Reply;
+import com.koomy.api.ApiCalls.User;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
+import com.koomy.api.security.OpenApiExamples.Operation;
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Function-level authorization over every documented route (read from the served OpenAPI document, so
+ * a new route is covered the day it is documented): a plain member of a community calling its
+ * owners' and admins' functions, anyone but an operator calling {@code /api/ops/*}, and a signed-out
+ * caller calling anything but the public routes, is refused (403, 401) and changes nothing in the
+ * database. The routes a member may call, and those open to everyone, are listed below with why;
+ * every other route is an admin, owner or operator function.
+ */
+class FunctionLevelAuthorizationTest {
+
+    /** Routes anyone may call signed out, and why. */
+    static final Map<String, String> PUBLIC = Map.ofEntries(
+            Map.entry("POST /api/auth/register", "creating an account"),
+            Map.entry("POST /api/auth/login", "signing in"),
+            Map.entry("POST /api/auth/password-reset", "asking for a reset link (answers the same for every email)"),
+            Map.entry("POST /api/auth/password-reset/confirm", "the emailed token is the credential"),
+            Map.entry("POST /api/auth/verify-email", "the emailed token is the credential"),
+            Map.entry("GET /api/health", "load balancers and probes"),
+            Map.entry("POST /api/webhooks/stripe", "Stripe's signature is the credential (WebhookForgeryTest)"),
+            Map.entry("POST /api/webhooks/sendgrid", "SendGrid's signature is the credential (WebhookForgeryTest)"),
+            Map.entry("GET /media/{key}", "image blobs are public by unguessable URL, for a CDN"),
+            Map.entry("GET /api/plans", "the price list"),
+            Map.entry("GET /api/communities/{id}", "a public community's page"),
+            Map.entry("GET /api/communities/{communityId}/public-key", "scanners verify membership cards offline with it"),
+            Map.entry("GET /api/communities/{communityId}/events", "a public community's public events"),
+            Map.entry("GET /api/events/{eventId}", "a public event"),
+            Map.entry("GET /api/communities/{communityId}/events/{eventId}/images", "a public event's images"),
+            Map.entry("GET /api/communities/{communityId}/images", "a public community's logo and cover"),
+            Map.entry("GET /api/communities/{communityId}/media/{mediaId}", "an image of something public"));
+
+    /** Routes a plain active member may call (on their own community, with their own or public objects), and why. */
+    static final Map<String, String> MEMBER_ALLOWED = Map.ofEntries(
+            Map.entry("POST /api/auth/logout", "signing out"),
+            Map.entry("GET /api/me", "their account"),
+            Map.entry("GET /api/me/communities", "their communities"),
+            Map.entry("GET /api/me/tickets", "their tickets"),
+            Map.entry("POST /api/communities", "anyone signed in founds a community (and owns that one)"),
+            Map.entry("POST /api/communities/{communityId}/join", "joining (409 already a member)"),
+            Map.entry("POST /api/invitations/accept", "the invitation token is the credential"),
+            Map.entry("GET /api/communities/{communityId}/members/me/card", "their membership card"),
+            Map.entry("PUT /api/communities/{communityId}/members/me/avatar", "their avatar"),
+            Map.entry("DELETE /api/communities/{communityId}/members/me/avatar", "their avatar"),
+            Map.entry("GET /api/communities/{communityId}/members/{accountId}/avatar", "members see each other's avatars"),
+            Map.entry("GET /api/communities/{communityId}/news", "the feed"),
+            Map.entry("GET /api/communities/{communityId}/news/{postId}", "a published post"),
+            Map.entry("GET /api/communities/{communityId}/news/{postId}/images", "a published post's images"),
+            Map.entry("POST /api/events/{eventId}/registrations", "registering"),
+            Map.entry("GET /api/communities/{communityId}/dues/tiers", "what dues cost"),
+            Map.entry("POST /api/communities/{communityId}/dues/checkout", "paying their dues"),
+            Map.entry("GET /api/communities/{communityId}/payments/me", "their payments"),
+            Map.entry("GET /api/communities/{communityId}/payments/me/export.csv", "their payments"));
+
+    /**
+     * Refused with 404 rather than 403, and why: the route is the holder's own function, and another
+     * member's object answers as if it did not exist (no one learns which ticket ids are real).
+     */
+    static final Map<String, String> NOT_FOUND_FOR_OTHERS = Map.of(
+            "DELETE /api/events/{eventId}/registrations/{ticketId}", "cancelling is the seat holder's (or an admin's)",
+            "POST /api/events/{eventId}/registrations/{ticketId}/reissue", "reissuing is the seat holder's (or an admin's)");
+
+    private static final String OPS_TOKEN = "ops-token-function-level-" + UUID.randomUUID();
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
+            ConfigOverride.config("opsToken", OPS_TOKEN),
+            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
+            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+
+    private static ApiCalls api;
+    private static JsonNode document;
+    private static User owner;
+    private static User member;
+    private static final Map<String, String> IDS = new HashMap<>();
+
+    @BeforeAll
+    static void community() {
+        api = new ApiCalls(() -> app.getLocalPort());
+        owner = api.user("Olivia Owner");
+        member = api.user("Max Member");
+        User other = api.user("Mia Othermember");
+        UUID community = api.community(owner, "Function Level Club", "public", "open");
+        assertThat(api.call("POST", "/api/communities/" + community + "/join", member.token(), null).status()).isEqualTo(201);
+        assertThat(api.call("POST", "/api/communities/" + community + "/join", other.token(), null).status()).isEqualTo(201);
+        String c = "/api/communities/" + community;
+        Reply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Assembly", "body", "Tuesday"));
+        String postId = post.body().get("id").asText();
+        assertThat(api.call("POST", c + "/news/" + postId + "/publish", owner.token(), null).status()).isEqualTo(200);
+        Reply draft = api.call("POST", c + "/news/drafts", owner.token(), Map.of("brief", "the spring fair"));
+        assertThat(draft.status()).isEqualTo(202);
+        Instant start = Instant.now().plus(3, ChronoUnit.DAYS);
+        Reply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Spring fair",
+                "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris",
+                "capacity", 50));
+        assertThat(event.status()).isEqualTo(201);
+        String eventId = event.body().get("id").asText();
+        Reply othersTicket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", other.token(), null);
+        assertThat(othersTicket.status()).isEqualTo(201);
+        Reply tier = api.call("POST", c + "/dues/tiers", owner.token(),
+                Map.of("name", "Yearly", "amount", 3000, "currency", "eur", "period", "yearly"));
+        assertThat(tier.status()).isEqualTo(201);
+        Reply logo = api.send("PUT", c + "/logo", owner.token(), "image/png", png());
+        assertThat(logo.status()).isEqualTo(201);
+        String blobUrl = logo.body().get("url").asText();
+        String stripeEvent = "evt_function_level_" + UUID.randomUUID().toString().replace("-", "");
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_events (event_id, type, livemode, account, stripe_created, payload, status) "
+                + "VALUES (?, 'payment_intent.succeeded', false, 'acct_x', now(), '{}', 'failed')", stripeEvent));
+        String emailId = db.jdbi().withHandle(h -> h.createQuery("SELECT id::text FROM emails LIMIT 1").mapTo(String.class).one());
+
+        IDS.put("id", community.toString());
+        IDS.put("communityId", community.toString());
+        // Another member's objects: what a member may do to their own is in MEMBER_ALLOWED.
+        IDS.put("accountId", other.id().toString());
+        IDS.put("ticketId", othersTicket.body().get("ticketId").asText());
+        IDS.put("postId", postId);
+        IDS.put("draftId", draft.body().get("draftId").asText());
+        IDS.put("eventId", eventId);
+        IDS.put("tierId", tier.body().get("id").asText());
+        IDS.put("mediaId", logo.body().get("id").asText());
+        IDS.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
+        IDS.put("opsEventId", stripeEvent);
+        IDS.put("emailId", emailId);
+        document = api.get("/api/openapi.json", null).body();
+    }
+
+    static byte[] png() {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Path parameters: under /api/ops, {eventId} is a Stripe event and {id} an email. */
+    private static Function<String, String> values(Operation op) {
+        boolean ops = op.path().startsWith("/api/ops/");
+        return name -> ops && name.equals("eventId") ? IDS.get("opsEventId")
+                : ops && name.equals("id") ? IDS.get("emailId") : IDS.get(name);
+    }
+
+    /** Calls the route as the caller would from a client: a valid JSON body, or an image for uploads. */
+    private static Reply call(Operation op, String token) {
+        String path = OpenApiExamples.fill(op.path(), values(op));
+        List<String> types = op.bodyTypes();
+        if (types.contains("application/json")) {
+            JsonNode body = OpenApiExamples.body(document, op.spec());
+            return api.send(op.method(), path, token, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (types.stream().anyMatch(t -> t.startsWith("image/") || t.equals("application/octet-stream"))) {
+            return api.send(op.method(), path, token, "image/png", png());
+        }
+        return api.send(op.method(), path, token, null, null);
+    }
+
+    private static List<String> refusals(List<Operation> operations, String token, Set<Integer> expected) {
+        List<String> failures = new ArrayList<>();
+        for (Operation op : operations) {
+            Reply reply = call(op, token);
+            boolean hidden = reply.status() == 404 && expected.contains(403) && NOT_FOUND_FOR_OTHERS.containsKey(op.key());
+            if (!expected.contains(reply.status()) && !hidden) {
+                failures.add(op.key() + " -> " + reply.status() + " " + abbreviate(reply.body().toString()));
+            }
+        }
+        return failures;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    @Test
+    void theListsNameOnlyDocumentedRoutes() {
+        Set<String> documented = new java.util.HashSet<>();
+        OpenApiExamples.operations(document).forEach(op -> documented.add(op.key()));
+        assertThat(documented).containsAll(PUBLIC.keySet()).containsAll(MEMBER_ALLOWED.keySet());
+        assertThat(documented.size()).isGreaterThan(PUBLIC.size() + MEMBER_ALLOWED.size() + 20);
+    }
+
+    @Test
+    void aMemberIsRefusedEveryAdminOwnerAndOperatorFunctionAndNothingChanges() {
+        List<Operation> admin = OpenApiExamples.operations(document).stream()
+                .filter(op -> !PUBLIC.containsKey(op.key()) && !MEMBER_ALLOWED.containsKey(op.key())).toList();
+        assertThat(admin).hasSizeGreaterThan(30);
+        Map<String, String> before = TableDigests.of(db.jdbi());
+        assertThat(refusals(admin, member.token(), Set.of(403)))
+                .as("admin, owner and operator routes a plain member was not refused (403) on, of %d", admin.size()).isEmpty();
+        assertThat(TableDigests.of(db.jdbi())).as("the database after the member's refused calls").isEqualTo(before);
+        // Still a plain member: no call above changed the role.
+        assertThat(db.jdbi().<String, RuntimeException>withHandle(h -> h.createQuery("SELECT role FROM memberships WHERE account_id = :a")
+                .bind("a", member.id()).mapTo(String.class).one())).isEqualTo("member");
+    }
+
+    @Test
+    void operatorRoutesRefuseEveryoneButOperators() {
+        List<Operation> ops = OpenApiExamples.operations(document).stream()
+                .filter(op -> op.path().startsWith("/api/ops")).toList();
+        assertThat(ops).hasSizeGreaterThanOrEqualTo(6);
+        Map<String, String> before = TableDigests.of(db.jdbi());
+        assertThat(refusals(ops, owner.token(), Set.of(403))).as("operator routes a community owner reached").isEmpty();
+        assertThat(refusals(ops, "not-the-operator-token", Set.of(401))).as("operator routes a wrong token reached").isEmpty();
+        assertThat(refusals(ops, null, Set.of(401))).as("operator routes reached signed out").isEmpty();
+        assertThat(TableDigests.of(db.jdbi())).isEqualTo(before);
+        assertThat(api.get("/api/ops/stats", OPS_TOKEN).status()).as("the operator token itself works").isEqualTo(200);
+    }
+
+    @Test
+    void signedOutCallersAreRefusedEverythingButThePublicRoutesAndNothingChanges() {
+        List<Operation> signedIn = OpenApiExamples.operations(document).stream()
+                .filter(op -> !PUBLIC.containsKey(op.key())).toList();
+        Map<String, String> before = TableDigests.of(db.jdbi());
+        assertThat(refusals(signedIn, null, Set.of(401))).as("routes answered to a signed-out caller").isEmpty();
+        assertThat(refusals(signedIn, "x".repeat(43), Set.of(401))).as("routes answered to an unknown token").isEmpty();
+        assertThat(TableDigests.of(db.jdbi())).isEqualTo(before);
+    }
+}

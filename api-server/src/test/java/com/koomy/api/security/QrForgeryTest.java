@@ -1,0 +1,298 @@
+package com.koomy.api.security;
+
+import com.koomy.api.ApiCalls;
+import com.koomy.api.ApiCalls.Reply;
+import com.koomy.api.ApiCalls.User;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
+import com.koomy.communities.CommunityKeys;
+import com.koomy.events.CheckIns;
+import com.koomy.events.ScanResult;
+import com.koomy.events.ScannerAccess;
+import com.koomy.events.TicketCode;
+import com.koomy.events.TicketKeys;
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * QR forgery at the door: 100,000 random and mutated ticket codes — bit flips of a valid ticket,
+ * truncations, other events' tickets, codes signed with another community's key or a key of the
+ * forger's own, re-encoded signatures (standard alphabet, padding, other unused bits, a malleated
+ * signature), case and leading-zero variants, huge and random strings — go through {@link CheckIns#scan},
+ * the very method the door's HTTP path ({@code DoorScanFilter}, {@code CheckinsResource}) calls, and
+ * thousands more through HTTP, single and batched: none is admitted and none is a server error.
+ */
+class QrForgeryTest {
+
+    private static final String KEY_SECRET = secret();
+    private static final long SEED = Long.getLong("koomy.qrForgery.seed", System.nanoTime());
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, ConfigOverride.config("cardKeySecret", KEY_SECRET));
+
+    private static ApiCalls api;
+    private static User owner;
+    private static UUID eventId;
+    /** An untouched valid ticket for the event: any variant of it that verified would be admitted. */
+    private static String valid;
+    private static final List<String> OTHER_TICKETS = new ArrayList<>();
+    private static CheckIns checkIns;
+
+    private static String secret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    @BeforeAll
+    static void door() {
+        api = new ApiCalls(() -> app.getLocalPort());
+        owner = api.user("Dora Door");
+        UUID community = api.community(owner, "Door Forgery Club", "public", "open");
+        eventId = event(community);
+        UUID otherEvent = event(community);
+        User holder = api.user("Hal Holder");
+        User second = api.user("Sue Second");
+        for (User u : List.of(holder, second)) {
+            assertThat(api.call("POST", "/api/communities/" + community + "/join", u.token(), null).status()).isEqualTo(201);
+        }
+        valid = ticket(eventId, holder);
+        String sanity = ticket(eventId, second);
+        OTHER_TICKETS.add(ticket(otherEvent, holder));
+        UUID foreign = api.community(owner, "Foreign Door Club", "public", "open");
+        OTHER_TICKETS.add(ticket(event(foreign), owner));
+
+        checkIns = new CheckIns(db.jdbi(), new TicketKeys(new CommunityKeys(db.jdbi(), KEY_SECRET)), new ScannerAccess(db.jdbi()),
+                Clock.systemUTC());
+        // The harness admits a real ticket, so that a forgery that passed would show as admitted too.
+        assertThat(checkIns.scan(eventId, owner.id(), sanity, "sanity", "main").result()).isEqualTo(ScanResult.ADMITTED);
+        OTHER_TICKETS.add(sanity); // now already admitted: its variants must be invalid, not already_admitted
+    }
+
+    private static UUID event(UUID community) {
+        Instant start = Instant.now().plus(1, ChronoUnit.HOURS);
+        Reply event = api.call("POST", "/api/communities/" + community + "/events", owner.token(), Map.of("title", "Gala",
+                "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris", "capacity", 100));
+        assertThat(event.status()).isEqualTo(201);
+        return UUID.fromString(event.body().get("id").asText());
+    }
+
+    private static String ticket(UUID event, User user) {
+        Reply ticket = api.call("POST", "/api/events/" + event + "/registrations?qr=false", user.token(), null);
+        assertThat(ticket.status()).isEqualTo(201);
+        return ticket.body().get("qr").asText();
+    }
+
+    /** Mutations and forgeries, reproducible from the seed (printed; -Dkoomy.qrForgery.seed=... replays it). */
+    static final class Forger {
+        private static final BigInteger L = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
+        private final Random random;
+        private final byte[] forgerKey = new byte[Ed25519.SECRET_KEY_SIZE];
+
+        Forger(long seed) {
+            random = new Random(seed);
+            random.nextBytes(forgerKey);
+        }
+
+        String next() {
+            String base = random.nextInt(4) == 0 ? OTHER_TICKETS.get(random.nextInt(OTHER_TICKETS.size())) : valid;
+            int dot = base.lastIndexOf('.');
+            String payload = base.substring(0, dot);
+            String signature = base.substring(dot + 1);
+            return switch (random.nextInt(16)) {
+                case 0, 1, 2, 3 -> flipBits(base, 1 + random.nextInt(3));
+                case 4 -> base.substring(0, random.nextInt(base.length()));
+                case 5 -> base.substring(1 + random.nextInt(base.length() - 1));
+                case 6 -> payload.replace(eventIdOf(base), eventId.toString()) + "." + signature; // re-targeted at our event
+                case 7 -> payload + "." + reencode(signature);
+                case 8 -> payload + "." + malleate(signature);
+                case 9 -> forgeWithOwnKey(payload.replace(eventIdOf(base), eventId.toString()));
+                case 10 -> variant(payload) + "." + signature;
+                case 11 -> random.nextBoolean() ? " " + base : base + (random.nextBoolean() ? "\n" : "\u0000");
+                case 12 -> randomString(random.nextInt(random.nextBoolean() ? 500 : 20_000));
+                case 13 -> TicketCode.PREFIX + randomString(20 + random.nextInt(200));
+                case 14 -> payload + "." + randomBase64Url(86);
+                default -> payload + ":1." + signature; // an extra field under the same signature
+            };
+        }
+
+        private static String eventIdOf(String qr) {
+            return qr.split(":")[4];
+        }
+
+        private String flipBits(String s, int flips) {
+            char[] chars = s.toCharArray();
+            for (int i = 0; i < flips; i++) {
+                int at = random.nextInt(chars.length);
+                chars[at] = (char) (chars[at] ^ (1 << random.nextInt(7)));
+            }
+            return new String(chars);
+        }
+
+        /** The same signature bytes written another way: standard alphabet, padding, other unused low bits. */
+        private String reencode(String signature) {
+            byte[] bytes = Base64.getUrlDecoder().decode(signature);
+            return switch (random.nextInt(3)) {
+                case 0 -> Base64.getEncoder().encodeToString(bytes);
+                case 1 -> signature + "==";
+                default -> {
+                    // 86 characters carry 516 bits for 512: the last one's 4 low bits are unused.
+                    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                    int last = alphabet.indexOf(signature.charAt(85));
+                    int other = (last & ~0xF) | (1 + random.nextInt(15)) ^ (last & 0xF);
+                    yield signature.substring(0, 85) + alphabet.charAt(other & 0x3F);
+                }
+            };
+        }
+
+        /** S + L: the same signature modulo the group order, which a lax verifier accepts. */
+        private static String malleate(String signature) {
+            byte[] bytes = Base64.getUrlDecoder().decode(signature);
+            byte[] s = new byte[32];
+            for (int i = 0; i < 32; i++) {
+                s[i] = bytes[63 - i]; // little-endian to big-endian
+            }
+            byte[] bigger = new BigInteger(1, s).add(L).toByteArray();
+            byte[] out = bytes.clone();
+            for (int i = 0; i < 32; i++) {
+                int from = bigger.length - 1 - i;
+                out[32 + i] = from >= 0 ? bigger[from] : 0;
+            }
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        }
+
+        private String forgeWithOwnKey(String payload) {
+            byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+            byte[] message = payload.getBytes(StandardCharsets.UTF_8);
+            Ed25519.sign(forgerKey, 0, message, 0, message.length, signature, 0);
+            return payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        }
+
+        /** Upper-case hex, leading zeros: a different text meaning the same numbers (the signature covers the text). */
+        private String variant(String payload) {
+            String[] parts = payload.split(":");
+            int at = 3 + random.nextInt(parts.length - 3);
+            parts[at] = random.nextBoolean() ? parts[at].toUpperCase(java.util.Locale.ROOT) : "0" + parts[at];
+            return String.join(":", parts);
+        }
+
+        private String randomString(int length) {
+            StringBuilder out = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                out.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(0xD800)));
+            }
+            return out.toString();
+        }
+
+        private String randomBase64Url(int length) {
+            byte[] bytes = new byte[length];
+            random.nextBytes(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, length);
+        }
+    }
+
+    @Test
+    void aHundredThousandForgedCodesThroughTheDoorsVerificationAdmitNone() {
+        Forger forger = new Forger(SEED);
+        Map<String, Integer> results = new TreeMap<>();
+        List<String> admitted = new ArrayList<>();
+        int errors = 0;
+        int skippedOriginals = 0;
+        long start = System.nanoTime();
+        int scanned = 0;
+        for (int i = 0; scanned < 100_000; i++) {
+            String qr = forger.next();
+            if (qr.equals(valid) || OTHER_TICKETS.contains(qr)) {
+                skippedOriginals++; // a mutation that changed nothing is not a forgery
+                continue;
+            }
+            scanned++;
+            try {
+                ScanResult result = checkIns.scan(eventId, owner.id(), qr, "forgery-" + i, "main");
+                results.merge(result.result(), 1, Integer::sum);
+                if (!ScanResult.INVALID.equals(result.result()) && !ScanResult.WRONG_EVENT.equals(result.result())) {
+                    admitted.add(result.result() + ": " + qr);
+                }
+            } catch (RuntimeException e) {
+                errors++; // over HTTP this would be a 5xx
+            }
+        }
+        System.out.printf("QR forgery in-process (seed %d): %s, %d errors, %d unchanged mutations skipped, %.1f s%n",
+                SEED, results, errors, skippedOriginals, (System.nanoTime() - start) / 1e9);
+        assertThat(admitted).as("forged codes that got past the signature check (seed %d)", SEED).isEmpty();
+        assertThat(errors).isZero();
+        assertThat(results.values().stream().mapToInt(Integer::intValue).sum() + errors).isEqualTo(100_000);
+        assertThat(db.jdbi().<Integer, RuntimeException>withHandle(h -> h.createQuery("SELECT count(*) FROM checkins WHERE event_id = :e")
+                .bind("e", eventId).mapTo(Integer.class).one())).as("admissions: the sanity ticket only").isEqualTo(1);
+    }
+
+    @Test
+    void forgedCodesOverHttpSingleAndBatchedAdmitNoneAndNeverFailTheServer() {
+        Forger forger = new Forger(SEED + 1);
+        Map<String, Integer> statuses = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            String qr = forger.next();
+            if (qr.equals(valid) || OTHER_TICKETS.contains(qr)) {
+                continue;
+            }
+            Reply reply = api.call("POST", "/api/events/" + eventId + "/checkins", owner.token(),
+                    Map.of("qr", qr, "scanId", "http-" + i, "gate", "main"));
+            String result = reply.body().path("result").asText("-");
+            statuses.merge(reply.status() + " " + result, 1, Integer::sum);
+            if (reply.status() >= 500 || (reply.status() == 200 && !result.equals("invalid") && !result.equals("wrong_event"))) {
+                failures.add(reply.status() + " " + result + ": " + qr);
+            }
+        }
+        int batched = 0;
+        for (int b = 0; b < 5; b++) {
+            List<Map<String, String>> scans = new ArrayList<>();
+            while (scans.size() < 1000) {
+                String qr = forger.next();
+                if (qr.length() <= 4096 && qr.indexOf('\u0000') < 0 && !qr.equals(valid) && !OTHER_TICKETS.contains(qr)) {
+                    scans.add(Map.of("qr", qr, "scanId", "batch-" + b + "-" + scans.size(), "gate", "main",
+                            "scannedAt", Instant.now().minusSeconds(60).toString()));
+                }
+            }
+            Reply reply = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", scans));
+            assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+            for (var answer : reply.body().get("results")) {
+                batched++;
+                String result = answer.get("result").asText();
+                statuses.merge("batch " + result, 1, Integer::sum);
+                if (!result.equals("invalid") && !result.equals("wrong_event")) {
+                    failures.add("batch " + result + ": " + answer);
+                }
+            }
+        }
+        System.out.printf("QR forgery over HTTP (seed %d): %s%n", SEED + 1, statuses);
+        assertThat(failures).as("forged codes admitted or server errors over HTTP").isEmpty();
+        assertThat(batched).isEqualTo(5_000);
+        assertThat(db.jdbi().<Integer, RuntimeException>withHandle(h -> h.createQuery("SELECT count(*) FROM checkins WHERE event_id = :e")
+                .bind("e", eventId).mapTo(Integer.class).one())).isEqualTo(1);
+    }
+}
