@@ -4,6 +4,8 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.ratelimit.RateLimited;
+import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.events.CheckIns;
 import com.koomy.events.CheckinBundle;
@@ -84,6 +86,7 @@ public class CheckinsResource {
 
     @POST
     @Path("/events/{eventId}/checkins")
+    @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
     @Operation(summary = "Scan a ticket", description = "Owners, admins, door staff. 200 {scanId, result, admittedAt, "
             + "admittedGate, holder {ticketId, name, guestName}, replayed}. result: admitted (this scan admitted the "
@@ -101,6 +104,7 @@ public class CheckinsResource {
 
     @POST
     @Path("/events/{eventId}/checkins/batch")
+    @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
     @Operation(summary = "Upload offline scans", description = "Owners, admins, door staff. Up to 1,000 scans {qr, "
             + "scanId, gate, scannedAt}, each decided by the scan rule at its own scannedAt (not later than now), the "
@@ -120,6 +124,7 @@ public class CheckinsResource {
 
     @GET
     @Path("/events/{eventId}/checkin-bundle")
+    @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
     @Operation(summary = "Offline check-in bundle", description = "Owners, admins, door staff. 200 {eventId, "
             + "communityId, title, startsAt, endsAt, status, keys: [{keyId, algorithm: Ed25519, format: X.509, "
@@ -131,6 +136,7 @@ public class CheckinsResource {
 
     @GET
     @Path("/events/{eventId}/checkins/stats")
+    @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
     @Operation(summary = "Live check-in counts", description = "Owners, admins, door staff. 200 {eventId, capacity, "
             + "registered, waitlisted, admitted, admittedLastMinute, scansLastMinute, gates: [{gate, admitted, "

@@ -9,6 +9,7 @@ import com.koomy.accounts.SessionStore;
 import com.koomy.api.http.FastPaths;
 import com.koomy.api.ratelimit.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
+import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.stats.RouteTemplateFilter;
 import com.koomy.events.CheckIns;
 import com.koomy.events.ScanResult;
@@ -144,9 +145,9 @@ public class DoorScanFilter implements Filter {
             return null;
         }
         if (limiter != null) {
-            limiter.check("perClient", ClientAddress.of(request.getHeader("X-Forwarded-For"), request.getRemoteAddr(),
-                    trustForwardedFor));
-            limiter.check("perAccount", session.get().accountId().toString());
+            limiter.check(RateLimitsFactory.DOOR, ClientAddress.of(request.getHeader("X-Forwarded-For"),
+                    request.getRemoteAddr(), trustForwardedFor));
+            limiter.check(RateLimitsFactory.DOOR, session.get().accountId().toString());
         }
         return new Scan(eventId, session.get().accountId(), qr.asText(), scanId.asText(), gate.asText());
     }

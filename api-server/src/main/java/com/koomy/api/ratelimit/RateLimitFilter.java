@@ -38,13 +38,14 @@ public class RateLimitFilter implements ContainerRequestFilter {
             return;
         }
         String client = clientAddress(request);
-        limiter.check("perClient", client);
-        if (request.getSecurityContext() != null && request.getSecurityContext().getUserPrincipal() instanceof AccountPrincipal account) {
-            limiter.check("perAccount", account.accountId().toString());
-        }
         RateLimited route = resource == null || resource.getResourceMethod() == null ? null
                 : resource.getResourceMethod().getAnnotation(RateLimited.class);
-        if (route != null) {
+        boolean instead = route != null && route.instead();
+        limiter.check(instead ? route.value() : "perClient", client);
+        if (request.getSecurityContext() != null && request.getSecurityContext().getUserPrincipal() instanceof AccountPrincipal account) {
+            limiter.check(instead ? route.value() : "perAccount", account.accountId().toString());
+        }
+        if (route != null && !instead) {
             limiter.check(route.value(), client);
         }
     }

@@ -5,9 +5,15 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** This route also counts against the named policy, per client address. */
+/**
+ * This route also counts against the named policy, per client address; with {@code instead}, it counts
+ * against that policy per client address and per account instead of {@code perClient} and
+ * {@code perAccount} (door routes: every gate of a venue shares one address).
+ */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface RateLimited {
     String value();
+
+    boolean instead() default false;
 }

@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public class RateLimitsFactory {
 
+    /** The policy of the door routes (check-in). */
+    public static final String DOOR = "door";
+
     private boolean enabled = true;
     /** Behind a load balancer: take the client address from the right-most X-Forwarded-For entry. */
     private boolean trustForwardedFor = false;
@@ -32,6 +35,10 @@ public class RateLimitsFactory {
         policies.put("passwordReset", new RateLimitPolicy(5, Duration.hours(1), true));
         policies.put("passwordResetEmail", new RateLimitPolicy(3, Duration.hours(1), true));
         policies.put("aiDrafts", new RateLimitPolicy(20, Duration.hours(1), true));
+        // Door routes (scans, batches, bundle, live counts), per address and per account instead of the two
+        // above: every gate of a venue shares its address, and 50 gates polling counts each second plus
+        // scanning already make ~100 requests a second.
+        policies.put(DOOR, new RateLimitPolicy(12_000, Duration.minutes(1), false));
         return policies;
     }
 
