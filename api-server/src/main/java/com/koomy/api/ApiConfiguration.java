@@ -6,6 +6,7 @@ import com.koomy.api.alerts.AlertsFactory;
 import com.koomy.api.stats.StatsFactory;
 import com.koomy.config.CacheFactory;
 import com.koomy.config.KoomyConfiguration;
+import com.koomy.config.ReadReplicaFactory;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
@@ -52,6 +53,11 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Redis read caches (R3): community pages, plans. */
     @Valid @NotNull private CacheFactory cache = new CacheFactory();
 
+    /** The optional read replica for read-mostly queries (issue 9; empty URL: everything on the primary). */
+    @Valid @NotNull private ReadReplicaFactory readReplica = new ReadReplicaFactory();
+
+    @JsonProperty public ReadReplicaFactory getReadReplica() { return readReplica; }
+    @JsonProperty public void setReadReplica(ReadReplicaFactory readReplica) { this.readReplica = readReplica; }
     @JsonProperty public CacheFactory getCache() { return cache; }
     @JsonProperty public void setCache(CacheFactory cache) { this.cache = cache; }
     @JsonProperty public StatsFactory getStats() { return stats; }

@@ -89,8 +89,11 @@ import com.koomy.media.CommunityMedia;
 import com.koomy.media.MediaBlobs;
 import com.koomy.media.image.ImagePipeline;
 import com.koomy.media.storage.BlobStore;
+import com.koomy.communities.CommunityException;
+import com.koomy.config.ReadReplicaFactory;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
+import com.koomy.db.ReadDatabase;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -138,6 +141,11 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         RedisClient redis = config.getRedis().build(environment, "koomy-api");
         config.getHealth().register(environment, jdbi, redis);
+        // Read-mostly queries (member directory, news feed, event lists, statistics) go to the read replica
+        // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its
+        // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.
+        ReadDatabase reads = config.getReadReplica().build(environment, config.getDatabase(), jdbi,
+                e -> e instanceof CommunityException refused && (refused.status() == 403 || refused.status() == 404));
         config.getGraphite().build(environment, "api", InstanceName.of("api"));
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
@@ -165,7 +173,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
 
         environment.jersey().register(new OpenApiDocumentResource(
                 String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
-        environment.jersey().register(new HealthResource(environment.healthChecks()));
+        environment.jersey().register(new HealthResource(environment.healthChecks(), ReadReplicaFactory.HEALTH_CHECKS));
         SessionStore sessions = new SessionStore(redis,
                 java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
                 java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));
@@ -206,8 +214,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.servlets().addFilter("request-stats", new RequestStatsFilter(requestStats))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         environment.jersey().register(new RouteTemplateFilter());
-        PoolStats pools = new PoolStats(environment.metrics(), Map.of("postgresql", config.getDatabase().getMaxSize()),
-                redis.getPool());
+        PoolStats pools = new PoolStats(environment.metrics(), config.getReadReplica().isEnabled()
+                ? Map.of("postgresql", config.getDatabase().getMaxSize(), ReadReplicaFactory.POOL, config.getReadReplica().getMaxSize())
+                : Map.of("postgresql", config.getDatabase().getMaxSize()), redis.getPool());
         pools.registerGauges();
         Alerts alerts = new Alerts(AlertSignals.all(config.getAlerts(), pools, ManagementFactory.getMemoryMXBean()),
                 requestWindows, (int) Math.max(1, config.getAlerts().getWindow().toMinutes()), clock);
@@ -217,7 +226,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 alerts::evaluate);
         opsSampler.registerGauges(environment.metrics());
         environment.lifecycle().manage(opsSampler);
-        environment.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, jdbi, clock));
+        environment.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, reads, clock));
         environment.jersey().register(new OpsAlertsResource(alerts));
 
         // Communities and memberships (issue 4). Request records marked @RejectUnknownFields refuse fields
@@ -239,7 +248,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // Dues (Stripe Connect) and plans (Stripe Billing), issue 6; the plan's limits apply to joins, invitations, AI drafts.
         PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis);
         payments.register(config, environment, jdbi);
-        Memberships memberships = new Memberships(jdbi, communities, payments.limits());
+        Memberships memberships = new Memberships(jdbi, reads, communities, payments.limits());
         environment.jersey().register(new MembershipsResource(memberships));
         // Directory reads are answered before Jersey, pages from memory for 1 s (DirectoryFilter; docs/architecture.md).
         DirectoryPages directoryPages = new DirectoryPages(memberships, communities, environment.getObjectMapper(),
@@ -249,7 +258,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/communities/*");
 
         // News posts and their AI drafts (issue 4); drafts are generated by the worker, never here.
-        environment.jersey().register(new NewsResource(new NewsPosts(jdbi)));
+        environment.jersey().register(new NewsResource(new NewsPosts(jdbi, reads)));
         environment.jersey().register(new NewsDraftsResource(
                 new NewsDrafts(jdbi, new ContentDrafts(config.getOpenai()), payments.limits())));
         environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock, communities,
@@ -264,7 +273,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         TicketKeys ticketKeys = new TicketKeys(communityKeys);
         Registrations registrations = new Registrations(jdbi, ticketKeys, new TicketMail(), clock);
         ScannerAccess scanners = new ScannerAccess(jdbi);
-        environment.jersey().register(new EventsResource(new Events(jdbi, registrations, payments.limits())));
+        environment.jersey().register(new EventsResource(new Events(jdbi, reads, registrations, payments.limits())));
         environment.jersey().register(new EventDraftsResource(new EventDrafts(jdbi, new ContentDrafts(config.getOpenai()), payments.limits())));
         environment.jersey().register(new RegistrationsResource(registrations));
         environment.jersey().register(new EventStaffResource(new EventStaff(jdbi, scanners)));
@@ -276,7 +285,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/events/*");
         environment.jersey().register(new CheckinsResource(checkIns,
                 new CheckinBundle.Builder(jdbi, ticketKeys, scanners),
-                new CheckinStatsReader(jdbi, scanners, config.getCache().build("checkin-stats",
+                new CheckinStatsReader(reads, scanners, config.getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
                         environment.getObjectMapper().constructType(CheckinStats.class), redis, environment)),
                 environment.metrics()));

@@ -45,6 +45,9 @@ class ApiConfigurationTest {
         assertThat(config.getMedia().getStorage().getType()).isEqualTo("local");
         assertThat(config.getMedia().getOrphanGrace()).isEqualTo(Duration.days(30));
         assertThat(config.getMedia().blobBaseUrl("http://127.0.0.1:8080")).isEqualTo("http://127.0.0.1:8080/media");
+        assertThat(config.getReadReplica().isEnabled()).isEqualTo(!System.getenv().getOrDefault("DATABASE_READ_URL", "").isBlank());
+        assertThat(config.getReadReplica().getMaxLag()).isEqualTo(Duration.seconds(5));
+        assertThat(config.getReadReplica().getCheckEvery()).isEqualTo(Duration.seconds(1));
         assertThat(config.getCardKeySecret()).isEqualTo(System.getenv().getOrDefault("KOOMY_CARD_KEY_SECRET", ""));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));

@@ -2,6 +2,7 @@ package com.koomy.db;
 
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -23,8 +24,18 @@ public final class KoomyDatabase {
 
     /** A pooled Jdbi whose connections resolve unqualified names in our schema. */
     public static Jdbi jdbi(Environment environment, DataSourceFactory database, String name) {
+        return jdbi(environment, database, pool(environment, database, name), name);
+    }
+
+    /** The pool alone (metrics under {@code name}), for a caller that needs to act on it; see {@link #jdbi}. */
+    public static ManagedDataSource pool(Environment environment, DataSourceFactory database, String name) {
         database.getProperties().put("currentSchema", SCHEMA);
-        Jdbi jdbi = new JdbiFactory().build(environment, database, name);
+        return database.build(environment.metrics(), name);
+    }
+
+    /** A Jdbi on {@code pool}, which Dropwizard then manages, with its health check {@code name}. */
+    public static Jdbi jdbi(Environment environment, DataSourceFactory database, ManagedDataSource pool, String name) {
+        Jdbi jdbi = new JdbiFactory().build(environment, database, pool, name);
         jdbi.setTemplateEngine(new SqlCommentTemplateEngine(new DefinedAttributeTemplateEngine()));
         return jdbi;
     }

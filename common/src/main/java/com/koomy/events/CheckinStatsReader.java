@@ -1,7 +1,7 @@
 package com.koomy.events;
 
 import com.koomy.cache.JsonCache;
-import org.jdbi.v3.core.Jdbi;
+import com.koomy.db.ReadDatabase;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,14 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * across all API instances, through a {@link JsonCache} entry that lives 1 s in Redis; within one
  * instance, one request counts while the others answer with that instance's previous count (if under
  * 3 s old) rather than wait. Counts are therefore up to a few seconds old ({@code computedAt} says
- * when), never wrong.
+ * when), never wrong. They are counted on the read replica when there is one (its bounded lag adds to
+ * that age); who may see them is checked on the primary, as for scans.
  */
 public class CheckinStatsReader {
 
     /** Bump when {@link CheckinStats} changes shape. */
     public static final int CACHE_SCHEMA = 1;
 
-    private final Jdbi jdbi;
+    private final ReadDatabase reads;
     private final ScannerAccess access;
     private final JsonCache<CheckinStats> cache;
     private final Map<UUID, CompletableFuture<CheckinStats>> counting = new ConcurrentHashMap<>();
@@ -31,8 +32,8 @@ public class CheckinStatsReader {
     private final Map<UUID, CheckinStats> last = new ConcurrentHashMap<>();
     private static final java.time.Duration STALE_AT_MOST = java.time.Duration.ofSeconds(3);
 
-    public CheckinStatsReader(Jdbi jdbi, ScannerAccess access, JsonCache<CheckinStats> cache) {
-        this.jdbi = jdbi;
+    public CheckinStatsReader(ReadDatabase reads, ScannerAccess access, JsonCache<CheckinStats> cache) {
+        this.reads = reads;
         this.access = access;
         this.cache = cache;
     }
@@ -72,7 +73,7 @@ public class CheckinStatsReader {
     }
 
     CheckinStats count(UUID eventId) {
-        return jdbi.withHandle(handle -> {
+        return reads.withHandle(handle -> {
             Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
             List<CheckinStats.Gate> gates = handle.createQuery("""
                             /* CheckinStatsReader.gates */

@@ -6,6 +6,7 @@ import com.koomy.communities.CommunityDao;
 import com.koomy.communities.CommunityException;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.db.ReadDatabase;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -21,17 +22,21 @@ import java.util.UUID;
 /**
  * A community's events: owners and admins create, edit and cancel them; members (and, for public
  * events of public communities, anyone) read them. Seats are {@link Registrations}'. Like the other
- * community services, a caller who may not see an event gets 404, whatever the id.
+ * community services, a caller who may not see an event gets 404, whatever the id. Lists are read
+ * through {@link ReadDatabase} (the read replica when there is one); a single event, which its
+ * author reads right after creating it, comes from the primary.
  */
 public class Events {
 
     private final Jdbi jdbi;
+    private final ReadDatabase reads;
     private final Registrations registrations;
     private final PlanLimits limits;
 
     /** {@code limits}: the plan's number of events, checked on each creation (null: unlimited). */
-    public Events(Jdbi jdbi, Registrations registrations, PlanLimits limits) {
+    public Events(Jdbi jdbi, ReadDatabase reads, Registrations registrations, PlanLimits limits) {
         this.jdbi = jdbi;
+        this.reads = reads;
         this.registrations = registrations;
         this.limits = limits;
     }
@@ -113,7 +118,7 @@ public class Events {
      * them; anyone else sees the public events of a public community; a private community is 404.
      */
     public Page<Event> list(UUID communityId, UUID callerId, boolean past, int limit, KeysetCursor after) {
-        return jdbi.withHandle(handle -> {
+        return reads.withHandle(handle -> {
             Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
             boolean member = membership(handle, communityId, callerId).filter(Membership::isActive).isPresent();
             if (!member && !community.isPublic()) {

@@ -7,6 +7,7 @@ import com.koomy.communities.CommunityDao;
 import com.koomy.communities.CommunityException;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.db.ReadDatabase;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.LocalDate;
@@ -22,20 +23,24 @@ import java.util.UUID;
  * id and checks the caller's membership in that community: no membership (or not an active one)
  * answers 404, as if the community's private data did not exist; a member without the role, 403.
  * Every committed change tells {@link Communities#changed}: the cached page shows the active member count.
+ * The directory is read through {@link ReadDatabase} (the read replica when there is one); everything
+ * else reads and writes the primary.
  */
 public class Memberships {
 
     private final Jdbi jdbi;
+    private final ReadDatabase reads;
     private final Communities communities;
     private final PlanLimits limits;
 
     public Memberships(Jdbi jdbi, Communities communities) {
-        this(jdbi, communities, null);
+        this(jdbi, ReadDatabase.primaryOnly(jdbi), communities, null);
     }
 
     /** {@code limits}: the plan's member limit checked on join (null: unlimited). */
-    public Memberships(Jdbi jdbi, Communities communities, PlanLimits limits) {
+    public Memberships(Jdbi jdbi, ReadDatabase reads, Communities communities, PlanLimits limits) {
         this.jdbi = jdbi;
+        this.reads = reads;
         this.communities = communities;
         this.limits = limits;
     }
@@ -89,7 +94,7 @@ public class Memberships {
     }
 
     public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {
-        return jdbi.withHandle(handle -> {
+        return reads.withHandle(handle -> {
             String pattern = query.text() == null || query.text().isBlank() ? null
                     : "%" + escapeLike(query.text().strip()) + "%";
             KeysetCursor after = query.after();

@@ -3,6 +3,7 @@ package com.koomy.news;
 import com.koomy.communities.CommunityException;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.db.ReadDatabase;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -18,13 +19,17 @@ import java.util.UUID;
  * active members read published posts. Like {@link Memberships}, no active membership answers 404
  * (community_not_found), a member without the role 403, and a post of another community 404
  * (news_not_found), whatever its id. Members only: a public community's news is not public.
+ * The feed is read through {@link ReadDatabase} (the read replica when there is one); a single post
+ * and the drafts, which their authors read right after writing them, come from the primary.
  */
 public class NewsPosts {
 
     private final Jdbi jdbi;
+    private final ReadDatabase reads;
 
-    public NewsPosts(Jdbi jdbi) {
+    public NewsPosts(Jdbi jdbi, ReadDatabase reads) {
         this.jdbi = jdbi;
+        this.reads = reads;
     }
 
     /** Creates a draft written by the caller. */
@@ -77,21 +82,24 @@ public class NewsPosts {
 
     /** The feed (active members), or the drafts (owners and admins; 403 for other members). */
     public Page<NewsSummary> list(UUID communityId, UUID callerId, NewsQuery query) {
-        return jdbi.withHandle(handle -> {
-            Optional<Membership> caller = membership(handle, communityId, callerId);
-            if (query.drafts()) {
-                Memberships.requireManager(caller);
-            } else {
-                requireActive(caller);
-            }
-            NewsPostDao posts = handle.attach(NewsPostDao.class);
-            String afterAt = query.afterAt() == null ? null : query.afterAt().toString();
-            List<NewsSummary> rows = query.drafts()
-                    ? posts.drafts(communityId, afterAt, query.afterId(), query.limit() + 1)
-                    : posts.published(communityId, afterAt, query.afterId(), query.limit() + 1);
-            return Page.of(rows, query.limit(), p -> new KeysetCursor(
-                    (query.drafts() ? p.createdAt() : p.publishedAt()).toString(), p.id()).encode());
-        });
+        return query.drafts() ? jdbi.withHandle(handle -> page(handle, communityId, callerId, query))
+                : reads.withHandle(handle -> page(handle, communityId, callerId, query));
+    }
+
+    private static Page<NewsSummary> page(Handle handle, UUID communityId, UUID callerId, NewsQuery query) {
+        Optional<Membership> caller = membership(handle, communityId, callerId);
+        if (query.drafts()) {
+            Memberships.requireManager(caller);
+        } else {
+            requireActive(caller);
+        }
+        NewsPostDao posts = handle.attach(NewsPostDao.class);
+        String afterAt = query.afterAt() == null ? null : query.afterAt().toString();
+        List<NewsSummary> rows = query.drafts()
+                ? posts.drafts(communityId, afterAt, query.afterId(), query.limit() + 1)
+                : posts.published(communityId, afterAt, query.afterId(), query.limit() + 1);
+        return Page.of(rows, query.limit(), p -> new KeysetCursor(
+                (query.drafts() ? p.createdAt() : p.publishedAt()).toString(), p.id()).encode());
     }
 
     private NewsPost write(UUID communityId, UUID callerId, UUID postId, java.util.function.Predicate<NewsPostDao> change) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -26,7 +27,9 @@ import java.util.SortedMap;
  * 503 with {@code failed} naming each failing check, so a load balancer and a person both read it.
  * Alerts ({@code alert-*} checks) are listed under {@code alerts} and never change the status: an
  * alert such as "p95 over 2 s" holds for every instance at once, and taking them all out of rotation
- * would turn a slowdown into an outage.
+ * would turn a slowdown into an outage. Advisory checks (the read replica's) are listed with the
+ * others and, when failing, under {@code degraded}, without changing the status either: reads fall
+ * back to the primary, so the instance still serves everything.
  */
 @Path("/api/health")
 @Tag(name = "operations")
@@ -34,16 +37,20 @@ import java.util.SortedMap;
 public class HealthResource {
 
     private final HealthCheckRegistry checks;
+    private final Set<String> advisory;
 
-    public HealthResource(HealthCheckRegistry checks) {
+    /** {@code advisory}: checks that report but never make the instance unhealthy. */
+    public HealthResource(HealthCheckRegistry checks, Set<String> advisory) {
         this.checks = checks;
+        this.advisory = Set.copyOf(advisory);
     }
 
     @GET
     @Timed
     @Operation(summary = "Health of this API instance and what it depends on",
             description = "Checks the database, Redis and the job queue (a live background job server). "
-                    + "200 when all pass; 503 with `failed` naming each failing check.",
+                    + "200 when all pass; 503 with `failed` naming each failing check. A failing read replica is "
+                    + "listed under `degraded` and keeps the status: reads fall back to the primary.",
             responses = {@ApiResponse(responseCode = "200", description = "healthy"),
                     @ApiResponse(responseCode = "503", description = "unhealthy: see failed")})
     public Response health() {
@@ -51,6 +58,7 @@ public class HealthResource {
         Map<String, Object> byName = new LinkedHashMap<>();
         Map<String, Object> alerts = new LinkedHashMap<>();
         List<String> failed = new ArrayList<>();
+        List<String> degraded = new ArrayList<>();
         results.forEach((name, result) -> {
             if (name.startsWith(AlertCheck.PREFIX)) {
                 alerts.put(name.substring(AlertCheck.PREFIX.length()), describe(result));
@@ -58,7 +66,7 @@ public class HealthResource {
             }
             byName.put(name, describe(result));
             if (!result.isHealthy()) {
-                failed.add(name);
+                (advisory.contains(name) ? degraded : failed).add(name);
             }
         });
         Map<String, Object> body = new LinkedHashMap<>();
@@ -66,6 +74,9 @@ public class HealthResource {
         body.put("checks", byName);
         if (!failed.isEmpty()) {
             body.put("failed", failed);
+        }
+        if (!degraded.isEmpty()) {
+            body.put("degraded", degraded);
         }
         body.put("alerts", alerts);
         body.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);

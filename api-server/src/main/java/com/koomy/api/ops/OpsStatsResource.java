@@ -7,6 +7,7 @@ import com.koomy.api.stats.OpsSampler;
 import com.koomy.api.stats.OpsSnapshot;
 import com.koomy.api.stats.PoolStats;
 import com.koomy.api.stats.RequestWindows;
+import com.koomy.db.ReadDatabase;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.DefaultValue;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.jdbi.v3.core.Jdbi;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -33,14 +33,15 @@ public class OpsStatsResource {
     private final RequestWindows requests;
     private final OpsSampler sampler;
     private final PoolStats pools;
-    private final Jdbi jdbi;
+    /** Job statistics are read-mostly: the read replica's when there is one. */
+    private final ReadDatabase reads;
     private final Clock clock;
 
-    public OpsStatsResource(RequestWindows requests, OpsSampler sampler, PoolStats pools, Jdbi jdbi, Clock clock) {
+    public OpsStatsResource(RequestWindows requests, OpsSampler sampler, PoolStats pools, ReadDatabase reads, Clock clock) {
         this.requests = requests;
         this.sampler = sampler;
         this.pools = pools;
-        this.jdbi = jdbi;
+        this.reads = reads;
         this.clock = clock;
     }
 
@@ -69,7 +70,7 @@ public class OpsStatsResource {
         body.put("generatedAt", clock.instant().toString());
         body.put("minutes", minutes);
         body.put("requests", requestsBody);
-        body.put("jobs", Map.of("summary", JobSummary.load(jdbi, clock.instant(), minutes),
+        body.put("jobs", Map.of("summary", JobSummary.load(reads, clock.instant(), minutes),
                 "queue", snapshot.jobs() == null ? Map.of("error", String.valueOf(snapshot.error())) : snapshot.jobs()));
         body.put("pools", Map.of("database", pools.databases(), "redis", pools.redis()));
         body.put("webhooks", Map.of("stripeByStatus", snapshot.stripeEvents(),

@@ -1,7 +1,7 @@
 package com.koomy.api.stats;
 
+import com.koomy.db.ReadDatabase;
 import com.koomy.ops.OpsCountsDao;
-import org.jdbi.v3.core.Jdbi;
 
 import java.math.BigDecimal;
 import java.sql.Timestamp;
@@ -33,11 +33,12 @@ public record JobSummary(long succeeded, long failed, Double errorRate, Double m
                           Double meanMs, Long p95Ms) {
     }
 
-    public static JobSummary load(Jdbi jdbi, Instant now, int minutes) {
+    public static JobSummary load(ReadDatabase reads, Instant now, int minutes) {
         long toMinute = now.getEpochSecond() / 60;
         long fromMinute = toMinute - minutes + 1;
         Timestamp since = Timestamp.from(Instant.ofEpochSecond(fromMinute * 60));
-        return jdbi.withExtension(OpsCountsDao.class, dao -> {
+        return reads.withHandle(handle -> {
+            OpsCountsDao dao = handle.attach(OpsCountsDao.class);
             if (!dao.jobTablesExist()) {
                 return new JobSummary(0, 0, null, null, null, null, List.of(), List.of());
             }

@@ -1,20 +1,13 @@
 package com.koomy.worker.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.accounts.SessionStore;
 import com.koomy.config.RedisFactory;
 import com.koomy.testing.TestDatabase;
+import com.koomy.worker.e2e.ApiClient.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static com.koomy.worker.e2e.ApiClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,36 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CheckinTwoApisIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CAPACITY = 120;
     private static final int CROWD = 240;
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    private record Reply(int status, JsonNode body) {
-    }
-
-    private Reply call(int port, String method, String path, String token, Object body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * As a client should: a 503 (every database connection of that process busy for its whole wait, under

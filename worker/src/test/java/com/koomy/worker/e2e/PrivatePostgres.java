@@ -45,6 +45,23 @@ final class PrivatePostgres implements AutoCloseable {
         return pg;
     }
 
+    /**
+     * A streaming replica of this server, as {@code ops/koomy replica start} makes one: a base backup
+     * ({@code pg_basebackup -R}: it also writes the standby's connection settings) in a directory of its
+     * own, started on a free port. initdb's pg_hba.conf already lets local replication connections in.
+     */
+    PrivatePostgres replica() throws Exception {
+        Path replicaDir = Files.createTempDirectory("koomy-pg-replica-");
+        PrivatePostgres standby = new PrivatePostgres(bin, replicaDir, freePort());
+        if (isRoot()) {
+            run(List.of("chown", "-R", "postgres:postgres", replicaDir.toString()), false);
+        }
+        pg(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres",
+                "-D", replicaDir.resolve("data").toString(), "-X", "stream", "-R", "--checkpoint=fast", "--no-sync"));
+        standby.startServer();
+        return standby;
+    }
+
     String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
