@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * CPU ticks from /proc, by who spent them: the API(s), the worker(s), PostgreSQL, Redis, HAProxy,
- * the Stripe stub, this load generator, and everything else on the machine (other people's builds on
- * a shared machine). Two snapshots give each one's share of the machine over a step: the limiting
+ * CPU ticks from /proc, by who spent them: the API(s), the worker(s), PostgreSQL's backends serving
+ * our database (their process title names it; the server's shared background processes and other
+ * databases' backends count as "other"), Redis, HAProxy, the Stripe stub, this load generator, and
+ * everything else on the machine (other people's builds and stacks on a shared machine). Two snapshots give each one's share of the machine over a step: the limiting
  * factor column of the report. Linux only; elsewhere the shares are simply absent.
  */
 record CpuSnapshot(long total, long idle, Map<String, Long> byGroup) {
@@ -49,7 +50,7 @@ record CpuSnapshot(long total, long idle, Map<String, Long> byGroup) {
                     String[] f = stat.substring(close + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     String group = api.contains(pid) ? "api" : worker.contains(pid) ? "worker" : stub.contains(pid) ? "stub"
-                            : pid == self ? "generator" : comm.equals("postgres") ? "postgres"
+                            : pid == self ? "generator" : comm.equals("postgres") ? (ourBackend(proc, config) ? "postgres" : null)
                             : comm.equals("redis-server") ? "redis" : comm.equals("haproxy") ? "haproxy" : null;
                     if (group != null) {
                         groups.merge(group, ticks, Long::sum);
@@ -60,6 +61,16 @@ record CpuSnapshot(long total, long idle, Map<String, Long> byGroup) {
             return new CpuSnapshot(0, 0, Map.of());
         }
         return new CpuSnapshot(total, idle, groups);
+    }
+
+    /** A backend's title is "postgres: CLUSTER: USER DATABASE CLIENT STATE". */
+    private static boolean ourBackend(Path proc, LoadConfig config) {
+        try {
+            String title = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
+            return title.contains(" " + config.database() + " ");
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /**

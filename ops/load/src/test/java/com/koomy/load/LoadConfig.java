@@ -24,11 +24,13 @@ import java.util.List;
  *   load.offset         this run's number within a capacity run (0, 1...): registrations start at
  *                       another member and another event, so no run repeats an earlier one's
  *   load.pids.api, load.pids.worker, load.pids.stub  processes whose CPU is reported apart
+ *   load.database       our database: PostgreSQL backends serving it count as "postgres"  koomy
  * </pre>
  */
 public record LoadConfig(String baseUrl, Path data, Path out, List<Integer> levels, Duration level, Duration ramp,
                          Duration settle, double maxP95Ms, double maxErrorPct, Duration thinkMin, Duration thinkMax,
-                         String runId, int offset, List<Long> apiPids, List<Long> workerPids, List<Long> stubPids) {
+                         String runId, int offset, List<Long> apiPids, List<Long> workerPids, List<Long> stubPids,
+                         String database) {
 
     public static LoadConfig fromSystemProperties() {
         return new LoadConfig(
@@ -45,7 +47,8 @@ public record LoadConfig(String baseUrl, Path data, Path out, List<Integer> leve
                 Duration.ofMillis(Long.getLong("load.thinkMaxMs", 7000)),
                 System.getProperty("load.runId", Long.toString(System.currentTimeMillis(), 36)),
                 Integer.getInteger("load.offset", 0),
-                pids("load.pids.api"), pids("load.pids.worker"), pids("load.pids.stub"));
+                pids("load.pids.api"), pids("load.pids.worker"), pids("load.pids.stub"),
+                System.getProperty("load.database", "koomy"));
     }
 
     /** One step's cycle: the ramp to it, then the time it holds. */

@@ -26,9 +26,14 @@ import java.util.concurrent.atomic.LongAdder;
  * sample counts for step k only when it ends inside that step's window (after the ramp to it and a
  * short settle), so ramps never blur two steps together.
  *
+ * Each window is measured as two halves with the same users, and the step's figures are those of the
+ * better half (lower p95): on a machine shared with other people's builds, a compiler or a test JVM
+ * starting for a few seconds would otherwise end a scenario on noise. A step crosses the limit only
+ * when both halves do. The other half's p95 is kept in steps.tsv (p95_other_half_ms).
+ *
  * A monitor thread closes each step when its window ends: it computes the step's figures, appends them
- * to steps.tsv and requests.tsv, prints one line, and raises {@link #stopRequested()} when p95 or the
- * error rate crossed the limit; the journeys then stop the load generator. CPU shares (CpuSnapshot) are
+ * to steps.tsv and requests.tsv, prints one line, and raises {@link #stopRequested()} when the step
+ * crossed the limit; the journeys then stop the load generator. CPU shares (CpuSnapshot) are
  * taken at each window's start and end. Counters ({@link #count}) and distinct sets ({@link #distinct})
  * feed the correctness checks run against the database afterwards (checks.properties).
  */
@@ -36,6 +41,9 @@ public final class Recorder {
 
     /** One step: its users per role, and its measured window (epoch ms). */
     record Step(int index, int users, double streamRate, long from, long to) {
+        long middle() {
+            return from + (to - from) / 2;
+        }
     }
 
     private static LoadConfig config;
@@ -43,6 +51,7 @@ public final class Recorder {
     private static final Map<String, Integer> NAME_IDS = new ConcurrentHashMap<>();
     private static final List<String> NAMES = new ArrayList<>();
     private static LongList[] samples = new LongList[0];
+    private static LongList[] secondHalf = new LongList[0];
     private static CpuSnapshot[] cpuFrom = new CpuSnapshot[0];
     private static int closed;
     private static volatile String stopReason;
@@ -68,14 +77,16 @@ public final class Recorder {
         }
         steps = List.copyOf(list);
         samples = new LongList[steps.size()];
+        secondHalf = new LongList[steps.size()];
         cpuFrom = new CpuSnapshot[steps.size()];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = new LongList();
+            secondHalf[i] = new LongList();
         }
         try {
             Files.createDirectories(runConfig.out());
             Files.writeString(runConfig.out().resolve("steps.tsv"), String.join("\t", "step", "users", "stream_per_s", "seconds",
-                    "requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "error_pct", "load1",
+                    "requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "error_pct", "p95_other_half_ms", "load1",
                     String.join("\t", CpuSnapshot.GROUPS.stream().map(g -> "cpu_" + g).toList()), "cpu_other", "cpu_idle",
                     "crossed") + "\n");
             Files.writeString(runConfig.out().resolve("requests.tsv"),
@@ -116,7 +127,8 @@ public final class Recorder {
                 return NAMES.size() - 1;
             }
         });
-        samples[step.index() - 1].add(((long) id << 40) | ((ok ? 0L : 1L) << 39) | Math.min(rt, (1L << 39) - 1));
+        (now < step.middle() ? samples : secondHalf)[step.index() - 1]
+                .add(((long) id << 40) | ((ok ? 0L : 1L) << 39) | Math.min(rt, (1L << 39) - 1));
     }
 
     public static void count(String key) {
@@ -177,20 +189,25 @@ public final class Recorder {
     }
 
     private static void close(Step step) {
-        long[] all = samples[step.index() - 1].toArray();
-        double seconds = (step.to() - step.from()) / 1000.0;
-        Stats total = Stats.of(Arrays.stream(all));
-        boolean crossed = total.count > 0 && (total.p95 > config.maxP95Ms() || total.errorPct() > config.maxErrorPct());
-        if (total.count == 0) {
-            crossed = true; // nothing answered during a whole step: the stack is down or hopelessly behind
-        }
+        long[] first = samples[step.index() - 1].toArray();
+        long[] second = secondHalf[step.index() - 1].toArray();
+        Stats a = Stats.of(Arrays.stream(first));
+        Stats b = Stats.of(Arrays.stream(second));
+        boolean firstBetter = b.count == 0 || (a.count > 0 && a.p95 <= b.p95);
+        long[] all = firstBetter ? first : second;
+        Stats total = firstBetter ? a : b;
+        Stats other = firstBetter ? b : a;
+        double seconds = (step.to() - step.from()) / 2000.0;
+        // Nothing answered during a whole half: the stack is down or hopelessly behind.
+        boolean crossed = crosses(a) && crosses(b);
         Map<String, Double> cpu = cpuFrom[step.index() - 1] == null ? Map.of()
                 : CpuSnapshot.shares(cpuFrom[step.index() - 1], CpuSnapshot.take(config));
         StringBuilder line = new StringBuilder();
         line.append(step.index()).append('\t').append(step.users()).append('\t').append(fmt(step.streamRate())).append('\t')
                 .append(fmt(seconds)).append('\t').append(total.count).append('\t').append(fmt(total.count / seconds)).append('\t')
                 .append(total.p50).append('\t').append(total.p95).append('\t').append(total.p99).append('\t').append(total.max)
-                .append('\t').append(total.errors).append('\t').append(fmt(total.errorPct())).append('\t').append(loadAverage());
+                .append('\t').append(total.errors).append('\t').append(fmt(total.errorPct())).append('\t').append(other.p95)
+                .append('\t').append(loadAverage());
         for (String g : CpuSnapshot.GROUPS) {
             line.append('\t').append(cpu.containsKey(g) ? fmt(cpu.get(g)) : "");
         }
@@ -217,13 +234,17 @@ public final class Recorder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.out.printf(Locale.ROOT, "KOOMY-STEP %d: %d users%s, %.1f req/s, p50 %d ms, p95 %d ms, p99 %d ms, errors %.2f %% (%d)%s%n",
+        System.out.printf(Locale.ROOT, "KOOMY-STEP %d: %d users%s, %.1f req/s, p50 %d ms, p95 %d ms (other half %d ms), p99 %d ms, errors %.2f %% (%d)%s%n",
                 step.index(), step.users(), step.streamRate() > 0 ? String.format(Locale.ROOT, " + %.0f webhooks/s", step.streamRate()) : "",
-                total.count / seconds, total.p50, total.p95, total.p99, total.errorPct(), total.errors, crossed ? "  <- limit crossed" : "");
+                total.count / seconds, total.p50, total.p95, other.p95, total.p99, total.errorPct(), total.errors, crossed ? "  <- limit crossed" : "");
         if (crossed && stopReason == null) {
             stopReason = String.format(Locale.ROOT, "step %d (%d users): p95 %d ms, errors %.2f %% (limit: p95 %.0f ms, errors %.1f %%)",
                     step.index(), step.users(), total.p95, total.errorPct(), config.maxP95Ms(), config.maxErrorPct());
         }
+    }
+
+    private static boolean crosses(Stats half) {
+        return half.count == 0 || half.p95 > config.maxP95Ms() || half.errorPct() > config.maxErrorPct();
     }
 
     private static String loadAverage() {
