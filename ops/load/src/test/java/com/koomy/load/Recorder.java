@@ -183,6 +183,10 @@ public final class Recorder {
         new TreeMap<>(DISTINCT).forEach((k, v) -> out.append("distinct.").append(k).append('=').append(v.size()).append('\n'));
         try {
             Files.writeString(config.out().resolve("checks.properties"), out.toString());
+            // The ids themselves, so the database check can look for each accepted webhook (not only count them).
+            for (Map.Entry<String, Set<String>> set : DISTINCT.entrySet()) {
+                Files.write(config.out().resolve(set.getKey() + ".ids"), set.getValue());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
