@@ -265,7 +265,7 @@ public final class CapacityReport {
                 + "in-process caches, keyset pagination everywhere, JSON logs, metrics and alerts) |");
         line("| Palier 3 | > 2,000 / > 150 / > 100 / > 2,000 | move to dedicated infrastructure (separate worker, Redis, queue, "
                 + "load balancer, replicas) | " + tierStatus(normalUsers, 150) + " (≈ " + users(normalUsers * 10)
-                + " daily actives by the ratio above); the separate worker, Redis (sessions, caches, limits), the job queue and HAProxy exist (read replicas are not wired); "
+                + " daily actives by the ratio above); the separate worker, Redis (sessions, caches, limits), the job queue and HAProxy exist, and an optional read replica (DATABASE_READ_URL; not used in this run); "
                 + "this data set (200 communities, 30,100 accounts) is already tier 3 |");
         line();
         browse.ifPresent(b -> {
