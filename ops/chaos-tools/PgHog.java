@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * "Another client" that takes every connection PostgreSQL will give it and keeps them open doing
@@ -16,55 +18,76 @@ import java.util.List;
  * ends the backends).
  *
  * <pre>
- *   java ops/chaos-tools/PgHog.java HOST PORT USER DATABASE
+ *   java ops/chaos-tools/PgHog.java HOST PORT USER DATABASE [THREADS]
  * </pre>
  *
  * Speaks just enough of the PostgreSQL protocol (v3 startup, no password: the chaos cluster trusts
- * loopback) to hold a session. Prints {@code epoch-ms held N refused M} every time N changes and
- * every second while it is refused; {@code full} once the server first answers "too many clients".
+ * loopback) to hold a session, from THREADS threads at once (8). Prints {@code epoch-ms held N refused M}
+ * every time N changes and every second while it is refused; {@code epoch-ms full N message} once,
+ * at the first refusal.
  * Single file, JDK only (the source launcher runs it).
  */
 public class PgHog {
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: java PgHog.java HOST PORT USER DATABASE");
+        if (args.length != 4 && args.length != 5) {
+            System.err.println("usage: java PgHog.java HOST PORT USER DATABASE [THREADS]");
             System.exit(64);
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         byte[] startup = startup(args[2], args[3]);
+        int threads = args.length == 5 ? Integer.parseInt(args[4]) : 8;
         List<Socket> held = new ArrayList<>();
-        long refused = 0;
-        boolean full = false;
-        long lastPrint = 0;
-        while (true) {
-            String error = null;
-            Socket socket = new Socket();
-            try {
-                socket.connect(address, 2000);
-                socket.setSoTimeout(5000);
-                error = open(socket, startup);
-            } catch (IOException e) {
-                error = e.toString();
-            }
-            long now = System.currentTimeMillis();
-            if (error == null) {
-                socket.setSoTimeout(0);
-                held.add(socket);
-                System.out.println(now + " held " + held.size() + " refused " + refused);
-                continue;
-            }
-            socket.close();
-            refused++;
-            if (!full) {
-                full = true;
-                System.out.println(now + " full " + held.size() + " " + error.replace('\n', ' '));
-            }
-            if (now - lastPrint >= 1000) {
-                lastPrint = now;
-                System.out.println(now + " held " + held.size() + " refused " + refused);
-            }
-            Thread.sleep(10);
+        AtomicLong refused = new AtomicLong();
+        AtomicBoolean full = new AtomicBoolean();
+        AtomicLong lastPrint = new AtomicLong();
+        // Several threads ask at once, so that a burst of freed slots goes to the hog rather than to
+        // the pools of whoever else reconnects at that moment.
+        List<Thread> askers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread asker = new Thread(() -> {
+                while (true) {
+                    String error;
+                    Socket socket = new Socket();
+                    try {
+                        socket.connect(address, 2000);
+                        socket.setSoTimeout(5000);
+                        error = open(socket, startup);
+                        if (error == null) {
+                            socket.setSoTimeout(0);
+                        }
+                    } catch (IOException e) {
+                        error = e.toString();
+                    }
+                    long now = System.currentTimeMillis();
+                    synchronized (held) {
+                        if (error == null) {
+                            held.add(socket);
+                            System.out.println(now + " held " + held.size() + " refused " + refused.get());
+                            continue;
+                        }
+                        refused.incrementAndGet();
+                        if (full.compareAndSet(false, true)) {
+                            System.out.println(now + " full " + held.size() + " " + error.replace('\n', ' '));
+                        }
+                        if (now - lastPrint.get() >= 1000) {
+                            lastPrint.set(now);
+                            System.out.println(now + " held " + held.size() + " refused " + refused.get());
+                        }
+                    }
+                    try {
+                        socket.close();
+                        Thread.sleep(20);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            asker.start();
+            askers.add(asker);
+        }
+        for (Thread asker : askers) {
+            asker.join();
         }
     }
 
