@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Anything unexpected: logged with its stack trace (the log line carries the request id), 500 to the client.
- * An exhausted database pool is 503 {@code database_busy} with {@code Retry-After: 1} instead.
+ * An exhausted database pool is 503 {@code database_busy} with {@code Retry-After: 1} instead, and so is a
+ * database that cannot be reached or refuses connections (no slot left, shutting down, disk full): the
+ * request changed nothing and can be retried, which a 500 does not tell (ops/chaos pg-exhausted).
  */
 public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
 
@@ -21,8 +23,32 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
             return Response.fromResponse(ErrorResponses.of(new ApiError(503, "database_busy",
                     "the database is busy right now; retry in a moment"))).header("Retry-After", "1").build();
         }
+        String sqlState = unavailableSqlState(e);
+        if (sqlState != null) {
+            LOG.warn("Database unavailable (SQLState {}), answering 503: {}", sqlState, e.toString());
+            return Response.fromResponse(ErrorResponses.of(new ApiError(503, "database_unavailable",
+                    "the database is unavailable right now; retry in a moment"))).header("Retry-After", "5").build();
+        }
         LOG.error("Unhandled error", e);
         return ErrorResponses.of(new ApiError(500, "internal_error", "internal error"));
+    }
+
+    /**
+     * The SQLState when the cause is the database being out of reach rather than the request: class 08
+     * (connection exception), 53 (insufficient resources: too many connections, disk full, out of memory)
+     * and 57P01-57P03 (shutdown, crash, cannot connect now). Null otherwise.
+     */
+    static String unavailableSqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
+                        || state.equals("57P03")) {
+                    return state;
+                }
+            }
+        }
+        return null;
     }
 
     private static boolean poolExhausted(Throwable e) {

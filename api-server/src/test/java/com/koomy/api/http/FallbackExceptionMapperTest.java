@@ -22,4 +22,24 @@ class FallbackExceptionMapperTest {
         assertThat(bug.getStatus()).isEqualTo(500);
         assertThat(((ApiError) bug.getEntity()).code()).isEqualTo("internal_error");
     }
+
+    @Test
+    void anUnreachableOrFullDatabaseIsUnavailableNotAnInternalError() {
+        // A real refusal from the driver: nothing listens on port 1.
+        Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                () -> java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/koomy?connectTimeout=2", "koomy", "koomy"));
+        Response unreachable = mapper.toResponse(new ConnectionException(refused));
+        assertThat(unreachable.getStatus()).isEqualTo(503);
+        assertThat(((ApiError) unreachable.getEntity()).code()).isEqualTo("database_unavailable");
+        assertThat(unreachable.getHeaderString("Retry-After")).isEqualTo("5");
+
+        // What PostgreSQL answers when every slot is taken (53300) or it is shutting down (57P01).
+        for (String state : new String[]{"53300", "53100", "57P01", "57P03"}) {
+            Response full = mapper.toResponse(new ConnectionException(new java.sql.SQLException("refused", state)));
+            assertThat(full.getStatus()).as(state).isEqualTo(503);
+        }
+        // A constraint violation is the request's doing, and an unmapped one is a bug: still 500.
+        Response unique = mapper.toResponse(new RuntimeException(new java.sql.SQLException("duplicate key", "23505")));
+        assertThat(unique.getStatus()).isEqualTo(500);
+    }
 }
