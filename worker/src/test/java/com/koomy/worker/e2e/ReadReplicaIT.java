@@ -25,6 +25,10 @@ import static org.awaitility.Awaitility.await;
  */
 class ReadReplicaIT {
 
+    private static final String ADMIN_USER = "replica-it";
+    private static final String ADMIN_PASSWORD = "replica-it-admin-password";
+
+
     private static final String DB = "koomy_replica_it";
 
     private int port;
@@ -49,6 +53,8 @@ class ReadReplicaIT {
                 env.put("KOOMY_STATS_NAMESPACE", "koomy-replica-it");
                 env.put("KOOMY_API_PORT", String.valueOf(port));
                 env.put("KOOMY_API_ADMIN_PORT", String.valueOf(adminPort));
+                env.put("KOOMY_ADMIN_USER", ADMIN_USER);
+                env.put("KOOMY_ADMIN_PASSWORD", ADMIN_PASSWORD);
                 try (KoomyProcess api = KoomyProcess.api("replica-api", env, port)) {
                     awaitAnswering(api);
                     scenario(replica, standby);
@@ -152,8 +158,16 @@ class ReadReplicaIT {
         throw new IllegalStateException("the API did not answer within 90 s; see " + api.log);
     }
 
-    private long meter(String name) {
-        return ApiClient.call(adminPort, "GET", "/metrics", null, null).body().path("meters").path(name).path("count").asLong();
+    /** A meter of the API's admin /metrics (HTTP Basic since the admin ports need credentials). */
+    private long meter(String name) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString(
+                (ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                        .header("Authorization", "Basic " + basic).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("admin /metrics").isEqualTo(200);
+        return ApiClient.JSON.readTree(response.body()).path("meters").path(name).path("count").asLong();
     }
 
     private static List<String> items(Reply page, String field) {
