@@ -40,11 +40,6 @@ public class OutboxRelay implements Managed {
     private ScheduledExecutorService executor;
     private int consecutiveFailures;
 
-    public OutboxRelay(Jdbi jdbi, Supplier<JobRequestScheduler> scheduler, OutboxRoutes routes, Duration interval,
-                       int batchSize, MetricRegistry metrics) {
-        this(jdbi, scheduler, routes, interval, batchSize, metrics, () -> { });
-    }
-
     /** {@code afterRelay} runs once jobs are committed (the worker wakes its job server with it). */
     public OutboxRelay(Jdbi jdbi, Supplier<JobRequestScheduler> scheduler, OutboxRoutes routes, Duration interval,
                        int batchSize, MetricRegistry metrics, Runnable afterRelay) {
