@@ -79,7 +79,11 @@ import com.koomy.api.webhooks.SendGridSignatureVerifier;
 import com.koomy.api.webhooks.SendGridWebhookResource;
 import com.koomy.api.webhooks.StripeEventParser;
 import com.koomy.api.webhooks.StripeSignatureVerifier;
+import com.koomy.api.webhooks.StripeEventIngest;
+import com.koomy.api.webhooks.StripeWebhookFilter;
+import com.koomy.api.webhooks.StripeWebhookIntake;
 import com.koomy.api.webhooks.StripeWebhookResource;
+import com.koomy.config.StripeFactory;
 import com.koomy.config.InstanceName;
 import com.koomy.config.MediaFactory;
 import com.koomy.api.media.MediaBlobResource;
@@ -190,11 +194,15 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 config.getRateLimits().isEnabled() ? limiter : null));
         environment.jersey().register(new OperatorAuthFilter(config.getOpsToken(), jdbi));
         environment.jersey().register(new OpsOutboxResource(jdbi));
-        environment.jersey().register(new StripeWebhookResource(jdbi,
-                new StripeSignatureVerifier(config.getStripe().webhookSecretList(),
-                        config.getStripe().getWebhookTolerance().toSeconds()),
-                new StripeEventParser(environment.getObjectMapper()),
-                (int) config.getStripe().getMaxWebhookBody().toBytes()));
+        StripeFactory stripe = config.getStripe();
+        StripeEventIngest stripeIngest = new StripeEventIngest(jdbi, stripe.getWebhookWriters(), stripe.getWebhookBatch(),
+                stripe.getWebhookQueue(), java.time.Duration.ofMillis(stripe.getWebhookStoreTimeout().toMilliseconds()),
+                environment.metrics());
+        environment.lifecycle().manage(stripeIngest);
+        StripeWebhookIntake stripeIntake = new StripeWebhookIntake(
+                new StripeSignatureVerifier(stripe.webhookSecretList(), stripe.getWebhookTolerance().toSeconds()),
+                new StripeEventParser(environment.getObjectMapper()), stripeIngest, (int) stripe.getMaxWebhookBody().toBytes());
+        environment.jersey().register(new StripeWebhookResource(stripeIntake));
         environment.jersey().register(new SendGridWebhookResource(jdbi,
                 new SendGridSignatureVerifier(config.getSendgrid().getWebhookPublicKey()),
                 new SendGridEventParser(environment.getObjectMapper()),
@@ -214,6 +222,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.servlets().addFilter("request-stats", new RequestStatsFilter(requestStats))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         environment.jersey().register(new RouteTemplateFilter());
+        // Stripe deliveries are answered before Jersey (after the request log and statistics filters).
+        environment.servlets().addFilter("stripe-webhooks", new StripeWebhookFilter(stripeIntake, environment.getObjectMapper()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/webhooks/stripe");
         PoolStats pools = new PoolStats(environment.metrics(), config.getReadReplica().isEnabled()
                 ? Map.of("postgresql", config.getDatabase().getMaxSize(), ReadReplicaFactory.POOL, config.getReadReplica().getMaxSize())
                 : Map.of("postgresql", config.getDatabase().getMaxSize()), redis.getPool());

@@ -22,6 +22,13 @@ public class StripeFactory {
     private String webhookSecrets = "";
     @NotNull private Duration webhookTolerance = Duration.seconds(300);
     @NotNull private DataSize maxWebhookBody = DataSize.mebibytes(1);
+    /** API only: threads storing received events, each a batch of whatever arrived meanwhile per commit. */
+    @Min(1) @Max(16) private int webhookWriters = 2;
+    @Min(1) @Max(1000) private int webhookBatch = 200;
+    /** Events waiting for a writer before deliveries answer 503 at once. */
+    @Min(1) private int webhookQueue = 10000;
+    /** How long a delivery waits for its commit before answering 503 (Stripe retries). */
+    @NotNull private Duration webhookStoreTimeout = Duration.seconds(10);
     /** Events whose livemode differs are refused, never applied (a test key's events on a live stack). */
     private boolean livemode = false;
     /** Outbound calls per second across every process together (R10); Stripe's test-mode limit is 25. */
@@ -49,6 +56,14 @@ public class StripeFactory {
     @JsonProperty public Duration getWebhookTolerance() { return webhookTolerance; }
     @JsonProperty public void setWebhookTolerance(Duration webhookTolerance) { this.webhookTolerance = webhookTolerance; }
     @JsonProperty public DataSize getMaxWebhookBody() { return maxWebhookBody; }
+    @JsonProperty public int getWebhookWriters() { return webhookWriters; }
+    @JsonProperty public void setWebhookWriters(int webhookWriters) { this.webhookWriters = webhookWriters; }
+    @JsonProperty public int getWebhookBatch() { return webhookBatch; }
+    @JsonProperty public void setWebhookBatch(int webhookBatch) { this.webhookBatch = webhookBatch; }
+    @JsonProperty public int getWebhookQueue() { return webhookQueue; }
+    @JsonProperty public void setWebhookQueue(int webhookQueue) { this.webhookQueue = webhookQueue; }
+    @JsonProperty public Duration getWebhookStoreTimeout() { return webhookStoreTimeout; }
+    @JsonProperty public void setWebhookStoreTimeout(Duration webhookStoreTimeout) { this.webhookStoreTimeout = webhookStoreTimeout; }
     @JsonProperty public void setMaxWebhookBody(DataSize maxWebhookBody) { this.maxWebhookBody = maxWebhookBody; }
 
     public boolean isConfigured() { return apiKey != null && !apiKey.isBlank(); }

@@ -1,8 +1,12 @@
 package com.koomy.webhooks;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The three statements on the webhook hot path (store on receipt; lock and settle when applying),
@@ -13,6 +17,9 @@ public final class StripeEventWrites {
 
     private static final StripeEventMapper MAPPER = new StripeEventMapper();
 
+    /** Most events {@link #storeAllIfAbsent} takes at once (7 parameters each, far below PostgreSQL's 32,767). */
+    public static final int MAX_BATCH = 1000;
+
     private static final String STORE_IF_ABSENT = """
             WITH stored AS (
                 INSERT INTO stripe_events (event_id, type, livemode, account, api_version, stripe_created, payload)
@@ -22,12 +29,57 @@ public final class StripeEventWrites {
             INSERT INTO outbox (kind, ref)
             SELECT '%s', event_id FROM stored
             RETURNING true
-            """.formatted(StripeEvent.OUTBOX_KIND);
+            """.formatted(StripeEvent.RECEIVED_OUTBOX_KIND);
+
+    /**
+     * Many events in one statement (the API's group commit): each new one stored with its outbox row,
+     * redeliveries skipped. A VALUES list of plain parameters: binding the payloads as one text[] made
+     * the driver escape every character into a single array literal, which cost more CPU than the rest
+     * of the request. One statement text per batch size, built once.
+     */
+    private static final String[] STORE_ALL_BY_SIZE = new String[MAX_BATCH + 1];
+
+    private static String storeAllIfAbsentSql(int n) {
+        String sql = STORE_ALL_BY_SIZE[n];
+        if (sql == null) {
+            StringBuilder values = new StringBuilder(n * 36);
+            for (int i = 0; i < n; i++) {
+                values.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, CAST(? AS jsonb))");
+            }
+            sql = """
+                    WITH stored AS (
+                        INSERT INTO stripe_events (event_id, type, livemode, account, api_version, stripe_created, payload)
+                        VALUES %s
+                        ON CONFLICT (event_id) DO NOTHING
+                        RETURNING event_id),
+                    queued AS (
+                        INSERT INTO outbox (kind, ref) SELECT '%s', event_id FROM stored)
+                    SELECT event_id FROM stored
+                    """.formatted(values, StripeEvent.RECEIVED_OUTBOX_KIND);
+            STORE_ALL_BY_SIZE[n] = sql;
+        }
+        return sql;
+    }
 
     private static final String LOCK_UNSETTLED = """
             SELECT * FROM stripe_events
              WHERE event_id = :eventId AND status IN ('received', 'processing', 'failed')
                FOR UPDATE
+            """;
+
+    /** Ordered by id: two batches sharing events lock them in the same order, so they cannot deadlock. */
+    private static final String LOCK_ALL_UNSETTLED = """
+            SELECT * FROM stripe_events
+             WHERE event_id = ANY(CAST(:eventIds AS text[])) AND status IN ('received', 'processing', 'failed')
+             ORDER BY event_id
+               FOR UPDATE
+            """;
+
+    private static final String SETTLE_ALL = """
+            UPDATE stripe_events e
+               SET status = s.status, attempts = e.attempts + 1, processed_at = now(), last_error = NULL
+              FROM unnest(CAST(:eventIds AS text[]), CAST(:statuses AS text[])) AS s(event_id, status)
+             WHERE e.event_id = s.event_id
             """;
 
     private static final String SETTLE = """
@@ -64,12 +116,51 @@ public final class StripeEventWrites {
     }
 
     /**
+     * Stores the new events among {@code events} (their ids must be distinct), each with its outbox
+     * row, in one statement: all or none. Returns the ids that were new; the others were redeliveries.
+     */
+    public static Set<String> storeAllIfAbsent(Handle handle, List<IncomingStripeEvent> events) {
+        int n = events.size();
+        if (n > MAX_BATCH) {
+            throw new IllegalArgumentException("at most " + MAX_BATCH + " events per statement, not " + n);
+        }
+        Query query = handle.createQuery(storeAllIfAbsentSql(n));
+        int p = 0;
+        for (IncomingStripeEvent event : events) {
+            query.bind(p++, event.eventId())
+                    .bind(p++, event.type())
+                    .bind(p++, event.livemode())
+                    .bind(p++, event.account())
+                    .bind(p++, event.apiVersion())
+                    .bind(p++, event.created())
+                    .bind(p++, event.payload());
+        }
+        return query.mapTo(String.class).collect(Collectors.toSet());
+    }
+
+    /**
      * Locks an event that still needs applying, for the rest of the caller's transaction. Returns
      * nothing when it is already settled (processed or ignored): a previous run finished the work.
      * A concurrent run of the same event waits on the lock, then finds it settled.
      */
     public static Optional<StripeEvent> lockUnsettled(Handle handle, String eventId) {
         return handle.createQuery(LOCK_UNSETTLED).bind("eventId", eventId).map(MAPPER).findOne();
+    }
+
+    /** {@link #lockUnsettled} for many events at once; settled and unknown ids are left out. */
+    public static List<StripeEvent> lockAllUnsettled(Handle handle, List<String> eventIds) {
+        return handle.createQuery(LOCK_ALL_UNSETTLED)
+                .bindArray("eventIds", String.class, eventIds.toArray())
+                .map(MAPPER)
+                .list();
+    }
+
+    /** {@link #settle} for many events at once, each with its own status. */
+    public static void settleAll(Handle handle, List<String> eventIds, List<StripeEventStatus> statuses) {
+        handle.createUpdate(SETTLE_ALL)
+                .bindArray("eventIds", String.class, eventIds.toArray())
+                .bindArray("statuses", String.class, statuses.stream().map(Enum::name).toArray())
+                .execute();
     }
 
     /** Settles an event that must never be applied, keeping the reason for operators. */

@@ -29,15 +29,7 @@ class ApplyStripeEventJobTest {
     @BeforeAll
     static void setUp() {
         jdbi = db.jdbi();
-        jdbi.useHandle(h -> h.execute("CREATE TABLE applications (event_id text NOT NULL, applied_at timestamptz DEFAULT now())"));
-        StripeEventHandlers handlers = new StripeEventHandlers()
-                .register("test.counted", (handle, event) -> handle
-                        .createUpdate("INSERT INTO applications (event_id) VALUES (:id)")
-                        .bind("id", event.eventId()).execute())
-                .register("test.half_then_fail", (handle, event) -> {
-                    handle.createUpdate("INSERT INTO applications (event_id) VALUES (:id)").bind("id", event.eventId()).execute();
-                    throw new IllegalStateException("provider said no");
-                });
+        StripeEventHandlers handlers = TestHandlers.counting(jdbi);
         job = new ApplyStripeEventJob(jdbi, handlers);
     }
 

@@ -33,6 +33,8 @@ import com.koomy.media.MediaBlobs;
 import com.koomy.media.image.ImagePipeline;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.webhooks.ApplyStripeEvent;
+import com.koomy.webhooks.ApplyStripeEvents;
+import com.koomy.webhooks.ApplyStripeEventsJob;
 import com.koomy.webhooks.ApplyStripeEventJob;
 import com.koomy.webhooks.StripeEvent;
 import com.koomy.webhooks.StripeEventFailureFilter;
@@ -115,8 +117,10 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
 
         // Dues and plans (issue 6): their event handlers, jobs and recurring jobs; every Stripe call through one gateway.
         PaymentsWorker payments = new PaymentsWorker(config, new StripeGateway(config.getStripe(), redis, environment.metrics()), jdbi);
-        ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, payments.handlers(stripeEventHandlers(jdbi)),
-                config.getStripe().isLivemode());
+        StripeEventHandlers stripeHandlers = payments.handlers(stripeEventHandlers(jdbi));
+        ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, stripeHandlers, config.getStripe().isLivemode());
+        ApplyStripeEventsJob applyStripeEvents = new ApplyStripeEventsJob(jdbi, stripeHandlers, config.getStripe().isLivemode(),
+                applyStripeEvent);
         // Jobs that schedule their own continuation need JobRunr's scheduler, which exists once JobRunr does.
         AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
         SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis, () -> runtime.get().scheduler());
@@ -131,6 +135,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource,
                 new MapJobActivator(withAll(payments.jobs(), Map.of(
                         ApplyStripeEventJob.class, applyStripeEvent,
+                        ApplyStripeEventsJob.class, applyStripeEvents,
                         SendEmailJob.class, sendEmail,
                         FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi),
                         GenerateDraftJob.class, generateDraft,
@@ -143,6 +148,11 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes()
+                .routeInBatches(StripeEvent.RECEIVED_OUTBOX_KIND, jobs.getStripeEventBatch(), eventIds -> JobBuilder.aJob()
+                        .withName(eventIds.size() == 1 ? "Apply Stripe event " + eventIds.get(0)
+                                : "Apply " + eventIds.size() + " Stripe events " + eventIds.get(0) + " ...")
+                        .withAmountOfRetries(jobs.getStripeEventRetries())
+                        .withJobRequest(new ApplyStripeEvents(eventIds)))
                 .route(StripeEvent.OUTBOX_KIND, eventId -> JobBuilder.aJob()
                         .withName("Apply Stripe event " + eventId)
                         .withAmountOfRetries(jobs.getStripeEventRetries())

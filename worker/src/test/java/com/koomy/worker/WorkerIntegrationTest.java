@@ -126,11 +126,16 @@ class WorkerIntegrationTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> event(id).status() == StripeEventStatus.failed);
 
         StripeEvent failed = event(id);
-        assertThat(failed.attempts()).isEqualTo(2);
+        // One attempt in its batch's job, then its own job: a first run and one retry (stripeEventRetries 1).
+        assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.lastError()).isEqualTo("IllegalStateException: the test handler always fails");
         String jobState = db.jdbi().withHandle(h -> h.createQuery("SELECT state FROM jobrunr.jobrunr_jobs WHERE id = :id")
-                .bind("id", JobIds.of(StripeEvent.OUTBOX_KIND, id).toString()).mapTo(String.class).one());
+                .bind("id", JobIds.of(StripeEvent.OUTBOX_KIND, id + "#retry").toString()).mapTo(String.class).one());
         assertThat(jobState).isEqualTo("FAILED");
+        // The batch's own job succeeded: its one event went on alone.
+        String batchState = db.jdbi().withHandle(h -> h.createQuery("SELECT state FROM jobrunr.jobrunr_jobs WHERE id = :id")
+                .bind("id", JobIds.of(StripeEvent.RECEIVED_OUTBOX_KIND, id).toString()).mapTo(String.class).one());
+        assertThat(batchState).isEqualTo("SUCCEEDED");
     }
 
     @Test

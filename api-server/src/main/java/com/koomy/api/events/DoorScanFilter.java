@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.accounts.Session;
 import com.koomy.accounts.SessionStore;
+import com.koomy.api.http.BodyReplay;
 import com.koomy.api.http.FastPaths;
 import com.koomy.api.ratelimit.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
@@ -15,18 +16,13 @@ import com.koomy.events.CheckIns;
 import com.koomy.events.ScanResult;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -155,54 +151,5 @@ public class DoorScanFilter implements Filter {
     /** The event id of {@code POST /api/events/{uuid}/checkins}; null for any other request. */
     static UUID eventId(HttpServletRequest request) {
         return FastPaths.id(request, "POST", PREFIX, SUFFIX);
-    }
-
-    /** The request with its body read once, readable again by Jersey. */
-    private static final class BodyReplay extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        BodyReplay(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            InputStream rest = super.getInputStream();
-            InputStream in = new java.io.SequenceInputStream(new ByteArrayInputStream(body), rest);
-            return new ServletInputStream() {
-                private boolean finished;
-
-                @Override
-                public int read() throws IOException {
-                    int b = in.read();
-                    finished = b < 0;
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = in.read(buffer, offset, length);
-                    finished = n < 0;
-                    return n;
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return finished;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("blocking reads only");
-                }
-            };
-        }
     }
 }

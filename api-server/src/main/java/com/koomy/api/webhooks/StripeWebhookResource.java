@@ -3,9 +3,6 @@ package com.koomy.api.webhooks;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.BodyLimit;
-import com.koomy.api.http.ApiException;
-import com.koomy.webhooks.IncomingStripeEvent;
-import com.koomy.webhooks.StripeEventWrites;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -17,37 +14,25 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * {@code POST /api/webhooks/stripe} (R1). Verifies the signature on the raw body, stores the event
- * and its outbox entry in one statement, and answers 200 only after that commit; it never waits for
- * processing. A redelivery answers 200 and writes nothing. If the event cannot be stored the answer
- * is 503, so Stripe retries.
+ * and its outbox entry in one statement (grouped with concurrent deliveries: {@link StripeEventIngest}),
+ * and answers 200 only after that commit; it never waits for processing. A redelivery answers 200 and
+ * writes nothing. If the event cannot be stored the answer is 503, so Stripe retries. The usual
+ * request is answered before Jersey by {@link StripeWebhookFilter}, which does the same.
  */
 @Path("/api/webhooks/stripe")
 @Tag(name = "webhooks")
 public class StripeWebhookResource {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookResource.class);
+    private final StripeWebhookIntake intake;
 
-    private final Jdbi jdbi;
-    private final StripeSignatureVerifier verifier;
-    private final StripeEventParser parser;
-    private final int maxBodyBytes;
-
-    public StripeWebhookResource(Jdbi jdbi, StripeSignatureVerifier verifier, StripeEventParser parser, int maxBodyBytes) {
-        this.jdbi = jdbi;
-        this.verifier = verifier;
-        this.parser = parser;
-        this.maxBodyBytes = maxBodyBytes;
+    public StripeWebhookResource(StripeWebhookIntake intake) {
+        this.intake = intake;
     }
 
     @POST
@@ -68,20 +53,10 @@ public class StripeWebhookResource {
                             @RequestBody(description = "the event exactly as Stripe sent it") InputStream body) throws IOException {
         // Read one byte past the limit rather than trust Content-Length: answering before the client
         // has sent its body makes it fail on a broken pipe instead of reading our 413.
-        byte[] raw = BodyLimit.read(body, maxBodyBytes);
+        byte[] raw = BodyLimit.read(body, intake.maxBodyBytes());
         if (raw == null) {
-            return BodyLimit.tooLarge(maxBodyBytes);
+            return BodyLimit.tooLarge(intake.maxBodyBytes());
         }
-        String payload = new String(raw, StandardCharsets.UTF_8);
-        verifier.verify(payload, signature);
-        IncomingStripeEvent event = parser.parse(payload);
-        boolean stored;
-        try {
-            stored = jdbi.withHandle(handle -> StripeEventWrites.storeIfAbsent(handle, event));
-        } catch (RuntimeException e) {
-            LOG.error("Could not store Stripe event {}; answering 503 so that Stripe retries", event.eventId(), e);
-            throw new ApiException(503, "storage_unavailable", "the event could not be stored; retry later");
-        }
-        return Response.ok(Map.of("received", true, "eventId", event.eventId(), "duplicate", !stored)).build();
+        return Response.ok(intake.receive(raw, signature)).build();
     }
 }

@@ -1,5 +1,6 @@
 package com.koomy.api.webhooks;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.http.ApiException;
@@ -11,9 +12,12 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,11 +32,24 @@ class StripeWebhookStorageFailureTest {
     private static final Jdbi UNREACHABLE = Jdbi.create("jdbc:postgresql://127.0.0.1:1/koomy?connectTimeout=1", "koomy", "koomy")
             .installPlugin(new SqlObjectPlugin());
 
+    private static final StripeEventIngest INGEST = new StripeEventIngest(UNREACHABLE, 2, 200, 100,
+            Duration.ofSeconds(10), new MetricRegistry());
+
     static ResourceExtension resource = ResourceExtension.builder()
-            .addResource(new StripeWebhookResource(UNREACHABLE, new StripeSignatureVerifier(List.of(SECRET), 300),
-                    new StripeEventParser(new ObjectMapper()), 1024 * 1024))
+            .addResource(new StripeWebhookResource(new StripeWebhookIntake(new StripeSignatureVerifier(List.of(SECRET), 300),
+                    new StripeEventParser(new ObjectMapper()), INGEST, 1024 * 1024)))
             .addProvider(new ApiExceptionMapper())
             .build();
+
+    @BeforeAll
+    static void startWriters() {
+        INGEST.start();
+    }
+
+    @AfterAll
+    static void stopWriters() throws InterruptedException {
+        INGEST.stop();
+    }
 
     @Test
     void answers503WhenTheDatabaseCannotStoreTheEvent() {

@@ -32,6 +32,8 @@ public class JobsFactory {
     @NotNull private Duration supervisorInterval = Duration.seconds(5);
     /** Retries after a Stripe event's first attempt, spaced by JobRunr's exponential backoff (3^n s). */
     @Min(0) @Max(20) private int stripeEventRetries = 8;
+    /** Received Stripe events per job: the relay groups the events it claims into jobs of this size. */
+    @Min(1) @Max(1000) private int stripeEventBatch = 500;
     /** JobRunr retries of an email delivery after a 5xx or a network error (backoff 3^n s: 8 ≈ 3 hours). */
     @Min(0) @Max(20) private int emailRetries = 8;
 
@@ -60,6 +62,8 @@ public class JobsFactory {
     @JsonProperty public int getRelayBatchSize() { return relayBatchSize; }
     @JsonProperty public void setRelayBatchSize(int relayBatchSize) { this.relayBatchSize = relayBatchSize; }
     @JsonProperty public int getStripeEventRetries() { return stripeEventRetries; }
+    @JsonProperty public int getStripeEventBatch() { return stripeEventBatch; }
+    @JsonProperty public void setStripeEventBatch(int stripeEventBatch) { this.stripeEventBatch = stripeEventBatch; }
     @JsonProperty public void setStripeEventRetries(int stripeEventRetries) { this.stripeEventRetries = stripeEventRetries; }
     @JsonProperty public int getEmailRetries() { return emailRetries; }
     @JsonProperty public void setEmailRetries(int emailRetries) { this.emailRetries = emailRetries; }

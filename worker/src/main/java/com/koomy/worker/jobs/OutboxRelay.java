@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -101,11 +100,7 @@ public class OutboxRelay implements Managed {
             if (entries.isEmpty()) {
                 return 0;
             }
-            List<JobBuilder> jobs = new ArrayList<>(entries.size());
-            for (OutboxEntry entry : entries) {
-                jobs.add(routes.jobFor(entry.kind(), entry.ref()).orElseThrow());
-            }
-            store(jobs);
+            store(routes.jobsFor(entries));
             relayed.mark(entries.size());
             return entries.size();
         });
