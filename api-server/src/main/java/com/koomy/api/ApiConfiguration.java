@@ -21,6 +21,12 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Largest JSON request body (webhooks and uploads have limits of their own): 413 over it. */
     @NotNull private DataSize maxJsonBody = DataSize.mebibytes(1);
 
+    /** Threads recording door scans, each a transaction for the scans that arrived together (group commit). */
+    @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(32) private int checkinWriters = 4;
+
+    @JsonProperty public int getCheckinWriters() { return checkinWriters; }
+    @JsonProperty public void setCheckinWriters(int checkinWriters) { this.checkinWriters = checkinWriters; }
+
     @JsonProperty public DataSize getMaxJsonBody() { return maxJsonBody; }
     @JsonProperty public void setMaxJsonBody(DataSize maxJsonBody) { this.maxJsonBody = maxJsonBody; }
 

@@ -289,6 +289,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new RegistrationsResource(registrations));
         environment.jersey().register(new EventStaffResource(new EventStaff(jdbi, scanners)));
         CheckIns checkIns = new CheckIns(jdbi, ticketKeys, scanners, clock);
+        // Online scans that arrive together are recorded in one transaction (docs/architecture.md).
+        environment.lifecycle().manage(checkIns.groupCommit(config.getCheckinWriters(), 100,
+                java.time.Duration.ofSeconds(10), environment.metrics()));
         // Scans are answered before Jersey (DoorScanFilter; docs/architecture.md, "Events and check-in").
         environment.servlets().addFilter("door-scans", new DoorScanFilter(checkIns, sessions,
                         config.getRateLimits().isEnabled() ? limiter : null, config.getRateLimits().isTrustForwardedFor(),

@@ -1,6 +1,9 @@
 package com.koomy.events;
 
+import com.codahale.metrics.MetricRegistry;
 import com.koomy.communities.CommunityException;
+import com.koomy.db.GroupCommit;
+import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -8,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -74,6 +78,8 @@ public class CheckIns {
     private final TicketKeys keys;
     private final ScannerAccess access;
     private final Clock clock;
+    /** Null: each scan in a statement of its own (tests, tools); see {@link #groupCommit}. */
+    private volatile GroupCommit<ScanWrite, Row> group;
 
     public CheckIns(Jdbi jdbi, TicketKeys keys, ScannerAccess access, Clock clock) {
         this.jdbi = jdbi;
@@ -93,14 +99,21 @@ public class CheckIns {
         if (!code.eventId().equals(eventId)) {
             return ScanResult.refused(scanId, ScanResult.WRONG_EVENT);
         }
-        String refusal = windowRefusal(code, clock.instant());
-        Row row = jdbi.withHandle(handle -> handle.createQuery(SCAN)
-                .bind("eventId", eventId).bind("scanId", scanId).bind("ticketId", code.ticketId())
-                .bind("serial", code.serial()).bind("gate", gate).bind("refusal", refusal)
-                .map((rs, ctx) -> new Row(rs.getString("result"), instant(rs.getTimestamp("admitted_at")),
-                        rs.getString("admitted_gate"), rs.getBoolean("replayed"), rs.getObject("prior_ticket", UUID.class),
-                        rs.getObject("found_ticket", UUID.class), rs.getString("holder_name"), rs.getString("guest_name")))
-                .one());
+        ScanWrite write = new ScanWrite(eventId, scanId, code.ticketId(), code.serial(), gate,
+                windowRefusal(code, clock.instant()));
+        Row row;
+        if (group == null) {
+            row = jdbi.withHandle(handle -> decide(handle, write));
+        } else {
+            try {
+                row = group.submit(write);
+            } catch (GroupCommit.NotWritten e) {
+                throw new IllegalStateException("scan " + scanId + " not recorded: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while recording scan " + scanId, e);
+            }
+        }
         if (row.priorTicket() != null && !row.priorTicket().equals(code.ticketId())) {
             throw scanIdReused(scanId);
         }
@@ -152,6 +165,53 @@ public class CheckIns {
 
     private record Row(String result, Instant admittedAt, String admittedGate, boolean replayed, UUID priorTicket,
                        UUID foundTicket, String holderName, String guestName) {
+    }
+
+    /** The parameters of one online scan's {@link #SCAN}. */
+    private record ScanWrite(UUID eventId, String scanId, UUID ticketId, int serial, String gate, String refusal) {
+    }
+
+    private static Row decide(Handle handle, ScanWrite w) {
+        return handle.createQuery(SCAN)
+                .bind("eventId", w.eventId()).bind("scanId", w.scanId()).bind("ticketId", w.ticketId())
+                .bind("serial", w.serial()).bind("gate", w.gate()).bind("refusal", w.refusal())
+                .map((rs, ctx) -> new Row(rs.getString("result"), instant(rs.getTimestamp("admitted_at")),
+                        rs.getString("admitted_gate"), rs.getBoolean("replayed"), rs.getObject("prior_ticket", UUID.class),
+                        rs.getObject("found_ticket", UUID.class), rs.getString("holder_name"), rs.getString("guest_name")))
+                .one();
+    }
+
+    /**
+     * Online scans that arrived together, decided in one transaction (group commit): in ticket order,
+     * so that two batches lock the same tickets' rows in the same order and cannot deadlock; two scans
+     * of one ticket in the same batch are decided one after the other, exactly as across
+     * transactions (the second finds the first's admission).
+     */
+    private List<Row> decideAll(List<ScanWrite> writes) {
+        Integer[] order = new Integer[writes.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer, UUID>comparing(i -> writes.get(i).ticketId())
+                .thenComparing(i -> writes.get(i).scanId()));
+        Row[] rows = new Row[writes.size()];
+        jdbi.useTransaction(handle -> {
+            for (int i : order) {
+                rows[i] = decide(handle, writes.get(i));
+            }
+        });
+        return Arrays.asList(rows);
+    }
+
+    /**
+     * From now on, online scans are recorded through a group commit of {@code writers} threads; the
+     * caller starts and stops what this returns with the process. When a batch fails for anything
+     * but the database being out of reach, its scans are decided again one by one.
+     */
+    public Managed groupCommit(int writers, int maxBatch, java.time.Duration timeout, MetricRegistry metrics) {
+        group = new GroupCommit<>("door-scans", this::decideAll, e -> !GroupCommit.databaseUnavailable(e),
+                writers, maxBatch, 10_000, timeout, metrics, "koomy.checkins.group");
+        return group;
     }
 
     static String windowRefusal(TicketCode code, Instant at) {

@@ -1,5 +1,7 @@
 package com.koomy.api.http;
 
+import com.koomy.db.GroupCommit;
+
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
@@ -39,21 +41,22 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
      * and 57P01-57P03 (shutdown, crash, cannot connect now). Null otherwise.
      */
     static String unavailableSqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        if (!GroupCommit.databaseUnavailable(e)) {
+            return null;
+        }
+        for (Throwable t = e; ; t = t.getCause()) {
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
-                        || state.equals("57P03")) {
-                    return state;
-                }
+                return sql.getSQLState();
             }
         }
-        return null;
     }
 
+    /** No connection for the whole wait, or a group commit's queue full or too slow: a load peak. */
     private static boolean poolExhausted(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.tomcat.jdbc.pool.PoolExhaustedException) {
+            if (t instanceof org.apache.tomcat.jdbc.pool.PoolExhaustedException
+                    || (t instanceof GroupCommit.NotWritten notWritten && (notWritten.getCause() == null
+                            || notWritten.getCause() instanceof java.util.concurrent.TimeoutException))) {
                 return true;
             }
         }

@@ -1,44 +1,28 @@
 package com.koomy.api.webhooks;
 
-import com.codahale.metrics.Histogram;
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
+import com.koomy.db.GroupCommit;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Group commit for Stripe events: request threads hand their verified event to a few writer threads,
- * each of which stores whatever has arrived meanwhile (up to {@code maxBatch} events) in one statement
- * and one commit, then wakes the requests it carried. Under a burst, one commit and one WAL flush
- * serve tens of events instead of one each; alone, an event waits for nobody (a writer that finds it
- * stores it at once).
- * <p>
- * A request is answered 200 only once its batch committed; if the batch fails (database down), every
- * request in it gets the failure and answers 503, so Stripe retries. A full queue answers 503 at once
- * rather than queueing more than the writers can store within the timeout.
+ * Group commit of received Stripe events ({@link GroupCommit}): the events that arrive together are
+ * stored, each with its outbox row, by one statement in one commit. A request is answered 200 only
+ * once its batch committed; if the batch fails (database down) every request in it answers 503, so
+ * Stripe retries; an event PostgreSQL refuses on its own (say a {@code \u0000} escape jsonb does not
+ * take) is retried alone and fails only its own request.
  */
 public class StripeEventIngest implements Managed {
-
-    private static final Logger LOG = LoggerFactory.getLogger(StripeEventIngest.class);
 
     /** Thrown to the request when its event could not be stored (it may have been, if the wait timed out). */
     public static class NotStored extends Exception {
@@ -47,54 +31,21 @@ public class StripeEventIngest implements Managed {
         }
     }
 
-    private record Pending(IncomingStripeEvent event, CompletableFuture<Boolean> stored) {
-    }
-
-    private final Jdbi jdbi;
-    private final int writers;
-    private final int maxBatch;
-    private final Duration timeout;
-    private final BlockingQueue<Pending> queue;
-    private final Histogram batchSizes;
-    private final Timer batchTimer;
-    private final Meter failures;
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    private final GroupCommit<IncomingStripeEvent, Boolean> commits;
 
     public StripeEventIngest(Jdbi jdbi, int writers, int maxBatch, int queueCapacity, Duration timeout, MetricRegistry metrics) {
-        this.jdbi = jdbi;
-        this.writers = writers;
-        this.maxBatch = maxBatch;
-        this.timeout = timeout;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.batchSizes = metrics.histogram("koomy.webhooks.stripe.batch-size");
-        this.batchTimer = metrics.timer("koomy.webhooks.stripe.batch-store");
-        this.failures = metrics.meter("koomy.webhooks.stripe.store-failures");
-        metrics.gauge("koomy.webhooks.stripe.queued", () -> queue::size);
+        this.commits = new GroupCommit<>("stripe-ingest", events -> storeAll(jdbi, events), GroupCommit::refusedByData,
+                writers, maxBatch, queueCapacity, timeout, metrics, "koomy.webhooks.stripe");
     }
 
     @Override
     public void start() {
-        running = true;
-        for (int i = 0; i < writers; i++) {
-            Thread thread = new Thread(this::write, "stripe-ingest-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
+        commits.start();
     }
 
-    /** Stores what is queued, then stops the writers; later requests answer 503. */
     @Override
     public void stop() throws InterruptedException {
-        running = false;
-        for (Thread thread : threads) {
-            thread.join(timeout.toMillis());
-        }
-        threads.clear();
-        List<Pending> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(p -> p.stored().completeExceptionally(new IllegalStateException("the API is stopping")));
+        commits.stop();
     }
 
     /**
@@ -102,86 +53,23 @@ public class StripeEventIngest implements Managed {
      * redelivery. Returns only after the commit.
      */
     public boolean store(IncomingStripeEvent event) throws NotStored, InterruptedException {
-        Pending pending = new Pending(event, new CompletableFuture<>());
-        if (!running || !queue.offer(pending)) {
-            failures.mark();
-            throw new NotStored(running ? "too many events waiting to be stored" : "the API is stopping", null);
-        }
         try {
-            return pending.stored().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new NotStored("the event could not be stored", e.getCause());
-        } catch (TimeoutException e) {
-            failures.mark();
-            throw new NotStored("the event was not stored within " + timeout.toMillis() + " ms", e);
+            return commits.submit(event);
+        } catch (GroupCommit.NotWritten e) {
+            throw new NotStored(e.getMessage(), e.getCause());
         }
     }
 
-    private void write() {
-        List<Pending> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                storeBatch(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException | Error e) {
-                // storeBatch completes every future itself; this is only a last guard for the thread.
-                LOG.error("Stripe event writer failed", e);
-                batch.forEach(p -> p.stored().completeExceptionally(e));
-            } finally {
-                batch.clear();
-            }
+    /** One statement, autocommit; the same event twice in a batch (deliveries racing) is new only once. */
+    private static List<Boolean> storeAll(Jdbi jdbi, List<IncomingStripeEvent> events) {
+        Map<String, IncomingStripeEvent> distinct = new LinkedHashMap<>();
+        events.forEach(e -> distinct.putIfAbsent(e.eventId(), e));
+        Set<String> stored = jdbi.withHandle(h -> StripeEventWrites.storeAllIfAbsent(h, new ArrayList<>(distinct.values())));
+        Set<String> answered = new HashSet<>();
+        List<Boolean> results = new ArrayList<>(events.size());
+        for (IncomingStripeEvent event : events) {
+            results.add(answered.add(event.eventId()) && stored.contains(event.eventId()));
         }
-    }
-
-    private void storeBatch(List<Pending> batch) {
-        // The same event twice in one batch (two deliveries racing): stored once, the other a duplicate.
-        Map<String, List<Pending>> byId = new LinkedHashMap<>();
-        for (Pending pending : batch) {
-            byId.computeIfAbsent(pending.event().eventId(), id -> new ArrayList<>(1)).add(pending);
-        }
-        List<IncomingStripeEvent> events = new ArrayList<>(byId.size());
-        byId.values().forEach(same -> events.add(same.get(0).event()));
-        Set<String> stored;
-        try (Timer.Context ignored = batchTimer.time()) {
-            // One statement in autocommit: atomic on its own, no BEGIN/COMMIT round trips.
-            stored = jdbi.withHandle(handle -> StripeEventWrites.storeAllIfAbsent(handle, events));
-        } catch (RuntimeException e) {
-            if (events.size() > 1 && refusedByData(e)) {
-                // One event PostgreSQL will not take (say a \u0000 escape jsonb refuses) must not fail the
-                // others that happened to share its batch: each is stored alone, and only it answers 503.
-                byId.values().forEach(same -> storeBatch(same));
-                return;
-            }
-            failures.mark(batch.size());
-            LOG.error("Could not store {} Stripe events; answering 503 so that Stripe retries: {}", batch.size(), e.toString());
-            batch.forEach(p -> p.stored().completeExceptionally(e));
-            return;
-        }
-        batchSizes.update(batch.size());
-        byId.forEach((id, same) -> {
-            same.get(0).stored().complete(stored.contains(id));
-            for (int i = 1; i < same.size(); i++) {
-                same.get(i).stored().complete(false);
-            }
-        });
-    }
-
-    /** A data or constraint error (SQLState classes 22, 23): about the events, not the database's state. */
-    private static boolean refusedByData(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
+        return results;
     }
 }
