@@ -47,7 +47,7 @@ class ReconcileAndReplayIntegrationTest {
     }
 
     private List<String> outboxRefs(String eventId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind = 'stripe_event' AND ref LIKE :p ORDER BY id")
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind IN ('stripe_event', 'stripe_event_received') AND ref LIKE :p ORDER BY id")
                 .bind("p", eventId + "%").mapTo(String.class).list());
     }
 
