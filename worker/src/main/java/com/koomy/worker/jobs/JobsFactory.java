@@ -32,7 +32,7 @@ public class JobsFactory {
     @NotNull private Duration supervisorInterval = Duration.seconds(5);
     /** Retries after a Stripe event's first attempt, spaced by JobRunr's exponential backoff (3^n s). */
     @Min(0) @Max(20) private int stripeEventRetries = 8;
-    /** JobRunr retries of an email delivery after a 5xx or a network error (backoff 3^n s: 8 ≈ 3 hours). */
+    /** Retries of an email delivery after a 5xx or a network error (backoff 3^n s on the row: 8 ≈ 3 hours). */
     @Min(0) @Max(20) private int emailRetries = 8;
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }

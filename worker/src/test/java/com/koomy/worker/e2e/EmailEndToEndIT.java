@@ -76,6 +76,9 @@ class EmailEndToEndIT {
         env.put("SENDGRID_API_KEY", "SG.e2e-dummy-key-not-a-secret");
         env.put("SENDGRID_BASE_URL", sendgrid.baseUrl());
         env.put("SENDGRID_RATE_LIMIT", String.valueOf(rateLimit));
+        // The stub answers within 3 s; a 10-s request timeout makes the delivery lease 40 s instead of 90 s,
+        // so the kill test's second worker takes over the killed worker's emails sooner.
+        env.put("SENDGRID_REQUEST_TIMEOUT", "10s");
         env.put("KOOMY_DASHBOARD_ENABLED", "false");
         // Two workers must fit in PostgreSQL's default 100 connections next to whatever else runs on
         // the machine: 8 job threads each, pools sized to match.
