@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -39,10 +40,24 @@ import java.util.function.Supplier;
  * JobRunr's job, because the continuations are new jobs: JobRunr's own retry count (and its backoff)
  * would start from zero each time a retry finds no rate-limit token. Any other 4xx: {@code failed},
  * no retry.
+ * <p>
+ * A send waits for the provider's answer as long as the request timeout allows (a slow SendGrid may
+ * still accept), holding its job thread. So that a slow provider cannot take every job thread of the
+ * worker (and starve webhooks and AI drafts), at most {@link Limits#maxInFlight()} sends wait at once;
+ * a delivery finding none of those slots free comes back a moment later.
  */
 public class SendEmailJob implements JobRequestHandler<SendEmail> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SendEmailJob.class);
+    private static final Duration SLOT_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * {@code lease}: how long a {@code sending} row belongs to the attempt that marked it (longer than
+     * any attempt); {@code maxRetries}: retries after a provider failure before the email is
+     * {@code failed}; {@code maxInFlight}: sends of this process waiting for the provider at once (0: no cap).
+     */
+    public record Limits(Duration lease, int maxRetries, int maxInFlight) {
+    }
 
     private final Jdbi jdbi;
     private final EmailRenderer renderer;
@@ -51,21 +66,20 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final Supplier<JobRequestScheduler> scheduler;
     private final Duration lease;
     private final int maxRetries;
+    private final Semaphore slots;
     private final MetricRegistry metrics;
 
-    /**
-     * {@code rateLimiter} null: no limit (the sink, or a benchmark with the limit lifted);
-     * {@code maxRetries}: retries after a provider failure before the email is {@code failed}.
-     */
+    /** {@code rateLimiter} null: no limit (the sink, or a benchmark with the limit lifted). */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
-                        Supplier<JobRequestScheduler> scheduler, Duration lease, int maxRetries, MetricRegistry metrics) {
+                        Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics) {
         this.jdbi = jdbi;
         this.renderer = renderer;
         this.mailer = mailer;
         this.rateLimiter = rateLimiter;
         this.scheduler = scheduler;
-        this.lease = lease;
-        this.maxRetries = maxRetries;
+        this.lease = limits.lease();
+        this.maxRetries = limits.maxRetries();
+        this.slots = limits.maxInFlight() > 0 ? new Semaphore(limits.maxInFlight()) : null;
         this.metrics = metrics;
     }
 
@@ -84,11 +98,22 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     @Override
     public void run(SendEmail request) throws Exception {
         UUID id = request.emailId();
-        Step step = jdbi.inTransaction(handle -> begin(handle, id));
-        if (step instanceof Wait wait) {
-            reschedule(id, wait.duration(), wait.why());
-        } else if (step instanceof Send send) {
-            deliver(send);
+        if (slots != null && !slots.tryAcquire()) {
+            metrics.meter("koomy.email.provider-slots-full").mark();
+            reschedule(id, SLOT_WAIT, "every " + mailer.name() + " slot of this worker is waiting for an answer");
+            return;
+        }
+        try {
+            Step step = jdbi.inTransaction(handle -> begin(handle, id));
+            if (step instanceof Wait wait) {
+                reschedule(id, wait.duration(), wait.why());
+            } else if (step instanceof Send send) {
+                deliver(send);
+            }
+        } finally {
+            if (slots != null) {
+                slots.release();
+            }
         }
     }
 

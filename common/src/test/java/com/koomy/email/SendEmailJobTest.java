@@ -24,8 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class SendEmailJobTest {
 
@@ -48,7 +53,7 @@ class SendEmailJobTest {
         jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
         JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
         job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, null, () -> scheduler, Duration.ofSeconds(30), 2, new MetricRegistry());
+                mailer, null, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
     }
 
     @AfterAll
@@ -219,13 +224,43 @@ class SendEmailJobTest {
         UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "gus@example.org", Map.of());
         try (SendGridMailer patient = new SendGridMailer(config, 2)) {
             SendEmailJob slowJob = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                    patient, null, () -> new JobRequestScheduler(jobs), config.longestAttempt(), 2, new MetricRegistry());
+                    patient, null, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
+                    new MetricRegistry());
             slowJob.run(new SendEmail(id));
         }
 
         assertThat(email(id).status()).isEqualTo(EmailStatus.sent);
         assertThat(email(id).attempts()).isEqualTo(1);
         assertThat(sendgrid.requests()).hasSize(1);
+    }
+
+    @Test
+    void aSlowProviderHoldsNoMoreThreadsThanItsSlots() throws Exception {
+        sendgrid.delayMillis(1500);
+        SendEmailJob oneSlot = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
+                mailer, null, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
+        UUID first = enqueue(EmailTemplate.PASSWORD_RESET, "hal@example.org", Map.of());
+        UUID second = enqueue(EmailTemplate.PASSWORD_RESET, "ida@example.org", Map.of());
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> slow = thread.submit(() -> {
+                oneSlot.run(new SendEmail(first));
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> sendgrid.requests().size() == 1);
+
+            oneSlot.run(new SendEmail(second)); // the only slot waits for SendGrid: come back later
+
+            assertThat(sendgrid.requests()).hasSize(1);
+            assertThat(email(second).status()).isEqualTo(EmailStatus.queued);
+            assertThat(scheduledAt(second)).singleElement().satisfies(at -> assertThat(at).isAfter(Instant.now()));
+            slow.get(10, TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
+        assertThat(email(first).status()).isEqualTo(EmailStatus.sent);
+        oneSlot.run(new SendEmail(second)); // the slot is free again
+        assertThat(email(second).status()).isEqualTo(EmailStatus.sent);
     }
 
     @Test

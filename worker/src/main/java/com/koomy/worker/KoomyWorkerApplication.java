@@ -220,8 +220,11 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 return jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator);
             }
         });
-        return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler, lease, config.getJobs().getEmailRetries(),
-                environment.metrics());
+        // Half the job threads at most wait for SendGrid at once: a slow SendGrid (answers take up to the
+        // request timeout) leaves the other half to webhooks and AI drafts.
+        int maxInFlight = limiter == null ? 0 : Math.max(1, config.getJobs().getWorkerCount() / 2);
+        return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler,
+                new SendEmailJob.Limits(lease, config.getJobs().getEmailRetries(), maxInFlight), environment.metrics());
     }
 
     /** {@code koomy.db.<pool>.usage}: active / maxSize, next to Dropwizard's own pool gauges (alert above 0.8). */
