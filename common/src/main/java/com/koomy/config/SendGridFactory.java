@@ -21,7 +21,17 @@ public class SendGridFactory {
     @NotEmpty private String fromName = "Koomy";
     /** Requests per second to SendGrid, all workers together (the analysis' figure is 5). */
     @Min(1) private int rateLimitPerSecond = 5;
-    @NotNull private Duration requestTimeout = Duration.seconds(10);
+    /**
+     * How long we wait for SendGrid's answer to a request it has received. Longer than the slowest
+     * answer with which SendGrid may still accept the mail: mail/send has no idempotency key, so a
+     * request we give up on may have been accepted, and sending it again sends the email twice.
+     */
+    @NotNull private Duration requestTimeout = Duration.seconds(60);
+    /**
+     * Connecting, and waiting for a pooled connection: a failure there means the request never left,
+     * so it is retried without any risk of a second copy.
+     */
+    @NotNull private Duration connectTimeout = Duration.seconds(10);
 
     public boolean isConfigured() {
         return apiKey != null && !apiKey.isBlank();
@@ -45,10 +55,21 @@ public class SendGridFactory {
     @JsonProperty public void setRateLimitPerSecond(int rateLimitPerSecond) { this.rateLimitPerSecond = rateLimitPerSecond; }
     @JsonProperty public Duration getRequestTimeout() { return requestTimeout; }
     @JsonProperty public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+    @JsonProperty public Duration getConnectTimeout() { return connectTimeout; }
+    @JsonProperty public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+
+    /**
+     * The longest one send can take once the email is marked {@code sending}: a pooled connection, a
+     * new connection, the answer, plus 10 s for our own bookkeeping. A delivery's lease must outlive
+     * it, so that a live attempt is never taken for a dead one (and its email sent again).
+     */
+    public java.time.Duration longestAttempt() {
+        return java.time.Duration.ofMillis(2 * connectTimeout.toMilliseconds() + requestTimeout.toMilliseconds() + 10_000);
+    }
 
     @Override
     public String toString() {
         return "SendGridFactory{baseUrl=" + baseUrl + ", apiKeySet=" + isConfigured() + ", webhookKeySet="
-                + isWebhookConfigured() + ", from=" + fromEmail + ", rateLimitPerSecond=" + rateLimitPerSecond + "}";
+                + isWebhookConfigured() + ", from=" + fromEmail + ", rateLimitPerSecond=" + rateLimitPerSecond + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout + "}";
     }
 }

@@ -22,6 +22,10 @@ public record Email(
         String provider,
         String providerMessageId,
         int attempts,
+        /** Provider failures (5xx, network errors) so far; the next try waits 3^failures s. */
+        int failures,
+        /** Not to be tried before (backoff after a failure, SendGrid's reset after a 429); null: at once. */
+        Instant retryAt,
         String lastError,
         Instant leaseUntil,
         String subject,

@@ -58,12 +58,20 @@ public interface EmailDao {
             """)
     int markSent(@Bind("id") UUID id, @Bind("messageId") String providerMessageId);
 
-    /** The provider did not take it (429, 5xx, network): back to queued, the error kept. */
+    /** The provider asked us to wait (429): back to queued, not to be tried before {@code retryAt}. */
     @SqlUpdate("""
-            UPDATE emails SET status = 'queued', lease_until = NULL, last_error = :error, updated_at = now()
+            UPDATE emails SET status = 'queued', lease_until = NULL, last_error = :error, retry_at = :retryAt, updated_at = now()
              WHERE id = :id AND status IN ('queued', 'sending')
             """)
-    void requeue(@Bind("id") UUID id, @Bind("error") String error);
+    void requeue(@Bind("id") UUID id, @Bind("error") String error, @Bind("retryAt") Instant retryAt);
+
+    /** The provider failed (5xx, network): back to queued, not to be tried before {@code retryAt}. */
+    @SqlUpdate("""
+            UPDATE emails SET status = 'queued', lease_until = NULL, last_error = :error, failures = failures + 1,
+                   retry_at = :retryAt, updated_at = now()
+             WHERE id = :id AND status IN ('queued', 'sending')
+            """)
+    void requeueAfterFailure(@Bind("id") UUID id, @Bind("error") String error, @Bind("retryAt") Instant retryAt);
 
     @SqlUpdate("""
             UPDATE emails SET status = 'failed', lease_until = NULL, last_error = coalesce(:error, last_error),
@@ -85,7 +93,7 @@ public interface EmailDao {
 
     /** An operator's decision on an email held in {@code sending}: deliver it again. */
     @SqlUpdate("""
-            UPDATE emails SET status = 'queued', lease_until = NULL, updated_at = now(),
+            UPDATE emails SET status = 'queued', lease_until = NULL, failures = 0, retry_at = NULL, updated_at = now(),
                    last_error = 'resent by an operator after: ' || coalesce(last_error, 'no error')
              WHERE id = :id AND status IN ('sending', 'failed')
             """)

@@ -29,6 +29,8 @@ public class EmailMapper implements RowMapper<Email> {
                 rs.getString("provider"),
                 rs.getString("provider_message_id"),
                 rs.getInt("attempts"),
+                rs.getInt("failures"),
+                instant(rs.getTimestamp("retry_at")),
                 rs.getString("last_error"),
                 instant(rs.getTimestamp("lease_until")),
                 rs.getString("subject"),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -33,12 +34,30 @@ import java.util.function.Supplier;
  *     EmailTemplate#resendAfterInterruption()}); the others stay {@code sending} for an operator.</li>
  * </ul>
  * No token in the shared rate limit, or a 429: the job schedules its own continuation and ends,
- * instead of holding a worker thread. A 5xx or a network error: the job fails and JobRunr retries
- * it with backoff. Any other 4xx: {@code failed}, no retry.
+ * instead of holding a worker thread. A 5xx or a network error: the row counts the failure and is not
+ * tried again before 3^failures s ({@code retry_at}), and a continuation is scheduled then; after
+ * {@code maxRetries} retries it is {@code failed}. The count and the wait live on the row, not in
+ * JobRunr's job, because the continuations are new jobs: JobRunr's own retry count (and its backoff)
+ * would start from zero each time a retry finds no rate-limit token. Any other 4xx: {@code failed},
+ * no retry.
+ * <p>
+ * A send waits for the provider's answer as long as the request timeout allows (a slow SendGrid may
+ * still accept), holding its job thread. So that a slow provider cannot take every job thread of the
+ * worker (and starve webhooks and AI drafts), at most {@link Limits#maxInFlight()} sends wait at once;
+ * a delivery finding none of those slots free comes back a moment later.
  */
 public class SendEmailJob implements JobRequestHandler<SendEmail> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SendEmailJob.class);
+    private static final Duration SLOT_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * {@code lease}: how long a {@code sending} row belongs to the attempt that marked it (longer than
+     * any attempt); {@code maxRetries}: retries after a provider failure before the email is
+     * {@code failed}; {@code maxInFlight}: sends of this process waiting for the provider at once (0: no cap).
+     */
+    public record Limits(Duration lease, int maxRetries, int maxInFlight) {
+    }
 
     private final Jdbi jdbi;
     private final EmailRenderer renderer;
@@ -46,17 +65,21 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final EmailRateLimiter rateLimiter;
     private final Supplier<JobRequestScheduler> scheduler;
     private final Duration lease;
+    private final int maxRetries;
+    private final Semaphore slots;
     private final MetricRegistry metrics;
 
     /** {@code rateLimiter} null: no limit (the sink, or a benchmark with the limit lifted). */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
-                        Supplier<JobRequestScheduler> scheduler, Duration lease, MetricRegistry metrics) {
+                        Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics) {
         this.jdbi = jdbi;
         this.renderer = renderer;
         this.mailer = mailer;
         this.rateLimiter = rateLimiter;
         this.scheduler = scheduler;
-        this.lease = lease;
+        this.lease = limits.lease();
+        this.maxRetries = limits.maxRetries();
+        this.slots = limits.maxInFlight() > 0 ? new Semaphore(limits.maxInFlight()) : null;
         this.metrics = metrics;
     }
 
@@ -75,11 +98,22 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     @Override
     public void run(SendEmail request) throws Exception {
         UUID id = request.emailId();
-        Step step = jdbi.inTransaction(handle -> begin(handle, id));
-        if (step instanceof Wait wait) {
-            reschedule(id, wait.duration(), wait.why());
-        } else if (step instanceof Send send) {
-            deliver(send);
+        if (slots != null && !slots.tryAcquire()) {
+            metrics.meter("koomy.email.provider-slots-full").mark();
+            reschedule(id, SLOT_WAIT, "every " + mailer.name() + " slot of this worker is waiting for an answer");
+            return;
+        }
+        try {
+            Step step = jdbi.inTransaction(handle -> begin(handle, id));
+            if (step instanceof Wait wait) {
+                reschedule(id, wait.duration(), wait.why());
+            } else if (step instanceof Send send) {
+                deliver(send);
+            }
+        } finally {
+            if (slots != null) {
+                slots.release();
+            }
         }
     }
 
@@ -108,6 +142,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 return new Done();
             }
             LOG.warn("Email {} ({}) was interrupted while sending; sending it again", id, email.idempotencyKey());
+        } else if (email.retryAt() != null && email.retryAt().isAfter(now)) {
+            return new Wait(Duration.between(now, email.retryAt()), "backing off after a failure or a 429 (" + email.failures() + " failures)");
         }
         List<Recipient> suppressed = EmailSuppressions.suppressedAmong(handle, email.recipients(), email.bulk());
         List<Recipient> to = new ArrayList<>(email.recipients());
@@ -157,8 +193,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         } catch (IOException e) {
             String error = "no answer from " + mailer.name() + ": " + e;
             if (neverReachedProvider(e) || send.template().resendAfterInterruption()) {
-                jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, error));
-                throw e; // JobRunr retries with backoff
+                retryLater(send, error);
+                return;
             }
             // The request may have been taken before the connection broke: do not risk a second copy.
             jdbi.useExtension(EmailDao.class, dao -> dao.holdForOperator(id, error
@@ -174,12 +210,12 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             });
             metrics.meter("koomy.email.sent").mark(send.outgoing().to().size());
         } else if (delivery instanceof Delivery.RateLimited limited) {
-            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, limited.detail()));
+            // On the row too: a continuation JobRunr starts early (it enqueues up to a poll interval ahead) waits.
+            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, limited.detail(), Instant.now().plus(limited.retryAfter())));
             metrics.meter("koomy.email.provider-429").mark();
             reschedule(id, limited.retryAfter(), limited.detail());
         } else if (delivery instanceof Delivery.Unavailable unavailable) {
-            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, unavailable.detail()));
-            throw new ProviderUnavailableException(unavailable.detail());
+            retryLater(send, unavailable.detail());
         } else if (delivery instanceof Delivery.Rejected rejected) {
             jdbi.useTransaction(handle -> {
                 handle.attach(EmailDao.class).markFailed(id, rejected.detail());
@@ -195,17 +231,36 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 || e instanceof ConnectionPoolTimeoutException || e instanceof UnknownHostException;
     }
 
+    /**
+     * The provider failed (5xx, no answer): retried after 3^n s, n the failures so far (as JobRunr's own
+     * backoff: 3 s, 9 s, 27 s... about 2.7 hours over 8 retries), or {@code failed} once the retries
+     * are spent. The wait is on the row, so whichever job picks the email up next respects it.
+     */
+    private void retryLater(Send send, String error) {
+        UUID id = send.email().id();
+        int failures = send.email().failures() + 1;
+        metrics.meter("koomy.email.provider-failures").mark();
+        if (failures > maxRetries) {
+            jdbi.useTransaction(handle -> {
+                handle.attach(EmailDao.class).markFailed(id, error);
+                Newsletters.afterBatch(handle, send.email());
+            });
+            metrics.meter("koomy.email.failed").mark();
+            LOG.error("Email {} ({}) failed {} times and has no retries left; it is marked failed: {}", id,
+                    send.email().idempotencyKey(), failures, error);
+            return;
+        }
+        Duration backoff = Duration.ofSeconds((long) Math.pow(3, failures));
+        jdbi.useExtension(EmailDao.class, dao -> dao.requeueAfterFailure(id, error, Instant.now().plus(backoff)));
+        LOG.warn("Email {} ({}): {}; retry {} of {} in {} s", id, send.email().idempotencyKey(), error, failures, maxRetries,
+                backoff.toSeconds());
+        reschedule(id, backoff, error);
+    }
+
     /** A continuation job rather than a sleeping worker thread; the row decides what it will do. */
     private void reschedule(UUID id, Duration wait, String why) {
         Instant at = Instant.now().plus(wait);
         scheduler.get().schedule(UUID.randomUUID(), at, new SendEmail(id));
         LOG.debug("Email {} rescheduled at {}: {}", id, at, why);
-    }
-
-    /** SendGrid answered 5xx: a JobRunr retry with backoff. */
-    public static class ProviderUnavailableException extends Exception {
-        public ProviderUnavailableException(String message) {
-            super(message);
-        }
     }
 }

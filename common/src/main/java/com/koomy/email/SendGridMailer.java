@@ -38,12 +38,14 @@ public class SendGridMailer implements Mailer, Closeable {
 
     public SendGridMailer(SendGridFactory config, int maxConnections) {
         URI base = URI.create(config.getBaseUrl());
-        int timeout = (int) config.getRequestTimeout().toMilliseconds();
+        int connect = (int) config.getConnectTimeout().toMilliseconds();
+        // The read timeout is the long one: SendGrid may still accept a mail it answers slowly.
+        int answer = (int) config.getRequestTimeout().toMilliseconds();
         this.http = HttpClients.custom()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectTimeout(timeout).setConnectionRequestTimeout(timeout).setSocketTimeout(timeout).build())
+                        .setConnectTimeout(connect).setConnectionRequestTimeout(connect).setSocketTimeout(answer).build())
                 .disableAutomaticRetries()
                 .build();
         // The client's "test" flag means plain HTTP: only for a local stub.

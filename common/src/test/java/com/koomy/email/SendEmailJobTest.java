@@ -3,6 +3,7 @@ package com.koomy.email;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.config.SendGridFactory;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
@@ -23,9 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class SendEmailJobTest {
 
@@ -48,7 +53,7 @@ class SendEmailJobTest {
         jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
         JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
         job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, null, () -> scheduler, Duration.ofSeconds(30), new MetricRegistry());
+                mailer, null, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
     }
 
     @AfterAll
@@ -125,23 +130,56 @@ class SendEmailJobTest {
         Email queued = email(id);
         assertThat(queued.status()).isEqualTo(EmailStatus.queued);
         assertThat(queued.lastError()).contains("SendGrid 429");
+        assertThat(queued.failures()).isZero();
+        assertThat(queued.retryAt()).isAfter(Instant.now().plusSeconds(4));
         assertThat(jobs.countJobs(StateName.SCHEDULED)).isEqualTo(scheduledBefore + 1);
-        Instant at = jobs.getJobList(StateName.SCHEDULED, org.jobrunr.storage.Paging.AmountBasedList.ascOnUpdatedAt(1000))
-                .stream().filter(j -> ((SendEmail) j.getJobDetails().getJobParameters().get(0).getObject()).emailId().equals(id))
-                .map(j -> ((org.jobrunr.jobs.states.ScheduledState) j.getJobState()).getScheduledAt()).findFirst().orElseThrow();
+        Instant at = scheduledAt(id).get(0);
         assertThat(at).isBetween(Instant.now().plusSeconds(4), Instant.now().plusSeconds(9));
     }
 
     @Test
-    void aServerErrorFailsTheJobSoJobRunrRetries() {
+    void aServerErrorIsRetriedAfterABackoffThatNoOtherJobSkipsThenFailsOnceTheRetriesAreSpent() throws Exception {
         sendgrid.serverError();
         UUID id = enqueue(EmailTemplate.PAYMENT_RECEIPT, "carol@example.org", Map.of());
 
-        assertThatThrownBy(() -> job.run(new SendEmail(id))).isInstanceOf(SendEmailJob.ProviderUnavailableException.class);
+        Instant before = Instant.now();
+        job.run(new SendEmail(id)); // no exception: the row, not JobRunr, counts the failure
 
         Email queued = email(id);
         assertThat(queued.status()).isEqualTo(EmailStatus.queued);
         assertThat(queued.lastError()).contains("SendGrid 503");
+        assertThat(queued.failures()).isEqualTo(1);
+        assertThat(queued.retryAt()).isBetween(before.plusSeconds(3).minusMillis(1), Instant.now().plusSeconds(3));
+        assertThat(scheduledAt(id)).as("one continuation, at the retry time").singleElement()
+                .satisfies(at -> assertThat(at).isBetween(queued.retryAt().minusMillis(1), queued.retryAt().plusSeconds(1)));
+
+        // Any job that comes earlier (a duplicate, a continuation of a rate-limit wait) waits too.
+        job.run(new SendEmail(id));
+        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(scheduledAt(id)).hasSize(2);
+
+        // The second failure waits 9 s; the third, with 2 retries allowed, fails the email.
+        jdbi.useHandle(h -> h.execute("UPDATE emails SET retry_at = now() - interval '1 second' WHERE id = ?", id));
+        Instant second = Instant.now();
+        job.run(new SendEmail(id));
+        assertThat(email(id).failures()).isEqualTo(2);
+        assertThat(email(id).retryAt()).isBetween(second.plusSeconds(9).minusMillis(1), Instant.now().plusSeconds(9));
+        jdbi.useHandle(h -> h.execute("UPDATE emails SET retry_at = now() - interval '1 second' WHERE id = ?", id));
+        job.run(new SendEmail(id));
+
+        Email failed = email(id);
+        assertThat(failed.status()).isEqualTo(EmailStatus.failed);
+        assertThat(failed.failures()).isEqualTo(2);
+        assertThat(failed.lastError()).contains("SendGrid 503");
+        assertThat(sendgrid.requests()).hasSize(3);
+    }
+
+    /** When the continuation jobs of an email are scheduled. */
+    private static List<Instant> scheduledAt(UUID id) {
+        return jobs.getJobList(StateName.SCHEDULED, org.jobrunr.storage.Paging.AmountBasedList.ascOnUpdatedAt(1000)).stream()
+                .filter(j -> ((SendEmail) j.getJobDetails().getJobParameters().get(0).getObject()).emailId().equals(id))
+                .map(j -> ((org.jobrunr.jobs.states.ScheduledState) j.getJobState()).getScheduledAt())
+                .toList();
     }
 
     @Test
@@ -173,6 +211,56 @@ class SendEmailJobTest {
         assertThat(email(reset).status()).isEqualTo(EmailStatus.sent);
         assertThat(sendgrid.requests()).hasSize(1);
         assertThat(jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator)).isEqualTo(1);
+    }
+
+    @Test
+    void aSlowAnswerWithinTheRequestTimeoutIsSentOnceNotRetried() throws Exception {
+        // SendGrid takes no idempotency key: a request given up on may have been accepted, and its retry
+        // would be a second copy. Only connecting is held to the short timeout, waiting for the answer is not.
+        SendGridFactory config = sendgrid.config(5);
+        config.setConnectTimeout(io.dropwizard.util.Duration.milliseconds(500));
+        config.setRequestTimeout(io.dropwizard.util.Duration.seconds(5));
+        sendgrid.delayMillis(1500);
+        UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "gus@example.org", Map.of());
+        try (SendGridMailer patient = new SendGridMailer(config, 2)) {
+            SendEmailJob slowJob = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
+                    patient, null, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
+                    new MetricRegistry());
+            slowJob.run(new SendEmail(id));
+        }
+
+        assertThat(email(id).status()).isEqualTo(EmailStatus.sent);
+        assertThat(email(id).attempts()).isEqualTo(1);
+        assertThat(sendgrid.requests()).hasSize(1);
+    }
+
+    @Test
+    void aSlowProviderHoldsNoMoreThreadsThanItsSlots() throws Exception {
+        sendgrid.delayMillis(1500);
+        SendEmailJob oneSlot = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
+                mailer, null, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
+        UUID first = enqueue(EmailTemplate.PASSWORD_RESET, "hal@example.org", Map.of());
+        UUID second = enqueue(EmailTemplate.PASSWORD_RESET, "ida@example.org", Map.of());
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> slow = thread.submit(() -> {
+                oneSlot.run(new SendEmail(first));
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> sendgrid.requests().size() == 1);
+
+            oneSlot.run(new SendEmail(second)); // the only slot waits for SendGrid: come back later
+
+            assertThat(sendgrid.requests()).hasSize(1);
+            assertThat(email(second).status()).isEqualTo(EmailStatus.queued);
+            assertThat(scheduledAt(second)).singleElement().satisfies(at -> assertThat(at).isAfter(Instant.now()));
+            slow.get(10, TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
+        assertThat(email(first).status()).isEqualTo(EmailStatus.sent);
+        oneSlot.run(new SendEmail(second)); // the slot is free again
+        assertThat(email(second).status()).isEqualTo(EmailStatus.sent);
     }
 
     @Test

@@ -222,15 +222,19 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         LoggerFactory.getLogger(KoomyWorkerApplication.class).info("Email goes to {}{}", mailer.name(),
                 limiter == null ? "" : " at most " + sendgrid.getRateLimitPerSecond() + " requests/s across all workers");
         EmailRenderer renderer = new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl()));
-        // The lease outlives a request that times out, so a live attempt is never taken for a dead one.
-        Duration lease = Duration.ofMillis(sendgrid.getRequestTimeout().toMilliseconds() * 3);
+        // The lease outlives an attempt that times out, so a live attempt is never taken for a dead one.
+        Duration lease = sendgrid.longestAttempt();
         environment.metrics().register("koomy.email.needing-operator", new CachedGauge<Long>(30, TimeUnit.SECONDS) {
             @Override
             protected Long loadValue() {
                 return jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator);
             }
         });
-        return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler, lease, environment.metrics());
+        // Half the job threads at most wait for SendGrid at once: a slow SendGrid (answers take up to the
+        // request timeout) leaves the other half to webhooks and AI drafts.
+        int maxInFlight = limiter == null ? 0 : Math.max(1, config.getJobs().getWorkerCount() / 2);
+        return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler,
+                new SendEmailJob.Limits(lease, config.getJobs().getEmailRetries(), maxInFlight), environment.metrics());
     }
 
     /** {@code koomy.db.<pool>.usage}: active / maxSize, next to Dropwizard's own pool gauges (alert above 0.8). */

@@ -28,6 +28,11 @@ class WorkerConfigurationTest {
         assertThat(config.getJobs().getDatabase().getMaxWaitForConnection()).isEqualTo(Duration.seconds(5));
         assertThat(config.getJobs().getShutdownTimeout()).isEqualTo(Duration.seconds(20));
         assertThat(config.getMedia().getCollectEvery()).isEqualTo(Duration.hours(1));
+        // A SendGrid answering 202 after 30 s must not be given up on (and the email sent again).
+        assertThat(config.getSendgrid().getRequestTimeout()).isEqualTo(
+                Duration.parse(System.getenv().getOrDefault("SENDGRID_REQUEST_TIMEOUT", "60s")));
+        assertThat(config.getSendgrid().longestAttempt().toMillis())
+                .isGreaterThan(config.getSendgrid().getRequestTimeout().toMilliseconds());
         assertThat(config.getMedia().getStorage().getLocalDir()).isNotBlank();
         assertThat(config.getJobs().getDashboardPort()).isEqualTo(
                 Integer.parseInt(System.getenv().getOrDefault("KOOMY_DASHBOARD_PORT", "8000")));

@@ -27,14 +27,14 @@ public class JobsFactory {
     @NotBlank private String dashboardBindHost = "127.0.0.1";
     private String dashboardUser = "";
     private String dashboardPassword = "";
-    @NotNull private Duration relayInterval = Duration.milliseconds(200);
+    @NotNull private Duration relayInterval = Duration.milliseconds(50);
     @Min(1) @Max(10000) private int relayBatchSize = 500;
     @NotNull private Duration supervisorInterval = Duration.seconds(5);
     /** Retries after a Stripe event's first attempt, spaced by JobRunr's exponential backoff (3^n s). */
     @Min(0) @Max(20) private int stripeEventRetries = 8;
     /** Received Stripe events per job: the relay groups the events it claims into jobs of this size. */
     @Min(1) @Max(1000) private int stripeEventBatch = 500;
-    /** JobRunr retries of an email delivery after a 5xx or a network error (backoff 3^n s: 8 ≈ 3 hours). */
+    /** Retries of an email delivery after a 5xx or a network error (backoff 3^n s on the row: 8 ≈ 3 hours). */
     @Min(0) @Max(20) private int emailRetries = 8;
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }

@@ -23,8 +23,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,10 +42,10 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL and Redis, SendGrid replaced by an in-test {@link SendGridStub}. Every request the stub
  * logs is identified by the {@code custom_args.koomy_key} our mailer puts in it.
  *
- * <p>The rate-limit buckets live in Redis under keys that include the rate; these tests use Redis
- * database {@value #REDIS_DATABASE} (not the default 0 that developer workers use) and delete the
- * bucket keys there before each test, so they never share a bucket with another worker or an earlier
- * run. The fairness test runs last: it leaves a newsletter unfinished and cancels what remains of it.
+ * <p>The rate limit's per-second counters live in Redis under {@code koomy:ratelimit:sendgrid:...}; these
+ * tests use Redis database {@value #REDIS_DATABASE} (not the default 0 that developer workers use) and
+ * delete those keys there before each test, so they never share a counter with another worker or an
+ * earlier run. The fairness test runs last: it leaves a newsletter unfinished and cancels what remains of it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmailEndToEndIT {
@@ -55,7 +53,13 @@ class EmailEndToEndIT {
     private static final int REDIS_DATABASE = 11;
     private static final String BUCKETS = "koomy:ratelimit:sendgrid*";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    /**
+     * How much the delay between taking a token and reaching the stub may differ between two requests:
+     * a worker's first request loads the HTTP client's classes and opens its connection, and a loaded
+     * 2-core CI machine adds GC and scheduling pauses. With 1 s, 24 requests at 3/s still have to span
+     * at least 5 s at the stub; without the limiter (or with one per worker) they arrive within 1-2 s.
+     */
+    private static final Duration ARRIVAL_JITTER = Duration.ofSeconds(1);
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -72,6 +76,9 @@ class EmailEndToEndIT {
         env.put("SENDGRID_API_KEY", "SG.e2e-dummy-key-not-a-secret");
         env.put("SENDGRID_BASE_URL", sendgrid.baseUrl());
         env.put("SENDGRID_RATE_LIMIT", String.valueOf(rateLimit));
+        // The stub answers within 3 s; a 10-s request timeout makes the delivery lease 40 s instead of 90 s,
+        // so the kill test's second worker takes over the killed worker's emails sooner.
+        env.put("SENDGRID_REQUEST_TIMEOUT", "10s");
         env.put("KOOMY_DASHBOARD_ENABLED", "false");
         // Two workers must fit in PostgreSQL's default 100 connections next to whatever else runs on
         // the machine: 8 job threads each, pools sized to match.
@@ -90,7 +97,7 @@ class EmailEndToEndIT {
         return worker;
     }
 
-    /** Deletes every SendGrid rate-limit bucket in the tests' Redis database. */
+    /** Deletes every SendGrid rate-limit counter in the tests' Redis database. */
     private static void freshBuckets() {
         RedisFactory factory = new RedisFactory();
         factory.setDatabase(REDIS_DATABASE);
@@ -141,6 +148,34 @@ class EmailEndToEndIT {
         return statuses(jdbi, keys).values().stream().filter(status::equals).count();
     }
 
+    /**
+     * What the shared limiter promises, seen from the stub. {@link com.koomy.email.EmailRateLimiter}
+     * is a fixed window: at most {@code perSecond} tokens per calendar second of Redis's clock, all
+     * workers together (a token bucket it is not: the tokens of the end of one second and of the start
+     * of the next may come back to back). A request reaches the stub some delay after its token was
+     * taken; if those delays differ by at most {@code jitter}, the requests arriving within any W
+     * seconds took their tokens within W + jitter seconds, which touch at most ceil(W + jitter) + 1
+     * calendar seconds: at most {@code perSecond} times that. Every window between two arrivals is
+     * checked; the one with the least room is returned.
+     */
+    static RateWindow worstWindow(List<Instant> sortedArrivals, int perSecond, Duration jitter) {
+        RateWindow worst = null;
+        for (int i = 0; i < sortedArrivals.size(); i++) {
+            for (int j = i; j < sortedArrivals.size(); j++) {
+                long millis = Duration.between(sortedArrivals.get(i), sortedArrivals.get(j)).toMillis();
+                int seconds = (int) Math.ceil((millis + jitter.toMillis()) / 1000.0) + 1;
+                RateWindow window = new RateWindow(sortedArrivals.get(i), millis, j - i + 1, perSecond * seconds);
+                if (worst == null || window.allowed() - window.count() < worst.allowed() - worst.count()) {
+                    worst = window;
+                }
+            }
+        }
+        return worst;
+    }
+
+    record RateWindow(Instant from, long millis, int count, int allowed) {
+    }
+
     @Test
     @Order(1)
     void twoWorkersTogetherStayWithinTheSharedRateLimitAndSendEachEmailOnce() throws Exception {
@@ -162,25 +197,14 @@ class EmailEndToEndIT {
             }
 
             List<LoggedRequest> requests = sendgrid.requests();
-            Map<String, Long> perSecond = requests.stream().collect(Collectors.groupingBy(
-                    r -> SECOND.format(r.getLoggedDate().toInstant()), TreeMap::new, Collectors.counting()));
-            System.out.println("SendGrid requests per calendar second (UTC): " + perSecond);
+            List<Instant> arrivals = requests.stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
             // Arrival times to the millisecond: tells a token taken late in one second and received early
             // in the next (acquisition-to-arrival delay) from two bursts within one second.
-            System.out.println("SendGrid request arrivals (UTC): " + requests.stream()
-                    .map(r -> r.getLoggedDate().toInstant().toString().substring(11)).sorted().toList());
-            // The limiter hands out at most 3 tokens per calendar second (all workers together). Arrival at
-            // the stub adds each request's own delay, so a token taken just before a second ends may land in
-            // the next one: one straggler per second is tolerated, and the average may not exceed the limit.
-            List<Instant> arrivals = requests.stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
-            // The first second of arrivals is left out: each fresh worker's first request also pays its
-            // HTTP client's start (connections, class loading), which bunched 3 + 3 tokens of two consecutive
-            // seconds into one arrival second once. EmailRateLimiterTest checks the limiter itself exactly.
-            perSecond.entrySet().stream().skip(1)
-                    .forEach(e -> assertThat(e.getValue()).as("requests arriving in %s", e.getKey()).isLessThanOrEqualTo(4L));
-            double seconds = Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1)).toMillis() / 1000.0;
-            assertThat((arrivals.size() - 3) / Math.max(seconds, 0.001)).as("average rate after the first second's tokens")
-                    .isLessThanOrEqualTo(3.0);
+            System.out.println("SendGrid request arrivals (UTC): " + arrivals.stream().map(t -> t.toString().substring(11)).toList());
+            RateWindow worst = worstWindow(arrivals, 3, ARRIVAL_JITTER);
+            System.out.printf("busiest window: %d requests in %d ms (at most %d allowed)%n", worst.count(), worst.millis(), worst.allowed());
+            assertThat(worst.count()).as("SendGrid requests in the %d ms from %s (limit 3 per Redis second, %d ms arrival jitter)",
+                    worst.millis(), worst.from(), ARRIVAL_JITTER.toMillis()).isLessThanOrEqualTo(worst.allowed());
             assertThat(requests).hasSize(24);
             Map<String, Long> received = received(requests);
             assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(welcome);
