@@ -8,7 +8,6 @@ import io.dropwizard.lifecycle.Managed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,35 +82,6 @@ public class GroupCommit<T, R> implements Managed {
         this.batchTimer = metrics.timer(metricPrefix + ".batch-write");
         this.failures = metrics.meter(metricPrefix + ".failures");
         metrics.gauge(metricPrefix + ".queued", () -> queue::size);
-    }
-
-    /** A data or constraint error (SQLState classes 22, 23): about the items, not the database's state. */
-    public static boolean refusedByData(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The database out of reach rather than the items at fault: SQLState class 08 (connection), 53
-     * (insufficient resources), 57P01-57P03 (shutting down, cannot connect now). Retrying a batch's
-     * items one by one would only fail them again, more slowly.
-     */
-    public static boolean databaseUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
-                        || state.equals("57P03")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     @Override

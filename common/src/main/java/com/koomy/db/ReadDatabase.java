@@ -6,7 +6,6 @@ import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
-import java.sql.SQLException;
 import java.util.function.Predicate;
 
 /**
@@ -86,20 +85,11 @@ public final class ReadDatabase {
      */
     static boolean unreachable(Throwable e) {
         return e instanceof ConnectionException
-                || sqlState(e, state -> state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
+                || SqlStates.has(e, state -> state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
     }
 
     /** "canceling statement due to conflict with recovery" (40001): the standby replayed a change the read needed gone. */
     static boolean standbyConflict(Throwable e) {
-        return sqlState(e, "40001"::equals);
-    }
-
-    private static boolean sqlState(Throwable e, Predicate<String> test) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && test.test(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return SqlStates.has(e, "40001"::equals);
     }
 }

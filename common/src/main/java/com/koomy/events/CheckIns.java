@@ -3,6 +3,7 @@ package com.koomy.events;
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.communities.CommunityException;
 import com.koomy.db.GroupCommit;
+import com.koomy.db.SqlStates;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -209,7 +210,7 @@ public class CheckIns {
      * but the database being out of reach, its scans are decided again one by one.
      */
     public Managed groupCommit(int writers, int maxBatch, java.time.Duration timeout, MetricRegistry metrics) {
-        group = new GroupCommit<>("door-scans", this::decideAll, e -> !GroupCommit.databaseUnavailable(e),
+        group = new GroupCommit<>("door-scans", this::decideAll, e -> SqlStates.unavailable(e) == null,
                 writers, maxBatch, 10_000, timeout, metrics, "koomy.checkins.group");
         return group;
     }

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The three statements on the webhook hot path (store on receipt; lock and settle when applying),
+ * The statements on the webhook hot path (store on receipt; lock and settle when applying, one event or many),
  * written with Jdbi's fluent API rather than as {@link StripeEventDao} methods: creating a SqlObject
  * per request cost more CPU than the statements themselves (profiled under ops/bench/webhooks).
  */
@@ -19,17 +19,6 @@ public final class StripeEventWrites {
 
     /** Most events {@link #storeAllIfAbsent} takes at once (7 parameters each, far below PostgreSQL's 32,767). */
     public static final int MAX_BATCH = 1000;
-
-    private static final String STORE_IF_ABSENT = """
-            WITH stored AS (
-                INSERT INTO stripe_events (event_id, type, livemode, account, api_version, stripe_created, payload)
-                VALUES (:eventId, :type, :livemode, :account, :apiVersion, :created, CAST(:payload AS jsonb))
-                ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id)
-            INSERT INTO outbox (kind, ref)
-            SELECT '%s', event_id FROM stored
-            RETURNING true
-            """.formatted(StripeEvent.RECEIVED_OUTBOX_KIND);
 
     /**
      * Many events in one statement (the API's group commit): each new one stored with its outbox row,
@@ -102,17 +91,7 @@ public final class StripeEventWrites {
      * its processing in the outbox. Returns false for a redelivery: nothing is written then.
      */
     public static boolean storeIfAbsent(Handle handle, IncomingStripeEvent event) {
-        return handle.createQuery(STORE_IF_ABSENT)
-                .bind("eventId", event.eventId())
-                .bind("type", event.type())
-                .bind("livemode", event.livemode())
-                .bind("account", event.account())
-                .bind("apiVersion", event.apiVersion())
-                .bind("created", event.created())
-                .bind("payload", event.payload())
-                .mapTo(Boolean.class)
-                .findOne()
-                .isPresent();
+        return storeAllIfAbsent(handle, List.of(event)).contains(event.eventId());
     }
 
     /**

@@ -1,13 +1,11 @@
 package com.koomy.webhooks;
 
-import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,10 +36,15 @@ class ApplyStripeEventsJobTest {
     }
 
     private static String store(String type) {
-        String id = StripeTestEvents.newEventId();
-        jdbi.useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(
-                id, type, false, null, "2024-06-20", Instant.now(), StripeTestEvents.event(id, type, "customer"))));
-        return id;
+        return TestHandlers.store(jdbi, type);
+    }
+
+    private static long applications(String id) {
+        return TestHandlers.applications(jdbi, id);
+    }
+
+    private static StripeEvent find(String id) {
+        return TestHandlers.find(jdbi, id);
     }
 
     private static List<String> store(String type, int n) {
@@ -50,15 +53,6 @@ class ApplyStripeEventsJobTest {
             ids.add(store(type));
         }
         return ids;
-    }
-
-    private static long applications(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM applications WHERE event_id = :id")
-                .bind("id", id).mapTo(Long.class).one());
-    }
-
-    private static StripeEvent find(String id) {
-        return jdbi.withExtension(StripeEventDao.class, dao -> dao.find(id)).orElseThrow();
     }
 
     private static List<String> retryRefs(String id) {

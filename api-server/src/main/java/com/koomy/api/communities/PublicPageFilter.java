@@ -62,11 +62,7 @@ public class PublicPageFilter implements Filter {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
-        byte[] body = page.get().body();
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        FastPaths.writeJson(response, HttpServletResponse.SC_OK, page.get().body());
     }
 
     private Optional<PublicPages.Rendered> page(HttpServletRequest request, UUID id) {

@@ -91,12 +91,7 @@ public class DoorScanFilter implements Filter {
         }
         results.get(result.get().result()).mark();
         request.setAttribute(RouteTemplateFilter.ATTRIBUTE, ROUTE);
-        byte[] answer = json.writeValueAsBytes(result.get());
-        HttpServletResponse response = (HttpServletResponse) res;
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setContentLength(answer.length);
-        response.getOutputStream().write(answer);
+        FastPaths.writeJson((HttpServletResponse) res, HttpServletResponse.SC_OK, json.writeValueAsBytes(result.get()));
     }
 
     private Optional<ScanResult> scan(HttpServletRequest request, UUID eventId, byte[] body) {

@@ -1,7 +1,7 @@
 package com.koomy.api.http;
 
 import com.koomy.db.GroupCommit;
-
+import com.koomy.db.SqlStates;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
@@ -25,7 +25,7 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
             return Response.fromResponse(ErrorResponses.of(new ApiError(503, "database_busy",
                     "the database is busy right now; retry in a moment"))).header("Retry-After", "1").build();
         }
-        String sqlState = unavailableSqlState(e);
+        String sqlState = SqlStates.unavailable(e);
         if (sqlState != null) {
             LOG.warn("Database unavailable (SQLState {}), answering 503: {}", sqlState, e.toString());
             return Response.fromResponse(ErrorResponses.of(new ApiError(503, "database_unavailable",
@@ -33,22 +33,6 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
         }
         LOG.error("Unhandled error", e);
         return ErrorResponses.of(new ApiError(500, "internal_error", "internal error"));
-    }
-
-    /**
-     * The SQLState when the cause is the database being out of reach rather than the request: class 08
-     * (connection exception), 53 (insufficient resources: too many connections, disk full, out of memory)
-     * and 57P01-57P03 (shutdown, crash, cannot connect now). Null otherwise.
-     */
-    static String unavailableSqlState(Throwable e) {
-        if (!GroupCommit.databaseUnavailable(e)) {
-            return null;
-        }
-        for (Throwable t = e; ; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
     }
 
     /** No connection for the whole wait, or a group commit's queue full or too slow: a load peak. */

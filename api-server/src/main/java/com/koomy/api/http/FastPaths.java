@@ -3,8 +3,10 @@ package com.koomy.api.http;
 import com.koomy.accounts.Session;
 import com.koomy.accounts.SessionStore;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.HttpHeaders;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -34,6 +36,14 @@ public final class FastPaths {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Answers with a JSON body already serialized, as Jersey would (status, type, length, body). */
+    public static void writeJson(HttpServletResponse response, int status, byte[] body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /**

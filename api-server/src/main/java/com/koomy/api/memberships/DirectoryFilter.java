@@ -61,11 +61,7 @@ public class DirectoryFilter implements Filter {
             return;
         }
         request.setAttribute(RouteTemplateFilter.ATTRIBUTE, ROUTE);
-        HttpServletResponse response = (HttpServletResponse) res;
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        FastPaths.writeJson((HttpServletResponse) res, HttpServletResponse.SC_OK, body);
     }
 
     /** The page, once everything Jersey would check passed; null to step aside. */

@@ -2,6 +2,7 @@ package com.koomy.api.webhooks;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.db.GroupCommit;
+import com.koomy.db.SqlStates;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
 import io.dropwizard.lifecycle.Managed;
@@ -34,7 +35,7 @@ public class StripeEventIngest implements Managed {
     private final GroupCommit<IncomingStripeEvent, Boolean> commits;
 
     public StripeEventIngest(Jdbi jdbi, int writers, int maxBatch, int queueCapacity, Duration timeout, MetricRegistry metrics) {
-        this.commits = new GroupCommit<>("stripe-ingest", events -> storeAll(jdbi, events), GroupCommit::refusedByData,
+        this.commits = new GroupCommit<>("stripe-ingest", events -> storeAll(jdbi, events), SqlStates::dataError,
                 writers, maxBatch, queueCapacity, timeout, metrics, "koomy.webhooks.stripe");
     }
 

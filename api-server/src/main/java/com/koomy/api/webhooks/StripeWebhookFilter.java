@@ -3,6 +3,7 @@ package com.koomy.api.webhooks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.http.ApiException;
 import com.koomy.api.http.BodyReplay;
+import com.koomy.api.http.FastPaths;
 import com.koomy.api.stats.RouteTemplateFilter;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -56,11 +57,6 @@ public class StripeWebhookFilter implements Filter {
             status = e.status();
         }
         request.setAttribute(RouteTemplateFilter.ATTRIBUTE, ROUTE);
-        byte[] bytes = json.writeValueAsBytes(answer);
-        HttpServletResponse response = (HttpServletResponse) res;
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        FastPaths.writeJson((HttpServletResponse) res, status, json.writeValueAsBytes(answer));
     }
 }

@@ -1,0 +1,40 @@
+package com.koomy.db;
+
+import java.sql.SQLException;
+import java.util.function.Predicate;
+
+/** What PostgreSQL's SQLSTATE, anywhere in an exception's causes, says about a failure. */
+public final class SqlStates {
+
+    private SqlStates() {
+    }
+
+    /** The first SQLSTATE among {@code e} and its causes that passes {@code test}; null when none does. */
+    public static String find(Throwable e, Predicate<String> test) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && test.test(sql.getSQLState())) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    public static boolean has(Throwable e, Predicate<String> test) {
+        return find(e, test) != null;
+    }
+
+    /**
+     * The SQLSTATE when the database is out of reach rather than the request at fault: class 08
+     * (connection exception), 53 (insufficient resources: too many connections, disk full, out of
+     * memory) and 57P01-57P03 (shutdown, crash, cannot connect now). Null otherwise.
+     */
+    public static String unavailable(Throwable e) {
+        return find(e, state -> state.startsWith("08") || state.startsWith("53") || state.equals("57P01")
+                || state.equals("57P02") || state.equals("57P03"));
+    }
+
+    /** A data or constraint error (classes 22, 23): about what was written, not the database's state. */
+    public static boolean dataError(Throwable e) {
+        return has(e, state -> state.startsWith("22") || state.startsWith("23"));
+    }
+}
