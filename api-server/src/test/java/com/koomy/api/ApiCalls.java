@@ -48,7 +48,17 @@ public final class ApiCalls {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                // The client reused a kept-alive connection that Jetty had just closed (after an answer that
+                // left part of a request body unread): nothing reached the server, so sending again is safe.
+                if (stale.getMessage() == null || !stale.getMessage().contains("received no bytes")) {
+                    throw stale;
+                }
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             String text = response.body();
             return new Reply(response.statusCode(), text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
         } catch (IOException e) {
@@ -73,7 +83,17 @@ public final class ApiCalls {
             if (headers.length > 0) {
                 request.headers(headers);
             }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                // The client reused a kept-alive connection that Jetty had just closed (after an answer that
+                // left part of a request body unread): nothing reached the server, so sending again is safe.
+                if (stale.getMessage() == null || !stale.getMessage().contains("received no bytes")) {
+                    throw stale;
+                }
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             String text = response.body();
             JsonNode json;
             try {
