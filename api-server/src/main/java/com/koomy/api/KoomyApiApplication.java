@@ -9,7 +9,9 @@ import com.koomy.accounts.PasswordHasher;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.accounts.AccountExceptionMapper;
 import com.koomy.api.accounts.AuthResource;
-import com.koomy.api.accounts.SessionAuthFilter;
+import com.koomy.api.auth.AccessFeature;
+import com.koomy.api.auth.AccessGate;
+import com.koomy.api.auth.SessionAuthFilter;
 import com.koomy.api.communities.CommunitiesResource;
 import com.koomy.api.events.CheckinsResource;
 import com.koomy.api.events.DoorScanFilter;
@@ -54,7 +56,6 @@ import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
 import com.koomy.api.ratelimit.RateLimiter;
-import com.koomy.api.ops.OperatorAuthFilter;
 import com.koomy.api.ops.OpsAlertsResource;
 import com.koomy.api.ops.OpsStatsResource;
 import com.koomy.api.ops.OpsOutboxResource;
@@ -62,6 +63,8 @@ import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.api.http.FallbackExceptionMapper;
 import com.koomy.api.http.JsonProcessingExceptionMapper;
 import com.koomy.api.http.JsonBodyLimitFilter;
+import com.koomy.api.http.JsonErrorHandler;
+import com.koomy.api.http.UnambiguousPathFilter;
 import com.koomy.api.http.NoNulStrings;
 import com.koomy.api.http.RequestLogFilter;
 import com.koomy.api.http.ValidationExceptionMapper;
@@ -153,6 +156,18 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         config.getGraphite().build(environment, "api", InstanceName.of("api"));
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
+        // Paths that read as more than one are 400 before anything reads them; errors Jetty answers itself are
+        // JSON too (docs/security.md, "Authorization").
+        try {
+            environment.servlets().addFilter("unambiguous-paths", new UnambiguousPathFilter(environment.getObjectMapper()))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        JsonErrorHandler errors = new JsonErrorHandler(environment.getObjectMapper());
+        environment.getApplicationContext().setErrorHandler(errors);
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
+
         environment.servlets()
                 .addFilter("request-log", new RequestLogFilter(
                         Duration.ofMillis(config.getWarnRequestsOver().toMilliseconds()),
@@ -182,7 +197,11 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
                 java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));
         Accounts accounts = new Accounts(jdbi, new PasswordHasher(), sessions, config.getPublicUrl());
-        environment.jersey().register(new SessionAuthFilter(sessions));
+        // Access is declared on each resource method (@Access) and checked after Jersey matched it; the fast
+        // paths check the same declarations through the same gate (docs/security.md, "Authorization").
+        AccessGate gate = new AccessGate(sessions, config.getOpsToken(), jdbi);
+        environment.jersey().register(new SessionAuthFilter(gate));
+        environment.jersey().register(new AccessFeature(gate));
         environment.jersey().register(new AccountExceptionMapper());
         RateLimiter limiter = new RateLimiter(redis, config.getRateLimits().getPolicies(),
                 config.getRateLimits().getKeyPrefix(), environment.metrics());
@@ -192,7 +211,6 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new RateLimitExceptionMapper());
         environment.jersey().register(new AuthResource(accounts, sessions,
                 config.getRateLimits().isEnabled() ? limiter : null));
-        environment.jersey().register(new OperatorAuthFilter(config.getOpsToken(), jdbi));
         environment.jersey().register(new OpsOutboxResource(jdbi));
         StripeFactory stripe = config.getStripe();
         StripeEventIngest stripeIngest = new StripeEventIngest(jdbi, stripe.getWebhookWriters(), stripe.getWebhookBatch(),
@@ -264,7 +282,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // Directory reads are answered before Jersey, pages from memory for 1 s (DirectoryFilter; docs/architecture.md).
         DirectoryPages directoryPages = new DirectoryPages(memberships, communities, environment.getObjectMapper(),
                 millis(config.getCache().getDirectoryLocalTtl()), 10_000, environment.metrics());
-        environment.servlets().addFilter("directory", new DirectoryFilter(directoryPages, memberships, sessions,
+        environment.servlets().addFilter("directory", new DirectoryFilter(directoryPages, memberships, gate,
                         config.getRateLimits().isEnabled() ? limiter : null, config.getRateLimits().isTrustForwardedFor()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/communities/*");
 
@@ -293,7 +311,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.lifecycle().manage(checkIns.groupCommit(config.getCheckinWriters(), 100,
                 java.time.Duration.ofSeconds(10), environment.metrics()));
         // Scans are answered before Jersey (DoorScanFilter; docs/architecture.md, "Events and check-in").
-        environment.servlets().addFilter("door-scans", new DoorScanFilter(checkIns, sessions,
+        environment.servlets().addFilter("door-scans", new DoorScanFilter(checkIns, gate,
                         config.getRateLimits().isEnabled() ? limiter : null, config.getRateLimits().isTrustForwardedFor(),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/events/*");

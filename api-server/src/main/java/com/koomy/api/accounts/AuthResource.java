@@ -1,5 +1,6 @@
 package com.koomy.api.accounts;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.accounts.Account;
 import com.koomy.accounts.Accounts;
@@ -72,6 +73,7 @@ public class AuthResource {
         }
     }
 
+    @Access(Access.Who.ANYONE)
     @POST
     @Path("/auth/register")
     @Timed
@@ -84,6 +86,7 @@ public class AuthResource {
         return Response.status(201).entity(Me.of(account)).build();
     }
 
+    @Access(Access.Who.ANYONE)
     @POST
     @Path("/auth/login")
     @Timed
@@ -98,6 +101,7 @@ public class AuthResource {
         return new SessionResponse(created.token(), created.expiresAt(), created.absoluteExpiry());
     }
 
+    @Access(Access.Who.ACCOUNT)
     @POST
     @Path("/auth/logout")
     @Timed
@@ -107,6 +111,7 @@ public class AuthResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.ANYONE)
     @POST
     @Path("/auth/password-reset")
     @Timed
@@ -119,6 +124,7 @@ public class AuthResource {
         return Response.accepted().build();
     }
 
+    @Access(Access.Who.ANYONE)
     @POST
     @Path("/auth/password-reset/confirm")
     @Timed
@@ -131,6 +137,7 @@ public class AuthResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.ANYONE)
     @POST
     @Path("/auth/verify-email")
     @Timed
@@ -141,6 +148,7 @@ public class AuthResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.ACCOUNT)
     @GET
     @Path("/me")
     @Timed

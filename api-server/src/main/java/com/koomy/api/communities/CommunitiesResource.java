@@ -1,5 +1,6 @@
 package com.koomy.api.communities;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.accounts.AccountPrincipal;
@@ -95,6 +96,7 @@ public class CommunitiesResource {
         }
     }
 
+    @Access(Access.Who.ACCOUNT)
     @POST
     @Path("/communities")
     @Timed
@@ -108,6 +110,7 @@ public class CommunitiesResource {
                 .build();
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/communities/{id}")
     @Timed
@@ -133,6 +136,7 @@ public class CommunitiesResource {
                 viewer == null ? ConditionalGet.PUBLIC : ConditionalGet.PRIVATE);
     }
 
+    @Access(Access.Who.MANAGER)
     @PATCH
     @Path("/communities/{id}")
     @Timed
@@ -146,6 +150,7 @@ public class CommunitiesResource {
         return CommunityResponse.of(communities.page(id, caller.accountId()));
     }
 
+    @Access(Access.Who.ACCOUNT)
     @GET
     @Path("/me/communities")
     @Timed

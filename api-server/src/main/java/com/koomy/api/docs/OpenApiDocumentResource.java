@@ -1,10 +1,13 @@
 package com.koomy.api.docs;
 
+import com.koomy.api.auth.Access;
 import io.swagger.v3.jaxrs2.integration.resources.BaseOpenApiResource;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.info.Info;
 import jakarta.servlet.ServletConfig;
 import jakarta.ws.rs.GET;
@@ -35,7 +38,15 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .title("Koomy API")
                 .version(version)
                 .description("Communities, members, dues, events and check-in. Errors are JSON "
-                        + "{status, code, message}; every response carries X-Request-Id."));
+                        + "{\"error\": {status, code, message, details}}; every response carries X-Request-Id. "
+                        + "Each operation's `security` and `x-koomy-access` (anyone, account, member, door-staff, manager, "
+                        + "owner, operator) say who may call it."))
+                .components(new Components()
+                        .addSecuritySchemes(AccessOpenApiExtension.SESSION, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                                .scheme("bearer").description("A session token from POST /api/auth/login"))
+                        .addSecuritySchemes(AccessOpenApiExtension.OPERATOR_TOKEN, new SecurityScheme()
+                                .type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("The platform operators' token (KOOMY_OPS_TOKEN)")));
         setOpenApiConfiguration(new SwaggerConfiguration()
                 .openAPI(openApi)
                 .prettyPrint(true)
@@ -43,6 +54,7 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .resourcePackages(Set.of("com.koomy.api")));
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Produces({MediaType.APPLICATION_JSON, "application/yaml"})
     @Operation(hidden = true)

@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.annotation.Timed;
@@ -84,6 +85,7 @@ public class CheckinsResource {
     public record BatchResponse(int scans, int admitted, int conflicts, List<ScanResult> results) {
     }
 
+    @Access(Access.Who.DOOR_STAFF)
     @POST
     @Path("/events/{eventId}/checkins")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
@@ -102,6 +104,7 @@ public class CheckinsResource {
         return result;
     }
 
+    @Access(Access.Who.DOOR_STAFF)
     @POST
     @Path("/events/{eventId}/checkins/batch")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
@@ -122,6 +125,7 @@ public class CheckinsResource {
         return new BatchResponse(results.size(), admitted, conflicts, results);
     }
 
+    @Access(Access.Who.DOOR_STAFF)
     @GET
     @Path("/events/{eventId}/checkin-bundle")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
@@ -134,6 +138,7 @@ public class CheckinsResource {
         return bundles.bundle(eventId, CurrentAccount.require(context).accountId());
     }
 
+    @Access(Access.Who.DOOR_STAFF)
     @GET
     @Path("/events/{eventId}/checkins/stats")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)

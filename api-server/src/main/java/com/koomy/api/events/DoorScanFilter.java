@@ -4,8 +4,9 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.accounts.Session;
-import com.koomy.accounts.SessionStore;
+import com.koomy.api.accounts.AccountPrincipal;
+import com.koomy.api.auth.Access;
+import com.koomy.api.auth.AccessGate;
 import com.koomy.api.http.BodyReplay;
 import com.koomy.api.http.FastPaths;
 import com.koomy.api.ratelimit.ClientAddress;
@@ -51,17 +52,19 @@ public class DoorScanFilter implements Filter {
     private static final Pattern GATE = Pattern.compile(CheckinsResource.GATE);
 
     private final CheckIns checkIns;
-    private final SessionStore sessions;
+    private final AccessGate gate;
+    /** Who may scan: what {@link CheckinsResource#scan} declares. */
+    private static final Access.Who WHO = AccessGate.declared(CheckinsResource.class, "scan");
     private final RateLimiter limiter;
     private final boolean trustForwardedFor;
     private final ObjectMapper json;
     private final Map<String, Meter> results = new HashMap<>();
 
     /** {@code limiter}: null when rate limits are off. */
-    public DoorScanFilter(CheckIns checkIns, SessionStore sessions, RateLimiter limiter, boolean trustForwardedFor,
+    public DoorScanFilter(CheckIns checkIns, AccessGate gate, RateLimiter limiter, boolean trustForwardedFor,
                           ObjectMapper json, MetricRegistry metrics) {
         this.checkIns = checkIns;
-        this.sessions = sessions;
+        this.gate = gate;
         this.limiter = limiter;
         this.trustForwardedFor = trustForwardedFor;
         this.json = json;
@@ -131,16 +134,15 @@ public class DoorScanFilter implements Filter {
                 || !GATE.matcher(gate.asText()).matches()) {
             return null;
         }
-        Optional<Session> session = FastPaths.session(request, sessions);
-        if (session.isEmpty()) {
-            return null;
-        }
+        java.security.Principal principal = this.gate.authenticate(authorization).orElse(null);
+        this.gate.require(WHO, principal);
+        UUID caller = ((AccountPrincipal) principal).accountId();
         if (limiter != null) {
             limiter.check(RateLimitsFactory.DOOR, ClientAddress.of(request.getHeader("X-Forwarded-For"),
                     request.getRemoteAddr(), trustForwardedFor));
-            limiter.check(RateLimitsFactory.DOOR, session.get().accountId().toString());
+            limiter.check(RateLimitsFactory.DOOR, caller.toString());
         }
-        return new Scan(eventId, session.get().accountId(), qr.asText(), scanId.asText(), gate.asText());
+        return new Scan(eventId, caller, qr.asText(), scanId.asText(), gate.asText());
     }
 
     /** The event id of {@code POST /api/events/{uuid}/checkins}; null for any other request. */

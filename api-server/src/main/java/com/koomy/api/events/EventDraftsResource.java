@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.news.NewsDraftsResource;
@@ -42,6 +43,7 @@ public class EventDraftsResource {
         this.drafts = drafts;
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/events/drafts")
     @Timed
@@ -61,6 +63,7 @@ public class EventDraftsResource {
         }
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/events/drafts/{draftId}")
     @Timed

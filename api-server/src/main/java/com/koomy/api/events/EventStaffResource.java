@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.events.EventStaff;
@@ -33,6 +34,7 @@ public class EventStaffResource {
         this.staff = staff;
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/events/{eventId}/staff")
     @Timed
@@ -43,6 +45,7 @@ public class EventStaffResource {
         return Map.of("items", staff.list(eventId, CurrentAccount.require(context).accountId()));
     }
 
+    @Access(Access.Who.MANAGER)
     @PUT
     @Path("/events/{eventId}/staff/{accountId}")
     @Timed
@@ -55,6 +58,7 @@ public class EventStaffResource {
         return Response.status(granted ? 201 : 200).entity(Map.of("eventId", eventId, "accountId", accountId)).build();
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/events/{eventId}/staff/{accountId}")
     @Timed

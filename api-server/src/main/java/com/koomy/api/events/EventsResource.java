@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
@@ -113,6 +114,7 @@ public class EventsResource {
         }
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/events")
     @Timed
@@ -126,6 +128,7 @@ public class EventsResource {
         return Response.status(201).entity(EventResponse.of(event)).build();
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/communities/{communityId}/events")
     @Timed
@@ -145,6 +148,7 @@ public class EventsResource {
         return new Page<>(page.items().stream().map(EventSummary::of).toList(), page.nextCursor());
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/events/{eventId}")
     @Timed
@@ -155,6 +159,7 @@ public class EventsResource {
         return EventResponse.of(events.get(eventId, caller(context)));
     }
 
+    @Access(Access.Who.MANAGER)
     @PATCH
     @Path("/events/{eventId}")
     @Timed
@@ -167,6 +172,7 @@ public class EventsResource {
         return EventResponse.of(events.update(eventId, CurrentAccount.require(context).accountId(), r.fields()));
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/events/{eventId}/cancel")
     @Timed

@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ApiException;
@@ -82,6 +83,7 @@ public class RegistrationsResource {
         }
     }
 
+    @Access(Access.Who.MEMBER)
     @POST
     @Path("/events/{eventId}/registrations")
     @Timed
@@ -99,6 +101,7 @@ public class RegistrationsResource {
         return Response.status(201).entity(RegistrationResponse.of(registration, png)).build();
     }
 
+    @Access(Access.Who.MEMBER)
     @DELETE
     @Path("/events/{eventId}/registrations/{ticketId}")
     @Timed
@@ -112,6 +115,7 @@ public class RegistrationsResource {
         return new TicketResponse(t.id(), t.status(), t.cancelledAt());
     }
 
+    @Access(Access.Who.MEMBER)
     @POST
     @Path("/events/{eventId}/registrations/{ticketId}/reissue")
     @Timed
@@ -123,6 +127,7 @@ public class RegistrationsResource {
         return RegistrationResponse.of(registrations.reissue(eventId, CurrentAccount.require(context).accountId(), ticketId), true);
     }
 
+    @Access(Access.Who.ACCOUNT)
     @GET
     @Path("/me/tickets")
     @Timed

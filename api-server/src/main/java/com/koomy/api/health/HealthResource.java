@@ -1,5 +1,6 @@
 package com.koomy.api.health;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
@@ -45,6 +46,7 @@ public class HealthResource {
         this.advisory = Set.copyOf(advisory);
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Timed
     @Operation(summary = "Health of this API instance and what it depends on",

@@ -1,13 +1,9 @@
 package com.koomy.api.http;
 
-import com.koomy.accounts.Session;
-import com.koomy.accounts.SessionStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.ws.rs.core.HttpHeaders;
 
 import java.io.IOException;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -44,18 +40,5 @@ public final class FastPaths {
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    /**
-     * The session of {@code Authorization: Bearer <token>}, as {@code SessionAuthFilter} resolves it; empty
-     * without one or for an unknown token (Jersey then answers 401). Throws when Redis fails (Jersey: 503).
-     */
-    public static Optional<Session> session(HttpServletRequest request, SessionStore sessions) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        String token = authorization.substring(7).strip();
-        return token.isEmpty() || token.length() > 100 ? Optional.empty() : sessions.resolve(token);
     }
 }

@@ -1,5 +1,6 @@
 package com.koomy.api.media;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiException;
 import com.koomy.media.storage.BlobKeys;
@@ -41,6 +42,7 @@ public class MediaBlobResource {
         this.store = store;
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/{key}")
     @Produces({"image/jpeg", "image/png", "application/json"})
@@ -83,6 +85,7 @@ public class MediaBlobResource {
      * HEAD on its own: Jersey would otherwise run {@link #get} and drop the entity unwritten, leaving the
      * blob's stream (a file, or an S3 connection) open.
      */
+    @Access(Access.Who.ANYONE)
     @HEAD
     @Path("/{key}")
     @Operation(summary = "An image blob's headers", description = "As GET, without the body.")

@@ -1,5 +1,6 @@
 package com.koomy.api.media;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
@@ -68,6 +69,7 @@ public class MediaResource {
     public record MediaList(List<MediaView> items) {
     }
 
+    @Access(Access.Who.MANAGER)
     @PUT
     @Path("/communities/{communityId}/logo")
     @Consumes(MediaType.WILDCARD)
@@ -80,6 +82,7 @@ public class MediaResource {
         return upload(MediaTarget.COMMUNITY_LOGO, communityId, communityId, length, type, expect, body, context);
     }
 
+    @Access(Access.Who.MANAGER)
     @PUT
     @Path("/communities/{communityId}/cover")
     @Consumes(MediaType.WILDCARD)
@@ -92,6 +95,7 @@ public class MediaResource {
         return upload(MediaTarget.COMMUNITY_COVER, communityId, communityId, length, type, expect, body, context);
     }
 
+    @Access(Access.Who.MEMBER)
     @PUT
     @Path("/communities/{communityId}/members/me/avatar")
     @Consumes(MediaType.WILDCARD)
@@ -105,6 +109,7 @@ public class MediaResource {
         return upload(MediaTarget.MEMBER_AVATAR, communityId, caller, length, type, expect, body, context);
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/news/{postId}/images")
     @Consumes(MediaType.WILDCARD)
@@ -117,6 +122,7 @@ public class MediaResource {
         return upload(MediaTarget.NEWS_IMAGE, communityId, postId, length, type, expect, body, context);
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Consumes(MediaType.WILDCARD)
@@ -129,6 +135,7 @@ public class MediaResource {
         return upload(MediaTarget.EVENT_IMAGE, communityId, eventId, length, type, expect, body, context);
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Timed
@@ -141,6 +148,7 @@ public class MediaResource {
                 .stream().map(urls::view).toList());
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/events/{eventId}/images/{mediaId}")
     @Timed
@@ -152,6 +160,7 @@ public class MediaResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/communities/{communityId}/images")
     @Timed
@@ -164,6 +173,7 @@ public class MediaResource {
                 media.currentSingle(MediaTarget.COMMUNITY_COVER, communityId, caller, communityId).map(urls::view).orElse(null));
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
@@ -175,6 +185,7 @@ public class MediaResource {
                 accountId).map(urls::view).orElseThrow(CommunityMedia::mediaNotFound);
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/news/{postId}/images")
     @Timed
@@ -186,6 +197,7 @@ public class MediaResource {
                 postId).stream().map(urls::view).toList());
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/communities/{communityId}/media/{mediaId}")
     @Timed
@@ -196,6 +208,7 @@ public class MediaResource {
         return urls.view(media.get(communityId, callerOrNull(context), mediaId));
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/logo")
     @Timed
@@ -206,6 +219,7 @@ public class MediaResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/cover")
     @Timed
@@ -215,6 +229,7 @@ public class MediaResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.MEMBER)
     @DELETE
     @Path("/communities/{communityId}/members/me/avatar")
     @Timed
@@ -225,6 +240,7 @@ public class MediaResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
@@ -236,6 +252,7 @@ public class MediaResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/news/{postId}/images/{mediaId}")
     @Timed

@@ -1,7 +1,8 @@
 package com.koomy.api.memberships;
 
-import com.koomy.accounts.Session;
-import com.koomy.accounts.SessionStore;
+import com.koomy.api.accounts.AccountPrincipal;
+import com.koomy.api.auth.Access;
+import com.koomy.api.auth.AccessGate;
 import com.koomy.api.http.FastPaths;
 import com.koomy.api.ratelimit.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
@@ -17,7 +18,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -37,16 +37,18 @@ public class DirectoryFilter implements Filter {
 
     private final DirectoryPages pages;
     private final Memberships memberships;
-    private final SessionStore sessions;
+    private final AccessGate gate;
+    /** Who may read the directory: what {@link MembershipsResource#members} declares. */
+    private static final Access.Who WHO = AccessGate.declared(MembershipsResource.class, "members");
     private final RateLimiter limiter;
     private final boolean trustForwardedFor;
 
     /** {@code limiter}: null when rate limits are off. */
-    public DirectoryFilter(DirectoryPages pages, Memberships memberships, SessionStore sessions, RateLimiter limiter,
+    public DirectoryFilter(DirectoryPages pages, Memberships memberships, AccessGate gate, RateLimiter limiter,
                            boolean trustForwardedFor) {
         this.pages = pages;
         this.memberships = memberships;
-        this.sessions = sessions;
+        this.gate = gate;
         this.limiter = limiter;
         this.trustForwardedFor = trustForwardedFor;
     }
@@ -67,11 +69,9 @@ public class DirectoryFilter implements Filter {
     /** The page, once everything Jersey would check passed; null to step aside. */
     private byte[] page(HttpServletRequest request, UUID communityId) {
         try {
-            Optional<Session> session = FastPaths.session(request, sessions);
-            if (session.isEmpty()) {
-                return null;
-            }
-            UUID caller = session.get().accountId();
+            java.security.Principal principal = gate.authenticate(request.getHeader("Authorization")).orElse(null);
+            gate.require(WHO, principal);
+            UUID caller = ((AccountPrincipal) principal).accountId();
             if (limiter != null) {
                 limiter.check("perClient", ClientAddress.of(request.getHeader("X-Forwarded-For"), request.getRemoteAddr(),
                         trustForwardedFor));

@@ -1,5 +1,6 @@
 package com.koomy.api.memberships;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.RejectUnknownFields;
@@ -62,6 +63,7 @@ public class InvitationsResource {
         }
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/invitations")
     @Timed
@@ -76,6 +78,7 @@ public class InvitationsResource {
         return Response.status(201).entity(InvitationResponse.of(invitation)).build();
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/invitations")
     @Timed
@@ -88,6 +91,7 @@ public class InvitationsResource {
                 .map(InvitationResponse::of).toList());
     }
 
+    @Access(Access.Who.ACCOUNT)
     @POST
     @Path("/invitations/accept")
     @Timed

@@ -1,5 +1,6 @@
 package com.koomy.api.memberships;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.memberships.MemberExport;
@@ -29,6 +30,7 @@ public class MemberExportResource {
         this.export = export;
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/members/export.csv")
     @Produces({TEXT_CSV, "application/json"})

@@ -1,5 +1,6 @@
 package com.koomy.api.memberships;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
@@ -50,6 +51,7 @@ public class MembershipCardResource {
     public record PublicKeyResponse(UUID communityId, String algorithm, String format, String publicKey) {
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/members/me/card")
     @Timed
@@ -62,6 +64,7 @@ public class MembershipCardResource {
         return CardResponse.of(cards.card(communityId, caller), !"false".equals(qr));
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/communities/{communityId}/public-key")
     @Timed

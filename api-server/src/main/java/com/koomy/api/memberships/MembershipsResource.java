@@ -1,5 +1,6 @@
 package com.koomy.api.memberships;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ApiException;
@@ -61,6 +62,7 @@ public class MembershipsResource {
         }
     }
 
+    @Access(Access.Who.ACCOUNT)
     @POST
     @Path("/communities/{communityId}/join")
     @Timed
@@ -71,6 +73,7 @@ public class MembershipsResource {
         return Response.status(201).entity(MembershipResponse.of(joined)).build();
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/members")
     @Timed
@@ -104,6 +107,7 @@ public class MembershipsResource {
         return new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor));
     }
 
+    @Access(Access.Who.MANAGER)
     @PATCH
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
@@ -117,6 +121,7 @@ public class MembershipsResource {
         return MembershipResponse.of(memberships.change(communityId, caller, accountId, r.role(), r.status()));
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed

@@ -1,5 +1,6 @@
 package com.koomy.api.news;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ApiException;
@@ -65,6 +66,7 @@ public class NewsDraftsResource {
         }
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/news/drafts")
     @Timed
@@ -84,6 +86,7 @@ public class NewsDraftsResource {
         }
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/news/drafts/{draftId}")
     @Timed

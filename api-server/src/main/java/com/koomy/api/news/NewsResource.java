@@ -1,5 +1,6 @@
 package com.koomy.api.news;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ApiException;
@@ -75,6 +76,7 @@ public class NewsResource {
         }
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/news")
     @Timed
@@ -86,6 +88,7 @@ public class NewsResource {
         return Response.status(201).entity(NewsResponse.of(post)).build();
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/news")
     @Timed
@@ -112,6 +115,7 @@ public class NewsResource {
                 after == null ? null : after.id()));
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
@@ -123,6 +127,7 @@ public class NewsResource {
         return NewsResponse.of(news.get(communityId, CurrentAccount.require(context).accountId(), postId));
     }
 
+    @Access(Access.Who.MANAGER)
     @PATCH
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
@@ -134,6 +139,7 @@ public class NewsResource {
                 r.title(), r.body()));
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/news/{postId}/publish")
     @Timed
@@ -144,6 +150,7 @@ public class NewsResource {
         return NewsResponse.of(news.publish(communityId, CurrentAccount.require(context).accountId(), postId));
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/news/{postId}/unpublish")
     @Timed
@@ -154,6 +161,7 @@ public class NewsResource {
         return NewsResponse.of(news.unpublish(communityId, CurrentAccount.require(context).accountId(), postId));
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/news/{postId}")
     @Timed

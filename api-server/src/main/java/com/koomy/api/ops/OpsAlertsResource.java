@@ -1,5 +1,6 @@
 package com.koomy.api.ops;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.alerts.Alerts;
 import io.swagger.v3.oas.annotations.Operation;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The alert signals as this instance last evaluated them. */
+@Access(Access.Who.OPERATOR)
 @Path("/api/ops/alerts")
 @Tag(name = "ops")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package com.koomy.api.ops;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiException;
 import com.koomy.email.EmailDao;
@@ -30,6 +31,7 @@ import java.util.UUID;
  * The operators' view of outgoing email: what was sent (to the local sink, its rendered content)
  * and what needs a decision (an email interrupted while sending that must not be resent blindly).
  */
+@Access(Access.Who.OPERATOR)
 @Path("/api/ops")
 @Tag(name = "ops")
 @Produces(MediaType.APPLICATION_JSON)

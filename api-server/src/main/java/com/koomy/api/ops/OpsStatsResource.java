@@ -1,5 +1,6 @@
 package com.koomy.api.ops;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiException;
 import com.koomy.api.stats.JobSummary;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The operators' statistics: requests and jobs over the last hour, pools, queues, memory. */
+@Access(Access.Who.OPERATOR)
 @Path("/api/ops/stats")
 @Tag(name = "ops")
 @Produces(MediaType.APPLICATION_JSON)

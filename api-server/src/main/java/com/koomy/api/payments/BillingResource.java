@@ -1,5 +1,6 @@
 package com.koomy.api.payments;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.RejectUnknownFields;
@@ -46,6 +47,7 @@ public class BillingResource {
     public record SubscribeRequest(@NotBlank String plan) {
     }
 
+    @Access(Access.Who.ANYONE)
     @GET
     @Path("/plans")
     @Timed
@@ -58,6 +60,7 @@ public class BillingResource {
         return Response.ok(Map.<String, List<Plan>>of("items", plans.all())).cacheControl(cache).build();
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/subscription")
     @Timed
@@ -67,6 +70,7 @@ public class BillingResource {
         return subscriptions.current(communityId, CurrentAccount.require(context).accountId());
     }
 
+    @Access(Access.Who.OWNER)
     @POST
     @Path("/communities/{communityId}/subscription/checkout")
     @Timed
@@ -79,6 +83,7 @@ public class BillingResource {
                 .entity(subscriptions.checkout(communityId, CurrentAccount.require(context).accountId(), r.plan())).build();
     }
 
+    @Access(Access.Who.OWNER)
     @POST
     @Path("/communities/{communityId}/subscription/portal")
     @Timed

@@ -1,5 +1,6 @@
 package com.koomy.api.payments;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.RejectUnknownFields;
@@ -63,6 +64,7 @@ public class DuesResource {
     public record CheckoutRequest(@NotNull UUID tierId) {
     }
 
+    @Access(Access.Who.OWNER)
     @POST
     @Path("/communities/{communityId}/stripe/connect")
     @Timed
@@ -74,6 +76,7 @@ public class DuesResource {
         return connect.connect(communityId, CurrentAccount.require(context).accountId());
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/stripe/connect")
     @Timed
@@ -97,6 +100,7 @@ public class DuesResource {
                 .orElse(Map.of("connected", false));
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/dues/tiers")
     @Timed
@@ -105,6 +109,7 @@ public class DuesResource {
         return Map.of("items", tiers.list(communityId, CurrentAccount.require(context).accountId()));
     }
 
+    @Access(Access.Who.MANAGER)
     @POST
     @Path("/communities/{communityId}/dues/tiers")
     @Timed
@@ -118,6 +123,7 @@ public class DuesResource {
         return Response.status(201).entity(tier).build();
     }
 
+    @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/communities/{communityId}/dues/tiers/{tierId}")
     @Timed
@@ -129,6 +135,7 @@ public class DuesResource {
         return Response.noContent().build();
     }
 
+    @Access(Access.Who.MEMBER)
     @POST
     @Path("/communities/{communityId}/dues/checkout")
     @Timed

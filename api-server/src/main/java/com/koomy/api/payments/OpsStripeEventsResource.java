@@ -1,5 +1,6 @@
 package com.koomy.api.payments;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiException;
 import com.koomy.webhooks.StripeEvent;
@@ -27,6 +28,7 @@ import java.util.Map;
  * Operators and Stripe events: the failed and refused ones (with why), and replaying one once its cause
  * is fixed. Behind {@link com.koomy.api.ops.OperatorAuthFilter} like every /api/ops route.
  */
+@Access(Access.Who.OPERATOR)
 @Path("/api/ops/stripe/events")
 @Tag(name = "ops")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package com.koomy.api.payments;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ListParams;
@@ -34,6 +35,7 @@ public class PaymentsResource {
         this.history = history;
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/payments")
     @Produces(MediaType.APPLICATION_JSON)
@@ -46,6 +48,7 @@ public class PaymentsResource {
                 ListParams.limit(limit), ListParams.cursor(cursor));
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/payments/me")
     @Produces(MediaType.APPLICATION_JSON)
@@ -58,6 +61,7 @@ public class PaymentsResource {
                 ListParams.limit(limit), ListParams.cursor(cursor));
     }
 
+    @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/payments/export.csv")
     @Produces({TEXT_CSV, "application/json"})
@@ -68,6 +72,7 @@ public class PaymentsResource {
         return csv(communityId, CurrentAccount.require(context).accountId(), false);
     }
 
+    @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/payments/me/export.csv")
     @Produces({TEXT_CSV, "application/json"})

@@ -1,5 +1,6 @@
 package com.koomy.api.webhooks;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.BodyLimit;
@@ -33,6 +34,7 @@ import java.util.Map;
  * suppression list in one transaction; it answers 200 only after that commit. A redelivered batch
  * answers 200 and changes nothing. If the batch cannot be stored the answer is 503, so SendGrid retries.
  */
+@Access(Access.Who.ANYONE)
 @Path("/api/webhooks/sendgrid")
 @Tag(name = "webhooks")
 public class SendGridWebhookResource {

@@ -1,5 +1,6 @@
 package com.koomy.api.webhooks;
 
+import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.BodyLimit;
@@ -25,6 +26,7 @@ import java.io.InputStream;
  * writes nothing. If the event cannot be stored the answer is 503, so Stripe retries. The usual
  * request is answered before Jersey by {@link StripeWebhookFilter}, which does the same.
  */
+@Access(Access.Who.ANYONE)
 @Path("/api/webhooks/stripe")
 @Tag(name = "webhooks")
 public class StripeWebhookResource {

@@ -44,6 +44,7 @@ class OpenApiCoverageTest {
     /** Records the routes of Jersey's final resource model. */
     public static class RecordingApp extends KoomyApiApplication {
         static final Set<String> SERVED = new ConcurrentSkipListSet<>();
+        static final Set<String> UNDECLARED = new ConcurrentSkipListSet<>();
 
         @Override
         protected void addRoutes(ApiConfiguration config, Environment environment, Jdbi jdbi) {
@@ -70,6 +71,9 @@ class OpenApiCoverageTest {
             for (ResourceMethod method : resource.getResourceMethods()) {
                 if (!method.isExtended()) {
                     SERVED.add(method.getHttpMethod() + " " + normalize(path));
+                    if (com.koomy.api.auth.AccessGate.declared(method.getInvocable().getDefinitionMethod()) == null) {
+                        UNDECLARED.add(method.getHttpMethod() + " " + normalize(path));
+                    }
                 }
             }
             if (resource.getResourceLocator() != null) {
@@ -94,6 +98,13 @@ class OpenApiCoverageTest {
 
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(RecordingApp.class, db);
+
+    /** Who may call a route is declared on its resource method (@Access); an undeclared one is refused to all. */
+    @Test
+    void everyServedRouteDeclaresWhoMayCallIt() {
+        assertThat(RecordingApp.SERVED).hasSizeGreaterThan(80);
+        assertThat(RecordingApp.UNDECLARED).isEmpty();
+    }
 
     @Test
     void everyServedRouteIsDocumentedAndEveryDocumentedRouteIsServed() {

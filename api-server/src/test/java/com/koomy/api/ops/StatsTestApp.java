@@ -22,6 +22,7 @@ public class StatsTestApp extends KoomyApiApplication {
     }
 
     @Path("/api/test")
+    @com.koomy.api.auth.Access(com.koomy.api.auth.Access.Who.ANYONE)
     @Produces(MediaType.APPLICATION_JSON)
     public static class TestRoutes {
 

@@ -98,92 +98,23 @@ class FunctionLevelAuthorizationTest {
             ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
             ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
 
+    private static AuthorizationWorld world;
     private static ApiCalls api;
     private static JsonNode document;
     private static User owner;
     private static User member;
-    private static final Map<String, String> IDS = new HashMap<>();
 
     @BeforeAll
     static void community() {
         api = new ApiCalls(() -> app.getLocalPort());
-        owner = api.user("Olivia Owner");
-        member = api.user("Max Member");
-        User other = api.user("Mia Othermember");
-        UUID community = api.community(owner, "Function Level Club", "public", "open");
-        assertThat(api.call("POST", "/api/communities/" + community + "/join", member.token(), null).status()).isEqualTo(201);
-        assertThat(api.call("POST", "/api/communities/" + community + "/join", other.token(), null).status()).isEqualTo(201);
-        String c = "/api/communities/" + community;
-        Reply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Assembly", "body", "Tuesday"));
-        String postId = post.body().get("id").asText();
-        assertThat(api.call("POST", c + "/news/" + postId + "/publish", owner.token(), null).status()).isEqualTo(200);
-        Reply draft = api.call("POST", c + "/news/drafts", owner.token(), Map.of("brief", "the spring fair"));
-        assertThat(draft.status()).isEqualTo(202);
-        Instant start = Instant.now().plus(3, ChronoUnit.DAYS);
-        Reply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Spring fair",
-                "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris",
-                "capacity", 50));
-        assertThat(event.status()).isEqualTo(201);
-        String eventId = event.body().get("id").asText();
-        Reply othersTicket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", other.token(), null);
-        assertThat(othersTicket.status()).isEqualTo(201);
-        Reply tier = api.call("POST", c + "/dues/tiers", owner.token(),
-                Map.of("name", "Yearly", "amount", 3000, "currency", "eur", "period", "yearly"));
-        assertThat(tier.status()).isEqualTo(201);
-        Reply logo = api.send("PUT", c + "/logo", owner.token(), "image/png", png());
-        assertThat(logo.status()).isEqualTo(201);
-        String blobUrl = logo.body().get("url").asText();
-        String stripeEvent = "evt_function_level_" + UUID.randomUUID().toString().replace("-", "");
-        db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_events (event_id, type, livemode, account, stripe_created, payload, status) "
-                + "VALUES (?, 'payment_intent.succeeded', false, 'acct_x', now(), '{}', 'failed')", stripeEvent));
-        String emailId = db.jdbi().withHandle(h -> h.createQuery("SELECT id::text FROM emails LIMIT 1").mapTo(String.class).one());
-
-        IDS.put("id", community.toString());
-        IDS.put("communityId", community.toString());
-        // Another member's objects: what a member may do to their own is in MEMBER_ALLOWED.
-        IDS.put("accountId", other.id().toString());
-        IDS.put("ticketId", othersTicket.body().get("ticketId").asText());
-        IDS.put("postId", postId);
-        IDS.put("draftId", draft.body().get("draftId").asText());
-        IDS.put("eventId", eventId);
-        IDS.put("tierId", tier.body().get("id").asText());
-        IDS.put("mediaId", logo.body().get("id").asText());
-        IDS.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
-        IDS.put("opsEventId", stripeEvent);
-        IDS.put("emailId", emailId);
-        document = api.get("/api/openapi.json", null).body();
+        world = new AuthorizationWorld(api, db.jdbi());
+        document = world.document;
+        owner = world.owner;
+        member = world.member;
     }
 
-    static byte[] png() {
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            javax.imageio.ImageIO.write(image, "png", out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    /** Path parameters: under /api/ops, {eventId} is a Stripe event and {id} an email. */
-    private static Function<String, String> values(Operation op) {
-        boolean ops = op.path().startsWith("/api/ops/");
-        return name -> ops && name.equals("eventId") ? IDS.get("opsEventId")
-                : ops && name.equals("id") ? IDS.get("emailId") : IDS.get(name);
-    }
-
-    /** Calls the route as the caller would from a client: a valid JSON body, or an image for uploads. */
     private static Reply call(Operation op, String token) {
-        String path = OpenApiExamples.fill(op.path(), values(op));
-        List<String> types = op.bodyTypes();
-        if (types.contains("application/json")) {
-            JsonNode body = OpenApiExamples.body(document, op.spec());
-            return api.send(op.method(), path, token, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        if (types.stream().anyMatch(t -> t.startsWith("image/") || t.equals("application/octet-stream"))) {
-            return api.send(op.method(), path, token, "image/png", png());
-        }
-        return api.send(op.method(), path, token, null, null);
+        return world.call(op, token);
     }
 
     private static List<String> refusals(List<Operation> operations, String token, Set<Integer> expected) {
@@ -208,6 +139,27 @@ class FunctionLevelAuthorizationTest {
         OpenApiExamples.operations(document).forEach(op -> documented.add(op.key()));
         assertThat(documented).containsAll(PUBLIC.keySet()).containsAll(MEMBER_ALLOWED.keySet());
         assertThat(documented.size()).isGreaterThan(PUBLIC.size() + MEMBER_ALLOWED.size() + 20);
+    }
+
+    /** The @Access declarations the server enforces, as the document publishes them, agree with the lists above. */
+    @Test
+    void theDeclaredAccessOfEveryRouteAgreesWithTheLists() {
+        List<String> disagreements = new ArrayList<>();
+        for (Operation op : OpenApiExamples.operations(document)) {
+            String access = op.spec().path("x-koomy-access").asText("undeclared");
+            boolean ok = PUBLIC.containsKey(op.key()) ? access.equals("anyone")
+                    : MEMBER_ALLOWED.containsKey(op.key()) || NOT_FOUND_FOR_OTHERS.containsKey(op.key())
+                    ? Set.of("account", "member").contains(access)
+                    : Set.of("door-staff", "manager", "owner", "operator").contains(access);
+            if (!ok) {
+                disagreements.add(op.key() + " declares " + access);
+            }
+            boolean open = op.spec().path("security").isArray() && op.spec().path("security").isEmpty();
+            if (open != access.equals("anyone")) {
+                disagreements.add(op.key() + ": security " + op.spec().path("security") + " but access " + access);
+            }
+        }
+        assertThat(disagreements).isEmpty();
     }
 
     @Test
