@@ -277,7 +277,12 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // Dues (Stripe Connect) and plans (Stripe Billing), issue 6; the plan's limits apply to joins, invitations, AI drafts.
         PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis);
         payments.register(config, environment, jdbi);
-        Memberships memberships = new Memberships(jdbi, reads, communities, payments.limits());
+        // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
+        CommunityKeys communityKeys = new CommunityKeys(jdbi, config.getCardKeySecret());
+        // Tickets are signed with the same community keys as membership cards; a removal cancels seats (issue 17).
+        TicketKeys ticketKeys = new TicketKeys(communityKeys);
+        Registrations registrations = new Registrations(jdbi, ticketKeys, new TicketMail(), clock);
+        Memberships memberships = new Memberships(jdbi, reads, communities, payments.limits(), registrations);
         environment.jersey().register(new MembershipsResource(memberships));
         // Directory reads are answered before Jersey, pages from memory for 1 s (DirectoryFilter; docs/architecture.md).
         DirectoryPages directoryPages = new DirectoryPages(memberships, communities, environment.getObjectMapper(),
@@ -293,14 +298,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock, communities,
                 payments.limits())));
         environment.jersey().register(new MemberExportResource(new MemberExport(jdbi)));
-        // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
-        CommunityKeys communityKeys = new CommunityKeys(jdbi, config.getCardKeySecret());
         environment.jersey().register(new MembershipCardResource(new MembershipCards(jdbi, communityKeys, clock)));
 
-        // Events, tickets and check-in (issue 5; docs/architecture.md, "Events and check-in"). Tickets are
-        // signed with the same community keys as membership cards.
-        TicketKeys ticketKeys = new TicketKeys(communityKeys);
-        Registrations registrations = new Registrations(jdbi, ticketKeys, new TicketMail(), clock);
+        // Events, tickets and check-in (issue 5; docs/architecture.md, "Events and check-in").
         ScannerAccess scanners = new ScannerAccess(jdbi);
         environment.jersey().register(new EventsResource(new Events(jdbi, reads, registrations, payments.limits())));
         environment.jersey().register(new EventDraftsResource(new EventDrafts(jdbi, new ContentDrafts(config.getOpenai()), payments.limits())));

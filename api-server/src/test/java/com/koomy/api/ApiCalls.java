@@ -2,13 +2,16 @@ package com.koomy.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntSupplier;
@@ -124,6 +127,20 @@ public final class ApiCalls {
         Reply login = call("POST", "/api/auth/login", null, Map.of("email", email, "password", "correct horse battery"));
         assertThat(login.status()).isEqualTo(200);
         return new User(UUID.fromString(registered.body().get("id").asText()), email, login.body().get("token").asText());
+    }
+
+    /**
+     * Verifies the user's email address as they would: the token of the last verification email sent to
+     * them (read from the outbox in {@code jdbi}'s database) posted to {@code /api/auth/verify-email}.
+     */
+    public void verifyEmail(User user, Jdbi jdbi) {
+        String url = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT variables ->> 'verifyUrl' FROM emails
+                         WHERE template = 'email_verification' AND recipients -> 0 ->> 'email' = :email
+                         ORDER BY created_at DESC LIMIT 1
+                        """).bind("email", user.email()).mapTo(String.class).one());
+        String token = URLDecoder.decode(url.substring(url.indexOf("token=") + 6), StandardCharsets.UTF_8);
+        assertThat(call("POST", "/api/auth/verify-email", null, Map.of("token", token)).status()).isEqualTo(204);
     }
 
     /** A community created by {@code owner}; returns its id. */

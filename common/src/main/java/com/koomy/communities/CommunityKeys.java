@@ -87,6 +87,16 @@ public class CommunityKeys {
         };
     }
 
+    /**
+     * Whether {@code signature} is the community's Ed25519 signature of exactly {@code data} (Bouncy
+     * Castle, as {@code TicketKeys} verifies tickets; the raw key is the last 32 bytes of the X.509 form).
+     */
+    public boolean verifies(UUID communityId, byte[] data, byte[] signature) {
+        byte[] der = publicKey(communityId);
+        return signature.length == Ed25519.SIGNATURE_SIZE
+                && Ed25519.verify(signature, 0, der, der.length - Ed25519.PUBLIC_KEY_SIZE, data, 0, data.length);
+    }
+
     /** Whether signing is configured ({@code KOOMY_CARD_KEY_SECRET} set): check before writing anything. */
     public boolean isConfigured() {
         return kek != null;

@@ -29,6 +29,13 @@ public interface EventStaffDao {
     @SqlUpdate("DELETE FROM event_staff WHERE event_id = :eventId AND account_id = :accountId")
     boolean revoke(@Bind("eventId") UUID eventId, @Bind("accountId") UUID accountId);
 
+    /** The account's door-staff grants at every event of the community (its membership ended). */
+    @SqlUpdate("""
+            DELETE FROM event_staff s USING events e
+             WHERE e.id = s.event_id AND e.community_id = :communityId AND s.account_id = :accountId
+            """)
+    int revokeAll(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
+
     /** At most a few dozen per event: no pagination. */
     @SqlQuery("""
             SELECT s.account_id, a.name, a.email, s.granted_by, s.granted_at

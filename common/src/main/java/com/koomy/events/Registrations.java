@@ -4,6 +4,9 @@ import com.koomy.communities.CommunityException;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.memberships.Membership;
+import com.koomy.memberships.MembershipDao;
+import com.koomy.memberships.MembershipEnd;
 import com.koomy.memberships.Memberships;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -12,6 +15,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -22,7 +26,7 @@ import java.util.function.Function;
  * new registrations on its waitlist; each freed seat (a cancellation, a larger capacity) confirms the
  * oldest waitlisted one, whose ticket email goes out in the same transaction.
  */
-public class Registrations {
+public class Registrations implements MembershipEnd {
 
     /** What a registration gave: the seat, its QR content when confirmed, its place in line when waitlisted. */
     public record Registration(Ticket ticket, String qr, Integer waitlistPosition) {
@@ -52,9 +56,16 @@ public class Registrations {
         Function<TicketCode, String> signer = keys.signer(seen.communityId());
         // Everything else happens under the event's lock, which serializes the event's registrations: keep it short.
         return jdbi.inTransaction(handle -> {
+            // The membership row first (FOR KEY SHARE), then the event: a removal holds that row FOR UPDATE
+            // while it cancels the member's seats (Memberships#remove), so a registration either commits
+            // before the removal reads the seats (and is cancelled with them) or sees the membership gone.
+            Optional<Membership> membership = handle.attach(MembershipDao.class).lockShared(seen.communityId(), callerId);
             EventDao events = handle.attach(EventDao.class);
             TicketDao tickets = handle.attach(TicketDao.class);
             Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            if (!event.isPublic() && membership.filter(Membership::isActive).isEmpty()) {
+                throw EventException.notFound();
+            }
             requireOpen(event);
             int held = tickets.activeSeats(eventId, callerId);
             if (held >= event.ticketsPerAccount()) {
@@ -82,17 +93,45 @@ public class Registrations {
     public Ticket cancel(UUID eventId, UUID callerId, UUID ticketId) {
         return jdbi.inTransaction(handle -> {
             EventDao events = handle.attach(EventDao.class);
-            TicketDao tickets = handle.attach(TicketDao.class);
             Event event = events.lock(eventId).orElseThrow(EventException::notFound);
             Ticket ticket = ownOrManaged(handle, event, callerId, ticketId);
             if (!ticket.isActive()) {
                 return ticket;
             }
-            Ticket cancelled = tickets.cancel(eventId, ticketId).orElseThrow();
-            events.count(eventId, ticket.isConfirmed() ? -1 : 0, ticket.isConfirmed() ? 0 : -1);
+            Ticket cancelled = release(handle, ticket);
             fillFreedSeats(handle, events.find(eventId).orElseThrow());
             return cancelled;
         });
+    }
+
+    /**
+     * Ends, in the caller's transaction, the seats a membership gave (see {@link MembershipEnd}): every
+     * seat of the account at the community's members-only events whose QR codes could still admit (not
+     * cancelled, not past {@link Event#validUntil}) is cancelled as by {@link #cancel}: its QR codes are
+     * {@code revoked} at the door and in the check-in bundle, and the freed seats go to the waitlist.
+     * Seats at public events stay; door-staff grants at the community's events go. The caller holds the membership row FOR UPDATE (so no registration of
+     * the account can slip in, see {@link #register}); events are locked in id order.
+     */
+    @Override
+    public void membershipEnded(Handle handle, UUID communityId, UUID accountId) {
+        EventDao events = handle.attach(EventDao.class);
+        TicketDao tickets = handle.attach(TicketDao.class);
+        for (UUID eventId : tickets.membersOnlyEventsHeld(communityId, accountId, clock.instant().minus(Event.DOORS_MARGIN))) {
+            events.lock(eventId).orElseThrow();
+            for (Ticket ticket : tickets.activeOf(eventId, accountId)) {
+                release(handle, ticket);
+            }
+            fillFreedSeats(handle, events.find(eventId).orElseThrow());
+        }
+        // Door staff must be active members (ScannerAccess): the grants would come back with a new membership.
+        handle.attach(EventStaffDao.class).revokeAll(communityId, accountId);
+    }
+
+    /** Cancels an active seat and takes it out of the event's counts; the caller holds the event's lock, then fills the freed seats. */
+    private static Ticket release(Handle handle, Ticket ticket) {
+        Ticket cancelled = handle.attach(TicketDao.class).cancel(ticket.eventId(), ticket.id()).orElseThrow();
+        handle.attach(EventDao.class).count(ticket.eventId(), ticket.isConfirmed() ? -1 : 0, ticket.isConfirmed() ? 0 : -1);
+        return cancelled;
     }
 
     /**

@@ -59,6 +59,25 @@ public interface TicketDao {
             """)
     Optional<Ticket> reissue(@Bind("eventId") UUID eventId, @Bind("id") UUID id);
 
+    /**
+     * The members-only events of the community where the account holds seats that are not cancelled
+     * and whose QR codes could still admit (the event not cancelled, its end after {@code admitsAfter}:
+     * now minus the doors' margin), in id order (the order their rows are locked in).
+     */
+    @SqlQuery("""
+            SELECT DISTINCT e.id FROM tickets t JOIN events e ON e.id = t.event_id
+             WHERE t.account_id = :accountId AND t.status <> 'cancelled'
+               AND e.community_id = :communityId AND e.visibility = 'members' AND e.status = 'scheduled'
+               AND e.ends_at > :admitsAfter
+             ORDER BY e.id
+            """)
+    List<UUID> membersOnlyEventsHeld(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
+                                     @Bind("admitsAfter") java.time.Instant admitsAfter);
+
+    /** The account's seats at the event that are not cancelled. */
+    @SqlQuery("SELECT * FROM tickets WHERE event_id = :eventId AND account_id = :accountId AND status <> 'cancelled' ORDER BY created_at, id")
+    List<Ticket> activeOf(@Bind("eventId") UUID eventId, @Bind("accountId") UUID accountId);
+
     /** 1 for the first in line. */
     @SqlQuery("""
             SELECT count(*) FROM tickets w, tickets t

@@ -98,7 +98,8 @@ public class Invitations {
 
     /**
      * Accepts with the emailed token. Unknown, used or expired: 400 invalid_token. The signed-in account's
-     * email must be the invited one (403 wrong_account), so a forwarded link does not let someone else in.
+     * email must be the invited one (403 wrong_account) and verified by it (403 email_not_verified), so a
+     * forwarded link does not let someone else in, even one who registered the invited address first.
      * An existing membership becomes active and keeps the higher of its role and the invited one.
      */
     public Membership accept(String token, UUID accountId) {
@@ -113,6 +114,11 @@ public class Invitations {
             if (!account.email().equals(invitation.email())) {
                 throw new CommunityException(403, "wrong_account",
                         "this invitation is for another email address: sign in with the invited address");
+            }
+            // Registering does not prove the address: only the account that verified it may accept what was sent to it.
+            if (account.emailVerifiedAt() == null) {
+                throw new CommunityException(403, "email_not_verified",
+                        "verify your email address first (the link in the verification email), then accept the invitation");
             }
             MembershipDao memberships = handle.attach(MembershipDao.class);
             UUID communityId = invitation.communityId();

@@ -26,6 +26,13 @@ public interface MembershipDao {
     Optional<Membership> find(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
 
     /**
+     * The membership, its row share-locked until the transaction ends (FOR KEY SHARE: it waits for a
+     * removal or role change holding the row FOR UPDATE, and makes them wait; dues updates do not).
+     */
+    @SqlQuery("SELECT * FROM memberships WHERE community_id = :communityId AND account_id = :accountId FOR KEY SHARE")
+    Optional<Membership> lockShared(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
+
+    /**
      * Locks, in account order (so that two transactions never wait on each other), the community's
      * owner rows and the rows of the given accounts, and returns them as they are once locked. Every
      * write that could take the last owner away holds these locks: the owner count it checks cannot

@@ -32,17 +32,18 @@ public class Memberships {
     private final ReadDatabase reads;
     private final Communities communities;
     private final PlanLimits limits;
+    private final MembershipEnd ended;
 
-    public Memberships(Jdbi jdbi, Communities communities) {
-        this(jdbi, ReadDatabase.primaryOnly(jdbi), communities, null);
-    }
-
-    /** {@code limits}: the plan's member limit checked on join (null: unlimited). */
-    public Memberships(Jdbi jdbi, ReadDatabase reads, Communities communities, PlanLimits limits) {
+    /**
+     * {@code limits}: the plan's member limit checked on join (null: unlimited); {@code ended}: what else
+     * ends with a membership, in the removal's transaction (the seats at members-only events).
+     */
+    public Memberships(Jdbi jdbi, ReadDatabase reads, Communities communities, PlanLimits limits, MembershipEnd ended) {
         this.jdbi = jdbi;
         this.reads = reads;
         this.communities = communities;
         this.limits = limits;
+        this.ended = ended;
     }
 
     /** The caller's membership if it is an active owner's or admin's; else 404 (not an active member) or 403. */
@@ -184,7 +185,9 @@ public class Memberships {
 
     /**
      * Removes a member (owners and admins; only an owner removes an owner), or leaves when the target is
-     * the caller. The last active owner can do neither.
+     * the caller. The last active owner can do neither. In the same transaction, what the membership gave
+     * ends: the seats at members-only events ({@link MembershipEnd}) and the membership card (revoked:
+     * it stops verifying online at once, and offline verifiers find it in the revocation list).
      */
     public void remove(UUID communityId, UUID callerId, UUID targetId) {
         jdbi.useTransaction(handle -> {
@@ -203,6 +206,8 @@ public class Memberships {
             if (target.isOwner() && activeOwners(locked) == 1) {
                 throw lastOwner();
             }
+            ended.membershipEnded(handle, communityId, targetId);
+            MembershipCards.revoke(handle, communityId, targetId);
             memberships.delete(communityId, targetId);
         });
         communities.changed(communityId);

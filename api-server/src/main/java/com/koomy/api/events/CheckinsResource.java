@@ -93,7 +93,7 @@ public class CheckinsResource {
     @Operation(summary = "Scan a ticket", description = "Owners, admins, door staff. 200 {scanId, result, admittedAt, "
             + "admittedGate, holder {ticketId, name, guestName}, replayed}. result: admitted (this scan admitted the "
             + "ticket), already_admitted (admittedAt/admittedGate say when and where), invalid (not a ticket of this "
-            + "community: unreadable, forged, tampered), wrong_event, revoked (cancelled seat or reissued ticket), "
+            + "community: unreadable, forged, tampered), wrong_event, revoked (cancelled seat, including the seats of a member removed or gone, or reissued ticket), "
             + "not_yet_valid, expired. A retry with the same scanId returns the first answer (replayed: true) and "
             + "changes nothing; two gates scanning one ticket at once get exactly one admitted. 409 scan_id_reused "
             + "(the scanId came with another ticket); 403 other members; 404 event_not_found; 400 validation_failed for a scanId or gate not 1-100 printable characters.")

@@ -4,12 +4,18 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.email.QrCodes;
 import com.koomy.memberships.MembershipCard;
 import com.koomy.memberships.MembershipCards;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -62,6 +68,39 @@ public class MembershipCardResource {
                              @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         return CardResponse.of(cards.card(communityId, caller), !"false".equals(qr));
+    }
+
+    /** {@code qr}: whatever the reader read; anything not a card of this community is answered {@code invalid}, not 400. */
+    @RejectUnknownFields
+    public record VerifyCardRequest(@NotNull @Size(max = 4096) String qr) {
+    }
+
+    @Access(Access.Who.MANAGER)
+    @POST
+    @Path("/communities/{communityId}/cards/verify")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Timed
+    @Operation(summary = "Check a membership card online", description = "Owners, admins. 200 {result, communityId, "
+            + "accountId, name, role, cardRole, expiresAt}. result: valid (name and role are the holder's current ones; "
+            + "cardRole the role the card was signed with), invalid (not a card of this community: unreadable, forged, "
+            + "altered; the other fields null), expired, revoked (the holder is no longer an active member: removed or "
+            + "left). 403 other members; 404 non-members; 503 card_keys_not_configured.")
+    public MembershipCards.Verification verify(@PathParam("communityId") UUID communityId,
+                                               @Valid @NotNull VerifyCardRequest r, @Context SecurityContext context) {
+        return cards.verify(communityId, CurrentAccount.require(context).accountId(), r.qr());
+    }
+
+    @Access(Access.Who.MANAGER)
+    @GET
+    @Path("/communities/{communityId}/cards/revocations")
+    @Timed
+    @Operation(summary = "Revoked membership cards, for offline verifiers", description = "Owners, admins. 200 "
+            + "{communityId, algorithm: Ed25519, format: X.509, publicKey, revoked: [{accountId, revokedAt}], generatedAt}: "
+            + "refuse every card of a listed account (removed or left within the last 7 days, the longest life of a "
+            + "card, and not an active member again). 403 other members; 404 non-members; 503 card_keys_not_configured.")
+    public MembershipCards.Revocations revocations(@PathParam("communityId") UUID communityId,
+                                                   @Context SecurityContext context) {
+        return cards.revocations(communityId, CurrentAccount.require(context).accountId());
     }
 
     @Access(Access.Who.ANYONE)

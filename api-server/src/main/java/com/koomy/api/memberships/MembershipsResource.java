@@ -125,7 +125,10 @@ public class MembershipsResource {
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
-    @Operation(summary = "Remove a member, or leave (your own account id)", description = "204. 403 not an owner "
+    @Operation(summary = "Remove a member, or leave (your own account id)", description = "204. In the same "
+            + "transaction the member's seats at members-only events still open are cancelled (their tickets revoked, "
+            + "the freed seats go to the waitlist; public events keep theirs), their door-staff grants end and their "
+            + "membership card is revoked. 403 not an owner "
             + "or admin, or an admin removing an owner; 404 not a member, or no such member; 409 last_owner.")
     public Response remove(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
                            @Context SecurityContext context) {

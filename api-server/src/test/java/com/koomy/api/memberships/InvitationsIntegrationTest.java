@@ -87,6 +87,16 @@ class InvitationsIntegrationTest {
         assertThat(membership(id, bob)).isEqualTo("none");
         assertThat(api.call("POST", "/api/invitations/accept", null, Map.of("token", token)).status()).isEqualTo(401);
 
+        // Ann's own account on the invited address, not yet verified, cannot accept either: registering an
+        // address proves nothing. Nothing changes, and the link still works once she has verified it.
+        Reply unverified = accept(ann, token);
+        assertThat(unverified.status()).isEqualTo(403);
+        assertThat(unverified.code()).isEqualTo("email_not_verified");
+        assertThat(unverified.body().path("error").path("message").asText()).contains("verify your email address");
+        assertThat(membership(id, ann)).isEqualTo("none");
+        assertThat(api.get("/api/communities/" + id + "/invitations", owner.token()).body().get("items")).hasSize(1);
+        api.verifyEmail(ann, db.jdbi());
+
         // The page (cached, with its member count) is read before the invitation is accepted...
         assertThat(api.get("/api/communities/" + id, owner.token()).body().get("activeMembers").asLong()).isEqualTo(1);
         Reply accepted = accept(ann, token);
@@ -127,6 +137,7 @@ class InvitationsIntegrationTest {
         assertThat(sneaky.code()).isEqualTo("unknown_field");
 
         assertThat(invite(id, owner, carl.email(), "admin").status()).isEqualTo(201);
+        api.verifyEmail(carl, db.jdbi());
         assertThat(accept(carl, emailedToken(carl.email())).body().get("role").asText()).isEqualTo("admin");
         assertThat(membership(id, carl)).isEqualTo("admin/active");
     }
@@ -169,6 +180,7 @@ class InvitationsIntegrationTest {
         assertThat(accept(eve, second).code()).isEqualTo("invalid_token");
 
         // A pending membership (community by approval) becomes active through an invitation.
+        api.verifyEmail(eve, db.jdbi());
         join(id, eve);
         assertThat(membership(id, eve)).isEqualTo("member/pending");
         invite(id, owner, eve.email(), null);

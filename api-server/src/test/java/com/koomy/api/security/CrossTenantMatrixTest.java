@@ -80,6 +80,7 @@ class CrossTenantMatrixTest {
         assertThat(acceptUrl).contains("token=");
         String inviteToken = java.net.URLDecoder.decode(acceptUrl.substring(acceptUrl.indexOf("token=") + 6),
                 java.nio.charset.StandardCharsets.UTF_8);
+        api.verifyEmail(bert, db.jdbi());
         assertThat(api.call("POST", "/api/invitations/accept", bert.token(), Map.of("token", inviteToken)).status())
                 .isEqualTo(200);
         assertThat(memberStatus(communityB, bert.id())).isEqualTo("active");
