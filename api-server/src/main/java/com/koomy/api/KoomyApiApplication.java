@@ -192,7 +192,6 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
 
         environment.jersey().register(new OpenApiDocumentResource(
                 String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
-        environment.jersey().register(new HealthResource(environment.healthChecks(), ReadReplicaFactory.HEALTH_CHECKS));
         SessionStore sessions = new SessionStore(redis,
                 java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
                 java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));
@@ -202,6 +201,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         AccessGate gate = new AccessGate(sessions, config.getOpsToken(), jdbi);
         environment.jersey().register(new SessionAuthFilter(gate));
         environment.jersey().register(new AccessFeature(gate));
+        environment.jersey().register(new HealthResource(environment.healthChecks(), ReadReplicaFactory.HEALTH_CHECKS, gate,
+                java.time.Duration.ofSeconds(1)));
         environment.jersey().register(new AccountExceptionMapper());
         RateLimiter limiter = new RateLimiter(redis, config.getRateLimits().getPolicies(),
                 config.getRateLimits().getKeyPrefix(), environment.metrics());

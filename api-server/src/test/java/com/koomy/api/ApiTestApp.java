@@ -28,6 +28,12 @@ public final class ApiTestApp {
         return app(KoomyApiApplication.class, db, true, extra);
     }
 
+    /** A test subclass of the application with rate limits on, in a Redis key space of its own. */
+    public static DropwizardAppExtension<ApiConfiguration> withRateLimits(Class<? extends KoomyApiApplication> app,
+                                                                          TestDatabase db, ConfigOverride... extra) {
+        return app(app, db, true, extra);
+    }
+
     /** The same with a test subclass of the application (one that adds test-only routes); rate limits off. */
     public static DropwizardAppExtension<ApiConfiguration> on(Class<? extends KoomyApiApplication> app, TestDatabase db,
                                                               ConfigOverride... extra) {

@@ -93,6 +93,16 @@ public final class AccessGate {
         }
     }
 
+    /** Whether {@code principal} (null when signed out) may call a route declared {@code who}. */
+    public boolean allows(Who who, Principal principal) {
+        try {
+            require(who, principal);
+            return true;
+        } catch (ApiException refused) {
+            return false;
+        }
+    }
+
     private void requireOperator(Principal principal) {
         if (principal instanceof OperatorPrincipal) {
             return;

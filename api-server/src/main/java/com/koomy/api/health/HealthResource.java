@@ -8,7 +8,13 @@ import com.koomy.api.alerts.AlertCheck;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.koomy.api.auth.AccessGate;
+import com.koomy.api.ratelimit.RateLimited;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -16,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +31,10 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * {@code GET /api/health} (R8): every registered check, with uptime and memory. 200 when all pass;
- * 503 with {@code failed} naming each failing check, so a load balancer and a person both read it.
+ * {@code GET /api/health} (R8): the registered checks' verdict. 200 when all pass; 503 with {@code failed}
+ * naming each failing check, so a load balancer and a person both read it. Each check's details, the alerts,
+ * uptime and memory are for operators only. A probe reads results at most a second old: a flood of probes
+ * costs one run of the checks a second, and the route is rate limited like any other.
  * Alerts ({@code alert-*} checks) are listed under {@code alerts} and never change the status: an
  * alert such as "p95 over 2 s" holds for every instance at once, and taking them all out of rotation
  * would turn a slowdown into an outage. Advisory checks (the read replica's) are listed with the
@@ -37,26 +46,36 @@ import java.util.SortedMap;
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {
 
-    private final HealthCheckRegistry checks;
     private final Set<String> advisory;
+    private final AccessGate gate;
+    /** The checks' last results: a probe costs one read of this, the checks run at most once a second. */
+    private final LoadingCache<Boolean, SortedMap<String, HealthCheck.Result>> results;
 
-    /** {@code advisory}: checks that report but never make the instance unhealthy. */
-    public HealthResource(HealthCheckRegistry checks, Set<String> advisory) {
-        this.checks = checks;
+    /**
+     * {@code advisory}: checks that report but never make the instance unhealthy. {@code refreshEvery}: how
+     * long results are answered before the checks run again (one caller runs them, the others wait for it).
+     */
+    public HealthResource(HealthCheckRegistry checks, Set<String> advisory, AccessGate gate, Duration refreshEvery) {
         this.advisory = Set.copyOf(advisory);
+        this.gate = gate;
+        this.results = Caffeine.newBuilder().expireAfterWrite(refreshEvery).build(k -> checks.runHealthChecks());
     }
 
     @Access(Access.Who.ANYONE)
     @GET
     @Timed
+    @RateLimited(value = "health", instead = true)
     @Operation(summary = "Health of this API instance and what it depends on",
-            description = "Checks the database, Redis and the job queue (a live background job server). "
-                    + "200 when all pass; 503 with `failed` naming each failing check. A failing read replica is "
-                    + "listed under `degraded` and keeps the status: reads fall back to the primary.",
+            description = "Checks the database, Redis and the job queue (a live background job server), at most once "
+                    + "a second per instance (a probe reads the last results). 200 {status, degraded?} when all pass; "
+                    + "503 with `failed` naming each failing check. A failing read replica is listed under `degraded` and "
+                    + "keeps the status: reads fall back to the primary. Operators (operator token or an operator's "
+                    + "session) also get each check, the alerts, uptime and memory. Rate limited per client address "
+                    + "(policy `health`).",
             responses = {@ApiResponse(responseCode = "200", description = "healthy"),
                     @ApiResponse(responseCode = "503", description = "unhealthy: see failed")})
-    public Response health() {
-        SortedMap<String, HealthCheck.Result> results = checks.runHealthChecks();
+    public Response health(@Context SecurityContext context) {
+        SortedMap<String, HealthCheck.Result> results = this.results.get(Boolean.TRUE);
         Map<String, Object> byName = new LinkedHashMap<>();
         Map<String, Object> alerts = new LinkedHashMap<>();
         List<String> failed = new ArrayList<>();
@@ -73,13 +92,16 @@ public class HealthResource {
         });
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", failed.isEmpty() ? "healthy" : "unhealthy");
-        body.put("checks", byName);
         if (!failed.isEmpty()) {
             body.put("failed", failed);
         }
         if (!degraded.isEmpty()) {
             body.put("degraded", degraded);
         }
+        if (!gate.allows(Access.Who.OPERATOR, context.getUserPrincipal())) {
+            return Response.status(failed.isEmpty() ? 200 : 503).entity(body).build();
+        }
+        body.put("checks", byName);
         body.put("alerts", alerts);
         body.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
         body.put("memory", memory());

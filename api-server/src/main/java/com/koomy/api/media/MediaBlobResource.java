@@ -1,5 +1,6 @@
 package com.koomy.api.media;
 
+import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiException;
@@ -43,6 +44,7 @@ public class MediaBlobResource {
     }
 
     @Access(Access.Who.ANYONE)
+    @RateLimited(RateLimited.NONE)
     @GET
     @Path("/{key}")
     @Produces({"image/jpeg", "image/png", "application/json"})
@@ -86,6 +88,7 @@ public class MediaBlobResource {
      * blob's stream (a file, or an S3 connection) open.
      */
     @Access(Access.Who.ANYONE)
+    @RateLimited(RateLimited.NONE)
     @HEAD
     @Path("/{key}")
     @Operation(summary = "An image blob's headers", description = "As GET, without the body.")

@@ -12,7 +12,8 @@ import jakarta.ws.rs.core.Context;
 /**
  * Every {@code /api} request counts against its client address and, when signed in, its account;
  * a route marked {@link RateLimited} also against its own, stricter policy. Webhooks from Stripe
- * and SendGrid are not limited here: refusing them would only make the providers retry later.
+ * and SendGrid are not limited ({@code @RateLimited(NONE)}): refusing them would only make the providers retry
+ * later; nor are media blobs, meant to sit behind a CDN whose few addresses would share one budget.
  */
 @Priority(Priorities.AUTHORIZATION + 10)
 public class RateLimitFilter implements ContainerRequestFilter {
@@ -32,14 +33,12 @@ public class RateLimitFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        // Media blobs are static files meant to sit behind a CDN, whose few addresses would share one budget.
-        if (path.startsWith("api/webhooks/") || path.equals("api/health") || path.startsWith("media/")) {
+        RateLimited route = resource == null || resource.getResourceMethod() == null ? null
+                : resource.getResourceMethod().getAnnotation(RateLimited.class);
+        if (route != null && route.value().equals(RateLimited.NONE)) {
             return;
         }
         String client = clientAddress(request);
-        RateLimited route = resource == null || resource.getResourceMethod() == null ? null
-                : resource.getResourceMethod().getAnnotation(RateLimited.class);
         boolean instead = route != null && route.instead();
         limiter.check(instead ? route.value() : "perClient", client);
         if (request.getSecurityContext() != null && request.getSecurityContext().getUserPrincipal() instanceof AccountPrincipal account) {

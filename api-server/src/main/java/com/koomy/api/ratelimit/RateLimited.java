@@ -13,6 +13,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface RateLimited {
+    /** The policy name for routes that count against no limit: webhooks (the sender's signature), media blobs. */
+    String NONE = "none";
+
     String value();
 
     boolean instead() default false;

@@ -39,6 +39,8 @@ public class RateLimitsFactory {
         // above: every gate of a venue shares its address, and 50 gates polling counts each second plus
         // scanning already make ~100 requests a second.
         policies.put(DOOR, new RateLimitPolicy(12_000, Duration.minutes(1), false));
+        // GET /api/health per client address; results are at most 1 s old whatever the rate.
+        policies.put("health", new RateLimitPolicy(120, Duration.minutes(1), false));
         return policies;
     }
 

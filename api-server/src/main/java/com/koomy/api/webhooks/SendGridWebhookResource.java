@@ -1,5 +1,6 @@
 package com.koomy.api.webhooks;
 
+import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
@@ -57,6 +58,7 @@ public class SendGridWebhookResource {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    @RateLimited(RateLimited.NONE)
     @POST
     @Operation(summary = "Receive a batch of SendGrid email events (SendGrid calls this)",
             description = "Verifies X-Twilio-Email-Event-Webhook-Signature (ECDSA over the timestamp header and the "

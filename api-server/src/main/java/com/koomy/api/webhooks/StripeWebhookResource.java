@@ -1,5 +1,6 @@
 package com.koomy.api.webhooks;
 
+import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
@@ -37,6 +38,7 @@ public class StripeWebhookResource {
         this.intake = intake;
     }
 
+    @RateLimited(RateLimited.NONE)
     @POST
     @Operation(summary = "Receive a Stripe event (Stripe calls this)",
             description = "Verifies Stripe-Signature on the raw body (tolerance 300 s; any configured secret), "

@@ -22,15 +22,27 @@ class HealthIntegrationTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
+    private static final String OPS_TOKEN = "ops-token-health-" + java.util.UUID.randomUUID();
+
     // Registered after the database, so it starts once the database exists.
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
+            ConfigOverride.config("opsToken", OPS_TOKEN),
             ConfigOverride.config("redis.port", "1"),
             ConfigOverride.config("redis.connectTimeout", "200ms"));
 
     @Test
-    void namesEveryFailedCheckWith503() {
-        Response response = app.client().target("http://localhost:" + app.getLocalPort() + "/api/health").request().get();
+    void namesEveryFailedCheckWith503AndKeepsTheDetailsForOperators() {
+        Response anonymous = app.client().target("http://localhost:" + app.getLocalPort() + "/api/health").request().get();
+        assertThat(anonymous.getStatus()).isEqualTo(503);
+        JsonNode verdict = anonymous.readEntity(JsonNode.class);
+        assertThat(verdict.get("failed")).extracting(JsonNode::asText).containsExactlyInAnyOrder("jobs", "redis");
+        assertThat(verdict.has("checks")).as("check details to a signed-out caller").isFalse();
+        assertThat(verdict.has("memory")).isFalse();
+        assertThat(verdict.has("alerts")).isFalse();
+
+        Response response = app.client().target("http://localhost:" + app.getLocalPort() + "/api/health").request()
+                .header("Authorization", "Bearer " + OPS_TOKEN).get();
 
         assertThat(response.getStatus()).isEqualTo(503);
         JsonNode body = response.readEntity(JsonNode.class);

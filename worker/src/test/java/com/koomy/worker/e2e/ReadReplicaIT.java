@@ -25,6 +25,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ReadReplicaIT {
 
+    /** Each check's details in /api/health are for operators. */
+    private static final String OPS_TOKEN = "ops-token-replica-it-" + java.util.UUID.randomUUID();
+
     private static final String ADMIN_USER = "replica-it";
     private static final String ADMIN_PASSWORD = "replica-it-admin-password";
 
@@ -55,6 +58,7 @@ class ReadReplicaIT {
                 env.put("KOOMY_API_ADMIN_PORT", String.valueOf(adminPort));
                 env.put("KOOMY_ADMIN_USER", ADMIN_USER);
                 env.put("KOOMY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+                env.put("KOOMY_OPS_TOKEN", OPS_TOKEN);
                 try (KoomyProcess api = KoomyProcess.api("replica-api", env, port)) {
                     awaitAnswering(api);
                     scenario(replica, standby);
@@ -99,7 +103,7 @@ class ReadReplicaIT {
             long onPrimary = meter("koomy.db.reads.primary");
             assertThat(items(call("GET", news, member, null), "title")).containsExactly("During the pause", "Before the pause");
             assertThat(meter("koomy.db.reads.primary") - onPrimary).isEqualTo(1);
-            JsonNode health = call("GET", "/api/health", null, null).body();
+            JsonNode health = call("GET", "/api/health", OPS_TOKEN, null).body();
             assertThat(texts(health.path("degraded"))).contains("read-replica");
             assertThat(texts(health.path("failed"))).doesNotContain("read-replica", "postgresql-read");
         } finally {
@@ -138,7 +142,7 @@ class ReadReplicaIT {
     private JsonNode awaitReplica(boolean usable) {
         JsonNode[] check = new JsonNode[1];
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            check[0] = call("GET", "/api/health", null, null).body().at("/checks/read-replica");
+            check[0] = call("GET", "/api/health", OPS_TOKEN, null).body().at("/checks/read-replica");
             return check[0].path("usable").asBoolean(!usable) == usable;
         });
         return check[0];
@@ -150,7 +154,7 @@ class ReadReplicaIT {
         while (Instant.now().isBefore(deadline)) {
             int status = api.healthStatus();
             if ((status == 200 || status == 503)
-                    && call("GET", "/api/health", null, null).body().at("/checks/database/healthy").asBoolean()) {
+                    && call("GET", "/api/health", OPS_TOKEN, null).body().at("/checks/database/healthy").asBoolean()) {
                 return;
             }
             Thread.sleep(250);
