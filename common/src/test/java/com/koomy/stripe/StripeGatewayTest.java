@@ -109,10 +109,13 @@ class StripeGatewayTest {
         // 16 calls at 4 per Redis second need 4 distinct seconds: more than 2 s, whatever the start.
         assertThat(seconds).isGreaterThan(2.0);
         assertThat(stripe.requests("GET", "/v1/events")).hasSize(16);
-        // ...and no wall-clock second of the stub saw more than 4 (+1 for a second boundary between clocks).
+        // ...and no wall-clock second of the stub saw more than two Redis seconds' worth: the limiter's windows are
+        // Redis seconds, which a wall-clock second of the stub overlaps two of (a loaded machine delays calls
+        // admitted late in one window into the next wall second; 6 was seen). Without the limiter all 16 would
+        // arrive within a fraction of a second, which the duration above rules out.
         var perSecond = stripe.requests("GET", "/v1/events").stream()
                 .collect(java.util.stream.Collectors.groupingBy(r -> r.getLoggedDate().getTime() / 1000, java.util.stream.Collectors.counting()));
-        assertThat(perSecond.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(5));
+        assertThat(perSecond.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(8));
     }
 
     @Test
