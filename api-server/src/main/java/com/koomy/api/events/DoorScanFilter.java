@@ -8,7 +8,7 @@ import com.koomy.accounts.Session;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.http.BodyReplay;
 import com.koomy.api.http.FastPaths;
-import com.koomy.api.ratelimit.ClientAddress;
+import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.stats.RouteTemplateFilter;
@@ -53,17 +53,17 @@ public class DoorScanFilter implements Filter {
     private final CheckIns checkIns;
     private final SessionStore sessions;
     private final RateLimiter limiter;
-    private final boolean trustForwardedFor;
+    private final ClientAddress clientAddress;
     private final ObjectMapper json;
     private final Map<String, Meter> results = new HashMap<>();
 
     /** {@code limiter}: null when rate limits are off. */
-    public DoorScanFilter(CheckIns checkIns, SessionStore sessions, RateLimiter limiter, boolean trustForwardedFor,
+    public DoorScanFilter(CheckIns checkIns, SessionStore sessions, RateLimiter limiter, ClientAddress clientAddress,
                           ObjectMapper json, MetricRegistry metrics) {
         this.checkIns = checkIns;
         this.sessions = sessions;
         this.limiter = limiter;
-        this.trustForwardedFor = trustForwardedFor;
+        this.clientAddress = clientAddress;
         this.json = json;
         ScanResult.RESULTS.forEach(r -> results.put(r, metrics.meter("koomy.checkins.result." + r)));
     }
@@ -136,8 +136,7 @@ public class DoorScanFilter implements Filter {
             return null;
         }
         if (limiter != null) {
-            limiter.check(RateLimitsFactory.DOOR, ClientAddress.of(request.getHeader("X-Forwarded-For"),
-                    request.getRemoteAddr(), trustForwardedFor));
+            limiter.check(RateLimitsFactory.DOOR, clientAddress.of(request));
             limiter.check(RateLimitsFactory.DOOR, session.get().accountId().toString());
         }
         return new Scan(eventId, session.get().accountId(), qr.asText(), scanId.asText(), gate.asText());

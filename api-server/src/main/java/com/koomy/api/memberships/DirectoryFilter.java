@@ -3,7 +3,7 @@ package com.koomy.api.memberships;
 import com.koomy.accounts.Session;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.http.FastPaths;
-import com.koomy.api.ratelimit.ClientAddress;
+import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.stats.RouteTemplateFilter;
 import com.koomy.memberships.MemberQuery;
@@ -39,16 +39,16 @@ public class DirectoryFilter implements Filter {
     private final Memberships memberships;
     private final SessionStore sessions;
     private final RateLimiter limiter;
-    private final boolean trustForwardedFor;
+    private final ClientAddress clientAddress;
 
     /** {@code limiter}: null when rate limits are off. */
     public DirectoryFilter(DirectoryPages pages, Memberships memberships, SessionStore sessions, RateLimiter limiter,
-                           boolean trustForwardedFor) {
+                           ClientAddress clientAddress) {
         this.pages = pages;
         this.memberships = memberships;
         this.sessions = sessions;
         this.limiter = limiter;
-        this.trustForwardedFor = trustForwardedFor;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -73,8 +73,7 @@ public class DirectoryFilter implements Filter {
             }
             UUID caller = session.get().accountId();
             if (limiter != null) {
-                limiter.check("perClient", ClientAddress.of(request.getHeader("X-Forwarded-For"), request.getRemoteAddr(),
-                        trustForwardedFor));
+                limiter.check("perClient", clientAddress.of(request));
                 limiter.check("perAccount", caller.toString());
             }
             MemberQuery query = MembershipsResource.query(request.getParameter("status"), request.getParameter("role"),
