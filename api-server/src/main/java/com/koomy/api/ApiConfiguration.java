@@ -1,6 +1,7 @@
 package com.koomy.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.alerts.AlertsFactory;
 import com.koomy.api.stats.StatsFactory;
@@ -38,6 +39,12 @@ public class ApiConfiguration extends KoomyConfiguration {
      * Empty: the membership card routes answer 503.
      */
     private String cardKeySecret = "";
+
+    /** KOOMY_TRUSTED_PROXIES: the proxies in front of the API, a count or CIDRs (ClientAddress); empty: none. */
+    @NotNull private ClientAddress trustedProxies = ClientAddress.none();
+
+    @JsonProperty public ClientAddress getTrustedProxies() { return trustedProxies; }
+    @JsonProperty public void setTrustedProxies(ClientAddress trustedProxies) { this.trustedProxies = trustedProxies; }
 
     @Valid @NotNull private RateLimitsFactory rateLimits = new RateLimitsFactory();
 

@@ -24,7 +24,8 @@ public interface AccountDao {
     @SqlQuery("SELECT * FROM accounts WHERE id = :id")
     Optional<Account> find(@Bind("id") UUID id);
 
-    @SqlQuery("SELECT * FROM accounts WHERE email = lower(:email)")
+    /** {@code email} in its normal form ({@link com.koomy.email.EmailAddresses#normalize}): compared exactly. */
+    @SqlQuery("SELECT * FROM accounts WHERE email = :email")
     Optional<Account> findByEmail(@Bind("email") String email);
 
     @SqlUpdate("""
@@ -39,7 +40,7 @@ public interface AccountDao {
     @SqlUpdate("UPDATE accounts SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = :id")
     void markVerified(@Bind("id") UUID id);
 
-    @SqlUpdate("UPDATE accounts SET platform_operator = :operator, updated_at = now() WHERE email = lower(:email)")
+    @SqlUpdate("UPDATE accounts SET platform_operator = :operator, updated_at = now() WHERE email = :email")
     int setOperator(@Bind("email") String email, @Bind("operator") boolean operator);
 
     @SqlUpdate("""

@@ -1,5 +1,6 @@
 package com.koomy.accounts;
 
+import com.koomy.email.EmailAddresses;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
@@ -80,7 +81,7 @@ public class Accounts {
             hasher.verifyDecoy(password == null ? "" : password.substring(0, Math.min(password.length(), MAX_PASSWORD)));
             return Optional.empty();
         }
-        Optional<Account> account = jdbi.withExtension(AccountDao.class, dao -> dao.findByEmail(email.strip()));
+        Optional<Account> account = jdbi.withExtension(AccountDao.class, dao -> dao.findByEmail(EmailAddresses.normalize(email)));
         if (account.isEmpty()) {
             hasher.verifyDecoy(password);
             return Optional.empty();
@@ -101,7 +102,7 @@ public class Accounts {
         }
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
-            dao.findByEmail(email.strip()).ifPresent(account -> {
+            dao.findByEmail(EmailAddresses.normalize(email)).ifPresent(account -> {
                 String token = newToken(dao, account.id(), "password_reset", RESET_TTL);
                 EmailOutbox.enqueue(handle, EmailMessage.to(new Recipient(account.email(), account.name()),
                         EmailTemplate.PASSWORD_RESET, account.locale(),
@@ -169,6 +170,6 @@ public class Accounts {
 
     /** For operators' tooling: flag or unflag a platform operator. */
     public static boolean setOperator(Handle handle, String email, boolean operator) {
-        return handle.attach(AccountDao.class).setOperator(email, operator) > 0;
+        return handle.attach(AccountDao.class).setOperator(EmailAddresses.normalize(email), operator) > 0;
     }
 }

@@ -11,18 +11,18 @@ import java.util.Optional;
 
 /**
  * The suppression list and the SendGrid events it is built from. Addresses are lower-cased in SQL,
- * with the same {@code lower()} as the table's CHECK, so any spelling finds the row.
+ * in their normal form ({@link EmailAddresses#normalize}, applied by the callers), so any spelling finds the row.
  */
 public interface EmailSuppressionDao {
 
-    @SqlQuery("SELECT * FROM email_suppressions WHERE email = lower(:email)")
+    @SqlQuery("SELECT * FROM email_suppressions WHERE email = :email")
     @RegisterConstructorMapper(Suppression.class)
     Optional<Suppression> find(@Bind("email") String email);
 
     /** Stores an event unless SendGrid delivered it before; false for a redelivery. */
     @SqlUpdate("""
             INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, sg_message_id, occurred_at, payload)
-            VALUES (:sgEventId, :event, lower(:email), :koomyKey, :sgMessageId, :occurredAt, CAST(:payload AS jsonb))
+            VALUES (:sgEventId, :event, :email, :koomyKey, :sgMessageId, :occurredAt, CAST(:payload AS jsonb))
             ON CONFLICT (sg_event_id) DO NOTHING
             """)
     boolean insertEvent(@BindMethods SendGridEvent event);
@@ -35,7 +35,7 @@ public interface EmailSuppressionDao {
      */
     @SqlUpdate("""
             INSERT INTO email_suppressions AS s (email, reason, scope, detail, sg_event_id)
-            VALUES (lower(:email), :reason, :scope, :detail, :sgEventId)
+            VALUES (:email, :reason, :scope, :detail, :sgEventId)
             ON CONFLICT (email) DO UPDATE
                SET reason = excluded.reason, scope = excluded.scope, detail = excluded.detail,
                    sg_event_id = excluded.sg_event_id, updated_at = now()
@@ -53,7 +53,7 @@ public interface EmailSuppressionDao {
      */
     @SqlUpdate("""
             DELETE FROM email_suppressions s
-             WHERE s.email = lower(:email) AND s.reason = 'group_unsubscribe'
+             WHERE s.email = :email AND s.reason = 'group_unsubscribe'
                AND NOT EXISTS (SELECT 1 FROM sendgrid_events e
                                 WHERE e.sg_event_id = s.sg_event_id
                                   AND (e.occurred_at > :resubscribedAt

@@ -38,7 +38,7 @@ public final class EmailSuppressions {
 
     public static Optional<Suppression> find(Handle handle, String email) {
         Objects.requireNonNull(email, "email");
-        return handle.attach(EmailSuppressionDao.class).find(email.trim());
+        return handle.attach(EmailSuppressionDao.class).find(EmailAddresses.normalize(email));
     }
 
     /**
@@ -54,7 +54,7 @@ public final class EmailSuppressions {
     public static boolean suppressManually(Handle handle, String email, String detail) {
         Objects.requireNonNull(email, "email");
         return handle.attach(EmailSuppressionDao.class)
-                .suppress(email.trim(), SuppressionReason.manual, SuppressionReason.manual.scope(), detail, null);
+                .suppress(EmailAddresses.normalize(email), SuppressionReason.manual, SuppressionReason.manual.scope(), detail, null);
     }
 
     /**

@@ -1,15 +1,13 @@
 package com.koomy.email;
 
-import java.util.Locale;
-
-/** One addressee; the address is kept lower-cased so suppressions and dedupe match. */
+/** One addressee; the address is kept in its normal form ({@link EmailAddresses#normalize}) so suppressions and dedupe match. */
 public record Recipient(String email, String name) {
 
     public Recipient {
         if (email == null || !EmailAddresses.isValid(email)) {
             throw new InvalidEmailException("invalid_recipient", "not a valid email address: " + email);
         }
-        email = email.trim().toLowerCase(Locale.ROOT);
+        email = EmailAddresses.normalize(email);
         name = name == null || name.isBlank() ? null : name.strip();
     }
 

@@ -32,6 +32,7 @@ public record SendGridEvent(String sgEventId, String event, String email, String
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(payload, "payload");
+        email = email == null || email.isBlank() ? email : EmailAddresses.normalize(email);
     }
 
     /** The suppression this event calls for, if any; an event without an address can call for none. */

@@ -8,6 +8,7 @@ import com.koomy.accounts.SecretTokens;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
 import com.koomy.communities.CommunityException;
+import com.koomy.email.EmailAddresses;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,7 +63,7 @@ public class Invitations {
 
     /** Invites {@code email} (replacing its pending invitation, if any) and queues the email; 409 for an active member. */
     public Invitation invite(UUID communityId, UUID callerId, String email, String role) {
-        String address = email.strip().toLowerCase(Locale.ROOT);
+        String address = EmailAddresses.normalize(email);
         String invitedRole = role == null ? Membership.MEMBER : role;
         return jdbi.inTransaction(handle -> {
             Membership caller = Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));

@@ -1,14 +1,11 @@
 package com.koomy.memberships;
 
+import com.koomy.csv.Csv;
 import org.jdbi.v3.core.Jdbi;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.util.UUID;
 
@@ -42,8 +39,7 @@ public class MemberExport {
 
     /** Writes the header and every member; returns the number of members written. */
     public long write(UUID communityId, OutputStream stream) throws IOException {
-        Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
-        Csv.row(out, HEADER);
+        Csv out = Csv.to(stream).row(HEADER);
         long rows;
         try {
             rows = jdbi.inTransaction(handle -> handle.createQuery(QUERY)
@@ -55,7 +51,7 @@ public class MemberExport {
                         while (rs.next()) {
                             Date dues = rs.getDate("dues_paid_until");
                             try {
-                                Csv.row(out, rs.getString("name"), rs.getString("email"), rs.getString("role"),
+                                out.row(rs.getString("name"), rs.getString("email"), rs.getString("role"),
                                         rs.getString("status"), dues == null ? "" : dues.toLocalDate().toString(),
                                         rs.getTimestamp("joined_at").toInstant().toString());
                             } catch (IOException e) {

@@ -1,20 +1,16 @@
 package com.koomy.payments;
 
 import com.koomy.communities.CommunityException;
+import com.koomy.csv.Csv;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
-import com.koomy.memberships.Csv;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
 import org.jdbi.v3.core.Jdbi;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -66,14 +62,13 @@ public class PaymentHistory {
 
     /** Writes the CSV (checked with {@link #requireAllowed} first); returns the number of payments written. */
     public long writeCsv(UUID communityId, UUID callerId, boolean mine, OutputStream stream) throws IOException {
-        Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
-        Csv.row(out, CSV_HEADER);
+        Csv out = Csv.to(stream).row(CSV_HEADER);
         long n = 0;
         KeysetCursor after = null;
         while (true) {
             List<Payment> rows = rows(communityId, mine ? callerId : null, CSV_PAGE, after);
             for (Payment p : rows) {
-                Csv.row(out, p.createdAt().toString(), p.paidAt() == null ? "" : p.paidAt().toString(),
+                out.row(p.createdAt().toString(), p.paidAt() == null ? "" : p.paidAt().toString(),
                         p.accountId().toString(), p.description(), Payment.format(p.amount(), p.currency()), p.currency(),
                         Payment.format(p.applicationFee(), p.currency()), Payment.format(p.amountRefunded(), p.currency()),
                         p.status(), p.paymentIntentId(), p.chargeId(), p.failureMessage());

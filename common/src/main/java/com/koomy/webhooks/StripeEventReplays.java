@@ -20,14 +20,21 @@ public class StripeEventReplays {
         this.jdbi = jdbi;
     }
 
-    public enum Outcome { REPLAYED, NOT_FOUND, NOT_REPLAYABLE }
+    public enum Outcome { REPLAYED, NOT_FOUND, NOT_REPLAYABLE, NO_JSON_PAYLOAD }
 
     public Outcome replay(String eventId) {
         return jdbi.inTransaction(handle -> {
-            Optional<String> status = handle.createQuery("SELECT status FROM stripe_events WHERE event_id = :id FOR UPDATE")
+            Optional<String> status = handle.createQuery("""
+                            SELECT CASE WHEN payload IS NULL THEN 'no_payload' ELSE status END
+                              FROM stripe_events WHERE event_id = :id FOR UPDATE
+                            """)
                     .bind("id", eventId).mapTo(String.class).findOne();
             if (status.isEmpty()) {
                 return Outcome.NOT_FOUND;
+            }
+            if (status.get().equals("no_payload")) {
+                // Only its raw text is stored (jsonb refused it even cleaned): there is nothing to apply.
+                return Outcome.NO_JSON_PAYLOAD;
             }
             if (!List.of(StripeEventStatus.failed.name(), StripeEventStatus.refused.name()).contains(status.get())) {
                 return Outcome.NOT_REPLAYABLE;

@@ -137,13 +137,22 @@ public class StripeReconciler {
         IncomingStripeEvent incoming = new IncomingStripeEvent(event.path("id").asText(), event.path("type").asText(),
                 event.path("livemode").asBoolean(), event.hasNonNull("account") ? event.get("account").asText() : account,
                 event.path("api_version").asText(null), Instant.ofEpochSecond(event.path("created").asLong()), payload);
-        return jdbi.inTransaction(h -> {
-            boolean stored = StripeEventWrites.storeIfAbsent(h, incoming);
-            if (stored) {
-                h.createUpdate("UPDATE stripe_events SET source = 'reconciliation' WHERE event_id = :id")
-                        .bind("id", incoming.eventId()).execute();
+        try {
+            return jdbi.inTransaction(h -> {
+                boolean stored = StripeEventWrites.storeIfAbsent(h, incoming);
+                if (stored) {
+                    h.createUpdate("UPDATE stripe_events SET source = 'reconciliation' WHERE event_id = :id")
+                            .bind("id", incoming.eventId()).execute();
+                }
+                return stored;
+            });
+        } catch (RuntimeException e) {
+            // The same slow path as the webhook's: kept as failed with its raw text, not retried forever.
+            if (!StripeEventWrites.refusedData(e)) {
+                throw e;
             }
-            return stored;
-        });
+            LOG.warn("Reconciliation: Stripe event {} stored as failed, PostgreSQL refused its payload", incoming.eventId());
+            return StripeEventWrites.storeRefused(jdbi, incoming, "reconciliation", e);
+        }
     }
 }

@@ -5,6 +5,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.koomy.accounts.Account;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.SessionStore;
+import com.koomy.email.EmailAddresses;
 import com.koomy.api.http.ApiException;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimiter;
@@ -44,7 +45,8 @@ public class AuthResource {
     /** Per-address limits come from the filter; these count per email, whatever the address. */
     private void limitPerEmail(String policy, String email) {
         if (limiter != null && email != null) {
-            limiter.check(policy, email.strip().toLowerCase(java.util.Locale.ROOT));
+            // The same normal form as the account lookup, so no spelling of one address gets a budget of its own.
+            limiter.check(policy, EmailAddresses.normalize(email));
         }
     }
 

@@ -2,7 +2,7 @@ package com.koomy.api.communities;
 
 import com.koomy.api.http.ConditionalGet;
 import com.koomy.api.http.FastPaths;
-import com.koomy.api.ratelimit.ClientAddress;
+import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.stats.RouteTemplateFilter;
 import jakarta.servlet.Filter;
@@ -34,13 +34,13 @@ public class PublicPageFilter implements Filter {
 
     private final PublicPages pages;
     private final RateLimiter limiter;
-    private final boolean trustForwardedFor;
+    private final ClientAddress clientAddress;
 
     /** {@code limiter}: null when rate limits are off. */
-    public PublicPageFilter(PublicPages pages, RateLimiter limiter, boolean trustForwardedFor) {
+    public PublicPageFilter(PublicPages pages, RateLimiter limiter, ClientAddress clientAddress) {
         this.pages = pages;
         this.limiter = limiter;
-        this.trustForwardedFor = trustForwardedFor;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -68,8 +68,7 @@ public class PublicPageFilter implements Filter {
     private Optional<PublicPages.Rendered> page(HttpServletRequest request, UUID id) {
         try {
             if (limiter != null) {
-                limiter.check("perClient", ClientAddress.of(request.getHeader("X-Forwarded-For"), request.getRemoteAddr(),
-                        trustForwardedFor));
+                limiter.check("perClient", clientAddress.of(request));
             }
             return pages.anonymous(id);
         } catch (RuntimeException e) {

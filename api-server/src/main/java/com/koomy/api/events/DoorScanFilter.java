@@ -9,7 +9,7 @@ import com.koomy.api.auth.Access;
 import com.koomy.api.auth.AccessGate;
 import com.koomy.api.http.BodyReplay;
 import com.koomy.api.http.FastPaths;
-import com.koomy.api.ratelimit.ClientAddress;
+import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.stats.RouteTemplateFilter;
@@ -56,17 +56,17 @@ public class DoorScanFilter implements Filter {
     /** Who may scan: what {@link CheckinsResource#scan} declares. */
     private static final Access.Who WHO = AccessGate.declared(CheckinsResource.class, "scan");
     private final RateLimiter limiter;
-    private final boolean trustForwardedFor;
+    private final ClientAddress clientAddress;
     private final ObjectMapper json;
     private final Map<String, Meter> results = new HashMap<>();
 
     /** {@code limiter}: null when rate limits are off. */
-    public DoorScanFilter(CheckIns checkIns, AccessGate gate, RateLimiter limiter, boolean trustForwardedFor,
+    public DoorScanFilter(CheckIns checkIns, AccessGate gate, RateLimiter limiter, ClientAddress clientAddress,
                           ObjectMapper json, MetricRegistry metrics) {
         this.checkIns = checkIns;
         this.gate = gate;
         this.limiter = limiter;
-        this.trustForwardedFor = trustForwardedFor;
+        this.clientAddress = clientAddress;
         this.json = json;
         ScanResult.RESULTS.forEach(r -> results.put(r, metrics.meter("koomy.checkins.result." + r)));
     }
@@ -138,8 +138,7 @@ public class DoorScanFilter implements Filter {
         this.gate.require(WHO, principal);
         UUID caller = ((AccountPrincipal) principal).accountId();
         if (limiter != null) {
-            limiter.check(RateLimitsFactory.DOOR, ClientAddress.of(request.getHeader("X-Forwarded-For"),
-                    request.getRemoteAddr(), trustForwardedFor));
+            limiter.check(RateLimitsFactory.DOOR, clientAddress.of(request));
             limiter.check(RateLimitsFactory.DOOR, caller.toString());
         }
         return new Scan(eventId, caller, qr.asText(), scanId.asText(), gate.asText());

@@ -4,7 +4,7 @@ import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.auth.Access;
 import com.koomy.api.auth.AccessGate;
 import com.koomy.api.http.FastPaths;
-import com.koomy.api.ratelimit.ClientAddress;
+import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.stats.RouteTemplateFilter;
 import com.koomy.memberships.MemberQuery;
@@ -41,16 +41,16 @@ public class DirectoryFilter implements Filter {
     /** Who may read the directory: what {@link MembershipsResource#members} declares. */
     private static final Access.Who WHO = AccessGate.declared(MembershipsResource.class, "members");
     private final RateLimiter limiter;
-    private final boolean trustForwardedFor;
+    private final ClientAddress clientAddress;
 
     /** {@code limiter}: null when rate limits are off. */
     public DirectoryFilter(DirectoryPages pages, Memberships memberships, AccessGate gate, RateLimiter limiter,
-                           boolean trustForwardedFor) {
+                           ClientAddress clientAddress) {
         this.pages = pages;
         this.memberships = memberships;
         this.gate = gate;
         this.limiter = limiter;
-        this.trustForwardedFor = trustForwardedFor;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -73,8 +73,7 @@ public class DirectoryFilter implements Filter {
             gate.require(WHO, principal);
             UUID caller = ((AccountPrincipal) principal).accountId();
             if (limiter != null) {
-                limiter.check("perClient", ClientAddress.of(request.getHeader("X-Forwarded-For"), request.getRemoteAddr(),
-                        trustForwardedFor));
+                limiter.check("perClient", clientAddress.of(request));
                 limiter.check("perAccount", caller.toString());
             }
             MemberQuery query = MembershipsResource.query(request.getParameter("status"), request.getParameter("role"),

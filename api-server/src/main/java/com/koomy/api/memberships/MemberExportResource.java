@@ -3,6 +3,7 @@ package com.koomy.api.memberships;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.csv.Csv;
 import com.koomy.memberships.MemberExport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -22,8 +23,6 @@ import java.util.UUID;
 @Tag(name = "memberships")
 public class MemberExportResource {
 
-    public static final String TEXT_CSV = "text/csv; charset=UTF-8";
-
     private final MemberExport export;
 
     public MemberExportResource(MemberExport export) {
@@ -33,17 +32,17 @@ public class MemberExportResource {
     @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/members/export.csv")
-    @Produces({TEXT_CSV, "application/json"})
+    @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
     @Operation(summary = "Export the members as CSV", description = "Owners and admins: 200 text/csv, columns name, "
-            + "email, role, status, dues_paid_until, joined_at, by name; cells quoted per RFC 4180 and prefixed with ' "
-            + "when they start with = + - @. 401 signed out; 403 other members; 404 not a member.")
+            + "email, role, status, dues_paid_until, joined_at, by name; every cell quoted per RFC 4180 and prefixed "
+            + "with ' when it starts with = + - @, tab or CR. 401 signed out; 403 other members; 404 not a member.")
     public Response export(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         // Refusals must be answered before the 200 and its first bytes go out.
         export.requireAllowed(communityId, caller);
         StreamingOutput body = out -> export.write(communityId, out);
-        return Response.ok(body, TEXT_CSV)
+        return Response.ok(body, Csv.MEDIA_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"members-" + communityId + ".csv\"")
                 .header("Cache-Control", "no-store")
                 .build();

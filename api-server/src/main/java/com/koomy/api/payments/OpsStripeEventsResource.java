@@ -72,13 +72,15 @@ public class OpsStripeEventsResource {
     @Timed
     @Operation(summary = "Replay a failed or refused Stripe event", description = "Queues it again; a worker applies it "
             + "as the first time (never twice what was applied). 202 {eventId, status: received}. 404 unknown event; 409 "
-            + "when it is not failed or refused. Operator only.")
+            + "when it is not failed or refused, or (no_json_payload) when only its raw text could be stored. Operator only.")
     public jakarta.ws.rs.core.Response replay(@PathParam("eventId") String eventId) {
         return switch (replays.replay(eventId)) {
             case REPLAYED -> jakarta.ws.rs.core.Response.status(202)
                     .entity(Map.of("eventId", eventId, "status", StripeEventStatus.received.name())).build();
             case NOT_FOUND -> throw new ApiException(404, "not_found", "no Stripe event " + eventId);
             case NOT_REPLAYABLE -> throw new ApiException(409, "conflict", "only a failed or refused event can be replayed");
+            case NO_JSON_PAYLOAD -> throw new ApiException(409, "no_json_payload", "PostgreSQL refused this event's payload "
+                    + "even cleaned: only its raw text is stored (raw_payload), so it cannot be applied; see lastError");
         };
     }
 }

@@ -7,6 +7,7 @@ import com.koomy.api.http.ListParams;
 import com.koomy.db.Page;
 import com.koomy.payments.Payment;
 import com.koomy.payments.PaymentHistory;
+import com.koomy.csv.Csv;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
@@ -26,8 +27,6 @@ import java.util.UUID;
 @Path("/api")
 @Tag(name = "payments")
 public class PaymentsResource {
-
-    private static final String TEXT_CSV = "text/csv; charset=UTF-8";
 
     private final PaymentHistory history;
 
@@ -64,7 +63,7 @@ public class PaymentsResource {
     @Access(Access.Who.MANAGER)
     @GET
     @Path("/communities/{communityId}/payments/export.csv")
-    @Produces({TEXT_CSV, "application/json"})
+    @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
     @Operation(summary = "The community's payments as CSV", description = "Owners and admins: 200 text/csv, newest "
             + "first, amounts in major units. 403 other members; 404 not a member.")
@@ -75,7 +74,7 @@ public class PaymentsResource {
     @Access(Access.Who.MEMBER)
     @GET
     @Path("/communities/{communityId}/payments/me/export.csv")
-    @Produces({TEXT_CSV, "application/json"})
+    @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
     @Operation(summary = "My payments to this community as CSV", description = "Active members: 200 text/csv. 404 not a member.")
     public Response mineCsv(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
@@ -86,7 +85,7 @@ public class PaymentsResource {
         // Refusals must be answered before the 200 and its first bytes go out.
         history.requireAllowed(communityId, caller, mine);
         StreamingOutput body = out -> history.writeCsv(communityId, caller, mine, out);
-        return Response.ok(body, TEXT_CSV)
+        return Response.ok(body, Csv.MEDIA_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"payments-" + communityId + (mine ? "-me" : "") + ".csv\"")
                 .header("Cache-Control", "no-store")
                 .build();

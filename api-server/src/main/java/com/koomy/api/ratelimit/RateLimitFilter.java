@@ -1,6 +1,7 @@
 package com.koomy.api.ratelimit;
 
 import com.koomy.api.accounts.AccountPrincipal;
+import com.koomy.api.http.ClientAddress;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
@@ -19,16 +20,16 @@ import jakarta.ws.rs.core.Context;
 public class RateLimitFilter implements ContainerRequestFilter {
 
     private final RateLimiter limiter;
-    private final boolean trustForwardedFor;
+    private final ClientAddress clientAddress;
 
     @Context
     private ResourceInfo resource;
     @Context
     private HttpServletRequest servletRequest;
 
-    public RateLimitFilter(RateLimiter limiter, boolean trustForwardedFor) {
+    public RateLimitFilter(RateLimiter limiter, ClientAddress clientAddress) {
         this.limiter = limiter;
-        this.trustForwardedFor = trustForwardedFor;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -50,7 +51,8 @@ public class RateLimitFilter implements ContainerRequestFilter {
     }
 
     private String clientAddress(ContainerRequestContext request) {
-        return ClientAddress.of(request.getHeaderString("X-Forwarded-For"),
-                servletRequest == null ? null : servletRequest.getRemoteAddr(), trustForwardedFor);
+        // Every X-Forwarded-For line, not getHeaderString's first: a proxy may append its own line.
+        return clientAddress.of(request.getHeaders().get(ClientAddress.HEADER),
+                servletRequest == null ? null : servletRequest.getRemoteAddr());
     }
 }

@@ -19,8 +19,6 @@ public class RateLimitsFactory {
     public static final String DOOR = "door";
 
     private boolean enabled = true;
-    /** Behind a load balancer: take the client address from the right-most X-Forwarded-For entry. */
-    private boolean trustForwardedFor = false;
     /** Redis key prefix of the buckets (tests give each app its own). */
     @jakarta.validation.constraints.NotEmpty private String keyPrefix = "koomy:rl:";
     @Valid @NotNull private Map<String, RateLimitPolicy> policies = defaults();
@@ -46,8 +44,6 @@ public class RateLimitsFactory {
 
     @JsonProperty public boolean isEnabled() { return enabled; }
     @JsonProperty public void setEnabled(boolean enabled) { this.enabled = enabled; }
-    @JsonProperty public boolean isTrustForwardedFor() { return trustForwardedFor; }
-    @JsonProperty public void setTrustForwardedFor(boolean trust) { this.trustForwardedFor = trust; }
     @JsonProperty public String getKeyPrefix() { return keyPrefix; }
     @JsonProperty public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
     @JsonProperty public Map<String, RateLimitPolicy> getPolicies() { return policies; }

@@ -7,6 +7,8 @@ import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +22,9 @@ import java.util.Set;
  * Group commit of received Stripe events ({@link GroupCommit}): the events that arrive together are
  * stored, each with its outbox row, by one statement in one commit. A request is answered 200 only
  * once its batch committed; if the batch fails (database down) every request in it answers 503, so
- * Stripe retries; an event PostgreSQL refuses on its own (say a {@code \u0000} escape jsonb does not
- * take) is retried alone and fails only its own request.
+ * Stripe retries. An event PostgreSQL refuses on its own (say a {@code \u0000} escape jsonb does not
+ * take) is written again alone, then by {@link StripeEventWrites#storeRefused}: kept as {@code failed} with
+ * its raw text and the reason, and answered 200, so Stripe does not retry it for days and then drop it.
  */
 public class StripeEventIngest implements Managed {
 
@@ -31,6 +34,8 @@ public class StripeEventIngest implements Managed {
             super(message, cause);
         }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StripeEventIngest.class);
 
     private final GroupCommit<IncomingStripeEvent, Boolean> commits;
 
@@ -65,7 +70,20 @@ public class StripeEventIngest implements Managed {
     private static List<Boolean> storeAll(Jdbi jdbi, List<IncomingStripeEvent> events) {
         Map<String, IncomingStripeEvent> distinct = new LinkedHashMap<>();
         events.forEach(e -> distinct.putIfAbsent(e.eventId(), e));
-        Set<String> stored = jdbi.withHandle(h -> StripeEventWrites.storeAllIfAbsent(h, new ArrayList<>(distinct.values())));
+        Set<String> stored;
+        try {
+            stored = jdbi.withHandle(h -> StripeEventWrites.storeAllIfAbsent(h, new ArrayList<>(distinct.values())));
+        } catch (RuntimeException e) {
+            // Alone (GroupCommit wrote the refused batch again one by one) and refused for its data: stored by
+            // the slow path, failed with the reason and its raw text, and answered 200 like any stored event.
+            if (distinct.size() != 1 || !StripeEventWrites.refusedData(e)) {
+                throw e;
+            }
+            IncomingStripeEvent event = distinct.values().iterator().next();
+            stored = StripeEventWrites.storeRefused(jdbi, event, "webhook", e) ? Set.of(event.eventId()) : Set.of();
+            LOG.warn("Stripe event {} ({}) stored as failed: PostgreSQL refused its payload ({})", event.eventId(),
+                    event.type(), e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
+        }
         Set<String> answered = new HashSet<>();
         List<Boolean> results = new ArrayList<>(events.size());
         for (IncomingStripeEvent event : events) {

@@ -81,12 +81,12 @@ class MemberExportIntegrationTest {
         response.body().close();
 
         String csv = exportText(id, owner);
-        assertThat(csv).startsWith("name,email,role,status,dues_paid_until,joined_at\r\n");
-        assertThat(csv).contains("\"Doe, \"\"Jo\"\"\",jo@example.org,admin,active,2026-12-31,2026-01-02T03:04:05Z\r\n");
-        assertThat(csv).contains("\"'=HYPERLINK(\"\"http://evil\"\")\",evil@example.org,member,active,,2026-01-02T03:04:05Z\r\n");
-        assertThat(csv).contains("\"Multi\nLine\",'-sum@example.org,member,active,,");
-        assertThat(csv).contains("Aaron Owner Export," + owner.email() + ",owner,active,,");
-        assertThat(csv).contains("Member Export," + member.email() + ",member,active,,");
+        assertThat(csv).startsWith("\"name\",\"email\",\"role\",\"status\",\"dues_paid_until\",\"joined_at\"\r\n");
+        assertThat(csv).contains("\"Doe, \"\"Jo\"\"\",\"jo@example.org\",\"admin\",\"active\",\"2026-12-31\",\"2026-01-02T03:04:05Z\"\r\n");
+        assertThat(csv).contains("\"'=HYPERLINK(\"\"http://evil\"\")\",\"evil@example.org\",\"member\",\"active\",\"\",\"2026-01-02T03:04:05Z\"\r\n");
+        assertThat(csv).contains("\"Multi\nLine\",\"'-sum@example.org\",\"member\",\"active\",\"\",");
+        assertThat(csv).contains("\"Aaron Owner Export\",\"" + owner.email() + "\",\"owner\",\"active\",\"\",");
+        assertThat(csv).contains("\"Member Export\",\"" + member.email() + "\",\"member\",\"active\",\"\",");
         assertThat(csv.split("\r\n")).hasSize(1 + 5);
         assertThat(csv.indexOf("Aaron")).isLessThan(csv.indexOf("Doe")).as("by name");
 
@@ -135,7 +135,8 @@ class MemberExportIntegrationTest {
                     maxRetained = Math.max(maxRetained, retainedHeap(memory) - baseline);
                 }
                 if (lines == 2) {
-                    assertThat(line).startsWith("Bulk Member 000001 of the hundred thousand,bulk-member-1@example.org,member,active,2027-01-01,");
+                    assertThat(line).startsWith("\"Bulk Member 000001 of the hundred thousand\",\"bulk-member-1@example.org\",\"member\","
+                            + "\"active\",\"2027-01-01\",");
                 }
             }
         }

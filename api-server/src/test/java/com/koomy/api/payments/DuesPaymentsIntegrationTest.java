@@ -325,8 +325,8 @@ class DuesPaymentsIntegrationTest {
         assertThat(csv.statusCode()).isEqualTo(200);
         String[] lines = csv.body().split("\r\n");
         assertThat(lines).hasSize(3);
-        assertThat(lines[0]).startsWith("created_at,paid_at,account_id,description,amount,currency");
-        assertThat(lines[1]).contains("25.00,eur,0.75,0.00,succeeded");
+        assertThat(lines[0]).startsWith("\"created_at\",\"paid_at\",\"account_id\",\"description\",\"amount\",\"currency\"");
+        assertThat(lines[1]).contains("\"25.00\",\"eur\",\"0.75\",\"0.00\",\"succeeded\"");
     }
 
     @Test

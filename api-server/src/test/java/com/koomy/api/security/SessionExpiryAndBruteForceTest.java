@@ -48,7 +48,7 @@ class SessionExpiryAndBruteForceTest {
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.withRateLimits(db,
             ConfigOverride.config("sessionIdleTimeout", "2s"),
             ConfigOverride.config("sessionAbsoluteTimeout", "5s"),
-            ConfigOverride.config("rateLimits.trustForwardedFor", "false"),
+            ConfigOverride.config("trustedProxies", ""),
             ConfigOverride.config("rateLimits.policies.login.requests", "6"),
             ConfigOverride.config("rateLimits.policies.login.period", "1 hour"),
             ConfigOverride.config("rateLimits.policies.login.failClosed", "true"),

@@ -108,7 +108,7 @@ class StripeEventIngestIntegrationTest {
     }
 
     @Test
-    void anEventPostgresRefusesFailsAloneNotTheOthersInItsBatch() throws Exception {
+    void anEventPostgresRefusesIsStoredAloneAsFailedAndTheOthersInItsBatchAsUsual() throws Exception {
         String run = "evt_poison" + System.nanoTime() + "_";
         String poison = run + "bad";
         // Valid JSON that jsonb refuses: the \u0000 escape.
@@ -131,11 +131,18 @@ class StripeEventIngestIntegrationTest {
         for (Future<Boolean> f : good) {
             assertThat(f.get(60, TimeUnit.SECONDS)).isTrue();
         }
-        assertThatThrownBy(() -> bad.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StripeEventIngest.NotStored.class);
+        // Stored (new), so the delivery is answered 200: Stripe does not retry it until it gives up.
+        assertThat(bad.get(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ingest.store(incoming(poison, poisonPayload))).as("a redelivery").isFalse();
         pool.shutdown();
 
-        assertThat(count("SELECT count(*) FROM stripe_events WHERE event_id LIKE :like", run + "%")).isEqualTo(39);
+        assertThat(count("SELECT count(*) FROM stripe_events WHERE event_id LIKE :like", run + "%")).isEqualTo(40);
+        assertThat(count("SELECT count(*) FROM stripe_events WHERE status = 'received' AND event_id LIKE :like", run + "%"))
+                .isEqualTo(39);
+        assertThat(count("SELECT count(*) FROM stripe_events WHERE status = 'failed' AND raw_payload IS NOT NULL "
+                + "AND last_error LIKE '%jsonb%' AND event_id = :like", poison)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM outbox WHERE ref = :like", poison)).isZero();
+        assertThat(count("SELECT count(*) FROM outbox WHERE ref LIKE :like", run + "%")).isEqualTo(39);
     }
 
     @Test

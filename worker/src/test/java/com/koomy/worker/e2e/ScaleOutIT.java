@@ -58,9 +58,9 @@ class ScaleOutIT {
         env.put("KOOMY_WORKER_DB_MAX", "6");
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "6");
         env.put("KOOMY_JOBS_WORKERS", "2");
-        // As behind the balancer; the test also sends its own X-Forwarded-For to give each check a
-        // client address of its own. Rate-limit counters of this run only (the Redis is shared).
-        env.put("KOOMY_TRUST_FORWARDED_FOR", "true");
+        // As behind the balancer (one trusted proxy); the test may also send its own X-Forwarded-For,
+        // which counts for nothing. Rate-limit counters of this run only (the Redis is shared).
+        env.put("KOOMY_TRUSTED_PROXIES", "1");
         env.put("KOOMY_RATE_KEY_PREFIX", "koomy:rl:it-" + UUID.randomUUID() + ":");
         env.put("KOOMY_CACHE_PUBLIC_PAGE_LOCAL_TTL", LOCAL_PAGE_TTL.toSeconds() + "s");
 
