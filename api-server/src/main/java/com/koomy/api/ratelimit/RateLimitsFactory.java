@@ -21,8 +21,6 @@ public class RateLimitsFactory {
     private boolean enabled = true;
     /** Behind a load balancer: take the client address from the right-most X-Forwarded-For entry. */
     private boolean trustForwardedFor = false;
-    /** Redis key prefix of the buckets (tests give each app its own). */
-    @jakarta.validation.constraints.NotEmpty private String keyPrefix = "koomy:rl:";
     @Valid @NotNull private Map<String, RateLimitPolicy> policies = defaults();
 
     public static Map<String, RateLimitPolicy> defaults() {
@@ -46,8 +44,6 @@ public class RateLimitsFactory {
     @JsonProperty public void setEnabled(boolean enabled) { this.enabled = enabled; }
     @JsonProperty public boolean isTrustForwardedFor() { return trustForwardedFor; }
     @JsonProperty public void setTrustForwardedFor(boolean trust) { this.trustForwardedFor = trust; }
-    @JsonProperty public String getKeyPrefix() { return keyPrefix; }
-    @JsonProperty public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
     @JsonProperty public Map<String, RateLimitPolicy> getPolicies() { return policies; }
 
     /** Named policies from the YAML replace the defaults of the same name; the others stay. */
