@@ -1,13 +1,21 @@
 package com.koomy.api;
 
+import com.koomy.accounts.SessionStore;
+import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The API as it runs in production (config/api.yml), on random ports and a test database. */
+/**
+ * The API as it runs in production (config/api.yml), on random ports and a test database, with Redis keys
+ * under a prefix of its own ({@link TestRedis#newPrefix}): apps, test runs and a developer's stack on the
+ * same Redis never share sessions, caches, limits or statistics.
+ */
 public final class ApiTestApp {
 
     public static final String SECRET = "whsec_test_primary";
@@ -23,7 +31,7 @@ public final class ApiTestApp {
         return app(KoomyApiApplication.class, db, false, extra);
     }
 
-    /** The API with rate limits on, in a Redis key space of its own. */
+    /** The API with rate limits on (in its own Redis key space, as every test app). */
     public static DropwizardAppExtension<ApiConfiguration> withRateLimits(TestDatabase db, ConfigOverride... extra) {
         return app(KoomyApiApplication.class, db, true, extra);
     }
@@ -47,9 +55,19 @@ public final class ApiTestApp {
                 ConfigOverride.config("admin.user", ADMIN_CREDENTIALS.split(":")[0]),
                 ConfigOverride.config("admin.password", ADMIN_CREDENTIALS.split(":")[1]),
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
-                ConfigOverride.config("rateLimits.keyPrefix", "koomy:test-rl:" + java.util.UUID.randomUUID() + ":")));
+                ConfigOverride.config("redis.keyPrefix", TestRedis.newPrefix())));
         overrides.addAll(List.of(extra));
         return new DropwizardAppExtension<>(app, "../config/api.yml",
                 overrides.toArray(new ConfigOverride[0]));
+    }
+
+    /** The names of the app's Redis keys (under its own prefix); the app must have started. */
+    public static RedisKeys keys(DropwizardAppExtension<? extends ApiConfiguration> app) {
+        return app.getConfiguration().getRedis().keys();
+    }
+
+    /** Sessions written where the app reads them (its Redis, its prefix), for accounts made straight in the database. */
+    public static SessionStore sessions(DropwizardAppExtension<? extends ApiConfiguration> app) {
+        return new SessionStore(TestRedis.client(), keys(app), Duration.ofHours(1), Duration.ofHours(2));
     }
 }

@@ -1,13 +1,17 @@
 package com.koomy.worker;
 
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS. */
+/**
+ * A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS, Redis
+ * keys under a prefix of its own (a test that pairs it with an API passes that API's {@code redis.keyPrefix}).
+ */
 public final class WorkerTestApp {
 
     private WorkerTestApp() {
@@ -22,7 +26,8 @@ public final class WorkerTestApp {
                 ConfigOverride.config("database.password", TestDatabase.password()),
                 ConfigOverride.config("jobs.database.url", db::url),
                 ConfigOverride.config("jobs.database.user", TestDatabase.user()),
-                ConfigOverride.config("jobs.database.password", TestDatabase.password())));
+                ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+                ConfigOverride.config("redis.keyPrefix", TestRedis.newPrefix())));
         overrides.addAll(List.of(extra));
         return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0]));
     }
