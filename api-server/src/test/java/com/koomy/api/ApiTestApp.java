@@ -28,22 +28,33 @@ public final class ApiTestApp {
 
     /** The API with rate limits off: tests from one address would otherwise share them. */
     public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
-        return app(KoomyApiApplication.class, db, false, extra);
+        return app(KoomyApiApplication.class, db, false, TestRedis.newPrefix(), extra);
+    }
+
+    /**
+     * One of several API instances of the same stack: they share {@code redisPrefix} (sessions, caches and
+     * their invalidations, limits), as instances behind one load balancer do. Rate limits off.
+     */
+    public static DropwizardAppExtension<ApiConfiguration> instanceOf(String redisPrefix, TestDatabase db,
+                                                                      ConfigOverride... extra) {
+        return app(KoomyApiApplication.class, db, false, redisPrefix, extra);
     }
 
     /** The API with rate limits on (in its own Redis key space, as every test app). */
     public static DropwizardAppExtension<ApiConfiguration> withRateLimits(TestDatabase db, ConfigOverride... extra) {
-        return app(KoomyApiApplication.class, db, true, extra);
+        return app(KoomyApiApplication.class, db, true, TestRedis.newPrefix(), extra);
     }
 
     /** The same with a test subclass of the application (one that adds test-only routes); rate limits off. */
     public static DropwizardAppExtension<ApiConfiguration> on(Class<? extends KoomyApiApplication> app, TestDatabase db,
                                                               ConfigOverride... extra) {
-        return app(app, db, false, extra);
+        return app(app, db, false, TestRedis.newPrefix(), extra);
     }
 
     private static DropwizardAppExtension<ApiConfiguration> app(Class<? extends KoomyApiApplication> app, TestDatabase db,
-                                                               boolean rateLimits, ConfigOverride... extra) {
+                                                               boolean rateLimits, String redisPrefix,
+                                                               ConfigOverride... extra) {
+        // Overrides are a set (no order): one for a key, so redis.keyPrefix is never given twice.
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
@@ -55,7 +66,7 @@ public final class ApiTestApp {
                 ConfigOverride.config("admin.user", ADMIN_CREDENTIALS.split(":")[0]),
                 ConfigOverride.config("admin.password", ADMIN_CREDENTIALS.split(":")[1]),
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
-                ConfigOverride.config("redis.keyPrefix", TestRedis.newPrefix())));
+                ConfigOverride.config("redis.keyPrefix", redisPrefix)));
         overrides.addAll(List.of(extra));
         return new DropwizardAppExtension<>(app, "../config/api.yml",
                 overrides.toArray(new ConfigOverride[0]));

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS, Redis
- * keys under a prefix of its own (a test that pairs it with an API passes that API's {@code redis.keyPrefix}).
+ * keys under a prefix of its own ({@code extra} must not set {@code redis.keyPrefix} again: overrides are a
+ * set, the one applied last would be arbitrary).
  */
 public final class WorkerTestApp {
 
