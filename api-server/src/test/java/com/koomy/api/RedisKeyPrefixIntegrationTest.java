@@ -38,6 +38,9 @@ class RedisKeyPrefixIntegrationTest {
 
     private static final int DATABASE = (TestRedis.factory().getDatabase() + 8) % 16;
     private static final RedisClient REDIS = client();
+    /** What a developer's `ops/koomy up` leaves behind: the old fixed key and the key under the default prefix. */
+    private static final List<String> STALE_KEYS = List.of("koomy:cache:plans:all:v1",
+            new RedisKeys("koomy:").cacheEntry("plans", "all") + ":v1");
 
     @RegisterExtension
     @Order(1)
@@ -68,6 +71,7 @@ class RedisKeyPrefixIntegrationTest {
 
     @AfterAll
     static void close() {
+        REDIS.del(STALE_KEYS.toArray(String[]::new)); // code without prefixes would read them: leave none behind
         REDIS.close();
     }
 
@@ -77,10 +81,8 @@ class RedisKeyPrefixIntegrationTest {
 
     @Test
     void eachStackReadsOnlyItsOwnCachedPlansAndNeverTheDefaultPrefixs() {
-        // What a developer's `ops/koomy up` leaves behind, under the old fixed key and under the new default prefix.
         String stale = "0:{\"items\":[{\"id\":\"free\",\"amount\":0},{\"id\":\"association\",\"amount\":1}]}";
-        REDIS.setex("koomy:cache:plans:all:v1", 600, stale);
-        REDIS.setex(new RedisKeys("koomy:").cacheEntry("plans", "all") + ":v1", 600, stale);
+        STALE_KEYS.forEach(key -> REDIS.setex(key, 120, stale));
 
         assertThat(associationAmount(firstApi)).isEqualTo(1900);
         assertThat(associationAmount(secondApi)).isEqualTo(2500);
