@@ -68,8 +68,13 @@ public final class ApiTestApp {
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
                 ConfigOverride.config("redis.keyPrefix", redisPrefix)));
         overrides.addAll(List.of(extra));
-        return new DropwizardAppExtension<>(app, "../config/api.yml",
-                overrides.toArray(new ConfigOverride[0]));
+        return new DropwizardAppExtension<>(app, "../config/api.yml", overrides.toArray(new ConfigOverride[0])) {
+            @Override
+            public void after() {
+                super.after();
+                TestRedis.deleteAll(redisPrefix); // instances of one stack stop together, at the end of the class
+            }
+        };
     }
 
     /** The names of the app's Redis keys (under its own prefix); the app must have started. */

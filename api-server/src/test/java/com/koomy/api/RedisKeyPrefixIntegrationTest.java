@@ -72,6 +72,13 @@ class RedisKeyPrefixIntegrationTest {
     @AfterAll
     static void close() {
         REDIS.del(STALE_KEYS.toArray(String[]::new)); // code without prefixes would read them: leave none behind
+        // The apps' own keys are in this database, not where ApiTestApp cleans up after them.
+        for (String prefix : List.of(ApiTestApp.keys(first).prefix(), ApiTestApp.keys(second).prefix())) {
+            String[] own = allKeys().stream().filter(k -> k.startsWith(prefix)).toArray(String[]::new);
+            if (own.length > 0) {
+                REDIS.del(own);
+            }
+        }
         REDIS.close();
     }
 

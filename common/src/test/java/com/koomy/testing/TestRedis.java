@@ -62,6 +62,20 @@ public final class TestRedis {
         return found;
     }
 
+    /**
+     * Deletes every key under {@code prefix} (a test app's, once it has stopped): cache generations live 30
+     * days and sessions a day, and each run makes new prefixes.
+     */
+    public static void deleteAll(String prefix) {
+        if (!prefix.startsWith("koomy-test-")) {
+            throw new IllegalArgumentException("only test prefixes are deleted, not " + prefix);
+        }
+        String[] found = keys(k -> k.startsWith(prefix)).toArray(String[]::new);
+        for (int i = 0; i < found.length; i += 500) {
+            CLIENT.del(java.util.Arrays.copyOfRange(found, i, Math.min(found.length, i + 500)));
+        }
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isEmpty() ? fallback : value;

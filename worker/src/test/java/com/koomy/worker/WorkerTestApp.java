@@ -20,6 +20,7 @@ public final class WorkerTestApp {
 
     public static DropwizardAppExtension<WorkerConfiguration> on(Class<? extends KoomyWorkerApplication> app,
                                                                 TestDatabase db, ConfigOverride... extra) {
+        String redisPrefix = TestRedis.newPrefix();
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("database.url", db::url),
@@ -28,8 +29,14 @@ public final class WorkerTestApp {
                 ConfigOverride.config("jobs.database.url", db::url),
                 ConfigOverride.config("jobs.database.user", TestDatabase.user()),
                 ConfigOverride.config("jobs.database.password", TestDatabase.password()),
-                ConfigOverride.config("redis.keyPrefix", TestRedis.newPrefix())));
+                ConfigOverride.config("redis.keyPrefix", redisPrefix)));
         overrides.addAll(List.of(extra));
-        return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0]));
+        return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0])) {
+            @Override
+            public void after() {
+                super.after();
+                TestRedis.deleteAll(redisPrefix);
+            }
+        };
     }
 }
