@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  *
  *   BENCH_SECRET=whsec_... java PaymentsWave.java API_BASE REDIS_HOST REDIS_PORT MEMBERS_FILE COMMUNITY TIER
  *        STRIPE_ACCOUNT WITHIN_SECONDS CONCURRENCY REDELIVER_FRACTION RUN_ID
+ *
+ * The sessions go where the API reads them: REDIS_PASSWORD, REDIS_DATABASE (default 0) and the stack's
+ * key prefix KOOMY_REDIS_PREFIX (default koomy:, as config/api.yml) from the environment.
  */
 public class PaymentsWave {
 
@@ -235,15 +238,22 @@ public class PaymentsWave {
         try (Socket socket = new Socket(host, port)) {
             OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
             String password = System.getenv("REDIS_PASSWORD");
+            String database = System.getenv().getOrDefault("REDIS_DATABASE", "");
+            String prefix = System.getenv().getOrDefault("KOOMY_REDIS_PREFIX", "");
+            prefix = prefix.isEmpty() ? "koomy:" : prefix;
             int commands = 0;
             if (password != null && !password.isEmpty()) {
                 resp(out, "AUTH", password);
                 commands++;
             }
+            if (!database.isEmpty() && !database.equals("0")) {
+                resp(out, "SELECT", database);
+                commands++;
+            }
             for (int i = 0; i < members.size(); i++) {
                 String token = "bench-" + runId + "-" + i + "-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
                 tokens.add(token);
-                String key = "koomy:session:" + HEX.formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+                String key = prefix + "session:" + HEX.formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
                 resp(out, "HSET", key, "account", members.get(i), "created", Long.toString(now), "absolute", Long.toString(absolute));
                 resp(out, "PEXPIRE", key, "3600000");
                 commands += 2;

@@ -98,6 +98,7 @@ import com.koomy.media.image.ImagePipeline;
 import com.koomy.media.storage.BlobStore;
 import com.koomy.communities.CommunityException;
 import com.koomy.config.ReadReplicaFactory;
+import com.koomy.config.RedisKeys;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.db.ReadDatabase;
@@ -147,6 +148,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.getObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         RedisClient redis = config.getRedis().build(environment, "koomy-api");
+        RedisKeys redisKeys = config.getRedis().keys(); // every key under redis.keyPrefix (docs/architecture.md)
         config.getHealth().register(environment, jdbi, redis);
         // Read-mostly queries (member directory, news feed, event lists, statistics) go to the read replica
         // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its
@@ -192,7 +194,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
 
         environment.jersey().register(new OpenApiDocumentResource(
                 String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
-        SessionStore sessions = new SessionStore(redis,
+        SessionStore sessions = new SessionStore(redis, redisKeys,
                 java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
                 java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));
         Accounts accounts = new Accounts(jdbi, new PasswordHasher(), sessions, config.getPublicUrl());
@@ -205,7 +207,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 java.time.Duration.ofSeconds(1)));
         environment.jersey().register(new AccountExceptionMapper());
         RateLimiter limiter = new RateLimiter(redis, config.getRateLimits().getPolicies(),
-                config.getRateLimits().getKeyPrefix(), environment.metrics());
+                redisKeys, environment.metrics());
         if (config.getRateLimits().isEnabled()) {
             environment.jersey().register(new RateLimitFilter(limiter, config.getTrustedProxies()));
         }
@@ -232,7 +234,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // on a schedule and never change /api/health's status (see AlertCheck).
         Clock clock = Clock.systemUTC();
         RequestStats requestStats = new RequestStats(clock);
-        StatsStore statsStore = new StatsStore(redis, config.getStats().getRedisNamespace(),
+        StatsStore statsStore = new StatsStore(redis, redisKeys,
                 millis(config.getStats().getRetention()));
         StatsFlusher statsFlusher = new StatsFlusher(requestStats, statsStore,
                 millis(config.getStats().getFlushEvery()), millis(config.getStats().getRetention()), clock);
@@ -267,7 +269,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // them too, since they show the active member count.
         Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,
                 config.getCache().getCommunityTtl(), environment.getObjectMapper().constructType(Communities.PublicPart.class),
-                redis, environment));
+                redis, redisKeys, environment));
         // Signed-out page reads are answered from memory before Jersey (PublicPageFilter; docs/architecture.md).
         PublicPages publicPages = new PublicPages(communities, environment.getObjectMapper(),
                 millis(config.getCache().getPublicPageLocalTtl()), 10_000, environment.metrics());
@@ -276,7 +278,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/communities/*");
         environment.jersey().register(new CommunitiesResource(communities, publicPages, environment.getObjectMapper()));
         // Dues (Stripe Connect) and plans (Stripe Billing), issue 6; the plan's limits apply to joins, invitations, AI drafts.
-        PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis);
+        PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis, redisKeys);
         payments.register(config, environment, jdbi);
         // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
         CommunityKeys communityKeys = new CommunityKeys(jdbi, config.getCardKeySecret());
@@ -320,7 +322,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 new CheckinBundle.Builder(jdbi, ticketKeys, scanners),
                 new CheckinStatsReader(reads, scanners, config.getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
-                        environment.getObjectMapper().constructType(CheckinStats.class), redis, environment)),
+                        environment.getObjectMapper().constructType(CheckinStats.class), redis, redisKeys, environment)),
                 environment.metrics()));
 
         // Image uploads (issue 8): originals re-encoded here, smaller sizes by the worker; blobs served at /media.

@@ -1,5 +1,6 @@
 package com.koomy.api;
 
+import com.koomy.config.RedisFactory;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -27,6 +28,9 @@ class ApiConfigurationTest {
         assertThat(config.getDatabase().getValidationQuery()).hasValueSatisfying(q -> assertThat(q).contains("SELECT 1"));
         assertThat(config.getDatabase().getEvictionInterval()).isEqualTo(Duration.seconds(10));
         assertThat(config.getRedis().getSocketTimeout()).isEqualTo(Duration.seconds(2));
+        // One prefix for every key, the same default as config/worker.yml (WorkerConfigurationTest).
+        assertThat(config.getRedis().getKeyPrefix()).isEqualTo(System.getenv().getOrDefault("KOOMY_REDIS_PREFIX", "koomy:"));
+        assertThat(config.getRedis().keys().session("ab")).isEqualTo(config.getRedis().getKeyPrefix() + "session:ab");
         assertThat(config.getStripe().getWebhookTolerance()).isEqualTo(Duration.seconds(300));
         assertThat(config.getStripe().getMaxWebhookBody().toBytes()).isEqualTo(1024 * 1024);
         assertThat(config.getWarnRequestsOver()).isEqualTo(Duration.milliseconds(500));
@@ -51,5 +55,19 @@ class ApiConfigurationTest {
         assertThat(config.getCardKeySecret()).isEqualTo(System.getenv().getOrDefault("KOOMY_CARD_KEY_SECRET", ""));
         assertThat(config.getGraphite().isEnabled()).isEqualTo(Boolean.parseBoolean(
                 System.getenv().getOrDefault("GRAPHITE_ENABLED", "false")));
+    }
+
+    /** A brace in the prefix would become every key's cluster hash tag; an empty one shares the key space. */
+    @Test
+    void aKeyPrefixWithBracesOrNothingIsRefused() {
+        for (String bad : new String[] {"koomy{a}:", "", "two words:"}) {
+            RedisFactory redis = new RedisFactory();
+            redis.setKeyPrefix(bad);
+            assertThat(Validators.newValidator().validate(redis)).as(bad)
+                    .extracting(v -> v.getPropertyPath().toString()).containsExactly("keyPrefix");
+        }
+        RedisFactory good = new RedisFactory();
+        good.setKeyPrefix("koomy-staging:");
+        assertThat(Validators.newValidator().validate(good)).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package com.koomy.accounts;
 
+import com.koomy.config.RedisKeys;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -23,15 +24,14 @@ import java.util.UUID;
  */
 public class SessionStore {
 
-    private static final String PREFIX = "koomy:session:";
-    private static final String ACCOUNT_PREFIX = "koomy:account-sessions:";
-
     private final UnifiedJedis redis;
+    private final RedisKeys keys;
     private final Duration idle;
     private final Duration absolute;
 
-    public SessionStore(UnifiedJedis redis, Duration idle, Duration absolute) {
+    public SessionStore(UnifiedJedis redis, RedisKeys keys, Duration idle, Duration absolute) {
         this.redis = redis;
+        this.keys = keys;
         this.idle = idle;
         this.absolute = absolute;
     }
@@ -44,12 +44,12 @@ public class SessionStore {
         String hash = SecretTokens.sha256Hex(token);
         Instant now = Instant.now();
         Instant absoluteExpiry = now.plus(absolute);
-        String key = PREFIX + hash;
+        String key = keys.session(hash);
         redis.hset(key, Map.of("account", accountId.toString(), "created", Long.toString(now.toEpochMilli()),
                 "absolute", Long.toString(absoluteExpiry.toEpochMilli())));
         redis.pexpire(key, idle.toMillis());
-        redis.sadd(ACCOUNT_PREFIX + accountId, hash);
-        redis.pexpire(ACCOUNT_PREFIX + accountId, absolute.toMillis());
+        redis.sadd(keys.accountSessions(accountId), hash);
+        redis.pexpire(keys.accountSessions(accountId), absolute.toMillis());
         return new Created(token, now.plus(idle), absoluteExpiry);
     }
 
@@ -77,13 +77,13 @@ public class SessionStore {
     @SuppressWarnings("unchecked")
     public Optional<Session> resolve(String token) {
         String hash = SecretTokens.sha256Hex(token);
-        List<String> keys = List.of(PREFIX + hash);
+        List<String> scriptKeys = List.of(keys.session(hash));
         List<String> args = List.of(Long.toString(Instant.now().toEpochMilli()), Long.toString(idle.toMillis()));
         Object found;
         try {
-            found = redis.evalsha(RESOLVE_SHA, keys, args);
+            found = redis.evalsha(RESOLVE_SHA, scriptKeys, args);
         } catch (JedisNoScriptException e) {
-            found = redis.eval(RESOLVE, keys, args); // a restarted or flushed Redis: EVAL loads the script again
+            found = redis.eval(RESOLVE, scriptKeys, args); // a restarted or flushed Redis: EVAL loads the script again
         }
         if (!(found instanceof List<?> fields) || fields.size() < 3) {
             return Optional.empty();
@@ -102,15 +102,15 @@ public class SessionStore {
     }
 
     public void revoke(Session session) {
-        redis.del(PREFIX + session.tokenHash());
-        redis.srem(ACCOUNT_PREFIX + session.accountId(), session.tokenHash());
+        redis.del(keys.session(session.tokenHash()));
+        redis.srem(keys.accountSessions(session.accountId()), session.tokenHash());
     }
 
     /** Every session of the account (password change, reset). */
     public void revokeAll(UUID accountId) {
-        String set = ACCOUNT_PREFIX + accountId;
+        String set = keys.accountSessions(accountId);
         for (String hash : redis.smembers(set)) {
-            redis.del(PREFIX + hash);
+            redis.del(keys.session(hash));
         }
         redis.del(set);
     }

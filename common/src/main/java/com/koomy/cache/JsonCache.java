@@ -6,6 +6,7 @@ import com.codahale.metrics.RatioGauge;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.config.RedisKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -22,8 +23,10 @@ import java.util.function.Supplier;
 /**
  * Read-through cache of JSON values in Redis, one entry per id (a community, or "all" for a list).
  * <p>
- * Keys: the value at {@code koomy:cache:<name>:<id>:v<schema>} holding {@code <generation>:<json>}, and
- * the id's generation counter at {@code koomy:cache:<name>:<id>:gen}. A read fetches both in one MGET
+ * Keys (under the stack's prefix, {@link RedisKeys#cacheEntry}): the value at
+ * {@code <prefix>cache:{<name>:<id>}:v<schema>} holding {@code <generation>:<json>}, and the id's
+ * generation counter at {@code <prefix>cache:{<name>:<id>}:gen}; the hash tag puts both in one cluster
+ * slot, as the MGET and the invalidation script need. A read fetches both in one MGET
  * and hits only if the value was stored under the current generation. {@link #invalidate} increments
  * the generation (and drops the value) after the write has committed. A reader that read the old row
  * before that commit stored it under the old generation, which no later reader accepts: the race
@@ -49,6 +52,7 @@ public class JsonCache<T> {
             """;
 
     private final String name;
+    private final RedisKeys keys;
     private final int schema;
     private final long ttlSeconds;
     private final JavaType type;
@@ -63,12 +67,13 @@ public class JsonCache<T> {
     private final AtomicLong unreportedErrors = new AtomicLong();
     private final List<Consumer<String>> invalidationListeners = new CopyOnWriteArrayList<>();
 
-    public JsonCache(String name, int schema, Duration ttl, JavaType type, UnifiedJedis redis, ObjectMapper json,
-                     MetricRegistry metrics, Clock clock) {
+    public JsonCache(String name, int schema, Duration ttl, JavaType type, UnifiedJedis redis, RedisKeys keys,
+                     ObjectMapper json, MetricRegistry metrics, Clock clock) {
         if (ttl.toSeconds() < 1 || ttl.compareTo(GENERATION_TTL) >= 0) {
             throw new IllegalArgumentException("cache " + name + ": TTL must be between 1 s and 30 days, not " + ttl);
         }
         this.name = name;
+        this.keys = keys;
         this.schema = schema;
         this.ttlSeconds = ttl.toSeconds();
         this.type = type;
@@ -140,11 +145,11 @@ public class JsonCache<T> {
     }
 
     String valueKey(String id) {
-        return "koomy:cache:" + name + ":" + id + ":v" + schema;
+        return keys.cacheEntry(name, id) + ":v" + schema;
     }
 
     String generationKey(String id) {
-        return "koomy:cache:" + name + ":" + id + ":gen";
+        return keys.cacheEntry(name, id) + ":gen";
     }
 
     private T decode(String stored, long generation) {

@@ -8,11 +8,15 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
-/** A pooled Redis client with explicit timeouts, closed with the process. */
+/**
+ * A pooled Redis client with explicit timeouts, closed with the process, and the prefix of every key
+ * ({@link #keys()}): the API and the workers of one stack must have the same.
+ */
 public class RedisFactory {
 
     @NotEmpty private String host = "127.0.0.1";
@@ -24,6 +28,14 @@ public class RedisFactory {
     @Min(1) private int maxTotal = 32;
     @Min(0) private int minIdle = 2;
     @NotNull private Duration maxWait = Duration.seconds(1);
+    /** Prefix of every key of this stack; no braces (they would become every key's cluster hash tag). */
+    @NotNull @Pattern(regexp = "[^{}\\s]+", message = "must be non-empty, without spaces, { or }")
+    private String keyPrefix = "koomy:";
+
+    /** The names of this stack's keys, under {@link #getKeyPrefix()}. */
+    public RedisKeys keys() {
+        return new RedisKeys(keyPrefix);
+    }
 
     public RedisClient build(Environment environment, String clientName) {
         RedisClient client = build(clientName);
@@ -77,4 +89,6 @@ public class RedisFactory {
     @JsonProperty public void setMinIdle(int minIdle) { this.minIdle = minIdle; }
     @JsonProperty public Duration getMaxWait() { return maxWait; }
     @JsonProperty public void setMaxWait(Duration maxWait) { this.maxWait = maxWait; }
+    @JsonProperty public String getKeyPrefix() { return keyPrefix; }
+    @JsonProperty public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
 }

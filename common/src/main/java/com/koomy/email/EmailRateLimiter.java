@@ -27,12 +27,21 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public class EmailRateLimiter {
 
-    /** KEYS[1] counter prefix; ARGV[1] limit. Returns {granted 0/1, microseconds into the second}. */
+    /**
+     * KEYS[1] the counter (a hash: the second of Redis's clock it counts, and the count); ARGV[1] limit.
+     * One key per counter, passed in, so the script touches nothing it was not given (Redis Cluster).
+     * Returns {granted 0/1, microseconds into the second}.
+     */
     private static final String TAKE = """
             local now = redis.call('TIME')
-            local key = KEYS[1] .. ':' .. now[1]
-            local n = redis.call('INCR', key)
-            if n == 1 then redis.call('EXPIRE', key, 5) end
+            local n
+            if redis.call('HGET', KEYS[1], 's') == now[1] then
+              n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+            else
+              redis.call('HSET', KEYS[1], 's', now[1], 'n', 1)
+              redis.call('EXPIRE', KEYS[1], 5)
+              n = 1
+            end
             if n > tonumber(ARGV[1]) then return {0, tonumber(now[2])} end
             return {1, tonumber(now[2])}
             """;
@@ -45,14 +54,15 @@ public class EmailRateLimiter {
     private final Semaphore waiters;
     private final Duration maxInlineWait;
 
-    public EmailRateLimiter(UnifiedJedis redis, String keyPrefix, int perSecond) {
-        this(redis, keyPrefix, perSecond, 2, Duration.ofMillis(1500));
+    /** {@code keyStem}: the provider's {@link com.koomy.config.RedisKeys#providerLimit}, shared by every process. */
+    public EmailRateLimiter(UnifiedJedis redis, String keyStem, int perSecond) {
+        this(redis, keyStem, perSecond, 2, Duration.ofMillis(1500));
     }
 
-    public EmailRateLimiter(UnifiedJedis redis, String keyPrefix, int perSecond, int inlineWaiters, Duration maxInlineWait) {
+    public EmailRateLimiter(UnifiedJedis redis, String keyStem, int perSecond, int inlineWaiters, Duration maxInlineWait) {
         this.redis = redis;
-        this.allKey = keyPrefix + ":all";
-        this.bulkKey = keyPrefix + ":bulk";
+        this.allKey = keyStem + ":all";
+        this.bulkKey = keyStem + ":bulk";
         this.perSecond = perSecond;
         this.bulkPerSecond = Math.max(1, perSecond - 1);
         this.waiters = new Semaphore(inlineWaiters);

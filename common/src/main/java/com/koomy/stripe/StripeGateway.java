@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.config.RedisKeys;
 import com.koomy.config.StripeFactory;
 import com.koomy.email.EmailRateLimiter;
 import com.stripe.StripeClient;
@@ -56,11 +57,8 @@ public class StripeGateway {
     private final Meter retries;
     private final Meter throttled;
 
-    public StripeGateway(StripeFactory config, UnifiedJedis redis, MetricRegistry metrics) {
-        this(config, redis, "koomy:ratelimit:stripe", metrics);
-    }
-
-    public StripeGateway(StripeFactory config, UnifiedJedis redis, String limiterKey, MetricRegistry metrics) {
+    /** {@code keys}: the stack's, so the API and the workers share one limit. */
+    public StripeGateway(StripeFactory config, UnifiedJedis redis, RedisKeys keys, MetricRegistry metrics) {
         this.client = config.isConfigured() ? StripeClient.builder()
                 .setApiKey(config.getApiKey())
                 .setApiBase(config.getApiBase())
@@ -71,7 +69,7 @@ public class StripeGateway {
                 .build() : null;
         // The shared per-second counter of the email limiter, generic enough for any provider; every
         // waiting thread may wait (the caller holds no scarce resource but its own thread).
-        this.limiter = new EmailRateLimiter(redis, limiterKey, config.getRateLimitPerSecond(), 1_000, Duration.ofSeconds(2));
+        this.limiter = new EmailRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, Duration.ofSeconds(2));
         this.retries = metrics.meter("koomy.stripe.retries");
         this.throttled = metrics.meter("koomy.stripe.throttled");
         this.calls = metrics.timer("koomy.stripe.calls");

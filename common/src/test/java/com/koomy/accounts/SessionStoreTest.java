@@ -1,6 +1,7 @@
 package com.koomy.accounts;
 
-import org.junit.jupiter.api.AfterAll;
+import com.koomy.config.RedisKeys;
+import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
@@ -11,16 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionStoreTest {
 
-    private static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
-
-    @AfterAll
-    static void close() {
-        REDIS.close();
-    }
+    private static final RedisClient REDIS = TestRedis.client();
+    private final RedisKeys keys = TestRedis.newKeys();
 
     @Test
     void anUnusedSessionEndsAfterTheIdleTimeout() throws InterruptedException {
-        SessionStore store = new SessionStore(REDIS, Duration.ofMillis(700), Duration.ofHours(1));
+        SessionStore store = new SessionStore(REDIS, keys, Duration.ofMillis(700), Duration.ofHours(1));
         UUID account = UUID.randomUUID();
         String used = store.create(account).token();
         String unused = store.create(account).token();
@@ -34,7 +31,7 @@ class SessionStoreTest {
 
     @Test
     void aSessionResolvesAfterRedisForgotItsScripts() {
-        SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore store = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofHours(2));
         UUID account = UUID.randomUUID();
         SessionStore.Created created = store.create(account);
         assertThat(store.resolve(created.token())).get().extracting(Session::accountId).isEqualTo(account);
@@ -47,7 +44,7 @@ class SessionStoreTest {
 
     @Test
     void noSessionOutlivesItsAbsoluteExpiry() throws InterruptedException {
-        SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofMillis(800));
+        SessionStore store = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofMillis(800));
         String token = store.create(UUID.randomUUID()).token();
         assertThat(store.resolve(token)).isPresent();
         Thread.sleep(900);
@@ -56,7 +53,7 @@ class SessionStoreTest {
 
     @Test
     void revokingAllSessionsOfAnAccountLeavesOthersAlone() {
-        SessionStore store = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore store = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofHours(2));
         UUID account = UUID.randomUUID();
         String a = store.create(account).token();
         String b = store.create(account).token();
@@ -67,6 +64,24 @@ class SessionStoreTest {
         assertThat(store.resolve(a)).isEmpty();
         assertThat(store.resolve(b)).isEmpty();
         assertThat(store.resolve(someoneElse)).isPresent();
-        assertThat(REDIS.keys("koomy:session:" + SecretTokens.sha256Hex(a))).isEmpty();
+        assertThat(REDIS.exists(keys.session(SecretTokens.sha256Hex(a)))).isFalse();
+        assertThat(REDIS.exists(keys.accountSessions(account))).isFalse();
+    }
+
+    /** Two stacks on one Redis with different prefixes: a token of one is unknown to the other. */
+    @Test
+    void storesUnderDifferentPrefixesDoNotShareSessions() {
+        RedisKeys otherKeys = TestRedis.newKeys();
+        SessionStore mine = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore other = new SessionStore(REDIS, otherKeys, Duration.ofHours(1), Duration.ofHours(2));
+        UUID account = UUID.randomUUID();
+        String token = mine.create(account).token();
+
+        assertThat(mine.resolve(token)).isPresent();
+        assertThat(other.resolve(token)).isEmpty();
+        other.revokeAll(account);
+        assertThat(mine.resolve(token)).isPresent();
+        assertThat(TestRedis.keys(k -> k.startsWith(keys.prefix())))
+                .containsExactlyInAnyOrder(keys.session(SecretTokens.sha256Hex(token)), keys.accountSessions(account));
     }
 }

@@ -3,11 +3,13 @@ package com.koomy.cache;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.config.RedisKeys;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.jackson.Jackson;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,21 +21,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JsonCacheTest {
 
-    private static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+    private static final RedisClient REDIS = TestRedis.client();
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
 
     record Card(String name, Instant at) {
     }
 
-    @AfterAll
-    static void close() {
-        REDIS.close();
-    }
-
     private final MetricRegistry metrics = new MetricRegistry();
+    private final RedisKeys keys = TestRedis.newKeys();
 
     private JsonCache<Card> cache(RedisClient redis, int schema) {
-        return new JsonCache<>("test", schema, Duration.ofMinutes(1), JSON.constructType(Card.class), redis, JSON,
+        return cache(redis, keys, schema);
+    }
+
+    private JsonCache<Card> cache(RedisClient redis, RedisKeys keys, int schema) {
+        return new JsonCache<>("test", schema, Duration.ofMinutes(1), JSON.constructType(Card.class), redis, keys, JSON,
                 metrics, Clock.systemUTC());
     }
 
@@ -81,6 +83,31 @@ class JsonCacheTest {
 
         assertThat(cache.get(id, () -> fresh)).isEqualTo(fresh);
         assertThat(cache.get(id, () -> old)).isEqualTo(fresh);
+    }
+
+    /** The MGET and the invalidation script take an entry's two keys together: one prefix, one cluster slot. */
+    @Test
+    void anEntrysKeysAreUnderThePrefixAndInOneClusterSlot() {
+        JsonCache<Card> cache = cache(REDIS, 3);
+        String id = UUID.randomUUID().toString();
+        cache.get(id, () -> new Card("tagged", Instant.EPOCH));
+        cache.invalidate(id);
+
+        assertThat(cache.valueKey(id)).isEqualTo(keys.prefix() + "cache:{test:" + id + "}:v3");
+        assertThat(cache.generationKey(id)).isEqualTo(keys.prefix() + "cache:{test:" + id + "}:gen");
+        assertThat(JedisClusterCRC16.getSlot(cache.valueKey(id))).isEqualTo(JedisClusterCRC16.getSlot(cache.generationKey(id)));
+        assertThat(TestRedis.keys(k -> k.startsWith(keys.prefix()))).containsExactly(cache.generationKey(id));
+    }
+
+    /** Two stacks on one Redis, as a developer's and a test run's: neither reads what the other cached. */
+    @Test
+    void cachesUnderDifferentPrefixesDoNotShareEntries() {
+        JsonCache<Card> mine = cache(REDIS, 1);
+        JsonCache<Card> other = cache(REDIS, TestRedis.newKeys(), 1);
+        mine.get("all", () -> new Card("mine", Instant.EPOCH));
+
+        assertThat(other.get("all", () -> new Card("other's", Instant.EPOCH)).name()).isEqualTo("other's");
+        assertThat(mine.get("all", () -> new Card("reloaded", Instant.EPOCH)).name()).isEqualTo("mine");
     }
 
     @Test

@@ -1,13 +1,14 @@
 package com.koomy.email;
 
-import org.junit.jupiter.api.AfterAll;
+import com.koomy.config.RedisKeys;
+import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,12 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Two limiters (two workers) hammering one Redis: the shared limit holds, bulk leaves room. */
 class EmailRateLimiterTest {
 
-    private static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
-
-    @AfterAll
-    static void close() {
-        REDIS.close();
-    }
+    private static final RedisClient REDIS = TestRedis.client();
 
     private static long redisSecond() {
         return Long.parseLong(String.valueOf(REDIS.eval("return redis.call('TIME')[1]")));
@@ -32,7 +28,7 @@ class EmailRateLimiterTest {
 
     @Test
     void twoWorkersTogetherNeverExceedTheLimitInAnySecond() throws Exception {
-        String prefix = "koomy:test-ratelimit:" + UUID.randomUUID();
+        String prefix = TestRedis.newKeys().providerLimit("sendgrid");
         List<EmailRateLimiter> workers = List.of(new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO),
                 new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO));
         AtomicInteger granted = new AtomicInteger();
@@ -63,7 +59,7 @@ class EmailRateLimiterTest {
 
     @Test
     void bulkMailLeavesOneRequestASecondForTransactionalMail() throws Exception {
-        String prefix = "koomy:test-ratelimit:" + UUID.randomUUID();
+        String prefix = TestRedis.newKeys().providerLimit("sendgrid");
         EmailRateLimiter limiter = new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO);
         AtomicInteger bulk = new AtomicInteger();
         AtomicInteger transactional = new AtomicInteger();
@@ -100,5 +96,19 @@ class EmailRateLimiterTest {
         assertThat(transactional.get()).isGreaterThanOrEqualTo(2);
         assertThat(bulk.get() + transactional.get()).isLessThanOrEqualTo(3 * 4);
         assertThat(bulk.get()).isLessThanOrEqualTo(2 * 4);
+    }
+
+    /** The script writes only the keys it is given (Redis Cluster routes by them), both in one slot. */
+    @Test
+    void theCountersAreTheKeysPassedInUnderThePrefix() {
+        RedisKeys keys = TestRedis.newKeys();
+        String stem = keys.providerLimit("sendgrid");
+        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, stem, 3, 0, Duration.ZERO);
+        for (int i = 0; i < 5; i++) {
+            limiter.tryAcquire(true);
+        }
+        assertThat(TestRedis.keys(k -> k.startsWith(keys.prefix()))).containsExactlyInAnyOrder(stem + ":all", stem + ":bulk");
+        assertThat(JedisClusterCRC16.getSlot(stem + ":all")).isEqualTo(JedisClusterCRC16.getSlot(stem + ":bulk"));
+        assertThat(REDIS.ttl(stem + ":all")).isBetween(1L, 5L);
     }
 }

@@ -3,11 +3,12 @@ package com.koomy.stripe;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.koomy.config.RedisKeys;
 import com.koomy.config.StripeFactory;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.util.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,7 +17,6 @@ import redis.clients.jedis.RedisClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,26 +31,21 @@ class StripeGatewayTest {
 
     @RegisterExtension
     static StripeStub stripe = new StripeStub();
-    private static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
-
-    @AfterAll
-    static void close() {
-        REDIS.close();
-    }
+    private static final RedisClient REDIS = TestRedis.client();
 
     @BeforeEach
     void reset() {
         stripe.reset();
     }
 
-    private StripeGateway gateway(int perSecond, String limiterKey) {
+    private StripeGateway gateway(int perSecond, RedisKeys keys) {
         StripeFactory config = new StripeFactory();
         config.setApiKey("sk_test_gateway");
         config.setApiBase(stripe.baseUrl());
         config.setRateLimitPerSecond(perSecond);
         config.setMaxRetries(3);
         config.setRetryBackoff(Duration.milliseconds(50));
-        return new StripeGateway(config, REDIS, limiterKey, new MetricRegistry());
+        return new StripeGateway(config, REDIS, keys, new MetricRegistry());
     }
 
     @Test
@@ -62,7 +57,7 @@ class StripeGatewayTest {
         stripe.server().stubFor(post(urlPathEqualTo("/v1/customers")).inScenario("busy").whenScenarioStateIs("two")
                 .willReturn(StripeStub.ok(StripeTestEvents.object("customer"))));
 
-        JsonNode customer = gateway(25, "koomy:test-stripe:" + UUID.randomUUID())
+        JsonNode customer = gateway(25, TestRedis.newKeys())
                 .post("/v1/customers", Map.of("name", "Club de voile"), "customer:club-1", null);
 
         assertThat(customer.path("id").asText()).isEqualTo("cus_QXg1o8vcGmoR32");
@@ -79,7 +74,7 @@ class StripeGatewayTest {
                 .withBody("{\"error\": {\"code\": \"parameter_missing\", \"message\": \"Missing required param: line_items.\", "
                         + "\"param\": \"line_items\", \"type\": \"invalid_request_error\"}}")));
 
-        assertThatThrownBy(() -> gateway(25, "koomy:test-stripe:" + UUID.randomUUID())
+        assertThatThrownBy(() -> gateway(25, TestRedis.newKeys())
                 .post("/v1/checkout/sessions", Map.of("mode", "payment"), "k1", "acct_1"))
                 .isInstanceOfSatisfying(StripeCallException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
@@ -92,8 +87,8 @@ class StripeGatewayTest {
 
     @Test
     void twoProcessesTogetherStayUnderTheSharedLimit() throws Exception {
-        String key = "koomy:test-stripe:" + UUID.randomUUID();
-        List<StripeGateway> workers = List.of(gateway(4, key), gateway(4, key));
+        RedisKeys keys = TestRedis.newKeys(); // one stack: the same prefix in both processes
+        List<StripeGateway> workers = List.of(gateway(4, keys), gateway(4, keys));
         ExecutorService pool = Executors.newFixedThreadPool(12);
         long start = System.nanoTime();
         List<Future<?>> calls = new ArrayList<>();
@@ -122,7 +117,7 @@ class StripeGatewayTest {
     void withoutAKeyNothingIsCalledAndTheErrorNamesTheSetting() {
         StripeFactory config = new StripeFactory();
         config.setApiBase(stripe.baseUrl());
-        StripeGateway none = new StripeGateway(config, REDIS, new MetricRegistry());
+        StripeGateway none = new StripeGateway(config, REDIS, TestRedis.newKeys(), new MetricRegistry());
         assertThat(none.isConfigured()).isFalse();
         assertThatThrownBy(() -> none.get("/v1/events", Map.of(), null)).isInstanceOf(StripeNotConfiguredException.class)
                 .hasMessageContaining("STRIPE_API_KEY");

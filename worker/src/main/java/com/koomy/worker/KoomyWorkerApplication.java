@@ -116,7 +116,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(jobsDataSource);
 
         // Dues and plans (issue 6): their event handlers, jobs and recurring jobs; every Stripe call through one gateway.
-        PaymentsWorker payments = new PaymentsWorker(config, new StripeGateway(config.getStripe(), redis, environment.metrics()), jdbi);
+        PaymentsWorker payments = new PaymentsWorker(config, new StripeGateway(config.getStripe(), redis, config.getRedis().keys(), environment.metrics()), jdbi);
         StripeEventHandlers stripeHandlers = payments.handlers(stripeEventHandlers(jdbi));
         ApplyStripeEventJob applyStripeEvent = new ApplyStripeEventJob(jdbi, stripeHandlers, config.getStripe().isLivemode());
         ApplyStripeEventsJob applyStripeEvents = new ApplyStripeEventsJob(jdbi, stripeHandlers, config.getStripe().isLivemode(),
@@ -215,7 +215,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 }
             });
             mailer = sendGridMailer;
-            limiter = new EmailRateLimiter(redis, "koomy:ratelimit:sendgrid", sendgrid.getRateLimitPerSecond());
+            limiter = new EmailRateLimiter(redis, config.getRedis().keys().providerLimit("sendgrid"),
+                    sendgrid.getRateLimitPerSecond());
         } else {
             mailer = new SinkMailer();
         }

@@ -22,6 +22,8 @@ class WorkerConfigurationTest {
                         new EnvironmentVariableSubstitutor(false)), "../config/worker.yml");
 
         assertThat(config.getJobs().getPollInterval().toSeconds()).isGreaterThanOrEqualTo(5);
+        // The API's prefix and default (ApiConfigurationTest): the Stripe and SendGrid limits are shared.
+        assertThat(config.getRedis().getKeyPrefix()).isEqualTo(System.getenv().getOrDefault("KOOMY_REDIS_PREFIX", "koomy:"));
         assertThat(config.getJobs().getWorkerCount()).isPositive();
         assertThat(config.getDatabase().getMaxSize()).isGreaterThanOrEqualTo(config.getJobs().getWorkerCount());
         assertThat(config.getJobs().getDatabase().getMaxSize()).isGreaterThanOrEqualTo(config.getJobs().getWorkerCount());

@@ -1,13 +1,18 @@
 package com.koomy.worker;
 
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS. */
+/**
+ * A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS, Redis
+ * keys under a prefix of its own ({@code extra} must not set {@code redis.keyPrefix} again: overrides are a
+ * set, the one applied last would be arbitrary).
+ */
 public final class WorkerTestApp {
 
     private WorkerTestApp() {
@@ -15,6 +20,7 @@ public final class WorkerTestApp {
 
     public static DropwizardAppExtension<WorkerConfiguration> on(Class<? extends KoomyWorkerApplication> app,
                                                                 TestDatabase db, ConfigOverride... extra) {
+        String redisPrefix = TestRedis.newPrefix();
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("database.url", db::url),
@@ -22,8 +28,15 @@ public final class WorkerTestApp {
                 ConfigOverride.config("database.password", TestDatabase.password()),
                 ConfigOverride.config("jobs.database.url", db::url),
                 ConfigOverride.config("jobs.database.user", TestDatabase.user()),
-                ConfigOverride.config("jobs.database.password", TestDatabase.password())));
+                ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+                ConfigOverride.config("redis.keyPrefix", redisPrefix)));
         overrides.addAll(List.of(extra));
-        return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0]));
+        return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0])) {
+            @Override
+            public void after() {
+                super.after();
+                TestRedis.deleteAll(redisPrefix);
+            }
+        };
     }
 }

@@ -4,6 +4,7 @@ import com.koomy.api.ApiConfiguration;
 import com.koomy.billing.PlanLimits;
 import com.koomy.billing.Plans;
 import com.koomy.billing.Subscriptions;
+import com.koomy.config.RedisKeys;
 import com.koomy.payments.ConnectAccounts;
 import com.koomy.payments.DuesCheckouts;
 import com.koomy.payments.DuesTiers;
@@ -25,11 +26,11 @@ public final class PaymentsRoutes {
     private final Plans plans;
     private final StripeGateway stripe;
 
-    public PaymentsRoutes(ApiConfiguration config, Environment environment, UnifiedJedis redis) {
-        this.stripe = new StripeGateway(config.getStripe(), redis, environment.metrics());
+    public PaymentsRoutes(ApiConfiguration config, Environment environment, UnifiedJedis redis, RedisKeys keys) {
+        this.stripe = new StripeGateway(config.getStripe(), redis, keys, environment.metrics());
         this.plans = new Plans(config.getPayments().getPlans(), stripe, config.getCache().build("plans", Plans.CACHE_SCHEMA,
                 config.getCache().getPlansTtl(), environment.getObjectMapper().constructType(Plans.PlanList.class),
-                redis, environment));
+                redis, keys, environment));
         this.limits = new PlanLimits(plans);
     }
 

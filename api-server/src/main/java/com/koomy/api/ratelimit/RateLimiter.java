@@ -2,6 +2,7 @@ package com.koomy.api.ratelimit;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import com.koomy.config.RedisKeys;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -31,7 +32,7 @@ public class RateLimiter {
 
     private final ProxyManager<String> redisBuckets;
     private final Map<String, RateLimitPolicy> policies;
-    private final String keyPrefix;
+    private final RedisKeys keys;
     private final Map<String, Bucket> localBuckets = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
@@ -41,13 +42,13 @@ public class RateLimiter {
     private final Meter limited;
     private final Meter fallbacks;
 
-    public RateLimiter(UnifiedJedis redis, Map<String, RateLimitPolicy> policies, String keyPrefix, MetricRegistry metrics) {
+    public RateLimiter(UnifiedJedis redis, Map<String, RateLimitPolicy> policies, RedisKeys keys, MetricRegistry metrics) {
         this.redisBuckets = Bucket4jJedis.casBasedBuilder(redis)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(60)))
                 .keyMapper(Mapper.STRING)
                 .build();
         this.policies = Map.copyOf(policies);
-        this.keyPrefix = keyPrefix;
+        this.keys = keys;
         this.limited = metrics.meter("koomy.ratelimit.refused");
         this.fallbacks = metrics.meter("koomy.ratelimit.local-fallback");
     }
@@ -58,7 +59,7 @@ public class RateLimiter {
         if (policy == null) {
             throw new IllegalArgumentException("no rate limit policy named " + policyName);
         }
-        String key = keyPrefix + policyName + ":" + subject;
+        String key = keys.rateLimit(policyName, subject);
         ConsumptionProbe probe;
         try {
             // A changed policy replaces the one stored with the bucket (bucket4j keeps the first otherwise).

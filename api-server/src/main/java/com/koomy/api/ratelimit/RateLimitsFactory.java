@@ -19,8 +19,6 @@ public class RateLimitsFactory {
     public static final String DOOR = "door";
 
     private boolean enabled = true;
-    /** Redis key prefix of the buckets (tests give each app its own). */
-    @jakarta.validation.constraints.NotEmpty private String keyPrefix = "koomy:rl:";
     @Valid @NotNull private Map<String, RateLimitPolicy> policies = defaults();
 
     public static Map<String, RateLimitPolicy> defaults() {
@@ -44,8 +42,6 @@ public class RateLimitsFactory {
 
     @JsonProperty public boolean isEnabled() { return enabled; }
     @JsonProperty public void setEnabled(boolean enabled) { this.enabled = enabled; }
-    @JsonProperty public String getKeyPrefix() { return keyPrefix; }
-    @JsonProperty public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
     @JsonProperty public Map<String, RateLimitPolicy> getPolicies() { return policies; }
 
     /** Named policies from the YAML replace the defaults of the same name; the others stay. */

@@ -1,5 +1,6 @@
 package com.koomy.api.stats;
 
+import com.koomy.config.RedisKeys;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -11,19 +12,19 @@ import java.util.TreeMap;
 
 /**
  * Per-minute request counters of every API instance, summed in Redis: one hash per minute,
- * {@code <namespace>:stats:req:<epochMinute>}, fields as in {@link RequestStats}, incremented with
- * HINCRBY (so instances add up) and expiring after the retention. The namespace keeps environments
- * (and parallel test classes) sharing a Redis apart.
+ * {@code <prefix>stats:req:<epochMinute>} ({@link RedisKeys#requestStats}), fields as in {@link RequestStats},
+ * incremented with HINCRBY (so instances add up) and expiring after the retention. The stack's key prefix
+ * keeps environments (and parallel test classes) sharing a Redis apart.
  */
 public class StatsStore {
 
     private final UnifiedJedis redis;
-    private final String prefix;
+    private final RedisKeys keys;
     private final long retentionSeconds;
 
-    public StatsStore(UnifiedJedis redis, String namespace, Duration retention) {
+    public StatsStore(UnifiedJedis redis, RedisKeys keys, Duration retention) {
         this.redis = redis;
-        this.prefix = namespace + ":stats:req:";
+        this.keys = keys;
         this.retentionSeconds = retention.toSeconds();
     }
 
@@ -34,7 +35,7 @@ public class StatsStore {
         }
         try (AbstractPipeline pipeline = redis.pipelined()) {
             byMinute.forEach((minute, fields) -> {
-                String key = prefix + minute;
+                String key = keys.requestStats(minute);
                 fields.forEach((field, value) -> pipeline.hincrBy(key, field, value));
                 pipeline.expire(key, retentionSeconds);
             });
@@ -47,7 +48,7 @@ public class StatsStore {
         Map<Long, Response<Map<String, String>>> responses = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (long minute = from; minute <= to; minute++) {
-                responses.put(minute, pipeline.hgetAll(prefix + minute));
+                responses.put(minute, pipeline.hgetAll(keys.requestStats(minute)));
             }
             pipeline.sync();
         }

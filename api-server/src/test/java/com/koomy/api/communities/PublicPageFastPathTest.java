@@ -7,6 +7,7 @@ import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -34,14 +35,17 @@ class PublicPageFastPathTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAGE_TIMER = MetricRegistry.name(CommunitiesResource.class, "page");
 
+    /** Two instances of one stack: one Redis key prefix, so that what one invalidates the other reads anew. */
+    private static final String STACK = TestRedis.newPrefix();
+
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> one = ApiTestApp.on(db);
+    static DropwizardAppExtension<ApiConfiguration> one = ApiTestApp.instanceOf(STACK, db);
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> two = ApiTestApp.on(db,
+    static DropwizardAppExtension<ApiConfiguration> two = ApiTestApp.instanceOf(STACK, db,
             ConfigOverride.config("migrateOnStart", "false"));
 
     private final ApiCalls api = new ApiCalls(() -> one.getLocalPort());
@@ -97,6 +101,7 @@ class PublicPageFastPathTest {
 
     @Test
     void aChangeShowsAtOnceWhereItWasMadeAndWithinTheLocalTtlElsewhere() throws Exception {
+        assertThat(ApiTestApp.keys(two).prefix()).isEqualTo(ApiTestApp.keys(one).prefix()).isEqualTo(STACK);
         User owner = api.user("Owner Twice");
         UUID id = api.community(owner, "Before Rename", "public", "open");
         assertThat(name(one, id)).isEqualTo("Before Rename");

@@ -40,7 +40,7 @@ class CheckinsIntegrationTest {
             ConfigOverride.config("database.maxSize", "32"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
-    private final EventFixtures fx = new EventFixtures(api, db);
+    private final EventFixtures fx = new EventFixtures(api, db, app);
 
     private static String scanId() {
         return "scan-" + UUID.randomUUID();

@@ -38,7 +38,7 @@ class DoorRateLimitTest {
             ConfigOverride.config("rateLimits.policies.door.period", "1 hour"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
-    private final EventFixtures fx = new EventFixtures(api, db);
+    private final EventFixtures fx = new EventFixtures(api, db, app);
 
     @Test
     void doorRoutesHaveTheirOwnBudgetAndTheRestKeepsItsOwn() {

@@ -5,9 +5,10 @@ import com.koomy.accounts.SessionStore;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
-import com.koomy.config.RedisFactory;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
 import com.koomy.testing.TestDatabase;
-import redis.clients.jedis.RedisClient;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -33,15 +34,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class EventFixtures {
 
     static final String KEY_SECRET = randomSecret();
-    private static final RedisClient REDIS = new RedisFactory().build("koomy-events-test");
-    private static final SessionStore SESSIONS = new SessionStore(REDIS, Duration.ofHours(1), Duration.ofHours(2));
-
     private final ApiCalls api;
     private final TestDatabase db;
+    private final SessionStore sessions;
 
-    EventFixtures(ApiCalls api, TestDatabase db) {
+    /** {@code app}: members' sessions go where it reads them (its Redis key prefix). */
+    EventFixtures(ApiCalls api, TestDatabase db, DropwizardAppExtension<? extends ApiConfiguration> app) {
         this.api = api;
         this.db = db;
+        this.sessions = ApiTestApp.sessions(app);
     }
 
     static String randomSecret() {
@@ -61,7 +62,7 @@ final class EventFixtures {
                 h.execute("INSERT INTO accounts (id, email, name, password_hash) VALUES (?, ?, ?, 'x')", id, email, prefix + " " + i);
                 h.execute("INSERT INTO memberships (community_id, account_id, role, status) VALUES (?, ?, 'member', 'active')",
                         communityId, id);
-                users.add(new User(id, email, SESSIONS.create(id).token()));
+                users.add(new User(id, email, sessions.create(id).token()));
             }
         });
         return users;

@@ -32,7 +32,7 @@ class EventsIntegrationTest {
             ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
-    private final EventFixtures fx = new EventFixtures(api, db);
+    private final EventFixtures fx = new EventFixtures(api, db, app);
 
     @Test
     void anAdminCreatesEditsAndCancelsAnEvent() {

@@ -34,7 +34,7 @@ class RegistrationsIntegrationTest {
             ConfigOverride.config("database.maxSize", "32"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
-    private final EventFixtures fx = new EventFixtures(api, db);
+    private final EventFixtures fx = new EventFixtures(api, db, app);
 
     private JsonNode bundle(UUID event, User admin) {
         Reply bundle = api.get("/api/events/" + event + "/checkin-bundle", admin.token());

@@ -41,7 +41,7 @@ class RemovedMembersIntegrationTest {
             ConfigOverride.config("database.maxSize", "32"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
-    private final EventFixtures fx = new EventFixtures(api, db);
+    private final EventFixtures fx = new EventFixtures(api, db, app);
 
     /** A club with two members-only events of one seat each and a public event, and the seats around Ann's. */
     private record Club(UUID id, User owner, UUID members, UUID full, UUID open, User ann, User bob, User carl,

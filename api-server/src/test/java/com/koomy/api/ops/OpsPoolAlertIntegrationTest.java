@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -32,7 +31,6 @@ class OpsPoolAlertIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(StatsTestApp.class, db,
             ConfigOverride.config("opsToken", TOKEN),
-            ConfigOverride.config("stats.redisNamespace", "koomy-test-" + UUID.randomUUID()),
             ConfigOverride.config("alerts.evaluateEvery", "200ms"),
             ConfigOverride.config("database.maxSize", "2"),
             ConfigOverride.config("database.minSize", "1"),

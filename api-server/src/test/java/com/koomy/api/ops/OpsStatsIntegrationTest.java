@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.ws.rs.core.Response;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,6 @@ import static org.awaitility.Awaitility.await;
 class OpsStatsIntegrationTest {
 
     private static final String TOKEN = "ops-token-for-stats-tests-0123";
-    private static final String NAMESPACE = "koomy-test-" + UUID.randomUUID();
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -43,7 +42,6 @@ class OpsStatsIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(StatsTestApp.class, db,
             ConfigOverride.config("opsToken", TOKEN),
-            ConfigOverride.config("stats.redisNamespace", NAMESPACE),
             ConfigOverride.config("stats.flushEvery", "200ms"),
             ConfigOverride.config("alerts.evaluateEvery", "200ms"),
             ConfigOverride.config("alerts.minRequests", "5"),
@@ -205,11 +203,12 @@ class OpsStatsIntegrationTest {
         assertThat(instance.at("/requests/scope").asText()).isEqualTo("instance");
         assertThat(route(instance, "GET /api/test/fail").get("requests").asLong())
                 .isEqualTo(route(cluster, "GET /api/test/fail").get("requests").asLong());
-        try (RedisClient redis = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build()) {
-            assertThat(redis.keys(NAMESPACE + ":stats:req:*")).isNotEmpty();
-            String key = redis.keys(NAMESPACE + ":stats:req:*").iterator().next();
-            assertThat(redis.ttl(key)).isBetween(1L, 7200L);
-        }
+        // The counters are in the app's own key space (ApiTestApp gives each app a prefix).
+        long minute = System.currentTimeMillis() / 60_000;
+        java.util.Set<String> minutes = TestRedis.keys(k -> k.equals(ApiTestApp.keys(app).requestStats(minute))
+                || k.equals(ApiTestApp.keys(app).requestStats(minute - 1)));
+        assertThat(minutes).isNotEmpty();
+        assertThat(TestRedis.client().ttl(minutes.iterator().next())).isBetween(1L, 7200L);
         try (Response bad = get("/api/ops/stats?scope=everywhere")) {
             assertThat(bad.getStatus()).isEqualTo(400);
             assertThat(bad.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_scope");

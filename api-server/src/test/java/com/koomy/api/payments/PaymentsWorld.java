@@ -13,6 +13,7 @@ import com.koomy.stripe.StripeGateway;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import com.koomy.webhooks.ApplyStripeEventJob;
 import com.koomy.webhooks.StripeEventHandlers;
 import com.koomy.webhooks.StripeEventStatus;
@@ -38,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class PaymentsWorld {
 
-    static final RedisClient REDIS = RedisClient.builder().hostAndPort("127.0.0.1", 6379).build();
+    static final RedisClient REDIS = TestRedis.client();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public final ApiCalls api;
@@ -55,7 +56,7 @@ public final class PaymentsWorld {
         StripeFactory config = new StripeFactory();
         config.setApiKey("sk_test_worker");
         config.setApiBase(stripe.baseUrl());
-        StripeGateway gateway = new StripeGateway(config, REDIS, "koomy:test-stripe:" + UUID.randomUUID(), new MetricRegistry());
+        StripeGateway gateway = new StripeGateway(config, REDIS, TestRedis.newKeys(), new MetricRegistry());
         this.job = new ApplyStripeEventJob(jdbi, PaymentHandlers.register(new StripeEventHandlers(), jdbi, gateway, payments,
                 "http://127.0.0.1"), false);
     }

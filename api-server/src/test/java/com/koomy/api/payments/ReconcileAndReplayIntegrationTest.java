@@ -10,6 +10,7 @@ import com.koomy.stripe.StripeGateway;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import com.koomy.webhooks.StripeEventDao;
 import com.koomy.webhooks.StripeEventReplays;
 import com.koomy.webhooks.StripeEventStatus;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +43,7 @@ class ReconcileAndReplayIntegrationTest {
         config.setApiKey("sk_test_reconcile");
         config.setApiBase(stripe.baseUrl());
         return new StripeReconciler(db.jdbi(), new StripeGateway(config, PaymentsWorld.REDIS,
-                "koomy:test-stripe:" + UUID.randomUUID(), new MetricRegistry()), Duration.ofHours(1));
+                TestRedis.newKeys(), new MetricRegistry()), Duration.ofHours(1));
     }
 
     private List<String> outboxRefs(String eventId) {

@@ -4,21 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.PasswordHasher;
 import com.koomy.accounts.SecretTokens;
-import com.koomy.accounts.SessionStore;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
-import com.koomy.config.RedisFactory;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -166,25 +163,19 @@ class AuthenticationTest {
     @Test
     void anUnknownEmailCostsTheSameArgon2idVerificationAsAWrongPassword() {
         User known = api.user("Kim Known");
-        RedisClient redis = new RedisFactory().build("koomy-auth-test");
-        try {
-            CountingHasher hasher = new CountingHasher();
-            Accounts accounts = new Accounts(db.jdbi(), hasher, new SessionStore(redis, Duration.ofMinutes(1), Duration.ofMinutes(2)),
-                    "http://127.0.0.1");
-            String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT password_hash FROM accounts WHERE id = :id")
-                    .bind("id", known.id()).mapTo(String.class).one());
-            String storedParameters = stored.substring(0, stored.lastIndexOf('$', stored.lastIndexOf('$') - 1));
+        CountingHasher hasher = new CountingHasher();
+        Accounts accounts = new Accounts(db.jdbi(), hasher, ApiTestApp.sessions(app), "http://127.0.0.1");
+        String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT password_hash FROM accounts WHERE id = :id")
+                .bind("id", known.id()).mapTo(String.class).one());
+        String storedParameters = stored.substring(0, stored.lastIndexOf('$', stored.lastIndexOf('$') - 1));
 
-            assertThat(accounts.login(known.email(), "wrong password")).isEmpty();
-            assertThat(accounts.login("nobody-" + UUID.randomUUID() + "@example.org", "wrong password")).isEmpty();
-            assertThat(accounts.login(null, "wrong password")).isEmpty();
-            assertThat(accounts.login(known.email(), "p".repeat(Accounts.MAX_PASSWORD + 1))).isEmpty();
-            // One verification each, all with the stored hashes' parameters (m, t, p): the same work.
-            assertThat(hasher.verifications).hasSize(4).containsOnly(storedParameters);
-            assertThat(storedParameters).startsWith("$argon2id$v=19$m=19456,t=2,p=1");
-        } finally {
-            redis.close();
-        }
+        assertThat(accounts.login(known.email(), "wrong password")).isEmpty();
+        assertThat(accounts.login("nobody-" + UUID.randomUUID() + "@example.org", "wrong password")).isEmpty();
+        assertThat(accounts.login(null, "wrong password")).isEmpty();
+        assertThat(accounts.login(known.email(), "p".repeat(Accounts.MAX_PASSWORD + 1))).isEmpty();
+        // One verification each, all with the stored hashes' parameters (m, t, p): the same work.
+        assertThat(hasher.verifications).hasSize(4).containsOnly(storedParameters);
+        assertThat(storedParameters).startsWith("$argon2id$v=19$m=19456,t=2,p=1");
     }
 
     @Test

@@ -44,7 +44,7 @@ public class StripeReconcileCommand extends ConfiguredCommand<WorkerConfiguratio
         Jdbi jdbi = Jdbi.create(db.getUrl() + (db.getUrl().contains("?") ? "&" : "?") + "currentSchema=koomy",
                 db.getUser(), db.getPassword()).installPlugin(new SqlObjectPlugin());
         try (var redis = config.getRedis().build("koomy-stripe-reconcile")) {
-            StripeGateway stripe = new StripeGateway(config.getStripe(), redis, new MetricRegistry());
+            StripeGateway stripe = new StripeGateway(config.getStripe(), redis, config.getRedis().keys(), new MetricRegistry());
             StripeReconciler.Result result = new StripeReconciler(jdbi, stripe, Duration.ZERO).range(from, to);
             System.out.printf("Listed %d events in %d scopes (platform + connected accounts); %d were new and are queued%n",
                     result.seen(), result.scopes(), result.ingested());

@@ -1,12 +1,12 @@
 package com.koomy.worker.e2e;
 
 import com.koomy.accounts.SessionStore;
-import com.koomy.config.RedisFactory;
+import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import com.koomy.worker.e2e.ApiClient.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -52,8 +52,9 @@ class CheckinTwoApisIT {
         return reply;
     }
 
-    private static Map<String, String> env(String keySecret) {
+    private static Map<String, String> env(String keySecret, RedisKeys redisKeys) {
         Map<String, String> env = new HashMap<>();
+        env.put("KOOMY_REDIS_PREFIX", redisKeys.prefix()); // one stack: both APIs and the worker
         env.put("DATABASE_URL", db.url());
         env.put("DATABASE_USER", TestDatabase.user());
         env.put("DATABASE_PASSWORD", TestDatabase.password());
@@ -95,13 +96,13 @@ class CheckinTwoApisIT {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String keySecret = Base64.getEncoder().encodeToString(secret);
-        Map<String, String> env1 = env(keySecret);
-        Map<String, String> env2 = env(keySecret);
+        RedisKeys redisKeys = TestRedis.newKeys();
+        Map<String, String> env1 = env(keySecret, redisKeys);
+        Map<String, String> env2 = env(keySecret, redisKeys);
         int[] ports = {Integer.parseInt(env1.get("KOOMY_API_PORT")), Integer.parseInt(env2.get("KOOMY_API_PORT"))};
         ExecutorService pool = Executors.newFixedThreadPool(32);
         try (KoomyProcess jobs = worker(env1); KoomyProcess first = api("checkin-api-1", env1);
-             KoomyProcess second = api("checkin-api-2", env2);
-             RedisClient redis = new RedisFactory().build("koomy-checkin-it")) {
+             KoomyProcess second = api("checkin-api-2", env2)) {
             // The owner signs up through the API; the crowd is written to the database with Redis sessions.
             String email = "owner-" + UUID.randomUUID() + "@example.org";
             assertThat(call(ports[0], "POST", "/api/auth/register", null,
@@ -115,7 +116,7 @@ class CheckinTwoApisIT {
                     "timeZone", "Europe/Paris", "capacity", CAPACITY));
             assertThat(created.status()).isEqualTo(201);
             String event = created.body().get("id").asText();
-            SessionStore sessions = new SessionStore(redis, Duration.ofHours(1), Duration.ofHours(1));
+            SessionStore sessions = new SessionStore(TestRedis.client(), redisKeys, Duration.ofHours(1), Duration.ofHours(1));
             List<String> crowd = new ArrayList<>();
             db.jdbi().useTransaction(h -> {
                 for (int i = 0; i < CROWD; i++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import com.koomy.worker.CountingWorkerApplication;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,7 @@ class DashboardBrowserIT {
         env.put("DATABASE_USER", TestDatabase.user());
         env.put("DATABASE_PASSWORD", TestDatabase.password());
         env.put("STRIPE_WEBHOOK_SECRET", SECRET);
+        env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
         env.put("KOOMY_API_DB_MAX", "4");
         env.put("KOOMY_JOBS_WORKERS", "2");
         env.put("KOOMY_WORKER_DB_MAX", "6");

@@ -2,7 +2,6 @@ package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.koomy.config.RedisFactory;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
@@ -11,13 +10,13 @@ import com.koomy.email.Newsletters;
 import com.koomy.email.Recipient;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,16 +41,13 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL and Redis, SendGrid replaced by an in-test {@link SendGridStub}. Every request the stub
  * logs is identified by the {@code custom_args.koomy_key} our mailer puts in it.
  *
- * <p>The rate limit's per-second counters live in Redis under {@code koomy:ratelimit:sendgrid:...}; these
- * tests use Redis database {@value #REDIS_DATABASE} (not the default 0 that developer workers use) and
- * delete those keys there before each test, so they never share a counter with another worker or an
- * earlier run. The fairness test runs last: it leaves a newsletter unfinished and cancels what remains of it.
+ * <p>The rate limit's per-second counters live in Redis under the workers' key prefix
+ * ({@code <prefix>ratelimit:{sendgrid}:...}); each test gives its workers a fresh prefix (KOOMY_REDIS_PREFIX),
+ * so they never share a counter with another worker, a developer's stack or an earlier run. The fairness test runs last: it leaves a newsletter unfinished and cancels what remains of it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmailEndToEndIT {
 
-    private static final int REDIS_DATABASE = 11;
-    private static final String BUCKETS = "koomy:ratelimit:sendgrid*";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * How much the delay between taking a token and reaching the stub may differ between two requests:
@@ -72,7 +68,7 @@ class EmailEndToEndIT {
         env.put("DATABASE_URL", db.url());
         env.put("DATABASE_USER", TestDatabase.user());
         env.put("DATABASE_PASSWORD", TestDatabase.password());
-        env.put("REDIS_DATABASE", String.valueOf(REDIS_DATABASE));
+        env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix()); // the workers of one test share their limit
         env.put("SENDGRID_API_KEY", "SG.e2e-dummy-key-not-a-secret");
         env.put("SENDGRID_BASE_URL", sendgrid.baseUrl());
         env.put("SENDGRID_RATE_LIMIT", String.valueOf(rateLimit));
@@ -95,18 +91,6 @@ class EmailEndToEndIT {
         KoomyProcess worker = KoomyProcess.worker(name, own, Integer.parseInt(own.get("KOOMY_WORKER_ADMIN_PORT")));
         worker.awaitHealthy(Duration.ofSeconds(90));
         return worker;
-    }
-
-    /** Deletes every SendGrid rate-limit counter in the tests' Redis database. */
-    private static void freshBuckets() {
-        RedisFactory factory = new RedisFactory();
-        factory.setDatabase(REDIS_DATABASE);
-        try (RedisClient redis = factory.build("koomy-email-e2e")) {
-            Set<String> stale = redis.keys(BUCKETS);
-            if (!stale.isEmpty()) {
-                redis.del(stale.toArray(String[]::new));
-            }
-        }
     }
 
     private static String enqueue(Jdbi jdbi, EmailTemplate template, String to, String keyPrefix) {
@@ -180,7 +164,6 @@ class EmailEndToEndIT {
     @Order(1)
     void twoWorkersTogetherStayWithinTheSharedRateLimitAndSendEachEmailOnce() throws Exception {
         Jdbi jdbi = db.jdbi();
-        freshBuckets();
         List<String> welcome = new ArrayList<>();
         try (SendGridStub sendgrid = new SendGridStub()) {
             Map<String, String> env = env(sendgrid, 3);
@@ -216,7 +199,6 @@ class EmailEndToEndIT {
     @Order(2)
     void aWorkerKilledMidSendLosesNoReceiptAndDuplicatesNone() throws Exception {
         Jdbi jdbi = db.jdbi();
-        freshBuckets();
         List<String> receipts = new ArrayList<>();
         List<String> resets = new ArrayList<>();
         try (SendGridStub sendgrid = new SendGridStub()) {
@@ -286,7 +268,6 @@ class EmailEndToEndIT {
     @Order(3)
     void aGracefulStopLetsTheRequestsInFlightFinish() throws Exception {
         Jdbi jdbi = db.jdbi();
-        freshBuckets();
         List<String> receipts = new ArrayList<>();
         try (SendGridStub sendgrid = new SendGridStub()) {
             sendgrid.delayMillis(3000);
@@ -315,7 +296,6 @@ class EmailEndToEndIT {
     @Order(4)
     void aPasswordResetOvertakesA50000RecipientNewsletter() throws Exception {
         Jdbi jdbi = db.jdbi();
-        freshBuckets();
         try (SendGridStub sendgrid = new SendGridStub()) {
             sendgrid.delayMillis(100);
             Map<String, String> env = env(sendgrid, 5);

@@ -1,6 +1,7 @@
 package com.koomy.worker.e2e;
 
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,7 @@ class GraphiteReportingIT {
         env.put("DATABASE_USER", TestDatabase.user());
         env.put("DATABASE_PASSWORD", TestDatabase.password());
         env.put("STRIPE_WEBHOOK_SECRET", "whsec_graphite_test");
+        env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
         env.put("KOOMY_DASHBOARD_ENABLED", "false");
         env.put("KOOMY_API_DB_MAX", "8");
         int apiPort = PrivatePostgres.freePort();

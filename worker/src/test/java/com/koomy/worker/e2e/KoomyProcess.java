@@ -54,6 +54,12 @@ final class KoomyProcess implements AutoCloseable {
 
     private static KoomyProcess start(String name, List<String> args, Map<String, String> env, String healthUrl)
             throws IOException {
+        if (!env.containsKey("KOOMY_REDIS_PREFIX")) {
+            // Else the process would use the default prefix, sharing sessions, caches and limits with a
+            // developer's stack (ops/koomy up) on the same Redis.
+            throw new IllegalArgumentException(name + ": give the processes of one test a KOOMY_REDIS_PREFIX of their own "
+                    + "(TestRedis.newPrefix())");
+        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseG1GC"));
         command.addAll(args);

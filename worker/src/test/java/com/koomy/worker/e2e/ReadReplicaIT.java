@@ -1,6 +1,7 @@
 package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.testing.TestRedis;
 import com.koomy.worker.e2e.ApiClient.Reply;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ReadReplicaIT {
                 env.put("KOOMY_READ_MAX_LAG", "1s");
                 env.put("KOOMY_READ_CHECK_EVERY", "200ms");
                 env.put("KOOMY_RATE_LIMITS_ENABLED", "false");
-                env.put("KOOMY_STATS_NAMESPACE", "koomy-replica-it");
+                env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
                 env.put("KOOMY_API_PORT", String.valueOf(port));
                 env.put("KOOMY_API_ADMIN_PORT", String.valueOf(adminPort));
                 env.put("KOOMY_ADMIN_USER", ADMIN_USER);

@@ -3,6 +3,7 @@ package com.koomy.worker.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,9 @@ class ScaleOutIT {
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "6");
         env.put("KOOMY_JOBS_WORKERS", "2");
         // As behind the balancer (one trusted proxy); the test may also send its own X-Forwarded-For,
-        // which counts for nothing. Rate-limit counters of this run only (the Redis is shared).
+        // which counts for nothing. Redis keys (limits, sessions, caches) of this run only (the Redis is shared).
         env.put("KOOMY_TRUSTED_PROXIES", "1");
-        env.put("KOOMY_RATE_KEY_PREFIX", "koomy:rl:it-" + UUID.randomUUID() + ":");
+        env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
         env.put("KOOMY_CACHE_PUBLIC_PAGE_LOCAL_TTL", LOCAL_PAGE_TTL.toSeconds() + "s");
 
         Map<String, String> worker = new HashMap<>(env);

@@ -3,6 +3,7 @@ package com.koomy.worker.e2e;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestRedis;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
 import com.koomy.worker.CountingWorkerApplication;
@@ -50,6 +51,7 @@ class WebhookEndToEndIT {
         env.put("DATABASE_USER", user);
         env.put("DATABASE_PASSWORD", password);
         env.put("STRIPE_WEBHOOK_SECRET", SECRET);
+        env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
         env.put("KOOMY_DASHBOARD_ENABLED", "false");
         // Small API pool: two workers (44 connections each) and an API must fit in PostgreSQL's
         // default 100 connections next to whatever else runs on the machine.
