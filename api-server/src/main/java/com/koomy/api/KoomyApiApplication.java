@@ -102,6 +102,7 @@ import com.koomy.config.RedisKeys;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.db.ReadDatabase;
+import com.koomy.health.Readiness;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -150,6 +151,10 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         RedisClient redis = config.getRedis().build(environment, "koomy-api");
         RedisKeys redisKeys = config.getRedis().keys(); // every key under redis.keyPrefix (docs/architecture.md)
         config.getHealth().register(environment, jdbi, redis);
+        // Ready (GET /ready on the admin port, GET /api/health/ready) = this API can serve: its database pool.
+        // Redis and the workers are reported by /api/health, not here: a Redis blip or a worker rollout must not
+        // take every API instance out of the load balancer at once.
+        Readiness readiness = config.getHealth().readiness(environment, "database");
         // Read-mostly queries (member directory, news feed, event lists, statistics) go to the read replica
         // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its
         // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.
@@ -204,7 +209,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new SessionAuthFilter(gate));
         environment.jersey().register(new AccessFeature(gate));
         environment.jersey().register(new HealthResource(environment.healthChecks(), ReadReplicaFactory.HEALTH_CHECKS, gate,
-                java.time.Duration.ofSeconds(1)));
+                java.time.Duration.ofSeconds(1), readiness));
         environment.jersey().register(new AccountExceptionMapper());
         RateLimiter limiter = new RateLimiter(redis, config.getRateLimits().getPolicies(),
                 redisKeys, environment.metrics());

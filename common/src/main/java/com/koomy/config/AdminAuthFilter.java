@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class AdminAuthFilter implements Filter {
 
-    static final Set<String> OPEN = Set.of("/ping", "/healthcheck");
+    static final Set<String> OPEN = Set.of("/ping", "/healthcheck", com.koomy.health.Readiness.PATH);
 
     private final BasicCredentials credentials;
 

@@ -3,6 +3,7 @@ package com.koomy.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.koomy.health.DatabaseHealthCheck;
 import com.koomy.health.JobQueueHealthCheck;
+import com.koomy.health.Readiness;
 import com.koomy.health.RedisHealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
@@ -22,6 +23,15 @@ public class HealthFactory {
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
         environment.healthChecks().register("jobs", new JobQueueHealthCheck(jdbi,
                 java.time.Duration.ofMillis(jobServerMaxHeartbeatAge.toMilliseconds())));
+    }
+
+    /**
+     * Readiness from the checks {@code names} (this process's own work), served at {@code GET /ready} on the
+     * admin port; results at most a second old.
+     */
+    public Readiness readiness(Environment environment, String... names) {
+        return new Readiness(environment.healthChecks(), java.util.List.of(names), java.time.Duration.ofSeconds(1))
+                .serveOnAdminPort(environment);
     }
 
     @JsonProperty public Duration getJobServerMaxHeartbeatAge() { return jobServerMaxHeartbeatAge; }

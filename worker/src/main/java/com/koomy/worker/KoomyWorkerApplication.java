@@ -107,6 +107,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         RedisClient redis = config.getRedis().build(environment, "koomy-worker");
         config.getHealth().register(environment, jdbi, redis);
+        // Ready (GET /ready on the admin port) = this worker can do its work: its database and its job server.
+        config.getHealth().readiness(environment, "database", "job-server");
         config.getGraphite().build(environment, "worker", InstanceName.of("worker"));
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 

@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.koomy.api.auth.AccessGate;
+import com.koomy.health.Readiness;
 import com.koomy.api.ratelimit.RateLimited;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.core.Context;
@@ -48,6 +49,7 @@ public class HealthResource {
 
     private final Set<String> advisory;
     private final AccessGate gate;
+    private final Readiness readiness;
     /** The checks' last results: a probe costs one read of this, the checks run at most once a second. */
     private final LoadingCache<Boolean, SortedMap<String, HealthCheck.Result>> results;
 
@@ -55,7 +57,9 @@ public class HealthResource {
      * {@code advisory}: checks that report but never make the instance unhealthy. {@code refreshEvery}: how
      * long results are answered before the checks run again (one caller runs them, the others wait for it).
      */
-    public HealthResource(HealthCheckRegistry checks, Set<String> advisory, AccessGate gate, Duration refreshEvery) {
+    public HealthResource(HealthCheckRegistry checks, Set<String> advisory, AccessGate gate, Duration refreshEvery,
+                          Readiness readiness) {
+        this.readiness = readiness;
         this.advisory = Set.copyOf(advisory);
         this.gate = gate;
         this.results = Caffeine.newBuilder().expireAfterWrite(refreshEvery).build(k -> checks.runHealthChecks());
@@ -106,6 +110,23 @@ public class HealthResource {
         body.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
         body.put("memory", memory());
         return Response.status(failed.isEmpty() ? 200 : 503).entity(body).build();
+    }
+
+    @GET
+    @Path("/ready")
+    @Timed
+    @RateLimited(value = "health", instead = true)
+    @Access(Access.Who.ANYONE)
+    @Operation(summary = "Whether this API instance can serve (its database pool): the readiness probe",
+            description = "200 {status: ready}; 503 {status: not_ready, failed: [database]}. Redis or the workers being "
+                    + "down does not make an instance unready (GET /api/health reports them), so a Redis blip or a worker "
+                    + "rollout never takes every instance out of the load balancer. Results at most 1 s old; rate limited "
+                    + "per client address (policy `health`).",
+            responses = {@ApiResponse(responseCode = "200", description = "ready"),
+                    @ApiResponse(responseCode = "503", description = "not ready: see failed")})
+    public Response ready() {
+        Map<String, Object> body = readiness.body();
+        return Response.status("ready".equals(body.get("status")) ? 200 : 503).entity(body).build();
     }
 
     private static Map<String, Object> describe(HealthCheck.Result result) {

@@ -63,4 +63,20 @@ class HealthIntegrationTest {
         assertThat(body.fieldNames()).toIterable().contains("database", "redis", "jobs");
         assertThat(body.at("/redis/healthy").asBoolean()).isFalse();
     }
+
+    /**
+     * Readiness is this instance's own work (its database pool): with Redis down and no worker it stays ready,
+     * so a Redis blip or a worker rollout never takes every API out of the load balancer (issue 22).
+     */
+    @Test
+    void staysReadyWithRedisAndTheWorkersDown() {
+        Response ready = app.client().target("http://localhost:" + app.getLocalPort() + "/api/health/ready").request().get();
+        assertThat(ready.getStatus()).isEqualTo(200);
+        assertThat(ready.readEntity(JsonNode.class).get("status").asText()).isEqualTo("ready");
+
+        // The admin port's /ready, open like /ping (probes carry no credentials).
+        Response admin = app.client().target("http://localhost:" + app.getAdminPort() + "/ready").request().get();
+        assertThat(admin.getStatus()).isEqualTo(200);
+        assertThat(admin.readEntity(JsonNode.class).get("status").asText()).isEqualTo("ready");
+    }
 }

@@ -114,7 +114,8 @@ class PortsAndAdminTest {
     void theAdminPortAnswersOnlyProbesWithoutCredentials() throws Exception {
         List<String> pages = List.of("GET /metrics", "GET /metrics?pretty=true", "GET /threads", "GET /pprof",
                 "POST /tasks/gc", "POST /tasks/log-level?logger=ROOT&level=TRACE", "GET /", "GET /ping/", "GET /healthcheck/../metrics",
-                "GET /ping;a=b", "GET /PING", "POST /ping", "POST /healthcheck");
+                "GET /ping;a=b", "GET /PING", "POST /ping", "POST /healthcheck", "GET /ready/", "GET /ready;a=b", "POST /ready",
+                "GET /ready/../metrics");
         List<String> open = new ArrayList<>();
         for (String page : pages) {
             String[] parts = page.split(" ", 2);
@@ -128,6 +129,7 @@ class PortsAndAdminTest {
         assertThat(open).as("admin pages answered without the right credentials").isEmpty();
         assertThat(admin("GET", "/ping", null)).isEqualTo(200);
         assertThat(admin("GET", "/healthcheck", null)).isIn(200, 500);
+        assertThat(admin("GET", "/ready", null)).isIn(200, 503);
         assertThat(admin("GET", "/metrics", "operator:" + ADMIN_PASSWORD)).isEqualTo(200);
         assertThat(admin("POST", "/tasks/gc", "operator:" + ADMIN_PASSWORD)).isEqualTo(200);
     }

@@ -158,16 +158,12 @@ class DeploymentManifestsTest {
                     assertThat(ADMIN_PATHS).as("%s path of %s", probe, name).contains(get.path("path").asText());
                     assertThat(port(container, get.path("port"))).as("%s port of %s", probe, name).isEqualTo(admin);
                 }
-                // Ready means the health checks pass. The API's admin /healthcheck also fails while an
-                // alert is active (monitoring, not routing), so API pods use /api/health, as HAProxy does.
+                // Ready means this process can do its own work (GET /ready on the admin port: its database pool,
+                // and a worker's job server), not that Redis, the workers or every alert are fine: those would take
+                // every pod out of the Service at once (issue 22). HAProxy checks the same page.
                 JsonNode ready = container.path("readinessProbe").path("httpGet");
-                if (api) {
-                    assertThat(ready.path("path").asText()).isEqualTo("/api/health");
-                    assertThat(port(container, ready.path("port"))).isEqualTo(Integer.parseInt(configMap.get("KOOMY_API_PORT")));
-                } else {
-                    assertThat(ready.path("path").asText()).isEqualTo("/healthcheck");
-                    assertThat(port(container, ready.path("port"))).isEqualTo(admin);
-                }
+                assertThat(ready.path("path").asText()).as("readiness path of %s", name).isEqualTo("/ready");
+                assertThat(port(container, ready.path("port"))).as("readiness port of %s", name).isEqualTo(admin);
             }
         }
         // The admin port is bound to every interface in pods, or the kubelet could not probe it.

@@ -41,13 +41,14 @@ final class Haproxy implements AutoCloseable {
                 .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
     }
 
-    static Haproxy start(String binary, int port, int statsPort, List<Integer> apiPorts) throws Exception {
+    /** {@code apis}: each API as {@code port:adminPort} (HAProxy checks readiness, GET /ready, on the admin port). */
+    static Haproxy start(String binary, int port, int statsPort, List<String> apis) throws Exception {
         Path dir = KoomyProcess.MODULE.resolve("target/e2e");
         Files.createDirectories(dir);
         Path config = dir.resolve("haproxy.cfg");
         List<String> command = new ArrayList<>(List.of("bash", KoomyProcess.MODULE.resolve("../ops/koomy").normalize().toString(),
                 "lb-config", String.valueOf(port), String.valueOf(statsPort)));
-        apiPorts.forEach(p -> command.add(String.valueOf(p)));
+        command.addAll(apis);
         ProcessBuilder generate = new ProcessBuilder(command).redirectOutput(config.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         generate.environment().put("KOOMY_API_BIND", "127.0.0.1");
@@ -58,7 +59,7 @@ final class Haproxy implements AutoCloseable {
         Path log = dir.resolve("haproxy.log");
         Process process = new ProcessBuilder(binary, "-db", "-f", config.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new Haproxy(process, statsPort, apiPorts.size(), log);
+        return new Haproxy(process, statsPort, apis.size(), log);
     }
 
     /** Until the stats page shows every API UP (its health check passed twice). */

@@ -46,6 +46,7 @@ class ScaleOutIT {
     private static String apiA;
     private static String apiB;
     private static int adminA;
+    private static int adminB;
 
     @BeforeAll
     static void startTwoApisAndAWorker() throws Exception {
@@ -74,7 +75,9 @@ class ScaleOutIT {
         Map<String, String> envA = apiEnv(env, portA);
         adminA = Integer.parseInt(envA.get("KOOMY_API_ADMIN_PORT"));
         PROCESSES.add(KoomyProcess.api("scale-api-a", envA, portA));
-        PROCESSES.add(KoomyProcess.api("scale-api-b", apiEnv(env, portB), portB));
+        Map<String, String> envB = apiEnv(env, portB);
+        adminB = Integer.parseInt(envB.get("KOOMY_API_ADMIN_PORT"));
+        PROCESSES.add(KoomyProcess.api("scale-api-b", envB, portB));
         for (KoomyProcess process : PROCESSES) {
             process.awaitHealthy(Duration.ofSeconds(120));
         }
@@ -172,7 +175,7 @@ class ScaleOutIT {
                 + "installs it; apt-get install haproxy)");
         int port = PrivatePostgres.freePort();
         try (Haproxy balancer = Haproxy.start(haproxy, port, PrivatePostgres.freePort(),
-                List.of(URI.create(apiA).getPort(), URI.create(apiB).getPort()))) {
+                List.of(URI.create(apiA).getPort() + ":" + adminA, URI.create(apiB).getPort() + ":" + adminB))) {
             balancer.awaitServersUp(Duration.ofSeconds(30));
             String lb = "http://127.0.0.1:" + port;
 
