@@ -53,6 +53,7 @@ import com.koomy.communities.Communities;
 import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
+import com.koomy.api.ratelimit.DoorCodeBudget;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ops.OperatorAuthFilter;
 import com.koomy.api.ops.OpsAlertsResource;
@@ -302,6 +303,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 new CheckinStatsReader(reads, scanners, config.getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
                         environment.getObjectMapper().constructType(CheckinStats.class), redis, environment)),
+                config.getRateLimits().isEnabled() ? new DoorCodeBudget(limiter) : CheckIns.VerifyBudget.FREE,
                 environment.metrics()));
 
         // Image uploads (issue 8): originals re-encoded here, smaller sizes by the worker; blobs served at /media.

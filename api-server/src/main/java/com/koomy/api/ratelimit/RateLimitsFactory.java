@@ -17,6 +17,10 @@ public class RateLimitsFactory {
 
     /** The policy of the door routes (check-in). */
     public static final String DOOR = "door";
+    /** Ticket codes verified by offline batches, per account (the cost of a batch is its codes, not one request). */
+    public static final String DOOR_CODES = "doorCodes";
+    /** The same, per event: all the accounts scanning at one event together. */
+    public static final String DOOR_CODES_PER_EVENT = "doorCodesPerEvent";
 
     private boolean enabled = true;
     /** Behind a load balancer: take the client address from the right-most X-Forwarded-For entry. */
@@ -39,6 +43,11 @@ public class RateLimitsFactory {
         // above: every gate of a venue shares its address, and 50 gates polling counts each second plus
         // scanning already make ~100 requests a second.
         policies.put(DOOR, new RateLimitPolicy(12_000, Duration.minutes(1), false));
+        // A code's signature check costs ~0.1 ms of CPU: an offline batch counts the codes it verifies, so that
+        // forged 1,000-code batches cannot buy 100 ms of CPU each for one request. 6,000 a minute per account is
+        // six full batches (a gate offline for an hour at a busy event); the capacity must stay >= 1,000.
+        policies.put(DOOR_CODES, new RateLimitPolicy(6_000, Duration.minutes(1), false));
+        policies.put(DOOR_CODES_PER_EVENT, new RateLimitPolicy(60_000, Duration.minutes(1), false));
         return policies;
     }
 

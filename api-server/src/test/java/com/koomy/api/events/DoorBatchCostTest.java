@@ -1,0 +1,93 @@
+package com.koomy.api.events;
+
+import com.koomy.api.ApiCalls;
+import com.koomy.api.ApiCalls.Reply;
+import com.koomy.api.ApiCalls.User;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Offline batches cost the codes they verify (a signature check each), counted per account
+ * ({@code doorCodes}) and per event ({@code doorCodesPerEvent}), not one request; a batch whose first
+ * 20 codes are all forged stops there (422 forged_batch) and costs those 20.
+ */
+class DoorBatchCostTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.withRateLimits(db,
+            ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
+            ConfigOverride.config("rateLimits.policies.doorCodes.requests", "100"),
+            ConfigOverride.config("rateLimits.policies.doorCodes.period", "1 hour"),
+            ConfigOverride.config("rateLimits.policies.doorCodesPerEvent.requests", "150"),
+            ConfigOverride.config("rateLimits.policies.doorCodesPerEvent.period", "1 hour"));
+
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final EventFixtures fx = new EventFixtures(api, db);
+
+    @Test
+    void offlineBatchesCostTheCodesTheyVerifyAndForgedBatchesStopEarly() {
+        User owner = api.user("Owner Batches");
+        UUID club = api.community(owner, "Batch Club", "public", "open");
+        UUID event = fx.event(club, owner, 10);
+        String valid = fx.ticket(event, fx.member(club, "Guest Batch"));
+        String forged = valid.substring(0, valid.lastIndexOf('.')) + "." + "A".repeat(86);
+
+        // 30 forged codes: refused after the first 20 (which is all it costs), nothing recorded.
+        Reply stopped = batch(event, owner, "forged", valid, forged, 0, 30);
+        assertThat(stopped.status()).as(stopped.body().toString()).isEqualTo(422);
+        assertThat(stopped.code()).isEqualTo("forged_batch");
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isZero();
+        // As short as the prefix: answered code by code as before.
+        assertThat(batch(event, owner, "short", valid, forged, 0, 20).body().get("scans").asInt()).isEqualTo(20);
+
+        // One real ticket first: every code is verified and counted (20 + 20 + 40 = 80 of the account's 100).
+        Reply mixed = batch(event, owner, "mixed", valid, forged, 1, 40);
+        assertThat(mixed.status()).as(mixed.body().toString()).isEqualTo(200);
+        assertThat(mixed.body().get("admitted").asInt()).isEqualTo(1);
+
+        // Four requests so far, far under the door's request limit, but 30 more codes are over the account's 100.
+        Reply refused = batch(event, owner, "over", valid, forged, 1, 30);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.code()).isEqualTo("rate_limited");
+        assertThat(batch(event, owner, "fits", valid, forged, 1, 20).status()).isEqualTo(200);
+
+        // The event's budget (150) is shared by its gates: a volunteer gets the 50 codes left there, not 100, ...
+        User volunteer = fx.member(club, "Volunteer Batch");
+        assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status())
+                .isEqualTo(201);
+        assertThat(batch(event, volunteer, "volunteer-over", valid, forged, 1, 60).status()).isEqualTo(429);
+        assertThat(batch(event, volunteer, "volunteer", valid, forged, 1, 50).status()).isEqualTo(200);
+        // ... while another event's door is untouched.
+        User other = api.user("Owner Elsewhere");
+        UUID otherClub = api.community(other, "Elsewhere Club", "public", "open");
+        UUID otherEvent = fx.event(otherClub, other, 10);
+        String otherValid = fx.ticket(otherEvent, fx.member(otherClub, "Guest Elsewhere"));
+        assertThat(batch(otherEvent, other, "elsewhere", otherValid, forged, 1, 90).status()).isEqualTo(200);
+    }
+
+    /** {@code validCount} times the valid code, then forged ones, {@code size} scans in all. */
+    private Reply batch(UUID event, User scanner, String prefix, String valid, String forged, int validCount, int size) {
+        List<Map<String, Object>> scans = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            scans.add(Map.of("qr", i < validCount ? valid : forged, "scanId", prefix + "-" + i, "gate", "gate-b",
+                    "scannedAt", Instant.now().minusSeconds(60).toString()));
+        }
+        return api.call("POST", "/api/events/" + event + "/checkins/batch", scanner.token(), Map.of("scans", scans));
+    }
+}
