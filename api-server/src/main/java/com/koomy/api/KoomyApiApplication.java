@@ -54,6 +54,8 @@ import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
 import com.koomy.api.ratelimit.DoorCodeBudget;
+import com.koomy.api.ratelimit.StripeCallBudget;
+import com.koomy.stripe.StripeQuota;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ops.OperatorAuthFilter;
 import com.koomy.api.ops.OpsAlertsResource;
@@ -249,7 +251,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // them too, since they show the active member count.
         Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,
                 config.getCache().getCommunityTtl(), environment.getObjectMapper().constructType(Communities.PublicPart.class),
-                redis, environment));
+                redis, environment), config.getCommunitiesPerAccountPerDay());
         // Signed-out page reads are answered from memory before Jersey (PublicPageFilter; docs/architecture.md).
         PublicPages publicPages = new PublicPages(communities, environment.getObjectMapper(),
                 millis(config.getCache().getPublicPageLocalTtl()), 10_000, environment.metrics());
@@ -259,7 +261,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new CommunitiesResource(communities, publicPages, environment.getObjectMapper()));
         // Dues (Stripe Connect) and plans (Stripe Billing), issue 6; the plan's limits apply to joins, invitations, AI drafts.
         PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis);
-        payments.register(config, environment, jdbi);
+        payments.register(config, environment, jdbi,
+                config.getRateLimits().isEnabled() ? new StripeCallBudget(limiter) : StripeQuota.NONE);
         Memberships memberships = new Memberships(jdbi, reads, communities, payments.limits());
         environment.jersey().register(new MembershipsResource(memberships));
         // Directory reads are answered before Jersey, pages from memory for 1 s (DirectoryFilter; docs/architecture.md).

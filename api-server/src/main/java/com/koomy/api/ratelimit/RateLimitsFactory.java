@@ -21,6 +21,10 @@ public class RateLimitsFactory {
     public static final String DOOR_CODES = "doorCodes";
     /** The same, per event: all the accounts scanning at one event together. */
     public static final String DOOR_CODES_PER_EVENT = "doorCodesPerEvent";
+    /** Stripe calls made for one account (Checkout, Connect onboarding, billing portal). */
+    public static final String STRIPE_PER_ACCOUNT = "stripePerAccount";
+    /** Stripe calls made for one community, all its members together. */
+    public static final String STRIPE_PER_COMMUNITY = "stripePerCommunity";
 
     private boolean enabled = true;
     /** Behind a load balancer: take the client address from the right-most X-Forwarded-For entry. */
@@ -48,6 +52,10 @@ public class RateLimitsFactory {
         // six full batches (a gate offline for an hour at a busy event); the capacity must stay >= 1,000.
         policies.put(DOOR_CODES, new RateLimitPolicy(6_000, Duration.minutes(1), false));
         policies.put(DOOR_CODES_PER_EVENT, new RateLimitPolicy(60_000, Duration.minutes(1), false));
+        // The platform's Stripe budget is 25 calls a second (test mode) shared by everyone: one community gets
+        // at most one a second on average, one account one every 6 s (a member rarely needs more than two).
+        policies.put(STRIPE_PER_ACCOUNT, new RateLimitPolicy(10, Duration.minutes(1), false));
+        policies.put(STRIPE_PER_COMMUNITY, new RateLimitPolicy(60, Duration.minutes(1), false));
         return policies;
     }
 
