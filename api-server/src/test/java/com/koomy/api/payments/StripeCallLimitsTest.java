@@ -35,7 +35,11 @@ class StripeCallLimitsTest {
             ConfigOverride.config("stripe.rateLimitKey", LIMITER_KEY),
             ConfigOverride.config("stripe.maxLimitWait", "2s"),
             ConfigOverride.config("rateLimits.policies.register.requests", "1000"),
+            ConfigOverride.config("rateLimits.policies.register.period", "10 minutes"),
             ConfigOverride.config("rateLimits.policies.login.requests", "1000"),
+            ConfigOverride.config("rateLimits.policies.login.period", "1 minute"),
+            ConfigOverride.config("rateLimits.policies.loginEmail.requests", "1000"),
+            ConfigOverride.config("rateLimits.policies.loginEmail.period", "1 minute"),
             ConfigOverride.config("rateLimits.policies.stripePerAccount.requests", "3"),
             ConfigOverride.config("rateLimits.policies.stripePerAccount.period", "1 hour"),
             ConfigOverride.config("rateLimits.policies.stripePerCommunity.requests", "6"),
@@ -61,7 +65,7 @@ class StripeCallLimitsTest {
 
     @Test
     void anOpenCheckoutSessionIsHandedOutAgainWithOneStripeCall() throws Exception {
-        PaymentsWorld.Club club = world.club("Reuse Club", "acct_reuse_" + UUID.randomUUID().toString().substring(0, 8), "year");
+        PaymentsWorld.Club club = world.club("Reuse Club", "acct_reuse" + UUID.randomUUID().toString().substring(0, 8), "yearly");
         ApiCalls.User member = member(club, "Reuse Member");
 
         ApiCalls.Reply first = checkout(club, member);
@@ -86,7 +90,7 @@ class StripeCallLimitsTest {
     @Test
     void aTenantOverItsLimitGets429WhileAnotherTenantGoesThrough() throws Exception {
         // Its owner's onboarding made two calls (account, link) of the community's six.
-        PaymentsWorld.Club busy = world.club("Busy Club", "acct_busy_" + UUID.randomUUID().toString().substring(0, 8), "year");
+        PaymentsWorld.Club busy = world.club("Busy Club", "acct_busy" + UUID.randomUUID().toString().substring(0, 8), "yearly");
         for (int i = 1; i <= 4; i++) {
             assertThat(checkout(busy, member(busy, "Busy Member " + i)).status()).isEqualTo(201);
         }
@@ -96,7 +100,7 @@ class StripeCallLimitsTest {
         assertThat(refused.header("Retry-After")).isPresent();
 
         // One account: the owner's third onboarding link is its third call, the fourth is over its three.
-        PaymentsWorld.Club calm = world.club("Calm Club", "acct_calm_" + UUID.randomUUID().toString().substring(0, 8), "year");
+        PaymentsWorld.Club calm = world.club("Calm Club", "acct_calm" + UUID.randomUUID().toString().substring(0, 8), "yearly");
         assertThat(world.api.call("POST", "/api/communities/" + calm.id() + "/stripe/connect", calm.owner().token(), null)
                 .status()).isEqualTo(200);
         assertThat(world.api.call("POST", "/api/communities/" + calm.id() + "/stripe/connect", calm.owner().token(), null)
@@ -107,7 +111,7 @@ class StripeCallLimitsTest {
 
     @Test
     void aSaturatedSharedLimiterAnswers503StripeBusyWithinAboutTwoSeconds() throws Exception {
-        PaymentsWorld.Club club = world.club("Saturated Club", "acct_sat_" + UUID.randomUUID().toString().substring(0, 8), "year");
+        PaymentsWorld.Club club = world.club("Saturated Club", "acct_sat" + UUID.randomUUID().toString().substring(0, 8), "yearly");
         ApiCalls.User member = member(club, "Saturated Member");
         // Other processes used every slot of the coming seconds.
         long now = java.time.Instant.now().getEpochSecond() - 1; // Redis runs on this machine: the same clock
