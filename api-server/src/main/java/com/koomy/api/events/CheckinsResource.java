@@ -120,7 +120,7 @@ public class CheckinsResource {
             + "conflict {scanId, gate, admittedAt, superseded}]} in input order. conflict names the other scan of the "
             + "ticket: the earlier one that holds the admission, or (superseded: true) the later one this scan took it "
             + "from. Idempotent by scanId. One transaction: all or nothing. 409 scan_id_reused; 400 validation_failed when empty or over 1,000; "
-            + "422 forged_batch when the first 20 codes of a longer batch are all invalid (nothing recorded); 429 rate_limited "
+            + "422 forged_batch when the first 50 codes of a longer batch are all invalid (nothing recorded); 429 rate_limited "
             + "when the account's or the event's budget of verified codes is spent (each code counts, not the request).")
     public BatchResponse batch(@PathParam("eventId") UUID eventId, @Valid @NotNull BatchRequest r,
                                @Context SecurityContext context) {

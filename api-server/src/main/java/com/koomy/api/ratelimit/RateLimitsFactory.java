@@ -50,8 +50,8 @@ public class RateLimitsFactory {
         // A code's signature check costs ~0.1 ms of CPU: an offline batch counts the codes it verifies, so that
         // forged 1,000-code batches cannot buy 100 ms of CPU each for one request. 100 codes a second per account
         // (6,000 a minute: a gate offline for an hour at a busy event uploads its backlog in a minute) with a burst
-        // of two full batches; the capacity must stay >= 1,000. A forged batch stops after 20 codes, so a forger
-        // gets ~5 batches a second once the burst is spent (ops/bench/checkin --forged).
+        // of two full batches; the capacity must stay >= 1,000. A forged batch stops after 50 codes, so a forger
+        // gets ~2 batches a second once the burst is spent (ops/bench/checkin --forged).
         policies.put(DOOR_CODES, new RateLimitPolicy(2_000, Duration.seconds(20), false));
         policies.put(DOOR_CODES_PER_EVENT, new RateLimitPolicy(60_000, Duration.minutes(1), false));
         // The platform's Stripe budget is 25 calls a second (test mode) shared by everyone: one community gets

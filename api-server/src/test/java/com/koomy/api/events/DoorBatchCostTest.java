@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Offline batches cost the codes they verify (a signature check each), counted per account
  * ({@code doorCodes}) and per event ({@code doorCodesPerEvent}), not one request; a batch whose first
- * 20 codes are all forged stops there (422 forged_batch) and costs those 20.
+ * 50 codes are all forged stops there (422 forged_batch) and costs those 50.
  */
 class DoorBatchCostTest {
 
@@ -32,9 +32,9 @@ class DoorBatchCostTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.withRateLimits(db,
             ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
-            ConfigOverride.config("rateLimits.policies.doorCodes.requests", "100"),
+            ConfigOverride.config("rateLimits.policies.doorCodes.requests", "150"),
             ConfigOverride.config("rateLimits.policies.doorCodes.period", "1 hour"),
-            ConfigOverride.config("rateLimits.policies.doorCodesPerEvent.requests", "150"),
+            ConfigOverride.config("rateLimits.policies.doorCodesPerEvent.requests", "200"),
             ConfigOverride.config("rateLimits.policies.doorCodesPerEvent.period", "1 hour"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
@@ -48,26 +48,26 @@ class DoorBatchCostTest {
         String valid = fx.ticket(event, fx.member(club, "Guest Batch"));
         String forged = valid.substring(0, valid.lastIndexOf('.')) + "." + "A".repeat(86);
 
-        // 30 forged codes: refused after the first 20 (which is all it costs), nothing recorded.
-        Reply stopped = batch(event, owner, "forged", valid, forged, 0, 30);
+        // 60 forged codes: refused after the first 50 (which is all it costs), nothing recorded.
+        Reply stopped = batch(event, owner, "forged", valid, forged, 0, 60);
         assertThat(stopped.status()).as(stopped.body().toString()).isEqualTo(422);
         assertThat(stopped.code()).isEqualTo("forged_batch");
         assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isZero();
-        // As short as the prefix: answered code by code as before.
+        // No longer than the prefix: answered code by code as before (20 codes).
         assertThat(batch(event, owner, "short", valid, forged, 0, 20).body().get("scans").asInt()).isEqualTo(20);
 
-        // One real ticket first: every code is verified and counted (20 + 20 + 40 = 80 of the account's 100).
+        // One real ticket first: every code is verified and counted (50 + 20 + 40 = 110 of the account's 150).
         Reply mixed = batch(event, owner, "mixed", valid, forged, 1, 40);
         assertThat(mixed.status()).as(mixed.body().toString()).isEqualTo(200);
         assertThat(mixed.body().get("admitted").asInt()).isEqualTo(1);
 
-        // Four requests so far, far under the door's request limit, but 30 more codes are over the account's 100.
-        Reply refused = batch(event, owner, "over", valid, forged, 1, 30);
+        // Four requests so far, far under the door's request limit, but 50 more codes are over the account's 150.
+        Reply refused = batch(event, owner, "over", valid, forged, 1, 50);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
-        assertThat(batch(event, owner, "fits", valid, forged, 1, 20).status()).isEqualTo(200);
+        assertThat(batch(event, owner, "fits", valid, forged, 1, 40).status()).isEqualTo(200);
 
-        // The event's budget (150) is shared by its gates: a volunteer gets the 50 codes left there, not 100, ...
+        // The event's budget (200) is shared by its gates: a volunteer gets the 50 codes left there, not 150, ...
         User volunteer = fx.member(club, "Volunteer Batch");
         assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status())
                 .isEqualTo(201);
@@ -78,7 +78,7 @@ class DoorBatchCostTest {
         UUID otherClub = api.community(other, "Elsewhere Club", "public", "open");
         UUID otherEvent = fx.event(otherClub, other, 10);
         String otherValid = fx.ticket(otherEvent, fx.member(otherClub, "Guest Elsewhere"));
-        assertThat(batch(otherEvent, other, "elsewhere", otherValid, forged, 1, 90).status()).isEqualTo(200);
+        assertThat(batch(otherEvent, other, "elsewhere", otherValid, forged, 1, 140).status()).isEqualTo(200);
     }
 
     /** {@code validCount} times the valid code, then forged ones, {@code size} scans in all. */
