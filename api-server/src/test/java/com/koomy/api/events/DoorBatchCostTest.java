@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Offline batches cost the codes they verify (a signature check each), counted per account
  * ({@code doorCodes}) and per event ({@code doorCodesPerEvent}), not one request; a batch whose first
- * 50 codes are all forged stops there (422 forged_batch) and costs those 50.
+ * 50 codes are all forged stops there (422 forged_batch) and costs those 50, which every batch pays before
+ * its body is read (a client over its budget is refused without parsing it).
  */
 class DoorBatchCostTest {
 
@@ -56,23 +57,27 @@ class DoorBatchCostTest {
         // No longer than the prefix: answered code by code as before (20 codes).
         assertThat(batch(event, owner, "short", valid, forged, 0, 20).body().get("scans").asInt()).isEqualTo(20);
 
-        // One real ticket first: every code is verified and counted (50 + 20 + 40 = 110 of the account's 150).
-        Reply mixed = batch(event, owner, "mixed", valid, forged, 1, 40);
+        // One real ticket first: every code is verified and counted (50 + 20 + 30 = 100 of the account's 150).
+        Reply mixed = batch(event, owner, "mixed", valid, forged, 1, 30);
         assertThat(mixed.status()).as(mixed.body().toString()).isEqualTo(200);
         assertThat(mixed.body().get("admitted").asInt()).isEqualTo(1);
 
-        // Four requests so far, far under the door's request limit, but 50 more codes are over the account's 150.
-        Reply refused = batch(event, owner, "over", valid, forged, 1, 50);
+        // Four requests so far, far under the door's request limit, but 60 more codes are over the account's
+        // 150: refused once read, and the 50 codes a batch pays before it is read stay spent ...
+        Reply refused = batch(event, owner, "over", valid, forged, 1, 60);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
-        assertThat(batch(event, owner, "fits", valid, forged, 1, 40).status()).isEqualTo(200);
+        // ... so the account cannot even send a batch now: refused before its body is read.
+        Reply unread = batch(event, owner, "unread", valid, forged, 1, 1);
+        assertThat(unread.status()).isEqualTo(429);
+        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND scan_id LIKE 'unread-%'", event)).isZero();
 
-        // The event's budget (200) is shared by its gates: a volunteer gets the 50 codes left there, not 150, ...
+        // The event's budget (200) is shared by its gates: a volunteer gets the 100 codes left there, not 150, ...
         User volunteer = fx.member(club, "Volunteer Batch");
         assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status())
                 .isEqualTo(201);
-        assertThat(batch(event, volunteer, "volunteer-over", valid, forged, 1, 60).status()).isEqualTo(429);
-        assertThat(batch(event, volunteer, "volunteer", valid, forged, 1, 50).status()).isEqualTo(200);
+        assertThat(batch(event, volunteer, "volunteer-over", valid, forged, 1, 110).status()).isEqualTo(429);
+        assertThat(batch(event, volunteer, "volunteer", valid, forged, 1, 100).status()).isEqualTo(200);
         // ... while another event's door is untouched.
         User other = api.user("Owner Elsewhere");
         UUID otherClub = api.community(other, "Elsewhere Club", "public", "open");
