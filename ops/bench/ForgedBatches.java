@@ -26,17 +26,18 @@ import java.util.UUID;
  * from /proc around the posting loop.
  *
  * <pre>
- *   java ops/bench/ForgedBatches.java API_URL EVENT_ID PUBLIC_KEY_HEX API_PID SECONDS < token
+ *   java ops/bench/ForgedBatches.java API_URL EVENT_ID PUBLIC_KEY_HEX API_PID SECONDS [greedy] < token
  * </pre>
  *
  * The codes look like the community's (its key id, the event, a valid window) with well-formed Ed25519
  * signatures made by a throwaway key: the API parses each one and runs the full signature check, which fails.
+ * {@code greedy}: ignore Retry-After (the next batch at once after a 429), as an abuser would.
  * Prints {@code BENCH key value} lines: requests, statuses, codes sent, API CPU seconds, wall seconds.
  */
 public class ForgedBatches {
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
+        if (args.length != 5 && args.length != 6) {
             throw new IllegalArgumentException("usage: ForgedBatches API_URL EVENT_ID PUBLIC_KEY_HEX API_PID SECONDS < token");
         }
         String api = args[0];
@@ -44,6 +45,7 @@ public class ForgedBatches {
         byte[] publicKey = HexFormat.of().parseHex(args[2]);
         Path apiStat = Path.of("/proc", args[3], "stat");
         long seconds = Long.parseLong(args[4]);
+        boolean greedy = args.length == 6 && "greedy".equals(args[5]);
         String token = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
         long hz = Long.parseLong(System.getenv().getOrDefault("BENCH_HZ", "100"));
 
@@ -81,11 +83,20 @@ public class ForgedBatches {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) (requests % bodies.size())))).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException closed) {
+                // A refusal before the body was read closes the connection (Jetty does not drain 300 KB): the
+                // client learns it on its next send on that connection; count it and go on with a new one.
+                requests++;
+                statuses.merge("closed", 1, Integer::sum);
+                continue;
+            }
             requests++;
             String code = codeOf(response.body());
             statuses.merge(response.statusCode() + (code.isEmpty() ? "" : ":" + code), 1, Integer::sum);
-            if (response.statusCode() == 429 || response.statusCode() == 503) {
+            if (!greedy && (response.statusCode() == 429 || response.statusCode() == 503)) {
                 long wait = 1000L * response.headers().firstValueAsLong("Retry-After").orElse(1);
                 wait = Math.min(wait, Math.max(0, (end - System.nanoTime()) / 1_000_000));
                 waitedMs += wait;
