@@ -112,7 +112,7 @@ public class DuesCheckouts {
         } catch (RuntimeException e) {
             jdbi.useHandle(h -> h.execute("DELETE FROM dues_checkouts WHERE id = ?", prepared.id()));
             if (!(e instanceof StripeCallException s) || e instanceof StripeBusyException) {
-                throw e; // over a limit (429), Stripe busy (503 stripe_busy), or not configured
+                throw e; // over a limit (429 rate_limited) or no slot of the shared limit (503 stripe_busy)
             }
             throw new PaymentException(s.retryable() ? 503 : 502, "stripe_unavailable",
                     "Stripe did not create the checkout session: " + s.getMessage());
