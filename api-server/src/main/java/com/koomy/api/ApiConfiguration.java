@@ -25,6 +25,11 @@ public class ApiConfiguration extends KoomyConfiguration {
     /** Threads recording door scans, each a transaction for the scans that arrived together (group commit). */
     @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(32) private int checkinWriters = 4;
 
+    /** Communities one account may create in any 24 hours (429 community_limit_reached beyond). */
+    @jakarta.validation.constraints.Min(1) private int communitiesPerAccountPerDay = 5;
+
+    @JsonProperty public int getCommunitiesPerAccountPerDay() { return communitiesPerAccountPerDay; }
+    @JsonProperty public void setCommunitiesPerAccountPerDay(int limit) { this.communitiesPerAccountPerDay = limit; }
     @JsonProperty public int getCheckinWriters() { return checkinWriters; }
     @JsonProperty public void setCheckinWriters(int checkinWriters) { this.checkinWriters = checkinWriters; }
 

@@ -55,6 +55,9 @@ import com.koomy.communities.Communities;
 import com.koomy.memberships.Memberships;
 import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
+import com.koomy.api.ratelimit.DoorCodeBudget;
+import com.koomy.api.ratelimit.StripeCallBudget;
+import com.koomy.stripe.StripeQuota;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ops.OpsAlertsResource;
 import com.koomy.api.ops.OpsStatsResource;
@@ -274,7 +277,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // them too, since they show the active member count.
         Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,
                 config.getCache().getCommunityTtl(), environment.getObjectMapper().constructType(Communities.PublicPart.class),
-                redis, redisKeys, environment));
+                redis, redisKeys, environment), config.getCommunitiesPerAccountPerDay());
         // Signed-out page reads are answered from memory before Jersey (PublicPageFilter; docs/architecture.md).
         PublicPages publicPages = new PublicPages(communities, environment.getObjectMapper(),
                 millis(config.getCache().getPublicPageLocalTtl()), 10_000, environment.metrics());
@@ -284,7 +287,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new CommunitiesResource(communities, publicPages, environment.getObjectMapper()));
         // Dues (Stripe Connect) and plans (Stripe Billing), issue 6; the plan's limits apply to joins, invitations, AI drafts.
         PaymentsRoutes payments = new PaymentsRoutes(config, environment, redis, redisKeys);
-        payments.register(config, environment, jdbi);
+        payments.register(config, environment, jdbi,
+                config.getRateLimits().isEnabled() ? new StripeCallBudget(limiter) : StripeQuota.NONE);
         // Card keys: without KOOMY_CARD_KEY_SECRET the card routes answer 503; a malformed one stops the start.
         CommunityKeys communityKeys = new CommunityKeys(jdbi, config.getCardKeySecret());
         // Tickets are signed with the same community keys as membership cards; a removal cancels seats (issue 17).
@@ -328,6 +332,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 new CheckinStatsReader(reads, scanners, config.getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, io.dropwizard.util.Duration.seconds(1),
                         environment.getObjectMapper().constructType(CheckinStats.class), redis, redisKeys, environment)),
+                config.getRateLimits().isEnabled() ? new DoorCodeBudget(limiter) : CheckIns.VerifyBudget.FREE,
                 environment.metrics()));
 
         // Image uploads (issue 8): originals re-encoded here, smaller sizes by the worker; blobs served at /media.

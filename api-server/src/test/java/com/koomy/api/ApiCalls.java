@@ -32,7 +32,16 @@ public final class ApiCalls {
         this.port = port;
     }
 
-    public record Reply(int status, JsonNode body) {
+    /** {@code headers}: empty where the reply was built by hand. */
+    public record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+        public Reply(int status, JsonNode body) {
+            this(status, body, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true));
+        }
+
+        public java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
         public String code() {
             return body.path("error").path("code").asText();
         }
@@ -63,7 +72,8 @@ public final class ApiCalls {
                 response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             }
             String text = response.body();
-            return new Reply(response.statusCode(), text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
+            return new Reply(response.statusCode(), text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text),
+                    response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -104,7 +114,7 @@ public final class ApiCalls {
             } catch (IOException notJson) {
                 json = JSON.createObjectNode().put("text", text); // CSV exports, images
             }
-            return new Reply(response.statusCode(), json);
+            return new Reply(response.statusCode(), json, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -26,7 +26,7 @@ public final class ApiTestApp {
     private ApiTestApp() {
     }
 
-    /** The API with rate limits off: tests from one address would otherwise share them. */
+    /** The API with rate limits off (and communitiesPerAccountPerDay): tests from one address would otherwise share them. */
     public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
         return app(KoomyApiApplication.class, db, false, TestRedis.newPrefix(), extra);
     }
@@ -73,6 +73,10 @@ public final class ApiTestApp {
                 ConfigOverride.config("admin.password", ADMIN_CREDENTIALS.split(":")[1]),
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),
                 ConfigOverride.config("redis.keyPrefix", redisPrefix)));
+        if (!rateLimits) {
+            // A test account creates as many communities as its scenario needs; the daily limit is a rate limit.
+            overrides.add(ConfigOverride.config("communitiesPerAccountPerDay", "100000"));
+        }
         overrides.addAll(List.of(extra));
         return new DropwizardAppExtension<>(app, "../config/api.yml", overrides.toArray(new ConfigOverride[0])) {
             @Override

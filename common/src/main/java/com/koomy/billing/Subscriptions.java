@@ -59,7 +59,7 @@ public class Subscriptions {
             throw new PaymentException(409, "already_subscribed",
                     "this community already has a subscription: change or cancel it in the customer portal");
         }
-        String customer = current.stripeCustomerId() != null ? current.stripeCustomerId() : createCustomer(community);
+        String customer = current.stripeCustomerId() != null ? current.stripeCustomerId() : createCustomer(community, callerId);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("mode", "subscription");
         form.put("customer", customer);
@@ -70,7 +70,7 @@ public class Subscriptions {
         form.put("subscription_data[metadata][" + META_COMMUNITY + "]", communityId.toString());
         form.put("success_url", publicUrl + "/communities/" + communityId + "/plan?session_id={CHECKOUT_SESSION_ID}");
         form.put("cancel_url", publicUrl + "/communities/" + communityId + "/plan");
-        JsonNode session = stripe.post("/v1/checkout/sessions", form,
+        JsonNode session = stripe.postFor(communityId, callerId, "/v1/checkout/sessions", form,
                 "subscription-checkout:" + communityId + ":" + UUID.randomUUID(), null);
         return new CheckoutLink(session.path("id").asText(), session.path("url").asText());
     }
@@ -82,7 +82,7 @@ public class Subscriptions {
                 .orElseThrow(() -> new PaymentException(422, "no_billing_account", "subscribe to a plan first"));
         Map<String, String> form = Map.of("customer", customer,
                 "return_url", publicUrl + "/communities/" + communityId + "/plan");
-        return stripe.post("/v1/billing_portal/sessions", form, "portal:" + communityId + ":" + UUID.randomUUID(), null)
+        return stripe.postFor(communityId, callerId, "/v1/billing_portal/sessions", form, "portal:" + communityId + ":" + UUID.randomUUID(), null)
                 .path("url").asText();
     }
 
@@ -102,12 +102,13 @@ public class Subscriptions {
         return "active".equals(status) || "trialing".equals(status) || "past_due".equals(status);
     }
 
-    private String createCustomer(Community community) {
+    private String createCustomer(Community community, UUID callerId) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("name", community.name());
         form.put("metadata[" + META_COMMUNITY + "]", community.id().toString());
         // One customer per community, even when two owners click at once: the key is the community.
-        String customer = stripe.post("/v1/customers", form, "customer:" + community.id(), null).path("id").asText();
+        String customer = stripe.postFor(community.id(), callerId, "/v1/customers", form, "customer:" + community.id(), null)
+                .path("id").asText();
         jdbi.useExtension(SubscriptionDao.class, dao -> dao.setCustomer(community.id(), customer));
         return jdbi.withExtension(SubscriptionDao.class, dao -> dao.find(community.id())).orElseThrow().stripeCustomerId();
     }

@@ -6,6 +6,7 @@ import com.koomy.db.Page;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.text.Normalizer;
@@ -26,10 +27,17 @@ public class Communities {
 
     private final Jdbi jdbi;
     private final JsonCache<PublicPart> cache;
+    private final int createdPerAccountPerDay;
 
     public Communities(Jdbi jdbi, JsonCache<PublicPart> cache) {
+        this(jdbi, cache, Integer.MAX_VALUE);
+    }
+
+    /** {@code createdPerAccountPerDay}: communities one account may create in any 24 hours. */
+    public Communities(Jdbi jdbi, JsonCache<PublicPart> cache, int createdPerAccountPerDay) {
         this.jdbi = jdbi;
         this.cache = cache;
+        this.createdPerAccountPerDay = createdPerAccountPerDay;
     }
 
     /** What any viewer allowed to see the community sees: its settings and active member count. */
@@ -49,10 +57,15 @@ public class Communities {
     public record CommunityPage(Community community, long activeMembers, Membership viewer) {
     }
 
-    /** Creates the community with its creator as its active owner, in one transaction. */
+    /**
+     * Creates the community with its creator as its active owner, in one transaction. 429
+     * community_limit_reached when the creator already created {@code createdPerAccountPerDay} in the last
+     * 24 hours (each costs the platform: a page, a key pair, an AI budget of its own).
+     */
     public Community create(UUID creatorId, NewCommunity request) {
         UUID id = UUID.randomUUID();
         return jdbi.inTransaction(handle -> {
+            requireUnderDailyLimit(handle, creatorId);
             CommunityDao communities = handle.attach(CommunityDao.class);
             boolean inserted = false;
             // The random suffix makes a clash unlikely; a few tries make it practically impossible.
@@ -68,6 +81,26 @@ public class Communities {
             handle.attach(MembershipDao.class).insert(id, creatorId, Membership.OWNER, Membership.ACTIVE);
             return communities.find(id).orElseThrow();
         });
+    }
+
+    private void requireUnderDailyLimit(Handle handle, UUID creatorId) {
+        if (createdPerAccountPerDay == Integer.MAX_VALUE) {
+            return;
+        }
+        // One creation at a time per account, so two concurrent requests cannot both pass the count.
+        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:account AS text), 17))) l")
+                .bind("account", creatorId).mapTo(Integer.class).one();
+        // The creator's membership was inserted in the creating transaction: same now() as the community's.
+        long created = handle.createQuery("""
+                        SELECT count(*) FROM memberships m JOIN communities c ON c.id = m.community_id
+                         WHERE m.account_id = :account AND m.role = 'owner' AND m.joined_at = c.created_at
+                           AND c.created_at > now() - interval '1 day'
+                        """)
+                .bind("account", creatorId).mapTo(Long.class).one();
+        if (created >= createdPerAccountPerDay) {
+            throw new CommunityException(429, "community_limit_reached", "an account can create at most "
+                    + createdPerAccountPerDay + " communities in 24 hours; try again later");
+        }
     }
 
     /**

@@ -25,6 +25,10 @@ public class OpenAiFactory {
     @Min(1) private int dailyRequestBudget = 50;
     /** Tokens (prompt + completion) per community and UTC day; no call starts once it is used up. */
     @Min(1) private long dailyTokenBudget = 100_000;
+    /** Provider calls per UTC day for all communities together (the platform's bill), checked beside the above. */
+    @Min(1) private int platformDailyRequestBudget = 2_000;
+    /** Tokens per UTC day for all communities together. */
+    @Min(1) private long platformDailyTokenBudget = 4_000_000;
     /** Caps one completion, so one call cannot overshoot the token budget by much. */
     @Min(16) @Max(16_384) private int maxOutputTokens = 1_500;
 
@@ -61,6 +65,10 @@ public class OpenAiFactory {
     @JsonProperty public int getDailyRequestBudget() { return dailyRequestBudget; }
     @JsonProperty public void setDailyRequestBudget(int dailyRequestBudget) { this.dailyRequestBudget = dailyRequestBudget; }
     @JsonProperty public long getDailyTokenBudget() { return dailyTokenBudget; }
+    @JsonProperty public int getPlatformDailyRequestBudget() { return platformDailyRequestBudget; }
+    @JsonProperty public void setPlatformDailyRequestBudget(int budget) { this.platformDailyRequestBudget = budget; }
+    @JsonProperty public long getPlatformDailyTokenBudget() { return platformDailyTokenBudget; }
+    @JsonProperty public void setPlatformDailyTokenBudget(long budget) { this.platformDailyTokenBudget = budget; }
     @JsonProperty public void setDailyTokenBudget(long dailyTokenBudget) { this.dailyTokenBudget = dailyTokenBudget; }
     @JsonProperty public int getMaxOutputTokens() { return maxOutputTokens; }
     @JsonProperty public void setMaxOutputTokens(int maxOutputTokens) { this.maxOutputTokens = maxOutputTokens; }

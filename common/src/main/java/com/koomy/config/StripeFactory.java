@@ -33,6 +33,11 @@ public class StripeFactory {
     private boolean livemode = false;
     /** Outbound calls per second across every process together (R10); Stripe's test-mode limit is 25. */
     @Min(1) private int rateLimitPerSecond = 25;
+    /**
+     * Longest wait for a slot of the shared limit before a call gives up: short in the API (a request thread
+     * waits; it answers 503 stripe_busy with Retry-After instead), long in the workers (a job waits).
+     */
+    @NotNull private Duration maxLimitWait = Duration.seconds(30);
     /** Retries of a call answered 429 or 5xx, or not answered; backoff from retryBackoff, doubling, jittered. */
     @Min(0) @Max(10) private int maxRetries = 4;
     @NotNull private Duration retryBackoff = Duration.milliseconds(500);
@@ -53,6 +58,8 @@ public class StripeFactory {
     @JsonProperty public void setApiBase(String apiBase) { this.apiBase = apiBase; }
     @JsonProperty public String getWebhookSecrets() { return webhookSecrets; }
     @JsonProperty public void setWebhookSecrets(String webhookSecrets) { this.webhookSecrets = webhookSecrets; }
+    @JsonProperty public Duration getMaxLimitWait() { return maxLimitWait; }
+    @JsonProperty public void setMaxLimitWait(Duration maxLimitWait) { this.maxLimitWait = maxLimitWait; }
     @JsonProperty public Duration getWebhookTolerance() { return webhookTolerance; }
     @JsonProperty public void setWebhookTolerance(Duration webhookTolerance) { this.webhookTolerance = webhookTolerance; }
     @JsonProperty public DataSize getMaxWebhookBody() { return maxWebhookBody; }

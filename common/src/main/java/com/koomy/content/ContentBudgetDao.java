@@ -8,8 +8,14 @@ import java.time.LocalDate;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The daily AI budget of each community, per UTC day. */
+/**
+ * The daily AI budget of each community, per UTC day, and the platform's (all communities together), kept
+ * in the same table under {@link #PLATFORM}.
+ */
 public interface ContentBudgetDao {
+
+    /** The row of the platform-wide budget: no community has this id. */
+    UUID PLATFORM = new UUID(0, 0);
 
     /**
      * Reserves one provider call for today if the community is under both budgets, and returns the
@@ -25,6 +31,13 @@ public interface ContentBudgetDao {
             """)
     Optional<LocalDate> reserve(@Bind("communityId") UUID communityId, @Bind("maxRequests") int maxRequests,
                                 @Bind("maxTokens") long maxTokens);
+
+    /** Gives back a reservation that was not used (the platform's budget refused the call). */
+    @SqlUpdate("""
+            UPDATE content_budget_usage SET requests = requests - 1
+             WHERE community_id = :communityId AND day = :day AND requests > 0
+            """)
+    void release(@Bind("communityId") UUID communityId, @Bind("day") LocalDate day);
 
     @SqlUpdate("""
             UPDATE content_budget_usage SET tokens = tokens + :tokens

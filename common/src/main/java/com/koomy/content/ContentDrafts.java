@@ -25,7 +25,7 @@ public class ContentDrafts {
      * Returns the new draft's id. Throws {@link ContentDraftRefusedException}, with nothing written,
      * when OPENAI_API_KEY is not set, the kind is not news|event, the language not fr|en, the brief
      * empty or longer than {@value ContentDraft#MAX_BRIEF_LENGTH} characters, or today's budget of the
-     * community is already used up.
+     * community, or the platform's (all communities together), is already used up.
      */
     public UUID request(Handle handle, UUID communityId, String kind, String brief, String language) {
         if (!openAi.isConfigured()) {
@@ -51,6 +51,10 @@ public class ContentDrafts {
         if (handle.attach(ContentBudgetDao.class)
                 .isUsedUp(communityId, openAi.getDailyRequestBudget(), openAi.getDailyTokenBudget())) {
             throw ContentDraftRefusedException.overBudget(openAi.getDailyRequestBudget(), openAi.getDailyTokenBudget());
+        }
+        if (handle.attach(ContentBudgetDao.class).isUsedUp(ContentBudgetDao.PLATFORM,
+                openAi.getPlatformDailyRequestBudget(), openAi.getPlatformDailyTokenBudget())) {
+            throw ContentDraftRefusedException.platformOverBudget();
         }
         UUID id = UUID.randomUUID();
         handle.attach(ContentDraftDao.class).insert(id, communityId, draftKind.name(), draftLanguage.name(), cleanBrief);

@@ -82,6 +82,7 @@ public class GenerateDraftJob implements JobRequestHandler<GenerateDraft> {
         int durationMs = elapsedMillis(start);
         jdbi.useTransaction(handle -> {
             handle.attach(ContentBudgetDao.class).addTokens(draft.communityId(), attempt.budgetDay(), written.totalTokens());
+            handle.attach(ContentBudgetDao.class).addTokens(ContentBudgetDao.PLATFORM, attempt.budgetDay(), written.totalTokens());
             int stored = handle.attach(ContentDraftDao.class).markDone(draft.id(), draft.attempts(), written.text(),
                     written.model(), Math.toIntExact(written.promptTokens()), Math.toIntExact(written.completionTokens()),
                     Math.toIntExact(written.totalTokens()), durationMs);
@@ -118,14 +119,22 @@ public class GenerateDraftJob implements JobRequestHandler<GenerateDraft> {
                 LOG.warn("Content draft {} failed: OPENAI_API_KEY is not set in this worker", draftId);
                 return null;
             }
-            LocalDate day = handle.attach(ContentBudgetDao.class)
-                    .reserve(draft.communityId(), config.getDailyRequestBudget(), config.getDailyTokenBudget())
+            ContentBudgetDao budgets = handle.attach(ContentBudgetDao.class);
+            LocalDate day = budgets.reserve(draft.communityId(), config.getDailyRequestBudget(), config.getDailyTokenBudget())
                     .orElse(null);
             if (day == null) {
                 String error = ContentDraftRefusedException
                         .overBudget(config.getDailyRequestBudget(), config.getDailyTokenBudget()).getMessage();
                 drafts.markFailed(draftId, draft.attempts(), error, null);
                 LOG.warn("Content draft {} failed: community {} is over its daily AI budget", draftId, draft.communityId());
+                return null;
+            }
+            // The platform's budget, in the same transaction: refused, the community's reservation is given back.
+            if (budgets.reserve(ContentBudgetDao.PLATFORM, config.getPlatformDailyRequestBudget(),
+                    config.getPlatformDailyTokenBudget()).isEmpty()) {
+                budgets.release(draft.communityId(), day);
+                drafts.markFailed(draftId, draft.attempts(), ContentDraftRefusedException.platformOverBudget().getMessage(), null);
+                LOG.warn("Content draft {} failed: the platform's daily AI budget is used up", draftId);
                 return null;
             }
             return new Attempt(draft, day);

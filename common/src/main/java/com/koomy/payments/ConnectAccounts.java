@@ -49,26 +49,26 @@ public class ConnectAccounts {
         requireOwner(communityId, callerId);
         String accountId = jdbi.withExtension(ConnectAccountDao.class, dao -> dao.find(communityId))
                 .map(ConnectAccount::accountId)
-                .orElseGet(() -> createAccount(communityId));
+                .orElseGet(() -> createAccount(communityId, callerId));
         Map<String, String> link = new LinkedHashMap<>();
         link.put("account", accountId);
         link.put("type", "account_onboarding");
         link.put("refresh_url", publicUrl + "/communities/" + communityId + "/stripe/refresh");
         link.put("return_url", publicUrl + "/communities/" + communityId + "/stripe/return");
         // A link is single-use and expires within minutes: each request asks for a new one.
-        JsonNode created = stripe.post("/v1/account_links", link, "account-link:" + communityId + ":" + UUID.randomUUID(), null);
+        JsonNode created = stripe.postFor(communityId, callerId, "/v1/account_links", link, "account-link:" + communityId + ":" + UUID.randomUUID(), null);
         return new Onboarding(accountId, created.path("url").asText(),
                 created.hasNonNull("expires_at") ? Instant.ofEpochSecond(created.get("expires_at").asLong()) : null);
     }
 
-    private String createAccount(UUID communityId) {
+    private String createAccount(UUID communityId, UUID callerId) {
         Map<String, String> account = new LinkedHashMap<>();
         account.put("type", "express");
         account.put("country", country);
         account.put("capabilities[card_payments][requested]", "true");
         account.put("capabilities[transfers][requested]", "true");
         account.put("metadata[koomy_community_id]", communityId.toString());
-        JsonNode created = stripe.post("/v1/accounts", account, "connect-account:" + communityId, null);
+        JsonNode created = stripe.postFor(communityId, callerId, "/v1/accounts", account, "connect-account:" + communityId, null);
         String accountId = created.path("id").asText();
         jdbi.useTransaction(handle -> {
             ConnectAccountDao dao = handle.attach(ConnectAccountDao.class);

@@ -7,6 +7,7 @@ import com.koomy.communities.CommunityException;
 import com.koomy.config.PaymentsFactory;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
+import com.koomy.stripe.StripeBusyException;
 import com.koomy.stripe.StripeCallException;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Jdbi;
@@ -23,7 +24,9 @@ import java.util.UUID;
  * <p>
  * This is one of the few places where the API calls a provider while the client waits: the Checkout URL
  * only exists once Stripe made the session. The call goes through {@link StripeGateway} (shared rate
- * limit, retries) with the checkout id as idempotency key.
+ * limit, retries) with the checkout id as idempotency key, counted against the community's and the member's
+ * limits of Stripe calls; and a member asking again for the same tier while a session made for them is still
+ * open (not expired, not paid) gets that session back without a call to Stripe.
  */
 public class DuesCheckouts {
 
@@ -31,6 +34,21 @@ public class DuesCheckouts {
     public static final String META_ACCOUNT = "koomy_account_id";
     public static final String META_CHECKOUT = "koomy_checkout_id";
     public static final String META_KIND = "koomy_kind";
+    /** Sessions expire this long after they are made (Stripe allows 30 min to 24 h) ... */
+    static final long SESSION_SECONDS = 3600;
+    /** ... and are handed out again for this long, leaving the member ten minutes to pay. */
+    static final long REUSE_SECONDS = SESSION_SECONDS - 600;
+
+    /** The member's open session for this tier at its current price: made recently, not paid. */
+    private static final String OPEN_SESSION = """
+            SELECT c.id, c.session_id, c.url, c.amount, c.currency, c.application_fee
+              FROM dues_checkouts c JOIN dues_tiers t ON t.id = c.tier_id
+             WHERE c.community_id = :communityId AND c.account_id = :accountId AND c.tier_id = :tierId
+               AND c.session_id IS NOT NULL AND c.amount = t.amount AND c.currency = t.currency
+               AND c.created_at > now() - make_interval(secs => :reuseSeconds)
+               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id)
+             ORDER BY c.created_at DESC LIMIT 1
+            """;
 
     private final Jdbi jdbi;
     private final StripeGateway stripe;
@@ -47,7 +65,7 @@ public class DuesCheckouts {
     public record Checkout(UUID checkoutId, String sessionId, String url, long amount, String currency, long applicationFee) {
     }
 
-    private record Prepared(UUID id, DuesTier tier, ConnectAccount account, Account member, long fee) {
+    private record Prepared(UUID id, DuesTier tier, ConnectAccount account, Account member, long fee, Checkout open) {
     }
 
     /** Active members (any role). 404 not a member or unknown tier; 409 when the community cannot take payments yet. */
@@ -65,6 +83,14 @@ public class DuesCheckouts {
                     .orElseThrow(() -> new PaymentException(422, "payments_not_enabled",
                             "this community has not finished its Stripe onboarding: it cannot take payments yet"));
             Account member = handle.attach(AccountDao.class).find(callerId).orElseThrow(CommunityException::notFound);
+            Checkout open = handle.createQuery(OPEN_SESSION).bind("communityId", communityId).bind("accountId", callerId)
+                    .bind("tierId", tierId).bind("reuseSeconds", REUSE_SECONDS)
+                    .map((rs, ctx) -> new Checkout(rs.getObject("id", UUID.class), rs.getString("session_id"),
+                            rs.getString("url"), rs.getLong("amount"), rs.getString("currency"), rs.getLong("application_fee")))
+                    .findOne().orElse(null);
+            if (open != null) {
+                return new Prepared(open.checkoutId(), tier, account, member, open.applicationFee(), open);
+            }
             UUID id = UUID.randomUUID();
             long fee = config.applicationFee(tier.amount());
             handle.createUpdate("""
@@ -74,16 +100,22 @@ public class DuesCheckouts {
                     .bind("id", id).bind("communityId", communityId).bind("accountId", callerId).bind("tierId", tierId)
                     .bind("stripeAccount", account.accountId()).bind("amount", tier.amount()).bind("currency", tier.currency())
                     .bind("fee", fee).execute();
-            return new Prepared(id, tier, account, member, fee);
+            return new Prepared(id, tier, account, member, fee, null);
         });
+        if (prepared.open() != null) {
+            return prepared.open();
+        }
         JsonNode session;
         try {
-            session = stripe.post("/v1/checkout/sessions", sessionParams(communityId, callerId, prepared),
+            session = stripe.postFor(communityId, callerId, "/v1/checkout/sessions", sessionParams(communityId, callerId, prepared),
                     "dues-checkout:" + prepared.id(), prepared.account().accountId());
-        } catch (StripeCallException e) {
+        } catch (RuntimeException e) {
             jdbi.useHandle(h -> h.execute("DELETE FROM dues_checkouts WHERE id = ?", prepared.id()));
-            throw new PaymentException(e.retryable() ? 503 : 502, "stripe_unavailable",
-                    "Stripe did not create the checkout session: " + e.getMessage());
+            if (!(e instanceof StripeCallException s) || e instanceof StripeBusyException) {
+                throw e; // over a limit (429 rate_limited) or no slot of the shared limit (503 stripe_busy)
+            }
+            throw new PaymentException(s.retryable() ? 503 : 502, "stripe_unavailable",
+                    "Stripe did not create the checkout session: " + s.getMessage());
         }
         String sessionId = session.path("id").asText();
         String url = session.path("url").asText();
@@ -95,6 +127,7 @@ public class DuesCheckouts {
     private Map<String, String> sessionParams(UUID communityId, UUID callerId, Prepared p) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("mode", "payment");
+        form.put("expires_at", Long.toString(java.time.Instant.now().getEpochSecond() + SESSION_SECONDS));
         form.put("client_reference_id", p.id().toString());
         form.put("customer_email", p.member().email());
         form.put("line_items[0][quantity]", "1");

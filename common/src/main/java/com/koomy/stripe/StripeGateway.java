@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.UUID;
 
 /**
  * The one way out to Stripe's API, for the API (onboarding links, Checkout) and the workers (re-fetches,
@@ -48,7 +49,6 @@ public class StripeGateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(StripeGateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration LIMIT_WAIT = Duration.ofSeconds(30);
 
     private final StripeClient client;
     private final EmailRateLimiter limiter;
@@ -56,6 +56,9 @@ public class StripeGateway {
     private final Timer calls;
     private final Meter retries;
     private final Meter throttled;
+    private final Meter busy;
+    private final Duration maxLimitWait;
+    private volatile StripeQuota quota = StripeQuota.NONE;
 
     /** {@code keys}: the stack's, so the API and the workers share one limit. */
     public StripeGateway(StripeFactory config, UnifiedJedis redis, RedisKeys keys, MetricRegistry metrics) {
@@ -68,8 +71,11 @@ public class StripeGateway {
                 .setReadTimeout((int) config.getReadTimeout().toMilliseconds())
                 .build() : null;
         // The shared per-second counter of the email limiter, generic enough for any provider; every
-        // waiting thread may wait (the caller holds no scarce resource but its own thread).
-        this.limiter = new EmailRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, Duration.ofSeconds(2));
+        // waiting thread may wait, at most maxLimitWait in all.
+        this.maxLimitWait = Duration.ofMillis(config.getMaxLimitWait().toMilliseconds());
+        Duration inline = maxLimitWait.compareTo(Duration.ofSeconds(2)) < 0 ? maxLimitWait : Duration.ofSeconds(2);
+        this.limiter = new EmailRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, inline);
+        this.busy = metrics.meter("koomy.stripe.busy");
         this.retries = metrics.meter("koomy.stripe.retries");
         this.throttled = metrics.meter("koomy.stripe.throttled");
         this.calls = metrics.timer("koomy.stripe.calls");
@@ -88,6 +94,24 @@ public class StripeGateway {
 
     public boolean isConfigured() {
         return client != null;
+    }
+
+    /** What calls made on a user's behalf ({@link #postFor}) count against; the API sets it, workers keep none. */
+    public void limitCallsOnBehalf(StripeQuota quota) {
+        this.quota = quota;
+    }
+
+    /**
+     * {@link #post}, made for {@code accountId} of {@code communityId} while they wait: counted against the
+     * per-community and per-account limits first (nothing is sent when over one).
+     */
+    public JsonNode postFor(UUID communityId, UUID accountId, String path, Map<String, String> form, String idempotencyKey,
+                            String account) {
+        if (client == null) {
+            throw new StripeNotConfiguredException();
+        }
+        quota.take(communityId, accountId);
+        return post(path, form, idempotencyKey, account);
     }
 
     /** POST a form to {@code path} ({@code /v1/...}); {@code account}: act on a connected account (Stripe-Account). */
@@ -146,13 +170,23 @@ public class StripeGateway {
         }
     }
 
+    /** A slot of the shared limit, waiting at most maxLimitWait in all; else StripeBusyException (nothing sent). */
     private void acquire() {
-        long deadline = System.nanoTime() + LIMIT_WAIT.toNanos();
+        long deadline = System.nanoTime() + maxLimitWait.toNanos();
         Optional<Duration> wait = limiter.tryAcquire(false);
         while (wait.isPresent()) {
             throttled.mark();
-            if (System.nanoTime() > deadline) {
-                throw new StripeCallException(429, "local_rate_limit", "no Stripe call slot within " + LIMIT_WAIT, null);
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || wait.get().toNanos() > left) {
+                busy.mark();
+                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                throw new StripeBusyException("no Stripe call slot within " + maxLimitWait.toMillis() + " ms", seconds);
+            }
+            try {
+                Thread.sleep(Math.max(1, wait.get().toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StripeBusyException("interrupted while waiting for a Stripe call slot", 1);
             }
             wait = limiter.tryAcquire(false);
         }

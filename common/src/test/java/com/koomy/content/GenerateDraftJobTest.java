@@ -208,6 +208,35 @@ class GenerateDraftJobTest {
     }
 
     @Test
+    void overThePlatformBudgetNoCallStartsTheCommunityKeepsItsBudgetAndNewRequestsAreRefused() throws Exception {
+        UUID id = request("news", "Queued while the platform still had room", "en");
+        // Every community of the day counts against the platform row; this budget is what it used already.
+        long platformRequests = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT coalesce(max(requests), 0) FROM content_budget_usage
+                         WHERE community_id = :p AND day = CAST(now() AT TIME ZONE 'UTC' AS date)
+                        """).bind("p", ContentBudgetDao.PLATFORM).mapTo(Long.class).one());
+        config.setPlatformDailyRequestBudget((int) Math.max(1, platformRequests));
+        if (platformRequests == 0) {
+            jdbi.useHandle(h -> h.createUpdate("""
+                            INSERT INTO content_budget_usage (community_id, day, requests, tokens)
+                            VALUES (:p, CAST(now() AT TIME ZONE 'UTC' AS date), 1, 0)
+                            """).bind("p", ContentBudgetDao.PLATFORM).execute());
+        }
+
+        job.generate(id); // ends normally: over budget is not retried
+
+        ContentDraft draft = find(id);
+        assertThat(draft.status()).isEqualTo(ContentDraftStatus.failed);
+        assertThat(draft.lastError()).contains("platform's daily AI budget");
+        assertThat(usage()).as("the community's reservation given back").containsExactly(0, 0);
+        assertThatThrownBy(() -> request("news", "One more for the platform", "en"))
+                .isInstanceOfSatisfying(ContentDraftRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ContentDraftRefusedException.Reason.PLATFORM_OVER_BUDGET));
+        assertThat(draftsOfCommunity()).isEqualTo(1);
+        assertThat(providerCalls()).isZero();
+    }
+
+    @Test
     void overTheTokenBudgetNoCallStartsAndNewRequestsAreRefused() throws Exception {
         UUID id = request("event", "Queued before the tokens ran out", "en");
         jdbi.useHandle(h -> h.createUpdate("""

@@ -101,7 +101,8 @@ public class CommunitiesResource {
     @Path("/communities")
     @Timed
     @Operation(summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
-            + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy or locale.")
+            + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy or locale; 429 "
+            + "community_limit_reached when the account created communitiesPerAccountPerDay (5) in the last 24 hours.")
     public Response create(@Valid @NotNull CreateCommunityRequest r, @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);
         Community created = communities.create(caller.accountId(), new Communities.NewCommunity(

@@ -5,6 +5,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
+import com.koomy.api.ratelimit.DoorCodeBudget;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimitsFactory;
 import com.koomy.api.http.RejectUnknownFields;
@@ -57,10 +58,18 @@ public class CheckinsResource {
     private final CheckIns checkIns;
     private final CheckinBundle.Builder bundles;
     private final CheckinStatsReader stats;
+    private final CheckIns.VerifyBudget codeBudget;
     /** koomy.checkins.result.&lt;result&gt;: a burst of invalid or revoked scans at a door is worth a look. */
     private final Map<String, Meter> results = new HashMap<>();
 
     public CheckinsResource(CheckIns checkIns, CheckinBundle.Builder bundles, CheckinStatsReader stats, MetricRegistry metrics) {
+        this(checkIns, bundles, stats, CheckIns.VerifyBudget.FREE, metrics);
+    }
+
+    /** {@code codeBudget}: what the codes of offline batches count against (DoorCodeBudget). */
+    public CheckinsResource(CheckIns checkIns, CheckinBundle.Builder bundles, CheckinStatsReader stats,
+                            CheckIns.VerifyBudget codeBudget, MetricRegistry metrics) {
+        this.codeBudget = codeBudget;
         this.checkIns = checkIns;
         this.bundles = bundles;
         this.stats = stats;
@@ -107,18 +116,23 @@ public class CheckinsResource {
     @Access(Access.Who.DOOR_STAFF)
     @POST
     @Path("/events/{eventId}/checkins/batch")
-    @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
+    // Reading a 1,000-scan body costs about what 50 signature checks do: paid before it is parsed (DoorCodeBudget).
+    @RateLimited(value = RateLimitsFactory.DOOR, instead = true, prepay = RateLimitsFactory.DOOR_CODES,
+            prepayCost = DoorCodeBudget.PREPAID)
     @Timed
     @Operation(summary = "Upload offline scans", description = "Owners, admins, door staff. Up to 1,000 scans {qr, "
             + "scanId, gate, scannedAt}, each decided by the scan rule at its own scannedAt (not later than now), the "
             + "earliest scan of a ticket winning: 200 {scans, admitted, conflicts, results: [same as a scan, plus "
             + "conflict {scanId, gate, admittedAt, superseded}]} in input order. conflict names the other scan of the "
             + "ticket: the earlier one that holds the admission, or (superseded: true) the later one this scan took it "
-            + "from. Idempotent by scanId. One transaction: all or nothing. 409 scan_id_reused; 400 validation_failed when empty or over 1,000.")
+            + "from. Idempotent by scanId. One transaction: all or nothing. 409 scan_id_reused; 400 validation_failed when empty or over 1,000; "
+            + "422 forged_batch when the first 50 codes of a longer batch are all invalid (nothing recorded); 429 rate_limited "
+            + "when the account's or the event's budget of verified codes is spent (each code counts, not the request).")
     public BatchResponse batch(@PathParam("eventId") UUID eventId, @Valid @NotNull BatchRequest r,
                                @Context SecurityContext context) {
         List<ScanResult> results = checkIns.batch(eventId, CurrentAccount.require(context).accountId(),
-                r.scans().stream().map(s -> new CheckIns.OfflineScan(s.qr(), s.scanId(), s.gate(), s.scannedAt())).toList());
+                r.scans().stream().map(s -> new CheckIns.OfflineScan(s.qr(), s.scanId(), s.gate(), s.scannedAt())).toList(),
+                codeBudget);
         results.forEach(s -> this.results.get(s.result()).mark());
         int admitted = (int) results.stream().filter(s -> ScanResult.ADMITTED.equals(s.result())).count();
         int conflicts = (int) results.stream().filter(s -> s.conflict() != null).count();

@@ -51,7 +51,7 @@ public class EventDraftsResource {
     @Operation(summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "
             + "{draftId, status: queued}; poll GET .../events/drafts/{draftId}. language fr|en, default the community's "
             + "locale. 400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a "
-            + "member; 429 rate limit or the community's daily AI budget; 503 OPENAI_API_KEY not set (nothing stored).")
+            + "member; 429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored).")
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();

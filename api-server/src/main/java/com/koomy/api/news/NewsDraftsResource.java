@@ -74,7 +74,7 @@ public class NewsDraftsResource {
     @Operation(summary = "Ask for an AI draft of a news post", description = "Owners and admins. 202 {draftId, "
             + "status: queued}; poll GET .../news/drafts/{draftId}. language fr|en, default the community's locale. "
             + "400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a member; "
-            + "429 rate limit or the community's daily AI budget; 503 OPENAI_API_KEY not set (nothing stored).")
+            + "429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored).")
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
@@ -103,6 +103,7 @@ public class NewsDraftsResource {
         return switch (e.reason()) {
             case NOT_CONFIGURED -> new ApiException(503, "ai_not_configured", e.getMessage());
             case OVER_BUDGET -> new ApiException(429, "ai_budget_exhausted", e.getMessage());
+            case PLATFORM_OVER_BUDGET -> new ApiException(429, "ai_platform_budget_exhausted", e.getMessage());
             default -> new ApiException(400, e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
         };
     }

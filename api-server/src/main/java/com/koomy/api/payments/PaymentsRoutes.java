@@ -10,6 +10,7 @@ import com.koomy.payments.DuesCheckouts;
 import com.koomy.payments.DuesTiers;
 import com.koomy.payments.PaymentHistory;
 import com.koomy.stripe.StripeGateway;
+import com.koomy.stripe.StripeQuota;
 import com.koomy.webhooks.StripeEventReplays;
 import io.dropwizard.core.setup.Environment;
 import org.jdbi.v3.core.Jdbi;
@@ -38,7 +39,9 @@ public final class PaymentsRoutes {
         return limits;
     }
 
-    public void register(ApiConfiguration config, Environment environment, Jdbi jdbi) {
+    /** {@code stripeQuota}: what Stripe calls made on a user's behalf count against (StripeCallBudget). */
+    public void register(ApiConfiguration config, Environment environment, Jdbi jdbi, StripeQuota stripeQuota) {
+        stripe.limitCallsOnBehalf(stripeQuota);
         environment.jersey().register(new StripeExceptionMapper());
         environment.jersey().register(new DuesResource(
                 new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl()),

@@ -44,6 +44,9 @@ public class RateLimitFilter implements ContainerRequestFilter {
         limiter.check(instead ? route.value() : "perClient", client);
         if (request.getSecurityContext() != null && request.getSecurityContext().getUserPrincipal() instanceof AccountPrincipal account) {
             limiter.check(instead ? route.value() : "perAccount", account.accountId().toString());
+            if (route != null && !route.prepay().isEmpty()) {
+                limiter.check(route.prepay(), account.accountId().toString(), route.prepayCost());
+            }
         }
         if (route != null && !instead) {
             limiter.check(route.value(), client);

@@ -55,18 +55,20 @@ public class RateLimiter {
 
     /** Counts one request of {@code subject} against {@code policy}; throws when over the limit. */
     public void check(String policyName, String subject) {
-        RateLimitPolicy policy = policies.get(policyName);
-        if (policy == null) {
-            throw new IllegalArgumentException("no rate limit policy named " + policyName);
-        }
+        check(policyName, subject, 1);
+    }
+
+    /**
+     * Counts {@code cost} units of work of {@code subject} (codes verified, say) against {@code policy}, all
+     * or nothing; throws when over the limit. A cost over the policy's capacity counts as the capacity.
+     */
+    public void check(String policyName, String subject, long cost) {
+        RateLimitPolicy policy = policy(policyName);
         String key = keys.rateLimit(policyName, subject);
+        long tokens = Math.max(1, Math.min(cost, policy.getRequests()));
         ConsumptionProbe probe;
         try {
-            // A changed policy replaces the one stored with the bucket (bucket4j keeps the first otherwise).
-            probe = redisBuckets.builder()
-                    .withImplicitConfigurationReplacement(version(policy), TokensInheritanceStrategy.PROPORTIONALLY)
-                    .build(key, () -> configuration(policy))
-                    .tryConsumeAndReturnRemaining(1);
+            probe = redisBucket(key, policy).tryConsumeAndReturnRemaining(tokens);
         } catch (RuntimeException e) {
             if (policy.isFailClosed()) {
                 LOG.warn("Rate limit {} cannot be checked (Redis: {}); refusing", policyName, e.toString());
@@ -76,7 +78,7 @@ public class RateLimiter {
             fallbacks.mark();
             synchronized (localBuckets) {
                 probe = localBuckets.computeIfAbsent(key, k -> Bucket.builder().addLimit(bandwidth(policy)).build())
-                        .tryConsumeAndReturnRemaining(1);
+                        .tryConsumeAndReturnRemaining(tokens);
             }
         }
         if (!probe.isConsumed()) {
@@ -84,6 +86,41 @@ public class RateLimiter {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
             throw new RateLimitExceededException("too many requests; retry in " + seconds + " s", seconds, false);
         }
+    }
+
+    /** Gives back {@code units} counted by {@link #check(String, String, long)} for work that was not done. */
+    public void giveBack(String policyName, String subject, long units) {
+        if (units <= 0) {
+            return;
+        }
+        RateLimitPolicy policy = policy(policyName);
+        String key = keys.rateLimit(policyName, subject);
+        try {
+            redisBucket(key, policy).addTokens(units);
+        } catch (RuntimeException e) {
+            // The local fallback bucket, if that is where the units were counted; else nothing to give back.
+            synchronized (localBuckets) {
+                Bucket local = localBuckets.get(key);
+                if (local != null) {
+                    local.addTokens(units);
+                }
+            }
+        }
+    }
+
+    private RateLimitPolicy policy(String policyName) {
+        RateLimitPolicy policy = policies.get(policyName);
+        if (policy == null) {
+            throw new IllegalArgumentException("no rate limit policy named " + policyName);
+        }
+        return policy;
+    }
+
+    private Bucket redisBucket(String key, RateLimitPolicy policy) {
+        // A changed policy replaces the one stored with the bucket (bucket4j keeps the first otherwise).
+        return redisBuckets.builder()
+                .withImplicitConfigurationReplacement(version(policy), TokensInheritanceStrategy.PROPORTIONALLY)
+                .build(key, () -> configuration(policy));
     }
 
     private static long version(RateLimitPolicy policy) {

@@ -17,6 +17,14 @@ public class RateLimitsFactory {
 
     /** The policy of the door routes (check-in). */
     public static final String DOOR = "door";
+    /** Ticket codes verified by offline batches, per account (the cost of a batch is its codes, not one request). */
+    public static final String DOOR_CODES = "doorCodes";
+    /** The same, per event: all the accounts scanning at one event together. */
+    public static final String DOOR_CODES_PER_EVENT = "doorCodesPerEvent";
+    /** Stripe calls made for one account (Checkout, Connect onboarding, billing portal). */
+    public static final String STRIPE_PER_ACCOUNT = "stripePerAccount";
+    /** Stripe calls made for one community, all its members together. */
+    public static final String STRIPE_PER_COMMUNITY = "stripePerCommunity";
 
     private boolean enabled = true;
     @Valid @NotNull private Map<String, RateLimitPolicy> policies = defaults();
@@ -37,6 +45,17 @@ public class RateLimitsFactory {
         policies.put(DOOR, new RateLimitPolicy(12_000, Duration.minutes(1), false));
         // GET /api/health per client address; results are at most 1 s old whatever the rate.
         policies.put("health", new RateLimitPolicy(120, Duration.minutes(1), false));
+        // A code's signature check costs ~0.1 ms of CPU: an offline batch counts the codes it verifies, so that
+        // forged 1,000-code batches cannot buy 100 ms of CPU each for one request. 100 codes a second per account
+        // (6,000 a minute: a gate offline for an hour at a busy event uploads its backlog in a minute) with a burst
+        // of two full batches; the capacity must stay >= 1,000. A forged batch stops after 50 codes, so a forger
+        // gets ~2 batches a second once the burst is spent (ops/bench/checkin --forged).
+        policies.put(DOOR_CODES, new RateLimitPolicy(2_000, Duration.seconds(20), false));
+        policies.put(DOOR_CODES_PER_EVENT, new RateLimitPolicy(60_000, Duration.minutes(1), false));
+        // The platform's Stripe budget is 25 calls a second (test mode) shared by everyone: one community gets
+        // at most one a second on average, one account one every 6 s (a member rarely needs more than two).
+        policies.put(STRIPE_PER_ACCOUNT, new RateLimitPolicy(10, Duration.minutes(1), false));
+        policies.put(STRIPE_PER_COMMUNITY, new RateLimitPolicy(60, Duration.minutes(1), false));
         return policies;
     }
 

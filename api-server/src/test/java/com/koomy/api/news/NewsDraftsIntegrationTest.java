@@ -55,6 +55,28 @@ class NewsDraftsIntegrationTest {
     }
 
     @Test
+    void theRequestIsRefusedWhenThePlatformsDailyBudgetIsUsedUpWhateverTheCommunitysBudget() {
+        User owner = api.user("Owner Platform Budget");
+        UUID club = api.community(owner, "Platform Budget Club", "public", "open");
+        String today = "CAST(now() AT TIME ZONE 'UTC' AS date)";
+        // Other communities used the platform's 2,000 requests of today (the default); this one used none.
+        db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO content_budget_usage (community_id, day, requests, tokens) "
+                + "VALUES (:p, " + today + ", 2000, 0) ON CONFLICT (community_id, day) DO UPDATE SET requests = 2000")
+                .bind("p", new UUID(0, 0)).execute());
+        try {
+            Reply refused = ask(club, owner, Map.of("brief", "Over the platform's budget"));
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.code()).isEqualTo("ai_platform_budget_exhausted");
+            assertThat((long) db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM content_drafts WHERE community_id = :c")
+                    .bind("c", club).mapTo(Long.class).one())).isZero();
+        } finally {
+            db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM content_budget_usage WHERE community_id = :p")
+                    .bind("p", new UUID(0, 0)).execute());
+        }
+        assertThat(ask(club, owner, Map.of("brief", "Room again")).status()).isEqualTo(202);
+    }
+
+    @Test
     void anAdminAsksForADraftAndPollsIt() {
         User owner = api.user("Owner Drafts");
         UUID club = api.community(owner, "Drafts Club", "public", "open");
