@@ -39,7 +39,7 @@ class DoorBatchCostTest {
             ConfigOverride.config("rateLimits.policies.doorCodesPerEvent.period", "1 hour"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
-    private final EventFixtures fx = new EventFixtures(api, db);
+    private final EventFixtures fx = new EventFixtures(api, db, app);
 
     @Test
     void offlineBatchesCostTheCodesTheyVerifyAndForgedBatchesStopEarly() {
