@@ -45,6 +45,7 @@ class FunctionLevelAuthorizationTest {
             Map.entry("POST /api/auth/password-reset/confirm", "the emailed token is the credential"),
             Map.entry("POST /api/auth/verify-email", "the emailed token is the credential"),
             Map.entry("GET /api/health", "load balancers and probes"),
+            Map.entry("GET /api/health/ready", "load balancers' and orchestrators' readiness probes"),
             Map.entry("POST /api/webhooks/stripe", "Stripe's signature is the credential (WebhookForgeryTest)"),
             Map.entry("POST /api/webhooks/sendgrid", "SendGrid's signature is the credential (WebhookForgeryTest)"),
             Map.entry("GET /media/{key}", "image blobs are public by unguessable URL, for a CDN"),

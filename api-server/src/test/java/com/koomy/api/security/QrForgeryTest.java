@@ -59,6 +59,8 @@ class QrForgeryTest {
     private static UUID eventId;
     /** An untouched valid ticket for the event: any variant of it that verified would be admitted. */
     private static String valid;
+    /** A genuine ticket of the event, admitted once at the start. */
+    private static String sanity;
     private static final List<String> OTHER_TICKETS = new ArrayList<>();
     private static CheckIns checkIns;
 
@@ -81,7 +83,7 @@ class QrForgeryTest {
             assertThat(api.call("POST", "/api/communities/" + community + "/join", u.token(), null).status()).isEqualTo(201);
         }
         valid = ticket(eventId, holder);
-        String sanity = ticket(eventId, second);
+        sanity = ticket(eventId, second);
         OTHER_TICKETS.add(ticket(otherEvent, holder));
         UUID foreign = api.community(owner, "Foreign Door Club", "public", "open");
         OTHER_TICKETS.add(ticket(event(foreign), owner));
@@ -271,6 +273,10 @@ class QrForgeryTest {
         int batched = 0;
         for (int b = 0; b < 5; b++) {
             List<Map<String, String>> scans = new ArrayList<>();
+            // A genuine, already admitted ticket first: a batch whose first 50 codes all fail verification is
+            // refused whole without checking the rest (422 forged_batch, below); this one has every code checked.
+            scans.add(Map.of("qr", sanity, "scanId", "batch-" + b + "-genuine", "gate", "main",
+                    "scannedAt", Instant.now().minusSeconds(60).toString()));
             while (scans.size() < 1000) {
                 String qr = forger.next();
                 if (qr.length() <= 4096 && qr.indexOf('\u0000') < 0 && !qr.equals(valid) && !OTHER_TICKETS.contains(qr)) {
@@ -280,15 +286,36 @@ class QrForgeryTest {
             }
             Reply reply = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", scans));
             assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+            boolean first = true;
             for (var answer : reply.body().get("results")) {
                 batched++;
                 String result = answer.get("result").asText();
+                if (first) {
+                    first = false;
+                    // Genuine: admitted once (an offline scan earlier than the first admission supersedes it).
+                    if (!result.equals(ScanResult.ALREADY_ADMITTED) && !result.equals(ScanResult.ADMITTED)) {
+                        failures.add("the genuine ticket in a batch: " + answer);
+                    }
+                    continue;
+                }
                 statuses.merge("batch " + result, 1, Integer::sum);
                 if (!result.equals("invalid") && !result.equals("wrong_event")) {
                     failures.add("batch " + result + ": " + answer);
                 }
             }
         }
+        // A batch of forged codes only stops after its first 50 and records nothing.
+        List<Map<String, String>> forged = new ArrayList<>();
+        while (forged.size() < 1000) {
+            String qr = forger.next();
+            if (qr.length() <= 4096 && qr.indexOf('\u0000') < 0 && !qr.equals(valid) && !OTHER_TICKETS.contains(qr)) {
+                forged.add(Map.of("qr", qr, "scanId", "forged-" + forged.size(), "gate", "main",
+                        "scannedAt", Instant.now().minusSeconds(60).toString()));
+            }
+        }
+        Reply refused = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", forged));
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(422);
+        assertThat(refused.code()).isEqualTo("forged_batch");
         System.out.printf("QR forgery over HTTP (seed %d): %s%n", SEED + 1, statuses);
         assertThat(failures).as("forged codes admitted or server errors over HTTP").isEmpty();
         assertThat(batched).isEqualTo(5_000);
