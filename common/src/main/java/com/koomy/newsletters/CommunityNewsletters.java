@@ -78,7 +78,7 @@ public class CommunityNewsletters {
                                                      status, created_by, segment, event_id, news_post_id)
                             VALUES (:id, :communityId, (SELECT name FROM communities WHERE id = :communityId),
                                     'newsletter:' || :id, coalesce(:locale, (SELECT locale FROM communities WHERE id = :communityId)),
-                                    :subject, :body, 'draft', :callerId, :segment, :eventId, :newsPostId)
+                                    :subject, :body, 'draft', :callerId, :segment, CAST(:eventId AS uuid), CAST(:newsPostId AS uuid))
                             """)
                     .bind("id", id).bind("communityId", communityId).bind("locale", locale(draft.locale()))
                     .bind("subject", subject.strip()).bind("body", body).bind("callerId", callerId)
@@ -108,7 +108,7 @@ public class CommunityNewsletters {
             requireEvent(h, communityId, segment, eventId);
             h.createUpdate("""
                             UPDATE newsletters SET subject = coalesce(:subject, subject), body = coalesce(:body, body),
-                                   locale = coalesce(:locale, locale), segment = :segment, event_id = :eventId,
+                                   locale = coalesce(:locale, locale), segment = :segment, event_id = CAST(:eventId AS uuid),
                                    updated_at = now()
                              WHERE id = :id
                             """)
@@ -196,7 +196,7 @@ public class CommunityNewsletters {
             limits.requireRoom(h, communityId, PlanLimits.Limit.NEWSLETTERS_PER_MONTH);
             limits.requireAudience(h, communityId, audience(h, n));
             h.createUpdate("""
-                            UPDATE newsletters SET status = :status, send_at = :sendAt, queued_at = now(), snapshot_done = false,
+                            UPDATE newsletters SET status = :status, send_at = CAST(:sendAt AS timestamptz), queued_at = now(), snapshot_done = false,
                                    community_name = (SELECT name FROM communities WHERE id = :communityId), updated_at = now()
                              WHERE id = :id
                             """)
