@@ -174,20 +174,21 @@ public class CommunityNewsletters {
      * audience is resolved by the worker when it starts, not here.
      */
     public NewsletterView send(UUID communityId, UUID callerId, UUID id, Instant at) {
-        Instant now = clock.instant();
-        if (at != null && !at.isAfter(now)) {
-            throw invalid("at", "at must be in the future (or absent to send now)");
-        }
-        if (at != null && at.isAfter(now.plus(java.time.Duration.ofDays(366)))) {
-            throw invalid("at", "at must be within a year");
-        }
-        if (!unsubscribeConfigured) {
-            throw new CommunityException(503, "unsubscribe_not_configured",
-                    "newsletters cannot be sent until KOOMY_UNSUBSCRIBE_SECRET is set (their unsubscribe links are signed with it)");
-        }
         return jdbi.inTransaction(h -> {
+            // The caller's role first: nobody else learns how the platform is configured.
             Memberships.requireManager(membership(h, communityId, callerId));
-            NewsletterView n = lock(h, communityId, id);
+            NewsletterView n = lock(h, communityId, id); // and another community's newsletter is 404 before anything
+            Instant now = clock.instant();
+            if (at != null && !at.isAfter(now)) {
+                throw invalid("at", "at must be in the future (or absent to send now)");
+            }
+            if (at != null && at.isAfter(now.plus(java.time.Duration.ofDays(366)))) {
+                throw invalid("at", "at must be within a year");
+            }
+            if (!unsubscribeConfigured) {
+                throw new CommunityException(503, "unsubscribe_not_configured",
+                        "newsletters cannot be sent until KOOMY_UNSUBSCRIBE_SECRET is set (their unsubscribe links are signed with it)");
+            }
             if (!"draft".equals(n.status())) {
                 throw new CommunityException(409, "newsletter_not_draft",
                         "only a draft can be sent; this newsletter is " + n.status());
