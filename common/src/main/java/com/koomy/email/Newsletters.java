@@ -111,8 +111,10 @@ public final class Newsletters {
     }
 
     /**
-     * Queues held batches of the newsletter, lowest first, until {@link #WINDOW} are in flight (queued
-     * or sending, not held); returns how many it queued. The caller holds the newsletter's row lock.
+     * Queues held batches of the newsletter, lowest first, until {@link #WINDOW} are in flight (queued,
+     * or sending within a lease; a batch held in {@code sending} for an operator after a crash does not
+     * take a place, or two crashes would stop the newsletter); returns how many it queued. The caller
+     * holds the newsletter's row lock.
      */
     static int release(Handle handle, UUID newsletterId) {
         List<UUID> released = handle.createQuery("""
@@ -121,7 +123,8 @@ public final class Newsletters {
                                        ORDER BY batch_no
                                        LIMIT greatest(0, :window - (SELECT count(*) FROM emails
                                                                      WHERE newsletter_id = :id AND NOT held
-                                                                       AND status IN ('queued', 'sending')))
+                                                                       AND (status = 'queued' OR (status = 'sending'
+                                                                            AND lease_until IS NOT NULL))))
                                        FOR UPDATE SKIP LOCKED)
                         RETURNING id
                         """)

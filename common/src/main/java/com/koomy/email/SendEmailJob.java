@@ -145,6 +145,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             if (!template.resendAfterInterruption()) {
                 dao.holdForOperator(id, "an attempt was interrupted after the provider may have accepted it; "
                         + "an operator must resend it or mark it sent");
+                Newsletters.afterBatch(handle, email); // its place in the newsletter's window goes to the next batch
                 metrics.meter("koomy.email.held-for-operator").mark();
                 LOG.error("Email {} ({}) was interrupted while sending and is not resent automatically: "
                         + "an operator must decide (GET /api/ops/outbox?status=sending)", id, email.idempotencyKey());
@@ -220,8 +221,11 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 return;
             }
             // The request may have been taken before the connection broke: do not risk a second copy.
-            jdbi.useExtension(EmailDao.class, dao -> dao.holdForOperator(id, error
-                    + "; the provider may have accepted it: an operator must resend it or mark it sent"));
+            jdbi.useTransaction(handle -> {
+                handle.attach(EmailDao.class).holdForOperator(id, error
+                        + "; the provider may have accepted it: an operator must resend it or mark it sent");
+                Newsletters.afterBatch(handle, send.email());
+            });
             metrics.meter("koomy.email.held-for-operator").mark();
             LOG.error("Email {} ({}): {}; held in 'sending' for an operator", id, send.email().idempotencyKey(), error);
             return;
