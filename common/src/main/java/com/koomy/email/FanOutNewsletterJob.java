@@ -30,7 +30,7 @@ import java.util.UUID;
 public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanOutNewsletterJob.class);
-    static final int SNAPSHOT_PAGE = 20_000;
+    static final int SNAPSHOT_PAGE = 10_000;
     static final int FANOUT_PAGE = 10 * Newsletters.BATCH_SIZE;
 
     private final Jdbi jdbi;
@@ -86,13 +86,17 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
             return false;
         }
         var page = handle.createQuery("""
-                        WITH page AS (
-                            SELECT m.account_id, a.email, a.name
-                              FROM memberships m JOIN accounts a ON a.id = m.account_id
+                        WITH members AS (
+                            SELECT m.account_id FROM memberships m
                              WHERE m.community_id = :communityId AND m.account_id > CAST(:after AS uuid)
                                AND %s
                              ORDER BY m.account_id
                              LIMIT :size),
+                        -- The page's accounts looked up by id: a join planned over both tables would scan
+                        -- accounts from the start on every page (1.7 s a page at 700,000 in, measured).
+                        page AS (
+                            SELECT p.account_id, a.email, a.name
+                              FROM members p CROSS JOIN LATERAL (SELECT email, name FROM accounts WHERE id = p.account_id) a),
                         kept AS (
                             INSERT INTO newsletter_recipients (newsletter_id, email, name, account_id)
                             SELECT :id, p.email, p.name, p.account_id FROM page p
