@@ -43,6 +43,11 @@ import com.koomy.api.memberships.MembershipCardResource;
 import com.koomy.api.memberships.MembershipsResource;
 import com.koomy.api.news.NewsDraftsResource;
 import com.koomy.api.news.NewsResource;
+import com.koomy.api.newsletters.NewslettersResource;
+import com.koomy.api.newsletters.UnsubscribeResource;
+import com.koomy.email.EmailRenderer;
+import com.koomy.newsletters.CommunityNewsletters;
+import com.koomy.newsletters.NewsletterSubscriptions;
 import com.koomy.api.payments.PaymentsRoutes;
 import com.koomy.content.ContentDrafts;
 import com.koomy.news.NewsDrafts;
@@ -222,7 +227,10 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new RateLimitExceptionMapper());
         environment.jersey().register(new AuthResource(accounts, sessions,
                 config.getRateLimits().isEnabled() ? limiter : null));
-        environment.jersey().register(new OpsOutboxResource(jdbi));
+        // Newsletters' List-Unsubscribe headers, as the worker computes them, for the outbox and the API's checks.
+        com.koomy.email.ListUnsubscribe listUnsubscribe = new com.koomy.email.ListUnsubscribe(config.getPublicUrl(),
+                config.getSendgrid().getFromEmail(), com.koomy.email.UnsubscribeTokens.orNull(config.getUnsubscribeSecret()));
+        environment.jersey().register(new OpsOutboxResource(jdbi, listUnsubscribe));
         StripeFactory stripe = config.getStripe();
         StripeEventIngest stripeIngest = new StripeEventIngest(jdbi, stripe.getWebhookWriters(), stripe.getWebhookBatch(),
                 stripe.getWebhookQueue(), java.time.Duration.ofMillis(stripe.getWebhookStoreTimeout().toMilliseconds()),
@@ -343,6 +351,13 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 media), new MediaUrls(media.blobBaseUrl(config.getPublicUrl())), media.getMaxUploadSize().toBytes(),
                 media.tempDirectory()));
         environment.jersey().register(new MediaBlobResource(blobStore));
+
+        // Newsletters (issue 20): drafts, preview, test, send or schedule, cancel; one-click unsubscribe links.
+        com.koomy.email.UnsubscribeTokens unsubscribeTokens = com.koomy.email.UnsubscribeTokens.orNull(config.getUnsubscribeSecret());
+        environment.jersey().register(new NewslettersResource(new CommunityNewsletters(jdbi, payments.limits(),
+                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl())),
+                unsubscribeTokens != null, clock)));
+        environment.jersey().register(new UnsubscribeResource(new NewsletterSubscriptions(jdbi, unsubscribeTokens)));
 
         addRoutes(config, environment, jdbi);
     }

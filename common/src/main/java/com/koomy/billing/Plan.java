@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A SaaS plan: its Stripe price (null for the free plan, which needs no subscription), the price as
  * shown, and its limits (null: unlimited). {@code aiDraftsPerMonth} counts AI drafts asked for in the
- * current UTC month.
+ * current UTC month; {@code newslettersPerMonth} the newsletters sent or scheduled in it (cancelled
+ * ones do not count), {@code newsletterAudience} the recipients one newsletter may have.
  */
 public record Plan(
         @NotEmpty @Pattern(regexp = "[a-z0-9_]{1,40}") String id,
@@ -19,14 +20,16 @@ public record Plan(
         String interval,
         Integer maxMembers,
         Integer maxEvents,
-        Integer aiDraftsPerMonth) {
+        Integer aiDraftsPerMonth,
+        Integer newslettersPerMonth,
+        Integer newsletterAudience) {
 
     public static final String FREE = "free";
 
     public static final List<Plan> DEFAULTS = List.of(
-            new Plan(FREE, "Free", null, 0, "eur", null, 100, 10, 20),
-            new Plan("association", "Association", "price_koomy_association", 1900, "eur", "month", 1000, 100, 100),
-            new Plan("federation", "Federation", "price_koomy_federation", 9900, "eur", "month", null, null, 300));
+            new Plan(FREE, "Free", null, 0, "eur", null, 100, 10, 20, 4, 100),
+            new Plan("association", "Association", "price_koomy_association", 1900, "eur", "month", 1000, 100, 100, 30, 1000),
+            new Plan("federation", "Federation", "price_koomy_federation", 9900, "eur", "month", null, null, 300, null, null));
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isFree() {

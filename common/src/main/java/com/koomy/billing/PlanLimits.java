@@ -13,7 +13,7 @@ import java.util.UUID;
  */
 public class PlanLimits {
 
-    public enum Limit { MEMBERS, EVENTS, AI_DRAFTS_PER_MONTH }
+    public enum Limit { MEMBERS, EVENTS, AI_DRAFTS_PER_MONTH, NEWSLETTERS_PER_MONTH }
 
     public record Usage(long members, long events, long aiDraftsThisMonth) {
     }
@@ -37,6 +37,7 @@ public class PlanLimits {
             case MEMBERS -> plan.maxMembers();
             case EVENTS -> plan.maxEvents();
             case AI_DRAFTS_PER_MONTH -> plan.aiDraftsPerMonth();
+            case NEWSLETTERS_PER_MONTH -> plan.newslettersPerMonth();
         };
         if (max == null) {
             return;
@@ -54,6 +55,16 @@ public class PlanLimits {
         }
     }
 
+    /** Throws unless one newsletter of the community may go to {@code audience} recipients. */
+    public void requireAudience(Handle handle, UUID communityId, long audience) {
+        Plan plan = planOf(handle, communityId);
+        Integer max = plan.newsletterAudience();
+        if (max != null && audience > max) {
+            throw new PaymentException(402, "plan_limit_reached", "the " + plan.name() + " plan sends a newsletter to at most "
+                    + max + " recipients and this audience has " + audience + ": upgrade the plan or choose a smaller segment");
+        }
+    }
+
     public Usage usage(Handle handle, UUID communityId) {
         return new Usage(count(handle, communityId, Limit.MEMBERS), count(handle, communityId, Limit.EVENTS),
                 count(handle, communityId, Limit.AI_DRAFTS_PER_MONTH));
@@ -66,6 +77,8 @@ public class PlanLimits {
             case AI_DRAFTS_PER_MONTH -> "SELECT count(*) FROM content_drafts WHERE community_id = :id "
                     + "AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
             case EVENTS -> "SELECT count(*) FROM events WHERE community_id = :id";
+            case NEWSLETTERS_PER_MONTH -> "SELECT count(*) FROM newsletters WHERE community_id = :id AND status <> 'cancelled' "
+                    + "AND queued_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
         };
         if (limit == Limit.EVENTS
                 && handle.createQuery("SELECT to_regclass('events') IS NULL").mapTo(Boolean.class).one()) {

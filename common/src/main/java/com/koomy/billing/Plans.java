@@ -70,7 +70,8 @@ public class Plans {
             JsonNode p = price.get();
             return new Plan(plan.id(), plan.name(), plan.priceId(), p.path("unit_amount").asLong(plan.amount()),
                     p.path("currency").asText(plan.currency()), p.path("recurring").path("interval").asText(plan.interval()),
-                    plan.maxMembers(), plan.maxEvents(), plan.aiDraftsPerMonth());
+                    plan.maxMembers(), plan.maxEvents(), plan.aiDraftsPerMonth(), plan.newslettersPerMonth(),
+                    plan.newsletterAudience());
         } catch (StripeCallException e) {
             LOG.warn("Plan {}: could not read price {} from Stripe ({}); showing the configured amount",
                     plan.id(), plan.priceId(), e.getMessage());

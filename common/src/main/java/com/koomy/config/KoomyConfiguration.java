@@ -29,6 +29,14 @@ public class KoomyConfiguration extends Configuration {
     private boolean migrateOnStart = true;
     /** Where people reach Koomy: links in emails start with it. */
     @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
+    /**
+     * HMAC-SHA256 key of newsletter unsubscribe links (KOOMY_UNSUBSCRIBE_SECRET, at least 32 characters): the
+     * worker signs with it, the API verifies. Blank: the API refuses to send newsletters (503).
+     */
+    private String unsubscribeSecret = "";
+
+    @JsonProperty public String getUnsubscribeSecret() { return unsubscribeSecret; }
+    @JsonProperty public void setUnsubscribeSecret(String secret) { this.unsubscribeSecret = secret == null ? "" : secret; }
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }

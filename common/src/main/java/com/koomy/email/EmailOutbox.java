@@ -35,7 +35,7 @@ public final class EmailOutbox {
         return enqueue(handle, message, null, null, false);
     }
 
-    /** A newsletter batch; a held batch waits for {@link Newsletters#releaseNext} to queue it. */
+    /** A newsletter batch; a held batch waits for {@link Newsletters#release} to queue it. */
     static UUID enqueue(Handle handle, EmailMessage message, UUID newsletterId, Integer batchNo, boolean held) {
         Optional<UUID> inserted = handle.createQuery(INSERT)
                 .bind("id", UUID.randomUUID())

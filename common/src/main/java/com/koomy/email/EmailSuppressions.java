@@ -25,12 +25,25 @@ public final class EmailSuppressions {
      * every email, scope {@code bulk} only bulk mail (the rule of {@link #suppresses}, for a batch).
      */
     public static List<Recipient> suppressedAmong(Handle handle, List<Recipient> recipients, boolean bulk) {
+        return suppressedAmong(handle, recipients, bulk, null);
+    }
+
+    /**
+     * The same, and for a newsletter of {@code newsletterCommunity} (null for any other email) also the
+     * addresses unsubscribed from that community's newsletters ({@code newsletter_unsubscribes}).
+     */
+    public static List<Recipient> suppressedAmong(Handle handle, List<Recipient> recipients, boolean bulk,
+                                                  java.util.UUID newsletterCommunity) {
         java.util.Set<String> blocked = handle.createQuery("""
                         SELECT email FROM email_suppressions
                          WHERE email = ANY(:emails) AND (scope = 'all' OR :bulk)
+                        UNION
+                        SELECT email FROM newsletter_unsubscribes
+                         WHERE community_id = CAST(:community AS uuid) AND email = ANY(:emails)
                         """)
                 .bindArray("emails", String.class, recipients.stream().map(Recipient::email).toList())
                 .bind("bulk", bulk)
+                .bind("community", newsletterCommunity)
                 .mapTo(String.class)
                 .collect(java.util.stream.Collectors.toSet());
         return recipients.stream().filter(r -> blocked.contains(r.email())).toList();

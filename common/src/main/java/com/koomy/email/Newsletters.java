@@ -3,6 +3,7 @@ package com.koomy.email;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,6 +23,26 @@ public final class Newsletters {
     public static final int WINDOW = 2;
 
     private Newsletters() {
+    }
+
+    /**
+     * The outbox ref of a newsletter to send: its id, or {@code <id>@<epoch second>} when scheduled (the
+     * relay schedules the fan-out job for that time; a rescheduled newsletter gets a new job id).
+     */
+    public static String outboxRef(UUID id, java.time.Instant at) {
+        return at == null ? id.toString() : id + "@" + at.getEpochSecond();
+    }
+
+    /** The newsletter id of an outbox ref. */
+    public static UUID newsletterId(String outboxRef) {
+        int at = outboxRef.indexOf('@');
+        return UUID.fromString(at < 0 ? outboxRef : outboxRef.substring(0, at));
+    }
+
+    /** When the fan-out of this outbox ref is due; null: now. */
+    public static java.time.Instant dueAt(String outboxRef) {
+        int at = outboxRef.indexOf('@');
+        return at < 0 ? null : java.time.Instant.ofEpochSecond(Long.parseLong(outboxRef.substring(at + 1)));
     }
 
     /** Queues the newsletter; returns its id (the existing one for a repeated idempotency key). */
@@ -66,29 +87,22 @@ public final class Newsletters {
 
     /**
      * Called in the transaction that settles a batch (sent, failed or suppressed): queues the next
-     * held batch of the same newsletter, or marks the newsletter sent after its last batch.
+     * held batch of the same newsletter, or marks the newsletter sent after its last batch once the
+     * fan-out has written them all.
      */
     static void afterBatch(Handle handle, Email batch) {
         if (batch.newsletterId() == null) {
             return;
         }
-        Optional<UUID> next = handle.createQuery("""
-                        UPDATE emails SET held = false, updated_at = now()
-                         WHERE id = (SELECT id FROM emails WHERE newsletter_id = :newsletterId AND held
-                                      ORDER BY batch_no LIMIT 1 FOR UPDATE SKIP LOCKED)
-                        RETURNING id
-                        """)
-                .bind("newsletterId", batch.newsletterId())
-                .mapTo(UUID.class)
-                .findOne();
-        if (next.isPresent()) {
-            handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
-                    .bind("kind", Email.OUTBOX_KIND).bind("ref", next.get().toString()).execute();
+        // The newsletter's row orders this with the fan-out's pages, which release batches too.
+        handle.createQuery("SELECT id FROM newsletters WHERE id = :id FOR UPDATE")
+                .bind("id", batch.newsletterId()).mapTo(UUID.class).findOne();
+        if (release(handle, batch.newsletterId()) > 0) {
             return;
         }
         handle.createUpdate("""
-                        UPDATE newsletters SET status = 'sent'
-                         WHERE id = :newsletterId AND status = 'sending'
+                        UPDATE newsletters SET status = 'sent', sent_at = now(), updated_at = now()
+                         WHERE id = :newsletterId AND status = 'sending' AND fanned_out_at IS NOT NULL
                            AND NOT EXISTS (SELECT 1 FROM emails WHERE newsletter_id = :newsletterId
                                             AND status IN ('queued', 'sending'))
                         """)
@@ -96,7 +110,39 @@ public final class Newsletters {
                 .execute();
     }
 
-    static Map<String, Object> variables(String communityName, String subject, String body) {
-        return Map.of("communityName", communityName == null ? "" : communityName, "subject", subject, "body", body);
+    /**
+     * Queues held batches of the newsletter, lowest first, until {@link #WINDOW} are in flight (queued,
+     * or sending within a lease; a batch held in {@code sending} for an operator after a crash does not
+     * take a place, or two crashes would stop the newsletter); returns how many it queued. The caller
+     * holds the newsletter's row lock.
+     */
+    static int release(Handle handle, UUID newsletterId) {
+        List<UUID> released = handle.createQuery("""
+                        UPDATE emails SET held = false, updated_at = now()
+                         WHERE id IN (SELECT id FROM emails WHERE newsletter_id = :id AND held
+                                       ORDER BY batch_no
+                                       LIMIT greatest(0, :window - (SELECT count(*) FROM emails
+                                                                     WHERE newsletter_id = :id AND NOT held
+                                                                       AND (status = 'queued' OR (status = 'sending'
+                                                                            AND lease_until IS NOT NULL))))
+                                       FOR UPDATE SKIP LOCKED)
+                        RETURNING id
+                        """)
+                .bind("id", newsletterId)
+                .bind("window", WINDOW)
+                .mapTo(UUID.class)
+                .list();
+        for (UUID id : released) {
+            handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
+                    .bind("kind", Email.OUTBOX_KIND).bind("ref", id.toString()).execute();
+        }
+        return released.size();
+    }
+
+    /** The template's variables: the Markdown body rendered once per newsletter, not per batch. */
+    public static Map<String, Object> variables(String communityName, String subject, String body) {
+        return Map.of("communityName", communityName == null ? "" : communityName, "subject", subject, "body", body,
+                "bodyHtml", NewsletterMarkdown.html(body), "bodyText", NewsletterMarkdown.text(body),
+                "unsubscribeUrl", ListUnsubscribe.URL_PLACEHOLDER);
     }
 }

@@ -1,6 +1,7 @@
 package com.koomy.email;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** A rendered email on its way to the provider; one personalization per recipient. */
@@ -11,7 +12,9 @@ public record OutgoingEmail(
         boolean bulk,
         List<Recipient> to,
         RenderedEmail content,
-        List<InlineImage> inlineImages) {
+        List<InlineImage> inlineImages,
+        /** Headers of each recipient's copy, by address ({@link ListUnsubscribe}); empty for most mail. */
+        Map<String, Map<String, String>> headers) {
 
     /** An image the HTML part shows through {@code cid:<contentId>} (the ticket's QR code). */
     public record InlineImage(String contentId, String filename, byte[] png) {

@@ -68,10 +68,19 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final int maxRetries;
     private final Semaphore slots;
     private final MetricRegistry metrics;
+    private final ListUnsubscribe listUnsubscribe;
 
     /** {@code rateLimiter} null: no limit (the sink, or a benchmark with the limit lifted). */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
                         Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics) {
+        this(jdbi, renderer, mailer, rateLimiter, scheduler, limits, metrics, null);
+    }
+
+    /** {@code listUnsubscribe}: the unsubscribe headers of newsletter batches (null: none). */
+    public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
+                        Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics,
+                        ListUnsubscribe listUnsubscribe) {
+        this.listUnsubscribe = listUnsubscribe;
         this.jdbi = jdbi;
         this.renderer = renderer;
         this.mailer = mailer;
@@ -136,6 +145,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             if (!template.resendAfterInterruption()) {
                 dao.holdForOperator(id, "an attempt was interrupted after the provider may have accepted it; "
                         + "an operator must resend it or mark it sent");
+                Newsletters.afterBatch(handle, email); // its place in the newsletter's window goes to the next batch
                 metrics.meter("koomy.email.held-for-operator").mark();
                 LOG.error("Email {} ({}) was interrupted while sending and is not resent automatically: "
                         + "an operator must decide (GET /api/ops/outbox?status=sending)", id, email.idempotencyKey());
@@ -145,7 +155,9 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         } else if (email.retryAt() != null && email.retryAt().isAfter(now)) {
             return new Wait(Duration.between(now, email.retryAt()), "backing off after a failure or a 429 (" + email.failures() + " failures)");
         }
-        List<Recipient> suppressed = EmailSuppressions.suppressedAmong(handle, email.recipients(), email.bulk());
+        // A newsletter batch also leaves out whoever unsubscribed from its community since the fan-out.
+        List<Recipient> suppressed = EmailSuppressions.suppressedAmong(handle, email.recipients(), email.bulk(),
+                template == EmailTemplate.NEWSLETTER ? email.communityId() : null);
         List<Recipient> to = new ArrayList<>(email.recipients());
         to.removeAll(suppressed);
         if (to.isEmpty()) {
@@ -167,7 +179,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed),
                 content.subject(), content.html(), content.text());
         return new Send(email, new OutgoingEmail(id, email.idempotencyKey(), template.id(), email.bulk(), to, content,
-                inlineImages(template, email.variables())), template);
+                inlineImages(template, email.variables()), headers(email, template, to)), template);
     }
 
     private RenderedEmail render(Email email, EmailTemplate template) {
@@ -176,6 +188,18 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             variables.putIfAbsent("recipientName", email.recipients().get(0).name());
         }
         return renderer.render(template, email.locale(), variables);
+    }
+
+    /** Per recipient: the List-Unsubscribe headers of a newsletter (community's and newsletter's token). */
+    private Map<String, Map<String, String>> headers(Email email, EmailTemplate template, List<Recipient> to) {
+        if (listUnsubscribe == null || template != EmailTemplate.NEWSLETTER || email.communityId() == null) {
+            return Map.of();
+        }
+        Map<String, Map<String, String>> headers = new java.util.HashMap<>();
+        for (Recipient r : to) {
+            headers.put(r.email(), listUnsubscribe.headers(email.communityId(), email.newsletterId(), r.email()));
+        }
+        return headers;
     }
 
     private static List<OutgoingEmail.InlineImage> inlineImages(EmailTemplate template, Map<String, Object> variables) {
@@ -197,8 +221,11 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 return;
             }
             // The request may have been taken before the connection broke: do not risk a second copy.
-            jdbi.useExtension(EmailDao.class, dao -> dao.holdForOperator(id, error
-                    + "; the provider may have accepted it: an operator must resend it or mark it sent"));
+            jdbi.useTransaction(handle -> {
+                handle.attach(EmailDao.class).holdForOperator(id, error
+                        + "; the provider may have accepted it: an operator must resend it or mark it sent");
+                Newsletters.afterBatch(handle, send.email());
+            });
             metrics.meter("koomy.email.held-for-operator").mark();
             LOG.error("Email {} ({}): {}; held in 'sending' for an operator", id, send.email().idempotencyKey(), error);
             return;

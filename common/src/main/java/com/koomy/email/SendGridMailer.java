@@ -96,6 +96,17 @@ public class SendGridMailer implements Mailer, Closeable {
         for (Recipient recipient : email.to()) {
             Personalization personalization = new Personalization();
             personalization.addTo(new Email(recipient.email(), recipient.name()));
+            Map<String, String> headers = email.headers().get(recipient.email());
+            if (headers != null) {
+                headers.forEach(personalization::addHeader);
+                String url = headers.get(ListUnsubscribe.HEADER);
+                int https = url == null ? -1 : url.indexOf("<http");
+                if (https >= 0) {
+                    // The footer's link: the same signed URL as the header's.
+                    personalization.addSubstitution(ListUnsubscribe.URL_PLACEHOLDER,
+                            url.substring(https + 1, url.indexOf('>', https)));
+                }
+            }
             mail.addPersonalization(personalization);
         }
         mail.addCustomArg("koomy_key", email.idempotencyKey());
@@ -110,8 +121,9 @@ public class SendGridMailer implements Mailer, Closeable {
             attachment.setContentId(image.contentId());
             mail.addAttachments(attachment);
         }
-        if (email.bulk()) {
-            // Bulk mail carries SendGrid's unsubscribe link; unsubscribes come back through the event webhook.
+        if (email.bulk() && email.headers().isEmpty()) {
+            // Bulk mail without our own List-Unsubscribe (dues reminders) carries SendGrid's unsubscribe link;
+            // unsubscribes come back through the event webhook.
             TrackingSettings tracking = new TrackingSettings();
             SubscriptionTrackingSetting subscription = new SubscriptionTrackingSetting();
             subscription.setEnable(true);

@@ -16,7 +16,9 @@ import com.koomy.email.EmailRateLimiter;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
 import com.koomy.email.FanOutNewsletterJob;
+import com.koomy.email.ListUnsubscribe;
 import com.koomy.email.Mailer;
+import com.koomy.email.UnsubscribeTokens;
 import com.koomy.email.Newsletters;
 import com.koomy.email.SendEmail;
 import com.koomy.email.SendEmailJob;
@@ -163,10 +165,14 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                         .withName("Deliver email " + ref)
                         .withAmountOfRetries(jobs.getEmailRetries())
                         .withJobRequest(new SendEmail(EmailOutbox.emailId(ref))))
-                .route(Newsletters.OUTBOX_KIND, ref -> JobBuilder.aJob()
-                        .withName("Split newsletter " + ref + " into batches")
-                        .withAmountOfRetries(jobs.getEmailRetries())
-                        .withJobRequest(new FanOutNewsletter(UUID.fromString(ref))))
+                // A scheduled newsletter's ref carries its time: the fan-out job is scheduled for it.
+                .route(Newsletters.OUTBOX_KIND, ref -> {
+                    JobBuilder job = JobBuilder.aJob()
+                            .withName("Send newsletter " + ref + " (snapshot and batches)")
+                            .withAmountOfRetries(jobs.getEmailRetries())
+                            .withJobRequest(new FanOutNewsletter(Newsletters.newsletterId(ref)));
+                    return Newsletters.dueAt(ref) == null ? job : job.scheduleAt(Newsletters.dueAt(ref));
+                })
                 // Same retry count as the draft's own, so JobRunr and the draft give up together.
                 .route(ContentDraft.OUTBOX_KIND, draftId -> JobBuilder.aJob()
                         .withName("Generate AI draft " + draftId)
@@ -236,8 +242,16 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         // Half the job threads at most wait for SendGrid at once: a slow SendGrid (answers take up to the
         // request timeout) leaves the other half to webhooks and AI drafts.
         int maxInFlight = limiter == null ? 0 : Math.max(1, config.getJobs().getWorkerCount() / 2);
+        // Newsletters carry List-Unsubscribe (mailto and a signed one-click link; mailto alone without the secret).
+        UnsubscribeTokens tokens = UnsubscribeTokens.orNull(config.getUnsubscribeSecret());
+        if (tokens == null) {
+            LoggerFactory.getLogger(KoomyWorkerApplication.class).warn("KOOMY_UNSUBSCRIBE_SECRET is not set: newsletters "
+                    + "go out with a mailto List-Unsubscribe only (the API refuses to send new ones)");
+        }
+        ListUnsubscribe listUnsubscribe = new ListUnsubscribe(config.getPublicUrl(), sendgrid.getFromEmail(), tokens);
         return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler,
-                new SendEmailJob.Limits(lease, config.getJobs().getEmailRetries(), maxInFlight), environment.metrics());
+                new SendEmailJob.Limits(lease, config.getJobs().getEmailRetries(), maxInFlight), environment.metrics(),
+                listUnsubscribe);
     }
 
     /** {@code koomy.db.<pool>.usage}: active / maxSize, next to Dropwizard's own pool gauges (alert above 0.8). */

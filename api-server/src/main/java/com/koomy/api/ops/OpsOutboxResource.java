@@ -1,5 +1,6 @@
 package com.koomy.api.ops;
 
+import com.koomy.email.ListUnsubscribe;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.http.ApiException;
@@ -52,8 +53,15 @@ public class OpsOutboxResource {
             Map.entry("subject", "Test newsletter"), Map.entry("body", "A test newsletter body.\nSecond line."));
 
     private final Jdbi jdbi;
+    private final ListUnsubscribe listUnsubscribe;
 
     public OpsOutboxResource(Jdbi jdbi) {
+        this(jdbi, null);
+    }
+
+    /** {@code listUnsubscribe}: to show each newsletter recipient's List-Unsubscribe headers as the worker sets them. */
+    public OpsOutboxResource(Jdbi jdbi, ListUnsubscribe listUnsubscribe) {
+        this.listUnsubscribe = listUnsubscribe;
         this.jdbi = jdbi;
     }
 
@@ -82,7 +90,7 @@ public class OpsOutboxResource {
             throw new ApiException(400, "invalid_page", "page starts at 1 and limit is between 1 and 200");
         }
         return jdbi.withExtension(EmailDao.class, dao -> new Page(page, limit, dao.count(status),
-                dao.page(status, limit, (page - 1) * limit).stream().map(OutboxEmailView::of).toList()));
+                dao.page(status, limit, (page - 1) * limit).stream().map(e -> OutboxEmailView.of(e, listUnsubscribe)).toList()));
     }
 
     @POST

@@ -1,10 +1,14 @@
 package com.koomy.api.ops;
 
 import com.koomy.email.Email;
+import com.koomy.email.EmailTemplate;
+import com.koomy.email.ListUnsubscribe;
 import com.koomy.email.Recipient;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** One email as operators see it in the outbox, rendered content included. */
@@ -18,6 +22,8 @@ public record OutboxEmailView(
         Integer batchNo,
         int recipientCount,
         List<Recipient> recipients,
+        /** The headers of each listed recipient's copy (To, Subject, List-Unsubscribe...), as sent. */
+        List<RecipientHeaders> headers,
         List<Recipient> suppressed,
         String status,
         String provider,
@@ -33,10 +39,29 @@ public record OutboxEmailView(
     /** Batches list their first recipients only; the count says how many there are. */
     static final int RECIPIENTS_SHOWN = 20;
 
-    static OutboxEmailView of(Email email) {
+    public record RecipientHeaders(String email, Map<String, String> headers) {
+    }
+
+    /**
+     * {@code listUnsubscribe} computes a newsletter's per-recipient headers the way the worker's delivery
+     * does (same function, same secret), since a batch stores its content once, not a copy per recipient.
+     */
+    static OutboxEmailView of(Email email, ListUnsubscribe listUnsubscribe) {
+        List<Recipient> shown = email.recipients().subList(0, Math.min(RECIPIENTS_SHOWN, email.recipients().size()));
+        List<RecipientHeaders> headers = shown.stream().map(r -> {
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("To", r.name() == null ? r.email() : r.name() + " <" + r.email() + ">");
+            if (email.subject() != null) {
+                h.put("Subject", email.subject());
+            }
+            if (listUnsubscribe != null && EmailTemplate.NEWSLETTER.id().equals(email.template()) && email.communityId() != null) {
+                h.putAll(listUnsubscribe.headers(email.communityId(), email.newsletterId(), r.email()));
+            }
+            return new RecipientHeaders(r.email(), h);
+        }).toList();
         return new OutboxEmailView(email.id(), email.idempotencyKey(), email.template(), email.locale(),
                 email.communityId(), email.newsletterId(), email.batchNo(), email.recipients().size(),
-                email.recipients().subList(0, Math.min(RECIPIENTS_SHOWN, email.recipients().size())),
+                shown, headers,
                 email.suppressed() == null ? List.of() : email.suppressed(),
                 email.status().name(), email.provider(), email.providerMessageId(), email.attempts(), email.lastError(),
                 email.subject(), email.textBody(), email.htmlBody(), email.createdAt(), email.sentAt());

@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BillingIntegrationTest {
 
     static final List<Plan> PLANS = List.of(
-            new Plan("free", "Free", null, 0, "eur", null, 2, 10, 0),
-            new Plan("association", "Association", "price_test_association", 1900, "eur", "month", 3, 100, 5),
-            new Plan("federation", "Federation", "price_test_federation", 9900, "eur", "month", null, null, 300));
+            new Plan("free", "Free", null, 0, "eur", null, 2, 10, 0, 4, 100),
+            new Plan("association", "Association", "price_test_association", 1900, "eur", "month", 3, 100, 5, 30, 1000),
+            new Plan("federation", "Federation", "price_test_federation", 9900, "eur", "month", null, null, 300, null, null));
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();

@@ -74,6 +74,9 @@ final class AuthorizationWorld {
         ids.put("accountId", other.id().toString());
         ids.put("ticketId", othersTicket.body().get("ticketId").asText());
         ids.put("postId", postId);
+        Reply newsletter = api.call("POST", c + "/newsletters", owner.token(), Map.of("subject", "Assembly", "body", "Tuesday"));
+        assertThat(newsletter.status()).isEqualTo(201);
+        ids.put("newsletterId", newsletter.body().get("id").asText());
         ids.put("draftId", draft.body().get("draftId").asText());
         ids.put("eventId", eventId);
         ids.put("tierId", tier.body().get("id").asText());

@@ -121,6 +121,10 @@ class CrossTenantMatrixTest {
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
         B.put("postId", postId);
+        Reply newsletter = api.call("POST", "/api/communities/" + communityB + "/newsletters", bella.token(),
+                Map.of("subject", "Bella secret newsletter", "body", "The treasury password is swordfish"));
+        assertThat(newsletter.status()).isEqualTo(201);
+        B.put("newsletterId", newsletter.body().get("id").asText());
         B.put("draftId", draft.body().get("draftId").asText());
         String logo = uploadPng(bella.token(), "/api/communities/" + communityB + "/logo");
         B.put("mediaId", logo.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
@@ -128,7 +132,7 @@ class CrossTenantMatrixTest {
         B.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
-                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId,
+                "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId, "Bella secret newsletter", B.get("newsletterId"),
                 ticket.body().get("ticketId").asText(), B.get("key")));
     }
 

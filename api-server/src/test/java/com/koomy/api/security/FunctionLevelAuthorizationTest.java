@@ -56,7 +56,9 @@ class FunctionLevelAuthorizationTest {
             Map.entry("GET /api/events/{eventId}", "a public event"),
             Map.entry("GET /api/communities/{communityId}/events/{eventId}/images", "a public event's images"),
             Map.entry("GET /api/communities/{communityId}/images", "a public community's logo and cover"),
-            Map.entry("GET /api/communities/{communityId}/media/{mediaId}", "an image of something public"));
+            Map.entry("GET /api/communities/{communityId}/media/{mediaId}", "an image of something public"),
+            Map.entry("POST /api/unsubscribe", "the signed token of the newsletter's link is the credential (RFC 8058 one click)"),
+            Map.entry("GET /api/unsubscribe", "the unsubscribe page of the newsletter's link (changes nothing)"));
 
     /** Routes a plain active member may call (on their own community, with their own or public objects), and why. */
     static final Map<String, String> MEMBER_ALLOWED = Map.ofEntries(
@@ -64,6 +66,8 @@ class FunctionLevelAuthorizationTest {
             Map.entry("GET /api/me", "their account"),
             Map.entry("GET /api/me/communities", "their communities"),
             Map.entry("GET /api/me/tickets", "their tickets"),
+            Map.entry("GET /api/me/communities/{communityId}/subscriptions", "their newsletter subscription"),
+            Map.entry("PUT /api/me/communities/{communityId}/subscriptions", "resubscribing (or unsubscribing) themselves"),
             Map.entry("POST /api/communities", "anyone signed in founds a community (and owns that one)"),
             Map.entry("POST /api/communities/{communityId}/join", "joining (409 already a member)"),
             Map.entry("POST /api/invitations/accept", "the invitation token is the credential"),

@@ -88,6 +88,8 @@ class MassAssignmentTest {
         IDS.put("communityId", community.toString());
         IDS.put("accountId", member.id().toString());
         IDS.put("postId", post.body().get("id").asText());
+        IDS.put("newsletterId", api.call("POST", c + "/newsletters", owner.token(), Map.of("subject", "Fair", "body", "Soon"))
+                .body().get("id").asText());
         IDS.put("draftId", draft.body().get("draftId").asText());
         IDS.put("eventId", eventId);
         IDS.put("ticketId", ticket.body().get("ticketId").asText());

@@ -1,0 +1,121 @@
+package com.koomy.email;
+
+import com.koomy.testing.TestDatabase;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The fan-out at a size where paging matters (25,000 members: two snapshot pages, three fan-out pages),
+ * killed twice mid-way (a trigger fails one page's transaction, as a worker dying before its commit would
+ * leave it): the job run again resumes from the committed cursors, and every member is in exactly one
+ * batch.
+ */
+class FanOutNewsletterJobTest {
+
+    private static final int MEMBERS = 25_000;
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    private static Jdbi jdbi;
+    private static UUID community;
+
+    @BeforeAll
+    static void seed() {
+        jdbi = db.jdbi();
+        community = UUID.randomUUID();
+        jdbi.useHandle(h -> {
+            h.createUpdate("INSERT INTO communities (id, name, slug) VALUES (:id, 'Big Club', :slug)")
+                    .bind("id", community).bind("slug", "big-club-" + community.toString().substring(0, 8)).execute();
+            h.execute("""
+                    INSERT INTO accounts (id, email, name, password_hash)
+                    SELECT gen_random_uuid(), 'm' || lpad(i::text, 6, '0') || '@example.org', 'Member ' || i, 'x'
+                      FROM generate_series(1, ?) i
+                    """, MEMBERS);
+            h.createUpdate("""
+                    INSERT INTO memberships (community_id, account_id)
+                    SELECT :c, id FROM accounts WHERE email LIKE 'm%@example.org'
+                    """).bind("c", community).execute();
+            // One unsubscribed and one bounced address: left out, counted as suppressed.
+            h.createUpdate("INSERT INTO newsletter_unsubscribes (community_id, email) VALUES (:c, 'm000007@example.org')")
+                    .bind("c", community).execute();
+            h.execute("INSERT INTO email_suppressions (email, reason, scope) VALUES ('m000008@example.org', 'bounce', 'all')");
+        });
+    }
+
+    @Test
+    void aFanOutKilledInTheSnapshotAndInTheBatchesResumesWithEveryRecipientExactlyOnce() {
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO newsletters (id, community_id, community_name, idempotency_key, locale, subject, body, status,
+                                         segment, snapshot_done, queued_at)
+                VALUES (:id, :c, 'Big Club', 'newsletter:' || :id, 'en', 'Hello', '**Hi**', 'queued', 'all', false, now())
+                """).bind("id", id).bind("c", community).execute());
+        FanOutNewsletterJob job = new FanOutNewsletterJob(jdbi);
+
+        // Killed during the second snapshot page.
+        jdbi.useHandle(h -> h.execute("""
+                CREATE FUNCTION die_in_snapshot() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF (SELECT snapshot_after FROM newsletters WHERE id = NEW.newsletter_id) IS NOT NULL THEN
+                        RAISE EXCEPTION 'worker killed in the snapshot';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER die_in_snapshot BEFORE INSERT ON newsletter_recipients FOR EACH ROW EXECUTE FUNCTION die_in_snapshot();
+                """));
+        assertThatThrownBy(() -> job.run(new FanOutNewsletter(id))).hasMessageContaining("killed in the snapshot");
+        // Exactly the first page is committed: its members kept, plus those it left out (of the two, in account-id order).
+        assertThat(count("SELECT count(*) FROM newsletter_recipients WHERE newsletter_id = '" + id + "'")
+                + count("SELECT recipients_suppressed FROM newsletters WHERE id = '" + id + "'"))
+                .isEqualTo(FanOutNewsletterJob.SNAPSHOT_PAGE);
+        jdbi.useHandle(h -> h.execute("DROP TRIGGER die_in_snapshot ON newsletter_recipients"));
+
+        // Killed during the second fan-out page.
+        jdbi.useHandle(h -> h.execute("""
+                CREATE FUNCTION die_in_fanout() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.batch_no >= 12 THEN RAISE EXCEPTION 'worker killed in the fan-out'; END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER die_in_fanout BEFORE INSERT ON emails FOR EACH ROW EXECUTE FUNCTION die_in_fanout();
+                """));
+        assertThatThrownBy(() -> job.run(new FanOutNewsletter(id))).hasMessageContaining("killed in the fan-out");
+        assertThat(count("SELECT count(*) FROM newsletter_recipients WHERE newsletter_id = '" + id + "'")).isEqualTo(MEMBERS - 2);
+        assertThat(count("SELECT count(*) FROM emails WHERE newsletter_id = '" + id + "'")).isEqualTo(10);
+        jdbi.useHandle(h -> h.execute("DROP TRIGGER die_in_fanout ON emails"));
+
+        job.run(new FanOutNewsletter(id));
+        job.run(new FanOutNewsletter(id)); // a duplicate run changes nothing
+
+        assertThat(count("SELECT count(*) FROM emails WHERE newsletter_id = '" + id + "'")).isEqualTo(25);
+        assertThat(count("""
+                SELECT count(*) FROM emails e, jsonb_array_elements(e.recipients) r WHERE e.newsletter_id = '%s'
+                """.formatted(id))).isEqualTo(MEMBERS - 2);
+        assertThat(count("""
+                SELECT count(DISTINCT r ->> 'email') FROM emails e, jsonb_array_elements(e.recipients) r WHERE e.newsletter_id = '%s'
+                """.formatted(id))).isEqualTo(MEMBERS - 2);
+        assertThat(count("""
+                SELECT count(*) FROM emails e, jsonb_array_elements(e.recipients) r
+                 WHERE e.newsletter_id = '%s' AND r ->> 'email' IN ('m000007@example.org', 'm000008@example.org')
+                """.formatted(id))).isZero();
+        var row = jdbi.withHandle(h -> h.createQuery("""
+                SELECT status, recipients_total, batches_total, recipients_suppressed FROM newsletters WHERE id = :id
+                """).bind("id", id).mapToMap().one());
+        assertThat(row).containsEntry("status", "sending").containsEntry("recipients_total", MEMBERS - 2)
+                .containsEntry("batches_total", 25).containsEntry("recipients_suppressed", 2);
+        // The window: two batches queued for delivery, the others held until one ends.
+        assertThat(count("SELECT count(*) FROM emails WHERE newsletter_id = '" + id + "' AND NOT held")).isEqualTo(Newsletters.WINDOW);
+    }
+
+    private static long count(String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+}
