@@ -40,12 +40,12 @@ public class StripeWebhookResource {
 
     @RateLimited(RateLimited.NONE)
     @POST
-    @Operation(summary = "Receive a Stripe event (Stripe calls this)",
+    @Operation(operationId = "receiveStripeEvent", summary = "Receive a Stripe event (Stripe calls this)",
             description = "Verifies Stripe-Signature on the raw body (tolerance 300 s; any configured secret), "
                     + "stores the event once by its id and queues its processing. 200 once stored (also for a "
                     + "redelivery, with duplicate=true); 400 bad or missing signature, not JSON or not an event; "
                     + "413 over 1 MiB; 503 when it cannot be stored, so that Stripe retries.",
-            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)"),
+            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
                     @ApiResponse(responseCode = "400", description = "refused; nothing stored"),
                     @ApiResponse(responseCode = "413", description = "body over the limit"),
                     @ApiResponse(responseCode = "503", description = "not stored; retry")})
