@@ -33,6 +33,7 @@ import java.util.Set;
 public class OpenApiDocumentResource extends BaseOpenApiResource {
 
     @Context ServletConfig servletConfig;
+    private final String contextId = "koomy-openapi-" + java.util.UUID.randomUUID();
     @Context Application application;
 
     /** {@code version}: the build's ({@link BuildInfo}); {@code publicUrl}: where clients reach the API (KOOMY_PUBLIC_URL). */
@@ -59,6 +60,15 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .readAllResources(false)
                 .resourcePackages(Set.of("com.koomy.api"))
                 .modelConverterClasses(Set.of(SchemaNames.Resolver.class.getName())));
+    }
+
+    /**
+     * swagger-core caches a document per context id, for the whole JVM: one per instance, so that two
+     * applications in one JVM (the tests) each describe their own configuration (servers).
+     */
+    @Override
+    protected String getContextId(ServletConfig config) {
+        return contextId;
     }
 
     @Access(Access.Who.ANYONE)

@@ -1,9 +1,19 @@
 package com.koomy.api.docs;
 
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverter;
+import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.core.jackson.TypeNameResolver;
 import io.swagger.v3.core.util.Json;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,10 +59,53 @@ public class SchemaNames extends TypeNameResolver {
         return collisions;
     }
 
-    /** swagger-core's model resolver with this naming rule; named in the document's configuration. */
+    /**
+     * swagger-core's model resolver with this naming rule; named in the document's configuration. It also says
+     * what the server really sends and accepts: a property of a reference type that Bean Validation does not
+     * require may be {@code null} (the API writes nulls), so it is {@code nullable}; a Java-only regular
+     * expression flag ({@code (?s)}) is rewritten in the ECMA dialect that JSON Schema patterns use.
+     */
     public static class Resolver extends ModelResolver {
         public Resolver() {
             super(Json.mapper(), new SchemaNames());
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        public Schema resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> next) {
+            Schema resolved = super.resolve(type, context, next);
+            if (resolved == null || type.getType() == null) {
+                return resolved;
+            }
+            JavaType javaType = _mapper.constructType(type.getType());
+            if (javaType.isContainerType() || !javaType.getRawClass().getName().startsWith("com.koomy.")) {
+                return resolved;
+            }
+            // the model itself, or (when it was answered as a $ref) the one defined in the context
+            Schema schema = resolved.getProperties() != null ? resolved : context.getDefinedModels().get(_typeName(javaType));
+            if (schema == null || schema.getProperties() == null) {
+                return resolved;
+            }
+            List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+            BeanDescription bean = _mapper.getSerializationConfig().introspect(javaType);
+            for (BeanPropertyDefinition property : bean.findProperties()) {
+                Schema<?> described = (Schema<?>) schema.getProperties().get(property.getName());
+                if (described == null || property.getRawPrimaryType().isPrimitive() || required.contains(property.getName())) {
+                    continue;
+                }
+                if (described.get$ref() != null) {
+                    schema.getProperties().put(property.getName(), new ComposedSchema().addAllOfItem(described).nullable(true));
+                } else {
+                    described.setNullable(true);
+                }
+            }
+            for (Object property : schema.getProperties().values()) {
+                Schema<?> described = (Schema<?>) property;
+                if (described.getPattern() != null && described.getPattern().startsWith("(?s)")) {
+                    described.setPattern(described.getPattern().substring(4).replaceAll("(?<!\\\\)\\.", "[\\\\s\\\\S]"));
+                }
+            }
+            return resolved;
         }
     }
 }

@@ -60,6 +60,30 @@ class OpenApiContractTest {
         return doc.at("/components/schemas/" + ref.replace("#/components/schemas/", ""));
     }
 
+    /**
+     * The generated client of the tests (openapi-generator, at generate-test-sources) is built from a copy of
+     * the document checked in beside the tests, since the build cannot ask a running server for it. This
+     * keeps the copy exact: when the served document changes, the test fails and writes the new one to
+     * {@code target/openapi/koomy-api.json}; with {@code -Dopenapi.update=true} it updates the copy itself.
+     */
+    @Test
+    void servedDocumentIsTheCheckedInCopy() throws Exception {
+        java.nio.file.Path copy = java.nio.file.Path.of("src/test/resources/openapi/koomy-api.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode served = doc.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) served).set("servers", json.readTree("[{\"url\": \"http://127.0.0.1:8080\"}]"));
+        String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(served) + "\n";
+        if (Boolean.getBoolean("openapi.update")) {
+            java.nio.file.Files.writeString(copy, text);
+        }
+        java.nio.file.Path fresh = java.nio.file.Path.of("target/openapi/koomy-api.json");
+        java.nio.file.Files.createDirectories(fresh.getParent());
+        java.nio.file.Files.writeString(fresh, text);
+        assertThat(java.nio.file.Files.exists(copy)).as(copy + " exists (run with -Dopenapi.update=true)").isTrue();
+        assertThat(json.readTree(copy.toFile())).as("the checked-in " + copy + " against the served document (the new one is in "
+                + fresh + "; -Dopenapi.update=true copies it)").isEqualTo(served);
+    }
+
     @Test
     void noTwoClassesShareASchemaName() {
         assertThat(SchemaNames.collisions()).as("schema names given to several classes").isEmpty();
@@ -136,5 +160,19 @@ class OpenApiContractTest {
                 assertThat(op.at("/responses/200/content").has("text/csv")).as(key).isTrue();
             }
         });
+    }
+
+    /** docs/api.md mentions every operation of the document ("METHOD /path", parameter names aside). */
+    @Test
+    void docsApiMdMentionsEveryOperation() throws Exception {
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/api.md")).replaceAll("\\{\\w+}", "{}");
+        List<String> missing = new ArrayList<>();
+        operations().keySet().forEach(key -> {
+            String route = key.replaceAll("\\{\\w+}", "{}");
+            if (!java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(route) + "(?![\\w/{.-])").matcher(docs).find()) {
+                missing.add(key);
+            }
+        });
+        assertThat(missing).as("operations of the OpenAPI document that docs/api.md does not mention").isEmpty();
     }
 }
