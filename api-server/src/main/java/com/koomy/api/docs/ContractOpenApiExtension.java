@@ -45,7 +45,7 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
 
     private static final Pattern STATUS = Pattern.compile("(?<![\\w.-])([2-5]\\d\\d)(?![\\w-])");
     private static final Set<String> SUCCESS = Set.of("200", "201", "202", "204");
-    private static final Set<String> ERRORS = Set.of("400", "401", "403", "404", "409", "410", "412", "413", "415", "422",
+    private static final Set<String> ERRORS = Set.of("400", "401", "402", "403", "404", "409", "410", "412", "413", "415", "422",
             "429", "502", "503");
     private static final Set<String> UPLOAD_HEADERS = Set.of("content-type", "content-length", "expect");
 
@@ -111,6 +111,11 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
             }
             responses.addApiResponse(status, success);
         }
+        for (ApiResponse response : responses.values()) {
+            if (response.getContent() != null) {
+                response.getContent().values().forEach(media -> anyJsonValues(media.getSchema()));
+            }
+        }
         Set<String> errors = new TreeSet<>(named);
         errors.retainAll(ERRORS);
         errors.add("400");
@@ -161,6 +166,15 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
         }
     }
 
+    /** A {@code Map<String, Object>} answer: its values are any JSON, not only objects (swagger's reading of Object). */
+    private static void anyJsonValues(io.swagger.v3.oas.models.media.Schema<?> schema) {
+        if (schema != null && schema.getProperties() == null && schema.getAdditionalProperties()
+                instanceof io.swagger.v3.oas.models.media.Schema<?> values && "object".equals(values.getType())
+                && values.getProperties() == null && values.get$ref() == null) {
+            schema.setAdditionalProperties(Boolean.TRUE);
+        }
+    }
+
     private static boolean producesCsv(Method method) {
         Produces produces = method.getAnnotation(Produces.class);
         return produces != null && Arrays.stream(produces.value()).anyMatch(t -> t.startsWith("text/csv"));
@@ -175,6 +189,7 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
         return switch (status) {
             case "400" -> "Bad request: invalid input, named in error.details";
             case "401" -> "No valid session (or operator token)";
+            case "402" -> "The community's plan limit is reached (plan_limit_reached)";
             case "403" -> "Signed in, but not allowed to do this";
             case "404" -> "Not found, or not visible to the caller";
             case "409" -> "Conflicts with the current state";

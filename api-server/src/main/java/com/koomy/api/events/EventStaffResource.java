@@ -55,7 +55,8 @@ public class EventStaffResource {
     @Operation(operationId = "grantDoorStaff", summary = "Make a member door staff", description = "Owners and admins. 201 when granted, 200 when it "
             + "already was: the member may scan tickets, read the check-in bundle and the live counts of this event. "
             + "409 not_active_member; 403 other members; 404 not a member.")
-    @ApiResponse(responseCode = "200", description = "{eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "201", description = "Granted: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "200", description = "Already door staff: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
     public Response grant(@PathParam("eventId") UUID eventId, @PathParam("accountId") UUID accountId,
                           @Context SecurityContext context) {
         boolean granted = staff.grant(eventId, CurrentAccount.require(context).accountId(), accountId);

@@ -102,7 +102,7 @@ public class InvitationsResource {
     @Operation(operationId = "acceptInvitation", summary = "Accept an invitation", description = "200 with the membership, active, with the invited "
             + "role (an existing membership keeps a higher role). 400 invalid_token (unknown, used or expired); "
             + "401 signed out; 403 wrong_account (signed in with another email than the invited one), email_not_verified (the account has "
-            + "not verified the invited address yet: verify it, then accept again; the link stays usable).")
+            + "not verified the invited address yet: verify it, then accept again; the link stays usable). 402 plan_limit_reached when the plan's limit is reached.")
     public MembershipResponse accept(@Valid @NotNull AcceptRequest r, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         return MembershipResponse.of(invitations.accept(r.token(), caller));

@@ -70,7 +70,7 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/join")
     @Timed
     @Operation(operationId = "joinCommunity", summary = "Join a community", description = "201 with the membership: active in an open community, "
-            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member.")
+            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member. 402 plan_limit_reached when the plan's limit is reached.")
     @ApiResponse(responseCode = "201", description = "The membership", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MembershipResponse.class)))
     public Response join(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         Membership joined = memberships.join(communityId, CurrentAccount.require(context).accountId());
