@@ -29,8 +29,9 @@ public final class ApiCalls {
     private final IntSupplier port;
     private final boolean contract;
 
+    /** Calls checked against the served OpenAPI document ({@link ContractCheck}); see {@link #withoutContract()}. */
     public ApiCalls(IntSupplier port) {
-        this(port, false);
+        this(port, true);
     }
 
     private ApiCalls(IntSupplier port, boolean contract) {
@@ -40,10 +41,18 @@ public final class ApiCalls {
 
     /**
      * The same calls, each checked against the served OpenAPI document ({@link ContractCheck}): a mismatch
-     * fails the test that made the call. Opt-in per test class for now; the goal is every class.
+     * fails the test that made the call. The default; kept so that a class says it relies on it.
      */
     public ApiCalls checkingContract() {
         return new ApiCalls(port, true);
+    }
+
+    /**
+     * The same calls, unchecked: only for a test class whose calls the document cannot describe yet, with a
+     * comment saying why (docs/api.md, "The OpenAPI document").
+     */
+    public ApiCalls withoutContract() {
+        return new ApiCalls(port, false);
     }
 
     private void check(String method, String path, Map<String, String> headers, String body, HttpResponse<String> response) {

@@ -101,10 +101,11 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
             String status = named.stream().filter(SUCCESS::contains).findFirst()
                     .orElse(void.class.equals(method.getReturnType()) ? "204" : "200");
             ApiResponse success = fallback != null ? fallback : new ApiResponse();
-            if ("204".equals(status)) {
-                success.setContent(null);
-            } else if (producesCsv(method)) {
+            if (producesCsv(method) && !"204".equals(status)) {
                 success.setContent(new Content().addMediaType("text/csv", new MediaType().schema(new StringSchema())));
+            } else if ("204".equals(status) || jakarta.ws.rs.core.Response.class.equals(method.getReturnType())) {
+                // a Response without a declared @ApiResponse: its body is unknown, so none is promised
+                success.setContent(null);
             }
             if (success.getDescription() == null || success.getDescription().isBlank() || "default response".equals(success.getDescription())) {
                 success.setDescription(operation.getSummary() == null ? "Success" : operation.getSummary());

@@ -77,7 +77,7 @@ public class SendGridWebhookResource {
     @ExceptionMetered
     public Response receive(@HeaderParam(SendGridSignatureVerifier.SIGNATURE_HEADER) String signature,
                             @HeaderParam(SendGridSignatureVerifier.TIMESTAMP_HEADER) String timestamp,
-                            @RequestBody(description = "the JSON array of events exactly as SendGrid sent it")
+                            @RequestBody(description = "the JSON array of events exactly as SendGrid sent it", content = @io.swagger.v3.oas.annotations.media.Content(array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))))
                             InputStream body) throws IOException {
         // As for Stripe: read one byte past the limit rather than trust Content-Length.
         byte[] raw = BodyLimit.read(body, maxBodyBytes);
