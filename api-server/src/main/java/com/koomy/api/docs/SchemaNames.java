@@ -90,6 +90,13 @@ public class SchemaNames extends TypeNameResolver {
             BeanDescription bean = _mapper.getSerializationConfig().introspect(javaType);
             for (BeanPropertyDefinition property : bean.findProperties()) {
                 Schema<?> described = (Schema<?>) schema.getProperties().get(property.getName());
+                if (described != null && notBlank(property)) {
+                    // swagger reads @NotBlank beside @Size(max) as minLength 0; the server wants a non-space character
+                    described.setMinLength(Math.max(1, described.getMinLength() == null ? 0 : described.getMinLength()));
+                    if (described.getPattern() == null) {
+                        described.setPattern("\\S");
+                    }
+                }
                 if (described == null || property.getRawPrimaryType().isPrimitive() || required.contains(property.getName())) {
                     continue;
                 }
@@ -106,6 +113,11 @@ public class SchemaNames extends TypeNameResolver {
                 }
             }
             return resolved;
+        }
+
+        private static boolean notBlank(BeanPropertyDefinition property) {
+            return java.util.stream.Stream.of(property.getField(), property.getGetter(), property.getConstructorParameter())
+                    .anyMatch(member -> member != null && member.hasAnnotation(jakarta.validation.constraints.NotBlank.class));
         }
     }
 }
