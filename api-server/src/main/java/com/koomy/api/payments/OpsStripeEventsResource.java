@@ -73,6 +73,9 @@ public class OpsStripeEventsResource {
     @Operation(operationId = "replayStripeEvent", summary = "Replay a failed or refused Stripe event", description = "Queues it again; a worker applies it "
             + "as the first time (never twice what was applied). 202 {eventId, status: received}. 404 unknown event; 409 "
             + "when it is not failed or refused. Operator only.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "Queued again: {eventId, status}",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object")))
     public jakarta.ws.rs.core.Response replay(@PathParam("eventId") String eventId) {
         return switch (replays.replay(eventId)) {
             case REPLAYED -> jakarta.ws.rs.core.Response.status(202)
