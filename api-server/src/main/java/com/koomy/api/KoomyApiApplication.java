@@ -206,7 +206,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new FallbackExceptionMapper());
 
         environment.jersey().register(new OpenApiDocumentResource(
-                String.valueOf(KoomyApiApplication.class.getPackage().getImplementationVersion())));
+                com.koomy.api.docs.BuildInfo.version(), config.getPublicUrl()));
         SessionStore sessions = new SessionStore(redis, redisKeys,
                 java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
                 java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));

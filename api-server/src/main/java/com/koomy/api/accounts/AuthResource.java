@@ -1,5 +1,8 @@
 package com.koomy.api.accounts;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.accounts.Account;
@@ -80,8 +83,9 @@ public class AuthResource {
     @Path("/auth/register")
     @Timed
     @RateLimited("register")
-    @Operation(summary = "Create an account", description = "201 with the account; a verification email is queued. "
+    @Operation(operationId = "registerAccount", summary = "Create an account", description = "201 with the account; a verification email is queued. "
             + "400 bad email, name, locale or password (8-128 characters); 409 email taken.")
+    @ApiResponse(responseCode = "201", description = "The account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class)))
     public Response register(RegisterRequest request) {
         RegisterRequest r = require(request);
         Account account = accounts.register(new Accounts.Registration(r.email(), r.password(), r.name(), r.locale()));
@@ -93,7 +97,7 @@ public class AuthResource {
     @Path("/auth/login")
     @Timed
     @RateLimited("login")
-    @Operation(summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
+    @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
             + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
     public SessionResponse login(LoginRequest request) {
         LoginRequest r = require(request);
@@ -107,7 +111,7 @@ public class AuthResource {
     @POST
     @Path("/auth/logout")
     @Timed
-    @Operation(summary = "Sign out this session", description = "204; 401 without a valid session.")
+    @Operation(operationId = "logout", summary = "Sign out this session", description = "204; 401 without a valid session.")
     public Response logout(@Context SecurityContext context) {
         sessions.revoke(CurrentAccount.require(context).session());
         return Response.noContent().build();
@@ -118,7 +122,7 @@ public class AuthResource {
     @Path("/auth/password-reset")
     @Timed
     @RateLimited("passwordReset")
-    @Operation(summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
+    @Operation(operationId = "requestPasswordReset", summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
             + "(a link is emailed when it does); 400 without an email.")
     public Response passwordReset(EmailRequest request) {
         limitPerEmail("passwordResetEmail", require(request).email());
@@ -131,7 +135,7 @@ public class AuthResource {
     @Path("/auth/password-reset/confirm")
     @Timed
     @RateLimited("passwordReset")
-    @Operation(summary = "Set a new password with a reset token", description = "204, and every session of the "
+    @Operation(operationId = "confirmPasswordReset", summary = "Set a new password with a reset token", description = "204, and every session of the "
             + "account is signed out; 400 unknown, used or expired token, or a bad password.")
     public Response confirmReset(ResetConfirmRequest request) {
         ResetConfirmRequest r = require(request);
@@ -143,7 +147,7 @@ public class AuthResource {
     @POST
     @Path("/auth/verify-email")
     @Timed
-    @Operation(summary = "Confirm an email address with the token sent at registration",
+    @Operation(operationId = "verifyEmail", summary = "Confirm an email address with the token sent at registration",
             description = "204 (a welcome email is queued); 400 unknown, used or expired token.")
     public Response verifyEmail(TokenRequest request) {
         accounts.verifyEmail(require(request).token());
@@ -154,7 +158,7 @@ public class AuthResource {
     @GET
     @Path("/me")
     @Timed
-    @Operation(summary = "The signed-in account", description = "200; 401 without a valid session.")
+    @Operation(operationId = "getMe", summary = "The signed-in account", description = "200; 401 without a valid session.")
     public Me me(@Context SecurityContext context) {
         AccountPrincipal principal = CurrentAccount.require(context);
         return accounts.find(principal.accountId()).map(Me::of)

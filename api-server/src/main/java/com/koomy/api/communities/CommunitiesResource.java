@@ -100,9 +100,10 @@ public class CommunitiesResource {
     @POST
     @Path("/communities")
     @Timed
-    @Operation(summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
+    @Operation(operationId = "createCommunity", summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
             + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy or locale; 429 "
             + "community_limit_reached when the account created communitiesPerAccountPerDay (5) in the last 24 hours.")
+    @ApiResponse(responseCode = "201", description = "The community", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CommunityResponse.class)))
     public Response create(@Valid @NotNull CreateCommunityRequest r, @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);
         Community created = communities.create(caller.accountId(), new Communities.NewCommunity(
@@ -115,7 +116,7 @@ public class CommunitiesResource {
     @GET
     @Path("/communities/{id}")
     @Timed
-    @Operation(summary = "A community's page", description = "200, to anyone for a public community and to its "
+    @Operation(operationId = "getCommunity", summary = "A community's page", description = "200, to anyone for a public community and to its "
             + "members for a private one; 404 otherwise (unknown, or private and not a member). Strong ETag; "
             + "If-None-Match answers 304. Signed out: Cache-Control public, max-age=60, stale-while-revalidate=300; "
             + "signed in (the page shows your membership): private, no-cache.",
@@ -141,7 +142,7 @@ public class CommunitiesResource {
     @PATCH
     @Path("/communities/{id}")
     @Timed
-    @Operation(summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
+    @Operation(operationId = "updateCommunity", summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
             + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field or bad values.")
     public CommunityResponse update(@PathParam("id") UUID id, @Valid @NotNull UpdateCommunityRequest r,
                                     @Context SecurityContext context) {
@@ -155,7 +156,7 @@ public class CommunitiesResource {
     @GET
     @Path("/me/communities")
     @Timed
-    @Operation(summary = "The caller's communities", description = "200 {items: [{id, name, slug, visibility, role, "
+    @Operation(operationId = "listMyCommunities", summary = "The caller's communities", description = "200 {items: [{id, name, slug, visibility, role, "
             + "status, joinedAt}], nextCursor} by name; 400 bad limit (1-100) or cursor; 401 signed out.")
     public Page<MyCommunity> mine(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                   @Context SecurityContext context) {

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.servers.Server;
 import jakarta.servlet.ServletConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,9 +33,11 @@ import java.util.Set;
 public class OpenApiDocumentResource extends BaseOpenApiResource {
 
     @Context ServletConfig servletConfig;
+    private final String contextId = "koomy-openapi-" + java.util.UUID.randomUUID();
     @Context Application application;
 
-    public OpenApiDocumentResource(String version) {
+    /** {@code version}: the build's ({@link BuildInfo}); {@code publicUrl}: where clients reach the API (KOOMY_PUBLIC_URL). */
+    public OpenApiDocumentResource(String version, String publicUrl) {
         OpenAPI openApi = new OpenAPI().info(new Info()
                 .title("Koomy API")
                 .version(version)
@@ -41,7 +45,10 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                         + "{\"error\": {status, code, message, details}}; every response carries X-Request-Id. "
                         + "Each operation's `security` and `x-koomy-access` (anyone, account, member, door-staff, manager, "
                         + "owner, operator) say who may call it."))
+                .servers(List.of(new Server().url(publicUrl)))
                 .components(new Components()
+                        .addSchemas(ErrorSchema.NAME, ErrorSchema.error())
+                        .addSchemas(ErrorSchema.DETAIL_NAME, ErrorSchema.detail())
                         .addSecuritySchemes(AccessOpenApiExtension.SESSION, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                                 .scheme("bearer").description("A session token from POST /api/auth/login"))
                         .addSecuritySchemes(AccessOpenApiExtension.OPERATOR_TOKEN, new SecurityScheme()
@@ -51,7 +58,17 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .openAPI(openApi)
                 .prettyPrint(true)
                 .readAllResources(false)
-                .resourcePackages(Set.of("com.koomy.api")));
+                .resourcePackages(Set.of("com.koomy.api"))
+                .modelConverterClasses(Set.of(SchemaNames.Resolver.class.getName())));
+    }
+
+    /**
+     * swagger-core caches a document per context id, for the whole JVM: one per instance, so that two
+     * applications in one JVM (the tests) each describe their own configuration (servers).
+     */
+    @Override
+    protected String getContextId(ServletConfig config) {
+        return contextId;
     }
 
     @Access(Access.Who.ANYONE)

@@ -1,5 +1,8 @@
 package com.koomy.api.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -99,7 +102,7 @@ public class CheckinsResource {
     @Path("/events/{eventId}/checkins")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
-    @Operation(summary = "Scan a ticket", description = "Owners, admins, door staff. 200 {scanId, result, admittedAt, "
+    @Operation(operationId = "scanTicket", summary = "Scan a ticket", description = "Owners, admins, door staff. 200 {scanId, result, admittedAt, "
             + "admittedGate, holder {ticketId, name, guestName}, replayed}. result: admitted (this scan admitted the "
             + "ticket), already_admitted (admittedAt/admittedGate say when and where), invalid (not a ticket of this "
             + "community: unreadable, forged, tampered), wrong_event, revoked (cancelled seat, including the seats of a member removed or gone, or reissued ticket), "
@@ -120,7 +123,7 @@ public class CheckinsResource {
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true, prepay = RateLimitsFactory.DOOR_CODES,
             prepayCost = DoorCodeBudget.PREPAID)
     @Timed
-    @Operation(summary = "Upload offline scans", description = "Owners, admins, door staff. Up to 1,000 scans {qr, "
+    @Operation(operationId = "uploadOfflineScans", summary = "Upload offline scans", description = "Owners, admins, door staff. Up to 1,000 scans {qr, "
             + "scanId, gate, scannedAt}, each decided by the scan rule at its own scannedAt (not later than now), the "
             + "earliest scan of a ticket winning: 200 {scans, admitted, conflicts, results: [same as a scan, plus "
             + "conflict {scanId, gate, admittedAt, superseded}]} in input order. conflict names the other scan of the "
@@ -144,7 +147,7 @@ public class CheckinsResource {
     @Path("/events/{eventId}/checkin-bundle")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
-    @Operation(summary = "Offline check-in bundle", description = "Owners, admins, door staff. 200 {eventId, "
+    @Operation(operationId = "getCheckinBundle", summary = "Offline check-in bundle", description = "Owners, admins, door staff. 200 {eventId, "
             + "communityId, title, startsAt, endsAt, status, keys: [{keyId, algorithm: Ed25519, format: X.509, "
             + "publicKey}], revokedTickets: [ticketId], reissuedTickets: [{ticketId, serial}], ticketCount, "
             + "generatedAt}: with it a scanner verifies QR codes offline (docs/api.md, \"Tickets and check-in\").")
@@ -157,10 +160,11 @@ public class CheckinsResource {
     @Path("/events/{eventId}/checkins/stats")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
-    @Operation(summary = "Live check-in counts", description = "Owners, admins, door staff. 200 {eventId, capacity, "
+    @Operation(operationId = "getCheckinStats", summary = "Live check-in counts", description = "Owners, admins, door staff. 200 {eventId, capacity, "
             + "registered, waitlisted, admitted, admittedLastMinute, scansLastMinute, gates: [{gate, admitted, "
             + "admittedLastMinute}], computedAt}; counted about once a second for all API instances (up to a few seconds old). "
             + "Cheap to poll every second.")
+    @ApiResponse(responseCode = "200", description = "The counts", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CheckinStats.class)))
     public Response stats(@PathParam("eventId") UUID eventId, @Context SecurityContext context) {
         CheckinStats counts = stats.stats(eventId, CurrentAccount.require(context).accountId());
         CacheControl cache = new CacheControl();

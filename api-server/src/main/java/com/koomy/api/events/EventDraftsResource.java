@@ -1,5 +1,8 @@
 package com.koomy.api.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -48,10 +51,11 @@ public class EventDraftsResource {
     @Path("/communities/{communityId}/events/drafts")
     @Timed
     @RateLimited("aiDrafts")
-    @Operation(summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "
+    @Operation(operationId = "draftEvent", summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "
             + "{draftId, status: queued}; poll GET .../events/drafts/{draftId}. language fr|en, default the community's "
             + "locale. 400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a "
-            + "member; 429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored).")
+            + "member; 429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored). 402 plan_limit_reached when the plan's limit is reached.")
+    @ApiResponse(responseCode = "202", description = "The draft is queued", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DraftAccepted.class)))
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
@@ -67,7 +71,7 @@ public class EventDraftsResource {
     @GET
     @Path("/communities/{communityId}/events/drafts/{draftId}")
     @Timed
-    @Operation(summary = "An AI draft of an event description", description = "Owners and admins. 200 {draftId, status "
+    @Operation(operationId = "getEventDraft", summary = "An AI draft of an event description", description = "Owners and admins. 200 {draftId, status "
             + "(queued, running, done, failed), language, resultText (untrusted Markdown), model, usage, error, createdAt, "
             + "finishedAt}; 403 other members; 404 not a member, or draft_not_found (unknown, another community's, a news "
             + "draft).")

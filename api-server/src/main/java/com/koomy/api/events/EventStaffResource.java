@@ -1,5 +1,8 @@
 package com.koomy.api.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -38,7 +41,7 @@ public class EventStaffResource {
     @GET
     @Path("/events/{eventId}/staff")
     @Timed
-    @Operation(summary = "Door staff of an event", description = "Owners and admins. 200 {items: [{accountId, name, "
+    @Operation(operationId = "listDoorStaff", summary = "Door staff of an event", description = "Owners and admins. 200 {items: [{accountId, name, "
             + "email, grantedBy, grantedAt}]} (at most 500). 403 other members; 404 not a member.")
     public Map<String, List<EventStaffDao.StaffMember>> list(@PathParam("eventId") UUID eventId,
                                                              @Context SecurityContext context) {
@@ -49,9 +52,11 @@ public class EventStaffResource {
     @PUT
     @Path("/events/{eventId}/staff/{accountId}")
     @Timed
-    @Operation(summary = "Make a member door staff", description = "Owners and admins. 201 when granted, 200 when it "
+    @Operation(operationId = "grantDoorStaff", summary = "Make a member door staff", description = "Owners and admins. 201 when granted, 200 when it "
             + "already was: the member may scan tickets, read the check-in bundle and the live counts of this event. "
             + "409 not_active_member; 403 other members; 404 not a member.")
+    @ApiResponse(responseCode = "201", description = "Granted: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "200", description = "Already door staff: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
     public Response grant(@PathParam("eventId") UUID eventId, @PathParam("accountId") UUID accountId,
                           @Context SecurityContext context) {
         boolean granted = staff.grant(eventId, CurrentAccount.require(context).accountId(), accountId);
@@ -62,7 +67,7 @@ public class EventStaffResource {
     @DELETE
     @Path("/events/{eventId}/staff/{accountId}")
     @Timed
-    @Operation(summary = "Take door staff rights back", description = "Owners and admins. 204; scans by that account "
+    @Operation(operationId = "revokeDoorStaff", summary = "Take door staff rights back", description = "Owners and admins. 204; scans by that account "
             + "are refused within 5 s on every API instance. 404 staff_not_found; 403 other members.")
     public Response revoke(@PathParam("eventId") UUID eventId, @PathParam("accountId") UUID accountId,
                            @Context SecurityContext context) {

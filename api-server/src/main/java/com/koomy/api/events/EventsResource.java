@@ -1,5 +1,8 @@
 package com.koomy.api.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
@@ -118,10 +121,11 @@ public class EventsResource {
     @POST
     @Path("/communities/{communityId}/events")
     @Timed
-    @Operation(summary = "Create an event", description = "Owners and admins. 201 with the event. visibility members "
+    @Operation(operationId = "createEvent", summary = "Create an event", description = "Owners and admins. 201 with the event. visibility members "
             + "(default) or public (public communities only); capacity null: no limit; ticketsPerAccount 1-10 (default 1: "
             + "one ticket per member; more: guests); price must be 0 (422 paid_events_unsupported). 403 other members; "
-            + "404 not a member; 400 unknown field or bad values (validation_failed: endsAt after startsAt, IANA timeZone); 422 private_community (public events of a private community).")
+            + "404 not a member; 400 unknown field or bad values (validation_failed: endsAt after startsAt, IANA timeZone); 422 private_community (public events of a private community). 402 plan_limit_reached when the plan's limit is reached.")
+    @ApiResponse(responseCode = "201", description = "The event", content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResponse.class)))
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateEventRequest r,
                            @Context SecurityContext context) {
         Event event = events.create(communityId, CurrentAccount.require(context).accountId(), r.fields());
@@ -132,7 +136,7 @@ public class EventsResource {
     @GET
     @Path("/communities/{communityId}/events")
     @Timed
-    @Operation(summary = "A community's events", description = "200 {items: [{id, title, place, startsAt, endsAt, "
+    @Operation(operationId = "listEvents", summary = "A community's events", description = "200 {items: [{id, title, place, startsAt, endsAt, "
             + "timeZone, capacity, visibility, status, registered, seatsLeft}], nextCursor}. when=upcoming (default: not "
             + "ended, soonest first) or past (latest first). Active members see every event; anyone else the public "
             + "events of a public community. 400 bad when, limit or cursor; 404 a private community's to non-members.")
@@ -152,7 +156,7 @@ public class EventsResource {
     @GET
     @Path("/events/{eventId}")
     @Timed
-    @Operation(summary = "An event", description = "200 with the event (registered = confirmed seats, waitlisted, "
+    @Operation(operationId = "getEvent", summary = "An event", description = "200 with the event (registered = confirmed seats, waitlisted, "
             + "seatsLeft). 404 event_not_found for an unknown event or one the caller may not see (members-only events "
             + "are for active members; public ones of public communities for anyone).")
     public EventResponse get(@PathParam("eventId") UUID eventId, @Context SecurityContext context) {
@@ -163,7 +167,7 @@ public class EventsResource {
     @PATCH
     @Path("/events/{eventId}")
     @Timed
-    @Operation(summary = "Edit an event", description = "Owners and admins. 200 with the event. A larger capacity "
+    @Operation(operationId = "updateEvent", summary = "Edit an event", description = "Owners and admins. 200 with the event. A larger capacity "
             + "confirms waitlisted seats (oldest first, ticket emails queued); 409 capacity_below_confirmed below the "
             + "seats already confirmed, event_cancelled for a cancelled event. 403 other members; 404 not a member; "
             + "400 unknown field or bad values.")
@@ -176,7 +180,7 @@ public class EventsResource {
     @POST
     @Path("/events/{eventId}/cancel")
     @Timed
-    @Operation(summary = "Cancel an event", description = "Owners and admins. 200 with the event, cancelled, and every "
+    @Operation(operationId = "cancelEvent", summary = "Cancel an event", description = "Owners and admins. 200 with the event, cancelled, and every "
             + "seat cancelled: its tickets are refused (revoked) at the door. Cancelling again changes nothing. 403 "
             + "other members; 404 not a member.")
     public EventResponse cancel(@PathParam("eventId") UUID eventId, @Context SecurityContext context) {

@@ -1,5 +1,8 @@
 package com.koomy.api.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -87,12 +90,13 @@ public class RegistrationsResource {
     @POST
     @Path("/events/{eventId}/registrations")
     @Timed
-    @Operation(summary = "Register for an event", description = "Signed in; members-only events for active members. "
+    @Operation(operationId = "registerForEvent", summary = "Register for an event", description = "Signed in; members-only events for active members. "
             + "201 {ticketId, status: confirmed, qr, qrPngBase64 (unless qr=false), code, serial} with the ticket, "
             + "also emailed; or 201 {ticketId, status: waitlisted, waitlistPosition} when the event is full (the seat is "
             + "confirmed and the ticket emailed as soon as one frees). Capacity is never exceeded. 409 already_registered "
             + "(one seat per account unless the event allows guests), event_cancelled, event_ended; 404 event_not_found; "
             + "503 card_keys_not_configured (nothing stored).")
+    @ApiResponse(responseCode = "201", description = "The ticket and its QR", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RegistrationResponse.class)))
     public Response register(@PathParam("eventId") UUID eventId, @Valid RegisterRequest r,
                              @QueryParam("qr") @jakarta.ws.rs.DefaultValue("true") boolean png,
                              @Context SecurityContext context) {
@@ -105,7 +109,7 @@ public class RegistrationsResource {
     @DELETE
     @Path("/events/{eventId}/registrations/{ticketId}")
     @Timed
-    @Operation(summary = "Cancel a registration", description = "The seat's holder, or the community's owners and "
+    @Operation(operationId = "cancelRegistration", summary = "Cancel a registration", description = "The seat's holder, or the community's owners and "
             + "admins. 200 {ticketId, status: cancelled, cancelledAt}; its QR codes are refused (revoked) from then on, "
             + "and a freed confirmed seat goes to the first on the waitlist (ticket emailed). Cancelling again changes "
             + "nothing. 404 ticket_not_found or event_not_found.")
@@ -119,7 +123,7 @@ public class RegistrationsResource {
     @POST
     @Path("/events/{eventId}/registrations/{ticketId}/reissue")
     @Timed
-    @Operation(summary = "Reissue a ticket", description = "The seat's holder, or owners and admins. 200 with the new "
+    @Operation(operationId = "reissueTicket", summary = "Reissue a ticket", description = "The seat's holder, or owners and admins. 200 with the new "
             + "ticket (serial + 1, emailed); every earlier QR code of the seat is refused (revoked) from then on. 409 "
             + "not_confirmed for a waitlisted or cancelled seat, event_cancelled, event_ended; 404 ticket_not_found.")
     public RegistrationResponse reissue(@PathParam("eventId") UUID eventId, @PathParam("ticketId") UUID ticketId,
@@ -131,7 +135,7 @@ public class RegistrationsResource {
     @GET
     @Path("/me/tickets")
     @Timed
-    @Operation(summary = "My tickets", description = "Signed in. 200 {items: [{ticketId, eventId, communityId, title, "
+    @Operation(operationId = "listMyTickets", summary = "My tickets", description = "Signed in. 200 {items: [{ticketId, eventId, communityId, title, "
             + "place, startsAt, endsAt, timeZone, eventStatus, status (confirmed, waitlisted), serial, guestName, qr}], "
             + "nextCursor}: when=upcoming (default; events not ended, soonest first) or past (latest first). qr is the "
             + "signed QR content of confirmed seats. 400 bad when, limit or cursor.")

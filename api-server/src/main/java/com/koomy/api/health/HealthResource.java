@@ -69,15 +69,15 @@ public class HealthResource {
     @GET
     @Timed
     @RateLimited(value = "health", instead = true)
-    @Operation(summary = "Health of this API instance and what it depends on",
+    @Operation(operationId = "getHealth", summary = "Health of this API instance and what it depends on",
             description = "Checks the database, Redis and the job queue (a live background job server), at most once "
                     + "a second per instance (a probe reads the last results). 200 {status, degraded?} when all pass; "
                     + "503 with `failed` naming each failing check. A failing read replica is listed under `degraded` and "
                     + "keeps the status: reads fall back to the primary. Operators (operator token or an operator's "
                     + "session) also get each check, the alerts, uptime and memory. Rate limited per client address "
                     + "(policy `health`).",
-            responses = {@ApiResponse(responseCode = "200", description = "healthy"),
-                    @ApiResponse(responseCode = "503", description = "unhealthy: see failed")})
+            responses = {@ApiResponse(responseCode = "200", description = "healthy", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
+                    @ApiResponse(responseCode = "503", description = "unhealthy: see failed", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object")))})
     public Response health(@Context SecurityContext context) {
         SortedMap<String, HealthCheck.Result> results = this.results.get(Boolean.TRUE);
         Map<String, Object> byName = new LinkedHashMap<>();

@@ -1,5 +1,9 @@
 package com.koomy.api.media;
 
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
@@ -49,9 +53,11 @@ public class MediaBlobResource {
     @Path("/{key}")
     @Produces({"image/jpeg", "image/png", "application/json"})
     @Timed
-    @Operation(summary = "An image blob", description = "200 the bytes with Cache-Control: public, max-age=31536000, "
+    @Operation(operationId = "getMediaBlob", summary = "An image blob", description = "200 the bytes with Cache-Control: public, max-age=31536000, "
             + "immutable and an ETag (the content hash); 304 for a matching If-None-Match; 404 unknown or collected; "
             + "503 storage unavailable.")
+    @ApiResponse(responseCode = "200", description = "The bytes", headers = {@Header(name = "ETag", schema = @Schema(type = "string")), @Header(name = "Cache-Control", schema = @Schema(type = "string"))}, content = @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "304", description = "Not modified", headers = {@Header(name = "ETag", schema = @Schema(type = "string")), @Header(name = "Cache-Control", schema = @Schema(type = "string"))})
     public Response get(@PathParam("key") String key, @HeaderParam("If-None-Match") String ifNoneMatch) {
         if (!BlobKeys.isValid(key)) {
             throw notFound();
@@ -91,7 +97,8 @@ public class MediaBlobResource {
     @RateLimited(RateLimited.NONE)
     @HEAD
     @Path("/{key}")
-    @Operation(summary = "An image blob's headers", description = "As GET, without the body.")
+    @Operation(operationId = "headMediaBlob", summary = "An image blob's headers", description = "As GET, without the body.")
+    @ApiResponse(responseCode = "200", description = "The headers", headers = {@Header(name = "ETag", schema = @Schema(type = "string")), @Header(name = "Cache-Control", schema = @Schema(type = "string")), @Header(name = "Content-Length", schema = @Schema(type = "integer"))})
     public Response head(@PathParam("key") String key) {
         if (!BlobKeys.isValid(key)) {
             throw notFound();

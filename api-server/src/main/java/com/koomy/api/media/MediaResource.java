@@ -1,5 +1,8 @@
 package com.koomy.api.media;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
@@ -74,8 +77,9 @@ public class MediaResource {
     @Path("/communities/{communityId}/logo")
     @Consumes(MediaType.WILDCARD)
     @Timed
-    @Operation(summary = "Upload the community's logo", description = "Owners and admins. 201 the image; the previous "
+    @Operation(operationId = "uploadLogo", summary = "Upload the community's logo", description = "Owners and admins. 201 the image; the previous "
             + "logo is released (its URLs keep working for the grace period). 403 other members." + UPLOAD_ERRORS)
+    @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
     public Response putLogo(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
                             @HeaderParam("Content-Type") String type, @HeaderParam("Expect") String expect,
                             InputStream body, @Context SecurityContext context) {
@@ -87,8 +91,9 @@ public class MediaResource {
     @Path("/communities/{communityId}/cover")
     @Consumes(MediaType.WILDCARD)
     @Timed
-    @Operation(summary = "Upload the community's cover image", description = "Owners and admins. 201 the image; the "
+    @Operation(operationId = "uploadCover", summary = "Upload the community's cover image", description = "Owners and admins. 201 the image; the "
             + "previous cover is released. 403 other members." + UPLOAD_ERRORS)
+    @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
     public Response putCover(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
                              @HeaderParam("Content-Type") String type, @HeaderParam("Expect") String expect,
                              InputStream body, @Context SecurityContext context) {
@@ -100,8 +105,9 @@ public class MediaResource {
     @Path("/communities/{communityId}/members/me/avatar")
     @Consumes(MediaType.WILDCARD)
     @Timed
-    @Operation(summary = "Upload my avatar in this community", description = "Active members, for themselves. 201 the "
+    @Operation(operationId = "uploadMyAvatar", summary = "Upload my avatar in this community", description = "Active members, for themselves. 201 the "
             + "image; the previous avatar is released." + UPLOAD_ERRORS)
+    @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
     public Response putAvatar(@PathParam("communityId") UUID communityId, @HeaderParam("Content-Length") Long length,
                               @HeaderParam("Content-Type") String type, @HeaderParam("Expect") String expect,
                               InputStream body, @Context SecurityContext context) {
@@ -114,8 +120,9 @@ public class MediaResource {
     @Path("/communities/{communityId}/news/{postId}/images")
     @Consumes(MediaType.WILDCARD)
     @Timed
-    @Operation(summary = "Add an image to a news post", description = "Owners and admins, drafts and published posts. "
+    @Operation(operationId = "addNewsImage", summary = "Add an image to a news post", description = "Owners and admins, drafts and published posts. "
             + "201 the image. 403 other members; 404 news_not_found; 409 too_many_images (20 per post)." + UPLOAD_ERRORS)
+    @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
     public Response addNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                  @HeaderParam("Content-Length") Long length, @HeaderParam("Content-Type") String type,
                                  @HeaderParam("Expect") String expect, InputStream body, @Context SecurityContext context) {
@@ -127,8 +134,9 @@ public class MediaResource {
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Consumes(MediaType.WILDCARD)
     @Timed
-    @Operation(summary = "Add an image to an event", description = "Owners and admins. 201 the image. 403 other "
+    @Operation(operationId = "addEventImage", summary = "Add an image to an event", description = "Owners and admins. 201 the image. 403 other "
             + "members; 404 event_not_found; 409 too_many_images (20 per event)." + UPLOAD_ERRORS)
+    @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
     public Response addEventImage(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
                                   @HeaderParam("Content-Length") Long length, @HeaderParam("Content-Type") String type,
                                   @HeaderParam("Expect") String expect, InputStream body, @Context SecurityContext context) {
@@ -139,7 +147,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Timed
-    @Operation(summary = "An event's images", description = "Those who may see the event: anyone for a public event "
+    @Operation(operationId = "listEventImages", summary = "An event's images", description = "Those who may see the event: anyone for a public event "
             + "of a public community, active members otherwise. 200 {items} in upload order. 404 not a member or "
             + "event_not_found.")
     public MediaList eventImages(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
@@ -152,7 +160,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/events/{eventId}/images/{mediaId}")
     @Timed
-    @Operation(summary = "Remove an image from an event", description = "Owners and admins. 204; 403 other "
+    @Operation(operationId = "deleteEventImage", summary = "Remove an image from an event", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteEventImage(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
                                      @PathParam("mediaId") UUID mediaId, @Context SecurityContext context) {
@@ -164,7 +172,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/images")
     @Timed
-    @Operation(summary = "The community's logo and cover", description = "Anyone for a public community, active "
+    @Operation(operationId = "getCommunityImages", summary = "The community's logo and cover", description = "Anyone for a public community, active "
             + "members for a private one. 200 {logo, cover} (null when none). 404 community_not_found.")
     public CommunityImages communityImages(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         UUID caller = callerOrNull(context);
@@ -177,7 +185,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
-    @Operation(summary = "A member's avatar in this community", description = "Active members. 200 the image; 404 "
+    @Operation(operationId = "getMemberAvatar", summary = "A member's avatar in this community", description = "Active members. 200 the image; 404 "
             + "not a member, or media_not_found when the member has none.")
     public MediaView avatar(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
                             @Context SecurityContext context) {
@@ -189,7 +197,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/news/{postId}/images")
     @Timed
-    @Operation(summary = "A news post's images", description = "Those who may read the post. 200 {items} in upload "
+    @Operation(operationId = "listNewsImages", summary = "A news post's images", description = "Those who may read the post. 200 {items} in upload "
             + "order. 404 not a member or news_not_found.")
     public MediaList newsImages(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                 @Context SecurityContext context) {
@@ -201,7 +209,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/media/{mediaId}")
     @Timed
-    @Operation(summary = "One image", description = "Whoever may see what it illustrates; released images too, with "
+    @Operation(operationId = "getMedia", summary = "One image", description = "Whoever may see what it illustrates; released images too, with "
             + "releasedAt. Poll it for status ready (medium and thumb sizes). 404 not a member or media_not_found.")
     public MediaView get(@PathParam("communityId") UUID communityId, @PathParam("mediaId") UUID mediaId,
                          @Context SecurityContext context) {
@@ -212,7 +220,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/logo")
     @Timed
-    @Operation(summary = "Remove the community's logo", description = "Owners and admins. 204; 404 media_not_found "
+    @Operation(operationId = "deleteLogo", summary = "Remove the community's logo", description = "Owners and admins. 204; 404 media_not_found "
             + "when there is none. The blobs stay served for the grace period.")
     public Response deleteLogo(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         media.release(MediaTarget.COMMUNITY_LOGO, communityId, CurrentAccount.require(context).accountId(), communityId, null);
@@ -223,7 +231,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/cover")
     @Timed
-    @Operation(summary = "Remove the community's cover image", description = "Owners and admins. 204; 404 media_not_found.")
+    @Operation(operationId = "deleteCover", summary = "Remove the community's cover image", description = "Owners and admins. 204; 404 media_not_found.")
     public Response deleteCover(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         media.release(MediaTarget.COMMUNITY_COVER, communityId, CurrentAccount.require(context).accountId(), communityId, null);
         return Response.noContent().build();
@@ -233,7 +241,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/members/me/avatar")
     @Timed
-    @Operation(summary = "Remove my avatar in this community", description = "204; 404 not a member or media_not_found.")
+    @Operation(operationId = "deleteMyAvatar", summary = "Remove my avatar in this community", description = "204; 404 not a member or media_not_found.")
     public Response deleteMyAvatar(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         media.release(MediaTarget.MEMBER_AVATAR, communityId, caller, caller, null);
@@ -244,7 +252,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
-    @Operation(summary = "Remove a member's avatar", description = "Owners and admins (moderation), or the member "
+    @Operation(operationId = "deleteMemberAvatar", summary = "Remove a member's avatar", description = "Owners and admins (moderation), or the member "
             + "themself. 204; 403 other members; 404 not a member or media_not_found.")
     public Response deleteAvatar(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
                                  @Context SecurityContext context) {
@@ -256,7 +264,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/news/{postId}/images/{mediaId}")
     @Timed
-    @Operation(summary = "Remove an image from a news post", description = "Owners and admins. 204; 403 other "
+    @Operation(operationId = "deleteNewsImage", summary = "Remove an image from a news post", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                     @PathParam("mediaId") UUID mediaId, @Context SecurityContext context) {

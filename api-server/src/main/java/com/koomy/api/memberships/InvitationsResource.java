@@ -1,5 +1,8 @@
 package com.koomy.api.memberships;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -67,10 +70,11 @@ public class InvitationsResource {
     @POST
     @Path("/communities/{communityId}/invitations")
     @Timed
-    @Operation(summary = "Invite someone by email", description = "201 with the invitation; the email with the "
+    @Operation(operationId = "inviteMember", summary = "Invite someone by email", description = "201 with the invitation; the email with the "
             + "accept link is queued in the same transaction, and a pending invitation of the same address is "
             + "replaced. 403 not an owner or admin, or an admin inviting an admin (owner_required); 404 not a "
             + "member; 409 already_member (an active member has this address); 400 unknown field or bad email or role.")
+    @ApiResponse(responseCode = "201", description = "The invitation", content = @Content(mediaType = "application/json", schema = @Schema(implementation = InvitationResponse.class)))
     public Response invite(@PathParam("communityId") UUID communityId, @Valid @NotNull InviteRequest r,
                            @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
@@ -82,7 +86,7 @@ public class InvitationsResource {
     @GET
     @Path("/communities/{communityId}/invitations")
     @Timed
-    @Operation(summary = "Pending invitations", description = "Owners and admins: 200 {items: [...]}, newest first, "
+    @Operation(operationId = "listInvitations", summary = "Pending invitations", description = "Owners and admins: 200 {items: [...]}, newest first, "
             + "at most 500. 403 other members; 404 not a member.")
     public Map<String, List<InvitationResponse>> pending(@PathParam("communityId") UUID communityId,
                                                          @Context SecurityContext context) {
@@ -95,10 +99,10 @@ public class InvitationsResource {
     @POST
     @Path("/invitations/accept")
     @Timed
-    @Operation(summary = "Accept an invitation", description = "200 with the membership, active, with the invited "
+    @Operation(operationId = "acceptInvitation", summary = "Accept an invitation", description = "200 with the membership, active, with the invited "
             + "role (an existing membership keeps a higher role). 400 invalid_token (unknown, used or expired); "
             + "401 signed out; 403 wrong_account (signed in with another email than the invited one), email_not_verified (the account has "
-            + "not verified the invited address yet: verify it, then accept again; the link stays usable).")
+            + "not verified the invited address yet: verify it, then accept again; the link stays usable). 402 plan_limit_reached when the plan's limit is reached.")
     public MembershipResponse accept(@Valid @NotNull AcceptRequest r, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         return MembershipResponse.of(invitations.accept(r.token(), caller));

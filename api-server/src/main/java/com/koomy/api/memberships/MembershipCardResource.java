@@ -61,7 +61,7 @@ public class MembershipCardResource {
     @GET
     @Path("/communities/{communityId}/members/me/card")
     @Timed
-    @Operation(summary = "My membership card", description = "Active members: 200 {..., payload, signature "
+    @Operation(operationId = "getMyCard", summary = "My membership card", description = "Active members: 200 {..., payload, signature "
             + "(Ed25519, base64url), qrContent (payload.signature), publicKey, qrPngBase64 unless qr=false}. "
             + "401 signed out; 404 not an active member; 503 card_keys_not_configured (KOOMY_CARD_KEY_SECRET unset).")
     public CardResponse card(@PathParam("communityId") UUID communityId, @QueryParam("qr") String qr,
@@ -80,7 +80,7 @@ public class MembershipCardResource {
     @Path("/communities/{communityId}/cards/verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timed
-    @Operation(summary = "Check a membership card online", description = "Owners, admins. 200 {result, communityId, "
+    @Operation(operationId = "verifyCard", summary = "Check a membership card online", description = "Owners, admins. 200 {result, communityId, "
             + "accountId, name, role, cardRole, expiresAt}. result: valid (name and role are the holder's current ones; "
             + "cardRole the role the card was signed with), invalid (not a card of this community: unreadable, forged, "
             + "altered; the other fields null), expired, revoked (the holder is no longer an active member: removed or "
@@ -94,7 +94,7 @@ public class MembershipCardResource {
     @GET
     @Path("/communities/{communityId}/cards/revocations")
     @Timed
-    @Operation(summary = "Revoked membership cards, for offline verifiers", description = "Owners, admins. 200 "
+    @Operation(operationId = "listCardRevocations", summary = "Revoked membership cards, for offline verifiers", description = "Owners, admins. 200 "
             + "{communityId, algorithm: Ed25519, format: X.509, publicKey, revoked: [{accountId, revokedAt}], generatedAt}: "
             + "refuse every card of a listed account (removed or left within the last 7 days, the longest life of a "
             + "card, and not an active member again). 403 other members; 404 non-members; 503 card_keys_not_configured.")
@@ -107,7 +107,7 @@ public class MembershipCardResource {
     @GET
     @Path("/communities/{communityId}/public-key")
     @Timed
-    @Operation(summary = "The community's card verification key", description = "200 {algorithm: Ed25519, "
+    @Operation(operationId = "getCardPublicKey", summary = "The community's card verification key", description = "200 {algorithm: Ed25519, "
             + "format: X.509, publicKey (base64 DER)}, to anyone for a public community and to members for a "
             + "private one; 404 otherwise; 503 card_keys_not_configured.")
     public PublicKeyResponse publicKey(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {

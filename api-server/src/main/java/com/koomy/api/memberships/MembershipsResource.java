@@ -1,5 +1,8 @@
 package com.koomy.api.memberships;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -66,8 +69,9 @@ public class MembershipsResource {
     @POST
     @Path("/communities/{communityId}/join")
     @Timed
-    @Operation(summary = "Join a community", description = "201 with the membership: active in an open community, "
-            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member.")
+    @Operation(operationId = "joinCommunity", summary = "Join a community", description = "201 with the membership: active in an open community, "
+            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member. 402 plan_limit_reached when the plan's limit is reached.")
+    @ApiResponse(responseCode = "201", description = "The membership", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MembershipResponse.class)))
     public Response join(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         Membership joined = memberships.join(communityId, CurrentAccount.require(context).accountId());
         return Response.status(201).entity(MembershipResponse.of(joined)).build();
@@ -77,7 +81,7 @@ public class MembershipsResource {
     @GET
     @Path("/communities/{communityId}/members")
     @Timed
-    @Operation(summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
+    @Operation(operationId = "listMembers", summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
             + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
             + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 bad "
             + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member. A page may be up to 1 s old (KOOMY_CACHE_DIRECTORY_LOCAL_TTL) "
@@ -111,7 +115,7 @@ public class MembershipsResource {
     @PATCH
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
-    @Operation(summary = "Change a member's role, or approve a pending member", description = "200 with the "
+    @Operation(operationId = "changeMember", summary = "Change a member's role, or approve a pending member", description = "200 with the "
             + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
             + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
             + "400 bad role or status.")
@@ -125,7 +129,7 @@ public class MembershipsResource {
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
-    @Operation(summary = "Remove a member, or leave (your own account id)", description = "204. In the same "
+    @Operation(operationId = "removeMember", summary = "Remove a member, or leave (your own account id)", description = "204. In the same "
             + "transaction the member's seats at members-only events still open are cancelled (their tickets revoked, "
             + "the freed seats go to the waitlist; public events keep theirs), their door-staff grants end and their "
             + "membership card is revoked. 403 not an owner "

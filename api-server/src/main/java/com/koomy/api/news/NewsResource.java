@@ -1,5 +1,8 @@
 package com.koomy.api.news;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -80,8 +83,9 @@ public class NewsResource {
     @POST
     @Path("/communities/{communityId}/news")
     @Timed
-    @Operation(summary = "Write a news post", description = "Owners and admins. 201 with the post, a draft. 401 signed "
+    @Operation(operationId = "createNews", summary = "Write a news post", description = "Owners and admins. 201 with the post, a draft. 401 signed "
             + "out; 403 other members; 404 not a member; 400 unknown field or bad title (1-200) or body (50,000).")
+    @ApiResponse(responseCode = "201", description = "The post", content = @Content(mediaType = "application/json", schema = @Schema(implementation = NewsResponse.class)))
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateNewsRequest r,
                            @Context SecurityContext context) {
         NewsPost post = news.create(communityId, CurrentAccount.require(context).accountId(), r.title(), r.body());
@@ -92,7 +96,7 @@ public class NewsResource {
     @GET
     @Path("/communities/{communityId}/news")
     @Timed
-    @Operation(summary = "The news feed", description = "Active members: 200 {items: [{id, title, status, authorId, "
+    @Operation(operationId = "listNews", summary = "The news feed", description = "Active members: 200 {items: [{id, title, status, authorId, "
             + "authorName, publishedAt, createdAt, updatedAt}], nextCursor}, published posts newest first; owners and "
             + "admins may ask status=draft (newest created first). 400 bad status, limit or cursor; 403 drafts for "
             + "other members; 404 not a member.")
@@ -119,7 +123,7 @@ public class NewsResource {
     @GET
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
-    @Operation(summary = "A news post", description = "200 with the post (body in Markdown): published posts to active "
+    @Operation(operationId = "getNewsPost", summary = "A news post", description = "200 with the post (body in Markdown): published posts to active "
             + "members, drafts to owners and admins. 404 not a member, or news_not_found (unknown, another "
             + "community's, or a draft for a plain member).")
     public NewsResponse get(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
@@ -131,7 +135,7 @@ public class NewsResource {
     @PATCH
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
-    @Operation(summary = "Edit a news post", description = "Owners and admins; drafts and published posts. 200 with "
+    @Operation(operationId = "updateNews", summary = "Edit a news post", description = "Owners and admins; drafts and published posts. 200 with "
             + "the post; 403 other members; 404 not a member or news_not_found; 400 unknown field or bad values.")
     public NewsResponse update(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                @Valid @NotNull UpdateNewsRequest r, @Context SecurityContext context) {
@@ -143,7 +147,7 @@ public class NewsResource {
     @POST
     @Path("/communities/{communityId}/news/{postId}/publish")
     @Timed
-    @Operation(summary = "Publish a news post", description = "Owners and admins. 200 with the post, published now "
+    @Operation(operationId = "publishNews", summary = "Publish a news post", description = "Owners and admins. 200 with the post, published now "
             + "(already published: unchanged). 403 other members; 404 not a member or news_not_found.")
     public NewsResponse publish(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                 @Context SecurityContext context) {
@@ -154,7 +158,7 @@ public class NewsResource {
     @POST
     @Path("/communities/{communityId}/news/{postId}/unpublish")
     @Timed
-    @Operation(summary = "Unpublish a news post", description = "Owners and admins. 200 with the post, a draft again "
+    @Operation(operationId = "unpublishNews", summary = "Unpublish a news post", description = "Owners and admins. 200 with the post, a draft again "
             + "(already a draft: unchanged). 403 other members; 404 not a member or news_not_found.")
     public NewsResponse unpublish(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                   @Context SecurityContext context) {
@@ -165,7 +169,7 @@ public class NewsResource {
     @DELETE
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
-    @Operation(summary = "Delete a news post", description = "Owners and admins. 204; 403 other members; 404 not a "
+    @Operation(operationId = "deleteNews", summary = "Delete a news post", description = "Owners and admins. 204; 403 other members; 404 not a "
             + "member or news_not_found.")
     public Response delete(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                            @Context SecurityContext context) {

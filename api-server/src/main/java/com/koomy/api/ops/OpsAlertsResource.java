@@ -29,7 +29,7 @@ public class OpsAlertsResource {
 
     @GET
     @Timed
-    @Operation(summary = "Every alert: active or not, since when, current value and threshold",
+    @Operation(operationId = "listAlerts", summary = "Every alert: active or not, since when, current value and threshold",
             description = "Always 200 (an active alert is data, not an error); `active` lists the names of the active "
                     + "ones. Evaluated every alerts.evaluateEvery, not on request. Operator only.")
     public Map<String, Object> alerts() {

@@ -77,7 +77,7 @@ public class OpsOutboxResource {
     @GET
     @Path("/outbox")
     @Timed
-    @Operation(summary = "Outgoing emails, newest first, with their rendered content",
+    @Operation(operationId = "listOutbox", summary = "Outgoing emails, newest first, with their rendered content",
             description = "Paginated (page from 1, limit 1-200); status filters by queued, sending, sent, failed or "
                     + "suppressed. 400 for a bad status or page. Operator only.")
     public Page outbox(@QueryParam("status") String status,
@@ -96,7 +96,7 @@ public class OpsOutboxResource {
     @POST
     @Path("/emails/{id}/resend")
     @Timed
-    @Operation(summary = "Deliver again an email that failed or was interrupted while sending",
+    @Operation(operationId = "resendEmail", summary = "Deliver again an email that failed or was interrupted while sending",
             description = "For an email held in 'sending' (the provider may have taken it) or 'failed'. 404 unknown "
                     + "id; 409 in any other status. Operator only.")
     public Queued resend(@PathParam("id") UUID id) {
@@ -114,7 +114,7 @@ public class OpsOutboxResource {
     @POST
     @Path("/emails/{id}/mark-sent")
     @Timed
-    @Operation(summary = "Record that an email held in 'sending' did reach the provider",
+    @Operation(operationId = "markEmailSent", summary = "Record that an email held in 'sending' did reach the provider",
             description = "After checking SendGrid's activity for its koomy_key. 404 unknown id; 409 unless it is "
                     + "held in 'sending'. Operator only.")
     public Queued markSent(@PathParam("id") UUID id) {
@@ -131,7 +131,7 @@ public class OpsOutboxResource {
     @POST
     @Path("/emails/test")
     @Timed
-    @Operation(summary = "Queue a test email (welcome template unless another is named)",
+    @Operation(operationId = "sendTestEmail", summary = "Queue a test email (welcome template unless another is named)",
             description = "Goes the whole way: outbox, worker, SendGrid or the local sink. 400 for a bad address, "
                     + "template or locale. Operator only.")
     public Queued test(TestEmailRequest request) {

@@ -49,7 +49,7 @@ public class OpsStatsResource {
 
     @GET
     @Timed
-    @Operation(summary = "Requests and jobs per minute, error rates, latency percentiles, slowest routes, pools, queues",
+    @Operation(operationId = "getOpsStats", summary = "Requests and jobs per minute, error rates, latency percentiles, slowest routes, pools, queues",
             description = "scope=cluster (default) sums every API instance's counters from Redis; scope=instance is "
                     + "this instance only. When Redis is unreadable the cluster view falls back to this instance and "
                     + "`requests.degraded` says so. minutes 1-120 (default 60). 400 for a bad scope or minutes. Operator only.")

@@ -1,5 +1,8 @@
 package com.koomy.api.payments;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -51,9 +54,10 @@ public class BillingResource {
     @GET
     @Path("/plans")
     @Timed
-    @Operation(summary = "The plans and their prices", description = "Public. 200 {items: [{id, name, priceId, amount, "
+    @Operation(operationId = "listPlans", summary = "The plans and their prices", description = "Public. 200 {items: [{id, name, priceId, amount, "
             + "currency, interval, maxMembers, maxEvents, aiDraftsPerMonth}]} (null limit: unlimited); cached about an "
             + "hour in Redis, prices synced from Stripe when it is configured.")
+    @ApiResponse(responseCode = "200", description = "{items: the plans}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
     public Response plans() {
         CacheControl cache = new CacheControl();
         cache.setMaxAge(300);
@@ -64,7 +68,7 @@ public class BillingResource {
     @GET
     @Path("/communities/{communityId}/subscription")
     @Timed
-    @Operation(summary = "The community's plan, its limits and usage", description = "Owners and admins: 200 {plan, "
+    @Operation(operationId = "getSubscription", summary = "The community's plan, its limits and usage", description = "Owners and admins: 200 {plan, "
             + "status, currentPeriodEnd, cancelAtPeriodEnd, latestInvoiceStatus, limits, usage}. 403; 404.")
     public Subscriptions.Current current(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return subscriptions.current(communityId, CurrentAccount.require(context).accountId());
@@ -74,9 +78,10 @@ public class BillingResource {
     @POST
     @Path("/communities/{communityId}/subscription/checkout")
     @Timed
-    @Operation(summary = "Subscribe to a plan: Stripe Checkout in subscription mode", description = "Owners: 201 "
+    @Operation(operationId = "checkoutSubscription", summary = "Subscribe to a plan: Stripe Checkout in subscription mode", description = "Owners: 201 "
             + "{sessionId, url}. The plan changes when Stripe's subscription webhook arrives. 400 invalid_plan; 403 not "
             + "an owner; 404; 409 already_subscribed (use the portal); 503/502 Stripe.")
+    @ApiResponse(responseCode = "201", description = "The Stripe Checkout link", content = @Content(mediaType = "application/json", schema = @Schema(implementation = com.koomy.billing.Subscriptions.CheckoutLink.class)))
     public Response checkout(@PathParam("communityId") UUID communityId, @Valid @NotNull SubscribeRequest r,
                              @Context SecurityContext context) {
         return Response.status(201)
@@ -87,7 +92,7 @@ public class BillingResource {
     @POST
     @Path("/communities/{communityId}/subscription/portal")
     @Timed
-    @Operation(summary = "A Stripe customer portal link (change plan, card, invoices, cancel)", description = "Owners: "
+    @Operation(operationId = "openBillingPortal", summary = "A Stripe customer portal link (change plan, card, invoices, cancel)", description = "Owners: "
             + "200 {url}. 403; 404; 422 no_billing_account (never subscribed); 503/502 Stripe.")
     public Map<String, String> portal(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return Map.of("url", subscriptions.portal(communityId, CurrentAccount.require(context).accountId()));

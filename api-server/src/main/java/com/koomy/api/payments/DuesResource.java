@@ -1,5 +1,8 @@
 package com.koomy.api.payments;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
@@ -68,7 +71,7 @@ public class DuesResource {
     @POST
     @Path("/communities/{communityId}/stripe/connect")
     @Timed
-    @Operation(summary = "Connect the community's Stripe Express account (onboarding link)",
+    @Operation(operationId = "connectStripe", summary = "Connect the community's Stripe Express account (onboarding link)",
             description = "Owners. Creates the Express account the first time, then returns a fresh onboarding link: "
                     + "200 {accountId, url, expiresAt}. 401 signed out; 403 not an owner; 404 not a member; 503 "
                     + "stripe_not_configured or stripe_unavailable; 502 stripe_error.")
@@ -80,7 +83,7 @@ public class DuesResource {
     @GET
     @Path("/communities/{communityId}/stripe/connect")
     @Timed
-    @Operation(summary = "The community's Stripe account status",
+    @Operation(operationId = "getStripeConnect", summary = "The community's Stripe account status",
             description = "Owners and admins: 200 {connected, accountId, chargesEnabled, payoutsEnabled, detailsSubmitted, "
                     + "requirementsDue, disabledReason, syncedAt} kept current from account.updated. 403/404 as usual.")
     public Map<String, Object> status(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
@@ -104,7 +107,7 @@ public class DuesResource {
     @GET
     @Path("/communities/{communityId}/dues/tiers")
     @Timed
-    @Operation(summary = "The community's dues tiers", description = "Active members: 200 {items: [tier]}. 404 not a member.")
+    @Operation(operationId = "listDuesTiers", summary = "The community's dues tiers", description = "Active members: 200 {items: [tier]}. 404 not a member.")
     public Map<String, List<DuesTier>> tiers(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return Map.of("items", tiers.list(communityId, CurrentAccount.require(context).accountId()));
     }
@@ -113,9 +116,10 @@ public class DuesResource {
     @POST
     @Path("/communities/{communityId}/dues/tiers")
     @Timed
-    @Operation(summary = "Add a dues tier", description = "Owners and admins: 201 with the tier. amount in the currency's "
+    @Operation(operationId = "createDuesTier", summary = "Add a dues tier", description = "Owners and admins: 201 with the tier. amount in the currency's "
             + "minor unit (2500 = 25.00); period yearly (calendar year), rolling_year, or custom with periodStart and a "
             + "later periodEnd. 400 invalid_currency, invalid_period, unknown_field or validation_failed (bad values); 403; 404.")
+    @ApiResponse(responseCode = "201", description = "The tier", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DuesTier.class)))
     public Response addTier(@PathParam("communityId") UUID communityId, @Valid @NotNull NewTierRequest r,
                             @Context SecurityContext context) {
         DuesTier tier = tiers.create(communityId, CurrentAccount.require(context).accountId(),
@@ -127,7 +131,7 @@ public class DuesResource {
     @DELETE
     @Path("/communities/{communityId}/dues/tiers/{tierId}")
     @Timed
-    @Operation(summary = "Retire a dues tier", description = "Owners and admins: 204; payments made with it keep it. "
+    @Operation(operationId = "retireDuesTier", summary = "Retire a dues tier", description = "Owners and admins: 204; payments made with it keep it. "
             + "404 tier_not_found.")
     public Response retireTier(@PathParam("communityId") UUID communityId, @PathParam("tierId") UUID tierId,
                                @Context SecurityContext context) {
@@ -139,11 +143,12 @@ public class DuesResource {
     @POST
     @Path("/communities/{communityId}/dues/checkout")
     @Timed
-    @Operation(summary = "Pay dues: a Stripe Checkout session on the community's account",
+    @Operation(operationId = "checkoutDues", summary = "Pay dues: a Stripe Checkout session on the community's account",
             description = "Active members: 201 {checkoutId, sessionId, url, amount, currency, applicationFee}; send the "
                     + "member to url. The payment is recorded when Stripe's webhook confirms it. 404 not a member or "
                     + "tier_not_found; 422 payments_not_enabled (onboarding unfinished); 503 stripe_not_configured or "
                     + "stripe_unavailable; 502 stripe_unavailable when Stripe refused.")
+    @ApiResponse(responseCode = "201", description = "The Stripe Checkout session to send the member to", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DuesCheckouts.Checkout.class)))
     public Response checkout(@PathParam("communityId") UUID communityId, @Valid @NotNull CheckoutRequest r,
                              @Context SecurityContext context) {
         return Response.status(201)

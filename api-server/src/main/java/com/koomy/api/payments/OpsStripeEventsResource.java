@@ -52,7 +52,7 @@ public class OpsStripeEventsResource {
 
     @GET
     @Timed
-    @Operation(summary = "Stripe events by status, newest first", description = "status (default failed): received, "
+    @Operation(operationId = "listStripeEvents", summary = "Stripe events by status, newest first", description = "status (default failed): received, "
             + "processing, processed, failed, ignored, refused; limit 1-200 (default 50). 400 bad status or limit. Operator only.")
     public Map<String, List<EventView>> list(@QueryParam("status") @DefaultValue("failed") String status,
                                              @QueryParam("limit") @DefaultValue("50") int limit) {
@@ -70,9 +70,12 @@ public class OpsStripeEventsResource {
     @POST
     @Path("/{eventId}/replay")
     @Timed
-    @Operation(summary = "Replay a failed or refused Stripe event", description = "Queues it again; a worker applies it "
+    @Operation(operationId = "replayStripeEvent", summary = "Replay a failed or refused Stripe event", description = "Queues it again; a worker applies it "
             + "as the first time (never twice what was applied). 202 {eventId, status: received}. 404 unknown event; 409 "
             + "when it is not failed or refused, or (no_json_payload) when only its raw text could be stored. Operator only.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "Queued again: {eventId, status}",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object")))
     public jakarta.ws.rs.core.Response replay(@PathParam("eventId") String eventId) {
         return switch (replays.replay(eventId)) {
             case REPLAYED -> jakarta.ws.rs.core.Response.status(202)

@@ -39,7 +39,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments")
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
-    @Operation(summary = "The community's payments, newest first", description = "Owners and admins: 200 {items, "
+    @Operation(operationId = "listCommunityPayments", summary = "The community's payments, newest first", description = "Owners and admins: 200 {items, "
             + "nextCursor}; limit 1-100 (default 20). 400 bad limit or cursor; 401; 403 other members; 404 not a member.")
     public Page<Payment> community(@PathParam("communityId") UUID communityId, @QueryParam("limit") String limit,
                                    @QueryParam("cursor") String cursor, @Context SecurityContext context) {
@@ -52,7 +52,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments/me")
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
-    @Operation(summary = "My payments to this community, newest first", description = "Active members: 200 {items, "
+    @Operation(operationId = "listMyPayments", summary = "My payments to this community, newest first", description = "Active members: 200 {items, "
             + "nextCursor}. 400 bad limit or cursor; 401; 404 not a member.")
     public Page<Payment> mine(@PathParam("communityId") UUID communityId, @QueryParam("limit") String limit,
                               @QueryParam("cursor") String cursor, @Context SecurityContext context) {
@@ -65,7 +65,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments/export.csv")
     @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
-    @Operation(summary = "The community's payments as CSV", description = "Owners and admins: 200 text/csv, newest "
+    @Operation(operationId = "exportCommunityPayments", summary = "The community's payments as CSV", description = "Owners and admins: 200 text/csv, newest "
             + "first, amounts in major units. 403 other members; 404 not a member.")
     public Response communityCsv(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return csv(communityId, CurrentAccount.require(context).accountId(), false);
@@ -76,7 +76,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments/me/export.csv")
     @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
-    @Operation(summary = "My payments to this community as CSV", description = "Active members: 200 text/csv. 404 not a member.")
+    @Operation(operationId = "exportMyPayments", summary = "My payments to this community as CSV", description = "Active members: 200 text/csv. 404 not a member.")
     public Response mineCsv(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return csv(communityId, CurrentAccount.require(context).accountId(), true);
     }

@@ -60,14 +60,14 @@ public class SendGridWebhookResource {
 
     @RateLimited(RateLimited.NONE)
     @POST
-    @Operation(summary = "Receive a batch of SendGrid email events (SendGrid calls this)",
+    @Operation(operationId = "receiveSendGridEvents", summary = "Receive a batch of SendGrid email events (SendGrid calls this)",
             description = "Verifies X-Twilio-Email-Event-Webhook-Signature (ECDSA over the timestamp header and the "
                     + "raw body; timestamp within 300 s), stores each event once by sg_event_id and updates the "
                     + "suppression list: bounces, address drops and spam reports stop every email, unsubscribes "
                     + "stop bulk mail, a group resubscribe lifts a group unsubscribe. 200 once stored (also for a "
                     + "redelivery); 400 bad, missing or stale signature, or not a JSON array of events; 413 over "
                     + "1 MiB; 503 when no verification key is configured or the batch cannot be stored.",
-            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)"),
+            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
                     @ApiResponse(responseCode = "400", description = "refused; nothing stored"),
                     @ApiResponse(responseCode = "413", description = "body over the limit"),
                     @ApiResponse(responseCode = "503", description = "not configured, or not stored; retry")})
@@ -77,7 +77,7 @@ public class SendGridWebhookResource {
     @ExceptionMetered
     public Response receive(@HeaderParam(SendGridSignatureVerifier.SIGNATURE_HEADER) String signature,
                             @HeaderParam(SendGridSignatureVerifier.TIMESTAMP_HEADER) String timestamp,
-                            @RequestBody(description = "the JSON array of events exactly as SendGrid sent it")
+                            @RequestBody(description = "the JSON array of events exactly as SendGrid sent it", content = @io.swagger.v3.oas.annotations.media.Content(array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))))
                             InputStream body) throws IOException {
         // As for Stripe: read one byte past the limit rather than trust Content-Length.
         byte[] raw = BodyLimit.read(body, maxBodyBytes);

@@ -40,12 +40,12 @@ public class StripeWebhookResource {
 
     @RateLimited(RateLimited.NONE)
     @POST
-    @Operation(summary = "Receive a Stripe event (Stripe calls this)",
+    @Operation(operationId = "receiveStripeEvent", summary = "Receive a Stripe event (Stripe calls this)",
             description = "Verifies Stripe-Signature on the raw body (tolerance 300 s; any configured secret), "
                     + "stores the event once by its id and queues its processing. 200 once stored (also for a "
                     + "redelivery, with duplicate=true); 400 bad or missing signature, not JSON or not an event; "
                     + "413 over 1 MiB; 503 when it cannot be stored, so that Stripe retries.",
-            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)"),
+            responses = {@ApiResponse(responseCode = "200", description = "stored (or already stored)", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
                     @ApiResponse(responseCode = "400", description = "refused; nothing stored"),
                     @ApiResponse(responseCode = "413", description = "body over the limit"),
                     @ApiResponse(responseCode = "503", description = "not stored; retry")})
@@ -54,7 +54,7 @@ public class StripeWebhookResource {
     @Timed
     @ExceptionMetered
     public Response receive(@HeaderParam("Stripe-Signature") String signature,
-                            @RequestBody(description = "the event exactly as Stripe sent it") InputStream body) throws IOException {
+                            @RequestBody(description = "the event exactly as Stripe sent it", content = @io.swagger.v3.oas.annotations.media.Content(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))) InputStream body) throws IOException {
         // Read one byte past the limit rather than trust Content-Length: answering before the client
         // has sent its body makes it fail on a broken pipe instead of reading our 413.
         byte[] raw = BodyLimit.read(body, intake.maxBodyBytes());

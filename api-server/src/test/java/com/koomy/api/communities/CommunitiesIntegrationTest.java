@@ -26,7 +26,7 @@ class CommunitiesIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
     private long count(String sql) {
         return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());

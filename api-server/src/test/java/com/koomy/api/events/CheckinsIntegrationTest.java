@@ -39,7 +39,7 @@ class CheckinsIntegrationTest {
             ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
             ConfigOverride.config("database.maxSize", "32"));
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final EventFixtures fx = new EventFixtures(api, db, app);
 
     private static String scanId() {

@@ -31,7 +31,7 @@ class EventsIntegrationTest {
             ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
             ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"));
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final EventFixtures fx = new EventFixtures(api, db, app);
 
     @Test

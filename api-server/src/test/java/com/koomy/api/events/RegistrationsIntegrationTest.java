@@ -33,7 +33,7 @@ class RegistrationsIntegrationTest {
             ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
             ConfigOverride.config("database.maxSize", "32"));
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final EventFixtures fx = new EventFixtures(api, db, app);
 
     private JsonNode bundle(UUID event, User admin) {

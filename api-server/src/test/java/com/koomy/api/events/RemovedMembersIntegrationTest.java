@@ -40,7 +40,7 @@ class RemovedMembersIntegrationTest {
             ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
             ConfigOverride.config("database.maxSize", "32"));
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final EventFixtures fx = new EventFixtures(api, db, app);
 
     /** A club with two members-only events of one seat each and a public event, and the seats around Ann's. */

@@ -51,7 +51,7 @@ class MediaIntegrationTest {
 
     @BeforeAll
     static void setUp() {
-        api = new ApiCalls(app::getLocalPort);
+        api = new ApiCalls(app::getLocalPort).checkingContract();
         media = new MediaCalls(app::getLocalPort);
         owner = api.user("Owner Olga");
         member = api.user("Member Max");

@@ -25,7 +25,7 @@ class InvitationsIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
     private Reply invite(UUID community, User caller, String email, String role) {
         return api.call("POST", "/api/communities/" + community + "/invitations", caller.token(),

@@ -33,7 +33,7 @@ class MemberExportIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private HttpResponse<InputStream> export(UUID community, User caller) throws Exception {

@@ -44,7 +44,7 @@ class MembershipCardIntegrationTest {
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
             ConfigOverride.config("cardKeySecret", CARD_KEY_SECRET));
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
     private Reply card(UUID community, User user) {
         return api.get("/api/communities/" + community + "/members/me/card", user == null ? null : user.token());

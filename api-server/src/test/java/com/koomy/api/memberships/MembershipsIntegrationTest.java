@@ -30,7 +30,7 @@ class MembershipsIntegrationTest {
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
             ConfigOverride.config("cache.directoryLocalTtl", "0s"));
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
     private Reply join(UUID community, User user) {
         return api.call("POST", "/api/communities/" + community + "/join", user.token(), null);

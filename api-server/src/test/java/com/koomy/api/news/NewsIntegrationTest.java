@@ -27,7 +27,7 @@ class NewsIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
 
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
     private static String news(UUID community) {
         return "/api/communities/" + community + "/news";

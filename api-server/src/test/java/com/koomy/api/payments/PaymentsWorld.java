@@ -50,7 +50,7 @@ public final class PaymentsWorld {
 
     public PaymentsWorld(IntSupplier port, StripeStub stripe, TestDatabase db, PaymentsFactory payments) {
         this.port = port;
-        this.api = new ApiCalls(port);
+        this.api = new ApiCalls(port).checkingContract();
         this.stripe = stripe;
         this.jdbi = db.jdbi();
         StripeFactory config = new StripeFactory();

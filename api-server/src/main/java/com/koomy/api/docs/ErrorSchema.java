@@ -1,0 +1,51 @@
+package com.koomy.api.docs;
+
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+
+import java.util.List;
+
+/**
+ * The one error shape of the API ({@link com.koomy.api.http.ApiError}) as OpenAPI schemas:
+ * {@code Error} = {@code {"error": ErrorDetail}}, {@code ErrorDetail} = {@code {status, code, message, details}}.
+ * Written by hand because {@code ApiError} serialises through a {@code @JsonValue} map that swagger cannot see.
+ */
+public final class ErrorSchema {
+
+    public static final String NAME = "Error";
+    public static final String DETAIL_NAME = "ErrorDetail";
+    public static final String REF = "#/components/schemas/" + NAME;
+
+    private ErrorSchema() {
+    }
+
+    public static Schema<?> error() {
+        return new ObjectSchema()
+                .description("Every error answer of the API: 4xx and 5xx, from resources, filters and Jetty alike.")
+                .addProperty("error", new Schema<>().$ref("#/components/schemas/" + DETAIL_NAME))
+                .required(List.of("error"));
+    }
+
+    public static Schema<?> detail() {
+        return new ObjectSchema()
+                .addProperty("status", new IntegerSchema().format("int32").description("The HTTP status, repeated"))
+                .addProperty("code", new StringSchema().description("Stable and machine-readable, e.g. validation_failed, "
+                        + "invalid_json, unknown_field, not_found, forbidden, unauthorized, conflict, rate_limited, "
+                        + "service_unavailable; each operation's description names those it answers"))
+                .addProperty("message", new StringSchema().description("A sentence for people"))
+                .addProperty("details", new ObjectSchema().additionalProperties(true)
+                        .description("Where it helps fix the request, e.g. {\"fields\": {name: reason}}"))
+                .required(List.of("status", "code", "message"));
+    }
+
+    /** A response answering the {@code Error} schema as JSON. */
+    public static ApiResponse response(String description) {
+        return new ApiResponse().description(description).content(new Content().addMediaType(
+                jakarta.ws.rs.core.MediaType.APPLICATION_JSON, new MediaType().schema(new Schema<>().$ref(REF))));
+    }
+}

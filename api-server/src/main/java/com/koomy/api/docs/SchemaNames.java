@@ -1,0 +1,123 @@
+package com.koomy.api.docs;
+
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverter;
+import io.swagger.v3.core.converter.ModelConverterContext;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.core.jackson.TypeNameResolver;
+import io.swagger.v3.core.util.Json;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The naming rule of the document's schemas: a record nested in a class is named after that class too,
+ * without its {@code Resource} suffix ({@code AuthResource.RegisterRequest} is {@code AuthRegisterRequest},
+ * {@code RegistrationsResource.RegisterRequest} is {@code RegistrationsRegisterRequest}); a top-level class
+ * keeps its simple name. Two classes sharing a simple name therefore no longer overwrite each other's
+ * schema. Every name given out is remembered with its class, so a test can prove no name has two.
+ */
+public class SchemaNames extends TypeNameResolver {
+
+    private static final Map<String, Set<String>> GIVEN = new ConcurrentHashMap<>();
+
+    @Override
+    protected String getNameOfClass(Class<?> cls) {
+        String name = super.getNameOfClass(cls);
+        Class<?> enclosing = cls.getEnclosingClass();
+        if (enclosing != null && !name.contains(".")) {
+            name = prefix(enclosing) + name;
+        }
+        GIVEN.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(cls.getName());
+        return name;
+    }
+
+    private static String prefix(Class<?> enclosing) {
+        String outer = enclosing.getEnclosingClass() == null ? enclosing.getSimpleName()
+                : prefix(enclosing.getEnclosingClass()) + enclosing.getSimpleName();
+        return outer.endsWith("Resource") && outer.length() > "Resource".length()
+                ? outer.substring(0, outer.length() - "Resource".length()) : outer;
+    }
+
+    /** Schema names given to more than one class so far (name: the classes); empty when the rule holds. */
+    public static Map<String, Set<String>> collisions() {
+        Map<String, Set<String>> collisions = new TreeMap<>();
+        GIVEN.forEach((name, classes) -> {
+            if (classes.size() > 1) {
+                collisions.put(name, Set.copyOf(classes));
+            }
+        });
+        return collisions;
+    }
+
+    /**
+     * swagger-core's model resolver with this naming rule; named in the document's configuration. It also says
+     * what the server really sends and accepts: a property of a reference type that Bean Validation does not
+     * require may be {@code null} (the API writes nulls), so it is {@code nullable}; a Java-only regular
+     * expression flag ({@code (?s)}) is rewritten in the ECMA dialect that JSON Schema patterns use.
+     */
+    public static class Resolver extends ModelResolver {
+        public Resolver() {
+            super(Json.mapper(), new SchemaNames());
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        public Schema resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> next) {
+            Schema resolved = super.resolve(type, context, next);
+            if (resolved == null || type.getType() == null) {
+                return resolved;
+            }
+            JavaType javaType = _mapper.constructType(type.getType());
+            if (javaType.isContainerType() || !javaType.getRawClass().getName().startsWith("com.koomy.")) {
+                return resolved;
+            }
+            // the model itself, or (when it was answered as a $ref) the one defined in the context
+            Schema schema = resolved.getProperties() != null ? resolved : context.getDefinedModels().get(_typeName(javaType));
+            if (schema == null || schema.getProperties() == null) {
+                return resolved;
+            }
+            List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+            BeanDescription bean = _mapper.getSerializationConfig().introspect(javaType);
+            for (BeanPropertyDefinition property : bean.findProperties()) {
+                Schema<?> described = (Schema<?>) schema.getProperties().get(property.getName());
+                if (described != null && notBlank(property)) {
+                    // swagger reads @NotBlank beside @Size(max) as minLength 0; the server wants a non-space character
+                    described.setMinLength(Math.max(1, described.getMinLength() == null ? 0 : described.getMinLength()));
+                    if (described.getPattern() == null) {
+                        described.setPattern("\\S");
+                    }
+                }
+                if (described == null || property.getRawPrimaryType().isPrimitive() || required.contains(property.getName())) {
+                    continue;
+                }
+                if (described.get$ref() != null) {
+                    schema.getProperties().put(property.getName(), new ComposedSchema().addAllOfItem(described).nullable(true));
+                } else {
+                    described.setNullable(true);
+                }
+            }
+            for (Object property : schema.getProperties().values()) {
+                Schema<?> described = (Schema<?>) property;
+                if (described.getPattern() != null && described.getPattern().startsWith("(?s)")) {
+                    described.setPattern(described.getPattern().substring(4).replaceAll("(?<!\\\\)\\.", "[\\\\s\\\\S]"));
+                }
+            }
+            return resolved;
+        }
+
+        private static boolean notBlank(BeanPropertyDefinition property) {
+            return java.util.stream.Stream.of(property.getField(), property.getGetter(), property.getConstructorParameter())
+                    .anyMatch(member -> member != null && member.hasAnnotation(jakarta.validation.constraints.NotBlank.class));
+        }
+    }
+}
