@@ -117,13 +117,13 @@ public class HealthResource {
     @Timed
     @RateLimited(value = "health", instead = true)
     @Access(Access.Who.ANYONE)
-    @Operation(summary = "Whether this API instance can serve (its database pool): the readiness probe",
+    @Operation(operationId = "getReadiness", summary = "Whether this API instance can serve (its database pool): the readiness probe",
             description = "200 {status: ready}; 503 {status: not_ready, failed: [database]}. Redis or the workers being "
                     + "down does not make an instance unready (GET /api/health reports them), so a Redis blip or a worker "
                     + "rollout never takes every instance out of the load balancer. Results at most 1 s old; rate limited "
                     + "per client address (policy `health`).",
-            responses = {@ApiResponse(responseCode = "200", description = "ready"),
-                    @ApiResponse(responseCode = "503", description = "not ready: see failed")})
+            responses = {@ApiResponse(responseCode = "200", description = "ready", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
+                    @ApiResponse(responseCode = "503", description = "not ready: see failed", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object")))})
     public Response ready() {
         Map<String, Object> body = readiness.body();
         return Response.status("ready".equals(body.get("status")) ? 200 : 503).entity(body).build();

@@ -86,11 +86,14 @@ public class NewslettersResource {
     @Access(Access.Who.MANAGER)
     @POST
     @Timed
-    @Operation(summary = "Write a newsletter draft", description = "Owners and admins. Body {subject, body (Markdown), "
+    @Operation(operationId = "createNewsletter", summary = "Write a newsletter draft", description = "Owners and admins. Body {subject, body (Markdown), "
             + "locale (fr|en, default the community's), segment (all|dues_paid|dues_overdue|event|admins, default all), "
             + "eventId (segment event), newsPostId (a published post: its title and body unless given)}. 201 with the "
             + "newsletter (status draft). 400 invalid_subject, invalid_body, invalid_segment, invalid_eventId, "
             + "invalid_newsPostId or validation_failed naming the field; 403 other members; 404 not a member.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "The draft",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = NewsletterView.class)))
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateNewsletterRequest r,
                            @Context SecurityContext context) {
         NewsletterView created = newsletters.create(communityId, CurrentAccount.require(context).accountId(),
@@ -102,7 +105,7 @@ public class NewslettersResource {
     @Access(Access.Who.MANAGER)
     @GET
     @Timed
-    @Operation(summary = "The community's newsletters", description = "Owners and admins: 200 {items: [newsletter with "
+    @Operation(operationId = "listNewsletters", summary = "The community's newsletters", description = "Owners and admins: 200 {items: [newsletter with "
             + "status and stats {batchesDone, batchesTotal, recipients, suppressed, bounced, unsubscribed}], nextCursor}, "
             + "newest first. 400 bad limit or cursor; 403 other members; 404 not a member.")
     public Page<NewsletterView> list(@PathParam("communityId") UUID communityId, @QueryParam("limit") String limit,
@@ -125,7 +128,7 @@ public class NewslettersResource {
     @GET
     @Path("/{newsletterId}")
     @Timed
-    @Operation(summary = "A newsletter", description = "Owners and admins: 200 with its status (draft, scheduled, queued, "
+    @Operation(operationId = "getNewsletter", summary = "A newsletter", description = "Owners and admins: 200 with its status (draft, scheduled, queued, "
             + "sending, sent, cancelled) and stats. 403 other members; 404 not a member or newsletter_not_found.")
     public NewsletterView get(@PathParam("communityId") UUID communityId, @PathParam("newsletterId") UUID newsletterId,
                               @Context SecurityContext context) {
@@ -137,7 +140,7 @@ public class NewslettersResource {
     @PATCH
     @Path("/{newsletterId}")
     @Timed
-    @Operation(summary = "Change a newsletter draft", description = "Owners and admins; drafts only. 200 with the "
+    @Operation(operationId = "updateNewsletter", summary = "Change a newsletter draft", description = "Owners and admins; drafts only. 200 with the "
             + "newsletter. 400 bad field (named); 409 newsletter_not_draft; 403 other members; 404 not a member or "
             + "newsletter_not_found.")
     public NewsletterView update(@PathParam("communityId") UUID communityId, @PathParam("newsletterId") UUID newsletterId,
@@ -151,7 +154,7 @@ public class NewslettersResource {
     @GET
     @Path("/{newsletterId}/preview")
     @Timed
-    @Operation(summary = "Preview a newsletter", description = "Owners and admins: 200 {subject, html, text, audience}: "
+    @Operation(operationId = "previewNewsletter", summary = "Preview a newsletter", description = "Owners and admins: 200 {subject, html, text, audience}: "
             + "rendered by the same template as the members' copies (the footer's unsubscribe link is each recipient's "
             + "own in the sent mail), and how many members the segment has now, unsubscribed and suppressed addresses "
             + "left out. 403 other members; 404 not a member or newsletter_not_found.")
@@ -165,9 +168,12 @@ public class NewslettersResource {
     @POST
     @Path("/{newsletterId}/test")
     @Timed
-    @Operation(summary = "Send a test to myself", description = "Owners and admins: 202 {emailId}; the newsletter, "
+    @Operation(operationId = "sendNewsletterTest", summary = "Send a test to myself", description = "Owners and admins: 202 {emailId}; the newsletter, "
             + "subject prefixed [TEST], goes to the caller's address only. 403 other members; 404 not a member or "
             + "newsletter_not_found.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "The test email is queued",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = TestSent.class)))
     public Response test(@PathParam("communityId") UUID communityId, @PathParam("newsletterId") UUID newsletterId,
                          @Context SecurityContext context) {
         UUID emailId = newsletters.sendTest(communityId, CurrentAccount.require(context).accountId(), newsletterId);
@@ -179,11 +185,14 @@ public class NewslettersResource {
     @POST
     @Path("/{newsletterId}/send")
     @Timed
-    @Operation(summary = "Send or schedule a newsletter", description = "Owners and admins; drafts only. Body {at: "
+    @Operation(operationId = "sendNewsletter", summary = "Send or schedule a newsletter", description = "Owners and admins; drafts only. Body {at: "
             + "optional instant}: absent, sent now (status queued); in the future (within a year), scheduled. The "
             + "audience is the segment at the moment it goes out. 202 with the newsletter. 400 invalid_at (past) or "
             + "bad JSON; 402 plan_limit_reached (newsletters this month, audience size); 409 newsletter_not_draft; "
             + "503 unsubscribe_not_configured; 403 other members; 404 not a member or newsletter_not_found.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "Queued or scheduled",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = NewsletterView.class)))
     public Response send(@PathParam("communityId") UUID communityId, @PathParam("newsletterId") UUID newsletterId,
                          @Valid SendNewsletterRequest r, @Context SecurityContext context) {
         NewsletterView sent = newsletters.send(communityId, CurrentAccount.require(context).accountId(), newsletterId,
@@ -196,7 +205,7 @@ public class NewslettersResource {
     @POST
     @Path("/{newsletterId}/cancel")
     @Timed
-    @Operation(summary = "Cancel a newsletter", description = "Owners and admins: 200 with the newsletter, cancelled, "
+    @Operation(operationId = "cancelNewsletter", summary = "Cancel a newsletter", description = "Owners and admins: 200 with the newsletter, cancelled, "
             + "while it is scheduled or queued (already cancelled: unchanged). 409 newsletter_already_started once "
             + "its batches are going out, or newsletter_not_draft... for a draft use PATCH; 403 other members; 404 not a "
             + "member or newsletter_not_found.")

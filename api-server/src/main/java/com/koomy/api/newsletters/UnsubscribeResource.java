@@ -57,7 +57,12 @@ public class UnsubscribeResource {
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
-    @Operation(summary = "Unsubscribe in one click (RFC 8058)", description = "Anyone holding the link of a newsletter "
+    @Operation(operationId = "unsubscribeOneClick",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+                    description = "What mail clients send (List-Unsubscribe=One-Click); ignored",
+                    content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/x-www-form-urlencoded",
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
+            summary = "Unsubscribe in one click (RFC 8058)", description = "Anyone holding the link of a newsletter "
             + "email (List-Unsubscribe): token in the query, any body (mail clients send "
             + "List-Unsubscribe=One-Click). 200 {unsubscribed, communityId, communityName}: that address gets no more "
             + "newsletters of that community from the next batch on (other email is unaffected); repeating it changes "
@@ -73,9 +78,12 @@ public class UnsubscribeResource {
     @Path("/unsubscribe")
     @Produces(MediaType.TEXT_HTML + "; charset=UTF-8")
     @Timed
-    @Operation(summary = "The unsubscribe page", description = "Anyone holding the link: 200 text/html asking to "
+    @Operation(operationId = "getUnsubscribePage", summary = "The unsubscribe page", description = "Anyone holding the link: 200 text/html asking to "
             + "confirm, with a button that POSTs the same link; changes nothing by itself (link scanners open links). "
             + "400 invalid_token (JSON).")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The confirmation page",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/html",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string")))
     public Response page(@QueryParam("token") String token) {
         var who = subscriptions.check(token);
         String action = "/api/unsubscribe?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
@@ -99,7 +107,7 @@ public class UnsubscribeResource {
     @Path("/me/communities/{communityId}/subscriptions")
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
-    @Operation(summary = "My subscriptions in a community", description = "Members (active or not): 200 {communityId, "
+    @Operation(operationId = "getMySubscriptions", summary = "My subscriptions in a community", description = "Members (active or not): 200 {communityId, "
             + "newsletters}. 404 not a member.")
     public Subscriptions get(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return new Subscriptions(communityId,
@@ -113,7 +121,7 @@ public class UnsubscribeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
-    @Operation(summary = "Resubscribe (or unsubscribe) to a community's newsletters", description = "Members: body "
+    @Operation(operationId = "updateMySubscriptions", summary = "Resubscribe (or unsubscribe) to a community's newsletters", description = "Members: body "
             + "{newsletters: true|false}. 200 {communityId, newsletters}. 400 validation_failed (newsletters missing or "
             + "not a boolean); 404 not a member.")
     public Subscriptions put(@PathParam("communityId") UUID communityId, @Valid @NotNull SubscriptionsRequest r,
