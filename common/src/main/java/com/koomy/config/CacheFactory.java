@@ -34,7 +34,7 @@ public class CacheFactory {
     /** A cache named {@code name} (metrics koomy.cache.&lt;name&gt;.*); {@code schema}: bump when the type changes. */
     public <T> JsonCache<T> build(String name, int schema, Duration ttl, JavaType type, UnifiedJedis redis,
                                   RedisKeys keys, Environment environment) {
-        return new JsonCache<>(name, schema, java.time.Duration.ofMillis(ttl.toMilliseconds()), type, redis, keys,
+        return new JsonCache<>(name, schema, ttl.toJavaDuration(), type, redis, keys,
                 environment.getObjectMapper(), environment.metrics(), Clock.systemUTC());
     }
 

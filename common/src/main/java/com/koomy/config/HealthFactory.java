@@ -22,7 +22,7 @@ public class HealthFactory {
         environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
         environment.healthChecks().register("jobs", new JobQueueHealthCheck(jdbi,
-                java.time.Duration.ofMillis(jobServerMaxHeartbeatAge.toMilliseconds())));
+                jobServerMaxHeartbeatAge.toJavaDuration()));
     }
 
     /**

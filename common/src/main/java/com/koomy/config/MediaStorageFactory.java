@@ -76,7 +76,7 @@ public class MediaStorageFactory {
      * stores (GCS's XML API, older MinIO, s3proxy) reject or ignore them, so only where S3 requires one.
      */
     public S3Client s3Client() {
-        java.time.Duration timeout = java.time.Duration.ofMillis(s3Timeout.toMilliseconds());
+        java.time.Duration timeout = s3Timeout.toJavaDuration();
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout).build())
                 .region(Region.of(s3Region))

@@ -47,7 +47,7 @@ public class OpenAiFactory {
         return OpenAIOkHttpClient.builder()
                 .apiKey(apiKey)
                 .baseUrl(baseUrl)
-                .timeout(java.time.Duration.ofMillis(timeout.toMilliseconds()))
+                .timeout(timeout.toJavaDuration())
                 .maxRetries(0)
                 .build();
     }

@@ -67,8 +67,8 @@ public class ReadReplicaFactory {
         // When the replica fails, its pooled connections are dropped: the pool hands broken ones out again
         // otherwise (no test on borrow), and a restarted replica would keep failing reads until they age out.
         Runnable reconnect = pool instanceof org.apache.tomcat.jdbc.pool.DataSourceProxy tomcat ? tomcat::purge : () -> { };
-        ReplicaMonitor monitor = new ReplicaMonitor(primary, replica, reconnect, java.time.Duration.ofMillis(maxLag.toMilliseconds()),
-                java.time.Duration.ofMillis(checkEvery.toMilliseconds()), Clock.systemUTC());
+        ReplicaMonitor monitor = new ReplicaMonitor(primary, replica, reconnect, maxLag.toJavaDuration(),
+                checkEvery.toJavaDuration(), Clock.systemUTC());
         environment.lifecycle().manage(monitor);
         environment.healthChecks().register(CHECK, new ReadReplicaHealthCheck(monitor));
         monitor.registerGauges(environment.metrics());

@@ -54,7 +54,7 @@ public class RedisFactory {
         pool.setMaxTotal(maxTotal);
         pool.setMaxIdle(maxTotal);
         pool.setMinIdle(minIdle);
-        pool.setMaxWait(java.time.Duration.ofMillis(maxWait.toMilliseconds()));
+        pool.setMaxWait(maxWait.toJavaDuration());
         pool.setTestWhileIdle(true);
         DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) connectTimeout.toMilliseconds())

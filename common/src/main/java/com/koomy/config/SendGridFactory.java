@@ -64,7 +64,7 @@ public class SendGridFactory {
      * it, so that a live attempt is never taken for a dead one (and its email sent again).
      */
     public java.time.Duration longestAttempt() {
-        return java.time.Duration.ofMillis(2 * connectTimeout.toMilliseconds() + requestTimeout.toMilliseconds() + 10_000);
+        return connectTimeout.toJavaDuration().multipliedBy(2).plus(requestTimeout.toJavaDuration()).plusSeconds(10);
     }
 
     @Override

@@ -27,6 +27,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public class EmailRateLimiter {
 
+    /** No limit: every request may go at once (the sink, or a benchmark with the limit lifted). */
+    public static final EmailRateLimiter NONE = new EmailRateLimiter(null, "none", Integer.MAX_VALUE, 0, Duration.ZERO) {
+        @Override
+        public Optional<Duration> tryAcquire(boolean bulkMail) {
+            return Optional.empty();
+        }
+    };
+
     /**
      * KEYS[1] the counter (a hash: the second of Redis's clock it counts, and the count); ARGV[1] limit.
      * One key per counter, passed in, so the script touches nothing it was not given (Redis Cluster).

@@ -70,7 +70,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final MetricRegistry metrics;
     private final ListUnsubscribe listUnsubscribe;
 
-    /** {@code rateLimiter} null: no limit (the sink, or a benchmark with the limit lifted). */
+    /** {@code rateLimiter}: {@link EmailRateLimiter#NONE} for no limit (the sink, or a benchmark with the limit lifted). */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
                         Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics) {
         this(jdbi, renderer, mailer, rateLimiter, scheduler, limits, metrics, null);
@@ -169,7 +169,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         RenderedEmail content = email.subject() != null
                 ? new RenderedEmail(email.subject(), email.htmlBody(), email.textBody())
                 : render(email, template);
-        if (mailer.rateLimited() && rateLimiter != null) {
+        if (mailer.rateLimited()) {
             var wait = rateLimiter.tryAcquire(email.bulk());
             if (wait.isPresent()) {
                 metrics.meter("koomy.email.rate-limited").mark();

@@ -72,7 +72,7 @@ public class StripeGateway {
                 .build() : null;
         // The shared per-second counter of the email limiter, generic enough for any provider; every
         // waiting thread may wait, at most maxLimitWait in all.
-        this.maxLimitWait = Duration.ofMillis(config.getMaxLimitWait().toMilliseconds());
+        this.maxLimitWait = config.getMaxLimitWait().toJavaDuration();
         Duration inline = maxLimitWait.compareTo(Duration.ofSeconds(2)) < 0 ? maxLimitWait : Duration.ofSeconds(2);
         this.limiter = new EmailRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, inline);
         this.busy = metrics.meter("koomy.stripe.busy");
@@ -82,7 +82,7 @@ public class StripeGateway {
         this.retry = Retry.of("stripe", RetryConfig.custom()
                 .maxAttempts(config.getMaxRetries() + 1)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        Duration.ofMillis(config.getRetryBackoff().toMilliseconds()), 2.0, 0.5, Duration.ofSeconds(30)))
+                        config.getRetryBackoff().toJavaDuration(), 2.0, 0.5, Duration.ofSeconds(30)))
                 .retryOnException(e -> e instanceof StripeCallException s && s.retryable())
                 .build());
         retry.getEventPublisher().onRetry(event -> {

@@ -53,7 +53,7 @@ class SendEmailJobTest {
         jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
         JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
         job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, null, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
+                mailer, EmailRateLimiter.NONE, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
     }
 
     @AfterAll
@@ -224,7 +224,7 @@ class SendEmailJobTest {
         UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "gus@example.org", Map.of());
         try (SendGridMailer patient = new SendGridMailer(config, 2)) {
             SendEmailJob slowJob = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                    patient, null, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
+                    patient, EmailRateLimiter.NONE, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
                     new MetricRegistry());
             slowJob.run(new SendEmail(id));
         }
@@ -238,7 +238,7 @@ class SendEmailJobTest {
     void aSlowProviderHoldsNoMoreThreadsThanItsSlots() throws Exception {
         sendgrid.delayMillis(1500);
         SendEmailJob oneSlot = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, null, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
+                mailer, EmailRateLimiter.NONE, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
         UUID first = enqueue(EmailTemplate.PASSWORD_RESET, "hal@example.org", Map.of());
         UUID second = enqueue(EmailTemplate.PASSWORD_RESET, "ida@example.org", Map.of());
         ExecutorService thread = Executors.newSingleThreadExecutor();

@@ -38,7 +38,7 @@ public class AuthResource {
     private final SessionStore sessions;
     private final RateLimiter limiter;
 
-    /** {@code limiter} null: rate limits disabled by configuration. */
+    /** {@code limiter}: {@link RateLimiter#NONE} when rate limits are off by configuration. */
     public AuthResource(Accounts accounts, SessionStore sessions, RateLimiter limiter) {
         this.accounts = accounts;
         this.sessions = sessions;
@@ -47,7 +47,7 @@ public class AuthResource {
 
     /** Per-address limits come from the filter; these count per email, whatever the address. */
     private void limitPerEmail(String policy, String email) {
-        if (limiter != null && email != null) {
+        if (email != null) {
             // The same normal form as the account lookup, so no spelling of one address gets a budget of its own.
             limiter.check(policy, EmailAddresses.normalize(email));
         }

@@ -52,8 +52,4 @@ public class AlertsFactory {
     @JsonProperty public void setFailedJobsWindow(Duration d) { this.failedJobsWindow = d; }
     @JsonProperty public long getFailedJobsOver() { return failedJobsOver; }
     @JsonProperty public void setFailedJobsOver(long n) { this.failedJobsOver = n; }
-
-    static java.time.Duration java(Duration d) {
-        return java.time.Duration.ofMillis(d.toMilliseconds());
-    }
 }

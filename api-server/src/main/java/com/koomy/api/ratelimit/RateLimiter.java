@@ -28,6 +28,17 @@ import java.util.Map;
 public class RateLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+
+    /** The limiter when rate limits are off by configuration: every check passes, nothing is counted. */
+    public static final RateLimiter NONE = new RateLimiter() {
+        @Override
+        public void check(String policyName, String subject, long cost) {
+        }
+
+        @Override
+        public void giveBack(String policyName, String subject, long units) {
+        }
+    };
     private static final int LOCAL_BUCKETS = 50_000;
 
     private final ProxyManager<String> redisBuckets;
@@ -51,6 +62,14 @@ public class RateLimiter {
         this.keys = keys;
         this.limited = metrics.meter("koomy.ratelimit.refused");
         this.fallbacks = metrics.meter("koomy.ratelimit.local-fallback");
+    }
+
+    private RateLimiter() {
+        this.redisBuckets = null;
+        this.policies = Map.of();
+        this.keys = null;
+        this.limited = new Meter();
+        this.fallbacks = new Meter();
     }
 
     /** Counts one request of {@code subject} against {@code policy}; throws when over the limit. */
@@ -133,7 +152,7 @@ public class RateLimiter {
 
     private static Bandwidth bandwidth(RateLimitPolicy policy) {
         return Bandwidth.builder().capacity(policy.getRequests())
-                .refillGreedy(policy.getRequests(), Duration.ofMillis(policy.getPeriod().toMilliseconds()))
+                .refillGreedy(policy.getRequests(), policy.getPeriod().toJavaDuration())
                 .build();
     }
 }

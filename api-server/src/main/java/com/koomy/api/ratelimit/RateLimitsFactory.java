@@ -1,9 +1,12 @@
 package com.koomy.api.ratelimit;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.koomy.config.RedisKeys;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -68,5 +71,10 @@ public class RateLimitsFactory {
         Map<String, RateLimitPolicy> merged = defaults();
         merged.putAll(overrides);
         this.policies = merged;
+    }
+
+    /** The limiter of these policies in Redis, or {@link RateLimiter#NONE} when rate limits are off. */
+    public RateLimiter build(UnifiedJedis redis, RedisKeys keys, MetricRegistry metrics) {
+        return enabled ? new RateLimiter(redis, policies, keys, metrics) : RateLimiter.NONE;
     }
 }

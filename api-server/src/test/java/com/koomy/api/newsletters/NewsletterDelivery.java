@@ -38,7 +38,7 @@ final class NewsletterDelivery {
         jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
         JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
         this.send = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", publicUrl)),
-                new SinkMailer(), null, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
+                new SinkMailer(), com.koomy.email.EmailRateLimiter.NONE, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
                 new MetricRegistry(), new ListUnsubscribe(publicUrl, "no-reply@koomy.local", new UnsubscribeTokens(secret)));
     }
 

@@ -62,10 +62,10 @@ public class JobRunrRuntime implements Managed {
         JsonMapper json = JsonMapperFactory.createJsonMapper();
         BackgroundJobServerConfiguration server = usingStandardBackgroundJobServerConfiguration()
                 .andWorkerCount(config.getWorkerCount())
-                .andPollInterval(Duration.ofMillis(config.getPollInterval().toMilliseconds()))
-                .andDeleteSucceededJobsAfter(Duration.ofMillis(config.getDeleteSucceededAfter().toMilliseconds()))
+                .andPollInterval(config.getPollInterval().toJavaDuration())
+                .andDeleteSucceededJobsAfter(config.getDeleteSucceededAfter().toJavaDuration())
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(
-                        Duration.ofMillis(config.getShutdownTimeout().toMilliseconds()));
+                        config.getShutdownTimeout().toJavaDuration());
         result = JobRunr.configure()
                 .useJsonMapper(json)
                 .useStorageProvider(storage)
@@ -107,7 +107,7 @@ public class JobRunrRuntime implements Managed {
             }
             result.getBackgroundJobServer().stop();
             try {
-                int left = inFlight.awaitIdle(Duration.ofMillis(config.getShutdownTimeout().toMilliseconds()));
+                int left = inFlight.awaitIdle(config.getShutdownTimeout().toJavaDuration());
                 if (left > 0) {
                     LOG.warn("{} jobs still running after {}; stopping anyway (JobRunr will run them again)", left,
                             config.getShutdownTimeout());

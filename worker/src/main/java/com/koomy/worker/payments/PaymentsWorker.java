@@ -39,7 +39,7 @@ public final class PaymentsWorker {
         this.stripe = stripe;
         this.jdbi = jdbi;
         this.reconciler = new StripeReconciler(jdbi, stripe,
-                Duration.ofMillis(config.getPayments().getReconcileFirstLookBack().toMilliseconds()));
+                config.getPayments().getReconcileFirstLookBack().toJavaDuration());
     }
 
     public StripeEventHandlers handlers(StripeEventHandlers handlers) {

@@ -1,0 +1,44 @@
+package com.koomy.api.accounts;
+
+import com.koomy.accounts.Accounts;
+import com.koomy.accounts.PasswordHasher;
+import com.koomy.accounts.SessionStore;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiContext;
+import com.koomy.api.auth.AccessFeature;
+import com.koomy.api.auth.AccessGate;
+import com.koomy.api.auth.SessionAuthFilter;
+import com.koomy.api.ratelimit.RateLimiter;
+
+/**
+ * Accounts and sessions (issue 1): sign-up, sign-in, password and email links, and the gate every
+ * route's {@code @Access} goes through. {@link #gate()} is handed to the fast paths and the health route.
+ */
+public final class AccountsRoutes {
+
+    private final SessionStore sessions;
+    private final Accounts accounts;
+    private final AccessGate gate;
+
+    public AccountsRoutes(ApiContext app) {
+        ApiConfiguration config = app.config();
+        this.sessions = new SessionStore(app.redis(), app.redisKeys(),
+                config.getSessionIdleTimeout().toJavaDuration(), config.getSessionAbsoluteTimeout().toJavaDuration());
+        this.accounts = new Accounts(app.jdbi(), new PasswordHasher(), sessions, config.getPublicUrl());
+        this.gate = new AccessGate(sessions, config.getOpsToken(), app.jdbi());
+    }
+
+    public AccessGate gate() {
+        return gate;
+    }
+
+    /**
+     * Access is declared on each resource method (@Access) and checked after Jersey matched it; the fast
+     * paths check the same declarations through the same gate (docs/security.md, "Authorization").
+     */
+    public void register(ApiContext app, RateLimiter limiter) {
+        app.jersey().register(new SessionAuthFilter(gate));
+        app.jersey().register(new AccessFeature(gate));
+        app.jersey().register(new AuthResource(accounts, sessions, limiter));
+    }
+}

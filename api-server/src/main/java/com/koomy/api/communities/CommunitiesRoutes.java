@@ -1,0 +1,41 @@
+package com.koomy.api.communities;
+
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiContext;
+import com.koomy.communities.Communities;
+
+/**
+ * Communities (issue 4): their pages, cached in Redis (R3; docs/architecture.md, "Caching") and, for
+ * signed-out readers, in this process ({@link PublicPages}). {@link #communities()} is handed to
+ * memberships, which invalidate the pages too (they show the active member count).
+ */
+public final class CommunitiesRoutes {
+
+    /** Pages kept in this process at most. */
+    static final int LOCAL_PAGES = 10_000;
+
+    private final Communities communities;
+    private final PublicPages publicPages;
+
+    public CommunitiesRoutes(ApiContext app) {
+        ApiConfiguration config = app.config();
+        this.communities = new Communities(app.jdbi(), config.getCache().build("communities", Communities.CACHE_SCHEMA,
+                config.getCache().getCommunityTtl(), app.json().constructType(Communities.PublicPart.class),
+                app.redis(), app.redisKeys(), app.environment()), config.getCommunitiesPerAccountPerDay());
+        this.publicPages = new PublicPages(communities, app.json(),
+                config.getCache().getPublicPageLocalTtl().toJavaDuration(), LOCAL_PAGES, app.metrics());
+    }
+
+    public Communities communities() {
+        return communities;
+    }
+
+    /** Signed-out page reads, answered from memory by the fast path (PublicPageFilter; docs/architecture.md). */
+    public PublicPages publicPages() {
+        return publicPages;
+    }
+
+    public void register(ApiContext app) {
+        app.jersey().register(new CommunitiesResource(communities, publicPages, app.json()));
+    }
+}

@@ -1,0 +1,49 @@
+package com.koomy.api.http;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.koomy.api.ApiConfiguration;
+import io.dropwizard.core.setup.Environment;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+
+import java.io.IOException;
+import java.util.EnumSet;
+
+/**
+ * What every request meets before a resource: the JSON mapper's rules, the servlet filters that refuse
+ * ambiguous paths and oversized bodies, the request log, and JSON for the errors Jetty answers itself.
+ */
+public final class HttpBasics {
+
+    private HttpBasics() {
+    }
+
+    public static void register(ApiConfiguration config, Environment environment) throws IOException {
+        // Instants as ISO-8601 strings ("2026-11-24T02:21:23.717Z"), not epoch numbers.
+        environment.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // U+0000 in a string is 400 (PostgreSQL cannot store it). Request records marked @RejectUnknownFields
+        // refuse fields they do not declare; Dropwizard's mapper ignores unknown fields for every other type.
+        environment.getObjectMapper().registerModule(NoNulStrings.module());
+        environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
+
+        // Paths that read as more than one are 400 before anything reads them; errors Jetty answers itself are
+        // JSON too (docs/security.md, "Authorization").
+        environment.servlets().addFilter("unambiguous-paths", new UnambiguousPathFilter(environment.getObjectMapper()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        JsonErrorHandler errors = new JsonErrorHandler(environment.getObjectMapper());
+        environment.getApplicationContext().setErrorHandler(errors);
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
+
+        apiFilter(environment, "request-log", new RequestLogFilter(
+                config.getWarnRequestsOver().toJavaDuration(), config.getSlowRequestsOver().toJavaDuration()));
+        // JSON bodies over the limit are 413 before Jackson reads them.
+        apiFilter(environment, "json-body-limit", new JsonBodyLimitFilter(
+                (int) config.getMaxJsonBody().toBytes(), environment.getObjectMapper()));
+    }
+
+    /** A servlet filter on every {@code /api} request, after those registered before it. */
+    public static void apiFilter(Environment environment, String name, Filter filter) {
+        environment.servlets().addFilter(name, filter)
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+    }
+}

@@ -1,0 +1,55 @@
+package com.koomy.api.memberships;
+
+import com.koomy.api.ApiContext;
+import com.koomy.billing.PlanLimits;
+import com.koomy.communities.Communities;
+import com.koomy.communities.CommunityKeys;
+import com.koomy.events.Registrations;
+import com.koomy.memberships.Invitations;
+import com.koomy.memberships.MemberExport;
+import com.koomy.memberships.MembershipCards;
+import com.koomy.memberships.Memberships;
+
+/**
+ * Memberships (issue 4): joining and roles, the member directory, invitations, the export and membership
+ * cards. The plan's limits apply to joins and invitations; {@link #memberships()} and
+ * {@link #directoryPages()} are handed to the directory's fast path.
+ */
+public final class MembershipsRoutes {
+
+    /** Directory pages kept in this process at most. */
+    static final int LOCAL_PAGES = 10_000;
+
+    private final Communities communities;
+    private final CommunityKeys communityKeys;
+    private final PlanLimits limits;
+    private final Memberships memberships;
+    private final DirectoryPages directoryPages;
+
+    public MembershipsRoutes(ApiContext app, Communities communities, CommunityKeys communityKeys, PlanLimits limits,
+                             Registrations registrations) {
+        this.communities = communities;
+        this.communityKeys = communityKeys;
+        this.limits = limits;
+        this.memberships = new Memberships(app.jdbi(), app.reads(), communities, limits, registrations);
+        // Directory pages from memory for 1 s (DirectoryPages; docs/architecture.md).
+        this.directoryPages = new DirectoryPages(memberships, communities, app.json(),
+                app.config().getCache().getDirectoryLocalTtl().toJavaDuration(), LOCAL_PAGES, app.metrics());
+    }
+
+    public Memberships memberships() {
+        return memberships;
+    }
+
+    public DirectoryPages directoryPages() {
+        return directoryPages;
+    }
+
+    public void register(ApiContext app) {
+        app.jersey().register(new MembershipsResource(memberships));
+        app.jersey().register(new InvitationsResource(new Invitations(app.jdbi(), app.config().getPublicUrl(), app.clock(),
+                communities, limits)));
+        app.jersey().register(new MemberExportResource(new MemberExport(app.jdbi())));
+        app.jersey().register(new MembershipCardResource(new MembershipCards(app.jdbi(), communityKeys, app.clock())));
+    }
+}

@@ -1,0 +1,67 @@
+package com.koomy.api.ops;
+
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiContext;
+import com.koomy.api.alerts.AlertCheck;
+import com.koomy.api.alerts.AlertSignals;
+import com.koomy.api.alerts.Alerts;
+import com.koomy.api.http.HttpBasics;
+import com.koomy.api.stats.OpsSampler;
+import com.koomy.api.stats.PoolStats;
+import com.koomy.api.stats.RequestStats;
+import com.koomy.api.stats.RequestStatsFilter;
+import com.koomy.api.stats.RequestWindows;
+import com.koomy.api.stats.RouteTemplateFilter;
+import com.koomy.api.stats.StatsFlusher;
+import com.koomy.api.stats.StatsStore;
+import com.koomy.config.ReadReplicaFactory;
+import com.koomy.email.ListUnsubscribe;
+import com.koomy.email.UnsubscribeTokens;
+import io.dropwizard.core.setup.Environment;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+/**
+ * Operators' routes ({@code /api/ops/*}): the outbox of emails, request statistics and alerts (issue 7;
+ * docs/operations.md, "Alerts"). Requests are counted in memory per route template, flushed to Redis
+ * (summed over instances); alerts are evaluated on a schedule and never change /api/health's status
+ * (see AlertCheck). Register it before the fast paths: its statistics filter must see their requests too.
+ */
+public final class OpsRoutes {
+
+    private OpsRoutes() {
+    }
+
+    public static void register(ApiContext app) {
+        ApiConfiguration config = app.config();
+        Environment environment = app.environment();
+        // Newsletters' List-Unsubscribe headers, as the worker computes them, for the outbox and the API's checks.
+        app.jersey().register(new OpsOutboxResource(app.jdbi(), new ListUnsubscribe(config.getPublicUrl(),
+                config.getSendgrid().getFromEmail(), UnsubscribeTokens.orNull(config.getUnsubscribeSecret()))));
+
+        RequestStats requestStats = new RequestStats(app.clock());
+        StatsStore statsStore = new StatsStore(app.redis(), app.redisKeys(), config.getStats().getRetention().toJavaDuration());
+        StatsFlusher statsFlusher = new StatsFlusher(requestStats, statsStore, config.getStats().getFlushEvery().toJavaDuration(),
+                config.getStats().getRetention().toJavaDuration(), app.clock());
+        environment.lifecycle().manage(statsFlusher);
+        RequestWindows requestWindows = new RequestWindows(statsStore, statsFlusher, app.clock());
+        HttpBasics.apiFilter(environment, "request-stats", new RequestStatsFilter(requestStats));
+        app.jersey().register(new RouteTemplateFilter());
+
+        PoolStats pools = new PoolStats(environment.metrics(), config.getReadReplica().isEnabled()
+                ? Map.of("postgresql", config.getDatabase().getMaxSize(), ReadReplicaFactory.POOL, config.getReadReplica().getMaxSize())
+                : Map.of("postgresql", config.getDatabase().getMaxSize()), app.redis().getPool());
+        pools.registerGauges();
+        Alerts alerts = new Alerts(AlertSignals.all(config.getAlerts(), pools, ManagementFactory.getMemoryMXBean()),
+                requestWindows, (int) Math.max(1, config.getAlerts().getWindow().toMinutes()), app.clock());
+        alerts.names().forEach(name -> environment.healthChecks().register(AlertCheck.PREFIX + name, new AlertCheck(alerts, name)));
+        OpsSampler opsSampler = new OpsSampler(app.jdbi(), app.clock(), config.getAlerts().getEvaluateEvery().toJavaDuration(),
+                config.getHealth().getJobServerMaxHeartbeatAge().toJavaDuration(),
+                config.getAlerts().getFailedJobsWindow().toJavaDuration(), alerts::evaluate);
+        opsSampler.registerGauges(environment.metrics());
+        environment.lifecycle().manage(opsSampler);
+        app.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, app.reads(), app.clock()));
+        app.jersey().register(new OpsAlertsResource(alerts));
+    }
+}

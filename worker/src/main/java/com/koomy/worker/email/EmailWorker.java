@@ -1,0 +1,117 @@
+package com.koomy.worker.email;
+
+import com.codahale.metrics.CachedGauge;
+import com.koomy.config.SendGridFactory;
+import com.koomy.email.Email;
+import com.koomy.email.EmailDao;
+import com.koomy.email.EmailFailureFilter;
+import com.koomy.email.EmailOutbox;
+import com.koomy.email.EmailRateLimiter;
+import com.koomy.email.EmailRenderer;
+import com.koomy.email.FanOutNewsletter;
+import com.koomy.email.FanOutNewsletterJob;
+import com.koomy.email.ListUnsubscribe;
+import com.koomy.email.Mailer;
+import com.koomy.email.Newsletters;
+import com.koomy.email.SendEmail;
+import com.koomy.email.SendEmailJob;
+import com.koomy.email.SendGridMailer;
+import com.koomy.email.SinkMailer;
+import com.koomy.email.UnsubscribeTokens;
+import com.koomy.worker.WorkerConfiguration;
+import com.koomy.worker.jobs.OutboxRoutes;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import org.jdbi.v3.core.Jdbi;
+import org.jobrunr.jobs.filters.JobFilter;
+import org.jobrunr.scheduling.JobBuilder;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Email: delivery of every queued email through SendGrid when SENDGRID_API_KEY is set (rate-limited for
+ * all workers together through Redis), else through the local sink; and the fan-out of newsletters into
+ * batches (a scheduled newsletter's job is scheduled for its time).
+ */
+public final class EmailWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailWorker.class);
+
+    private final Jdbi jdbi;
+    private final int retries;
+    private final SendEmailJob sendEmail;
+
+    /** {@code scheduler}: JobRunr's, once it runs (delivery schedules its own continuation). */
+    public EmailWorker(WorkerConfiguration config, Environment environment, Jdbi jdbi, UnifiedJedis redis,
+                       Supplier<JobRequestScheduler> scheduler) {
+        this.jdbi = jdbi;
+        this.retries = config.getJobs().getEmailRetries();
+        SendGridFactory sendgrid = config.getSendgrid();
+        Mailer mailer = new SinkMailer();
+        EmailRateLimiter limiter = EmailRateLimiter.NONE;
+        // Half the job threads at most wait for SendGrid at once: a slow SendGrid (answers take up to the
+        // request timeout) leaves the other half to webhooks and AI drafts.
+        int maxInFlight = 0;
+        if (sendgrid.isConfigured()) {
+            SendGridMailer sendGridMailer = new SendGridMailer(sendgrid, config.getJobs().getWorkerCount());
+            environment.lifecycle().manage(new Managed() {
+                @Override
+                public void stop() throws Exception {
+                    sendGridMailer.close();
+                }
+            });
+            mailer = sendGridMailer;
+            limiter = new EmailRateLimiter(redis, config.getRedis().keys().providerLimit("sendgrid"),
+                    sendgrid.getRateLimitPerSecond());
+            maxInFlight = Math.max(1, config.getJobs().getWorkerCount() / 2);
+        }
+        LOG.info("Email goes to {}{}", mailer.name(), sendgrid.isConfigured()
+                ? " at most " + sendgrid.getRateLimitPerSecond() + " requests/s across all workers" : "");
+        environment.metrics().register("koomy.email.needing-operator", new CachedGauge<Long>(30, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                return jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator);
+            }
+        });
+        // Newsletters carry List-Unsubscribe (mailto and a signed one-click link; mailto alone without the secret).
+        UnsubscribeTokens tokens = UnsubscribeTokens.orNull(config.getUnsubscribeSecret());
+        if (tokens == null) {
+            LOG.warn("KOOMY_UNSUBSCRIBE_SECRET is not set: newsletters "
+                    + "go out with a mailto List-Unsubscribe only (the API refuses to send new ones)");
+        }
+        // The lease outlives an attempt that times out, so a live attempt is never taken for a dead one.
+        this.sendEmail = new SendEmailJob(jdbi,
+                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl())), mailer, limiter,
+                scheduler, new SendEmailJob.Limits(sendgrid.longestAttempt(), retries, maxInFlight), environment.metrics(),
+                new ListUnsubscribe(config.getPublicUrl(), sendgrid.getFromEmail(), tokens));
+    }
+
+    public Map<Class<?>, Object> jobs() {
+        return Map.of(SendEmailJob.class, sendEmail, FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi));
+    }
+
+    public JobFilter failureFilter() {
+        return new EmailFailureFilter(jdbi);
+    }
+
+    public void routes(OutboxRoutes routes) {
+        routes.route(Email.OUTBOX_KIND, ref -> JobBuilder.aJob()
+                        .withName("Deliver email " + ref)
+                        .withAmountOfRetries(retries)
+                        .withJobRequest(new SendEmail(EmailOutbox.emailId(ref))))
+                // A scheduled newsletter's ref carries its time: the fan-out job is scheduled for it.
+                .route(Newsletters.OUTBOX_KIND, ref -> {
+                    JobBuilder job = JobBuilder.aJob()
+                            .withName("Send newsletter " + ref + " (snapshot and batches)")
+                            .withAmountOfRetries(retries)
+                            .withJobRequest(new FanOutNewsletter(Newsletters.newsletterId(ref)));
+                    return Newsletters.dueAt(ref) == null ? job : job.scheduleAt(Newsletters.dueAt(ref));
+                });
+    }
+}
