@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JavaType;
 import com.koomy.cache.JsonCache;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.NotNull;
 import redis.clients.jedis.UnifiedJedis;
@@ -21,6 +22,8 @@ public class CacheFactory {
      * show it within this delay, far below the page's public max-age of 60 s.
      */
     @NotNull private Duration publicPageLocalTtl = Duration.seconds(1);
+    /** The most those pages may take in an API instance's memory (bodies, ETags, entries; ~400 bytes a page). */
+    @NotNull private DataSize publicPageLocalMaxSize = DataSize.mebibytes(8);
     /**
      * How long an API instance answers a member directory page from its own memory (0: never). The
      * caller's right is checked on every request; the instance that changes a membership drops the
@@ -28,6 +31,8 @@ public class CacheFactory {
      * within this delay.
      */
     @NotNull private Duration directoryLocalTtl = Duration.seconds(1);
+    /** The most those pages may take in an API instance's memory (~4.5 KB a page of 20 members). */
+    @NotNull private DataSize directoryLocalMaxSize = DataSize.mebibytes(16);
     /** The plans list (billing). */
     @NotNull private Duration plansTtl = Duration.hours(1);
 
@@ -43,6 +48,10 @@ public class CacheFactory {
     @JsonProperty public Duration getPublicPageLocalTtl() { return publicPageLocalTtl; }
     @JsonProperty public void setPublicPageLocalTtl(Duration publicPageLocalTtl) { this.publicPageLocalTtl = publicPageLocalTtl; }
     @JsonProperty public Duration getDirectoryLocalTtl() { return directoryLocalTtl; }
+    @JsonProperty public DataSize getPublicPageLocalMaxSize() { return publicPageLocalMaxSize; }
+    @JsonProperty public void setPublicPageLocalMaxSize(DataSize size) { this.publicPageLocalMaxSize = size; }
+    @JsonProperty public DataSize getDirectoryLocalMaxSize() { return directoryLocalMaxSize; }
+    @JsonProperty public void setDirectoryLocalMaxSize(DataSize size) { this.directoryLocalMaxSize = size; }
     @JsonProperty public void setDirectoryLocalTtl(Duration directoryLocalTtl) { this.directoryLocalTtl = directoryLocalTtl; }
     @JsonProperty public Duration getPlansTtl() { return plansTtl; }
     @JsonProperty public void setPlansTtl(Duration plansTtl) { this.plansTtl = plansTtl; }

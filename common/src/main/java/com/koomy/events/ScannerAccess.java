@@ -1,31 +1,35 @@
 package com.koomy.events;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.koomy.communities.CommunityException;
 import com.koomy.memberships.Membership;
 import org.jdbi.v3.core.Jdbi;
 
-import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may scan at an event: its community's active owners and admins, and the event's door staff
- * (active members an admin named). Checked on every scan, so the answer is kept in memory: an event's
- * community (it never changes) for good, a "yes" for {@link #GRANT_TTL_NANOS} (a revoked door-staff
- * grant stops working within 5 s on every instance), a "no" not at all (a new grant works at once).
+ * (active members an admin named). Checked on every scan, so the answer is kept in memory: a "yes" (with
+ * the event's community) for {@link #GRANT_TTL} (a revoked door-staff grant stops working within 5 s on
+ * every instance), a "no" not at all (a new grant works at once).
  */
 public class ScannerAccess {
 
-    static final long GRANT_TTL_NANOS = 5_000_000_000L;
+    static final Duration GRANT_TTL = Duration.ofSeconds(5);
     private static final int MAX_ENTRIES = 100_000;
 
     private record Grant(UUID eventId, UUID accountId) {
     }
 
     private final Jdbi jdbi;
-    private final Map<UUID, UUID> communityOf = new ConcurrentHashMap<>();
-    private final Map<Grant, Long> grantedUntil = new ConcurrentHashMap<>();
+    /** Who may scan where, with the event's community: entries of a fixed size, so bounded by their count. */
+    private final Cache<Grant, UUID> granted = Caffeine.newBuilder()
+            .expireAfterWrite(GRANT_TTL)
+            .maximumSize(MAX_ENTRIES)
+            .build();
 
     public ScannerAccess(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -36,9 +40,8 @@ public class ScannerAccess {
      * caller who cannot see it, 403 for one who can but may not scan.
      */
     public UUID require(UUID eventId, UUID callerId) {
-        UUID communityId = communityOf.get(eventId);
-        Long until = communityId == null ? null : grantedUntil.get(new Grant(eventId, callerId));
-        if (until != null && until - System.nanoTime() > 0) {
+        UUID communityId = granted.getIfPresent(new Grant(eventId, callerId));
+        if (communityId != null) {
             return communityId;
         }
         return jdbi.withHandle(handle -> {
@@ -53,18 +56,13 @@ public class ScannerAccess {
                 }
                 throw new CommunityException(403, "forbidden", "only owners, admins and this event's door staff may scan");
             }
-            if (communityOf.size() > MAX_ENTRIES || grantedUntil.size() > MAX_ENTRIES) {
-                communityOf.clear();
-                grantedUntil.clear();
-            }
-            communityOf.put(eventId, event.communityId());
-            grantedUntil.put(new Grant(eventId, callerId), System.nanoTime() + GRANT_TTL_NANOS);
+            granted.put(new Grant(eventId, callerId), event.communityId());
             return event.communityId();
         });
     }
 
     /** Forgets the grants of an event at once on this instance (the others within the TTL). */
     public void forget(UUID eventId) {
-        grantedUntil.keySet().removeIf(g -> g.eventId().equals(eventId));
+        granted.asMap().keySet().removeIf(g -> g.eventId().equals(eventId));
     }
 }

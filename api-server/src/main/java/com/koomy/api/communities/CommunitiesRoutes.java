@@ -11,9 +11,6 @@ import com.koomy.communities.Communities;
  */
 public final class CommunitiesRoutes {
 
-    /** Pages kept in this process at most. */
-    static final int LOCAL_PAGES = 10_000;
-
     private final Communities communities;
     private final PublicPages publicPages;
 
@@ -23,7 +20,8 @@ public final class CommunitiesRoutes {
                 config.getCache().getCommunityTtl(), app.json().constructType(Communities.PublicPart.class),
                 app.redis(), app.redisKeys(), app.environment()), config.getCommunitiesPerAccountPerDay());
         this.publicPages = new PublicPages(communities, app.json(),
-                config.getCache().getPublicPageLocalTtl().toJavaDuration(), LOCAL_PAGES, app.metrics());
+                config.getCache().getPublicPageLocalTtl().toJavaDuration(),
+                config.getCache().getPublicPageLocalMaxSize().toBytes(), app.metrics());
     }
 
     public Communities communities() {

@@ -4,15 +4,17 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.koomy.api.communities.CommunitiesResource.CommunityResponse;
 import com.koomy.api.http.ConditionalGet;
+import com.koomy.api.http.LocalWeight;
 import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityException;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,30 +24,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * this process drops its copy at once ({@link Communities#onChange}); a change made on another
  * instance shows here within {@code localTtl} (1 s by default), while the page itself tells browsers
  * and CDNs they may keep it 60 s. A load that started before a change is not kept (epoch check).
- * Unknown and private communities are never kept: they always take the full path (404).
+ * Unknown and private communities are never kept: they always take the full path (404). Memory is
+ * bounded by the pages' bytes ({@code maxBytes}, Caffeine's weight; the least used go first).
  */
 public final class PublicPages {
 
     public record Rendered(byte[] body, String etag) {
     }
 
-    private record Entry(Rendered rendered, long loadedAt) {
-    }
-
     private final Communities communities;
     private final ObjectMapper json;
-    private final long ttlNanos;
-    private final int maxEntries;
-    private final ConcurrentHashMap<UUID, Entry> local = new ConcurrentHashMap<>();
+    private final boolean keep;
+    private final Cache<UUID, Rendered> local;
     private final AtomicLong epoch = new AtomicLong();
     private final Meter hits;
     private final Meter misses;
 
-    public PublicPages(Communities communities, ObjectMapper json, Duration localTtl, int maxEntries, MetricRegistry metrics) {
+    public PublicPages(Communities communities, ObjectMapper json, Duration localTtl, long maxBytes, MetricRegistry metrics) {
         this.communities = communities;
         this.json = json;
-        this.ttlNanos = localTtl.toNanos();
-        this.maxEntries = maxEntries;
+        this.keep = localTtl.isPositive();
+        this.local = Caffeine.newBuilder()
+                .expireAfterWrite(localTtl)
+                .maximumWeight(maxBytes)
+                .weigher((UUID id, Rendered page) -> LocalWeight.of(page.body(), page.etag()))
+                .build();
         this.hits = metrics.meter("koomy.cache.communities-local.hits");
         this.misses = metrics.meter("koomy.cache.communities-local.misses");
         communities.onChange(this::forget);
@@ -53,11 +56,10 @@ public final class PublicPages {
 
     /** The page as a signed-out visitor sees it; empty for an unknown or private community. */
     public Optional<Rendered> anonymous(UUID id) {
-        long now = System.nanoTime();
-        Entry entry = local.get(id);
-        if (entry != null && now - entry.loadedAt() < ttlNanos) {
+        Rendered kept = local.getIfPresent(id);
+        if (kept != null) {
             hits.mark();
-            return Optional.of(entry.rendered());
+            return Optional.of(kept);
         }
         misses.mark();
         long before = epoch.get();
@@ -65,16 +67,13 @@ public final class PublicPages {
         try {
             rendered = render(CommunityResponse.of(communities.page(id, null)));
         } catch (CommunityException e) {
-            local.remove(id);
+            local.invalidate(id);
             return Optional.empty();
         }
-        if (ttlNanos > 0) {
-            if (local.size() >= maxEntries) {
-                local.clear(); // bounded memory; the next reads refill it from Redis
-            }
-            local.put(id, new Entry(rendered, now));
+        if (keep) {
+            local.put(id, rendered);
             if (epoch.get() != before) {
-                local.remove(id); // a change committed while this load ran: do not keep what it read
+                local.invalidate(id); // a change committed while this load ran: do not keep what it read
             }
         }
         return Optional.of(rendered);
@@ -82,7 +81,7 @@ public final class PublicPages {
 
     void forget(UUID id) {
         epoch.incrementAndGet();
-        local.remove(id);
+        local.invalidate(id);
     }
 
     private Rendered render(CommunityResponse page) {

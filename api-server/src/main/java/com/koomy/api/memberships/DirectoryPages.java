@@ -4,15 +4,16 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.koomy.api.http.LocalWeight;
 import com.koomy.communities.Communities;
 import com.koomy.memberships.MemberQuery;
 import com.koomy.memberships.Memberships;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,31 +22,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * asks, so a busy directory is read from PostgreSQL once per second per instance; the caller's right is
  * still checked on every request ({@link DirectoryFilter}). A membership change made through this
  * instance drops the community's pages at once ({@link Communities#onChange}); changes made elsewhere (another
- * instance, a payment extending dues, a renamed account) show within {@code localTtl}.
+ * instance, a payment extending dues, a renamed account) show within {@code localTtl}. Memory is bounded
+ * by the pages' bytes ({@code maxBytes}, Caffeine's weight; the least used go first).
  */
 public final class DirectoryPages {
 
     private record Key(UUID communityId, String status, String role, String dues, String text, int limit, String cursor) {
     }
 
-    private record Entry(byte[] body, long loadedAt) {
-    }
-
     private final Memberships memberships;
     private final ObjectMapper json;
-    private final long ttlNanos;
-    private final int maxEntries;
-    private final Map<Key, Entry> local = new ConcurrentHashMap<>();
+    private final boolean keep;
+    private final Cache<Key, byte[]> local;
     private final AtomicLong epoch = new AtomicLong();
     private final Meter hits;
     private final Meter misses;
 
     public DirectoryPages(Memberships memberships, Communities communities, ObjectMapper json, Duration localTtl,
-                          int maxEntries, MetricRegistry metrics) {
+                          long maxBytes, MetricRegistry metrics) {
         this.memberships = memberships;
         this.json = json;
-        this.ttlNanos = localTtl.toNanos();
-        this.maxEntries = maxEntries;
+        this.keep = localTtl.isPositive();
+        this.local = Caffeine.newBuilder()
+                .expireAfterWrite(localTtl)
+                .maximumWeight(maxBytes)
+                .weigher((Key key, byte[] body) -> LocalWeight.of(body, key.text(), key.cursor()))
+                .build();
         this.hits = metrics.meter("koomy.cache.directory-local.hits");
         this.misses = metrics.meter("koomy.cache.directory-local.misses");
         communities.onChange(this::forget);
@@ -58,30 +60,26 @@ public final class DirectoryPages {
     public byte[] page(UUID communityId, UUID callerId, MemberQuery query) throws JsonProcessingException {
         Key key = new Key(communityId, query.status(), query.role(), query.dues(), query.text(), query.limit(),
                 query.after() == null ? null : query.after().encode());
-        long now = System.nanoTime();
-        Entry entry = local.get(key);
-        if (entry != null && now - entry.loadedAt() < ttlNanos) {
+        byte[] kept = local.getIfPresent(key);
+        if (kept != null) {
             hits.mark();
-            return entry.body();
+            return kept;
         }
         misses.mark();
         long before = epoch.get();
         byte[] body = json.writeValueAsBytes(memberships.directory(communityId, callerId, query));
-        if (local.size() >= maxEntries) {
-            local.clear(); // bounded memory; the next reads refill it
-        }
-        if (ttlNanos == 0) {
+        if (!keep) {
             return body;
         }
-        local.put(key, new Entry(body, now));
+        local.put(key, body);
         if (epoch.get() != before) {
-            local.remove(key); // a change committed while this load ran: do not keep what it read
+            local.invalidate(key); // a change committed while this load ran: do not keep what it read
         }
         return body;
     }
 
     void forget(UUID communityId) {
         epoch.incrementAndGet();
-        local.keySet().removeIf(key -> Objects.equals(key.communityId(), communityId));
+        local.asMap().keySet().removeIf(key -> Objects.equals(key.communityId(), communityId));
     }
 }

@@ -17,9 +17,6 @@ import com.koomy.memberships.Memberships;
  */
 public final class MembershipsRoutes {
 
-    /** Directory pages kept in this process at most. */
-    static final int LOCAL_PAGES = 10_000;
-
     private final Communities communities;
     private final CommunityKeys communityKeys;
     private final PlanLimits limits;
@@ -34,7 +31,8 @@ public final class MembershipsRoutes {
         this.memberships = new Memberships(app.jdbi(), app.reads(), communities, limits, registrations);
         // Directory pages from memory for 1 s (DirectoryPages; docs/architecture.md).
         this.directoryPages = new DirectoryPages(memberships, communities, app.json(),
-                app.config().getCache().getDirectoryLocalTtl().toJavaDuration(), LOCAL_PAGES, app.metrics());
+                app.config().getCache().getDirectoryLocalTtl().toJavaDuration(),
+                app.config().getCache().getDirectoryLocalMaxSize().toBytes(), app.metrics());
     }
 
     public Memberships memberships() {
