@@ -43,7 +43,7 @@ public final class PublicPages {
     public PublicPages(Communities communities, ObjectMapper json, Duration localTtl, long maxBytes, MetricRegistry metrics) {
         this.communities = communities;
         this.json = json;
-        this.keep = localTtl.isPositive();
+        this.keep = !localTtl.isZero() && !localTtl.isNegative();
         this.local = Caffeine.newBuilder()
                 .expireAfterWrite(localTtl)
                 .maximumWeight(maxBytes)

@@ -42,7 +42,7 @@ public final class DirectoryPages {
                           long maxBytes, MetricRegistry metrics) {
         this.memberships = memberships;
         this.json = json;
-        this.keep = localTtl.isPositive();
+        this.keep = !localTtl.isZero() && !localTtl.isNegative();
         this.local = Caffeine.newBuilder()
                 .expireAfterWrite(localTtl)
                 .maximumWeight(maxBytes)
