@@ -326,6 +326,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new EventDraftsResource(new EventDrafts(jdbi, new ContentDrafts(config.getOpenai()), payments.limits())));
         environment.jersey().register(new RegistrationsResource(registrations));
         environment.jersey().register(new EventStaffResource(new EventStaff(jdbi, scanners)));
+        // The attendee list, its CSV, no-shows and promotion by hand (issue 21).
+        environment.jersey().register(new com.koomy.api.events.AttendeesResource(new com.koomy.events.Attendees(jdbi, scanners),
+                registrations));
         CheckIns checkIns = new CheckIns(jdbi, ticketKeys, scanners, clock);
         // Online scans that arrive together are recorded in one transaction (docs/architecture.md).
         environment.lifecycle().manage(checkIns.groupCommit(config.getCheckinWriters(), 100,

@@ -8,7 +8,9 @@ import com.koomy.config.RedisKeys;
 import com.koomy.payments.ConnectAccounts;
 import com.koomy.payments.DuesCheckouts;
 import com.koomy.payments.DuesTiers;
+import com.koomy.payments.ManualPayments;
 import com.koomy.payments.PaymentHistory;
+import com.koomy.payments.PaymentRefunds;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.stripe.StripeQuota;
 import com.koomy.webhooks.StripeEventReplays;
@@ -47,6 +49,8 @@ public final class PaymentsRoutes {
                 new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl()),
                 new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.getPublicUrl())));
         environment.jersey().register(new PaymentsResource(new PaymentHistory(jdbi)));
+        environment.jersey().register(new ManualPaymentsResource(new ManualPayments(jdbi, java.time.Clock.systemUTC()),
+                new PaymentRefunds(jdbi, stripe)));
         environment.jersey().register(new BillingResource(plans,
                 new Subscriptions(jdbi, stripe, plans, limits, config.getPublicUrl())));
         environment.jersey().register(new OpsStripeEventsResource(jdbi, new StripeEventReplays(jdbi)));
