@@ -52,12 +52,12 @@ public class PaymentRefunds {
     public Refund refund(UUID communityId, UUID callerId, UUID paymentId, Long amount, String reason, String idempotencyKey) {
         Prepared prepared = jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            Payment payment = handle.attach(PaymentDao.class).lock(communityId, paymentId)
+                    .orElseThrow(ManualPayments::paymentNotFound);
             String key = ManualPayments.requireKey(idempotencyKey);
             if (reason != null && !REASONS.contains(reason)) {
                 throw new PaymentException(400, "invalid_reason", "reason: one of duplicate, fraudulent, requested_by_customer");
             }
-            Payment payment = handle.attach(PaymentDao.class).lock(communityId, paymentId)
-                    .orElseThrow(ManualPayments::paymentNotFound);
             if (!payment.isCard()) {
                 throw new PaymentException(409, "not_a_card_payment",
                         "paymentId: a payment recorded by hand is voided (POST .../void), not refunded");
