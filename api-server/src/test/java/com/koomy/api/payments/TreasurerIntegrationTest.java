@@ -156,6 +156,51 @@ class TreasurerIntegrationTest {
     }
 
     @Test
+    void concurrentPaymentsTakeDistinctNumbersInOrderAndOneKeySentAtOnceRecordsOnce() throws Exception {
+        PaymentsWorld.Club club = world.club("Club Affluence", "acct_1Rush000000000001", "yearly");
+        String path = "/api/communities/" + club.id() + "/payments/manual";
+        java.util.List<ApiCalls.User> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            members.add(member(club, "Rush Member " + i));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.List<java.util.concurrent.Future<ApiCalls.Reply>> distinct = new java.util.ArrayList<>();
+            for (ApiCalls.User m : members) {
+                distinct.add(pool.submit(() -> post(path, club.owner(), "rush-" + m.id(), manual(m, club.tierId(), "cash"))));
+            }
+            java.util.Set<String> numbers = new java.util.TreeSet<>();
+            for (var f : distinct) {
+                ApiCalls.Reply r = f.get();
+                assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
+                numbers.add(r.body().get("receiptNumber").asText());
+            }
+            assertThat(numbers).containsExactly("R-" + year + "-0001", "R-" + year + "-0002", "R-" + year + "-0003",
+                    "R-" + year + "-0004", "R-" + year + "-0005", "R-" + year + "-0006");
+
+            ApiCalls.User late = member(club, "Rush Retry");
+            java.util.List<java.util.concurrent.Future<ApiCalls.Reply>> same = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                same.add(pool.submit(() -> post(path, club.owner(), "rush-same", manual(late, club.tierId(), "cash"))));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (var f : same) {
+                ApiCalls.Reply r = f.get();
+                statuses.add(r.status());
+                ids.add(r.body().get("id").asText());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(statuses).containsOnly(200, 201).filteredOn(s -> s == 201).hasSize(1);
+            assertThat(world.count("SELECT count(*) FROM payments WHERE community_id = ? AND account_id = ?", club.id(), late.id()))
+                    .isEqualTo(1);
+            assertThat(world.count("SELECT max(number) FROM receipts WHERE community_id = ?", club.id())).isEqualTo(7);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void everyRefusalOfAManualPaymentNamesTheFieldAndChangesNothing() throws Exception {
         PaymentsWorld.Club club = world.club("Club Refus", "acct_1Refuse00000001", "rolling_year");
         PaymentsWorld.Club other = world.club("Club Voisin", "acct_1Other0000000001", "yearly");
