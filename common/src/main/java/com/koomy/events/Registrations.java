@@ -105,6 +105,47 @@ public class Registrations implements MembershipEnd {
     }
 
     /**
+     * Owners and admins: confirms one waitlisted seat out of turn (the ticket is emailed). When the event is
+     * full, {@code raiseCapacity} adds the seat to the capacity; without it, 409 event_full. 404
+     * ticket_not_found; 409 not_waitlisted, event_cancelled, event_ended; 503 card_keys_not_configured.
+     */
+    public Registration promote(UUID eventId, UUID callerId, UUID ticketId, boolean raiseCapacity) {
+        requireKeys();
+        return jdbi.inTransaction(handle -> {
+            EventDao events = handle.attach(EventDao.class);
+            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            if (!Events.canSee(handle, event, callerId)) {
+                throw EventException.notFound();
+            }
+            Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
+            Ticket ticket = handle.attach(TicketDao.class).find(eventId, ticketId).orElseThrow(EventException::ticketNotFound);
+            if (!Ticket.WAITLISTED.equals(ticket.status())) {
+                throw new CommunityException(409, "not_waitlisted", "ticketId: this seat is " + ticket.status() + ", not waitlisted");
+            }
+            requireOpen(event);
+            if (event.capacity() != null && event.confirmedCount() >= event.capacity()) {
+                if (!raiseCapacity) {
+                    throw new CommunityException(409, "event_full",
+                            "raiseCapacity: the event is full; send raiseCapacity true to add this seat, or cancel one first");
+                }
+                handle.createUpdate("UPDATE events SET capacity = capacity + 1, updated_at = now() WHERE id = :id")
+                        .bind("id", eventId).execute();
+            }
+            Ticket confirmed = handle.createQuery("""
+                            UPDATE tickets SET status = 'confirmed', confirmed_at = now(), updated_at = now()
+                             WHERE event_id = :eventId AND id = :id AND status = 'waitlisted'
+                            RETURNING *
+                            """)
+                    .bind("eventId", eventId).bind("id", ticketId)
+                    .map(org.jdbi.v3.core.mapper.reflect.ConstructorMapper.of(Ticket.class)).one();
+            events.count(eventId, 1, -1);
+            String qr = keys.signer(event.communityId()).apply(code(event, confirmed));
+            mail.send(handle, event, confirmed, qr);
+            return new Registration(confirmed, qr, null);
+        });
+    }
+
+    /**
      * Ends, in the caller's transaction, the seats a membership gave (see {@link MembershipEnd}): every
      * seat of the account at the community's members-only events whose QR codes could still admit (not
      * cancelled, not past {@link Event#validUntil}) is cancelled as by {@link #cancel}: its QR codes are

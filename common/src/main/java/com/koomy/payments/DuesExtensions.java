@@ -58,7 +58,7 @@ final class DuesExtensions {
     }
 
     /**
-     * Undoes a fully refunded payment's extension when it is still the one in force (the paid-until is
+     * Undoes a fully refunded (or voided) payment's extension when it is still the one in force (the paid-until is
      * the date it set). When a later payment has extended the membership since, the date stays: the later
      * payment paid for it; the extension is marked rolled back and the log says so for an admin to judge.
      */
@@ -82,7 +82,7 @@ final class DuesExtensions {
                 .bind("communityId", payment.communityId()).bind("accountId", payment.accountId())
                 .execute();
         if (restored == 0) {
-            LOG.warn("Payment {} refunded, but the paid-until of {} in {} has moved since it was extended to {}; left as is",
+            LOG.warn("Payment {} refunded or voided, but the paid-until of {} in {} has moved since it was extended to {}; left as is",
                     payment.id(), payment.accountId(), payment.communityId(), extension.get()[1]);
         }
     }

@@ -6,7 +6,11 @@ import java.util.Currency;
 import java.util.Locale;
 import java.util.UUID;
 
-/** A dues payment as recorded from Stripe's events. Amounts in the currency's minor unit. */
+/**
+ * A dues payment: by card as recorded from Stripe's events, or recorded by a manager (cash, cheque, bank
+ * transfer; no Stripe ids). Amounts in the currency's minor unit. {@code receiptNumber}: R-year-number, set
+ * once the payment succeeded.
+ */
 public record Payment(
         UUID id,
         UUID communityId,
@@ -26,12 +30,27 @@ public record Payment(
         String failureMessage,
         Instant paidAt,
         Instant refundedAt,
-        Instant createdAt) {
+        Instant createdAt,
+        String method,
+        String reference,
+        String receiptNumber,
+        Instant voidedAt,
+        String voidReason) {
 
     public static final String FAILED = "failed";
     public static final String SUCCEEDED = "succeeded";
     public static final String PARTIALLY_REFUNDED = "partially_refunded";
     public static final String REFUNDED = "refunded";
+    public static final String VOID = "void";
+    public static final java.util.Set<String> STATUSES = java.util.Set.of(FAILED, SUCCEEDED, PARTIALLY_REFUNDED, REFUNDED, VOID);
+
+    public static final String CARD = "card";
+    /** The methods a manager records by hand. */
+    public static final java.util.Set<String> OFFLINE_METHODS = java.util.Set.of("cash", "cheque", "transfer");
+
+    public boolean isCard() {
+        return CARD.equals(method);
+    }
 
     /** "25.00" for 2500 eur; "2500" for 2500 jpy. */
     public static String format(long minorUnits, String currency) {

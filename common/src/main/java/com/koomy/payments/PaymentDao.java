@@ -2,6 +2,7 @@ package com.koomy.payments;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -19,7 +20,8 @@ public interface PaymentDao {
 
     String COLUMNS = "id, community_id, account_id, checkout_id, tier_id, description, stripe_account, payment_intent_id, "
             + "checkout_session_id, charge_id, amount, application_fee, currency, amount_refunded, status, failure_message, "
-            + "paid_at, refunded_at, created_at";
+            + "paid_at, refunded_at, created_at, method, reference, " + Receipts.NUMBER_OF_PAYMENT + " AS receipt_number, "
+            + "voided_at, void_reason";
 
     /** Returns the new row's id, or nothing when a row for this payment intent exists. */
     @SqlQuery("""
@@ -71,6 +73,10 @@ public interface PaymentDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM payments WHERE id = :id")
     Optional<Payment> find(@Bind("id") UUID id);
 
+    /** The community's payment, locked; empty for another community's id (nothing to tell them apart). */
+    @SqlQuery("SELECT " + COLUMNS + " FROM payments WHERE community_id = :communityId AND id = :id FOR UPDATE")
+    Optional<Payment> lock(@Bind("communityId") UUID communityId, @Bind("id") UUID id);
+
     /**
      * Records the refunded total as Stripe reports it (a charge's amount_refunded only grows, so the
      * greatest value seen is the newest), whatever order the refund events come in.
@@ -88,13 +94,32 @@ public interface PaymentDao {
             """)
     int refund(@Bind("id") UUID id, @Bind("refunded") long refunded, @Bind("chargeId") String chargeId);
 
+    /** One page of the community's payments matching {@code q}, newest first (keyset on created_at, id). */
     @SqlQuery("SELECT " + COLUMNS + """
              FROM payments
-             WHERE community_id = :communityId AND (CAST(:accountId AS uuid) IS NULL OR account_id = CAST(:accountId AS uuid))
+             WHERE community_id = :communityId
+               AND (CAST(:q.accountId AS uuid) IS NULL OR account_id = CAST(:q.accountId AS uuid))
+               AND (CAST(:q.method AS text) IS NULL OR method = CAST(:q.method AS text))
+               AND (CAST(:q.status AS text) IS NULL OR status = CAST(:q.status AS text))
+               AND (CAST(:q.fromAt AS timestamptz) IS NULL OR coalesce(paid_at, created_at) >= CAST(:q.fromAt AS timestamptz))
+               AND (CAST(:q.toBefore AS timestamptz) IS NULL OR coalesce(paid_at, created_at) < CAST(:q.toBefore AS timestamptz))
                AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid)))
              ORDER BY created_at DESC, id DESC
              LIMIT :limit
             """)
-    List<Payment> page(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
+    List<Payment> page(@Bind("communityId") UUID communityId, @BindMethods("q") PaymentQuery q,
                        @Bind("afterAt") Instant afterAt, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+
+    /** A year's takings per tier, method and currency: payments that succeeded (refunds shown, voided left out). */
+    @SqlQuery("""
+            SELECT p.tier_id, t.name AS tier_name, p.method, p.currency, count(*) AS payments,
+                   sum(p.amount) AS amount, sum(p.amount_refunded) AS refunded, sum(p.amount - p.amount_refunded) AS net
+              FROM payments p LEFT JOIN dues_tiers t ON t.id = p.tier_id
+             WHERE p.community_id = :communityId AND p.status IN ('succeeded', 'partially_refunded', 'refunded')
+               AND p.paid_at >= :from AND p.paid_at < :to
+             GROUP BY p.tier_id, t.name, p.method, p.currency
+             ORDER BY t.name NULLS LAST, p.tier_id, p.method, p.currency
+            """)
+    @RegisterConstructorMapper(PaymentSummary.Line.class)
+    List<PaymentSummary.Line> summary(@Bind("communityId") UUID communityId, @Bind("from") Instant from, @Bind("to") Instant to);
 }

@@ -33,7 +33,7 @@ import java.util.UUID;
  *   statement that made the payment succeed extends the membership (one {@code dues_extensions} row per
  *   payment, its primary key) and queues the receipt (idempotency key {@code receipt:<payment id>});</li>
  *   <li>{@code charge.refunded} records the charge's refunded total (only ever grows) and, the first time
- *   it reaches the amount, rolls the paid-until date back;</li>
+ *   it reaches the amount, rolls the paid-until date back; refunds asked through the API take Stripe's status;</li>
  *   <li>{@code payment_intent.payment_failed} records the failure and tells the member, unless the payment
  *   has succeeded since (a late event never downgrades it).</li>
  * </ul>
@@ -166,6 +166,7 @@ public class PaymentEvents {
             throw new StripeEventRefusedException("charge metadata names community " + claimed + " but payment " + pi
                     + " belongs to community " + payment.communityId());
         }
+        recordRefunds(handle, payment, charge.path("refunds").path("data"));
         long refunded = charge.path("amount_refunded").asLong();
         if (payments.refund(payment.id(), refunded, charge.path("id").asText(null)) == 1
                 && refunded >= payment.amount() && !Payment.REFUNDED.equals(payment.status())) {
@@ -173,7 +174,23 @@ public class PaymentEvents {
         }
     }
 
-    private void receipt(Handle handle, Payment payment, LocalDate paidUntil) {
+    /** Refunds asked through the API (PaymentRefunds) take Stripe's status; found by Stripe's id or ours in metadata. */
+    private static void recordRefunds(Handle handle, Payment payment, JsonNode refunds) {
+        for (JsonNode refund : refunds) {
+            String ours = refund.path("metadata").path("koomy_refund_id").asText("");
+            handle.createUpdate("""
+                            UPDATE payment_refunds SET status = :status, stripe_refund_id = coalesce(stripe_refund_id, :stripeId),
+                                                       updated_at = now()
+                             WHERE payment_id = :paymentId
+                               AND (stripe_refund_id = :stripeId OR CAST(id AS text) = :ours)
+                            """)
+                    .bind("status", refund.path("status").asText("succeeded")).bind("stripeId", refund.path("id").asText(""))
+                    .bind("paymentId", payment.id()).bind("ours", ours).execute();
+        }
+    }
+
+    /** Numbers the receipt (Receipts) and queues its email; also used for payments a manager records. */
+    static void receipt(Handle handle, Payment payment, LocalDate paidUntil) {
         Account member = handle.attach(AccountDao.class).find(payment.accountId()).orElseThrow();
         Community community = handle.attach(CommunityDao.class).find(payment.communityId()).orElseThrow();
         EmailOutbox.enqueue(handle, EmailMessage.to(new Recipient(member.email(), member.name()), EmailTemplate.PAYMENT_RECEIPT,
@@ -182,7 +199,7 @@ public class PaymentEvents {
                         "currency", payment.currency().toUpperCase(),
                         "paidAt", payment.paidAt().atZone(ZoneOffset.UTC).toLocalDate().toString(),
                         "description", payment.description() + (paidUntil == null ? "" : " (→ " + paidUntil + ")"),
-                        "receiptNumber", "R-" + payment.id().toString().substring(0, 8).toUpperCase()),
+                        "receiptNumber", Receipts.issue(handle, payment)),
                 payment.communityId(), "receipt:" + payment.id()));
     }
 

@@ -23,7 +23,8 @@ import java.util.UUID;
 public class PaymentHistory {
 
     public static final String[] CSV_HEADER = {"created_at", "paid_at", "account_id", "description", "amount", "currency",
-            "application_fee", "amount_refunded", "status", "payment_intent", "charge", "failure_message"};
+            "application_fee", "amount_refunded", "status", "payment_intent", "charge", "failure_message", "method",
+            "receipt_number", "reference", "voided_at"};
     private static final int CSV_PAGE = 1000;
 
     private final Jdbi jdbi;
@@ -43,35 +44,41 @@ public class PaymentHistory {
         });
     }
 
-    public Page<Payment> page(UUID communityId, UUID callerId, boolean mine, int limit, KeysetCursor after) {
+    /** {@code mine}: the query's member is the caller whatever it names. */
+    public Page<Payment> page(UUID communityId, UUID callerId, boolean mine, PaymentQuery query, int limit, KeysetCursor after) {
+        query.validate();
         requireAllowed(communityId, callerId, mine);
-        List<Payment> rows = rows(communityId, mine ? callerId : null, limit + 1, after);
+        List<Payment> rows = rows(communityId, mine ? query.mine(callerId) : query, limit + 1, after);
         return Page.of(rows, limit, p -> new KeysetCursor(p.createdAt().toString(), p.id()).encode());
     }
 
-    private List<Payment> rows(UUID communityId, UUID accountId, int limit, KeysetCursor after) {
+    private List<Payment> rows(UUID communityId, PaymentQuery query, int limit, KeysetCursor after) {
         Instant afterAt;
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (java.time.format.DateTimeParseException e) {
             throw new PaymentException(400, "invalid_cursor", "cursor is not one this list gave out");
         }
-        return jdbi.withExtension(PaymentDao.class, dao -> dao.page(communityId, accountId, afterAt,
+        return jdbi.withExtension(PaymentDao.class, dao -> dao.page(communityId, query, afterAt,
                 after == null ? null : after.id(), limit));
     }
 
-    /** Writes the CSV (checked with {@link #requireAllowed} first); returns the number of payments written. */
-    public long writeCsv(UUID communityId, UUID callerId, boolean mine, OutputStream stream) throws IOException {
+    /**
+     * Writes the CSV of the payments matching {@code query} (checked with {@link #requireAllowed} and
+     * {@link PaymentQuery#validate} first), one page of rows in memory at a time; returns the number written.
+     */
+    public long writeCsv(UUID communityId, UUID callerId, boolean mine, PaymentQuery query, OutputStream stream) throws IOException {
         Csv out = Csv.to(stream).row(CSV_HEADER);
         long n = 0;
         KeysetCursor after = null;
         while (true) {
-            List<Payment> rows = rows(communityId, mine ? callerId : null, CSV_PAGE, after);
+            List<Payment> rows = rows(communityId, mine ? query.mine(callerId) : query, CSV_PAGE, after);
             for (Payment p : rows) {
                 out.row(p.createdAt().toString(), p.paidAt() == null ? "" : p.paidAt().toString(),
                         p.accountId().toString(), p.description(), Payment.format(p.amount(), p.currency()), p.currency(),
                         Payment.format(p.applicationFee(), p.currency()), Payment.format(p.amountRefunded(), p.currency()),
-                        p.status(), p.paymentIntentId(), p.chargeId(), p.failureMessage());
+                        p.status(), p.paymentIntentId(), p.chargeId(), p.failureMessage(), p.method(), p.receiptNumber(),
+                        p.reference(), p.voidedAt() == null ? "" : p.voidedAt().toString());
                 n++;
             }
             if (rows.size() < CSV_PAGE) {
@@ -82,5 +89,16 @@ public class PaymentHistory {
         }
         out.flush();
         return n;
+    }
+
+    /** Owners and admins: the calendar year's takings (UTC) per tier, method and currency. 400 invalid_year. */
+    public PaymentSummary summary(UUID communityId, UUID callerId, int year) {
+        if (year < 2000 || year > 2999) {
+            throw new PaymentException(400, "invalid_year", "year: a calendar year such as 2026");
+        }
+        requireAllowed(communityId, callerId, false);
+        Instant from = java.time.LocalDate.of(year, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant to = java.time.LocalDate.of(year + 1, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        return new PaymentSummary(year, jdbi.withExtension(PaymentDao.class, dao -> dao.summary(communityId, from, to)));
     }
 }

@@ -74,6 +74,14 @@ public class StripeStub implements BeforeAllCallback, AfterAllCallback {
         events(List.of());
     }
 
+    /** {@code POST /v1/refunds} creates refund {@code refundId} in state {@code status} (Stripe's pending or succeeded). */
+    public void refundCreates(String refundId, String status) {
+        ObjectNode refund = StripeTestEvents.object("refund");
+        refund.put("id", refundId);
+        refund.put("status", status);
+        server.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(ok(refund)));
+    }
+
     /** {@code POST /v1/accounts} creates the Express account {@code accountId} (onboarding not done). */
     public void accountCreates(String accountId) {
         server.stubFor(post(urlPathEqualTo("/v1/accounts")).willReturn(ok(account(accountId, false, false, List.of("external_account")))));

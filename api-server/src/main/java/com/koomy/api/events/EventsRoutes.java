@@ -6,6 +6,7 @@ import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.billing.PlanLimits;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.content.ContentDrafts;
+import com.koomy.events.Attendees;
 import com.koomy.events.CheckIns;
 import com.koomy.events.CheckinBundle;
 import com.koomy.events.CheckinStats;
@@ -54,6 +55,8 @@ public final class EventsRoutes {
                 limits)));
         app.jersey().register(new RegistrationsResource(registrations));
         app.jersey().register(new EventStaffResource(new EventStaff(app.jdbi(), scanners)));
+        // The attendee list, its CSV, no-shows and promotion by hand (issue 21).
+        app.jersey().register(new AttendeesResource(new Attendees(app.jdbi(), scanners), registrations));
         // Online scans that arrive together are recorded in one transaction (docs/architecture.md).
         app.environment().lifecycle().manage(checkIns.groupCommit(app.config().getCheckinWriters(), 100,
                 java.time.Duration.ofSeconds(10), app.metrics()));

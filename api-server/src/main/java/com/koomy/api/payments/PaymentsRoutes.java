@@ -10,7 +10,9 @@ import com.koomy.billing.Subscriptions;
 import com.koomy.payments.ConnectAccounts;
 import com.koomy.payments.DuesCheckouts;
 import com.koomy.payments.DuesTiers;
+import com.koomy.payments.ManualPayments;
 import com.koomy.payments.PaymentHistory;
+import com.koomy.payments.PaymentRefunds;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.StripeEventReplays;
 import org.jdbi.v3.core.Jdbi;
@@ -48,6 +50,8 @@ public final class PaymentsRoutes {
                 new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl()),
                 new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.getPublicUrl())));
         app.jersey().register(new PaymentsResource(new PaymentHistory(jdbi)));
+        app.jersey().register(new ManualPaymentsResource(new ManualPayments(jdbi, app.clock()),
+                new PaymentRefunds(jdbi, stripe)));
         app.jersey().register(new BillingResource(plans,
                 new Subscriptions(jdbi, stripe, plans, limits, config.getPublicUrl())));
         app.jersey().register(new OpsStripeEventsResource(jdbi, new StripeEventReplays(jdbi)));

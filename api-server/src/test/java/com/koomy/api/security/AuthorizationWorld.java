@@ -80,6 +80,10 @@ final class AuthorizationWorld {
         ids.put("draftId", draft.body().get("draftId").asText());
         ids.put("eventId", eventId);
         ids.put("tierId", tier.body().get("id").asText());
+        Reply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", other.id().toString(),
+                "tierId", tier.body().get("id").asText(), "method", "cash", "clientReference", "function-level-1"));
+        assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
+        ids.put("paymentId", payment.body().get("id").asText());
         ids.put("mediaId", logo.body().get("id").asText());
         ids.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
         ids.put("opsEventId", stripeEvent);

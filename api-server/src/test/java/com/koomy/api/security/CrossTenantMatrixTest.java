@@ -114,6 +114,11 @@ class CrossTenantMatrixTest {
 
         B.put("id", communityB.toString());
         B.put("tierId", tier.body().get("id").asText());
+        Reply payment = api.call("POST", "/api/communities/" + communityB + "/payments/manual", bella.token(),
+                Map.of("accountId", bert.id().toString(), "tierId", tier.body().get("id").asText(), "method", "cheque",
+                        "reference", "Bella cheque 777", "clientReference", "bella-1"));
+        assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
+        B.put("paymentId", payment.body().get("id").asText());
         B.put("eventId", eventId);
         // {eventId} names a Stripe event under /api/ops and one of our events elsewhere (see fill's caller).
         B.put("koomyEventId", koomyEventId);
@@ -133,6 +138,7 @@ class CrossTenantMatrixTest {
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
                 "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId, "Bella secret newsletter", B.get("newsletterId"),
+                B.get("paymentId"), "Bella cheque 777",
                 ticket.body().get("ticketId").asText(), B.get("key")));
     }
 

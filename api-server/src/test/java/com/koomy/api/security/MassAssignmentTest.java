@@ -97,6 +97,10 @@ class MassAssignmentTest {
         IDS.put("eventId", eventId);
         IDS.put("ticketId", ticket.body().get("ticketId").asText());
         IDS.put("tierId", tier.body().get("id").asText());
+        Reply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", member.id().toString(),
+                "tierId", tier.body().get("id").asText(), "method", "cash", "clientReference", "mass-assignment-1"));
+        assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
+        IDS.put("paymentId", payment.body().get("id").asText());
         IDS.put("mediaId", UUID.randomUUID().toString());
         document = api.get("/api/openapi.json", null).body();
     }

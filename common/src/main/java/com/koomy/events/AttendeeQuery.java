@@ -1,0 +1,20 @@
+package com.koomy.events;
+
+import com.koomy.communities.CommunityException;
+
+/** Filters of an event's attendee list and CSV; null: not filtered. */
+public record AttendeeQuery(String status, Boolean checkedIn, String gate, Boolean noShow) {
+
+    public static final java.util.Set<String> STATUSES = java.util.Set.of(Ticket.CONFIRMED, Ticket.WAITLISTED, Ticket.CANCELLED);
+
+    /** 400 naming the field. */
+    public AttendeeQuery validate() {
+        if (status != null && !STATUSES.contains(status)) {
+            throw new CommunityException(400, "invalid_status", "status: one of confirmed, waitlisted, cancelled");
+        }
+        if (gate != null && (gate.isEmpty() || gate.length() > 100)) {
+            throw new CommunityException(400, "invalid_gate", "gate: 1 to 100 characters");
+        }
+        return this;
+    }
+}

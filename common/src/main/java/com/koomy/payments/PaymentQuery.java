@@ -1,0 +1,46 @@
+package com.koomy.payments;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Filters of a community's payments list and CSV; null: not filtered. The period is on the day the payment
+ * was made (paid_at, else when it was recorded), {@code from} and {@code to} both included, in UTC.
+ */
+public record PaymentQuery(UUID accountId, LocalDate from, LocalDate to, String method, String status) {
+
+    public static final PaymentQuery ALL = new PaymentQuery(null, null, null, null, null);
+
+    public static PaymentQuery of(UUID accountId) {
+        return new PaymentQuery(accountId, null, null, null, null);
+    }
+
+    public PaymentQuery mine(UUID callerId) {
+        return new PaymentQuery(callerId, from, to, method, status);
+    }
+
+    public Instant fromAt() {
+        return from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    public Instant toBefore() {
+        return to == null ? null : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** 400 naming the field; checked before anything is read. */
+    public PaymentQuery validate() {
+        if (method != null && !Payment.CARD.equals(method) && !Payment.OFFLINE_METHODS.contains(method)) {
+            throw new PaymentException(400, "invalid_method", "method: one of card, cash, cheque, transfer");
+        }
+        if (status != null && !Payment.STATUSES.contains(status)) {
+            throw new PaymentException(400, "invalid_status",
+                    "status: one of failed, succeeded, partially_refunded, refunded, void");
+        }
+        if (from != null && to != null && to.isBefore(from)) {
+            throw new PaymentException(400, "invalid_period", "to: must not be before from");
+        }
+        return this;
+    }
+}

@@ -1,0 +1,152 @@
+package com.koomy.payments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.memberships.MembershipDao;
+import com.koomy.memberships.Memberships;
+import com.koomy.stripe.StripeBusyException;
+import com.koomy.stripe.StripeCallException;
+import com.koomy.stripe.StripeGateway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A manager refunding a card payment, fully or partly: a Stripe refund on the community's connected
+ * account (the payment was a direct charge there). The request row is written first (its id is the
+ * Stripe idempotency key), then Stripe is called while the client waits; the payment's refunded total and
+ * status change only when Stripe's {@code charge.refunded} arrives (PaymentEvents), as for a refund made
+ * in Stripe's dashboard. A retried request (same Idempotency-Key) finds its row and, when the first
+ * attempt never got Stripe's answer, makes the same call again: Stripe answers the same refund.
+ */
+public class PaymentRefunds {
+
+    public static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+
+    private final Jdbi jdbi;
+    private final StripeGateway stripe;
+
+    public PaymentRefunds(Jdbi jdbi, StripeGateway stripe) {
+        this.jdbi = jdbi;
+        this.stripe = stripe;
+    }
+
+    public record Refund(UUID id, UUID paymentId, long amount, String currency, String reason, String status,
+                         String stripeRefundId, Instant createdAt) {
+    }
+
+    private record Prepared(Refund refund, Payment payment, boolean call) {
+    }
+
+    /**
+     * Owners and admins; {@code amount} null: all that is left. 404 payment_not_found; 409 not_a_card_payment,
+     * not_refundable, idempotency_key_reused; 422 amount_too_large; 503 stripe_not_configured or
+     * stripe_unavailable (retry with the same key); 502 stripe_refused.
+     */
+    public Refund refund(UUID communityId, UUID callerId, UUID paymentId, Long amount, String reason, String idempotencyKey) {
+        Prepared prepared = jdbi.inTransaction(handle -> {
+            Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+            Payment payment = handle.attach(PaymentDao.class).lock(communityId, paymentId)
+                    .orElseThrow(ManualPayments::paymentNotFound);
+            String key = ManualPayments.requireKey(idempotencyKey);
+            if (reason != null && !REASONS.contains(reason)) {
+                throw new PaymentException(400, "invalid_reason", "reason: one of duplicate, fraudulent, requested_by_customer");
+            }
+            if (!payment.isCard()) {
+                throw new PaymentException(409, "not_a_card_payment",
+                        "paymentId: a payment recorded by hand is voided (POST .../void), not refunded");
+            }
+            Optional<Refund> earlier = byKey(handle, paymentId, key);
+            if (earlier.isPresent()) {
+                if (amount != null && amount != earlier.get().amount()) {
+                    throw new PaymentException(409, "idempotency_key_reused",
+                            "Idempotency-Key: already used for a refund of " + earlier.get().amount());
+                }
+                return new Prepared(earlier.get(), payment, "requested".equals(earlier.get().status()));
+            }
+            if (Payment.FAILED.equals(payment.status()) || Payment.REFUNDED.equals(payment.status())) {
+                throw new PaymentException(409, "not_refundable", "paymentId: a " + payment.status() + " payment cannot be refunded");
+            }
+            if (!stripe.isConfigured()) {
+                throw new PaymentException(503, "stripe_not_configured", "refunds need STRIPE_API_KEY");
+            }
+            long asked = handle.createQuery("""
+                            SELECT coalesce(sum(amount), 0) FROM payment_refunds
+                             WHERE payment_id = :id AND status NOT IN ('failed', 'canceled')
+                            """)
+                    .bind("id", paymentId).mapTo(Long.class).one();
+            long left = payment.amount() - Math.max(payment.amountRefunded(), asked);
+            long wanted = amount == null ? left : amount;
+            if (wanted < 1 || wanted > left) {
+                throw new PaymentException(422, "amount_too_large", "amount: at most " + left + " ("
+                        + Payment.format(left, payment.currency()) + " " + payment.currency() + ") can still be refunded");
+            }
+            UUID id = UUID.randomUUID();
+            handle.createUpdate("""
+                            INSERT INTO payment_refunds (id, payment_id, community_id, amount, reason, client_key, requested_by)
+                            VALUES (:id, :paymentId, :communityId, :amount, :reason, :key, :callerId)
+                            """)
+                    .bind("id", id).bind("paymentId", paymentId).bind("communityId", communityId).bind("amount", wanted)
+                    .bind("reason", reason).bind("key", key).bind("callerId", callerId).execute();
+            return new Prepared(byKey(handle, paymentId, key).orElseThrow(), payment, true);
+        });
+        if (!prepared.call()) {
+            return prepared.refund();
+        }
+        return callStripe(communityId, callerId, prepared);
+    }
+
+    private Refund callStripe(UUID communityId, UUID callerId, Prepared p) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("payment_intent", p.payment().paymentIntentId());
+        form.put("amount", Long.toString(p.refund().amount()));
+        if (p.refund().reason() != null) {
+            form.put("reason", p.refund().reason());
+        }
+        form.put("metadata[" + DuesCheckouts.META_COMMUNITY + "]", communityId.toString());
+        form.put("metadata[koomy_refund_id]", p.refund().id().toString());
+        JsonNode refund;
+        try {
+            refund = stripe.postFor(communityId, callerId, "/v1/refunds", form, "refund:" + p.refund().id(),
+                    p.payment().stripeAccount());
+        } catch (StripeCallException e) {
+            if (e instanceof StripeBusyException || e.retryable()) {
+                throw new PaymentException(503, "stripe_unavailable",
+                        "Stripe did not answer the refund; send the same request (same Idempotency-Key) again: " + e.getMessage());
+            }
+            setStatus(p.refund().id(), null, "failed");
+            throw new PaymentException(502, "stripe_refused", "Stripe refused the refund: " + e.getMessage());
+        }
+        setStatus(p.refund().id(), refund.path("id").asText(null), refund.path("status").asText("pending"));
+        return jdbi.withHandle(h -> byKey(h, p.refund().paymentId(), null, p.refund().id()).orElseThrow());
+    }
+
+    private void setStatus(UUID id, String stripeId, String status) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE payment_refunds SET stripe_refund_id = coalesce(stripe_refund_id, :stripeId), status = :status,
+                                                   updated_at = now()
+                         WHERE id = :id
+                        """)
+                .bind("stripeId", stripeId).bind("status", status).bind("id", id).execute());
+    }
+
+    private static Optional<Refund> byKey(Handle handle, UUID paymentId, String key) {
+        return byKey(handle, paymentId, key, null);
+    }
+
+    private static Optional<Refund> byKey(Handle handle, UUID paymentId, String key, UUID id) {
+        return handle.createQuery("""
+                        SELECT r.id, r.payment_id, r.amount, p.currency, r.reason, r.status, r.stripe_refund_id, r.created_at
+                          FROM payment_refunds r JOIN payments p ON p.id = r.payment_id
+                         WHERE r.payment_id = :paymentId AND (r.client_key = CAST(:key AS text) OR r.id = CAST(:id AS uuid))
+                        """)
+                .bind("paymentId", paymentId).bind("key", key).bind("id", id)
+                .map(ConstructorMapper.of(Refund.class)).findOne();
+    }
+}
