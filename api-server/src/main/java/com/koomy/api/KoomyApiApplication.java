@@ -95,7 +95,6 @@ import com.koomy.api.webhooks.StripeWebhookFilter;
 import com.koomy.api.webhooks.StripeWebhookIntake;
 import com.koomy.api.webhooks.StripeWebhookResource;
 import com.koomy.config.StripeFactory;
-import com.koomy.config.InstanceName;
 import com.koomy.config.MediaFactory;
 import com.koomy.api.media.MediaBlobResource;
 import com.koomy.api.media.MediaResource;
@@ -168,7 +167,8 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.
         ReadDatabase reads = config.getReadReplica().build(environment, config.getDatabase(), jdbi,
                 e -> e instanceof CommunityException refused && (refused.status() == 403 || refused.status() == 404));
-        config.getGraphite().build(environment, "api", InstanceName.of("api"));
+        config.getGraphite().build(environment, "api");
+        config.getPrometheus().serve(environment); // GET /prometheus on the admin port, behind its credentials
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
         // Paths that read as more than one are 400 before anything reads them; errors Jetty answers itself are
@@ -256,7 +256,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
                 millis(config.getStats().getFlushEvery()), millis(config.getStats().getRetention()), clock);
         environment.lifecycle().manage(statsFlusher);
         RequestWindows requestWindows = new RequestWindows(statsStore, statsFlusher, clock);
-        environment.servlets().addFilter("request-stats", new RequestStatsFilter(requestStats))
+        environment.servlets().addFilter("request-stats", new RequestStatsFilter(requestStats, environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         environment.jersey().register(new RouteTemplateFilter());
         // Stripe deliveries are answered before Jersey (after the request log and statistics filters).

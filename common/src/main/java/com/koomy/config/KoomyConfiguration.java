@@ -21,6 +21,8 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private SendGridFactory sendgrid = new SendGridFactory();
     @Valid @NotNull private OpenAiFactory openai = new OpenAiFactory();
     @Valid @NotNull private GraphiteFactory graphite = new GraphiteFactory();
+    /** GET /prometheus on the admin port (issue 22). */
+    @Valid @NotNull private PrometheusFactory prometheus = new PrometheusFactory();
     @Valid @NotNull private HealthFactory health = new HealthFactory();
     /** Image uploads: the API stores originals, the worker makes the smaller sizes and collects orphans. */
     @Valid @NotNull private MediaFactory media = new MediaFactory();
@@ -58,6 +60,9 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public GraphiteFactory getGraphite() { return graphite; }
     @JsonProperty public void setGraphite(GraphiteFactory graphite) { this.graphite = graphite; }
+
+    @JsonProperty public PrometheusFactory getPrometheus() { return prometheus; }
+    @JsonProperty public void setPrometheus(PrometheusFactory prometheus) { this.prometheus = prometheus; }
 
     @JsonProperty public HealthFactory getHealth() { return health; }
     @JsonProperty public void setHealth(HealthFactory health) { this.health = health; }

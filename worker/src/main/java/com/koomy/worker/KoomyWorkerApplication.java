@@ -3,7 +3,6 @@ package com.koomy.worker;
 import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import com.koomy.config.InstanceName;
 import com.koomy.content.ContentDraft;
 import com.koomy.content.GenerateDraft;
 import com.koomy.content.GenerateDraftJob;
@@ -111,7 +110,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         config.getHealth().register(environment, jdbi, redis);
         // Ready (GET /ready on the admin port) = this worker can do its work: its database and its job server.
         config.getHealth().readiness(environment, "database", "job-server");
-        config.getGraphite().build(environment, "worker", InstanceName.of("worker"));
+        config.getGraphite().build(environment, "worker");
+        config.getPrometheus().serve(environment); // GET /prometheus on the admin port, behind its credentials
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
         JobsFactory jobs = config.getJobs();
