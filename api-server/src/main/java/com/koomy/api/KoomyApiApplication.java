@@ -150,7 +150,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
     @Override
     public void run(ApiConfiguration config, Environment environment) {
         if (config.isMigrateOnStart()) {
-            KoomyDatabase.migrate(config.getDatabase());
+            KoomyDatabase.migrate(config);
         }
         // Instants as ISO-8601 strings ("2026-11-24T02:21:23.717Z"), not epoch numbers.
         environment.getObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -29,6 +29,11 @@ public class KoomyConfiguration extends Configuration {
     /** Credentials of the admin port's pages (all but /ping and /healthcheck). */
     @Valid @NotNull private AdminFactory admin = new AdminFactory();
     private boolean migrateOnStart = true;
+    /**
+     * Where migrations connect (DATABASE_MIGRATE_URL): PostgreSQL itself when {@code database.url} goes through a
+     * pooler in transaction mode (Flyway's session advisory lock needs one session). Blank: {@code database.url}.
+     */
+    private String migrateUrl = "";
     /** Where people reach Koomy: links in emails start with it. */
     @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
     /**
@@ -39,6 +44,14 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public String getUnsubscribeSecret() { return unsubscribeSecret; }
     @JsonProperty public void setUnsubscribeSecret(String secret) { this.unsubscribeSecret = secret == null ? "" : secret; }
+
+    @JsonProperty public String getMigrateUrl() { return migrateUrl; }
+    @JsonProperty public void setMigrateUrl(String url) { this.migrateUrl = url == null ? "" : url; }
+
+    /** The URL migrations use: {@code migrateUrl}, else the pool's {@code database.url}. */
+    public String migrationUrl() {
+        return migrateUrl.isBlank() ? database.getUrl() : migrateUrl;
+    }
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }

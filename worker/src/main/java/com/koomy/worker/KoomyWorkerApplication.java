@@ -103,7 +103,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
     @Override
     public void run(WorkerConfiguration config, Environment environment) {
         if (config.isMigrateOnStart()) {
-            KoomyDatabase.migrate(config.getDatabase());
+            KoomyDatabase.migrate(config);
         }
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         RedisClient redis = config.getRedis().build(environment, "koomy-worker");
