@@ -3,6 +3,7 @@ package com.koomy.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.jobs.JobIds;
 import com.koomy.jobs.OutboxDao;
+import com.koomy.testing.DashboardNames;
 import com.koomy.testing.ListeningSockets;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -212,6 +213,12 @@ class WorkerIntegrationTest {
         assertThat(prometheus.body()).contains("# TYPE outbox_relayed_total counter")
                 .containsPattern("(?m)^koomy_db_pool_usage\\{pool=\"jobrunr\",?\\} ")
                 .containsPattern("(?m)^io_dropwizard_db_ManagedPooledDataSource_jobrunr_active [0-9]");
+        // What the Prometheus dashboard queries of a worker exists; SendGrid's timer appears with the first send.
+        assertThat(DashboardNames.inRows("Jobs", "Email")).isNotEmpty().allSatisfy(name -> {
+            if (!name.equals("koomy_email_provider_call")) {
+                assertThat(prometheus.body()).as(name).containsPattern("(?m)^" + name + "[{ ]");
+            }
+        });
     }
 
     private HttpResponse<String> get(String url, String credentials) throws IOException, InterruptedException {

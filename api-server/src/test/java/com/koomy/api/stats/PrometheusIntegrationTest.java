@@ -2,6 +2,7 @@ package com.koomy.api.stats;
 
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.DashboardNames;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,10 @@ class PrometheusIntegrationTest {
         assertThat(sample(after, "jetty_responses_total", "status=\"2xx\"")).isGreaterThanOrEqualTo(3);
         assertThat(sample(after, "koomy_db_pool_usage", "pool=\"postgresql\"")).isBetween(0.0, 1.0);
         assertThat(after).containsPattern("(?m)^io_dropwizard_db_ManagedPooledDataSource_postgresql_active [0-9]");
+        // What the Prometheus dashboard queries of the API exists (the JVM row: Dropwizard registers those
+        // gauges in a real start, not under the test harness).
+        assertThat(DashboardNames.inRows("API", "Database")).isNotEmpty()
+                .allSatisfy(name -> assertThat(after).as(name).containsPattern("(?m)^" + name + "[{ ]"));
     }
 
     @Test
