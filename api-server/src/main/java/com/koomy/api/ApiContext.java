@@ -3,7 +3,6 @@ package com.koomy.api;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.communities.CommunityException;
-import com.koomy.config.InstanceName;
 import com.koomy.config.RedisKeys;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.db.ReadDatabase;
@@ -31,7 +30,8 @@ public record ApiContext(ApiConfiguration config, Environment environment, Jdbi 
         // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.
         ReadDatabase reads = config.getReadReplica().build(environment, config.getDatabase(), jdbi,
                 e -> e instanceof CommunityException refused && (refused.status() == 403 || refused.status() == 404));
-        config.getGraphite().build(environment, "api", InstanceName.of("api"));
+        config.getGraphite().build(environment, "api");
+        config.getPrometheus().serve(environment); // GET /prometheus on the admin port, behind its credentials
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
         // every key under redis.keyPrefix (docs/architecture.md)
         return new ApiContext(config, environment, jdbi, reads, redis, config.getRedis().keys(), Clock.systemUTC());

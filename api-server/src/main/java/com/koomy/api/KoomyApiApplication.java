@@ -63,7 +63,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
     @Override
     public void run(ApiConfiguration config, Environment environment) throws IOException {
         if (config.isMigrateOnStart()) {
-            KoomyDatabase.migrate(config.getDatabase());
+            KoomyDatabase.migrate(config);
         }
         ApiContext app = ApiContext.build(config, environment);
         HttpBasics.register(config, environment);

@@ -1,6 +1,5 @@
 package com.koomy.config;
 
-import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.graphite.Graphite;
 import com.codahale.metrics.graphite.GraphiteReporter;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -16,8 +15,12 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ships every metric to Graphite over its plaintext protocol. Off by default; the prefix names the
- * process and the instance so that several of each stay apart.
+ * Ships every metric to Graphite over its plaintext protocol. Off by default (Prometheus scrapes
+ * {@code /prometheus} instead). Series are named {@code <prefix>.<process>.<instance>.<metric>}, the instance
+ * {@link InstanceName} ({@code KOOMY_INSTANCE}, else process and host; never a PID), so names stay the same
+ * across restarts and a dashboard keeps its series. The API's per-route timers
+ * ({@code koomy.http.requests.*}, labels in Prometheus) are not sent: a route template's slashes and braces
+ * make no Graphite path, and the resources' own timers carry the same figures per method.
  */
 public class GraphiteFactory {
 
@@ -27,20 +30,25 @@ public class GraphiteFactory {
     @NotNull private Duration period = Duration.seconds(10);
     @NotEmpty private String prefix = "koomy";
 
-    public void build(Environment environment, String process, String instance) {
+    public void build(Environment environment, String process) {
         if (!enabled) {
             return;
         }
         GraphiteReporter reporter = GraphiteReporter.forRegistry(environment.metrics())
-                .prefixedWith(prefix + "." + process + "." + instance)
+                .prefixedWith(prefix(process, InstanceName.of(process)))
                 .convertRatesTo(TimeUnit.SECONDS)
                 .convertDurationsTo(TimeUnit.MILLISECONDS)
-                .filter(MetricFilter.ALL)
+                .filter((name, metric) -> !name.startsWith(PrometheusNames.HTTP_REQUESTS))
                 .build(new Graphite(new InetSocketAddress(host, port)));
         environment.lifecycle().manage(new Managed() {
             @Override public void start() { reporter.start(period.toMilliseconds(), TimeUnit.MILLISECONDS); }
             @Override public void stop() { reporter.stop(); }
         });
+    }
+
+    /** An instance name's dots would split it into levels. */
+    String prefix(String process, String instance) {
+        return prefix + "." + process + "." + instance.replace('.', '_');
     }
 
     @JsonProperty public boolean isEnabled() { return enabled; }

@@ -21,12 +21,19 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private SendGridFactory sendgrid = new SendGridFactory();
     @Valid @NotNull private OpenAiFactory openai = new OpenAiFactory();
     @Valid @NotNull private GraphiteFactory graphite = new GraphiteFactory();
+    /** GET /prometheus on the admin port (issue 22). */
+    @Valid @NotNull private PrometheusFactory prometheus = new PrometheusFactory();
     @Valid @NotNull private HealthFactory health = new HealthFactory();
     /** Image uploads: the API stores originals, the worker makes the smaller sizes and collects orphans. */
     @Valid @NotNull private MediaFactory media = new MediaFactory();
     /** Credentials of the admin port's pages (all but /ping and /healthcheck). */
     @Valid @NotNull private AdminFactory admin = new AdminFactory();
     private boolean migrateOnStart = true;
+    /**
+     * Where migrations connect (DATABASE_MIGRATE_URL): PostgreSQL itself when {@code database.url} goes through a
+     * pooler in transaction mode (Flyway's session advisory lock needs one session). Blank: {@code database.url}.
+     */
+    private String migrateUrl = "";
     /** Where people reach Koomy: links in emails start with it. */
     @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
     /**
@@ -37,6 +44,14 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public String getUnsubscribeSecret() { return unsubscribeSecret; }
     @JsonProperty public void setUnsubscribeSecret(String secret) { this.unsubscribeSecret = secret == null ? "" : secret; }
+
+    @JsonProperty public String getMigrateUrl() { return migrateUrl; }
+    @JsonProperty public void setMigrateUrl(String url) { this.migrateUrl = url == null ? "" : url; }
+
+    /** The URL migrations use: {@code migrateUrl}, else the pool's {@code database.url}. */
+    public String migrationUrl() {
+        return migrateUrl.isBlank() ? database.getUrl() : migrateUrl;
+    }
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
@@ -58,6 +73,9 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public GraphiteFactory getGraphite() { return graphite; }
     @JsonProperty public void setGraphite(GraphiteFactory graphite) { this.graphite = graphite; }
+
+    @JsonProperty public PrometheusFactory getPrometheus() { return prometheus; }
+    @JsonProperty public void setPrometheus(PrometheusFactory prometheus) { this.prometheus = prometheus; }
 
     @JsonProperty public HealthFactory getHealth() { return health; }
     @JsonProperty public void setHealth(HealthFactory health) { this.health = health; }

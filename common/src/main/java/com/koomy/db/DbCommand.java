@@ -9,7 +9,11 @@ import net.sourceforge.argparse4j.inf.Subparser;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 
-/** {@code db migrate CONFIG} applies pending migrations; {@code db info CONFIG} lists them. */
+/**
+ * {@code db migrate CONFIG} applies pending migrations; {@code db info CONFIG} lists them. Both connect to
+ * {@code migrateUrl} (DATABASE_MIGRATE_URL) when set: Flyway holds a session advisory lock, which a pooler in
+ * transaction mode (PgBouncer) cannot keep, so migrations go to PostgreSQL directly.
+ */
 public class DbCommand<T extends KoomyConfiguration> extends ConfiguredCommand<T> {
 
     private final Class<T> configurationClass;
@@ -33,11 +37,11 @@ public class DbCommand<T extends KoomyConfiguration> extends ConfiguredCommand<T
     @Override
     protected void run(Bootstrap<T> bootstrap, Namespace namespace, T configuration) {
         if ("migrate".equals(namespace.getString("action"))) {
-            MigrateResult result = KoomyDatabase.migrate(configuration.getDatabase());
+            MigrateResult result = KoomyDatabase.migrate(configuration);
             System.out.printf("Applied %d migration(s); schema %s is at version %s%n",
                     result.migrationsExecuted, KoomyDatabase.SCHEMA, result.targetSchemaVersion);
         } else {
-            for (MigrationInfo info : KoomyDatabase.flyway(configuration.getDatabase()).info().all()) {
+            for (MigrationInfo info : KoomyDatabase.flyway(configuration).info().all()) {
                 System.out.printf("%-6s %-40s %s%n", info.getVersion(), info.getDescription(), info.getState());
             }
         }

@@ -1,5 +1,6 @@
 package com.koomy.db;
 
+import com.koomy.config.KoomyConfiguration;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -44,9 +45,22 @@ public final class KoomyDatabase {
         return flyway(database).migrate();
     }
 
+    /** Migrations on the configuration's {@link KoomyConfiguration#migrationUrl()} (a direct connection). */
+    public static MigrateResult migrate(KoomyConfiguration config) {
+        return flyway(config).migrate();
+    }
+
+    public static Flyway flyway(KoomyConfiguration config) {
+        return flyway(config.getDatabase(), config.migrationUrl());
+    }
+
     public static Flyway flyway(DataSourceFactory database) {
+        return flyway(database, database.getUrl());
+    }
+
+    private static Flyway flyway(DataSourceFactory database, String url) {
         return Flyway.configure()
-                .dataSource(database.getUrl(), database.getUser(), database.getPassword())
+                .dataSource(url, database.getUser(), database.getPassword())
                 .schemas(SCHEMA)
                 .defaultSchema(SCHEMA)
                 .createSchemas(true)

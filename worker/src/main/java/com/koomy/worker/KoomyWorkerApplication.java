@@ -2,7 +2,6 @@ package com.koomy.worker;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import com.koomy.config.InstanceName;
 import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.stripe.StripeGateway;
@@ -63,14 +62,15 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
     @Override
     public void run(WorkerConfiguration config, Environment environment) {
         if (config.isMigrateOnStart()) {
-            KoomyDatabase.migrate(config.getDatabase());
+            KoomyDatabase.migrate(config);
         }
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         RedisClient redis = config.getRedis().build(environment, "koomy-worker");
         config.getHealth().register(environment, jdbi, redis);
         // Ready (GET /ready on the admin port) = this worker can do its work: its database and its job server.
         config.getHealth().readiness(environment, "database", "job-server");
-        config.getGraphite().build(environment, "worker", InstanceName.of("worker"));
+        config.getGraphite().build(environment, "worker");
+        config.getPrometheus().serve(environment); // GET /prometheus on the admin port, behind its credentials
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
         JobsFactory jobs = config.getJobs();

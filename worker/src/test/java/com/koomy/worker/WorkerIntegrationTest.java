@@ -3,6 +3,7 @@ package com.koomy.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.jobs.JobIds;
 import com.koomy.jobs.OutboxDao;
+import com.koomy.testing.DashboardNames;
 import com.koomy.testing.ListeningSockets;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -200,11 +201,24 @@ class WorkerIntegrationTest {
 
         String admin = "http://127.0.0.1:" + app.getAdminPort();
         assertThat(get(admin + "/ping", null).statusCode()).isEqualTo(200);
-        for (String page : List.of("/metrics", "/threads", "/pprof", "/")) {
+        for (String page : List.of("/metrics", "/prometheus", "/threads", "/pprof", "/")) {
             assertThat(get(admin + page, null).statusCode()).as(page).isEqualTo(401);
             assertThat(get(admin + page, "operator:wrong").statusCode()).as(page).isEqualTo(401);
         }
         assertThat(get(admin + "/metrics", "operator:test-only-admin-password").statusCode()).isEqualTo(200);
+        // Prometheus' text format from the same registry, the pools' usage labelled by pool (issue 22).
+        HttpResponse<String> prometheus = get(admin + "/prometheus", "operator:test-only-admin-password");
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(prometheus.body()).contains("# TYPE outbox_relayed_total counter")
+                .containsPattern("(?m)^koomy_db_pool_usage\\{pool=\"jobrunr\",?\\} ")
+                .containsPattern("(?m)^io_dropwizard_db_ManagedPooledDataSource_jobrunr_active [0-9]");
+        // What the Prometheus dashboard queries of a worker exists; SendGrid's timer appears with the first send.
+        assertThat(DashboardNames.inRows("Jobs", "Email")).isNotEmpty().allSatisfy(name -> {
+            if (!name.equals("koomy_email_provider_call")) {
+                assertThat(prometheus.body()).as(name).containsPattern("(?m)^" + name + "[{ ]");
+            }
+        });
     }
 
     private HttpResponse<String> get(String url, String credentials) throws IOException, InterruptedException {

@@ -46,7 +46,7 @@ public final class OpsRoutes {
                 config.getStats().getRetention().toJavaDuration(), app.clock());
         environment.lifecycle().manage(statsFlusher);
         RequestWindows requestWindows = new RequestWindows(statsStore, statsFlusher, app.clock());
-        HttpBasics.apiFilter(environment, "request-stats", new RequestStatsFilter(requestStats));
+        HttpBasics.apiFilter(environment, "request-stats", new RequestStatsFilter(requestStats, environment.metrics()));
         app.jersey().register(new RouteTemplateFilter());
 
         PoolStats pools = new PoolStats(environment.metrics(), config.getReadReplica().isEnabled()

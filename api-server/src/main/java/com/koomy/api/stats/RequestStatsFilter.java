@@ -1,5 +1,7 @@
 package com.koomy.api.stats;
 
+import com.codahale.metrics.MetricRegistry;
+import com.koomy.config.PrometheusNames;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,18 +11,27 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts every {@code /api} request in {@link RequestStats} under its route template (set by
  * {@link RouteTemplateFilter}; {@code "<METHOD> (unmatched)"} for 404s and requests refused before
  * routing), with its status and duration. A servlet filter, so the time includes writing the response.
+ * The same request also updates the timer {@code koomy.http.requests.<route>.<status>} of the metrics
+ * registry, which {@code GET /prometheus} serves as {@code koomy_http_requests_seconds{route, status}}.
+ * A method outside HTTP's own is counted as {@code OTHER}: clients choose it, series must stay bounded.
  */
 public class RequestStatsFilter implements Filter {
 
-    private final RequestStats stats;
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
 
-    public RequestStatsFilter(RequestStats stats) {
+    private final RequestStats stats;
+    private final MetricRegistry metrics;
+
+    public RequestStatsFilter(RequestStats stats, MetricRegistry metrics) {
         this.stats = stats;
+        this.metrics = metrics;
     }
 
     @Override
@@ -31,9 +42,16 @@ public class RequestStatsFilter implements Filter {
             chain.doFilter(req, res);
             status = ((HttpServletResponse) res).getStatus();
         } finally {
-            Object route = req.getAttribute(RouteTemplateFilter.ATTRIBUTE);
-            stats.record(route != null ? route.toString() : ((HttpServletRequest) req).getMethod() + " (unmatched)",
-                    status, (System.nanoTime() - start) / 1_000_000);
+            long nanos = System.nanoTime() - start;
+            Object matched = req.getAttribute(RouteTemplateFilter.ATTRIBUTE);
+            String route = matched != null ? matched.toString() : method((HttpServletRequest) req) + " (unmatched)";
+            stats.record(route, status, nanos / 1_000_000);
+            metrics.timer(PrometheusNames.HTTP_REQUESTS + route + "." + status).update(nanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static String method(HttpServletRequest request) {
+        String method = request.getMethod();
+        return METHODS.contains(method) ? method : "OTHER";
     }
 }

@@ -112,7 +112,7 @@ class PortsAndAdminTest {
 
     @Test
     void theAdminPortAnswersOnlyProbesWithoutCredentials() throws Exception {
-        List<String> pages = List.of("GET /metrics", "GET /metrics?pretty=true", "GET /threads", "GET /pprof",
+        List<String> pages = List.of("GET /metrics", "GET /metrics?pretty=true", "GET /prometheus", "GET /prometheus/", "GET /threads", "GET /pprof",
                 "POST /tasks/gc", "POST /tasks/log-level?logger=ROOT&level=TRACE", "GET /", "GET /ping/", "GET /healthcheck/../metrics",
                 "GET /ping;a=b", "GET /PING", "POST /ping", "POST /healthcheck", "GET /ready/", "GET /ready;a=b", "POST /ready",
                 "GET /ready/../metrics");
