@@ -35,6 +35,19 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
     private static final Logger LOG = LoggerFactory.getLogger(FanOutNewsletterJob.class);
     static final int SNAPSHOT_PAGE = 10_000;
     static final int FANOUT_PAGE = 10 * Newsletters.BATCH_SIZE;
+    /** The first key of this job's advisory locks (the second: the newsletter id's hash). */
+    private static final int ADVISORY_LOCK_KIND = 20_20;
+    /** The CTE that stores CTE {@code batches} (chunk, recipients) as held batch emails numbered from {@code :firstBatch}. */
+    private static final String STORE_BATCHES = """
+            stored AS (
+                INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
+                                    bulk, newsletter_id, batch_no, held)
+                SELECT gen_random_uuid(), 'newsletter:' || :id || ':' || (:firstBatch + chunk), :communityId,
+                       :template, :locale, recipients, CAST(:variables AS jsonb), true, :id,
+                       :firstBatch + chunk, true
+                  FROM batches
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING 1)""";
 
     private final Jdbi jdbi;
 
@@ -55,7 +68,7 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
             return;
         }
         long started = System.nanoTime();
-        while (jdbi.inTransaction(h -> snapshotPage(h, id))) {
+        while (nextSnapshotPage(id)) {
             // one page per transaction
         }
         if (!jdbi.withHandle(h -> lock(h, id)).batchedInSnapshot()) {
@@ -100,9 +113,32 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
         }
     }
 
+    /** A newsletter cancelled while its page was written: the page is rolled back. */
+    private static final class Stopped extends RuntimeException {
+        Stopped(String status) {
+            super("the newsletter became " + status + " during the page", null, false, false);
+        }
+    }
+
+    private boolean nextSnapshotPage(UUID id) {
+        try {
+            return jdbi.inTransaction(h -> snapshotPage(h, id));
+        } catch (Stopped e) {
+            LOG.info("Newsletter {}: {}; its page is not written", id, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * One page. The pages of a newsletter are serialized by an advisory lock, not by its row's lock, which
+     * is taken only for the last statements: every batch that ends takes that row lock to release the
+     * next one, and a row locked for the whole page (0.3-1 s) held the newsletter's own batches back.
+     */
     private boolean snapshotPage(Handle handle, UUID id) {
-        Newsletter n = lock(handle, id);
-        if (n.snapshotDone() || !("queued".equals(n.status()) || "sending".equals(n.status()))) {
+        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:kind, :key)) l")
+                .bind("kind", ADVISORY_LOCK_KIND).bind("key", id.hashCode()).mapTo(Integer.class).one();
+        Newsletter n = load(handle, id, false);
+        if (n.snapshotDone() || !sending(n)) {
             return false;
         }
         var page = handle.createQuery("""
@@ -132,19 +168,11 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
                               FROM (SELECT email, name, (row_number() OVER (ORDER BY email) - 1) / :batchSize AS chunk
                                       FROM kept) k
                              GROUP BY chunk),
-                        stored AS (
-                            INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
-                                                bulk, newsletter_id, batch_no, held)
-                            SELECT gen_random_uuid(), 'newsletter:' || :id || ':' || (:firstBatch + chunk), :communityId,
-                                   :template, :locale, recipients, CAST(:variables AS jsonb), true, :id,
-                                   :firstBatch + chunk, true
-                              FROM batches
-                            ON CONFLICT (idempotency_key) DO NOTHING
-                            RETURNING 1)
+                        %s
                         SELECT (SELECT count(*) FROM page) AS seen, (SELECT count(*) FROM kept) AS kept,
                                (SELECT account_id FROM page ORDER BY account_id DESC LIMIT 1) AS last,
                                (SELECT count(*) FROM batches) AS batches, (SELECT count(*) FROM stored) AS stored
-                        """.formatted(NewsletterSegment.PREDICATE))
+                        """.formatted(NewsletterSegment.PREDICATE, STORE_BATCHES))
                 .bind("id", id)
                 .bind("communityId", n.communityId())
                 .bind("after", n.snapshotAfter() == null ? new UUID(0, 0) : n.snapshotAfter())
@@ -164,6 +192,10 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
         UUID last = seen == 0 ? n.snapshotAfter() : (UUID) page[2];
         int batches = (Integer) page[3];
         requireNewBatches(id, n, batches, (Integer) page[4]);
+        Newsletter locked = lock(handle, id);
+        if (!sending(locked)) {
+            throw new Stopped(locked.status()); // cancelled since the page began (only before its first batch)
+        }
         boolean done = seen < SNAPSHOT_PAGE;
         handle.createUpdate("""
                         UPDATE newsletters SET snapshot_after = :last, snapshot_done = :done, batched_in_snapshot = true,
@@ -214,18 +246,10 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
                                    jsonb_agg(jsonb_strip_nulls(jsonb_build_object('email', email, 'name', name))
                                              ORDER BY email) AS recipients
                               FROM page GROUP BY chunk),
-                        stored AS (
-                            INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
-                                                bulk, newsletter_id, batch_no, held)
-                            SELECT gen_random_uuid(), 'newsletter:' || :id || ':' || (:firstBatch + chunk), :communityId,
-                                   :template, :locale, recipients, CAST(:variables AS jsonb), true, :id,
-                                   :firstBatch + chunk, true
-                              FROM batches
-                            ON CONFLICT (idempotency_key) DO NOTHING
-                            RETURNING 1)
+                        %s
                         SELECT (SELECT count(*) FROM batches) AS batches, (SELECT coalesce(sum(n), 0) FROM batches) AS recipients,
                                (SELECT max(last) FROM batches) AS last, (SELECT count(*) FROM stored) AS stored
-                        """)
+                        """.formatted(STORE_BATCHES))
                 .bind("id", id)
                 .bind("communityId", n.communityId())
                 .bind("after", n.fanoutAfter() == null ? "" : n.fanoutAfter())
@@ -278,8 +302,16 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
                 .bind("id", id).mapTo(Integer.class).one());
     }
 
+    private static boolean sending(Newsletter n) {
+        return "queued".equals(n.status()) || "sending".equals(n.status());
+    }
+
     private static Newsletter lock(Handle handle, UUID id) {
-        Optional<Newsletter> found = handle.createQuery("SELECT * FROM newsletters WHERE id = :id FOR UPDATE")
+        return load(handle, id, true);
+    }
+
+    private static Newsletter load(Handle handle, UUID id, boolean forUpdate) {
+        Optional<Newsletter> found = handle.createQuery("SELECT * FROM newsletters WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
                 .bind("id", id)
                 .map((rs, ctx) -> new Newsletter(rs.getObject("id", UUID.class), rs.getObject("community_id", UUID.class),
                         rs.getString("community_name"), rs.getString("locale"), rs.getString("subject"),

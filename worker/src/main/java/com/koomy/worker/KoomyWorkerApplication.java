@@ -12,6 +12,7 @@ import com.koomy.email.Email;
 import com.koomy.email.EmailDao;
 import com.koomy.email.EmailFailureFilter;
 import com.koomy.email.EmailOutbox;
+import com.koomy.email.EmailPacer;
 import com.koomy.email.EmailRateLimiter;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
@@ -62,7 +63,6 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.scheduling.JobBuilder;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.scheduling.RecurringJobBuilder;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
@@ -73,7 +73,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
@@ -127,7 +126,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 applyStripeEvent);
         // Jobs that schedule their own continuation need JobRunr's scheduler, which exists once JobRunr does.
         AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
-        SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis, () -> runtime.get().scheduler());
+        SendEmailJob sendEmail = emailDelivery(config, environment, jdbi, redis);
         GenerateDraftJob generateDraft = new GenerateDraftJob(jdbi, config.getOpenai());
         // Media (issue 8): the smaller sizes of uploaded images, and the orphan collection.
         MediaFactory media = config.getMedia();
@@ -210,7 +209,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
      * together through Redis), else through the local sink.
      */
     private static SendEmailJob emailDelivery(WorkerConfiguration config, Environment environment, Jdbi jdbi,
-                                              RedisClient redis, Supplier<JobRequestScheduler> scheduler) {
+                                              RedisClient redis) {
         SendGridFactory sendgrid = config.getSendgrid();
         Mailer mailer;
         EmailRateLimiter limiter = null;
@@ -249,7 +248,10 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                     + "go out with a mailto List-Unsubscribe only (the API refuses to send new ones)");
         }
         ListUnsubscribe listUnsubscribe = new ListUnsubscribe(config.getPublicUrl(), sendgrid.getFromEmail(), tokens);
-        return new SendEmailJob(jdbi, renderer, mailer, limiter, scheduler,
+        // Deliveries that wait (rate limit, backoff) wait in the emails table; the pacer delivers them when due.
+        EmailPacer pacer = new EmailPacer(jdbi, 4, Duration.ofSeconds(1), environment.metrics());
+        environment.lifecycle().manage(pacer);
+        return new SendEmailJob(jdbi, renderer, mailer, limiter, pacer,
                 new SendEmailJob.Limits(lease, config.getJobs().getEmailRetries(), maxInFlight), environment.metrics(),
                 listUnsubscribe);
     }
