@@ -12,28 +12,28 @@ import java.util.UUID;
 
 /**
  * Sends a queued newsletter in short transactions, everything inside PostgreSQL. A newsletter to a
- * segment takes one pass over its audience: each transaction copies {@value #SNAPSHOT_PAGE} of the
- * segment's memberships (account-id order) into {@code newsletter_recipients} by {@code INSERT ... SELECT},
- * leaving out the addresses unsubscribed from this community or suppressed, and in the same statement
- * cuts the rows it kept into batch emails of at most {@link Newsletters#BATCH_SIZE} recipients
- * ({@code jsonb_agg}): the first batches are on their way while the rest of the audience is still being
- * read (two passes, a whole snapshot and then the snapshot again sorted by address, kept the sink idle
- * for the snapshot's duration: 13,000 recipients/s at a million, measured). An audience given to
- * {@link Newsletters#enqueue} (and a snapshot complete before that change, {@code batched_in_snapshot}
- * false) is cut by the fan-out pass over {@code newsletter_recipients}, {@value #FANOUT_PAGE} recipients
- * per transaction in address order.
+ * segment takes one pass over its audience: each transaction reads {@value #SNAPSHOT_PAGE} of the
+ * segment's memberships (account-id order), leaves out the addresses unsubscribed from this community or
+ * suppressed, and in the same statement cuts the rest into batch emails of at most
+ * {@link Newsletters#BATCH_SIZE} recipients ({@code jsonb_agg}, {@code INSERT ... SELECT}): the batches are
+ * the snapshot, and the first ones are on their way while the rest of the audience is still being read.
+ * (Two passes, the audience copied into {@code newsletter_recipients} and then that copy read again sorted
+ * by address, kept the sink idle for the copy's duration: 13,000 recipients/s at a million, measured.) An
+ * audience given to {@link Newsletters#enqueue} (and a snapshot complete before that change,
+ * {@code batched_in_snapshot} false) is still cut by the fan-out pass over {@code newsletter_recipients},
+ * {@value #FANOUT_PAGE} recipients per transaction in address order.
  * <p>
- * Each transaction locks the newsletter's row, writes its page and moves its keyset cursor
- * ({@code snapshot_after}, {@code fanout_after}) in the same commit: a worker killed at any point
- * leaves a cursor that says exactly what exists, and the job's retry continues from it (no recipient
- * twice, none skipped; batch idempotency keys {@code newsletter:<id>:<n>} guard the rest). Memory does
- * not grow with the audience. Batches are written held and released {@link Newsletters#WINDOW} at a time.
- * A newsletter cancelled between pages stops at the next page.
+ * Each transaction writes its page and moves its keyset cursor ({@code snapshot_after},
+ * {@code fanout_after}) in the same commit: a worker killed at any point leaves a cursor that says exactly
+ * what exists, and the job's retry continues from it (no recipient twice, none skipped; batch idempotency
+ * keys {@code newsletter:<id>:<n>} guard the rest). Memory does not grow with the audience. Batches are
+ * written held and released {@link Newsletters#WINDOW} at a time. A newsletter cancelled during a page
+ * stops there (the page is rolled back).
  */
 public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanOutNewsletterJob.class);
-    static final int SNAPSHOT_PAGE = 10_000;
+    static final int SNAPSHOT_PAGE = 5_000;
     static final int FANOUT_PAGE = 10 * Newsletters.BATCH_SIZE;
     /** The first key of this job's advisory locks (the second: the newsletter id's hash). */
     private static final int ADVISORY_LOCK_KIND = 20_20;
@@ -153,14 +153,13 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
                         page AS (
                             SELECT p.account_id, a.email, a.name
                               FROM members p CROSS JOIN LATERAL (SELECT email, name FROM accounts WHERE id = p.account_id) a),
+                        -- No copy in newsletter_recipients: the batches are the snapshot (an address is one
+                        -- account's, so one page per transaction with its cursor is all the deduplication needed).
                         kept AS (
-                            INSERT INTO newsletter_recipients (newsletter_id, email, name, account_id)
-                            SELECT :id, p.email, p.name, p.account_id FROM page p
+                            SELECT p.email, p.name FROM page p
                              WHERE NOT EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = p.email)
                                AND NOT EXISTS (SELECT 1 FROM newsletter_unsubscribes u
-                                                WHERE u.community_id = :communityId AND u.email = p.email)
-                            ON CONFLICT DO NOTHING
-                            RETURNING email, name),
+                                                WHERE u.community_id = :communityId AND u.email = p.email)),
                         batches AS (
                             SELECT chunk, count(*) AS n,
                                    jsonb_agg(jsonb_strip_nulls(jsonb_build_object('email', email, 'name', name))
