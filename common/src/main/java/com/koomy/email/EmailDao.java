@@ -65,6 +65,13 @@ public interface EmailDao {
             """)
     void requeue(@Bind("id") UUID id, @Bind("error") String error, @Bind("retryAt") Instant retryAt);
 
+    /** The delivery waits until {@code retryAt} (a later wait already on the row stays); only a row still queued. */
+    @SqlUpdate("""
+            UPDATE emails SET retry_at = greatest(coalesce(retry_at, :retryAt), :retryAt), updated_at = now()
+             WHERE id = :id AND status = 'queued'
+            """)
+    void defer(@Bind("id") UUID id, @Bind("retryAt") Instant retryAt);
+
     /** The provider failed (5xx, network): back to queued, not to be tried before {@code retryAt}. */
     @SqlUpdate("""
             UPDATE emails SET status = 'queued', lease_until = NULL, last_error = :error, failures = failures + 1,

@@ -20,10 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * both processes take a full second of tokens in the same second (6 requests at 3/s); the API's
  * limits tolerate that, a provider's limit does not.
  * <p>
- * Without a token the caller reschedules its job rather than hold a worker thread; but JobRunr's
- * free edition starts scheduled jobs only at its poll (every 5 s or more), which alone would cap
- * throughput at one second of tokens per poll. So up to {@code inlineWaiters} threads per process
- * may wait, at most {@code maxInlineWait} each, for the next second's tokens; the others reschedule.
+ * Without a token the caller's row waits in the queue ({@link EmailPacer}) rather than hold a worker
+ * thread. Up to {@code inlineWaiters} threads per process may still wait, at most {@code maxInlineWait}
+ * each, for the next second's tokens (no round trip through the table); the others wait in the queue.
  */
 public class EmailRateLimiter {
 
@@ -79,7 +78,7 @@ public class EmailRateLimiter {
 
     /**
      * Takes a token, waiting briefly for the next second's when a waiter slot is free; otherwise says
-     * how long until one is likely free (the caller reschedules).
+     * how long until one is likely free (the caller waits in the queue).
      */
     public Optional<Duration> tryAcquire(boolean bulkMail) {
         Optional<Duration> wait = tryOnce(bulkMail);

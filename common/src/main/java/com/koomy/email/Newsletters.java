@@ -88,17 +88,18 @@ public final class Newsletters {
     /**
      * Called in the transaction that settles a batch (sent, failed or suppressed): queues the next
      * held batch of the same newsletter, or marks the newsletter sent after its last batch once the
-     * fan-out has written them all.
+     * fan-out has written them all. Returns the batches it queued (the caller may deliver one at once).
      */
-    static void afterBatch(Handle handle, Email batch) {
+    static List<UUID> afterBatch(Handle handle, Email batch) {
         if (batch.newsletterId() == null) {
-            return;
+            return List.of();
         }
         // The newsletter's row orders this with the fan-out's pages, which release batches too.
         handle.createQuery("SELECT id FROM newsletters WHERE id = :id FOR UPDATE")
                 .bind("id", batch.newsletterId()).mapTo(UUID.class).findOne();
-        if (release(handle, batch.newsletterId()) > 0) {
-            return;
+        List<UUID> released = release(handle, batch.newsletterId());
+        if (!released.isEmpty()) {
+            return released;
         }
         handle.createUpdate("""
                         UPDATE newsletters SET status = 'sent', sent_at = now(), updated_at = now()
@@ -108,6 +109,7 @@ public final class Newsletters {
                         """)
                 .bind("newsletterId", batch.newsletterId())
                 .execute();
+        return List.of();
     }
 
     /**
@@ -116,7 +118,7 @@ public final class Newsletters {
      * take a place, or two crashes would stop the newsletter); returns how many it queued. The caller
      * holds the newsletter's row lock.
      */
-    static int release(Handle handle, UUID newsletterId) {
+    static List<UUID> release(Handle handle, UUID newsletterId) {
         List<UUID> released = handle.createQuery("""
                         UPDATE emails SET held = false, updated_at = now()
                          WHERE id IN (SELECT id FROM emails WHERE newsletter_id = :id AND held
@@ -136,7 +138,7 @@ public final class Newsletters {
             handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
                     .bind("kind", Email.OUTBOX_KIND).bind("ref", id.toString()).execute();
         }
-        return released.size();
+        return released;
     }
 
     /** The template's variables: the Markdown body rendered once per newsletter, not per batch. */

@@ -14,7 +14,12 @@ public record OutgoingEmail(
         RenderedEmail content,
         List<InlineImage> inlineImages,
         /** Headers of each recipient's copy, by address ({@link ListUnsubscribe}); empty for most mail. */
-        Map<String, Map<String, String>> headers) {
+        Map<String, Map<String, String>> headers,
+        /**
+         * Per-recipient values of placeholders in the content, by address (a batch's {@code recipientName}:
+         * {@link Personalized}); empty for mail rendered for its one recipient.
+         */
+        Map<String, Map<String, String>> substitutions) {
 
     /** An image the HTML part shows through {@code cid:<contentId>} (the ticket's QR code). */
     public record InlineImage(String contentId, String filename, byte[] png) {

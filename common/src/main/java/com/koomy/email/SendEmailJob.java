@@ -6,7 +6,6 @@ import org.apache.http.conn.ConnectionPoolTimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 
 /**
  * Delivers one email, at most once per "sent". The row is locked while this attempt decides, then
@@ -33,13 +31,12 @@ import java.util.function.Supplier;
  *     provider may have accepted it: only templates that may be resent are ({@link
  *     EmailTemplate#resendAfterInterruption()}); the others stay {@code sending} for an operator.</li>
  * </ul>
- * No token in the shared rate limit, or a 429: the job schedules its own continuation and ends,
- * instead of holding a worker thread. A 5xx or a network error: the row counts the failure and is not
- * tried again before 3^failures s ({@code retry_at}), and a continuation is scheduled then; after
- * {@code maxRetries} retries it is {@code failed}. The count and the wait live on the row, not in
- * JobRunr's job, because the continuations are new jobs: JobRunr's own retry count (and its backoff)
- * would start from zero each time a retry finds no rate-limit token. Any other 4xx: {@code failed},
- * no retry.
+ * No token in the shared rate limit, or a 429: the row waits in the queue ({@code retry_at}) and the
+ * job ends instead of holding a worker thread; {@link EmailPacer} delivers it when its time comes (no new
+ * JobRunr job per wait). A 5xx or a network error: the row counts the failure and is not tried again
+ * before 3^failures s ({@code retry_at}), paced the same way; after {@code maxRetries} retries it is
+ * {@code failed}. The count and the wait live on the row, not in JobRunr's job: one job per email starts
+ * the delivery, the waits after it are the pacer's. Any other 4xx: {@code failed}, no retry.
  * <p>
  * A send waits for the provider's answer as long as the request timeout allows (a slow SendGrid may
  * still accept), holding its job thread. So that a slow provider cannot take every job thread of the
@@ -63,7 +60,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final EmailRenderer renderer;
     private final Mailer mailer;
     private final EmailRateLimiter rateLimiter;
-    private final Supplier<JobRequestScheduler> scheduler;
+    private final EmailPacer pacer;
     private final Duration lease;
     private final int maxRetries;
     private final Semaphore slots;
@@ -72,20 +69,23 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
 
     /** {@code rateLimiter}: {@link EmailRateLimiter#NONE} for no limit (the sink, or a benchmark with the limit lifted). */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
-                        Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics) {
-        this(jdbi, renderer, mailer, rateLimiter, scheduler, limits, metrics, null);
+                        EmailPacer pacer, Limits limits, MetricRegistry metrics) {
+        this(jdbi, renderer, mailer, rateLimiter, pacer, limits, metrics, null);
     }
 
-    /** {@code listUnsubscribe}: the unsubscribe headers of newsletter batches (null: none). */
+    /**
+     * {@code pacer}: delivers the rows that had to wait (this job becomes its delivery); {@code listUnsubscribe}:
+     * the unsubscribe headers of newsletter batches (null: none).
+     */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
-                        Supplier<JobRequestScheduler> scheduler, Limits limits, MetricRegistry metrics,
-                        ListUnsubscribe listUnsubscribe) {
+                        EmailPacer pacer, Limits limits, MetricRegistry metrics, ListUnsubscribe listUnsubscribe) {
         this.listUnsubscribe = listUnsubscribe;
         this.jdbi = jdbi;
         this.renderer = renderer;
         this.mailer = mailer;
         this.rateLimiter = rateLimiter;
-        this.scheduler = scheduler;
+        this.pacer = pacer;
+        pacer.deliverWith(this::deliverPaced);
         this.lease = limits.lease();
         this.maxRetries = limits.maxRetries();
         this.slots = limits.maxInFlight() > 0 ? new Semaphore(limits.maxInFlight()) : null;
@@ -98,27 +98,43 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private record Done() implements Step {
     }
 
-    private record Wait(Duration duration, String why) implements Step {
+    /** {@code onRow}: the row already says until when (a backoff); else the wait is written on it. */
+    private record Wait(Duration duration, String why, boolean onRow) implements Step {
     }
 
     private record Send(Email email, OutgoingEmail outgoing, EmailTemplate template) implements Step {
     }
 
+    /**
+     * Delivers the email; a newsletter batch that ends and releases the next one goes on with it in this
+     * thread (its outbox row and job still exist, and find it settled): the window's next batch does not
+     * wait for the relay's pass and JobRunr's pick-up, which capped a newsletter at about 30 batches a second.
+     */
     @Override
     public void run(SendEmail request) throws Exception {
-        UUID id = request.emailId();
+        UUID next = request.emailId();
+        while (next != null) {
+            next = deliverOne(next);
+        }
+    }
+
+    /** Returns the newsletter batch that this one released, to deliver next; null when none. */
+    private UUID deliverOne(UUID id) throws Exception {
         if (slots != null && !slots.tryAcquire()) {
             metrics.meter("koomy.email.provider-slots-full").mark();
-            reschedule(id, SLOT_WAIT, "every " + mailer.name() + " slot of this worker is waiting for an answer");
-            return;
+            defer(id, SLOT_WAIT, "every " + mailer.name() + " slot of this worker is waiting for an answer");
+            return null;
         }
         try {
             Step step = jdbi.inTransaction(handle -> begin(handle, id));
-            if (step instanceof Wait wait) {
-                reschedule(id, wait.duration(), wait.why());
+            if (step instanceof Wait wait && wait.onRow()) {
+                pacer.wake(Instant.now().plus(wait.duration()));
+            } else if (step instanceof Wait wait) {
+                defer(id, wait.duration(), wait.why());
             } else if (step instanceof Send send) {
-                deliver(send);
+                return deliver(send);
             }
+            return null;
         } finally {
             if (slots != null) {
                 slots.release();
@@ -140,7 +156,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 return new Done(); // already held for an operator
             }
             if (email.leaseUntil().isAfter(now)) {
-                return new Wait(Duration.between(now, email.leaseUntil()).plusSeconds(1), "an attempt is in flight");
+                // That attempt settles the row; if it dies, the pacer finds the row past its lease.
+                return new Done();
             }
             if (!template.resendAfterInterruption()) {
                 dao.holdForOperator(id, "an attempt was interrupted after the provider may have accepted it; "
@@ -153,7 +170,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             }
             LOG.warn("Email {} ({}) was interrupted while sending; sending it again", id, email.idempotencyKey());
         } else if (email.retryAt() != null && email.retryAt().isAfter(now)) {
-            return new Wait(Duration.between(now, email.retryAt()), "backing off after a failure or a 429 (" + email.failures() + " failures)");
+            return new Wait(Duration.between(now, email.retryAt()),
+                    "backing off after a failure or a 429 (" + email.failures() + " failures)", true);
         }
         // A newsletter batch also leaves out whoever unsubscribed from its community since the fan-out.
         List<Recipient> suppressed = EmailSuppressions.suppressedAmong(handle, email.recipients(), email.bulk(),
@@ -173,16 +191,20 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             var wait = rateLimiter.tryAcquire(email.bulk());
             if (wait.isPresent()) {
                 metrics.meter("koomy.email.rate-limited").mark();
-                return new Wait(wait.get(), "no token in the shared rate limit");
+                return new Wait(wait.get(), "no token in the shared rate limit", false);
             }
         }
         dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed),
                 content.subject(), content.html(), content.text());
         return new Send(email, new OutgoingEmail(id, email.idempotencyKey(), template.id(), email.bulk(), to, content,
-                inlineImages(template, email.variables()), headers(email, template, to)), template);
+                inlineImages(template, email.variables()), headers(email, template, to),
+                Personalized.substitutions(content, to)), template);
     }
 
     private RenderedEmail render(Email email, EmailTemplate template) {
+        if (template != EmailTemplate.NEWSLETTER && Personalized.applies(email)) {
+            return Personalized.render(renderer, template, email.locale(), email.variables());
+        }
         Map<String, Object> variables = new java.util.HashMap<>(email.variables());
         if (email.recipients().size() == 1 && email.recipients().get(0).name() != null) {
             variables.putIfAbsent("recipientName", email.recipients().get(0).name());
@@ -209,7 +231,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         return List.of(new OutgoingEmail.InlineImage("ticket-qr", "ticket.png", QrCodes.png(payload, 240)));
     }
 
-    private void deliver(Send send) throws Exception {
+    private UUID deliver(Send send) throws Exception {
         UUID id = send.email().id();
         Delivery delivery;
         try (var timer = metrics.timer("koomy.email.provider-call").time()) {
@@ -218,7 +240,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             String error = "no answer from " + mailer.name() + ": " + e;
             if (neverReachedProvider(e) || send.template().resendAfterInterruption()) {
                 retryLater(send, error);
-                return;
+                return null;
             }
             // The request may have been taken before the connection broke: do not risk a second copy.
             jdbi.useTransaction(handle -> {
@@ -228,19 +250,21 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             });
             metrics.meter("koomy.email.held-for-operator").mark();
             LOG.error("Email {} ({}): {}; held in 'sending' for an operator", id, send.email().idempotencyKey(), error);
-            return;
+            return null;
         }
         if (delivery instanceof Delivery.Accepted accepted) {
-            jdbi.useTransaction(handle -> {
+            List<UUID> released = jdbi.inTransaction(handle -> {
                 handle.attach(EmailDao.class).markSent(id, accepted.messageId());
-                Newsletters.afterBatch(handle, send.email());
+                return Newsletters.afterBatch(handle, send.email());
             });
             metrics.meter("koomy.email.sent").mark(send.outgoing().to().size());
+            return released.isEmpty() ? null : released.get(0);
         } else if (delivery instanceof Delivery.RateLimited limited) {
             // On the row too: a continuation JobRunr starts early (it enqueues up to a poll interval ahead) waits.
-            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, limited.detail(), Instant.now().plus(limited.retryAfter())));
+            Instant retryAt = Instant.now().plus(limited.retryAfter());
+            jdbi.useExtension(EmailDao.class, dao -> dao.requeue(id, limited.detail(), retryAt));
             metrics.meter("koomy.email.provider-429").mark();
-            reschedule(id, limited.retryAfter(), limited.detail());
+            pacer.wake(retryAt);
         } else if (delivery instanceof Delivery.Unavailable unavailable) {
             retryLater(send, unavailable.detail());
         } else if (delivery instanceof Delivery.Rejected rejected) {
@@ -251,6 +275,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             metrics.meter("koomy.email.rejected").mark();
             LOG.warn("Email {} ({}) rejected, not retried: {}", id, send.email().idempotencyKey(), rejected.detail());
         }
+        return null;
     }
 
     private static boolean neverReachedProvider(IOException e) {
@@ -278,16 +303,35 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             return;
         }
         Duration backoff = Duration.ofSeconds((long) Math.pow(3, failures));
-        jdbi.useExtension(EmailDao.class, dao -> dao.requeueAfterFailure(id, error, Instant.now().plus(backoff)));
+        Instant retryAt = Instant.now().plus(backoff);
+        jdbi.useExtension(EmailDao.class, dao -> dao.requeueAfterFailure(id, error, retryAt));
         LOG.warn("Email {} ({}): {}; retry {} of {} in {} s", id, send.email().idempotencyKey(), error, failures, maxRetries,
                 backoff.toSeconds());
-        reschedule(id, backoff, error);
+        pacer.wake(retryAt);
     }
 
-    /** A continuation job rather than a sleeping worker thread; the row decides what it will do. */
-    private void reschedule(UUID id, Duration wait, String why) {
+    /**
+     * The row waits in the queue until {@code wait} is over (a later wait already on it stays) rather than
+     * a worker thread, or a new job; the pacer delivers it then. A row another attempt holds is left to it.
+     */
+    private void defer(UUID id, Duration wait, String why) {
         Instant at = Instant.now().plus(wait);
-        scheduler.get().schedule(UUID.randomUUID(), at, new SendEmail(id));
-        LOG.debug("Email {} rescheduled at {}: {}", id, at, why);
+        jdbi.useExtension(EmailDao.class, dao -> dao.defer(id, at));
+        pacer.wake(at);
+        LOG.debug("Email {} waits until {}: {}", id, at, why);
+    }
+
+    /** The pacer's delivery of a row whose wait is over: the same steps as the job's. */
+    private void deliverPaced(UUID id) {
+        try {
+            run(new SendEmail(id));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("email " + id + ": interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("email " + id + ": " + e, e);
+        }
     }
 }

@@ -70,7 +70,7 @@ public class SendGridMailer implements Mailer, Closeable {
         request.setMethod(Method.POST);
         request.setEndpoint("mail/send");
         request.setBody(mail(email).build());
-        // api() makes one call (host, version and auth headers added); on a 429 the job reschedules itself.
+        // api() makes one call (host, version and auth headers added); on a 429 the row waits in the queue.
         Response response = sendGrid.api(request);
         int status = response.getStatusCode();
         if (status >= 200 && status < 300) {
@@ -106,6 +106,10 @@ public class SendGridMailer implements Mailer, Closeable {
                     personalization.addSubstitution(ListUnsubscribe.URL_PLACEHOLDER,
                             url.substring(https + 1, url.indexOf('>', https)));
                 }
+            }
+            Map<String, String> substitutions = email.substitutions().get(recipient.email());
+            if (substitutions != null) {
+                substitutions.forEach(personalization::addSubstitution);
             }
             mail.addPersonalization(personalization);
         }

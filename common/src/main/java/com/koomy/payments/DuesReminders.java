@@ -1,31 +1,41 @@
 package com.koomy.payments;
 
+import com.koomy.email.EmailAddresses;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
-import com.koomy.email.InvalidEmailException;
 import com.koomy.email.Recipient;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Dues reminders: every active member whose dues run out within {@code daysBefore} days, in a community
- * that takes payments, gets one email per period. "Once per period" is the email's idempotency key,
- * {@code dues-reminder:<community>:<member>:<paid-until>}: the next run, or a second worker running the
- * job at the same time, finds it queued already; a payment moves the paid-until date, which opens the
- * next period's reminder. Members are read in pages of {@value #PAGE}, each page queued in one transaction.
+ * that takes payments, gets one reminder per period. They go out the way newsletters do: one batch email
+ * (one provider request) for up to {@value EmailMessage#MAX_RECIPIENTS} members of a community with the
+ * same due date and language, each member's name substituted in their copy, rather than one request per
+ * member (5 requests/s at SendGrid made 10,000 reminders a half-hour backlog). "Once per period" is a row
+ * of {@code dues_reminders} (community, member, paid-until date), claimed in the transaction that queues
+ * the batch: the next run, or a second worker running the job at the same time, finds it claimed; a
+ * payment moves the paid-until date, which opens the next period's reminder. Members are read in pages of
+ * {@value #PAGE}, each page queued in one transaction.
  */
 public class DuesReminders {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuesReminders.class);
-    static final int PAGE = 500;
+    static final int PAGE = EmailMessage.MAX_RECIPIENTS;
 
     private final Jdbi jdbi;
     private final int daysBefore;
@@ -76,32 +86,57 @@ public class DuesReminders {
             if (page.isEmpty()) {
                 break;
             }
-            queued += jdbi.inTransaction(h -> {
-                int n = 0;
-                for (Due due : page) {
-                    String key = "dues-reminder:" + due.communityId() + ":" + due.accountId() + ":" + due.paidUntil();
-                    boolean existed = h.createQuery("SELECT count(*) FROM emails WHERE idempotency_key = :k")
-                            .bind("k", key).mapTo(Long.class).one() > 0;
-                    try {
-                        EmailOutbox.enqueue(h, EmailMessage.to(new Recipient(due.email(), due.name()), EmailTemplate.DUES_REMINDER,
-                                due.locale(), Map.of("recipientName", due.name(), "communityName", due.communityName(),
-                                        "amount", Payment.format(due.amount(), due.currency()),
-                                        "currency", due.currency().toUpperCase(), "dueDate", due.paidUntil().toString(),
-                                        "payUrl", publicUrl + "/communities/" + due.communityId() + "/dues"),
-                                due.communityId(), key));
-                    } catch (InvalidEmailException e) {
-                        LOG.warn("No dues reminder for account {}: {}", due.accountId(), e.getMessage());
-                        continue;
-                    }
-                    n += existed ? 0 : 1;
-                }
-                return n;
-            });
+            queued += jdbi.inTransaction(h -> queue(h, page));
             Due last = page.get(page.size() - 1);
             afterCommunity = last.communityId();
             afterAccount = last.accountId();
         }
         LOG.info("Dues reminders: {} queued for dues ending by {}", queued, today.plusDays(daysBefore));
         return queued;
+    }
+
+    private record Batch(UUID communityId, String locale, LocalDate paidUntil) {
+    }
+
+    /** Claims the page's reminders not sent yet and queues them in batches; returns how many it claimed. */
+    private int queue(Handle h, List<Due> page) {
+        Map<Batch, List<Due>> batches = new LinkedHashMap<>();
+        for (Due due : page) {
+            String locale = due.locale() == null ? "fr" : due.locale().toLowerCase(Locale.ROOT);
+            if (!EmailMessage.LOCALES.contains(locale) || !EmailAddresses.isValid(due.email())) {
+                LOG.warn("No dues reminder for account {}: locale {} or its address is not valid", due.accountId(), due.locale());
+                continue;
+            }
+            batches.computeIfAbsent(new Batch(due.communityId(), locale, due.paidUntil()), b -> new ArrayList<>()).add(due);
+        }
+        int claimedTotal = 0;
+        for (Map.Entry<Batch, List<Due>> entry : batches.entrySet()) {
+            Batch batch = entry.getKey();
+            List<Due> dues = entry.getValue();
+            Set<UUID> claimed = new HashSet<>(h.createQuery("""
+                            INSERT INTO dues_reminders (community_id, account_id, paid_until)
+                            SELECT :communityId, account_id, :paidUntil FROM unnest(CAST(:accounts AS uuid[])) account_id
+                            ON CONFLICT DO NOTHING
+                            RETURNING account_id
+                            """)
+                    .bind("communityId", batch.communityId()).bind("paidUntil", batch.paidUntil())
+                    .bindArray("accounts", String.class, dues.stream().map(d -> d.accountId().toString()).toList())
+                    .mapTo(UUID.class).list());
+            List<Due> fresh = dues.stream().filter(d -> claimed.contains(d.accountId())).toList();
+            if (fresh.isEmpty()) {
+                continue;
+            }
+            Due first = fresh.get(0);
+            EmailOutbox.enqueue(h, new EmailMessage(EmailTemplate.DUES_REMINDER, batch.locale(),
+                    fresh.stream().map(d -> new Recipient(d.email(), d.name())).toList(),
+                    Map.of("communityName", first.communityName(), "amount", Payment.format(first.amount(), first.currency()),
+                            "currency", first.currency().toUpperCase(Locale.ROOT), "dueDate", batch.paidUntil().toString(),
+                            "payUrl", publicUrl + "/communities/" + batch.communityId() + "/dues"),
+                    batch.communityId(),
+                    // The members are claimed in this transaction: the first one names the batch for good.
+                    "dues-reminders:" + batch.communityId() + ":" + batch.paidUntil() + ":" + first.accountId()));
+            claimedTotal += fresh.size();
+        }
+        return claimedTotal;
     }
 }

@@ -7,9 +7,6 @@ import com.koomy.config.SendGridFactory;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
-import org.jobrunr.jobs.states.StateName;
-import org.jobrunr.scheduling.JobRequestScheduler;
-import org.jobrunr.storage.InMemoryStorageProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +38,6 @@ class SendEmailJobTest {
     private static SendGridStub sendgrid;
     private static SendGridMailer mailer;
     private static Jdbi jdbi;
-    private static InMemoryStorageProvider jobs;
     private static SendEmailJob job;
 
     @BeforeAll
@@ -49,11 +45,8 @@ class SendEmailJobTest {
         jdbi = db.jdbi();
         sendgrid = new SendGridStub();
         mailer = new SendGridMailer(sendgrid.config(5), 4);
-        jobs = new InMemoryStorageProvider();
-        jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
-        JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
         job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, EmailRateLimiter.NONE, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
+                mailer, EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
     }
 
     @AfterAll
@@ -120,10 +113,9 @@ class SendEmailJobTest {
     }
 
     @Test
-    void aRateLimitedAnswerReschedulesWithoutCountingAFailure() throws Exception {
+    void aRateLimitedAnswerWaitsInTheQueueWithoutCountingAFailure() throws Exception {
         sendgrid.rateLimited(Instant.now().plusSeconds(7).getEpochSecond());
         UUID id = enqueue(EmailTemplate.WELCOME, "bob@example.org", Map.of());
-        long scheduledBefore = jobs.countJobs(StateName.SCHEDULED);
 
         job.run(new SendEmail(id)); // no exception: not a JobRunr failure
 
@@ -131,10 +123,59 @@ class SendEmailJobTest {
         assertThat(queued.status()).isEqualTo(EmailStatus.queued);
         assertThat(queued.lastError()).contains("SendGrid 429");
         assertThat(queued.failures()).isZero();
-        assertThat(queued.retryAt()).isAfter(Instant.now().plusSeconds(4));
-        assertThat(jobs.countJobs(StateName.SCHEDULED)).isEqualTo(scheduledBefore + 1);
-        Instant at = scheduledAt(id).get(0);
-        assertThat(at).isBetween(Instant.now().plusSeconds(4), Instant.now().plusSeconds(9));
+        assertThat(queued.retryAt()).isBetween(Instant.now().plusSeconds(4), Instant.now().plusSeconds(9));
+    }
+
+    @Test
+    void rowsWhoseWaitIsOverAreDeliveredByThePacerTransactionalMailFirst() throws Exception {
+        // Two waits over: a bulk email's (the older) and a password reset's; one delivery thread.
+        UUID bulk = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, EmailMessage.to(Recipient.of("kim@example.org"),
+                EmailTemplate.DUES_REMINDER, "en", Map.of(), null, "dues-reminder:" + UUID.randomUUID())));
+        UUID reset = enqueue(EmailTemplate.PASSWORD_RESET, "lea@example.org", Map.of());
+        jdbi.useHandle(h -> {
+            h.execute("UPDATE emails SET retry_at = now() - interval '2 seconds' WHERE id = ?", bulk);
+            h.execute("UPDATE emails SET retry_at = now() - interval '1 second' WHERE id = ?", reset);
+        });
+        EmailPacer pacer = new EmailPacer(jdbi, 1, Duration.ofMillis(200), new MetricRegistry());
+        new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
+                mailer, EmailRateLimiter.NONE, pacer, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
+        pacer.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> email(bulk).status() == EmailStatus.sent
+                    && email(reset).status() == EmailStatus.sent);
+        } finally {
+            pacer.stop();
+        }
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < sendgrid.requests().size(); i++) {
+            order.add(body(i).at("/personalizations/0/to/0/email").asText());
+        }
+        assertThat(order).containsSubsequence("lea@example.org", "kim@example.org");
+        assertThat(email(reset).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchOfRemindersIsOneRequestWithEachNameSubstitutedEscapedInHtmlOnly() throws Exception {
+        UUID id = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, new EmailMessage(EmailTemplate.DUES_REMINDER, "en",
+                List.of(new Recipient("mia@example.org", "Mia <b>& Co"), new Recipient("ned@example.org", "Ned"),
+                        Recipient.of("ora@example.org")),
+                Map.of("communityName", "Rowing Club", "amount", "25.00", "currency", "EUR", "dueDate", "2026-12-31",
+                        "payUrl", "https://koomy.test/pay"), UUID.randomUUID(), "dues-reminders:" + UUID.randomUUID())));
+
+        job.run(new SendEmail(id));
+
+        assertThat(sendgrid.requests()).hasSize(1);
+        JsonNode body = body(0);
+        assertThat(body.at("/content/0/value").asText()).contains("Hello [[recipient_name]],").contains("Rowing Club");
+        assertThat(body.at("/content/1/value").asText()).contains("Hello [[recipient_name_html]],");
+        assertThat(body.at("/personalizations")).hasSize(3);
+        JsonNode mia = body.at("/personalizations/0");
+        assertThat(mia.at("/to/0/email").asText()).isEqualTo("mia@example.org");
+        assertThat(mia.at("/substitutions/[[recipient_name]]").asText()).isEqualTo("Mia <b>& Co");
+        assertThat(mia.at("/substitutions/[[recipient_name_html]]").asText()).isEqualTo("Mia &lt;b&gt;&amp; Co");
+        assertThat(body.at("/personalizations/1/substitutions/[[recipient_name]]").asText()).isEqualTo("Ned");
+        assertThat(body.at("/personalizations/2/substitutions/[[recipient_name]]").asText()).isEmpty();
+        assertThat(email(id).status()).isEqualTo(EmailStatus.sent);
     }
 
     @Test
@@ -150,13 +191,11 @@ class SendEmailJobTest {
         assertThat(queued.lastError()).contains("SendGrid 503");
         assertThat(queued.failures()).isEqualTo(1);
         assertThat(queued.retryAt()).isBetween(before.plusSeconds(3).minusMillis(1), Instant.now().plusSeconds(3));
-        assertThat(scheduledAt(id)).as("one continuation, at the retry time").singleElement()
-                .satisfies(at -> assertThat(at).isBetween(queued.retryAt().minusMillis(1), queued.retryAt().plusSeconds(1)));
 
-        // Any job that comes earlier (a duplicate, a continuation of a rate-limit wait) waits too.
+        // Any attempt that comes earlier (a duplicate job) waits too, and does not shorten the wait.
         job.run(new SendEmail(id));
         assertThat(sendgrid.requests()).hasSize(1);
-        assertThat(scheduledAt(id)).hasSize(2);
+        assertThat(email(id).retryAt()).isEqualTo(queued.retryAt());
 
         // The second failure waits 9 s; the third, with 2 retries allowed, fails the email.
         jdbi.useHandle(h -> h.execute("UPDATE emails SET retry_at = now() - interval '1 second' WHERE id = ?", id));
@@ -172,14 +211,6 @@ class SendEmailJobTest {
         assertThat(failed.failures()).isEqualTo(2);
         assertThat(failed.lastError()).contains("SendGrid 503");
         assertThat(sendgrid.requests()).hasSize(3);
-    }
-
-    /** When the continuation jobs of an email are scheduled. */
-    private static List<Instant> scheduledAt(UUID id) {
-        return jobs.getJobList(StateName.SCHEDULED, org.jobrunr.storage.Paging.AmountBasedList.ascOnUpdatedAt(1000)).stream()
-                .filter(j -> ((SendEmail) j.getJobDetails().getJobParameters().get(0).getObject()).emailId().equals(id))
-                .map(j -> ((org.jobrunr.jobs.states.ScheduledState) j.getJobState()).getScheduledAt())
-                .toList();
     }
 
     @Test
@@ -224,7 +255,8 @@ class SendEmailJobTest {
         UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "gus@example.org", Map.of());
         try (SendGridMailer patient = new SendGridMailer(config, 2)) {
             SendEmailJob slowJob = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                    patient, EmailRateLimiter.NONE, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
+                    patient, EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
+                    new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
                     new MetricRegistry());
             slowJob.run(new SendEmail(id));
         }
@@ -238,7 +270,8 @@ class SendEmailJobTest {
     void aSlowProviderHoldsNoMoreThreadsThanItsSlots() throws Exception {
         sendgrid.delayMillis(1500);
         SendEmailJob oneSlot = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, EmailRateLimiter.NONE, () -> new JobRequestScheduler(jobs), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
+                mailer, EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
+                new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
         UUID first = enqueue(EmailTemplate.PASSWORD_RESET, "hal@example.org", Map.of());
         UUID second = enqueue(EmailTemplate.PASSWORD_RESET, "ida@example.org", Map.of());
         ExecutorService thread = Executors.newSingleThreadExecutor();
@@ -253,13 +286,14 @@ class SendEmailJobTest {
 
             assertThat(sendgrid.requests()).hasSize(1);
             assertThat(email(second).status()).isEqualTo(EmailStatus.queued);
-            assertThat(scheduledAt(second)).singleElement().satisfies(at -> assertThat(at).isAfter(Instant.now()));
+            assertThat(email(second).retryAt()).as("waits in the queue").isAfter(Instant.now());
             slow.get(10, TimeUnit.SECONDS);
         } finally {
             thread.shutdownNow();
         }
         assertThat(email(first).status()).isEqualTo(EmailStatus.sent);
-        oneSlot.run(new SendEmail(second)); // the slot is free again
+        jdbi.useHandle(h -> h.execute("UPDATE emails SET retry_at = now() - interval '1 second' WHERE id = ?", second));
+        oneSlot.run(new SendEmail(second)); // its wait is over (the pacer's delivery) and the slot is free again
         assertThat(email(second).status()).isEqualTo(EmailStatus.sent);
     }
 

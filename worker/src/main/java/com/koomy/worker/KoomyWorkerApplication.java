@@ -32,7 +32,6 @@ import redis.clients.jedis.RedisClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
@@ -83,9 +82,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 environment.metrics()), jdbi);
         StripeEventsWorker stripeEvents = new StripeEventsWorker(jdbi, payments.handlers(stripeEventHandlers(jdbi)),
                 config.getStripe().isLivemode());
-        // Jobs that schedule their own continuation need JobRunr's scheduler, which exists once JobRunr does.
-        AtomicReference<JobRunrRuntime> runtime = new AtomicReference<>();
-        EmailWorker email = new EmailWorker(config, environment, jdbi, redis, () -> runtime.get().scheduler());
+        EmailWorker email = new EmailWorker(config, environment, jdbi, redis);
         ContentWorker content = new ContentWorker(jdbi, config.getOpenai());
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
 
@@ -93,7 +90,6 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs()).forEach(jobInstances::putAll);
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, new MapJobActivator(jobInstances),
                 List.of(stripeEvents.failureFilter(), email.failureFilter()));
-        runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
         environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(media.recurringJobs(jobRunr::scheduler));

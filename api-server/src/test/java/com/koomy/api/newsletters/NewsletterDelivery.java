@@ -2,6 +2,7 @@ package com.koomy.api.newsletters;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.email.EmailOutbox;
+import com.koomy.email.EmailPacer;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
 import com.koomy.email.FanOutNewsletterJob;
@@ -13,10 +14,9 @@ import com.koomy.email.SinkMailer;
 import com.koomy.email.UnsubscribeTokens;
 import com.koomy.jobs.OutboxEntry;
 import org.jdbi.v3.core.Jdbi;
-import org.jobrunr.scheduling.JobRequestScheduler;
-import org.jobrunr.storage.InMemoryStorageProvider;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -34,24 +34,38 @@ final class NewsletterDelivery {
     NewsletterDelivery(Jdbi jdbi, String publicUrl, String secret) {
         this.jdbi = jdbi;
         this.fanOut = new FanOutNewsletterJob(jdbi);
-        InMemoryStorageProvider jobs = new InMemoryStorageProvider();
-        jobs.setJobMapper(new org.jobrunr.jobs.mappers.JobMapper(new org.jobrunr.utils.mapper.jackson.JacksonJsonMapper()));
-        JobRequestScheduler scheduler = new JobRequestScheduler(jobs);
         this.send = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", publicUrl)),
-                new SinkMailer(), com.koomy.email.EmailRateLimiter.NONE, () -> scheduler, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
+                new SinkMailer(), com.koomy.email.EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
                 new MetricRegistry(), new ListUnsubscribe(publicUrl, "no-reply@koomy.local", new UnsubscribeTokens(secret)));
     }
 
-    /** Runs every due fan-out and delivery until nothing is left; scheduled fan-outs not yet due are left alone. */
+    /**
+     * Runs every fan-out and delivery until nothing is left, as the relay and JobRunr would; a scheduled
+     * fan-out ({@code <id>@<epoch second>}) stays in the outbox until its time, as its JobRunr job would.
+     */
     void drain() throws Exception {
+        drain(false);
+    }
+
+    /** Also runs the scheduled fan-outs whose time has not come (a job that JobRunr started early). */
+    void drainIncludingEarly() throws Exception {
+        drain(true);
+    }
+
+    private void drain(boolean early) throws Exception {
         for (int round = 0; round < 1000; round++) {
             List<OutboxEntry> rows = jdbi.withHandle(h -> h.createQuery("""
-                            DELETE FROM outbox WHERE kind IN ('email', 'newsletter') RETURNING id, kind, ref
+                            SELECT id, kind, ref FROM outbox WHERE kind IN ('email', 'newsletter') ORDER BY id
                             """).map((rs, ctx) -> new OutboxEntry(rs.getLong("id"), rs.getString("kind"), rs.getString("ref")))
-                    .list());
+                    .list()).stream()
+                    .filter(row -> early || !row.kind().equals(Newsletters.OUTBOX_KIND) || Newsletters.dueAt(row.ref()) == null
+                            || !Newsletters.dueAt(row.ref()).isAfter(Instant.now()))
+                    .toList();
             if (rows.isEmpty()) {
                 return;
             }
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM outbox WHERE id = ANY(:ids)")
+                    .bindArray("ids", Long.class, rows.stream().map(OutboxEntry::id).toList()).execute());
             for (OutboxEntry row : rows) {
                 if (row.kind().equals(Newsletters.OUTBOX_KIND)) {
                     fanOut.run(new FanOutNewsletter(Newsletters.newsletterId(row.ref())));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 20 as an admin and members live it, through the HTTP API: compose, preview, test, send to a
@@ -281,7 +283,7 @@ class NewslettersIntegrationTest {
         Reply cancelled = api.call("POST", base() + "/" + id + "/cancel", owner.token(), null);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.body().get("status").asText()).isEqualTo("cancelled");
-        worker.drain(); // the scheduled job, were it to run, finds it cancelled
+        worker.drainIncludingEarly(); // the scheduled job, were it to run now, finds it cancelled
         assertThat(received(id)).isEmpty();
 
         UUID sentOne = draft("Gone", "Text.", "admins");
@@ -290,6 +292,33 @@ class NewslettersIntegrationTest {
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.code()).isEqualTo("newsletter_already_started");
         assertThat(late.body().get("error").get("message").asText()).contains("sent");
+    }
+
+    @Test
+    void aScheduledNewsletterGoesOutAtItsTimeAndNotBefore() throws Exception {
+        // A community of its own: this class's sends in the shared one use up its plan's monthly newsletters.
+        User founder = api.user("Tia Timer");
+        UUID club = api.community(founder, "Timed Club " + UUID.randomUUID().toString().substring(0, 6), "public", "open");
+        String path = "/api/communities/" + club + "/newsletters";
+        UUID id = UUID.fromString(api.call("POST", path, founder.token(), Map.of("subject", "At its time", "body", "Soon.",
+                "segment", "admins")).body().get("id").asText());
+        Instant at = Instant.now().plusSeconds(3);
+        Reply scheduled = api.call("POST", path + "/" + id + "/send", founder.token(), Map.of("at", at.toString()));
+        assertThat(scheduled.status()).as(scheduled.body().toString()).isEqualTo(202);
+        assertThat(scheduled.body().get("status").asText()).isEqualTo("scheduled");
+
+        worker.drain();
+        assertThat(received(id)).as("nothing before its time").isEmpty();
+        assertThat(api.get(path + "/" + id, founder.token()).body().get("status").asText()).isEqualTo("scheduled");
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            worker.drain();
+            return received(id).containsKey(founder.email());
+        });
+        JsonNode sent = api.get(path + "/" + id, founder.token()).body();
+        assertThat(sent.get("status").asText()).isEqualTo("sent");
+        assertThat(Instant.parse(sent.get("sentAt").asText())).isAfterOrEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(sent.at("/stats/recipients").asInt()).isEqualTo(1);
     }
 
     @Test

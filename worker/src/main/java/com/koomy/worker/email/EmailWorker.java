@@ -6,6 +6,7 @@ import com.koomy.email.Email;
 import com.koomy.email.EmailDao;
 import com.koomy.email.EmailFailureFilter;
 import com.koomy.email.EmailOutbox;
+import com.koomy.email.EmailPacer;
 import com.koomy.email.EmailRateLimiter;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
@@ -25,14 +26,12 @@ import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.filters.JobFilter;
 import org.jobrunr.scheduling.JobBuilder;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Email: delivery of every queued email through SendGrid when SENDGRID_API_KEY is set (rate-limited for
@@ -47,9 +46,7 @@ public final class EmailWorker {
     private final int retries;
     private final SendEmailJob sendEmail;
 
-    /** {@code scheduler}: JobRunr's, once it runs (delivery schedules its own continuation). */
-    public EmailWorker(WorkerConfiguration config, Environment environment, Jdbi jdbi, UnifiedJedis redis,
-                       Supplier<JobRequestScheduler> scheduler) {
+    public EmailWorker(WorkerConfiguration config, Environment environment, Jdbi jdbi, UnifiedJedis redis) {
         this.jdbi = jdbi;
         this.retries = config.getJobs().getEmailRetries();
         SendGridFactory sendgrid = config.getSendgrid();
@@ -85,10 +82,13 @@ public final class EmailWorker {
             LOG.warn("KOOMY_UNSUBSCRIBE_SECRET is not set: newsletters "
                     + "go out with a mailto List-Unsubscribe only (the API refuses to send new ones)");
         }
+        // Deliveries that wait (rate limit, backoff) wait in the emails table; the pacer delivers them when due.
+        EmailPacer pacer = new EmailPacer(jdbi, 4, java.time.Duration.ofSeconds(1), environment.metrics());
+        environment.lifecycle().manage(pacer);
         // The lease outlives an attempt that times out, so a live attempt is never taken for a dead one.
         this.sendEmail = new SendEmailJob(jdbi,
                 new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl())), mailer, limiter,
-                scheduler, new SendEmailJob.Limits(sendgrid.longestAttempt(), retries, maxInFlight), environment.metrics(),
+                pacer, new SendEmailJob.Limits(sendgrid.longestAttempt(), retries, maxInFlight), environment.metrics(),
                 new ListUnsubscribe(config.getPublicUrl(), sendgrid.getFromEmail(), tokens));
     }
 
