@@ -210,7 +210,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         SessionStore sessions = new SessionStore(redis, redisKeys,
                 java.time.Duration.ofMillis(config.getSessionIdleTimeout().toMilliseconds()),
                 java.time.Duration.ofMillis(config.getSessionAbsoluteTimeout().toMilliseconds()));
-        Accounts accounts = new Accounts(jdbi, new PasswordHasher(), sessions, config.getPublicUrl());
+        Accounts accounts = new Accounts(jdbi, new PasswordHasher(), sessions, config.appPagesUrl());
         // Access is declared on each resource method (@Access) and checked after Jersey matched it; the fast
         // paths check the same declarations through the same gate (docs/security.md, "Authorization").
         AccessGate gate = new AccessGate(sessions, config.getOpsToken(), jdbi);
@@ -315,7 +315,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new NewsResource(new NewsPosts(jdbi, reads)));
         environment.jersey().register(new NewsDraftsResource(
                 new NewsDrafts(jdbi, new ContentDrafts(config.getOpenai()), payments.limits())));
-        environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.getPublicUrl(), clock, communities,
+        environment.jersey().register(new InvitationsResource(new Invitations(jdbi, config.appPagesUrl(), clock, communities,
                 payments.limits())));
         environment.jersey().register(new MemberExportResource(new MemberExport(jdbi)));
         environment.jersey().register(new MembershipCardResource(new MembershipCards(jdbi, communityKeys, clock)));
@@ -355,7 +355,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // Newsletters (issue 20): drafts, preview, test, send or schedule, cancel; one-click unsubscribe links.
         com.koomy.email.UnsubscribeTokens unsubscribeTokens = com.koomy.email.UnsubscribeTokens.orNull(config.getUnsubscribeSecret());
         environment.jersey().register(new NewslettersResource(new CommunityNewsletters(jdbi, payments.limits(),
-                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl())),
+                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.appPagesUrl())),
                 unsubscribeTokens != null, clock)));
         environment.jersey().register(new UnsubscribeResource(new NewsletterSubscriptions(jdbi, unsubscribeTokens)));
 

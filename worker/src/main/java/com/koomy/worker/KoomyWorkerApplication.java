@@ -230,7 +230,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         }
         LoggerFactory.getLogger(KoomyWorkerApplication.class).info("Email goes to {}{}", mailer.name(),
                 limiter == null ? "" : " at most " + sendgrid.getRateLimitPerSecond() + " requests/s across all workers");
-        EmailRenderer renderer = new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl()));
+        EmailRenderer renderer = new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.appPagesUrl()));
         // The lease outlives an attempt that times out, so a live attempt is never taken for a dead one.
         Duration lease = sendgrid.longestAttempt();
         environment.metrics().register("koomy.email.needing-operator", new CachedGauge<Long>(30, TimeUnit.SECONDS) {

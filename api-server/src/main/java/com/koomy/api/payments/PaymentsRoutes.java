@@ -44,11 +44,11 @@ public final class PaymentsRoutes {
         stripe.limitCallsOnBehalf(stripeQuota);
         environment.jersey().register(new StripeExceptionMapper());
         environment.jersey().register(new DuesResource(
-                new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl()),
-                new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.getPublicUrl())));
+                new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.appPagesUrl()),
+                new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.appPagesUrl())));
         environment.jersey().register(new PaymentsResource(new PaymentHistory(jdbi)));
         environment.jersey().register(new BillingResource(plans,
-                new Subscriptions(jdbi, stripe, plans, limits, config.getPublicUrl())));
+                new Subscriptions(jdbi, stripe, plans, limits, config.appPagesUrl())));
         environment.jersey().register(new OpsStripeEventsResource(jdbi, new StripeEventReplays(jdbi)));
     }
 }
