@@ -58,6 +58,11 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new DbCommand<>(this));
+        // ops/koomy's outbox, send-event, stripe-replay and operator verbs run these.
+        bootstrap.addCommand(new com.koomy.api.ops.cli.OutboxCommand());
+        bootstrap.addCommand(new com.koomy.api.ops.cli.SendEventCommand());
+        bootstrap.addCommand(new com.koomy.api.ops.cli.StripeReplayCommand());
+        bootstrap.addCommand(new com.koomy.api.ops.cli.OperatorCommand());
     }
 
     @Override

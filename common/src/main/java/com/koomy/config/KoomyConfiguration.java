@@ -34,8 +34,14 @@ public class KoomyConfiguration extends Configuration {
      * pooler in transaction mode (Flyway's session advisory lock needs one session). Blank: {@code database.url}.
      */
     private String migrateUrl = "";
-    /** Where people reach Koomy: links in emails start with it. */
+    /** Where clients reach the API (KOOMY_PUBLIC_URL): unsubscribe links, image URLs, the OpenAPI document's servers. */
     @NotEmpty private String publicUrl = "http://127.0.0.1:8080";
+    /**
+     * Where people reach the front end's pages (KOOMY_APP_URL): the links in emails (verify the address, reset the
+     * password, accept an invitation, pay dues) and Stripe's return pages. Blank: the same as {@link #publicUrl},
+     * for a front end served on the API's origin.
+     */
+    private String appUrl = "";
     /**
      * HMAC-SHA256 key of newsletter unsubscribe links (KOOMY_UNSUBSCRIBE_SECRET, at least 32 characters): the
      * worker signs with it, the API verifies. Blank: the API refuses to send newsletters (503).
@@ -88,6 +94,15 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public String getPublicUrl() { return publicUrl; }
     @JsonProperty public void setPublicUrl(String publicUrl) { this.publicUrl = publicUrl; }
+
+    @JsonProperty public String getAppUrl() { return appUrl; }
+    @JsonProperty public void setAppUrl(String appUrl) { this.appUrl = appUrl; }
+
+    /** The base of the front end's pages: {@code appUrl}, or {@code publicUrl} when it is blank; no trailing slash. */
+    public String appPagesUrl() {
+        String url = appUrl == null || appUrl.isBlank() ? publicUrl : appUrl.strip();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
 
     @JsonProperty public boolean isMigrateOnStart() { return migrateOnStart; }
     @JsonProperty public void setMigrateOnStart(boolean migrateOnStart) { this.migrateOnStart = migrateOnStart; }

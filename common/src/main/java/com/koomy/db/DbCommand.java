@@ -38,8 +38,10 @@ public class DbCommand<T extends KoomyConfiguration> extends ConfiguredCommand<T
     protected void run(Bootstrap<T> bootstrap, Namespace namespace, T configuration) {
         if ("migrate".equals(namespace.getString("action"))) {
             MigrateResult result = KoomyDatabase.migrate(configuration);
-            System.out.printf("Applied %d migration(s); schema %s is at version %s%n",
-                    result.migrationsExecuted, KoomyDatabase.SCHEMA, result.targetSchemaVersion);
+            // Flyway's targetSchemaVersion is null when nothing was applied: ask for the current version instead.
+            MigrationInfo current = KoomyDatabase.flyway(configuration).info().current();
+            System.out.printf("Applied %d migration(s); schema %s is at version %s%n", result.migrationsExecuted,
+                    KoomyDatabase.SCHEMA, current == null ? "none (no migration applied)" : current.getVersion());
         } else {
             for (MigrationInfo info : KoomyDatabase.flyway(configuration).info().all()) {
                 System.out.printf("%-6s %-40s %s%n", info.getVersion(), info.getDescription(), info.getState());

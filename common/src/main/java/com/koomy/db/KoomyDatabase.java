@@ -9,6 +9,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * Our tables live in schema {@value #SCHEMA}, managed by Flyway; JobRunr's live in schema
@@ -39,6 +40,12 @@ public final class KoomyDatabase {
         Jdbi jdbi = new JdbiFactory().build(environment, database, pool, name);
         jdbi.setTemplateEngine(new SqlCommentTemplateEngine(new DefinedAttributeTemplateEngine()));
         return jdbi;
+    }
+
+    /** A Jdbi without a pool or metrics, for one-shot commands (stripe-reconcile, operator), in our schema. */
+    public static Jdbi standalone(DataSourceFactory database) {
+        String url = database.getUrl() + (database.getUrl().contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+        return Jdbi.create(url, database.getUser(), database.getPassword()).installPlugin(new SqlObjectPlugin());
     }
 
     public static MigrateResult migrate(DataSourceFactory database) {

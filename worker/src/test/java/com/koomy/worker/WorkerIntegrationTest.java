@@ -162,6 +162,16 @@ class WorkerIntegrationTest {
         assertThat(get("http://127.0.0.1:" + DASHBOARD_PORT + "/dashboard/", null).statusCode()).isEqualTo(401);
     }
 
+    /** The page's scripts may fetch from the dashboard's origin only: no version check or notifications from jobrunr.io. */
+    @Test
+    void theDashboardPageKeepsTheBrowserOffJobrunrIo() throws Exception {
+        HttpResponse<String> page = get("http://127.0.0.1:" + DASHBOARD_PORT + "/dashboard/", "operator:test-only-password");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("connect-src 'self'");
+        HttpResponse<String> api = get("http://127.0.0.1:" + DASHBOARD_PORT + "/api/version", "operator:test-only-password");
+        assertThat(api.body()).as("the usage report stays off").contains("\"allowAnonymousDataUsage\":false");
+    }
+
     @Test
     void theDashboardAsksForCredentialsOnEveryPageAndActionButItsRedirect() throws Exception {
         String base = "http://127.0.0.1:" + DASHBOARD_PORT;

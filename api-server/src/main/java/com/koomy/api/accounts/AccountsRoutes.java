@@ -24,7 +24,7 @@ public final class AccountsRoutes {
         ApiConfiguration config = app.config();
         this.sessions = new SessionStore(app.redis(), app.redisKeys(),
                 config.getSessionIdleTimeout().toJavaDuration(), config.getSessionAbsoluteTimeout().toJavaDuration());
-        this.accounts = new Accounts(app.jdbi(), new PasswordHasher(), sessions, config.getPublicUrl());
+        this.accounts = new Accounts(app.jdbi(), new PasswordHasher(), sessions, config.appPagesUrl());
         this.gate = new AccessGate(sessions, config.getOpsToken(), app.jdbi());
     }
 

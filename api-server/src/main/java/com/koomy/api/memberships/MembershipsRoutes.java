@@ -45,7 +45,7 @@ public final class MembershipsRoutes {
 
     public void register(ApiContext app) {
         app.jersey().register(new MembershipsResource(memberships));
-        app.jersey().register(new InvitationsResource(new Invitations(app.jdbi(), app.config().getPublicUrl(), app.clock(),
+        app.jersey().register(new InvitationsResource(new Invitations(app.jdbi(), app.config().appPagesUrl(), app.clock(),
                 communities, limits)));
         app.jersey().register(new MemberExportResource(new MemberExport(app.jdbi())));
         app.jersey().register(new MembershipCardResource(new MembershipCards(app.jdbi(), communityKeys, app.clock())));

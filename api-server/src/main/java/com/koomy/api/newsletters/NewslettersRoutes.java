@@ -18,7 +18,7 @@ public final class NewslettersRoutes {
     public static void register(ApiContext app, PlanLimits limits) {
         UnsubscribeTokens unsubscribeTokens = UnsubscribeTokens.orNull(app.config().getUnsubscribeSecret());
         app.jersey().register(new NewslettersResource(new CommunityNewsletters(app.jdbi(), limits,
-                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", app.config().getPublicUrl())),
+                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", app.config().appPagesUrl())),
                 unsubscribeTokens != null, app.clock())));
         app.jersey().register(new UnsubscribeResource(new NewsletterSubscriptions(app.jdbi(), unsubscribeTokens)));
     }

@@ -47,13 +47,13 @@ public final class PaymentsRoutes {
         Jdbi jdbi = app.jdbi();
         stripe.limitCallsOnBehalf(new StripeCallBudget(limiter));
         app.jersey().register(new DuesResource(
-                new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl()),
-                new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.getPublicUrl())));
+                new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.appPagesUrl()),
+                new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.appPagesUrl())));
         app.jersey().register(new PaymentsResource(new PaymentHistory(jdbi)));
         app.jersey().register(new ManualPaymentsResource(new ManualPayments(jdbi, app.clock()),
                 new PaymentRefunds(jdbi, stripe)));
         app.jersey().register(new BillingResource(plans,
-                new Subscriptions(jdbi, stripe, plans, limits, config.getPublicUrl())));
+                new Subscriptions(jdbi, stripe, plans, limits, config.appPagesUrl())));
         app.jersey().register(new OpsStripeEventsResource(jdbi, new StripeEventReplays(jdbi)));
     }
 }

@@ -28,7 +28,7 @@ class AuthIntegrationTest {
 
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, ConfigOverride.config("opsToken", OPS_TOKEN),
-            ConfigOverride.config("publicUrl", "https://app.koomy.test"));
+            ConfigOverride.config("publicUrl", "https://api.koomy.test"), ConfigOverride.config("appUrl", "https://app.koomy.test"));
 
     private Invocation.Builder call(String path, String token) {
         Invocation.Builder builder = app.client().target("http://localhost:" + app.getLocalPort() + path).request();

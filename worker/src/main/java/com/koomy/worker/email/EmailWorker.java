@@ -87,7 +87,7 @@ public final class EmailWorker {
         environment.lifecycle().manage(pacer);
         // The lease outlives an attempt that times out, so a live attempt is never taken for a dead one.
         this.sendEmail = new SendEmailJob(jdbi,
-                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.getPublicUrl())), mailer, limiter,
+                new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.appPagesUrl())), mailer, limiter,
                 pacer, new SendEmailJob.Limits(sendgrid.longestAttempt(), retries, maxInFlight), environment.metrics(),
                 new ListUnsubscribe(config.getPublicUrl(), sendgrid.getFromEmail(), tokens));
     }

@@ -2,6 +2,9 @@ package com.koomy.worker.jobs;
 
 import com.koomy.config.BasicCredentials;
 import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.jobrunr.dashboard.JobRunrApiHandler;
 import org.jobrunr.dashboard.JobRunrSseHandler;
@@ -28,10 +31,17 @@ import java.util.concurrent.Executors;
  * this one, which binds {@code jobs.dashboardBindHost} (loopback by default; operators reach it through
  * an SSH tunnel or {@code kubectl port-forward}) and asks for the credentials on every handler but the
  * bare redirect from {@code /} to {@code /dashboard}.
+ *
+ * <p>The free dashboard's page asks api.jobrunr.io from the operator's browser for the latest version and
+ * for notifications on every load and every 15 minutes, with no setting to stop it (its anonymous usage
+ * report is off: {@code allowAnonymousDataUsage} false below). Every answer carries
+ * {@value #CONTENT_SECURITY_POLICY}, so the browser sends those requests nowhere (the page ignores their
+ * failure) while its own API and event stream, on this origin, work as before.
  */
 public final class DashboardServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    static final String CONTENT_SECURITY_POLICY = "connect-src 'self'";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -57,7 +67,7 @@ public final class DashboardServer {
             });
             server.setExecutor(executor);
             RedirectHttpHandler redirect = new RedirectHttpHandler("/", "/dashboard");
-            server.createContext(redirect.getContextPath(), redirect);
+            server.createContext(redirect.getContextPath(), redirect).getFilters().add(SAME_ORIGIN_ONLY);
             BasicAuthenticator authenticator = new BasicAuthenticator("JobRunr") {
                 @Override
                 public boolean checkCredentials(String user, String password) {
@@ -65,7 +75,9 @@ public final class DashboardServer {
                 }
             };
             for (HttpExchangeHandler handler : secured) {
-                server.createContext(handler.getContextPath(), handler).setAuthenticator(authenticator);
+                HttpContext context = server.createContext(handler.getContextPath(), handler);
+                context.setAuthenticator(authenticator);
+                context.getFilters().add(SAME_ORIGIN_ONLY);
             }
             server.start();
             LOG.info("JobRunr dashboard listening on http://{}:{}/dashboard", bindHost, server.getAddress().getPort());
@@ -74,6 +86,20 @@ public final class DashboardServer {
             throw new UncheckedIOException("cannot serve the JobRunr dashboard on " + bindHost + ":" + port, e);
         }
     }
+
+    /** Scripts of the page may fetch from this origin only (see the class comment). */
+    private static final Filter SAME_ORIGIN_ONLY = new Filter() {
+        @Override
+        public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+            exchange.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            chain.doFilter(exchange);
+        }
+
+        @Override
+        public String description() {
+            return "Content-Security-Policy: " + CONTENT_SECURITY_POLICY;
+        }
+    };
 
     public int port() {
         return server.getAddress().getPort();

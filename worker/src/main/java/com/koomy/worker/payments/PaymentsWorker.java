@@ -43,13 +43,13 @@ public final class PaymentsWorker {
     }
 
     public StripeEventHandlers handlers(StripeEventHandlers handlers) {
-        return PaymentHandlers.register(handlers, jdbi, stripe, config.getPayments(), config.getPublicUrl());
+        return PaymentHandlers.register(handlers, jdbi, stripe, config.getPayments(), config.appPagesUrl());
     }
 
     public Map<Class<?>, Object> jobs() {
         return Map.of(
                 SendDuesReminders.Handler.class, new SendDuesReminders.Handler(new DuesReminders(jdbi,
-                        config.getPayments().getReminderDaysBefore(), config.getPublicUrl(), Clock.systemUTC())),
+                        config.getPayments().getReminderDaysBefore(), config.appPagesUrl(), Clock.systemUTC())),
                 ReconcileStripeEvents.Handler.class, new ReconcileStripeEvents.Handler(reconciler));
     }
 

@@ -1,5 +1,6 @@
 package com.koomy.worker.payments;
 
+import com.koomy.db.KoomyDatabase;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.StripeReconciler;
 import com.koomy.worker.WorkerConfiguration;
@@ -9,7 +10,6 @@ import io.dropwizard.core.setup.Bootstrap;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +40,7 @@ public class StripeReconcileCommand extends ConfiguredCommand<WorkerConfiguratio
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("--to must be after --from");
         }
-        var db = config.getDatabase();
-        Jdbi jdbi = Jdbi.create(db.getUrl() + (db.getUrl().contains("?") ? "&" : "?") + "currentSchema=koomy",
-                db.getUser(), db.getPassword()).installPlugin(new SqlObjectPlugin());
+        Jdbi jdbi = KoomyDatabase.standalone(config.getDatabase());
         try (var redis = config.getRedis().build("koomy-stripe-reconcile")) {
             StripeGateway stripe = new StripeGateway(config.getStripe(), redis, config.getRedis().keys(), new MetricRegistry());
             StripeReconciler.Result result = new StripeReconciler(jdbi, stripe, Duration.ZERO).range(from, to);

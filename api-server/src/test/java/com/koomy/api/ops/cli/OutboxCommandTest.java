@@ -1,0 +1,41 @@
+package com.koomy.api.ops.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutboxCommandTest {
+
+    /** A newsletter batch as GET /api/ops/outbox returns it: the summary names what an operator checks, never the HTML. */
+    @Test
+    void aBatchIsSummarisedWithItsHeadersAndWithoutItsHtml() throws Exception {
+        JsonNode page = OpsApiCommand.JSON.readTree("""
+                {"page":1,"limit":10,"total":42,"items":[{"id":"0b5f","idempotencyKey":"newsletter:1:0","template":"newsletter",
+                 "locale":"fr","communityId":"c1","newsletterId":"n1","batchNo":0,"recipientCount":3,
+                 "recipients":[{"email":"ada@example.org","name":"Ada"},{"email":"bob@example.org","name":null}],
+                 "headers":[{"email":"ada@example.org","headers":{"To":"ada@example.org","Subject":"Nouvelles",
+                   "List-Unsubscribe":"<https://api.koomy.test/api/unsubscribe?token=t>","List-Unsubscribe-Post":"List-Unsubscribe=One-Click"}}],
+                 "suppressed":[],"status":"failed","provider":"sendgrid","providerMessageId":null,"attempts":8,
+                 "lastError":"SendGrid 503","subject":"Nouvelles","text":"plain body","html":"<!DOCTYPE html><p>body</p>",
+                 "createdAt":"2026-12-05T01:00:00Z","sentAt":null}]}
+                """);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OutboxCommand.print(page, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(out).startsWith("42 email(s) in the outbox; the last 1, newest first")
+                .contains("2026-12-05T01:00:00Z  failed   newsletter (fr)  id 0b5f")
+                .contains("  to        ada@example.org, bob@example.org and 1 more")
+                .contains("  subject   Nouvelles")
+                .contains("  sent by   sendgrid, 8 attempt(s)")
+                .contains("  error     SendGrid 503")
+                .contains("  List-Unsubscribe <https://api.koomy.test/api/unsubscribe?token=t>")
+                .contains("List-Unsubscribe-Post List-Unsubscribe=One-Click")
+                .doesNotContain("<!DOCTYPE").doesNotContain("plain body");
+    }
+}
