@@ -120,6 +120,7 @@ class CrossTenantMatrixTest {
         B.put("ticketId", ticket.body().get("ticketId").asText());
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
+        B.put("sessionId", api.get("/api/me/sessions", bert.token()).body().get("items").get(0).get("id").asText());
         B.put("postId", postId);
         Reply newsletter = api.call("POST", "/api/communities/" + communityB + "/newsletters", bella.token(),
                 Map.of("subject", "Bella secret newsletter", "body", "The treasury password is swordfish"));
@@ -133,7 +134,7 @@ class CrossTenantMatrixTest {
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
                 "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId, "Bella secret newsletter", B.get("newsletterId"),
-                ticket.body().get("ticketId").asText(), B.get("key")));
+                ticket.body().get("ticketId").asText(), B.get("key"), B.get("sessionId")));
     }
 
     /** Bella's community logo (an image body, which ApiCalls does not send); returns the JSON answer. */

@@ -96,6 +96,7 @@ class MassAssignmentTest {
         IDS.put("draftId", draft.body().get("draftId").asText());
         IDS.put("eventId", eventId);
         IDS.put("ticketId", ticket.body().get("ticketId").asText());
+        IDS.put("sessionId", "0".repeat(64));
         IDS.put("tierId", tier.body().get("id").asText());
         IDS.put("mediaId", UUID.randomUUID().toString());
         document = api.get("/api/openapi.json", null).body();
