@@ -227,9 +227,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new RateLimitExceptionMapper());
         environment.jersey().register(new AuthResource(accounts, sessions,
                 config.getRateLimits().isEnabled() ? limiter : null, config.getTrustedProxies()));
-        // A member's own account (issue 21): profile, password, email, sessions (docs/api.md, "My account").
+        // A member's own account (issue 21): profile, password, email, sessions, data export (docs/api.md, "My account").
         com.koomy.api.accounts.MyAccountRoutes.register(environment, jdbi, accounts, sessions,
-                config.getRateLimits().isEnabled() ? limiter : null);
+                config.getRateLimits().isEnabled() ? limiter : null, config.getPublicUrl());
         // Newsletters' List-Unsubscribe headers, as the worker computes them, for the outbox and the API's checks.
         com.koomy.email.ListUnsubscribe listUnsubscribe = new com.koomy.email.ListUnsubscribe(config.getPublicUrl(),
                 config.getSendgrid().getFromEmail(), com.koomy.email.UnsubscribeTokens.orNull(config.getUnsubscribeSecret()));

@@ -3,6 +3,9 @@ package com.koomy.worker;
 import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import com.koomy.accounts.AccountExport;
+import com.koomy.accounts.BuildAccountExport;
+import com.koomy.accounts.BuildAccountExportJob;
 import com.koomy.config.InstanceName;
 import com.koomy.content.ContentDraft;
 import com.koomy.content.GenerateDraft;
@@ -144,7 +147,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                         FanOutNewsletterJob.class, new FanOutNewsletterJob(jdbi),
                         GenerateDraftJob.class, generateDraft,
                         MakeMediaVariantsJob.class, makeMediaVariants,
-                        CollectOrphanMediaJob.class, collectOrphanMedia))),
+                        CollectOrphanMediaJob.class, collectOrphanMedia,
+                        BuildAccountExportJob.class, new BuildAccountExportJob(jdbi)))),
                 List.of(new StripeEventFailureFilter(jdbi), new EmailFailureFilter(jdbi)));
         runtime.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
@@ -178,6 +182,11 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                         .withName("Generate AI draft " + draftId)
                         .withAmountOfRetries(config.getOpenai().getMaxRetries())
                         .withJobRequest(new GenerateDraft(UUID.fromString(draftId))))
+                // "Export my data" (issue 21): one archive per request, built in one statement.
+                .route(AccountExport.OUTBOX_KIND, exportId -> JobBuilder.aJob()
+                        .withName("Build data export " + exportId)
+                        .withAmountOfRetries(3)
+                        .withJobRequest(new BuildAccountExport(UUID.fromString(exportId))))
                 .route(Media.OUTBOX_KIND, mediaId -> JobBuilder.aJob()
                         .withName("Make the sizes of image " + mediaId)
                         .withAmountOfRetries(MEDIA_RETRIES)

@@ -75,6 +75,7 @@ final class AuthorizationWorld {
         ids.put("ticketId", othersTicket.body().get("ticketId").asText());
         // Another account's session: DELETE /api/me/sessions/{sessionId} must not find it.
         ids.put("sessionId", api.get("/api/me/sessions", other.token()).body().get("items").get(0).get("id").asText());
+        ids.put("exportId", api.call("POST", "/api/me/export", other.token(), null).body().get("id").asText());
         ids.put("postId", postId);
         Reply newsletter = api.call("POST", c + "/newsletters", owner.token(), Map.of("subject", "Assembly", "body", "Tuesday"));
         assertThat(newsletter.status()).isEqualTo(201);

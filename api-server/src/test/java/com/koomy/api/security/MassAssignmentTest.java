@@ -97,6 +97,7 @@ class MassAssignmentTest {
         IDS.put("eventId", eventId);
         IDS.put("ticketId", ticket.body().get("ticketId").asText());
         IDS.put("sessionId", "0".repeat(64));
+        IDS.put("exportId", UUID.randomUUID().toString());
         IDS.put("tierId", tier.body().get("id").asText());
         IDS.put("mediaId", UUID.randomUUID().toString());
         document = api.get("/api/openapi.json", null).body();
