@@ -61,4 +61,33 @@ public interface AccountDao {
     /** After a password change, older reset links stop working. */
     @SqlUpdate("UPDATE account_tokens SET used_at = now() WHERE account_id = :id AND purpose = :purpose AND used_at IS NULL")
     void expireTokens(@Bind("id") UUID accountId, @Bind("purpose") String purpose);
+
+    @SqlUpdate("UPDATE accounts SET name = :name, locale = :locale, updated_at = now() WHERE id = :id")
+    void setProfile(@Bind("id") UUID id, @Bind("name") String name, @Bind("locale") String locale);
+
+    /** A change-of-email token: the new address ({@link com.koomy.email.EmailAddresses#normalize}d) travels with it. */
+    @SqlUpdate("""
+            INSERT INTO account_tokens (token_hash, account_id, purpose, expires_at, new_email)
+            VALUES (:hash, :accountId, 'email_change', :expiresAt, :newEmail)
+            """)
+    void insertEmailChangeToken(@Bind("hash") byte[] tokenHash, @Bind("accountId") UUID accountId,
+                                @Bind("newEmail") String newEmail, @Bind("expiresAt") Instant expiresAt);
+
+    record EmailChange(UUID accountId, String newEmail) {
+    }
+
+    /** Uses a valid change-of-email token once; nothing if unknown, used or expired. */
+    @SqlQuery("""
+            UPDATE account_tokens SET used_at = now()
+             WHERE token_hash = :hash AND purpose = 'email_change' AND used_at IS NULL AND expires_at > now()
+            RETURNING account_id, new_email
+            """)
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(EmailChange.class)
+    Optional<EmailChange> useEmailChangeToken(@Bind("hash") byte[] tokenHash);
+
+    /** The confirmed address becomes the login; confirming it verified it. Throws on a unique violation (taken since). */
+    @SqlUpdate("""
+            UPDATE accounts SET email = :email, email_verified_at = now(), updated_at = now() WHERE id = :id
+            """)
+    void setEmail(@Bind("id") UUID id, @Bind("email") String email);
 }

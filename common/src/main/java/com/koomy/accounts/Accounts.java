@@ -46,14 +46,8 @@ public class Accounts {
     /** Creates the account and queues its verification email; 409 when the email is taken. */
     public Account register(Registration request) {
         Recipient recipient = recipient(request.email(), request.name());
-        String name = request.name() == null ? "" : request.name().strip();
-        if (name.isEmpty() || name.length() > 200) {
-            throw new AccountException(400, "invalid_name", "name must have 1 to 200 characters");
-        }
-        String locale = request.locale() == null ? "fr" : request.locale();
-        if (!EmailMessage.LOCALES.contains(locale)) {
-            throw new AccountException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
-        }
+        String name = checkName(request.name());
+        String locale = request.locale() == null ? "fr" : checkLocale(request.locale());
         checkPassword(request.password());
         String hash = hasher.hash(request.password());
         UUID id = UUID.randomUUID();
@@ -77,6 +71,11 @@ public class Accounts {
      * verification, so timing does not tell whether the email has an account.
      */
     public Optional<SessionStore.Created> login(String email, String password) {
+        return login(email, password, SessionStore.Device.UNKNOWN);
+    }
+
+    /** The same, recording the device the session is for (listed to its owner in GET /api/me/sessions). */
+    public Optional<SessionStore.Created> login(String email, String password, SessionStore.Device device) {
         if (email == null || password == null || password.length() > MAX_PASSWORD) {
             hasher.verifyDecoy(password == null ? "" : password.substring(0, Math.min(password.length(), MAX_PASSWORD)));
             return Optional.empty();
@@ -92,7 +91,7 @@ public class Accounts {
         if (hasher.needsRehash(account.get().passwordHash())) {
             jdbi.useExtension(AccountDao.class, dao -> dao.rehash(account.get().id(), hasher.hash(password)));
         }
-        return Optional.of(sessions.create(account.get().id()));
+        return Optional.of(sessions.create(account.get().id(), device));
     }
 
     /** Queues a reset link if the account exists; says nothing either way (no account discovery). */
@@ -143,7 +142,7 @@ public class Accounts {
         return jdbi.withExtension(AccountDao.class, dao -> dao.find(id));
     }
 
-    private static Recipient recipient(String email, String name) {
+    static Recipient recipient(String email, String name) {
         try {
             return new Recipient(email, name);
         } catch (InvalidEmailException e) {
@@ -151,20 +150,37 @@ public class Accounts {
         }
     }
 
-    private static void checkPassword(String password) {
+    /** The name as stored (stripped), or 400 {@code invalid_name}. */
+    static String checkName(String name) {
+        String stripped = name == null ? "" : name.strip();
+        if (stripped.isEmpty() || stripped.length() > 200) {
+            throw new AccountException(400, "invalid_name", "name must have 1 to 200 characters");
+        }
+        return stripped;
+    }
+
+    /** A supported locale, or 400 {@code invalid_locale}. */
+    static String checkLocale(String locale) {
+        if (locale == null || !EmailMessage.LOCALES.contains(locale)) {
+            throw new AccountException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
+        }
+        return locale;
+    }
+
+    static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD || password.isBlank()) {
             throw new AccountException(400, "invalid_password",
                     "password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
         }
     }
 
-    private static String newToken(AccountDao dao, UUID accountId, String purpose, Duration ttl) {
+    static String newToken(AccountDao dao, UUID accountId, String purpose, Duration ttl) {
         String token = SecretTokens.newToken();
         dao.insertToken(SecretTokens.sha256(token), accountId, purpose, Instant.now().plus(ttl));
         return token;
     }
 
-    private String link(String path, String token) {
+    String link(String path, String token) {
         return publicUrl + path + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }
 

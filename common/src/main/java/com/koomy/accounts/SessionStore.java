@@ -10,6 +10,9 @@ import java.security.NoSuchAlgorithmException;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +42,45 @@ public class SessionStore {
     public record Created(String token, Instant expiresAt, Instant absoluteExpiry) {
     }
 
+    /**
+     * What the account holder sees of a device in their list of sessions: the client's address and user
+     * agent when the session was created (either may be null; the user agent is cut to 256 characters).
+     */
+    public record Device(String userAgent, String ipAddress) {
+        public static final Device UNKNOWN = new Device(null, null);
+
+        public Device {
+            userAgent = userAgent == null || userAgent.isBlank() ? null
+                    : userAgent.length() > 256 ? userAgent.substring(0, 256) : userAgent;
+            ipAddress = ipAddress == null || ipAddress.isBlank() ? null : ipAddress;
+        }
+    }
+
+    /** One live session as its owner lists it; {@code id} is the SHA-256 of its token (the token itself is never kept). */
+    public record Listed(String id, Instant createdAt, Instant lastSeenAt, Instant absoluteExpiry, String userAgent,
+                         String ipAddress) {
+    }
+
     public Created create(UUID accountId) {
+        return create(accountId, Device.UNKNOWN);
+    }
+
+    public Created create(UUID accountId, Device device) {
         String token = SecretTokens.newToken();
         String hash = SecretTokens.sha256Hex(token);
         Instant now = Instant.now();
         Instant absoluteExpiry = now.plus(absolute);
         String key = keys.session(hash);
-        redis.hset(key, Map.of("account", accountId.toString(), "created", Long.toString(now.toEpochMilli()),
+        Map<String, String> fields = new HashMap<>(Map.of("account", accountId.toString(),
+                "created", Long.toString(now.toEpochMilli()), "seen", Long.toString(now.toEpochMilli()),
                 "absolute", Long.toString(absoluteExpiry.toEpochMilli())));
+        if (device.userAgent() != null) {
+            fields.put("agent", device.userAgent());
+        }
+        if (device.ipAddress() != null) {
+            fields.put("ip", device.ipAddress());
+        }
+        redis.hset(key, fields);
         redis.pexpire(key, idle.toMillis());
         redis.sadd(keys.accountSessions(accountId), hash);
         redis.pexpire(keys.accountSessions(accountId), absolute.toMillis());
@@ -68,6 +102,7 @@ public class SessionStore {
               return false
             end
             redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[2]), absolute - now))
+            redis.call('HSET', KEYS[1], 'seen', ARGV[1])
             return f
             """;
 
@@ -106,12 +141,59 @@ public class SessionStore {
         redis.srem(keys.accountSessions(session.accountId()), session.tokenHash());
     }
 
-    /** Every session of the account (password change, reset). */
+    /** Every session of the account (password reset, account deletion). */
     public void revokeAll(UUID accountId) {
         String set = keys.accountSessions(accountId);
         for (String hash : redis.smembers(set)) {
             redis.del(keys.session(hash));
         }
         redis.del(set);
+    }
+
+    /** Every session of the account but {@code keepHash} (a password change keeps the session that made it). */
+    public void revokeAllExcept(UUID accountId, String keepHash) {
+        String set = keys.accountSessions(accountId);
+        for (String hash : redis.smembers(set)) {
+            if (!hash.equals(keepHash)) {
+                redis.del(keys.session(hash));
+                redis.srem(set, hash);
+            }
+        }
+    }
+
+    /**
+     * Revokes one session of this account by its id; false when the account has no such live session
+     * (someone else's id is unknown here: only this account's set is looked in).
+     */
+    public boolean revoke(UUID accountId, String sessionId) {
+        String set = keys.accountSessions(accountId);
+        if (sessionId == null || !redis.sismember(set, sessionId)) {
+            return false;
+        }
+        boolean live = redis.del(keys.session(sessionId)) > 0;
+        redis.srem(set, sessionId);
+        return live;
+    }
+
+    /** The account's live sessions, oldest first; ids of sessions that expired are dropped from its set on the way. */
+    public List<Listed> list(UUID accountId) {
+        String set = keys.accountSessions(accountId);
+        List<Listed> live = new ArrayList<>();
+        long now = Instant.now().toEpochMilli();
+        for (String hash : redis.smembers(set)) {
+            List<String> f = redis.hmget(keys.session(hash), "account", "created", "seen", "absolute", "agent", "ip");
+            if (f.get(0) == null || f.get(3) == null || Long.parseLong(f.get(3)) <= now) {
+                redis.srem(set, hash);
+                continue;
+            }
+            live.add(new Listed(hash, instant(f.get(1)), f.get(2) == null ? instant(f.get(1)) : instant(f.get(2)),
+                    instant(f.get(3)), f.get(4), f.get(5)));
+        }
+        live.sort(Comparator.comparing(Listed::createdAt).thenComparing(Listed::id));
+        return live;
+    }
+
+    private static Instant instant(String epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(Long.parseLong(epochMillis));
     }
 }

@@ -13,6 +13,8 @@ public enum EmailTemplate {
     WELCOME("welcome", false, true),
     EMAIL_VERIFICATION("email_verification", false, true),
     PASSWORD_RESET("password_reset", false, true),
+    EMAIL_CHANGE_CONFIRM("email_change_confirm", false, true),
+    EMAIL_CHANGE_NOTICE("email_change_notice", false, true),
     INVITATION("invitation", false, false),
     PAYMENT_RECEIPT("payment_receipt", false, false),
     PAYMENT_FAILED("payment_failed", false, false),

@@ -6,6 +6,7 @@ import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.worker.accounts.AccountsWorker;
 import com.koomy.worker.content.ContentWorker;
 import com.koomy.worker.email.EmailWorker;
 import com.koomy.worker.health.JobServerHealthCheck;
@@ -85,9 +86,10 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         EmailWorker email = new EmailWorker(config, environment, jdbi, redis);
         ContentWorker content = new ContentWorker(jdbi, config.getOpenai());
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
+        AccountsWorker accounts = new AccountsWorker(jdbi);
 
         Map<Class<?>, Object> jobInstances = new HashMap<>();
-        List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs()).forEach(jobInstances::putAll);
+        List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs()).forEach(jobInstances::putAll);
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, new MapJobActivator(jobInstances),
                 List.of(stripeEvents.failureFilter(), email.failureFilter()));
         environment.lifecycle().manage(jobRunr);
@@ -100,6 +102,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         email.routes(routes);
         content.routes(routes);
         media.routes(routes);
+        accounts.routes(routes);
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 jobs.getRelayInterval().toJavaDuration(), jobs.getRelayBatchSize(), environment.metrics(), jobRunr::wakeUp));
 

@@ -1,6 +1,8 @@
 package com.koomy.api.accounts;
 
+import com.koomy.accounts.AccountExports;
 import com.koomy.accounts.Accounts;
+import com.koomy.accounts.MyAccount;
 import com.koomy.accounts.PasswordHasher;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.ApiConfiguration;
@@ -12,7 +14,7 @@ import com.koomy.api.ratelimit.RateLimiter;
 
 /**
  * Accounts and sessions (issue 1): sign-up, sign-in, password and email links, and the gate every
- * route's {@code @Access} goes through. {@link #gate()} is handed to the fast paths and the health route.
+ * route's {@code @Access} goes through; a member's own account (profile, password, email, sessions, data export). {@link #gate()} is handed to the fast paths and the health route.
  */
 public final class AccountsRoutes {
 
@@ -39,6 +41,11 @@ public final class AccountsRoutes {
     public void register(ApiContext app, RateLimiter limiter) {
         app.jersey().register(new SessionAuthFilter(gate));
         app.jersey().register(new AccessFeature(gate));
-        app.jersey().register(new AuthResource(accounts, sessions, limiter));
+        app.jersey().register(new AuthResource(accounts, sessions, limiter, app.config().getTrustedProxies()));
+        // A member's own account (issue 21): profile, password, email, sessions, data export (docs/api.md, "My account").
+        app.jersey().register(new MeResource(accounts, new MyAccount(app.jdbi(), new PasswordHasher(), sessions, accounts),
+                sessions, limiter));
+        // Data exports are built by the worker (BuildAccountExportJob) from an outbox row; the link is the API's.
+        app.jersey().register(new AccountExportsResource(new AccountExports(app.jdbi(), app.config().getPublicUrl(), app.clock())));
     }
 }

@@ -10,6 +10,8 @@ import com.koomy.accounts.Accounts;
 import com.koomy.accounts.SessionStore;
 import com.koomy.email.EmailAddresses;
 import com.koomy.api.http.ApiException;
+import com.koomy.api.http.ClientAddress;
+import jakarta.servlet.http.HttpServletRequest;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimiter;
 import io.swagger.v3.oas.annotations.Operation;
@@ -37,12 +39,19 @@ public class AuthResource {
     private final Accounts accounts;
     private final SessionStore sessions;
     private final RateLimiter limiter;
+    private final ClientAddress clientAddress;
 
     /** {@code limiter}: {@link RateLimiter#NONE} when rate limits are off by configuration. */
     public AuthResource(Accounts accounts, SessionStore sessions, RateLimiter limiter) {
+        this(accounts, sessions, limiter, ClientAddress.none());
+    }
+
+    /** {@code clientAddress}: how the device's address is read (trusted proxies), as the rate limits read it. */
+    public AuthResource(Accounts accounts, SessionStore sessions, RateLimiter limiter, ClientAddress clientAddress) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.limiter = limiter;
+        this.clientAddress = clientAddress;
     }
 
     /** Per-address limits come from the filter; these count per email, whatever the address. */
@@ -73,7 +82,7 @@ public class AuthResource {
 
     public record Me(UUID id, String email, String name, String locale, boolean emailVerified, boolean platformOperator,
                      Instant createdAt) {
-        static Me of(Account a) {
+        public static Me of(Account a) {
             return new Me(a.id(), a.email(), a.name(), a.locale(), a.emailVerifiedAt() != null, a.platformOperator(), a.createdAt());
         }
     }
@@ -99,10 +108,13 @@ public class AuthResource {
     @RateLimited("login")
     @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
             + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
-    public SessionResponse login(LoginRequest request) {
+    public SessionResponse login(LoginRequest request, @Context HttpServletRequest http) {
         LoginRequest r = require(request);
         limitPerEmail("loginEmail", r.email());
-        SessionStore.Created created = accounts.login(r.email(), r.password())
+        // Shown to the account holder in GET /api/me/sessions, to tell their devices apart.
+        SessionStore.Device device = http == null ? SessionStore.Device.UNKNOWN
+                : new SessionStore.Device(http.getHeader("User-Agent"), clientAddress.of(http));
+        SessionStore.Created created = accounts.login(r.email(), r.password(), device)
                 .orElseThrow(() -> new ApiException(401, "invalid_credentials", "wrong email or password"));
         return new SessionResponse(created.token(), created.expiresAt(), created.absoluteExpiry());
     }

@@ -41,6 +41,10 @@ public class RateLimitsFactory {
         policies.put("register", new RateLimitPolicy(5, Duration.minutes(10), true));
         policies.put("passwordReset", new RateLimitPolicy(5, Duration.hours(1), true));
         policies.put("passwordResetEmail", new RateLimitPolicy(3, Duration.hours(1), true));
+        // Asking to change one's email address sends two emails: per client address, like reset links.
+        policies.put("emailChange", new RateLimitPolicy(5, Duration.hours(1), true));
+        // "Export my data" requests and downloads, per client address: each export is a job over every table.
+        policies.put("accountExport", new RateLimitPolicy(5, Duration.hours(1), false));
         policies.put("aiDrafts", new RateLimitPolicy(20, Duration.hours(1), true));
         // Door routes (scans, batches, bundle, live counts), per address and per account instead of the two
         // above: every gate of a venue shares its address, and 50 gates polling counts each second plus

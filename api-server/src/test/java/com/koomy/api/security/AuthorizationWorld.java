@@ -73,6 +73,9 @@ final class AuthorizationWorld {
         // Another member's objects: what a member may do to their own is in MEMBER_ALLOWED.
         ids.put("accountId", other.id().toString());
         ids.put("ticketId", othersTicket.body().get("ticketId").asText());
+        // Another account's session: DELETE /api/me/sessions/{sessionId} must not find it.
+        ids.put("sessionId", api.get("/api/me/sessions", other.token()).body().get("items").get(0).get("id").asText());
+        ids.put("exportId", api.call("POST", "/api/me/export", other.token(), null).body().get("id").asText());
         ids.put("postId", postId);
         Reply newsletter = api.call("POST", c + "/newsletters", owner.token(), Map.of("subject", "Assembly", "body", "Tuesday"));
         assertThat(newsletter.status()).isEqualTo(201);

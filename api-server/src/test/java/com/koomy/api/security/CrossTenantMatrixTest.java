@@ -125,6 +125,8 @@ class CrossTenantMatrixTest {
         B.put("ticketId", ticket.body().get("ticketId").asText());
         B.put("communityId", communityB.toString());
         B.put("accountId", bert.id().toString());
+        B.put("sessionId", api.get("/api/me/sessions", bert.token()).body().get("items").get(0).get("id").asText());
+        B.put("exportId", api.call("POST", "/api/me/export", bert.token(), null).body().get("id").asText());
         B.put("postId", postId);
         Reply newsletter = api.call("POST", "/api/communities/" + communityB + "/newsletters", bella.token(),
                 Map.of("subject", "Bella secret newsletter", "body", "The treasury password is swordfish"));
@@ -139,7 +141,7 @@ class CrossTenantMatrixTest {
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
                 "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId, "Bella secret newsletter", B.get("newsletterId"),
                 B.get("paymentId"), "Bella cheque 777",
-                ticket.body().get("ticketId").asText(), B.get("key")));
+                ticket.body().get("ticketId").asText(), B.get("key"), B.get("sessionId"), B.get("exportId")));
     }
 
     /** Bella's community logo (an image body, which ApiCalls does not send); returns the JSON answer. */

@@ -96,6 +96,8 @@ class MassAssignmentTest {
         IDS.put("draftId", draft.body().get("draftId").asText());
         IDS.put("eventId", eventId);
         IDS.put("ticketId", ticket.body().get("ticketId").asText());
+        IDS.put("sessionId", "0".repeat(64));
+        IDS.put("exportId", UUID.randomUUID().toString());
         IDS.put("tierId", tier.body().get("id").asText());
         Reply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", member.id().toString(),
                 "tierId", tier.body().get("id").asText(), "method", "cash", "clientReference", "mass-assignment-1"));
