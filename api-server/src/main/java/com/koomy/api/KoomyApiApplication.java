@@ -7,7 +7,6 @@ import com.koomy.api.docs.OpenApiDocumentResource;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.PasswordHasher;
 import com.koomy.accounts.SessionStore;
-import com.koomy.api.accounts.AccountExceptionMapper;
 import com.koomy.api.accounts.AuthResource;
 import com.koomy.api.auth.AccessFeature;
 import com.koomy.api.auth.AccessGate;
@@ -19,6 +18,7 @@ import com.koomy.api.events.EventDraftsResource;
 import com.koomy.api.events.EventStaffResource;
 import com.koomy.api.events.EventsResource;
 import com.koomy.api.events.RegistrationsResource;
+import com.koomy.errors.ApiException;
 import com.koomy.events.CheckIns;
 import com.koomy.events.CheckinBundle;
 import com.koomy.events.CheckinStats;
@@ -32,7 +32,6 @@ import com.koomy.events.TicketKeys;
 import com.koomy.events.TicketMail;
 import com.koomy.api.communities.PublicPageFilter;
 import com.koomy.api.communities.PublicPages;
-import com.koomy.api.communities.CommunityExceptionMapper;
 import com.koomy.api.health.HealthResource;
 import com.koomy.api.http.UnknownFieldsHandler;
 import com.koomy.api.memberships.DirectoryFilter;
@@ -58,7 +57,6 @@ import com.koomy.memberships.MemberExport;
 import com.koomy.memberships.MembershipCards;
 import com.koomy.communities.Communities;
 import com.koomy.memberships.Memberships;
-import com.koomy.api.ratelimit.RateLimitExceptionMapper;
 import com.koomy.api.ratelimit.RateLimitFilter;
 import com.koomy.api.ratelimit.DoorCodeBudget;
 import com.koomy.api.ratelimit.StripeCallBudget;
@@ -104,7 +102,6 @@ import com.koomy.media.CommunityMedia;
 import com.koomy.media.MediaBlobs;
 import com.koomy.media.image.ImagePipeline;
 import com.koomy.media.storage.BlobStore;
-import com.koomy.communities.CommunityException;
 import com.koomy.config.ReadReplicaFactory;
 import com.koomy.config.RedisKeys;
 import com.koomy.db.DbCommand;
@@ -167,7 +164,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its
         // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.
         ReadDatabase reads = config.getReadReplica().build(environment, config.getDatabase(), jdbi,
-                e -> e instanceof CommunityException refused && (refused.status() == 403 || refused.status() == 404));
+                e -> e instanceof ApiException refused && (refused.status() == 403 || refused.status() == 404));
         config.getGraphite().build(environment, "api", InstanceName.of("api"));
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
@@ -218,13 +215,11 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new AccessFeature(gate));
         environment.jersey().register(new HealthResource(environment.healthChecks(), ReadReplicaFactory.HEALTH_CHECKS, gate,
                 java.time.Duration.ofSeconds(1), readiness));
-        environment.jersey().register(new AccountExceptionMapper());
         RateLimiter limiter = new RateLimiter(redis, config.getRateLimits().getPolicies(),
                 redisKeys, environment.metrics());
         if (config.getRateLimits().isEnabled()) {
             environment.jersey().register(new RateLimitFilter(limiter, config.getTrustedProxies()));
         }
-        environment.jersey().register(new RateLimitExceptionMapper());
         environment.jersey().register(new AuthResource(accounts, sessions,
                 config.getRateLimits().isEnabled() ? limiter : null));
         // Newsletters' List-Unsubscribe headers, as the worker computes them, for the outbox and the API's checks.
@@ -280,7 +275,6 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         // Communities and memberships (issue 4). Request records marked @RejectUnknownFields refuse fields
         // they do not declare; Dropwizard's mapper ignores unknown fields for every other type.
         environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
-        environment.jersey().register(new CommunityExceptionMapper());
         // Community pages are cached in Redis (R3; docs/architecture.md, "Caching"); Memberships invalidates
         // them too, since they show the active member count.
         Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,

@@ -6,6 +6,7 @@ import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.InvalidEmailException;
 import com.koomy.email.Recipient;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -48,11 +49,11 @@ public class Accounts {
         Recipient recipient = recipient(request.email(), request.name());
         String name = request.name() == null ? "" : request.name().strip();
         if (name.isEmpty() || name.length() > 200) {
-            throw new AccountException(400, "invalid_name", "name must have 1 to 200 characters");
+            throw new ApiException(400, "invalid_name", "name must have 1 to 200 characters");
         }
         String locale = request.locale() == null ? "fr" : request.locale();
         if (!EmailMessage.LOCALES.contains(locale)) {
-            throw new AccountException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
+            throw new ApiException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
         }
         checkPassword(request.password());
         String hash = hasher.hash(request.password());
@@ -60,7 +61,7 @@ public class Accounts {
         return jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             if (!dao.insert(id, recipient.email(), name, locale, hash)) {
-                throw new AccountException(409, "email_taken", "an account already uses this email");
+                throw new ApiException(409, "email_taken", "an account already uses this email");
             }
             Account account = dao.find(id).orElseThrow();
             String token = newToken(dao, id, "email_verification", VERIFY_TTL);
@@ -98,7 +99,7 @@ public class Accounts {
     /** Queues a reset link if the account exists; says nothing either way (no account discovery). */
     public void requestPasswordReset(String email) {
         if (email == null || email.isBlank()) {
-            throw new AccountException(400, "invalid_email", "email is required");
+            throw new ApiException(400, "invalid_email", "email is required");
         }
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
@@ -119,7 +120,7 @@ public class Accounts {
         UUID accountId = jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             UUID id = dao.useToken(SecretTokens.sha256(token == null ? "" : token), "password_reset")
-                    .orElseThrow(() -> new AccountException(400, "invalid_token", "this reset link is unknown, used or expired"));
+                    .orElseThrow(() -> new ApiException(400, "invalid_token", "this reset link is unknown, used or expired"));
             dao.setPassword(id, hash);
             dao.expireTokens(id, "password_reset");
             return id;
@@ -131,7 +132,7 @@ public class Accounts {
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             UUID id = dao.useToken(SecretTokens.sha256(token == null ? "" : token), "email_verification")
-                    .orElseThrow(() -> new AccountException(400, "invalid_token", "this verification link is unknown, used or expired"));
+                    .orElseThrow(() -> new ApiException(400, "invalid_token", "this verification link is unknown, used or expired"));
             dao.markVerified(id);
             Account account = dao.find(id).orElseThrow();
             EmailOutbox.enqueue(handle, EmailMessage.to(new Recipient(account.email(), account.name()), EmailTemplate.WELCOME,
@@ -147,13 +148,13 @@ public class Accounts {
         try {
             return new Recipient(email, name);
         } catch (InvalidEmailException e) {
-            throw new AccountException(400, "invalid_email", e.getMessage());
+            throw new ApiException(400, "invalid_email", e.getMessage());
         }
     }
 
     private static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD || password.isBlank()) {
-            throw new AccountException(400, "invalid_password",
+            throw new ApiException(400, "invalid_password",
                     "password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
         }
     }

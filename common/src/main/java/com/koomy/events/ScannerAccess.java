@@ -1,6 +1,6 @@
 package com.koomy.events;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import org.jdbi.v3.core.Jdbi;
 
@@ -42,16 +42,16 @@ public class ScannerAccess {
             return communityId;
         }
         return jdbi.withHandle(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             Optional<Membership> membership = Events.membership(handle, event.communityId(), callerId);
             boolean allowed = membership.filter(Membership::canManage).isPresent()
                     || (membership.filter(Membership::isActive).isPresent()
                         && handle.attach(EventStaffDao.class).isStaff(eventId, callerId));
             if (!allowed) {
                 if (!Events.canSee(handle, event, callerId)) {
-                    throw EventException.notFound();
+                    throw EventErrors.notFound();
                 }
-                throw new CommunityException(403, "forbidden", "only owners, admins and this event's door staff may scan");
+                throw new ApiException(403, "forbidden", "only owners, admins and this event's door staff may scan");
             }
             if (communityOf.size() > MAX_ENTRIES || grantedUntil.size() > MAX_ENTRIES) {
                 communityOf.clear();

@@ -1,9 +1,10 @@
 package com.koomy.payments;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
 import com.koomy.csv.Csv;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -36,7 +37,7 @@ public class PaymentHistory {
     public void requireAllowed(UUID communityId, UUID callerId, boolean mine) {
         jdbi.useExtension(MembershipDao.class, dao -> {
             if (mine) {
-                dao.find(communityId, callerId).filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+                dao.find(communityId, callerId).filter(Membership::isActive).orElseThrow(Communities::notFound);
             } else {
                 Memberships.requireManager(dao.find(communityId, callerId));
             }
@@ -54,7 +55,7 @@ public class PaymentHistory {
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new PaymentException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
         }
         return jdbi.withExtension(PaymentDao.class, dao -> dao.page(communityId, accountId, afterAt,
                 after == null ? null : after.id(), limit));

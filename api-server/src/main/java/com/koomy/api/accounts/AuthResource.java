@@ -1,5 +1,6 @@
 package com.koomy.api.accounts;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -9,7 +10,6 @@ import com.koomy.accounts.Account;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.SessionStore;
 import com.koomy.email.EmailAddresses;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimiter;
 import io.swagger.v3.oas.annotations.Operation;

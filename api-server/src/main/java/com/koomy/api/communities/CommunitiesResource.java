@@ -10,7 +10,6 @@ import com.koomy.api.http.ListParams;
 import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
-import com.koomy.communities.CommunityException;
 import com.koomy.communities.MyCommunity;
 import com.koomy.db.Page;
 import com.koomy.memberships.Membership;
@@ -131,7 +130,7 @@ public class CommunitiesResource {
         UUID viewer = context.getUserPrincipal() instanceof AccountPrincipal p ? p.accountId() : null;
         if (viewer == null) {
             // Usually answered before Jersey by PublicPageFilter; here when that filter stepped aside.
-            PublicPages.Rendered page = publicPages.anonymous(id).orElseThrow(CommunityException::notFound);
+            PublicPages.Rendered page = publicPages.anonymous(id).orElseThrow(Communities::notFound);
             return conditionalGet.ok(request, page.body(), page.etag(), ConditionalGet.PUBLIC);
         }
         return conditionalGet.ok(request, CommunityResponse.of(communities.page(id, viewer)),

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.communities.CommunitiesResource.CommunityResponse;
 import com.koomy.api.http.ConditionalGet;
 import com.koomy.communities.Communities;
-import com.koomy.communities.CommunityException;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import com.koomy.errors.ApiException;
 
 /**
  * The signed-out community page, rendered once (JSON bytes and ETag) and kept in this process for
@@ -64,7 +64,7 @@ public final class PublicPages {
         Rendered rendered;
         try {
             rendered = render(CommunityResponse.of(communities.page(id, null)));
-        } catch (CommunityException e) {
+        } catch (ApiException e) {
             local.remove(id);
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package com.koomy.api.docs;
 
+import com.koomy.errors.ApiError;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -11,7 +12,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import java.util.List;
 
 /**
- * The one error shape of the API ({@link com.koomy.api.http.ApiError}) as OpenAPI schemas:
+ * The one error shape of the API ({@link com.koomy.errors.ApiError}) as OpenAPI schemas:
  * {@code Error} = {@code {"error": ErrorDetail}}, {@code ErrorDetail} = {@code {status, code, message, details}}.
  * Written by hand because {@code ApiError} serialises through a {@code @JsonValue} map that swagger cannot see.
  */

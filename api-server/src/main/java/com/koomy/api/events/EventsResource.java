@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -7,7 +8,6 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
 import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.db.KeysetCursor;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import com.koomy.errors.ApiError;
 
 /** A request body that is not the JSON we expect: 400, without echoing parser internals. */
 public class JsonProcessingExceptionMapper implements ExceptionMapper<JsonProcessingException> {

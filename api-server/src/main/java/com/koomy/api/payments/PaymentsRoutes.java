@@ -42,7 +42,6 @@ public final class PaymentsRoutes {
     /** {@code stripeQuota}: what Stripe calls made on a user's behalf count against (StripeCallBudget). */
     public void register(ApiConfiguration config, Environment environment, Jdbi jdbi, StripeQuota stripeQuota) {
         stripe.limitCallsOnBehalf(stripeQuota);
-        environment.jersey().register(new StripeExceptionMapper());
         environment.jersey().register(new DuesResource(
                 new ConnectAccounts(jdbi, stripe, config.getPayments().getConnectCountry(), config.getPublicUrl()),
                 new DuesTiers(jdbi), new DuesCheckouts(jdbi, stripe, config.getPayments(), config.getPublicUrl())));
