@@ -33,6 +33,7 @@ import com.koomy.events.TicketMail;
 import com.koomy.api.communities.PublicPageFilter;
 import com.koomy.api.communities.PublicPages;
 import com.koomy.api.health.HealthResource;
+import com.koomy.api.http.StrictJsonBodies;
 import com.koomy.api.http.UnknownFieldsHandler;
 import com.koomy.api.memberships.DirectoryFilter;
 import com.koomy.api.memberships.DirectoryPages;
@@ -196,6 +197,11 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
             throw new IllegalStateException(e);
         }
         environment.getObjectMapper().registerModule(NoNulStrings.module());
+        // Request bodies are read strictly: no unknown field, no coercion between text and numbers, every wrong
+        // field named at once (docs/api.md, "Errors").
+        StrictJsonBodies.strict(environment.getObjectMapper());
+        environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
+        environment.jersey().register(new StrictJsonBodies(environment.getObjectMapper()));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new JsonProcessingExceptionMapper());
@@ -272,9 +278,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         environment.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, reads, clock));
         environment.jersey().register(new OpsAlertsResource(alerts));
 
-        // Communities and memberships (issue 4). Request records marked @RejectUnknownFields refuse fields
-        // they do not declare; Dropwizard's mapper ignores unknown fields for every other type.
-        environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
+        // Communities and memberships (issue 4).
         // Community pages are cached in Redis (R3; docs/architecture.md, "Caching"); Memberships invalidates
         // them too, since they show the active member count.
         Communities communities = new Communities(jdbi, config.getCache().build("communities", Communities.CACHE_SCHEMA,

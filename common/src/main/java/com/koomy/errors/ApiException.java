@@ -40,7 +40,15 @@ public class ApiException extends RuntimeException {
 
     /** 400 {@code validation_failed} for one field, in the same shape as Bean Validation's answers. */
     public static ApiException invalidField(String field, String message) {
-        return new ApiException(400, "validation_failed", field + " " + message,
+        return invalidField("validation_failed", field, message);
+    }
+
+    /**
+     * 400 with its own {@code code} for one field ({@code message} without the field's name, "must be …"):
+     * the message is "field message", and {@code details.fields} names the field as Bean Validation does.
+     */
+    public static ApiException invalidField(String code, String field, String message) {
+        return new ApiException(400, code, field + " " + message,
                 Map.of("fields", java.util.List.of(Map.of("field", field, "message", message))));
     }
 

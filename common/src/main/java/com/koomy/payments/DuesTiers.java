@@ -34,7 +34,7 @@ public class DuesTiers {
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             if (request.currency() == null || !request.currency().matches("[a-zA-Z]{3}")) {
-                throw new ApiException(400, "invalid_currency", "currency must be an ISO 4217 code such as eur");
+                throw ApiException.invalidField("invalid_currency", "currency", "must be a currency code such as eur");
             }
             boolean custom = DuesTier.CUSTOM.equals(request.period());
             if (custom && (request.periodStart() == null || request.periodEnd() == null

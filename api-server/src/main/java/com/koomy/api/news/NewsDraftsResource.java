@@ -6,7 +6,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.content.ContentDraft;
 import com.koomy.news.NewsDrafts;
@@ -46,7 +45,6 @@ public class NewsDraftsResource {
     }
 
     /** Brief and language are checked by ContentDrafts, the one place that knows their rules. */
-    @RejectUnknownFields
     public record DraftRequest(String brief, String language) {
     }
 
