@@ -2,10 +2,10 @@ package com.koomy.api;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.communities.CommunityException;
 import com.koomy.config.RedisKeys;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.db.ReadDatabase;
+import com.koomy.errors.ApiException;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import org.jdbi.v3.core.Jdbi;
@@ -29,7 +29,7 @@ public record ApiContext(ApiConfiguration config, Environment environment, Jdbi 
         // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its
         // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.
         ReadDatabase reads = config.getReadReplica().build(environment, config.getDatabase(), jdbi,
-                e -> e instanceof CommunityException refused && (refused.status() == 403 || refused.status() == 404));
+                e -> e instanceof ApiException refused && (refused.status() == 403 || refused.status() == 404));
         config.getGraphite().build(environment, "api");
         config.getPrometheus().serve(environment); // GET /prometheus on the admin port, behind its credentials
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials

@@ -1,5 +1,6 @@
 package com.koomy.accounts;
 
+import com.koomy.errors.ApiException;
 import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Jdbi;
 
@@ -56,7 +57,7 @@ public class AccountExports {
         return jdbi.inTransaction(handle -> {
             AccountExportDao dao = handle.attach(AccountExportDao.class);
             AccountExport export = dao.find(exportId, accountId).orElseThrow(() ->
-                    new AccountException(404, "export_not_found", "exportId: no such export of this account"));
+                    new ApiException(404, "export_not_found", "exportId: no such export of this account"));
             if (!"ready".equals(export.status())) {
                 return new Status(export, null, null);
             }

@@ -6,6 +6,7 @@ import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.InvalidEmailException;
 import com.koomy.email.Recipient;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -54,7 +55,7 @@ public class Accounts {
         return jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             if (!dao.insert(id, recipient.email(), name, locale, hash)) {
-                throw new AccountException(409, "email_taken", "an account already uses this email");
+                throw new ApiException(409, "email_taken", "an account already uses this email");
             }
             Account account = dao.find(id).orElseThrow();
             String token = newToken(dao, id, "email_verification", VERIFY_TTL);
@@ -97,7 +98,7 @@ public class Accounts {
     /** Queues a reset link if the account exists; says nothing either way (no account discovery). */
     public void requestPasswordReset(String email) {
         if (email == null || email.isBlank()) {
-            throw new AccountException(400, "invalid_email", "email is required");
+            throw new ApiException(400, "invalid_email", "email is required");
         }
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
@@ -118,7 +119,7 @@ public class Accounts {
         UUID accountId = jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             UUID id = dao.useToken(SecretTokens.sha256(token == null ? "" : token), "password_reset")
-                    .orElseThrow(() -> new AccountException(400, "invalid_token", "this reset link is unknown, used or expired"));
+                    .orElseThrow(() -> new ApiException(400, "invalid_token", "this reset link is unknown, used or expired"));
             dao.setPassword(id, hash);
             dao.expireTokens(id, "password_reset");
             return id;
@@ -130,7 +131,7 @@ public class Accounts {
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             UUID id = dao.useToken(SecretTokens.sha256(token == null ? "" : token), "email_verification")
-                    .orElseThrow(() -> new AccountException(400, "invalid_token", "this verification link is unknown, used or expired"));
+                    .orElseThrow(() -> new ApiException(400, "invalid_token", "this verification link is unknown, used or expired"));
             dao.markVerified(id);
             Account account = dao.find(id).orElseThrow();
             EmailOutbox.enqueue(handle, EmailMessage.to(new Recipient(account.email(), account.name()), EmailTemplate.WELCOME,
@@ -146,7 +147,7 @@ public class Accounts {
         try {
             return new Recipient(email, name);
         } catch (InvalidEmailException e) {
-            throw new AccountException(400, "invalid_email", e.getMessage());
+            throw new ApiException(400, "invalid_email", e.getMessage());
         }
     }
 
@@ -154,7 +155,7 @@ public class Accounts {
     static String checkName(String name) {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > 200) {
-            throw new AccountException(400, "invalid_name", "name must have 1 to 200 characters");
+            throw new ApiException(400, "invalid_name", "name must have 1 to 200 characters");
         }
         return stripped;
     }
@@ -162,14 +163,14 @@ public class Accounts {
     /** A supported locale, or 400 {@code invalid_locale}. */
     static String checkLocale(String locale) {
         if (locale == null || !EmailMessage.LOCALES.contains(locale)) {
-            throw new AccountException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
+            throw new ApiException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
         }
         return locale;
     }
 
     static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD || password.isBlank()) {
-            throw new AccountException(400, "invalid_password",
+            throw new ApiException(400, "invalid_password",
                     "password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
         }
     }

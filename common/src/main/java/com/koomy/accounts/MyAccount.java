@@ -5,6 +5,7 @@ import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.Recipient;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.UUID;
 /**
  * What a member changes on their own account (issue 21): name and locale, password (with the current
  * one), email address (confirmed from the new address, the old one told). Refusals are
- * {@link AccountException}s thrown before anything is written, or inside the transaction they roll back.
+ * {@link ApiException}s thrown before anything is written, or inside the transaction they roll back.
  */
 public class MyAccount {
 
@@ -55,7 +56,7 @@ public class MyAccount {
         Account account = requireCurrentPassword(accountId, currentPassword);
         Accounts.checkPassword(newPassword);
         if (hasher.verify(newPassword, account.passwordHash())) {
-            throw new AccountException(400, "same_password", "newPassword must differ from currentPassword");
+            throw new ApiException(400, "same_password", "newPassword must differ from currentPassword");
         }
         String hash = hasher.hash(newPassword);
         jdbi.useTransaction(handle -> {
@@ -73,17 +74,17 @@ public class MyAccount {
      */
     public void requestEmailChange(UUID accountId, String currentPassword, String newEmail) {
         if (newEmail == null || newEmail.isBlank()) {
-            throw new AccountException(400, "invalid_email", "newEmail is required");
+            throw new ApiException(400, "invalid_email", "newEmail is required");
         }
         Account account = requireCurrentPassword(accountId, currentPassword);
         Recipient to = Accounts.recipient(newEmail, account.name());
         if (to.email().equals(account.email())) {
-            throw new AccountException(400, "same_email", "newEmail is already this account's address");
+            throw new ApiException(400, "same_email", "newEmail is already this account's address");
         }
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             if (dao.findByEmail(to.email()).isPresent()) {
-                throw new AccountException(409, "email_taken", "newEmail: an account already uses this address");
+                throw new ApiException(409, "email_taken", "newEmail: an account already uses this address");
             }
             // One pending change at a time: asking again makes the previous link stop working.
             dao.expireTokens(accountId, "email_change");
@@ -107,7 +108,7 @@ public class MyAccount {
             return jdbi.inTransaction(handle -> {
                 AccountDao dao = handle.attach(AccountDao.class);
                 AccountDao.EmailChange change = dao.useEmailChangeToken(SecretTokens.sha256(token == null ? "" : token))
-                        .orElseThrow(() -> new AccountException(400, "invalid_token",
+                        .orElseThrow(() -> new ApiException(400, "invalid_token",
                                 "token: this confirmation link is unknown, used or expired"));
                 if (dao.findByEmail(change.newEmail()).isPresent()) {
                     throw emailTaken();
@@ -116,7 +117,7 @@ public class MyAccount {
                 return dao.find(change.accountId()).orElseThrow();
             });
         } catch (RuntimeException e) {
-            if (!(e instanceof AccountException) && SqlStates.has(e, "23505"::equals)) {
+            if (!(e instanceof ApiException) && SqlStates.has(e, "23505"::equals)) {
                 throw emailTaken(); // another account took the address between the check and the write
             }
             throw e;
@@ -127,17 +128,17 @@ public class MyAccount {
         Account account = accounts.find(accountId).orElseThrow(MyAccount::gone);
         if (currentPassword == null || currentPassword.length() > Accounts.MAX_PASSWORD
                 || !hasher.verify(currentPassword, account.passwordHash())) {
-            throw new AccountException(400, "wrong_password", "currentPassword is not this account's password");
+            throw new ApiException(400, "wrong_password", "currentPassword is not this account's password");
         }
         return account;
     }
 
-    private static AccountException emailTaken() {
-        return new AccountException(409, "email_taken", "newEmail: an account already uses this address");
+    private static ApiException emailTaken() {
+        return new ApiException(409, "email_taken", "newEmail: an account already uses this address");
     }
 
-    private static AccountException gone() {
-        return new AccountException(401, "invalid_session", "this account no longer exists");
+    private static ApiException gone() {
+        return new ApiException(401, "invalid_session", "this account no longer exists");
     }
 
     /** {@code ada@example.org} as {@code a***@example.org}: the old address learns that a change was asked, not where to. */

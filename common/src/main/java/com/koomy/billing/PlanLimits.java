@@ -1,6 +1,6 @@
 package com.koomy.billing;
 
-import com.koomy.payments.PaymentException;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Handle;
 
 import java.util.UUID;
@@ -44,13 +44,13 @@ public class PlanLimits {
         }
         String what = limit.name().toLowerCase().replace('_', ' ');
         if (max == 0) {
-            throw new PaymentException(403, "not_in_plan", "the " + plan.name() + " plan does not include " + what);
+            throw new ApiException(403, "not_in_plan", "the " + plan.name() + " plan does not include " + what);
         }
         handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('koomy-plan-limit:' || :id))) locked")
                 .bind("id", communityId.toString()).mapTo(Integer.class).one();
         long used = count(handle, communityId, limit);
         if (used >= max) {
-            throw new PaymentException(402, "plan_limit_reached", "the " + plan.name() + " plan allows " + max + " " + what
+            throw new ApiException(402, "plan_limit_reached", "the " + plan.name() + " plan allows " + max + " " + what
                     + " and this community has " + used + ": upgrade the plan to add more");
         }
     }
@@ -60,7 +60,7 @@ public class PlanLimits {
         Plan plan = planOf(handle, communityId);
         Integer max = plan.newsletterAudience();
         if (max != null && audience > max) {
-            throw new PaymentException(402, "plan_limit_reached", "the " + plan.name() + " plan sends a newsletter to at most "
+            throw new ApiException(402, "plan_limit_reached", "the " + plan.name() + " plan sends a newsletter to at most "
                     + max + " recipients and this audience has " + audience + ": upgrade the plan or choose a smaller segment");
         }
     }

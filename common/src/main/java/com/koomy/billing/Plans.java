@@ -2,7 +2,7 @@ package com.koomy.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.cache.JsonCache;
-import com.koomy.stripe.StripeCallException;
+import com.koomy.errors.ApiException;
 import com.koomy.stripe.StripeGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +72,9 @@ public class Plans {
                     p.path("currency").asText(plan.currency()), p.path("recurring").path("interval").asText(plan.interval()),
                     plan.maxMembers(), plan.maxEvents(), plan.aiDraftsPerMonth(), plan.newslettersPerMonth(),
                     plan.newsletterAudience());
-        } catch (StripeCallException e) {
+        } catch (ApiException e) {
             LOG.warn("Plan {}: could not read price {} from Stripe ({}); showing the configured amount",
-                    plan.id(), plan.priceId(), e.getMessage());
+                    plan.id(), plan.priceId(), StripeGateway.diagnostic(e));
             return plan;
         }
     }

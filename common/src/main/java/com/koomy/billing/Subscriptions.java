@@ -1,13 +1,13 @@
 package com.koomy.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
-import com.koomy.communities.CommunityException;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
-import com.koomy.payments.PaymentException;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -49,14 +49,14 @@ public class Subscriptions {
     public CheckoutLink checkout(UUID communityId, UUID callerId, String planId) {
         Community community = requireOwner(communityId, callerId);
         Plan plan = plans.byId(planId).filter(p -> !p.isFree())
-                .orElseThrow(() -> new PaymentException(400, "invalid_plan", "no paid plan " + planId));
+                .orElseThrow(() -> new ApiException(400, "invalid_plan", "no paid plan " + planId));
         Subscription current = jdbi.inTransaction(handle -> {
             SubscriptionDao dao = handle.attach(SubscriptionDao.class);
             dao.ensure(communityId);
             return dao.find(communityId).orElseThrow();
         });
         if (current.subscriptionId() != null && isLive(current.status())) {
-            throw new PaymentException(409, "already_subscribed",
+            throw new ApiException(409, "already_subscribed",
                     "this community already has a subscription: change or cancel it in the customer portal");
         }
         String customer = current.stripeCustomerId() != null ? current.stripeCustomerId() : createCustomer(community, callerId);
@@ -79,7 +79,7 @@ public class Subscriptions {
         requireOwner(communityId, callerId);
         String customer = jdbi.withExtension(SubscriptionDao.class, dao -> dao.find(communityId))
                 .map(Subscription::stripeCustomerId)
-                .orElseThrow(() -> new PaymentException(422, "no_billing_account", "subscribe to a plan first"));
+                .orElseThrow(() -> new ApiException(422, "no_billing_account", "subscribe to a plan first"));
         Map<String, String> form = Map.of("customer", customer,
                 "return_url", publicUrl + "/communities/" + communityId + "/plan");
         return stripe.postFor(communityId, callerId, "/v1/billing_portal/sessions", form, "portal:" + communityId + ":" + UUID.randomUUID(), null)
@@ -116,11 +116,11 @@ public class Subscriptions {
     private Community requireOwner(UUID communityId, UUID callerId) {
         return jdbi.withHandle(handle -> {
             Membership caller = handle.attach(MembershipDao.class).find(communityId, callerId)
-                    .filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+                    .filter(Membership::isActive).orElseThrow(Communities::notFound);
             if (!caller.isOwner()) {
-                throw new CommunityException(403, "forbidden", "only the community's owners manage its plan");
+                throw new ApiException(403, "forbidden", "only the community's owners manage its plan");
             }
-            return handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
+            return handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound);
         });
     }
 }

@@ -3,6 +3,7 @@ package com.koomy.communities;
 import com.koomy.cache.JsonCache;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -28,6 +29,11 @@ public class Communities {
     private final Jdbi jdbi;
     private final JsonCache<PublicPart> cache;
     private final int createdPerAccountPerDay;
+
+    /** The one answer for "no such community" and "not yours to see": ids cannot be probed. */
+    public static ApiException notFound() {
+        return new ApiException(404, "community_not_found", "no such community");
+    }
 
     public Communities(Jdbi jdbi, JsonCache<PublicPart> cache) {
         this(jdbi, cache, Integer.MAX_VALUE);
@@ -76,7 +82,7 @@ public class Communities {
                         orDefault(request.locale(), "fr"));
             }
             if (!inserted) {
-                throw new CommunityException(409, "slug_taken", "could not find a free slug for this name; retry");
+                throw new ApiException(409, "slug_taken", "could not find a free slug for this name; retry");
             }
             handle.attach(MembershipDao.class).insert(id, creatorId, Membership.OWNER, Membership.ACTIVE);
             return communities.find(id).orElseThrow();
@@ -98,7 +104,7 @@ public class Communities {
                         """)
                 .bind("account", creatorId).mapTo(Long.class).one();
         if (created >= createdPerAccountPerDay) {
-            throw new CommunityException(429, "community_limit_reached", "an account can create at most "
+            throw new ApiException(429, "community_limit_reached", "an account can create at most "
                     + createdPerAccountPerDay + " communities in 24 hours; try again later");
         }
     }
@@ -111,14 +117,14 @@ public class Communities {
         // Absence is not cached: an unknown id always reaches the database (and answers 404).
         PublicPart part = cache.get(communityId.toString(), () -> jdbi.withHandle(handle -> {
             CommunityDao communities = handle.attach(CommunityDao.class);
-            Community community = communities.find(communityId).orElseThrow(CommunityException::notFound);
+            Community community = communities.find(communityId).orElseThrow(Communities::notFound);
             return new PublicPart(community, communities.activeMembers(communityId));
         }));
         // The viewer's membership is never cached: it is read on every signed-in request.
         Membership viewer = viewerId == null ? null
                 : jdbi.withExtension(MembershipDao.class, dao -> dao.find(communityId, viewerId)).orElse(null);
         if (!part.community().isPublic() && viewer == null) {
-            throw CommunityException.notFound();
+            throw Communities.notFound();
         }
         return new CommunityPage(part.community(), part.activeMembers(), viewer);
     }
@@ -130,7 +136,7 @@ public class Communities {
             CommunityDao communities = handle.attach(CommunityDao.class);
             communities.update(communityId, changes.name() == null ? null : changes.name().strip(),
                     changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale());
-            return communities.find(communityId).orElseThrow(CommunityException::notFound);
+            return communities.find(communityId).orElseThrow(Communities::notFound);
         });
         cache.invalidate(communityId.toString());
         return updated;

@@ -1,5 +1,6 @@
 package com.koomy.communities;
 
+import com.koomy.errors.ApiException;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.jdbi.v3.core.Jdbi;
 
@@ -114,7 +115,7 @@ public class CommunityKeys {
 
     private CommunityKey ensure(UUID communityId) {
         if (kek == null) {
-            throw new CommunityException(503, "card_keys_not_configured",
+            throw new ApiException(503, "card_keys_not_configured",
                     "membership cards need " + SECRET_VARIABLE + " (base64 of 32 random bytes) in the API's environment");
         }
         return jdbi.withExtension(CommunityKeyDao.class, dao -> dao.find(communityId).orElseGet(() -> {

@@ -1,5 +1,7 @@
 package com.koomy.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
+import com.koomy.errors.ApiError;
 
 /**
  * HTTP Basic in front of the admin port ({@link AdminFactory}). The open pages are matched exactly
@@ -22,10 +25,21 @@ final class AdminAuthFilter implements Filter {
 
     static final Set<String> OPEN = Set.of("/ping", "/healthcheck", com.koomy.health.Readiness.PATH);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final BasicCredentials credentials;
+
+    private final byte[] refusal;
 
     AdminAuthFilter(BasicCredentials credentials) {
         this.credentials = credentials;
+        try {
+            this.refusal = JSON.writeValueAsBytes(new ApiError(401, "unauthorized", credentials.isConfigured()
+                    ? "admin pages need their credentials (HTTP Basic)"
+                    : "admin pages are off: set KOOMY_ADMIN_USER and KOOMY_ADMIN_PASSWORD"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -39,10 +53,7 @@ final class AdminAuthFilter implements Filter {
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Basic realm=\"koomy-admin\", charset=\"UTF-8\"");
         response.setContentType("application/json");
-        response.getOutputStream().write(("{\"error\":{\"status\":401,\"code\":\"unauthorized\",\"message\":\""
-                + (credentials.isConfigured() ? "admin pages need their credentials (HTTP Basic)"
-                : "admin pages are off: set KOOMY_ADMIN_USER and KOOMY_ADMIN_PASSWORD") + "\"}}")
-                .getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream().write(refusal);
     }
 
     private boolean authorized(HttpServletRequest request) {

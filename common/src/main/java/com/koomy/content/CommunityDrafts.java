@@ -1,8 +1,9 @@
 package com.koomy.content;
 
 import com.koomy.billing.PlanLimits;
+import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityDao;
-import com.koomy.communities.CommunityException;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +32,7 @@ public class CommunityDrafts {
 
     /**
      * Stores a queued draft and its outbox row; returns its id. {@code language} null: the community's
-     * locale. Throws {@link ContentDraftRefusedException}, with nothing written, when AI drafts are not
+     * locale. Throws {@link com.koomy.errors.ApiException} (see {@link ContentDrafts#request}), with nothing written, when AI drafts are not
      * configured, over budget, or the brief or language is invalid.
      */
     public UUID request(UUID communityId, UUID callerId, String brief, String language) {
@@ -41,7 +42,7 @@ public class CommunityDrafts {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.AI_DRAFTS_PER_MONTH);
             }
             String draftLanguage = language != null ? language
-                    : handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound).locale();
+                    : handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound).locale();
             return drafts.request(handle, communityId, kind.name(), brief, draftLanguage);
         });
     }
@@ -51,7 +52,7 @@ public class CommunityDrafts {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             return handle.attach(ContentDraftDao.class).find(draftId)
                     .filter(d -> d.communityId().equals(communityId) && d.kind() == kind)
-                    .orElseThrow(() -> new CommunityException(404, "draft_not_found",
+                    .orElseThrow(() -> new ApiException(404, "draft_not_found",
                             "no such " + kind + " draft in this community"));
         });
     }

@@ -1,6 +1,7 @@
 package com.koomy.content;
 
 import com.koomy.config.OpenAiFactory;
+import com.koomy.errors.ApiException;
 import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Handle;
 
@@ -22,39 +23,40 @@ public class ContentDrafts {
     }
 
     /**
-     * Returns the new draft's id. Throws {@link ContentDraftRefusedException}, with nothing written,
-     * when OPENAI_API_KEY is not set, the kind is not news|event, the language not fr|en, the brief
-     * empty or longer than {@value ContentDraft#MAX_BRIEF_LENGTH} characters, or today's budget of the
+     * Returns the new draft's id. Throws {@link ApiException}, with nothing written: 503 {@code ai_not_configured}
+     * when OPENAI_API_KEY is not set; 400 {@code invalid_kind} (not news|event), {@code invalid_language} (not
+     * fr|en), {@code invalid_brief} (empty or longer than {@value ContentDraft#MAX_BRIEF_LENGTH} characters);
+     * 429 {@code ai_budget_exhausted} / {@code ai_platform_budget_exhausted} when today's budget of the
      * community, or the platform's (all communities together), is already used up.
      */
     public UUID request(Handle handle, UUID communityId, String kind, String brief, String language) {
         if (!openAi.isConfigured()) {
-            throw ContentDraftRefusedException.notConfigured();
+            throw ContentDrafts.notConfigured();
         }
-        ContentDraft.Kind draftKind = parse(ContentDraft.Kind.class, kind, ContentDraftRefusedException.Reason.INVALID_KIND);
+        ContentDraft.Kind draftKind = parse(ContentDraft.Kind.class, kind, "invalid_kind");
         ContentDraft.Language draftLanguage = parse(ContentDraft.Language.class, language,
-                ContentDraftRefusedException.Reason.INVALID_LANGUAGE);
+                "invalid_language");
         String cleanBrief = brief == null ? "" : brief.strip();
         if (cleanBrief.isEmpty()) {
-            throw new ContentDraftRefusedException(ContentDraftRefusedException.Reason.INVALID_BRIEF, "The brief is empty");
+            throw new ApiException(400, "invalid_brief", "The brief is empty");
         }
         // Characters as PostgreSQL's char_length counts them (code points), like the table's CHECK.
         int length = cleanBrief.codePointCount(0, cleanBrief.length());
         if (length > ContentDraft.MAX_BRIEF_LENGTH) {
-            throw new ContentDraftRefusedException(ContentDraftRefusedException.Reason.INVALID_BRIEF,
+            throw new ApiException(400, "invalid_brief",
                     "The brief is " + length + " characters long; at most " + ContentDraft.MAX_BRIEF_LENGTH);
         }
         if (cleanBrief.indexOf('\u0000') >= 0) {
-            throw new ContentDraftRefusedException(ContentDraftRefusedException.Reason.INVALID_BRIEF,
+            throw new ApiException(400, "invalid_brief",
                     "The brief contains a NUL character");
         }
         if (handle.attach(ContentBudgetDao.class)
                 .isUsedUp(communityId, openAi.getDailyRequestBudget(), openAi.getDailyTokenBudget())) {
-            throw ContentDraftRefusedException.overBudget(openAi.getDailyRequestBudget(), openAi.getDailyTokenBudget());
+            throw ContentDrafts.overBudget(openAi.getDailyRequestBudget(), openAi.getDailyTokenBudget());
         }
         if (handle.attach(ContentBudgetDao.class).isUsedUp(ContentBudgetDao.PLATFORM,
                 openAi.getPlatformDailyRequestBudget(), openAi.getPlatformDailyTokenBudget())) {
-            throw ContentDraftRefusedException.platformOverBudget();
+            throw ContentDrafts.platformOverBudget();
         }
         UUID id = UUID.randomUUID();
         handle.attach(ContentDraftDao.class).insert(id, communityId, draftKind.name(), draftLanguage.name(), cleanBrief);
@@ -62,13 +64,31 @@ public class ContentDrafts {
         return id;
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, ContentDraftRefusedException.Reason reason) {
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, String code) {
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equals(value)) {
                 return constant;
             }
         }
-        throw new ContentDraftRefusedException(reason, "Unknown " + type.getSimpleName().toLowerCase(Locale.ROOT) + " '" + value
+        throw new ApiException(400, code, "Unknown " + type.getSimpleName().toLowerCase(Locale.ROOT) + " '" + value
                 + "'; expected one of " + Arrays.toString(type.getEnumConstants()));
+    }
+
+    /** 503 {@code ai_not_configured}: AI drafts are off in this process. */
+    public static ApiException notConfigured() {
+        return new ApiException(503, "ai_not_configured",
+                "AI drafts are disabled: OPENAI_API_KEY is not set (openai.apiKey in the configuration)");
+    }
+
+    /** 429 {@code ai_platform_budget_exhausted}. */
+    public static ApiException platformOverBudget() {
+        return new ApiException(429, "ai_platform_budget_exhausted",
+                "The platform's daily AI budget (all communities together) is used up; try again tomorrow");
+    }
+
+    /** 429 {@code ai_budget_exhausted}. */
+    public static ApiException overBudget(int requests, long tokens) {
+        return new ApiException(429, "ai_budget_exhausted", "Daily AI budget of this community is used up ("
+                + requests + " requests, " + tokens + " tokens per UTC day); try again tomorrow");
     }
 }

@@ -115,7 +115,7 @@ public class GenerateDraftJob implements JobRequestHandler<GenerateDraft> {
                 return null;
             }
             if (!config.isConfigured()) {
-                drafts.markFailed(draftId, draft.attempts(), ContentDraftRefusedException.notConfigured().getMessage(), null);
+                drafts.markFailed(draftId, draft.attempts(), ContentDrafts.notConfigured().getMessage(), null);
                 LOG.warn("Content draft {} failed: OPENAI_API_KEY is not set in this worker", draftId);
                 return null;
             }
@@ -123,7 +123,7 @@ public class GenerateDraftJob implements JobRequestHandler<GenerateDraft> {
             LocalDate day = budgets.reserve(draft.communityId(), config.getDailyRequestBudget(), config.getDailyTokenBudget())
                     .orElse(null);
             if (day == null) {
-                String error = ContentDraftRefusedException
+                String error = ContentDrafts
                         .overBudget(config.getDailyRequestBudget(), config.getDailyTokenBudget()).getMessage();
                 drafts.markFailed(draftId, draft.attempts(), error, null);
                 LOG.warn("Content draft {} failed: community {} is over its daily AI budget", draftId, draft.communityId());
@@ -133,7 +133,7 @@ public class GenerateDraftJob implements JobRequestHandler<GenerateDraft> {
             if (budgets.reserve(ContentBudgetDao.PLATFORM, config.getPlatformDailyRequestBudget(),
                     config.getPlatformDailyTokenBudget()).isEmpty()) {
                 budgets.release(draft.communityId(), day);
-                drafts.markFailed(draftId, draft.attempts(), ContentDraftRefusedException.platformOverBudget().getMessage(), null);
+                drafts.markFailed(draftId, draft.attempts(), ContentDrafts.platformOverBudget().getMessage(), null);
                 LOG.warn("Content draft {} failed: the platform's daily AI budget is used up", draftId);
                 return null;
             }

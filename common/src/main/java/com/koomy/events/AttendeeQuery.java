@@ -1,6 +1,7 @@
 package com.koomy.events;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.errors.ApiException;
+
 
 /** Filters of an event's attendee list and CSV; null: not filtered. */
 public record AttendeeQuery(String status, Boolean checkedIn, String gate, Boolean noShow) {
@@ -10,10 +11,10 @@ public record AttendeeQuery(String status, Boolean checkedIn, String gate, Boole
     /** 400 naming the field. */
     public AttendeeQuery validate() {
         if (status != null && !STATUSES.contains(status)) {
-            throw new CommunityException(400, "invalid_status", "status: one of confirmed, waitlisted, cancelled");
+            throw new ApiException(400, "invalid_status", "status: one of confirmed, waitlisted, cancelled");
         }
         if (gate != null && (gate.isEmpty() || gate.length() > 100)) {
-            throw new CommunityException(400, "invalid_gate", "gate: 1 to 100 characters");
+            throw new ApiException(400, "invalid_gate", "gate: 1 to 100 characters");
         }
         return this;
     }

@@ -1,9 +1,9 @@
 package com.koomy.events;
 
-import com.koomy.communities.CommunityException;
 import com.koomy.csv.Csv;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Memberships;
 
 import org.jdbi.v3.core.Jdbi;
@@ -76,20 +76,20 @@ public class Attendees {
      */
     public Attendee markNoShow(UUID eventId, UUID callerId, UUID ticketId) {
         return jdbi.inTransaction(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             if (!Events.canSee(handle, event, callerId)) {
-                throw EventException.notFound();
+                throw EventErrors.notFound();
             }
             Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
             Ticket ticket = handle.createQuery("SELECT * FROM tickets WHERE event_id = :eventId AND id = :id FOR UPDATE")
                     .bind("eventId", eventId).bind("id", ticketId).map(ConstructorMapper.of(Ticket.class)).findOne()
-                    .orElseThrow(EventException::ticketNotFound);
+                    .orElseThrow(EventErrors::ticketNotFound);
             if (!ticket.isConfirmed()) {
-                throw new CommunityException(409, "not_confirmed", "ticketId: only a confirmed seat can be a no-show");
+                throw new ApiException(409, "not_confirmed", "ticketId: only a confirmed seat can be a no-show");
             }
             if (handle.createQuery("SELECT count(*) FROM checkins WHERE ticket_id = :id").bind("id", ticketId)
                     .mapTo(Integer.class).one() > 0) {
-                throw new CommunityException(409, "already_checked_in", "ticketId: this seat was admitted at the door");
+                throw new ApiException(409, "already_checked_in", "ticketId: this seat was admitted at the door");
             }
             handle.createUpdate("UPDATE tickets SET no_show_at = coalesce(no_show_at, now()), updated_at = now() WHERE id = :id")
                     .bind("id", ticketId).execute();
@@ -102,7 +102,7 @@ public class Attendees {
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (DateTimeParseException e) {
-            throw new CommunityException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
         }
         return jdbi.withExtension(AttendeeDao.class, dao -> dao.page(eventId, query, afterAt,
                 after == null ? null : after.id(), limit));

@@ -1,9 +1,9 @@
 package com.koomy.events;
 
 import com.codahale.metrics.MetricRegistry;
-import com.koomy.communities.CommunityException;
 import com.koomy.db.GroupCommit;
 import com.koomy.db.SqlStates;
+import com.koomy.errors.ApiException;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -184,7 +184,7 @@ public class CheckIns {
                 if (i == FORGED_PREFIX - 1 && toDecide.isEmpty() && scans.size() > FORGED_PREFIX
                         && Arrays.stream(answers, 0, FORGED_PREFIX).allMatch(a -> ScanResult.INVALID.equals(a.result()))) {
                     budget.giveBack(eventId, callerId, scans.size() - FORGED_PREFIX);
-                    throw new CommunityException(422, "forged_batch", "the first " + FORGED_PREFIX + " codes of the batch "
+                    throw new ApiException(422, "forged_batch", "the first " + FORGED_PREFIX + " codes of the batch "
                             + "are not valid tickets of this community: the batch was refused without checking the rest, "
                             + "and nothing was recorded");
                 }
@@ -271,8 +271,8 @@ public class CheckIns {
         return null;
     }
 
-    static CommunityException scanIdReused(String scanId) {
-        return new CommunityException(409, "scan_id_reused", "scan id " + scanId + " was used for another ticket: "
+    static ApiException scanIdReused(String scanId) {
+        return new ApiException(409, "scan_id_reused", "scan id " + scanId + " was used for another ticket: "
                 + "each scan needs a new id, and a retry the same id and QR code");
     }
 

@@ -42,7 +42,7 @@ public record CheckinBundle(UUID eventId, UUID communityId, String title, Instan
             UUID communityId = access.require(eventId, callerId);
             TicketKeys.VerifyKey key = keys.verifyKey(communityId);
             return jdbi.inTransaction(org.jdbi.v3.core.transaction.TransactionIsolationLevel.REPEATABLE_READ, handle -> {
-                Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+                Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
                 TicketDao tickets = handle.attach(TicketDao.class);
                 return new CheckinBundle(eventId, communityId, event.title(), event.startsAt(), event.endsAt(), event.status(),
                         List.of(new Key(key.keyId(), "Ed25519", "X.509", Base64.getEncoder().encodeToString(key.x509()))),

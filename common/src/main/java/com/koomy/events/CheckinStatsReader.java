@@ -74,7 +74,7 @@ public class CheckinStatsReader {
 
     CheckinStats count(UUID eventId) {
         return reads.withHandle(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             List<CheckinStats.Gate> gates = handle.createQuery("""
                             /* CheckinStatsReader.gates */
                             SELECT gate, count(*) AS admitted,

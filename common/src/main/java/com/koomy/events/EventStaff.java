@@ -1,6 +1,6 @@
 package com.koomy.events;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.Memberships;
 import org.jdbi.v3.core.Jdbi;
@@ -25,10 +25,10 @@ public class EventStaff {
     /** True when newly granted. 409 not_active_member when the account is not an active member. */
     public boolean grant(UUID eventId, UUID callerId, UUID accountId) {
         return jdbi.inTransaction(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             requireManager(handle, event, callerId);
             if (Events.membership(handle, event.communityId(), accountId).filter(Membership::isActive).isEmpty()) {
-                throw new CommunityException(409, "not_active_member", "door staff must be active members of the community");
+                throw new ApiException(409, "not_active_member", "door staff must be active members of the community");
             }
             return handle.attach(EventStaffDao.class).grant(eventId, accountId, callerId);
         });
@@ -36,10 +36,10 @@ public class EventStaff {
 
     public void revoke(UUID eventId, UUID callerId, UUID accountId) {
         jdbi.useTransaction(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             requireManager(handle, event, callerId);
             if (!handle.attach(EventStaffDao.class).revoke(eventId, accountId)) {
-                throw new CommunityException(404, "staff_not_found", "this account is not door staff at this event");
+                throw new ApiException(404, "staff_not_found", "this account is not door staff at this event");
             }
         });
         access.forget(eventId);
@@ -47,7 +47,7 @@ public class EventStaff {
 
     public List<EventStaffDao.StaffMember> list(UUID eventId, UUID callerId) {
         return jdbi.withHandle(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             requireManager(handle, event, callerId);
             return handle.attach(EventStaffDao.class).list(eventId);
         });
@@ -55,7 +55,7 @@ public class EventStaff {
 
     private static void requireManager(org.jdbi.v3.core.Handle handle, Event event, UUID callerId) {
         if (!Events.canSee(handle, event, callerId)) {
-            throw EventException.notFound();
+            throw EventErrors.notFound();
         }
         Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
     }

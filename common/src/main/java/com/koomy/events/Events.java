@@ -1,12 +1,13 @@
 package com.koomy.events;
 
 import com.koomy.billing.PlanLimits;
+import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
-import com.koomy.communities.CommunityException;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.db.ReadDatabase;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -44,10 +45,10 @@ public class Events {
     public Event create(UUID communityId, UUID callerId, EventFields fields) {
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(membership(handle, communityId, callerId));
-            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
-            if (fields.title() == null || fields.startsAt() == null || fields.endsAt() == null || fields.timeZone() == null) {
-                throw EventException.invalid("title, startsAt, endsAt and timeZone are required");
-            }
+            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound);
+            EventErrors.requireAll(java.util.Map.of("title", Optional.ofNullable(fields.title()),
+                    "startsAt", Optional.ofNullable(fields.startsAt()), "endsAt", Optional.ofNullable(fields.endsAt()),
+                    "timeZone", Optional.ofNullable(fields.timeZone())));
             EventFields complete = new EventFields(fields.title().strip(), orEmpty(fields.description()),
                     orEmpty(fields.place()), fields.startsAt(), fields.endsAt(), fields.timeZone(), fields.capacity(),
                     fields.visibility() == null ? Event.MEMBERS : fields.visibility(),
@@ -70,10 +71,10 @@ public class Events {
     public Event update(UUID eventId, UUID callerId, EventFields change) {
         return jdbi.inTransaction(handle -> {
             EventDao events = handle.attach(EventDao.class);
-            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            Event event = events.lock(eventId).orElseThrow(EventErrors::notFound);
             Memberships.requireManager(membership(handle, event.communityId(), callerId));
             if (event.isCancelled()) {
-                throw EventException.cancelled();
+                throw EventErrors.cancelled();
             }
             Community community = handle.attach(CommunityDao.class).find(event.communityId()).orElseThrow();
             EventFields merged = new EventFields(
@@ -99,7 +100,7 @@ public class Events {
     public Event cancel(UUID eventId, UUID callerId) {
         return jdbi.inTransaction(handle -> {
             EventDao events = handle.attach(EventDao.class);
-            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            Event event = events.lock(eventId).orElseThrow(EventErrors::notFound);
             Memberships.requireManager(membership(handle, event.communityId(), callerId));
             if (events.cancel(eventId)) {
                 handle.attach(TicketDao.class).cancelAll(eventId);
@@ -119,10 +120,10 @@ public class Events {
      */
     public Page<Event> list(UUID communityId, UUID callerId, boolean past, int limit, KeysetCursor after) {
         return reads.withHandle(handle -> {
-            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
+            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound);
             boolean member = membership(handle, communityId, callerId).filter(Membership::isActive).isPresent();
             if (!member && !community.isPublic()) {
-                throw CommunityException.notFound();
+                throw Communities.notFound();
             }
             EventDao events = handle.attach(EventDao.class);
             String afterAt = after == null ? null : after.text();
@@ -135,9 +136,9 @@ public class Events {
 
     /** An event the caller may see: a member's, or a public event of a public community. Else 404. */
     static Event visible(Handle handle, UUID eventId, UUID callerId) {
-        Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+        Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
         if (!canSee(handle, event, callerId)) {
-            throw EventException.notFound();
+            throw EventErrors.notFound();
         }
         return event;
     }
@@ -156,30 +157,30 @@ public class Events {
 
     private static void validate(EventFields f, Community community, int confirmed) {
         if (!f.endsAt().isAfter(f.startsAt())) {
-            throw EventException.invalid("endsAt must be after startsAt");
+            throw EventErrors.invalid("endsAt", "must be after startsAt");
         }
         try {
             ZoneId.of(f.timeZone());
         } catch (DateTimeException e) {
-            throw EventException.invalid("timeZone must be an IANA time zone such as Europe/Paris");
+            throw EventErrors.invalid("timeZone", "must be a time zone name such as Europe/Paris");
         }
         if (!Event.MEMBERS.equals(f.visibility()) && !Event.PUBLIC.equals(f.visibility())) {
-            throw EventException.invalid("visibility must be members or public");
+            throw EventErrors.invalid("visibility", "must be members or public");
         }
         if (Event.PUBLIC.equals(f.visibility()) && !community.isPublic()) {
-            throw new CommunityException(422, "private_community", "a private community's events are for its members only");
+            throw new ApiException(422, "private_community", "a private community's events are for its members only");
         }
         if (f.capacity() != null && (f.capacity() < 1 || f.capacity() > 1_000_000)) {
-            throw EventException.invalid("capacity must be between 1 and 1,000,000");
+            throw EventErrors.invalid("capacity", "must be between 1 and 1,000,000");
         }
         if (f.ticketsPerAccount() < 1 || f.ticketsPerAccount() > 10) {
-            throw EventException.invalid("ticketsPerAccount must be between 1 and 10");
+            throw EventErrors.invalid("ticketsPerAccount", "must be between 1 and 10");
         }
         if (f.priceCents() != null && f.priceCents() != 0) {
-            throw new CommunityException(422, "paid_events_unsupported", "events are free for now: price must be 0");
+            throw new ApiException(422, "paid_events_unsupported", "events are free for now: price must be 0");
         }
         if (f.capacity() != null && f.capacity() < confirmed) {
-            throw new CommunityException(409, "capacity_below_confirmed", "capacity " + f.capacity() + " is below the "
+            throw new ApiException(409, "capacity_below_confirmed", "capacity " + f.capacity() + " is below the "
                     + confirmed + " seats already confirmed: cancel registrations first");
         }
     }

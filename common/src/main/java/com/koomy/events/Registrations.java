@@ -1,9 +1,9 @@
 package com.koomy.events;
 
-import com.koomy.communities.CommunityException;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.MembershipEnd;
@@ -62,14 +62,14 @@ public class Registrations implements MembershipEnd {
             Optional<Membership> membership = handle.attach(MembershipDao.class).lockShared(seen.communityId(), callerId);
             EventDao events = handle.attach(EventDao.class);
             TicketDao tickets = handle.attach(TicketDao.class);
-            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            Event event = events.lock(eventId).orElseThrow(EventErrors::notFound);
             if (!event.isPublic() && membership.filter(Membership::isActive).isEmpty()) {
-                throw EventException.notFound();
+                throw EventErrors.notFound();
             }
             requireOpen(event);
             int held = tickets.activeSeats(eventId, callerId);
             if (held >= event.ticketsPerAccount()) {
-                throw new CommunityException(409, "already_registered", event.ticketsPerAccount() == 1
+                throw new ApiException(409, "already_registered", event.ticketsPerAccount() == 1
                         ? "you are already registered for this event"
                         : "you already hold the " + event.ticketsPerAccount() + " seats an account may have here");
             }
@@ -93,7 +93,7 @@ public class Registrations implements MembershipEnd {
     public Ticket cancel(UUID eventId, UUID callerId, UUID ticketId) {
         return jdbi.inTransaction(handle -> {
             EventDao events = handle.attach(EventDao.class);
-            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            Event event = events.lock(eventId).orElseThrow(EventErrors::notFound);
             Ticket ticket = ownOrManaged(handle, event, callerId, ticketId);
             if (!ticket.isActive()) {
                 return ticket;
@@ -113,19 +113,19 @@ public class Registrations implements MembershipEnd {
         requireKeys();
         return jdbi.inTransaction(handle -> {
             EventDao events = handle.attach(EventDao.class);
-            Event event = events.lock(eventId).orElseThrow(EventException::notFound);
+            Event event = events.lock(eventId).orElseThrow(EventErrors::notFound);
             if (!Events.canSee(handle, event, callerId)) {
-                throw EventException.notFound();
+                throw EventErrors.notFound();
             }
             Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
-            Ticket ticket = handle.attach(TicketDao.class).find(eventId, ticketId).orElseThrow(EventException::ticketNotFound);
+            Ticket ticket = handle.attach(TicketDao.class).find(eventId, ticketId).orElseThrow(EventErrors::ticketNotFound);
             if (!Ticket.WAITLISTED.equals(ticket.status())) {
-                throw new CommunityException(409, "not_waitlisted", "ticketId: this seat is " + ticket.status() + ", not waitlisted");
+                throw new ApiException(409, "not_waitlisted", "ticketId: this seat is " + ticket.status() + ", not waitlisted");
             }
             requireOpen(event);
             if (event.capacity() != null && event.confirmedCount() >= event.capacity()) {
                 if (!raiseCapacity) {
-                    throw new CommunityException(409, "event_full",
+                    throw new ApiException(409, "event_full",
                             "raiseCapacity: the event is full; send raiseCapacity true to add this seat, or cancel one first");
                 }
                 handle.createUpdate("UPDATE events SET capacity = capacity + 1, updated_at = now() WHERE id = :id")
@@ -181,14 +181,14 @@ public class Registrations implements MembershipEnd {
      */
     public Registration reissue(UUID eventId, UUID callerId, UUID ticketId) {
         requireKeys();
-        Event seen = jdbi.withHandle(handle -> handle.attach(EventDao.class).find(eventId)).orElseThrow(EventException::notFound);
+        Event seen = jdbi.withHandle(handle -> handle.attach(EventDao.class).find(eventId)).orElseThrow(EventErrors::notFound);
         Function<TicketCode, String> signer = keys.signer(seen.communityId());
         return jdbi.inTransaction(handle -> {
-            Event event = handle.attach(EventDao.class).lock(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).lock(eventId).orElseThrow(EventErrors::notFound);
             ownOrManaged(handle, event, callerId, ticketId);
             requireOpen(event);
             Ticket ticket = handle.attach(TicketDao.class).reissue(eventId, ticketId)
-                    .orElseThrow(() -> new CommunityException(409, "not_confirmed", "only a confirmed seat has a ticket"));
+                    .orElseThrow(() -> new ApiException(409, "not_confirmed", "only a confirmed seat has a ticket"));
             String qr = signer.apply(code(event, ticket));
             mail.send(handle, event, ticket, qr);
             return new Registration(ticket, qr, null);
@@ -248,33 +248,33 @@ public class Registrations implements MembershipEnd {
 
     private void requireOpen(Event event) {
         if (event.isCancelled()) {
-            throw EventException.cancelled();
+            throw EventErrors.cancelled();
         }
         if (!event.endsAt().isAfter(clock.instant())) {
-            throw new CommunityException(409, "event_ended", "this event has ended");
+            throw new ApiException(409, "event_ended", "this event has ended");
         }
     }
 
     private void requireKeys() {
         if (!keys.isConfigured()) {
-            throw new CommunityException(503, "card_keys_not_configured", "tickets are signed: they need "
+            throw new ApiException(503, "card_keys_not_configured", "tickets are signed: they need "
                     + CommunityKeys.SECRET_VARIABLE + " (base64 of 32 random bytes) in the API's environment");
         }
     }
 
     /** The seat, if it is the caller's or the caller manages the community; else 404. */
     private static Ticket ownOrManaged(Handle handle, Event event, UUID callerId, UUID ticketId) {
-        Ticket ticket = handle.attach(TicketDao.class).find(event.id(), ticketId).orElseThrow(EventException::ticketNotFound);
+        Ticket ticket = handle.attach(TicketDao.class).find(event.id(), ticketId).orElseThrow(EventErrors::ticketNotFound);
         if (ticket.accountId().equals(callerId)) {
             return ticket;
         }
         if (!Events.canSee(handle, event, callerId)) {
-            throw EventException.notFound();
+            throw EventErrors.notFound();
         }
         try {
             Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
-        } catch (CommunityException notManager) {
-            throw EventException.ticketNotFound();
+        } catch (ApiException notManager) {
+            throw EventErrors.ticketNotFound();
         }
         return ticket;
     }

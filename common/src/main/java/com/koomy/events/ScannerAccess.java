@@ -2,7 +2,7 @@ package com.koomy.events;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.koomy.communities.CommunityException;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import org.jdbi.v3.core.Jdbi;
 
@@ -45,16 +45,16 @@ public class ScannerAccess {
             return communityId;
         }
         return jdbi.withHandle(handle -> {
-            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventException::notFound);
+            Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
             Optional<Membership> membership = Events.membership(handle, event.communityId(), callerId);
             boolean allowed = membership.filter(Membership::canManage).isPresent()
                     || (membership.filter(Membership::isActive).isPresent()
                         && handle.attach(EventStaffDao.class).isStaff(eventId, callerId));
             if (!allowed) {
                 if (!Events.canSee(handle, event, callerId)) {
-                    throw EventException.notFound();
+                    throw EventErrors.notFound();
                 }
-                throw new CommunityException(403, "forbidden", "only owners, admins and this event's door staff may scan");
+                throw new ApiException(403, "forbidden", "only owners, admins and this event's door staff may scan");
             }
             granted.put(new Grant(eventId, callerId), event.communityId());
             return event.communityId();

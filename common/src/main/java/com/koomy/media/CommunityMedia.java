@@ -1,9 +1,10 @@
 package com.koomy.media;
 
+import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
-import com.koomy.communities.CommunityException;
 import com.koomy.config.MediaFactory;
+import com.koomy.errors.ApiException;
 import com.koomy.jobs.OutboxDao;
 import com.koomy.media.image.ImagePipeline;
 import com.koomy.media.image.ImagePipeline.Encoded;
@@ -86,7 +87,7 @@ public class CommunityMedia {
                 if (target.single()) {
                     media.releaseAll(communityId, target.id(), targetId);
                 } else if (media.current(communityId, target.id(), targetId).size() >= config.getMaxImagesPerTarget()) {
-                    throw new CommunityException(409, "too_many_images",
+                    throw new ApiException(409, "too_many_images",
                             "at most " + config.getMaxImagesPerTarget() + " images; delete one first");
                 }
                 media.insert(id, communityId, target.id(), targetId, callerId, probe.format().id(),
@@ -152,9 +153,9 @@ public class CommunityMedia {
         switch (target.uploader()) {
             case MANAGER -> Memberships.requireManager(caller);
             case SELF -> {
-                caller.filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+                caller.filter(Membership::isActive).orElseThrow(Communities::notFound);
                 if (!callerId.equals(targetId)) {
-                    throw new CommunityException(403, "forbidden", "members change only their own avatar");
+                    throw new ApiException(403, "forbidden", "members change only their own avatar");
                 }
             }
         }
@@ -168,7 +169,7 @@ public class CommunityMedia {
         switch (target) {
             case COMMUNITY_LOGO, COMMUNITY_COVER -> {
                 Community community = handle.attach(CommunityDao.class).find(communityId)
-                        .orElseThrow(CommunityException::notFound);
+                        .orElseThrow(Communities::notFound);
                 if (!community.isPublic()) {
                     requireMember(handle, communityId, callerId);
                 }
@@ -189,7 +190,7 @@ public class CommunityMedia {
                     throw targetNotFound(target);
                 }
                 Community community = handle.attach(CommunityDao.class).find(communityId)
-                        .orElseThrow(CommunityException::notFound);
+                        .orElseThrow(Communities::notFound);
                 if (!(community.isPublic() && "public".equals(visibility))) {
                     requireMember(handle, communityId, callerId);
                 }
@@ -205,10 +206,10 @@ public class CommunityMedia {
 
     private static Membership requireMember(Handle handle, UUID communityId, UUID callerId) {
         if (callerId == null) {
-            throw CommunityException.notFound();
+            throw Communities.notFound();
         }
         return handle.attach(MembershipDao.class).find(communityId, callerId).filter(Membership::isActive)
-                .orElseThrow(CommunityException::notFound);
+                .orElseThrow(Communities::notFound);
     }
 
     private static void lockTarget(Handle handle, MediaTarget target, UUID communityId, UUID targetId) {
@@ -229,15 +230,15 @@ public class CommunityMedia {
                 .toList();
     }
 
-    private static CommunityException targetNotFound(MediaTarget target) {
+    private static ApiException targetNotFound(MediaTarget target) {
         return switch (target) {
-            case NEWS_IMAGE -> new CommunityException(404, "news_not_found", "no such news post in this community");
-            case EVENT_IMAGE -> new CommunityException(404, "event_not_found", "no such event in this community");
-            default -> CommunityException.notFound();
+            case NEWS_IMAGE -> new ApiException(404, "news_not_found", "no such news post in this community");
+            case EVENT_IMAGE -> new ApiException(404, "event_not_found", "no such event in this community");
+            default -> Communities.notFound();
         };
     }
 
-    public static CommunityException mediaNotFound() {
-        return new CommunityException(404, "media_not_found", "no such image");
+    public static ApiException mediaNotFound() {
+        return new ApiException(404, "media_not_found", "no such image");
     }
 }

@@ -3,16 +3,16 @@ package com.koomy.memberships;
 import com.koomy.accounts.Account;
 import com.koomy.accounts.AccountDao;
 import com.koomy.billing.PlanLimits;
-import com.koomy.communities.Communities;
 import com.koomy.accounts.SecretTokens;
+import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
-import com.koomy.communities.CommunityException;
 import com.koomy.email.EmailAddresses;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.Recipient;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 
 import java.net.URLEncoder;
@@ -68,15 +68,15 @@ public class Invitations {
         return jdbi.inTransaction(handle -> {
             Membership caller = Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             if (Membership.ADMIN.equals(invitedRole) && !caller.isOwner()) {
-                throw new CommunityException(403, "owner_required", "only an owner can invite an admin");
+                throw new ApiException(403, "owner_required", "only an owner can invite an admin");
             }
-            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
-            Account inviter = handle.attach(AccountDao.class).find(callerId).orElseThrow(CommunityException::notFound);
+            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound);
+            Account inviter = handle.attach(AccountDao.class).find(callerId).orElseThrow(Communities::notFound);
             boolean member = handle.attach(AccountDao.class).findByEmail(address)
                     .flatMap(a -> handle.attach(MembershipDao.class).find(communityId, a.id()))
                     .filter(Membership::isActive).isPresent();
             if (member) {
-                throw new CommunityException(409, "already_member", "this address is already an active member");
+                throw new ApiException(409, "already_member", "this address is already an active member");
             }
             InvitationDao invitations = handle.attach(InvitationDao.class);
             invitations.deletePending(communityId, address);
@@ -107,17 +107,17 @@ public class Invitations {
             InvitationDao invitations = handle.attach(InvitationDao.class);
             Invitation invitation = invitations.lockByToken(SecretTokens.sha256(token))
                     .filter(i -> i.usableAt(clock.instant()))
-                    .orElseThrow(() -> new CommunityException(400, "invalid_token",
+                    .orElseThrow(() -> new ApiException(400, "invalid_token",
                             "this invitation link is unknown, already used or expired"));
             Account account = handle.attach(AccountDao.class).find(accountId)
-                    .orElseThrow(() -> new CommunityException(401, "unauthorized", "sign in first"));
+                    .orElseThrow(() -> new ApiException(401, "unauthorized", "sign in first"));
             if (!account.email().equals(invitation.email())) {
-                throw new CommunityException(403, "wrong_account",
+                throw new ApiException(403, "wrong_account",
                         "this invitation is for another email address: sign in with the invited address");
             }
             // Registering does not prove the address: only the account that verified it may accept what was sent to it.
             if (account.emailVerifiedAt() == null) {
-                throw new CommunityException(403, "email_not_verified",
+                throw new ApiException(403, "email_not_verified",
                         "verify your email address first (the link in the verification email), then accept the invitation");
             }
             MembershipDao memberships = handle.attach(MembershipDao.class);

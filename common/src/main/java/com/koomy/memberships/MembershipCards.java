@@ -2,7 +2,7 @@ package com.koomy.memberships;
 
 import com.koomy.accounts.Account;
 import com.koomy.accounts.AccountDao;
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
@@ -41,9 +41,9 @@ public class MembershipCards {
     /** The caller's card; 404 unless the caller is an active member (a pending or expired one too). */
     public MembershipCard card(UUID communityId, UUID accountId) {
         Membership membership = jdbi.withExtension(MembershipDao.class, dao -> dao.find(communityId, accountId))
-                .filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+                .filter(Membership::isActive).orElseThrow(Communities::notFound);
         Account account = jdbi.withExtension(AccountDao.class, dao -> dao.find(accountId))
-                .orElseThrow(CommunityException::notFound);
+                .orElseThrow(Communities::notFound);
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(TTL);
         if (membership.duesPaidUntil() != null) {
@@ -126,12 +126,12 @@ public class MembershipCards {
      */
     public byte[] publicKey(UUID communityId, UUID viewerId) {
         boolean visible = jdbi.withHandle(handle -> {
-            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(CommunityException::notFound);
+            Community community = handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound);
             return community.isPublic() || (viewerId != null
                     && handle.attach(MembershipDao.class).find(communityId, viewerId).isPresent());
         });
         if (!visible) {
-            throw CommunityException.notFound();
+            throw Communities.notFound();
         }
         return keys.publicKey(communityId);
     }

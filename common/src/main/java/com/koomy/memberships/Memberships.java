@@ -4,10 +4,10 @@ import com.koomy.billing.PlanLimits;
 import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
-import com.koomy.communities.CommunityException;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.db.ReadDatabase;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.LocalDate;
@@ -48,9 +48,9 @@ public class Memberships {
 
     /** The caller's membership if it is an active owner's or admin's; else 404 (not an active member) or 403. */
     public static Membership requireManager(Optional<Membership> caller) {
-        Membership membership = caller.filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+        Membership membership = caller.filter(Membership::isActive).orElseThrow(Communities::notFound);
         if (!membership.canManage()) {
-            throw new CommunityException(403, "forbidden", "only the community's owners and admins may do this");
+            throw new ApiException(403, "forbidden", "only the community's owners and admins may do this");
         }
         return membership;
     }
@@ -62,18 +62,18 @@ public class Memberships {
     public Membership join(UUID communityId, UUID accountId) {
         Membership joined = jdbi.inTransaction(handle -> {
             Community community = handle.attach(CommunityDao.class).find(communityId)
-                    .orElseThrow(CommunityException::notFound);
+                    .orElseThrow(Communities::notFound);
             MembershipDao memberships = handle.attach(MembershipDao.class);
             Optional<Membership> existing = memberships.find(communityId, accountId);
             if (existing.isEmpty() && !community.isPublic()) {
-                throw CommunityException.notFound();
+                throw Communities.notFound();
             }
             String status = Community.OPEN.equals(community.joinPolicy()) ? Membership.ACTIVE : Membership.PENDING;
             if (existing.isEmpty() && limits != null) {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
             }
             if (existing.isPresent() || !memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
-                throw new CommunityException(409, "already_member", "you already have a membership in this community");
+                throw new ApiException(409, "already_member", "you already have a membership in this community");
             }
             return memberships.find(communityId, accountId).orElseThrow();
         });
@@ -162,18 +162,18 @@ public class Memberships {
             Membership target = of(locked, targetId).orElseThrow(Memberships::memberNotFound);
             String newStatus = status == null ? target.status() : status;
             if (!newStatus.equals(target.status()) && !Membership.PENDING.equals(target.status())) {
-                throw new CommunityException(409, "invalid_status_change", "only a pending membership can be approved");
+                throw new ApiException(409, "invalid_status_change", "only a pending membership can be approved");
             }
             String newRole = role == null ? target.role() : role;
             if (!newRole.equals(target.role())) {
                 if (!caller.isOwner() && (Membership.OWNER.equals(target.role()) || Membership.OWNER.equals(newRole))) {
-                    throw new CommunityException(403, "owner_protected", "only an owner can change an owner's role or make an owner");
+                    throw new ApiException(403, "owner_protected", "only an owner can change an owner's role or make an owner");
                 }
                 if (target.isOwner() && activeOwners(locked) == 1) {
                     throw lastOwner();
                 }
                 if (!Membership.MEMBER.equals(newRole) && !Membership.ACTIVE.equals(newStatus)) {
-                    throw new CommunityException(409, "not_active", "only an active member can be an owner or admin");
+                    throw new ApiException(409, "not_active", "only an active member can be an owner or admin");
                 }
             }
             memberships.update(communityId, targetId, role, status);
@@ -195,12 +195,12 @@ public class Memberships {
             List<Membership> locked = memberships.lockOwnersAnd(communityId, List.of(callerId, targetId));
             Membership target;
             if (callerId.equals(targetId)) {
-                target = of(locked, callerId).orElseThrow(CommunityException::notFound);
+                target = of(locked, callerId).orElseThrow(Communities::notFound);
             } else {
                 Membership caller = requireManager(of(locked, callerId));
                 target = of(locked, targetId).orElseThrow(Memberships::memberNotFound);
                 if (Membership.OWNER.equals(target.role()) && !caller.isOwner()) {
-                    throw new CommunityException(403, "owner_protected", "only an owner can remove an owner");
+                    throw new ApiException(403, "owner_protected", "only an owner can remove an owner");
                 }
             }
             if (target.isOwner() && activeOwners(locked) == 1) {
@@ -221,12 +221,12 @@ public class Memberships {
         return locked.stream().filter(Membership::isOwner).count();
     }
 
-    private static CommunityException memberNotFound() {
-        return new CommunityException(404, "member_not_found", "no such member in this community");
+    private static ApiException memberNotFound() {
+        return new ApiException(404, "member_not_found", "no such member in this community");
     }
 
-    private static CommunityException lastOwner() {
-        return new CommunityException(409, "last_owner", "a community keeps at least one owner: make another owner first");
+    private static ApiException lastOwner() {
+        return new ApiException(409, "last_owner", "a community keeps at least one owner: make another owner first");
     }
 
     private static String escapeLike(String text) {

@@ -1,9 +1,10 @@
 package com.koomy.news;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.db.ReadDatabase;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -116,10 +117,10 @@ public class NewsPosts {
     }
 
     private static Membership requireActive(Optional<Membership> caller) {
-        return caller.filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+        return caller.filter(Membership::isActive).orElseThrow(Communities::notFound);
     }
 
-    private static CommunityException notFound() {
-        return new CommunityException(404, "news_not_found", "no such news post in this community");
+    private static ApiException notFound() {
+        return new ApiException(404, "news_not_found", "no such news post in this community");
     }
 }

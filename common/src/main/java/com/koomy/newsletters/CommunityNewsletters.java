@@ -1,7 +1,6 @@
 package com.koomy.newsletters;
 
 import com.koomy.billing.PlanLimits;
-import com.koomy.communities.CommunityException;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailRenderer;
@@ -10,6 +9,7 @@ import com.koomy.email.NewsletterSegment;
 import com.koomy.email.Newsletters;
 import com.koomy.email.Recipient;
 import com.koomy.email.RenderedEmail;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -94,7 +94,7 @@ public class CommunityNewsletters {
             Memberships.requireManager(membership(h, communityId, callerId));
             NewsletterView current = lock(h, communityId, id);
             if (!"draft".equals(current.status())) {
-                throw new CommunityException(409, "newsletter_not_draft",
+                throw new ApiException(409, "newsletter_not_draft",
                         "only a draft can be changed; this newsletter is " + current.status());
             }
             if (change.subject() != null) {
@@ -186,11 +186,11 @@ public class CommunityNewsletters {
                 throw invalid("at", "at must be within a year");
             }
             if (!unsubscribeConfigured) {
-                throw new CommunityException(503, "unsubscribe_not_configured",
+                throw new ApiException(503, "unsubscribe_not_configured",
                         "newsletters cannot be sent until KOOMY_UNSUBSCRIBE_SECRET is set (their unsubscribe links are signed with it)");
             }
             if (!"draft".equals(n.status())) {
-                throw new CommunityException(409, "newsletter_not_draft",
+                throw new ApiException(409, "newsletter_not_draft",
                         "only a draft can be sent; this newsletter is " + n.status());
             }
             requireEvent(h, communityId, n.segment(), n.eventId());
@@ -218,7 +218,7 @@ public class CommunityNewsletters {
                 return n;
             }
             if (!"scheduled".equals(n.status()) && !"queued".equals(n.status())) {
-                throw new CommunityException(409, "newsletter_already_started", "this newsletter is " + n.status()
+                throw new ApiException(409, "newsletter_already_started", "this newsletter is " + n.status()
                         + ": only a scheduled or queued newsletter can be cancelled, before its first batch goes out");
             }
             h.createUpdate("UPDATE newsletters SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE id = :id")
@@ -281,8 +281,10 @@ public class CommunityNewsletters {
         }
     }
 
-    static CommunityException invalid(String field, String message) {
-        return new CommunityException(400, "invalid_" + field, message);
+    static ApiException invalid(String field, String message) {
+        String why = message.startsWith(field + " ") ? message.substring(field.length() + 1) : message;
+        return new ApiException(400, "invalid_" + field, message,
+                java.util.Map.of("fields", java.util.List.of(java.util.Map.of("field", field, "message", why))));
     }
 
     private static Optional<Membership> membership(Handle h, UUID communityId, UUID callerId) {
@@ -302,8 +304,8 @@ public class CommunityNewsletters {
                 .map(MAPPER).findOne().orElseThrow(CommunityNewsletters::notFound);
     }
 
-    static CommunityException notFound() {
-        return new CommunityException(404, "newsletter_not_found", "no such newsletter in this community");
+    static ApiException notFound() {
+        return new ApiException(404, "newsletter_not_found", "no such newsletter in this community");
     }
 
     private static final String SELECT = """

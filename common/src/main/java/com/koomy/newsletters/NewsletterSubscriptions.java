@@ -1,7 +1,8 @@
 package com.koomy.newsletters;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
 import com.koomy.email.UnsubscribeTokens;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.Optional;
@@ -31,11 +32,11 @@ public class NewsletterSubscriptions {
     /** The link's community and address, checked; 400 for a token that is not one of ours. */
     public Unsubscribed check(String token) {
         UnsubscribeTokens.Subject subject = Optional.ofNullable(tokens).flatMap(t -> t.verify(token))
-                .orElseThrow(() -> new CommunityException(400, "invalid_token",
+                .orElseThrow(() -> new ApiException(400, "invalid_token",
                         "token is not a valid unsubscribe link (copy the whole link from the email)"));
         String name = jdbi.withHandle(h -> h.createQuery("SELECT name FROM communities WHERE id = :id")
                 .bind("id", subject.communityId()).mapTo(String.class).findOne())
-                .orElseThrow(CommunityException::notFound);
+                .orElseThrow(Communities::notFound);
         return new Unsubscribed(subject.communityId(), name, subject.email());
     }
 
@@ -60,7 +61,7 @@ public class NewsletterSubscriptions {
                           FROM memberships m JOIN accounts a ON a.id = m.account_id
                          WHERE m.community_id = :c AND m.account_id = :a
                         """).bind("c", communityId).bind("a", accountId).mapTo(Boolean.class).findOne())
-                .orElseThrow(CommunityException::notFound);
+                .orElseThrow(Communities::notFound);
     }
 
     /** The member's own choice: resubscribe ({@code true}) or unsubscribe. */
@@ -70,7 +71,7 @@ public class NewsletterSubscriptions {
                             SELECT a.email FROM memberships m JOIN accounts a ON a.id = m.account_id
                              WHERE m.community_id = :c AND m.account_id = :a
                             """).bind("c", communityId).bind("a", accountId).mapTo(String.class).findOne()
-                    .orElseThrow(CommunityException::notFound);
+                    .orElseThrow(Communities::notFound);
             if (newsletters) {
                 h.createUpdate("DELETE FROM newsletter_unsubscribes WHERE community_id = :c AND email = :e")
                         .bind("c", communityId).bind("e", email).execute();

@@ -2,7 +2,8 @@ package com.koomy.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -122,9 +123,9 @@ public class ConnectAccounts {
 
     private void requireOwner(UUID communityId, UUID callerId) {
         Membership caller = jdbi.withExtension(MembershipDao.class, dao -> dao.find(communityId, callerId))
-                .filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+                .filter(Membership::isActive).orElseThrow(Communities::notFound);
         if (!caller.isOwner()) {
-            throw new CommunityException(403, "forbidden", "only the community's owners may connect a Stripe account");
+            throw new ApiException(403, "forbidden", "only the community's owners may connect a Stripe account");
         }
     }
 }

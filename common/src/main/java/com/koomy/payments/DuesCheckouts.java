@@ -3,12 +3,11 @@ package com.koomy.payments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.accounts.Account;
 import com.koomy.accounts.AccountDao;
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
-import com.koomy.stripe.StripeBusyException;
-import com.koomy.stripe.StripeCallException;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -72,17 +71,17 @@ public class DuesCheckouts {
     public Checkout create(UUID communityId, UUID callerId, UUID tierId) {
         Prepared prepared = jdbi.inTransaction(handle -> {
             handle.attach(MembershipDao.class).find(communityId, callerId).filter(Membership::isActive)
-                    .orElseThrow(CommunityException::notFound);
+                    .orElseThrow(Communities::notFound);
             if (!stripe.isConfigured()) {
-                throw new PaymentException(503, "stripe_not_configured", "payments need STRIPE_API_KEY");
+                throw new ApiException(503, "stripe_not_configured", "payments need STRIPE_API_KEY");
             }
             DuesTier tier = handle.attach(DuesTierDao.class).find(communityId, tierId).filter(DuesTier::active)
-                    .orElseThrow(() -> new PaymentException(404, "tier_not_found", "no such active dues tier"));
+                    .orElseThrow(() -> new ApiException(404, "tier_not_found", "no such active dues tier"));
             ConnectAccount account = handle.attach(ConnectAccountDao.class).find(communityId)
                     .filter(ConnectAccount::chargesEnabled)
-                    .orElseThrow(() -> new PaymentException(422, "payments_not_enabled",
+                    .orElseThrow(() -> new ApiException(422, "payments_not_enabled",
                             "this community has not finished its Stripe onboarding: it cannot take payments yet"));
-            Account member = handle.attach(AccountDao.class).find(callerId).orElseThrow(CommunityException::notFound);
+            Account member = handle.attach(AccountDao.class).find(callerId).orElseThrow(Communities::notFound);
             Checkout open = handle.createQuery(OPEN_SESSION).bind("communityId", communityId).bind("accountId", callerId)
                     .bind("tierId", tierId).bind("reuseSeconds", REUSE_SECONDS)
                     .map((rs, ctx) -> new Checkout(rs.getObject("id", UUID.class), rs.getString("session_id"),
@@ -111,11 +110,11 @@ public class DuesCheckouts {
                     "dues-checkout:" + prepared.id(), prepared.account().accountId());
         } catch (RuntimeException e) {
             jdbi.useHandle(h -> h.execute("DELETE FROM dues_checkouts WHERE id = ?", prepared.id()));
-            if (!(e instanceof StripeCallException s) || e instanceof StripeBusyException) {
+            if (!StripeGateway.failed(e)) {
                 throw e; // over a limit (429 rate_limited) or no slot of the shared limit (503 stripe_busy)
             }
-            throw new PaymentException(s.retryable() ? 503 : 502, "stripe_unavailable",
-                    "Stripe did not create the checkout session: " + s.getMessage());
+            throw new ApiException(StripeGateway.retryable(e) || "stripe_not_configured".equals(((ApiException) e).code())
+                    ? 503 : 502, "stripe_unavailable", "Stripe did not create the checkout session: " + StripeGateway.diagnostic(e));
         }
         String sessionId = session.path("id").asText();
         String url = session.path("url").asText();

@@ -1,6 +1,7 @@
 package com.koomy.payments;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -33,12 +34,12 @@ public class DuesTiers {
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             if (request.currency() == null || !request.currency().matches("[a-zA-Z]{3}")) {
-                throw new PaymentException(400, "invalid_currency", "currency must be an ISO 4217 code such as eur");
+                throw ApiException.invalidField("invalid_currency", "currency", "must be a currency code such as eur");
             }
             boolean custom = DuesTier.CUSTOM.equals(request.period());
             if (custom && (request.periodStart() == null || request.periodEnd() == null
                     || !request.periodEnd().isAfter(request.periodStart()))) {
-                throw new PaymentException(400, "invalid_period", "a custom period needs periodStart and a later periodEnd");
+                throw new ApiException(400, "invalid_period", "a custom period needs periodStart and a later periodEnd");
             }
             DuesTier tier = new DuesTier(UUID.randomUUID(), communityId, request.name().strip(), request.amount(),
                     request.currency().toLowerCase(Locale.ROOT), request.period(), custom ? request.periodStart() : null,
@@ -52,7 +53,7 @@ public class DuesTiers {
     public List<DuesTier> list(UUID communityId, UUID callerId) {
         return jdbi.withHandle(handle -> {
             handle.attach(MembershipDao.class).find(communityId, callerId).filter(Membership::isActive)
-                    .orElseThrow(CommunityException::notFound);
+                    .orElseThrow(Communities::notFound);
             return handle.attach(DuesTierDao.class).active(communityId);
         });
     }
@@ -62,7 +63,7 @@ public class DuesTiers {
         jdbi.useTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             if (handle.attach(DuesTierDao.class).deactivate(communityId, tierId) == 0) {
-                throw new PaymentException(404, "tier_not_found", "no such active dues tier");
+                throw new ApiException(404, "tier_not_found", "no such active dues tier");
             }
         });
     }

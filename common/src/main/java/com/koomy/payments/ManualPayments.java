@@ -1,5 +1,6 @@
 package com.koomy.payments;
 
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -52,18 +53,18 @@ public class ManualPayments {
             Memberships.requireManager(memberships.find(communityId, callerId));
             String key = requireKey(idempotencyKey);
             if (request.method() == null || !Payment.OFFLINE_METHODS.contains(request.method())) {
-                throw new PaymentException(400, "invalid_method", "method: one of cash, cheque, transfer");
+                throw new ApiException(400, "invalid_method", "method: one of cash, cheque, transfer");
             }
             LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
             if (request.paidOn() != null && request.paidOn().isAfter(today)) {
-                throw new PaymentException(400, "invalid_paid_on", "paidOn: must not be in the future");
+                throw new ApiException(400, "invalid_paid_on", "paidOn: must not be in the future");
             }
             memberships.find(communityId, request.accountId())
                     .filter(m -> Membership.ACTIVE.equals(m.status()) || Membership.EXPIRED.equals(m.status()))
-                    .orElseThrow(() -> new PaymentException(404, "member_not_found",
+                    .orElseThrow(() -> new ApiException(404, "member_not_found",
                             "accountId: no such member in this community"));
             DuesTier tier = handle.attach(DuesTierDao.class).find(communityId, request.tierId()).filter(DuesTier::active)
-                    .orElseThrow(() -> new PaymentException(404, "tier_not_found", "tierId: no such active dues tier"));
+                    .orElseThrow(() -> new ApiException(404, "tier_not_found", "tierId: no such active dues tier"));
             long amount = request.amount() == null ? tier.amount() : request.amount();
             Instant paidAt = request.paidOn() == null || request.paidOn().equals(today) ? clock.instant()
                     : request.paidOn().atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -85,7 +86,7 @@ public class ManualPayments {
                 Payment earlier = byKey(handle, communityId, key);
                 if (!earlier.accountId().equals(request.accountId()) || !Objects.equals(earlier.tierId(), tier.id())
                         || !earlier.method().equals(request.method()) || earlier.amount() != amount) {
-                    throw new PaymentException(409, "idempotency_key_reused",
+                    throw new ApiException(409, "idempotency_key_reused",
                             "Idempotency-Key: already used for another payment (" + earlier.id() + ")");
                 }
                 return new Recorded(earlier, false);
@@ -108,7 +109,7 @@ public class ManualPayments {
             PaymentDao payments = handle.attach(PaymentDao.class);
             Payment payment = payments.lock(communityId, paymentId).orElseThrow(ManualPayments::paymentNotFound);
             if (payment.isCard()) {
-                throw new PaymentException(409, "card_payment",
+                throw new ApiException(409, "card_payment",
                         "paymentId: a card payment cannot be voided; refund it (POST .../refund)");
             }
             if (Payment.VOID.equals(payment.status())) {
@@ -126,18 +127,18 @@ public class ManualPayments {
         });
     }
 
-    static PaymentException paymentNotFound() {
-        return new PaymentException(404, "payment_not_found", "paymentId: no such payment in this community");
+    static ApiException paymentNotFound() {
+        return new ApiException(404, "payment_not_found", "paymentId: no such payment in this community");
     }
 
     /** The client's idempotency key, required: 1 to 100 visible characters. */
     static String requireKey(String key) {
         if (key == null || key.isBlank()) {
-            throw new PaymentException(400, "idempotency_key_required",
+            throw new ApiException(400, "idempotency_key_required",
                     "Idempotency-Key: a header (or clientReference) naming this request, reused on retries");
         }
         if (key.length() > 100 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new PaymentException(400, "invalid_idempotency_key", "Idempotency-Key: 1 to 100 visible ASCII characters");
+            throw new ApiException(400, "invalid_idempotency_key", "Idempotency-Key: 1 to 100 visible ASCII characters");
         }
         return key;
     }

@@ -1,9 +1,10 @@
 package com.koomy.payments;
 
-import com.koomy.communities.CommunityException;
+import com.koomy.communities.Communities;
 import com.koomy.csv.Csv;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -37,7 +38,7 @@ public class PaymentHistory {
     public void requireAllowed(UUID communityId, UUID callerId, boolean mine) {
         jdbi.useExtension(MembershipDao.class, dao -> {
             if (mine) {
-                dao.find(communityId, callerId).filter(Membership::isActive).orElseThrow(CommunityException::notFound);
+                dao.find(communityId, callerId).filter(Membership::isActive).orElseThrow(Communities::notFound);
             } else {
                 Memberships.requireManager(dao.find(communityId, callerId));
             }
@@ -57,7 +58,7 @@ public class PaymentHistory {
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new PaymentException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
         }
         return jdbi.withExtension(PaymentDao.class, dao -> dao.page(communityId, query, afterAt,
                 after == null ? null : after.id(), limit));
@@ -94,7 +95,7 @@ public class PaymentHistory {
     /** Owners and admins: the calendar year's takings (UTC) per tier, method and currency. 400 invalid_year. */
     public PaymentSummary summary(UUID communityId, UUID callerId, int year) {
         if (year < 2000 || year > 2999) {
-            throw new PaymentException(400, "invalid_year", "year: a calendar year such as 2026");
+            throw new ApiException(400, "invalid_year", "year: a calendar year such as 2026");
         }
         requireAllowed(communityId, callerId, false);
         Instant from = java.time.LocalDate.of(year, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();

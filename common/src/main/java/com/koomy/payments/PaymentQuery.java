@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import com.koomy.errors.ApiException;
 
 /**
  * Filters of a community's payments list and CSV; null: not filtered. The period is on the day the payment
@@ -32,14 +33,14 @@ public record PaymentQuery(UUID accountId, LocalDate from, LocalDate to, String 
     /** 400 naming the field; checked before anything is read. */
     public PaymentQuery validate() {
         if (method != null && !Payment.CARD.equals(method) && !Payment.OFFLINE_METHODS.contains(method)) {
-            throw new PaymentException(400, "invalid_method", "method: one of card, cash, cheque, transfer");
+            throw new ApiException(400, "invalid_method", "method: one of card, cash, cheque, transfer");
         }
         if (status != null && !Payment.STATUSES.contains(status)) {
-            throw new PaymentException(400, "invalid_status",
+            throw new ApiException(400, "invalid_status",
                     "status: one of failed, succeeded, partially_refunded, refunded, void");
         }
         if (from != null && to != null && to.isBefore(from)) {
-            throw new PaymentException(400, "invalid_period", "to: must not be before from");
+            throw new ApiException(400, "invalid_period", "to: must not be before from");
         }
         return this;
     }

@@ -1,10 +1,9 @@
 package com.koomy.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.errors.ApiException;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
-import com.koomy.stripe.StripeBusyException;
-import com.koomy.stripe.StripeCallException;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -56,25 +55,25 @@ public class PaymentRefunds {
                     .orElseThrow(ManualPayments::paymentNotFound);
             String key = ManualPayments.requireKey(idempotencyKey);
             if (reason != null && !REASONS.contains(reason)) {
-                throw new PaymentException(400, "invalid_reason", "reason: one of duplicate, fraudulent, requested_by_customer");
+                throw new ApiException(400, "invalid_reason", "reason: one of duplicate, fraudulent, requested_by_customer");
             }
             if (!payment.isCard()) {
-                throw new PaymentException(409, "not_a_card_payment",
+                throw new ApiException(409, "not_a_card_payment",
                         "paymentId: a payment recorded by hand is voided (POST .../void), not refunded");
             }
             Optional<Refund> earlier = byKey(handle, paymentId, key);
             if (earlier.isPresent()) {
                 if (amount != null && amount != earlier.get().amount()) {
-                    throw new PaymentException(409, "idempotency_key_reused",
+                    throw new ApiException(409, "idempotency_key_reused",
                             "Idempotency-Key: already used for a refund of " + earlier.get().amount());
                 }
                 return new Prepared(earlier.get(), payment, "requested".equals(earlier.get().status()));
             }
             if (Payment.FAILED.equals(payment.status()) || Payment.REFUNDED.equals(payment.status())) {
-                throw new PaymentException(409, "not_refundable", "paymentId: a " + payment.status() + " payment cannot be refunded");
+                throw new ApiException(409, "not_refundable", "paymentId: a " + payment.status() + " payment cannot be refunded");
             }
             if (!stripe.isConfigured()) {
-                throw new PaymentException(503, "stripe_not_configured", "refunds need STRIPE_API_KEY");
+                throw new ApiException(503, "stripe_not_configured", "refunds need STRIPE_API_KEY");
             }
             long asked = handle.createQuery("""
                             SELECT coalesce(sum(amount), 0) FROM payment_refunds
@@ -84,7 +83,7 @@ public class PaymentRefunds {
             long left = payment.amount() - Math.max(payment.amountRefunded(), asked);
             long wanted = amount == null ? left : amount;
             if (wanted < 1 || wanted > left) {
-                throw new PaymentException(422, "amount_too_large", "amount: at most " + left + " ("
+                throw new ApiException(422, "amount_too_large", "amount: at most " + left + " ("
                         + Payment.format(left, payment.currency()) + " " + payment.currency() + ") can still be refunded");
             }
             UUID id = UUID.randomUUID();
@@ -115,13 +114,16 @@ public class PaymentRefunds {
         try {
             refund = stripe.postFor(communityId, callerId, "/v1/refunds", form, "refund:" + p.refund().id(),
                     p.payment().stripeAccount());
-        } catch (StripeCallException e) {
-            if (e instanceof StripeBusyException || e.retryable()) {
-                throw new PaymentException(503, "stripe_unavailable",
+        } catch (ApiException e) {
+            if ("stripe_busy".equals(e.code()) || StripeGateway.retryable(e)) {
+                throw new ApiException(503, "stripe_unavailable",
                         "Stripe did not answer the refund; send the same request (same Idempotency-Key) again: " + e.getMessage());
             }
+            if (!"stripe_error".equals(e.code())) {
+                throw e; // not a refusal by Stripe (a rate limit, Stripe not configured): nothing was asked of it
+            }
             setStatus(p.refund().id(), null, "failed");
-            throw new PaymentException(502, "stripe_refused", "Stripe refused the refund: " + e.getMessage());
+            throw new ApiException(502, "stripe_refused", "Stripe refused the refund: " + e.getMessage());
         }
         setStatus(p.refund().id(), refund.path("id").asText(null), refund.path("status").asText("pending"));
         return jdbi.withHandle(h -> byKey(h, p.refund().paymentId(), null, p.refund().id()).orElseThrow());

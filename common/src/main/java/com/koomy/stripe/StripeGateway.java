@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.config.RedisKeys;
 import com.koomy.config.StripeFactory;
 import com.koomy.email.EmailRateLimiter;
+import com.koomy.errors.ApiException;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.StripeException;
@@ -83,11 +84,11 @@ public class StripeGateway {
                 .maxAttempts(config.getMaxRetries() + 1)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
                         config.getRetryBackoff().toJavaDuration(), 2.0, 0.5, Duration.ofSeconds(30)))
-                .retryOnException(e -> e instanceof StripeCallException s && s.retryable())
+                .retryOnException(StripeGateway::retryable)
                 .build());
         retry.getEventPublisher().onRetry(event -> {
             retries.mark();
-            LOG.warn("Stripe call failed ({}); retry {} in {} ms", event.getLastThrowable().getMessage(),
+            LOG.warn("Stripe call failed ({}); retry {} in {} ms", diagnostic(event.getLastThrowable()),
                     event.getNumberOfRetryAttempts(), event.getWaitInterval().toMillis());
         });
     }
@@ -108,7 +109,7 @@ public class StripeGateway {
     public JsonNode postFor(UUID communityId, UUID accountId, String path, Map<String, String> form, String idempotencyKey,
                             String account) {
         if (client == null) {
-            throw new StripeNotConfiguredException();
+            throw notConfigured();
         }
         quota.take(communityId, accountId);
         return post(path, form, idempotencyKey, account);
@@ -119,34 +120,39 @@ public class StripeGateway {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             throw new IllegalArgumentException("every POST to Stripe carries an idempotency key");
         }
-        return call(ApiResource.RequestMethod.POST, path, encode(form), idempotencyKey, account);
+        return call(ApiResource.RequestMethod.POST, path, encode(form), idempotencyKey, account, false);
     }
 
     /** GET {@code path} with query parameters; empty when Stripe answers 404. */
     public Optional<JsonNode> find(String path, Map<String, String> query, String account) {
+        String encoded = encode(query);
+        return Optional.ofNullable(call(ApiResource.RequestMethod.GET, encoded.isEmpty() ? path : path + "?" + encoded,
+                null, null, account, true));
+    }
+
+    public JsonNode get(String path, Map<String, String> query, String account) {
+        String encoded = encode(query);
+        return call(ApiResource.RequestMethod.GET, encoded.isEmpty() ? path : path + "?" + encoded, null, null, account, false);
+    }
+
+    /** {@code absentIsNull}: a 404 from Stripe is null, not a failure. */
+    private JsonNode call(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account,
+                          boolean absentIsNull) {
+        if (client == null) {
+            throw notConfigured();
+        }
         try {
-            return Optional.of(get(path, query, account));
-        } catch (StripeCallException e) {
-            if (e.notFound()) {
-                return Optional.empty();
+            return Retry.decorateSupplier(retry, () -> once(method, path, body, idempotencyKey, account, absentIsNull)).get();
+        } catch (ApiException e) {
+            if (!"stripe_busy".equals(e.code())) {
+                LOG.warn("Stripe call failed: {}", diagnostic(e));
             }
             throw e;
         }
     }
 
-    public JsonNode get(String path, Map<String, String> query, String account) {
-        String encoded = encode(query);
-        return call(ApiResource.RequestMethod.GET, encoded.isEmpty() ? path : path + "?" + encoded, null, null, account);
-    }
-
-    private JsonNode call(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account) {
-        if (client == null) {
-            throw new StripeNotConfiguredException();
-        }
-        return Retry.decorateSupplier(retry, () -> once(method, path, body, idempotencyKey, account)).get();
-    }
-
-    private JsonNode once(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account) {
+    private JsonNode once(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account,
+                          boolean absentIsNull) {
         acquire();
         RawRequestOptions.RawRequestOptionsBuilder options = RawRequestOptions.builder();
         if (idempotencyKey != null) {
@@ -157,20 +163,25 @@ public class StripeGateway {
         }
         try (Timer.Context ignored = calls.time()) {
             StripeResponse response = client.rawRequest(method, path, body, options.build());
+            if (absentIsNull && response.code() == 404) {
+                return null;
+            }
             if (response.code() < 200 || response.code() >= 300) {
-                throw failure(response.code(), response.body(), null);
+                throw failure(response.code(), method + " " + pathOnly(path) + ": ", response.body());
             }
             return JSON.readTree(response.body());
         } catch (StripeException e) {
             int status = e instanceof ApiConnectionException || e.getStatusCode() == null ? 0 : e.getStatusCode();
-            throw new StripeCallException(status, e.getCode(), method + " " + pathOnly(path) + ": " + status + " "
-                    + e.getMessage(), e);
+            if (absentIsNull && status == 404) {
+                return null;
+            }
+            throw failed(status, method + " " + pathOnly(path) + ": " + status + " " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new StripeCallException(0, null, method + " " + pathOnly(path) + ": unreadable answer", e);
+            throw failed(0, method + " " + pathOnly(path) + ": unreadable answer", e);
         }
     }
 
-    /** A slot of the shared limit, waiting at most maxLimitWait in all; else StripeBusyException (nothing sent). */
+    /** A slot of the shared limit, waiting at most maxLimitWait in all; else {@link #busy} (nothing sent). */
     private void acquire() {
         long deadline = System.nanoTime() + maxLimitWait.toNanos();
         Optional<Duration> wait = limiter.tryAcquire(false);
@@ -180,29 +191,68 @@ public class StripeGateway {
             if (left <= 0 || wait.get().toNanos() > left) {
                 busy.mark();
                 long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-                throw new StripeBusyException("no Stripe call slot within " + maxLimitWait.toMillis() + " ms", seconds);
+                throw busy("no Stripe call slot within " + maxLimitWait.toMillis() + " ms", seconds);
             }
             try {
                 Thread.sleep(Math.max(1, wait.get().toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StripeBusyException("interrupted while waiting for a Stripe call slot", 1);
+                throw busy("interrupted while waiting for a Stripe call slot", 1);
             }
             wait = limiter.tryAcquire(false);
         }
     }
 
-    private static StripeCallException failure(int status, String body, Throwable cause) {
-        String code = null;
+    private static ApiException failure(int status, String what, String body) {
         String message = body;
         try {
-            JsonNode error = JSON.readTree(body).path("error");
-            code = error.path("code").asText(null);
-            message = error.path("message").asText(body);
+            message = JSON.readTree(body).path("error").path("message").asText(body);
         } catch (IOException | RuntimeException e) {
             // not JSON: keep the body as the message
         }
-        return new StripeCallException(status, code, status + " " + message, cause);
+        return failed(status, what + status + " " + message, null);
+    }
+
+    /**
+     * A Stripe call that did not succeed, as the API answers it: 503 {@code stripe_unavailable} when Stripe's
+     * status ({@code stripeStatus}, 0 without an answer) was 429, 5xx or none (the same call may be made again
+     * with the same idempotency key), else 502 {@code stripe_error}. {@code diagnostic} (method, path, Stripe's
+     * status and message) is the cause's message: in the logs, and in the 502's message as before.
+     */
+    static ApiException failed(int stripeStatus, String diagnostic, Throwable cause) {
+        RuntimeException why = new IllegalStateException(diagnostic, cause);
+        return stripeStatus == 0 || stripeStatus == 429 || stripeStatus >= 500
+                ? new ApiException(503, "stripe_unavailable", "Stripe is unavailable; try again shortly", null, 0, why)
+                : new ApiException(502, "stripe_error", "Stripe refused the request: " + diagnostic, null, 0, why);
+    }
+
+    /** 503 {@code stripe_not_configured}: thrown before any call when STRIPE_API_KEY is empty. */
+    public static ApiException notConfigured() {
+        return new ApiException(503, "stripe_not_configured", "this needs Stripe: STRIPE_API_KEY is not set");
+    }
+
+    /**
+     * 503 {@code stripe_busy} with Retry-After: no slot of the shared Stripe limit came free within
+     * {@code stripe.maxLimitWait}; the call was not made, and is not retried by the gateway (the caller holds a thread).
+     */
+    public static ApiException busy(String why, long retryAfterSeconds) {
+        return new ApiException(503, "stripe_busy", "Stripe calls are at the platform's limit; retry in "
+                + retryAfterSeconds + " s", null, retryAfterSeconds, new IllegalStateException(why));
+    }
+
+    /** Whether {@code e} is a failed Stripe call that may be made again with the same idempotency key. */
+    public static boolean retryable(Throwable e) {
+        return e instanceof ApiException a && "stripe_unavailable".equals(a.code());
+    }
+
+    /** Whether {@code e} is a Stripe call that failed or could not be made (not configured, unavailable, refused). */
+    public static boolean failed(Throwable e) {
+        return e instanceof ApiException a && a.code() != null && a.code().startsWith("stripe_") && !"stripe_busy".equals(a.code());
+    }
+
+    /** What went wrong with a Stripe call, for logs: Stripe's own words when it answered. */
+    public static String diagnostic(Throwable e) {
+        return e instanceof ApiException && e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
     }
 
     private static String pathOnly(String path) {

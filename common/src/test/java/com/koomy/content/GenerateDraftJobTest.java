@@ -3,6 +3,7 @@ package com.koomy.content;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.koomy.config.OpenAiFactory;
+import com.koomy.errors.ApiException;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.util.Duration;
 import org.jdbi.v3.core.Jdbi;
@@ -230,8 +231,8 @@ class GenerateDraftJobTest {
         assertThat(draft.lastError()).contains("platform's daily AI budget");
         assertThat(usage()).as("the community's reservation given back").containsExactly(0, 0);
         assertThatThrownBy(() -> request("news", "One more for the platform", "en"))
-                .isInstanceOfSatisfying(ContentDraftRefusedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(ContentDraftRefusedException.Reason.PLATFORM_OVER_BUDGET));
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("ai_platform_budget_exhausted"));
         assertThat(draftsOfCommunity()).isEqualTo(1);
         assertThat(providerCalls()).isZero();
     }
@@ -246,8 +247,8 @@ class GenerateDraftJobTest {
 
         job.generate(id);
         assertThatThrownBy(() -> request("event", "One more", "en"))
-                .isInstanceOfSatisfying(ContentDraftRefusedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(ContentDraftRefusedException.Reason.OVER_BUDGET))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("ai_budget_exhausted"))
                 .hasMessageContaining("Daily AI budget");
 
         assertThat(find(id).status()).isEqualTo(ContentDraftStatus.failed);
@@ -261,8 +262,8 @@ class GenerateDraftJobTest {
         long outboxBefore = outboxRows();
 
         assertThatThrownBy(() -> request("news", "Anything", "fr"))
-                .isInstanceOfSatisfying(ContentDraftRefusedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(ContentDraftRefusedException.Reason.NOT_CONFIGURED))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("ai_not_configured"))
                 .hasMessageContaining("OPENAI_API_KEY");
 
         assertThat(draftsOfCommunity()).isZero();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.koomy.config.RedisKeys;
 import com.koomy.config.StripeFactory;
+import com.koomy.errors.ApiException;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestRedis;
@@ -76,10 +77,11 @@ class StripeGatewayTest {
 
         assertThatThrownBy(() -> gateway(25, TestRedis.newKeys())
                 .post("/v1/checkout/sessions", Map.of("mode", "payment"), "k1", "acct_1"))
-                .isInstanceOfSatisfying(StripeCallException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).contains("Missing required param");
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(502);
+                    assertThat(e.code()).isEqualTo("stripe_error");
+                    assertThat(StripeGateway.retryable(e)).isFalse();
+                    assertThat(e.getMessage()).contains("400 Missing required param");
                 });
         assertThat(stripe.requests("POST", "/v1/checkout/sessions")).hasSize(1)
                 .allSatisfy(r -> assertThat(r.getHeader("Stripe-Account")).isEqualTo("acct_1"));
@@ -119,7 +121,7 @@ class StripeGatewayTest {
         config.setApiBase(stripe.baseUrl());
         StripeGateway none = new StripeGateway(config, REDIS, TestRedis.newKeys(), new MetricRegistry());
         assertThat(none.isConfigured()).isFalse();
-        assertThatThrownBy(() -> none.get("/v1/events", Map.of(), null)).isInstanceOf(StripeNotConfiguredException.class)
+        assertThatThrownBy(() -> none.get("/v1/events", Map.of(), null)).isInstanceOf(ApiException.class)
                 .hasMessageContaining("STRIPE_API_KEY");
     }
 }

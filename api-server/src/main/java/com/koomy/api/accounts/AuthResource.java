@@ -1,5 +1,6 @@
 package com.koomy.api.accounts;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -9,13 +10,17 @@ import com.koomy.accounts.Account;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.SessionStore;
 import com.koomy.email.EmailAddresses;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimiter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -62,22 +67,26 @@ public class AuthResource {
         }
     }
 
-    public record RegisterRequest(String email, String password, String name, String locale) {
+    public record RegisterRequest(@NotBlank @Size(max = 254) String email,
+                                  @NotNull @Size(min = Accounts.MIN_PASSWORD, max = Accounts.MAX_PASSWORD) String password,
+                                  @NotBlank @Size(max = 200) String name,
+                                  @Pattern(regexp = "fr|en", message = "must be fr or en") String locale) {
     }
 
-    public record LoginRequest(String email, String password) {
+    public record LoginRequest(@NotNull String email, @NotNull String password) {
     }
 
     public record SessionResponse(String token, Instant expiresAt, Instant absoluteExpiresAt) {
     }
 
-    public record EmailRequest(String email) {
+    public record EmailRequest(@NotBlank @Size(max = 254) String email) {
     }
 
-    public record ResetConfirmRequest(String token, String password) {
+    public record ResetConfirmRequest(@NotBlank @Size(max = 200) String token,
+                                      @NotNull @Size(min = Accounts.MIN_PASSWORD, max = Accounts.MAX_PASSWORD) String password) {
     }
 
-    public record TokenRequest(String token) {
+    public record TokenRequest(@NotBlank @Size(max = 200) String token) {
     }
 
     public record Me(UUID id, String email, String name, String locale, boolean emailVerified, boolean platformOperator,
@@ -95,7 +104,7 @@ public class AuthResource {
     @Operation(operationId = "registerAccount", summary = "Create an account", description = "201 with the account; a verification email is queued. "
             + "400 bad email, name, locale or password (8-128 characters); 409 email taken.")
     @ApiResponse(responseCode = "201", description = "The account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class)))
-    public Response register(RegisterRequest request) {
+    public Response register(@Valid RegisterRequest request) {
         RegisterRequest r = require(request);
         Account account = accounts.register(new Accounts.Registration(r.email(), r.password(), r.name(), r.locale()));
         return Response.status(201).entity(Me.of(account)).build();
@@ -108,7 +117,7 @@ public class AuthResource {
     @RateLimited("login")
     @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
             + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
-    public SessionResponse login(LoginRequest request, @Context HttpServletRequest http) {
+    public SessionResponse login(@Valid LoginRequest request, @Context HttpServletRequest http) {
         LoginRequest r = require(request);
         limitPerEmail("loginEmail", r.email());
         // Shown to the account holder in GET /api/me/sessions, to tell their devices apart.
@@ -136,7 +145,7 @@ public class AuthResource {
     @RateLimited("passwordReset")
     @Operation(operationId = "requestPasswordReset", summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
             + "(a link is emailed when it does); 400 without an email.")
-    public Response passwordReset(EmailRequest request) {
+    public Response passwordReset(@Valid EmailRequest request) {
         limitPerEmail("passwordResetEmail", require(request).email());
         accounts.requestPasswordReset(request.email());
         return Response.accepted().build();
@@ -149,7 +158,7 @@ public class AuthResource {
     @RateLimited("passwordReset")
     @Operation(operationId = "confirmPasswordReset", summary = "Set a new password with a reset token", description = "204, and every session of the "
             + "account is signed out; 400 unknown, used or expired token, or a bad password.")
-    public Response confirmReset(ResetConfirmRequest request) {
+    public Response confirmReset(@Valid ResetConfirmRequest request) {
         ResetConfirmRequest r = require(request);
         accounts.confirmPasswordReset(r.token(), r.password());
         return Response.noContent().build();
@@ -161,7 +170,7 @@ public class AuthResource {
     @Timed
     @Operation(operationId = "verifyEmail", summary = "Confirm an email address with the token sent at registration",
             description = "204 (a welcome email is queued); 400 unknown, used or expired token.")
-    public Response verifyEmail(TokenRequest request) {
+    public Response verifyEmail(@Valid TokenRequest request) {
         accounts.verifyEmail(require(request).token());
         return Response.noContent().build();
     }

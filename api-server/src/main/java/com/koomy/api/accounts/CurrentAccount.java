@@ -1,7 +1,7 @@
 package com.koomy.api.accounts;
 
-import com.koomy.api.http.ApiException;
 import jakarta.ws.rs.core.SecurityContext;
+import com.koomy.errors.ApiException;
 
 /** The signed-in account of a request, or 401. */
 public final class CurrentAccount {

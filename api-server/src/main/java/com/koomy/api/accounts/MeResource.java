@@ -6,10 +6,9 @@ import com.koomy.accounts.Accounts;
 import com.koomy.accounts.MyAccount;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.auth.Access;
-import com.koomy.api.http.ApiException;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimiter;
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -54,19 +53,15 @@ public class MeResource {
         this.limiter = limiter;
     }
 
-    @RejectUnknownFields
     public record UpdateMeRequest(String name, String locale) {
     }
 
-    @RejectUnknownFields
     public record ChangePasswordRequest(String currentPassword, String newPassword) {
     }
 
-    @RejectUnknownFields
     public record ChangeEmailRequest(String currentPassword, String newEmail) {
     }
 
-    @RejectUnknownFields
     public record ConfirmEmailChangeRequest(String token) {
     }
 

@@ -1,7 +1,6 @@
 package com.koomy.api.auth;
 
 import com.koomy.api.auth.Access.Who;
-import com.koomy.api.http.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,6 +8,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
+import com.koomy.errors.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

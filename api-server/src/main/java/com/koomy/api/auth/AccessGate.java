@@ -5,7 +5,7 @@ import com.koomy.accounts.Session;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.auth.Access.Who;
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

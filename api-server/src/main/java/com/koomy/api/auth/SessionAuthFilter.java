@@ -1,6 +1,5 @@
 package com.koomy.api.auth;
 
-import com.koomy.api.http.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -13,6 +12,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.security.Principal;
 import java.util.Optional;
+import com.koomy.errors.ApiException;
 
 /**
  * Authentication only: resolves {@code Authorization: Bearer <token>} into the request's principal through

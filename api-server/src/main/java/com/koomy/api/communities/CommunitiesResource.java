@@ -7,10 +7,8 @@ import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ConditionalGet;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
-import com.koomy.communities.CommunityException;
 import com.koomy.communities.MyCommunity;
 import com.koomy.db.Page;
 import com.koomy.memberships.Membership;
@@ -60,23 +58,21 @@ public class CommunitiesResource {
     }
 
     /** Only these fields can be set: no owner, no id, no slug. */
-    @RejectUnknownFields
     public record CreateCommunityRequest(
             @NotBlank @Size(max = 200) String name,
             @Size(max = 5000) String description,
-            @Pattern(regexp = "public|private") String visibility,
-            @Pattern(regexp = "open|approval") String joinPolicy,
-            @Pattern(regexp = "fr|en") String locale) {
+            @Pattern(regexp = "public|private", message = "must be public or private") String visibility,
+            @Pattern(regexp = "open|approval", message = "must be open or approval") String joinPolicy,
+            @Pattern(regexp = "fr|en", message = "must be fr or en") String locale) {
     }
 
     /** Absent (or null) fields are left unchanged. */
-    @RejectUnknownFields
     public record UpdateCommunityRequest(
             @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String name,
             @Size(max = 5000) String description,
-            @Pattern(regexp = "public|private") String visibility,
-            @Pattern(regexp = "open|approval") String joinPolicy,
-            @Pattern(regexp = "fr|en") String locale) {
+            @Pattern(regexp = "public|private", message = "must be public or private") String visibility,
+            @Pattern(regexp = "open|approval", message = "must be open or approval") String joinPolicy,
+            @Pattern(regexp = "fr|en", message = "must be fr or en") String locale) {
     }
 
     /** The viewer's own membership, when there is one. */
@@ -131,7 +127,7 @@ public class CommunitiesResource {
         UUID viewer = context.getUserPrincipal() instanceof AccountPrincipal p ? p.accountId() : null;
         if (viewer == null) {
             // Usually answered before Jersey by PublicPageFilter; here when that filter stepped aside.
-            PublicPages.Rendered page = publicPages.anonymous(id).orElseThrow(CommunityException::notFound);
+            PublicPages.Rendered page = publicPages.anonymous(id).orElseThrow(Communities::notFound);
             return conditionalGet.ok(request, page.body(), page.etag(), ConditionalGet.PUBLIC);
         }
         return conditionalGet.ok(request, CommunityResponse.of(communities.page(id, viewer)),

@@ -10,12 +10,12 @@ import com.koomy.api.communities.CommunitiesResource.CommunityResponse;
 import com.koomy.api.http.ConditionalGet;
 import com.koomy.api.http.LocalWeight;
 import com.koomy.communities.Communities;
-import com.koomy.communities.CommunityException;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import com.koomy.errors.ApiException;
 
 /**
  * The signed-out community page, rendered once (JSON bytes and ETag) and kept in this process for
@@ -66,7 +66,7 @@ public final class PublicPages {
         Rendered rendered;
         try {
             rendered = render(CommunityResponse.of(communities.page(id, null)));
-        } catch (CommunityException e) {
+        } catch (ApiException e) {
             local.invalidate(id);
             return Optional.empty();
         }

@@ -1,5 +1,7 @@
 package com.koomy.api.docs;
 
+import com.koomy.errors.ApiError;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -11,7 +13,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import java.util.List;
 
 /**
- * The one error shape of the API ({@link com.koomy.api.http.ApiError}) as OpenAPI schemas:
+ * The one error shape of the API ({@link com.koomy.errors.ApiError}) as OpenAPI schemas:
  * {@code Error} = {@code {"error": ErrorDetail}}, {@code ErrorDetail} = {@code {status, code, message, details}}.
  * Written by hand because {@code ApiError} serialises through a {@code @JsonValue} map that swagger cannot see.
  */
@@ -37,9 +39,18 @@ public final class ErrorSchema {
                 .addProperty("code", new StringSchema().description("Stable and machine-readable, e.g. validation_failed, "
                         + "invalid_json, unknown_field, not_found, forbidden, unauthorized, conflict, rate_limited, "
                         + "service_unavailable; each operation's description names those it answers"))
-                .addProperty("message", new StringSchema().description("A sentence for people"))
+                .addProperty("message", new StringSchema().description("A sentence for people, in words; it echoes at "
+                        + "most 100 characters of the input"))
                 .addProperty("details", new ObjectSchema().additionalProperties(true)
-                        .description("Where it helps fix the request, e.g. {\"fields\": {name: reason}}"))
+                        .addProperty("fields", new ArraySchema().items(new ObjectSchema()
+                                .addProperty("field", new StringSchema().description("The field, as the request names it "
+                                        + "(nested: a.b, lists: a[0])"))
+                                .addProperty("message", new StringSchema().description("What is wrong with it, e.g. "
+                                        + "\"must be a whole number\" or \"is not a field of this request\""))
+                                .required(List.of("field", "message")))
+                                .description("Every invalid field of the request at once (400 validation_failed, unknown_field "
+                                        + "and the invalid_<field> codes)"))
+                        .description("Where it helps fix the request"))
                 .required(List.of("status", "code", "message"));
     }
 

@@ -63,9 +63,13 @@ public class SchemaNames extends TypeNameResolver {
      * swagger-core's model resolver with this naming rule; named in the document's configuration. It also says
      * what the server really sends and accepts: a property of a reference type that Bean Validation does not
      * require may be {@code null} (the API writes nulls), so it is {@code nullable}; a Java-only regular
-     * expression flag ({@code (?s)}) is rewritten in the ECMA dialect that JSON Schema patterns use.
+     * expression flag ({@code (?s)}) is rewritten in the ECMA dialect that JSON Schema patterns use; a pattern
+     * that is a choice of words ({@code fr|en}) is an {@code enum}, since Bean Validation matches the whole value.
      */
     public static class Resolver extends ModelResolver {
+        /** A pattern that is a choice of plain words: an enum in the document. */
+        private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile("[a-z_]+(\\|[a-z_]+)+");
+
         public Resolver() {
             super(Json.mapper(), new SchemaNames());
         }
@@ -110,6 +114,15 @@ public class SchemaNames extends TypeNameResolver {
                 Schema<?> described = (Schema<?>) property;
                 if (described.getPattern() != null && described.getPattern().startsWith("(?s)")) {
                     described.setPattern(described.getPattern().substring(4).replaceAll("(?<!\\\\)\\.", "[\\\\s\\\\S]"));
+                }
+                // @Pattern(regexp = "fr|en") matches the whole value; a JSON Schema pattern would match "french" too
+                if (described.getPattern() != null && WORDS.matcher(described.getPattern()).matches()) {
+                    List<Object> values = new java.util.ArrayList<>(List.of(described.getPattern().split("\\|")));
+                    if (Boolean.TRUE.equals(described.getNullable())) {
+                        values.add(null); // OpenAPI 3.0: a nullable enum lists null among its values
+                    }
+                    ((Schema<Object>) described).setEnum(values);
+                    described.setPattern(null);
                 }
             }
             return resolved;

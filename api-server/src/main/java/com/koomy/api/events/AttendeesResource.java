@@ -3,11 +3,10 @@ package com.koomy.api.events;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.auth.Access;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.csv.Csv;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.events.Attendee;
 import com.koomy.events.AttendeeQuery;
 import com.koomy.events.Attendees;
@@ -52,7 +51,6 @@ public class AttendeesResource {
         this.registrations = registrations;
     }
 
-    @RejectUnknownFields
     public record PromoteRequest(Boolean raiseCapacity) {
     }
 

@@ -11,7 +11,6 @@ import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.ratelimit.DoorCodeBudget;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.ratelimit.RateLimitsFactory;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.events.CheckIns;
 import com.koomy.events.CheckinBundle;
 import com.koomy.events.CheckinStats;
@@ -80,17 +79,14 @@ public class CheckinsResource {
     }
 
     /** {@code qr}: whatever the scanner read; anything not a valid ticket is answered {@code invalid}, not 400. */
-    @RejectUnknownFields
-    public record ScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID) String scanId,
-                              @NotNull @Pattern(regexp = GATE) String gate) {
+    public record ScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID, message = "must be one line of text, not blank") String scanId,
+                              @NotNull @Pattern(regexp = GATE, message = "must be one line of text, not blank") String gate) {
     }
 
-    @RejectUnknownFields
-    public record OfflineScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID) String scanId,
-                                     @NotNull @Pattern(regexp = GATE) String gate, @NotNull Instant scannedAt) {
+    public record OfflineScanRequest(@NotNull @Size(max = 4096) String qr, @NotNull @Pattern(regexp = SCAN_ID, message = "must be one line of text, not blank") String scanId,
+                                     @NotNull @Pattern(regexp = GATE, message = "must be one line of text, not blank") String gate, @NotNull Instant scannedAt) {
     }
 
-    @RejectUnknownFields
     public record BatchRequest(@NotEmpty @Size(max = CheckIns.MAX_BATCH) List<@Valid @NotNull OfflineScanRequest> scans) {
     }
 

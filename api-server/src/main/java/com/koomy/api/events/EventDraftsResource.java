@@ -11,7 +11,6 @@ import com.koomy.api.news.NewsDraftsResource.DraftAccepted;
 import com.koomy.api.news.NewsDraftsResource.DraftRequest;
 import com.koomy.api.news.NewsDraftsResource.DraftResponse;
 import com.koomy.api.ratelimit.RateLimited;
-import com.koomy.content.ContentDraftRefusedException;
 import com.koomy.events.EventDrafts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -59,12 +58,8 @@ public class EventDraftsResource {
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
-        try {
-            UUID id = drafts.request(communityId, caller, r.brief(), r.language());
-            return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
-        } catch (ContentDraftRefusedException e) {
-            throw NewsDraftsResource.refused(e);
-        }
+        UUID id = drafts.request(communityId, caller, r.brief(), r.language());
+        return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
     }
 
     @Access(Access.Who.MANAGER)

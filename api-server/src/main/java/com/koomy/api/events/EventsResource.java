@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -7,9 +8,7 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.events.Event;
@@ -63,14 +62,13 @@ public class EventsResource {
         this.events = events;
     }
 
-    @RejectUnknownFields
-    public record CreateEventRequest(@NotNull @Size(min = 1, max = 200) @Pattern(regexp = LINE) String title,
-                                     @Size(max = 20_000) @Pattern(regexp = TEXT) String description,
-                                     @Size(max = 500) @Pattern(regexp = PLACE) String place,
+    public record CreateEventRequest(@NotNull @Size(min = 1, max = 200) @Pattern(regexp = LINE, message = "must be one line of text, not blank") String title,
+                                     @Size(max = 20_000) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String description,
+                                     @Size(max = 500) @Pattern(regexp = PLACE, message = "must be one line of text") String place,
                                      @NotNull Instant startsAt, @NotNull Instant endsAt,
                                      @NotNull @Size(min = 1, max = 64) String timeZone,
                                      @Min(1) @Max(1_000_000) Integer capacity,
-                                     @Pattern(regexp = "members|public") String visibility,
+                                     @Pattern(regexp = "members|public", message = "must be members or public") String visibility,
                                      @Min(1) @Max(10) Integer ticketsPerAccount,
                                      Integer price) {
         EventFields fields() {
@@ -80,14 +78,13 @@ public class EventsResource {
     }
 
     /** Absent (or null) fields are left unchanged. */
-    @RejectUnknownFields
-    public record UpdateEventRequest(@Size(min = 1, max = 200) @Pattern(regexp = LINE) String title,
-                                     @Size(max = 20_000) @Pattern(regexp = TEXT) String description,
-                                     @Size(max = 500) @Pattern(regexp = PLACE) String place,
+    public record UpdateEventRequest(@Size(min = 1, max = 200) @Pattern(regexp = LINE, message = "must be one line of text, not blank") String title,
+                                     @Size(max = 20_000) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String description,
+                                     @Size(max = 500) @Pattern(regexp = PLACE, message = "must be one line of text") String place,
                                      Instant startsAt, Instant endsAt,
                                      @Size(min = 1, max = 64) String timeZone,
                                      @Min(1) @Max(1_000_000) Integer capacity,
-                                     @Pattern(regexp = "members|public") String visibility,
+                                     @Pattern(regexp = "members|public", message = "must be members or public") String visibility,
                                      @Min(1) @Max(10) Integer ticketsPerAccount,
                                      Integer price) {
         EventFields fields() {

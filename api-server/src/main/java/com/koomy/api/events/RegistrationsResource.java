@@ -1,14 +1,13 @@
 package com.koomy.api.events;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.email.QrCodes;
@@ -59,8 +58,7 @@ public class RegistrationsResource {
     }
 
     /** An empty body (or none) registers the caller; {@code guestName} asks for a seat for a guest. */
-    @RejectUnknownFields
-    public record RegisterRequest(@Size(min = 1, max = 200) @Pattern(regexp = EventsResource.LINE) String guestName) {
+    public record RegisterRequest(@Size(min = 1, max = 200) @Pattern(regexp = EventsResource.LINE, message = "must be one line of text, not blank") String guestName) {
     }
 
     public record RegistrationResponse(UUID ticketId, UUID eventId, String status, int serial, String code,

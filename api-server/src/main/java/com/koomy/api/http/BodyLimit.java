@@ -5,6 +5,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
+import com.koomy.errors.ApiError;
 
 /**
  * Reads a request body up to a limit without trusting Content-Length. When the body is over the

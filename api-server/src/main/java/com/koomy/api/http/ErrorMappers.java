@@ -1,14 +1,11 @@
 package com.koomy.api.http;
 
-import com.koomy.api.accounts.AccountExceptionMapper;
-import com.koomy.api.communities.CommunityExceptionMapper;
-import com.koomy.api.payments.StripeExceptionMapper;
-import com.koomy.api.ratelimit.RateLimitExceptionMapper;
+import com.koomy.errors.ApiError;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 
 /**
  * Every exception mapper of the API, in one place: each turns its exception into the one JSON error
- * shape ({@link ApiError}); Jersey picks the mapper of the closest exception type, whatever the order here.
+ * shape ({@link com.koomy.errors.ApiError}); Jersey picks the mapper of the closest exception type, whatever the order here.
  */
 public final class ErrorMappers {
 
@@ -21,9 +18,5 @@ public final class ErrorMappers {
         jersey.register(new JsonProcessingExceptionMapper());
         jersey.register(new ValidationExceptionMapper());
         jersey.register(new FallbackExceptionMapper());
-        jersey.register(new AccountExceptionMapper());
-        jersey.register(new RateLimitExceptionMapper());
-        jersey.register(new CommunityExceptionMapper());
-        jersey.register(new StripeExceptionMapper());
     }
 }

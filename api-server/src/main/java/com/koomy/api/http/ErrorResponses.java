@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.Map;
+import com.koomy.errors.ApiError;
 
 final class ErrorResponses {
 

@@ -4,6 +4,7 @@ import com.koomy.db.GroupCommit;
 import com.koomy.db.SqlStates;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import com.koomy.errors.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,10 +21,13 @@ public final class HttpBasics {
     public static void register(ApiConfiguration config, Environment environment) throws IOException {
         // Instants as ISO-8601 strings ("2026-11-24T02:21:23.717Z"), not epoch numbers.
         environment.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        // U+0000 in a string is 400 (PostgreSQL cannot store it). Request records marked @RejectUnknownFields
-        // refuse fields they do not declare; Dropwizard's mapper ignores unknown fields for every other type.
+        // U+0000 in a string is 400 (PostgreSQL cannot store it).
         environment.getObjectMapper().registerModule(NoNulStrings.module());
+        // Request bodies are read strictly: no unknown field, no coercion between text and numbers, every wrong
+        // field named at once (docs/api.md, "Errors").
+        StrictJsonBodies.strict(environment.getObjectMapper());
         environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
+        environment.jersey().register(new StrictJsonBodies(environment.getObjectMapper()));
 
         // Paths that read as more than one are 400 before anything reads them; errors Jetty answers itself are
         // JSON too (docs/security.md, "Authorization").

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Locale;
+import com.koomy.errors.ApiError;
 
 /**
  * JSON request bodies of the API are small (a news post's 50,000 characters is the largest field):

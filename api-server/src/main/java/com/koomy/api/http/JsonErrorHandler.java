@@ -1,6 +1,7 @@
 package com.koomy.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.errors.ApiError;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;

@@ -1,30 +1,28 @@
 package com.koomy.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.ext.ExceptionMapper;
 
-/** A request body that is not the JSON we expect: 400, without echoing parser internals. */
-public class JsonProcessingExceptionMapper implements ExceptionMapper<JsonProcessingException> {
+import java.util.List;
+import java.util.Map;
+import com.koomy.errors.ApiError;
+
+/**
+ * JSON that did not fit outside the request bodies {@link StrictJsonBodies} reads (those name every wrong
+ * field themselves): 400 naming the field and the type it should have, without echoing parser internals.
+ */
+public class JsonProcessingExceptionMapper implements jakarta.ws.rs.ext.ExceptionMapper<JsonProcessingException> {
     @Override
     public Response toResponse(JsonProcessingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            // The field's name is the client's own input, cut short; nothing of ours is echoed.
-            String name = unknown.getPropertyName();
-            name = name == null ? "?" : name.substring(0, Math.min(name.length(), 50));
-            return ErrorResponses.of(new ApiError(400, "unknown_field", "unknown field '" + name + "' for this endpoint"));
+        if (!(e instanceof JsonMappingException) || ((JsonMappingException) e).getPath().isEmpty()) {
+            return ErrorResponses.of(new ApiError(400, "invalid_json", "request body is not valid JSON for this endpoint"));
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
-            // A value of the wrong type ("at": true, "segment": [...]): name the field, as validation errors do.
-            String field = mismatched.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(java.util.stream.Collectors.joining("."));
-            field = field.substring(0, Math.min(field.length(), 100));
-            return ErrorResponses.of(new ApiError(400, "invalid_json", "field '" + field + "' has the wrong type or format",
-                    java.util.Map.of("fields", java.util.List.of(java.util.Map.of("field", field, "message",
-                            "wrong type or format")))));
-        }
-        return ErrorResponses.of(new ApiError(400, "invalid_json", "request body is not valid JSON for this endpoint"));
+        Map<String, String> field = BodyProblems.describe("", e);
+        String code = e instanceof UnrecognizedPropertyException ? "unknown_field" : "validation_failed";
+        String message = e instanceof UnrecognizedPropertyException ? "unknown field '" + field.get("field") + "' for this endpoint"
+                : field.get("field") + " " + field.get("message");
+        return ErrorResponses.of(new ApiError(400, code, message, Map.of("fields", List.of(field))));
     }
 }

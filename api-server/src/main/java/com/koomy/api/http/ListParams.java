@@ -2,6 +2,7 @@ package com.koomy.api.http;
 
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 
 /** The query parameters every list takes: {@code limit} (default 20, 1 to 100) and an opaque {@code cursor}. */
 public final class ListParams {

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import com.koomy.errors.ApiError;
 
 /**
  * The second line behind the access checks on resource methods: a request whose path can be read in more

@@ -1,5 +1,6 @@
 package com.koomy.api.http;
 
+import com.koomy.errors.ApiError;
 import io.dropwizard.jersey.validation.JerseyViolationException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.ws.rs.core.Response;

@@ -4,6 +4,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import com.koomy.errors.ApiError;
 
 /** Jersey's own refusals (unknown route, wrong method or media type) in our error shape. */
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {

@@ -1,5 +1,6 @@
 package com.koomy.api.media;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -7,7 +8,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
-import com.koomy.api.http.ApiException;
 import com.koomy.media.storage.BlobKeys;
 import com.koomy.media.storage.BlobStore;
 import com.koomy.media.storage.MediaCaching;

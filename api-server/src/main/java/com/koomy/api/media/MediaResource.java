@@ -1,5 +1,7 @@
 package com.koomy.api.media;
 
+import com.koomy.errors.ApiError;
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -7,8 +9,6 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiError;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.media.MediaUrls.MediaView;
 import com.koomy.media.CommunityMedia;
 import com.koomy.media.MediaTarget;

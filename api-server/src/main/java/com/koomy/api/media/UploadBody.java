@@ -1,12 +1,12 @@
 package com.koomy.api.media;
 
-import com.koomy.api.http.ApiException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.koomy.errors.ApiException;
 
 /**
  * Streams an upload's body into a temporary file, 64 KiB at a time, and refuses it with 413 as soon

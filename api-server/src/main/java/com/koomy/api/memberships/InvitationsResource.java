@@ -6,7 +6,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.api.memberships.MembershipsResource.MembershipResponse;
 import com.koomy.memberships.Invitation;
 import com.koomy.memberships.Invitations;
@@ -49,12 +48,10 @@ public class InvitationsResource {
         this.invitations = invitations;
     }
 
-    @RejectUnknownFields
     public record InviteRequest(@NotBlank @Email @Size(max = 254) String email,
-                                @Pattern(regexp = "member|admin") String role) {
+                                @Pattern(regexp = "member|admin", message = "must be member or admin") String role) {
     }
 
-    @RejectUnknownFields
     public record AcceptRequest(@NotBlank @Size(max = 200) String token) {
     }
 

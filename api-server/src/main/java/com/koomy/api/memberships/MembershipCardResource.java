@@ -4,7 +4,6 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.email.QrCodes;
 import com.koomy.memberships.MembershipCard;
 import com.koomy.memberships.MembershipCards;
@@ -71,7 +70,6 @@ public class MembershipCardResource {
     }
 
     /** {@code qr}: whatever the reader read; anything not a card of this community is answered {@code invalid}, not 400. */
-    @RejectUnknownFields
     public record VerifyCardRequest(@NotNull @Size(max = 4096) String qr) {
     }
 

@@ -1,14 +1,13 @@
 package com.koomy.api.memberships;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.db.Page;
 import com.koomy.memberships.Member;
 import com.koomy.memberships.MemberQuery;
@@ -54,9 +53,8 @@ public class MembershipsResource {
     }
 
     /** The only fields an admin may change on a membership; status only approves ("active"). */
-    @RejectUnknownFields
-    public record ChangeMemberRequest(@Pattern(regexp = "owner|admin|member") String role,
-                                      @Pattern(regexp = "active") String status) {
+    public record ChangeMemberRequest(@Pattern(regexp = "owner|admin|member", message = "must be owner, admin or member") String role,
+                                      @Pattern(regexp = "active", message = "must be active") String status) {
     }
 
     public record MembershipResponse(UUID communityId, UUID accountId, String role, String status, Instant joinedAt) {

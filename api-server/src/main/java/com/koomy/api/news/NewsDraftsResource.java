@@ -6,11 +6,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiException;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.api.ratelimit.RateLimited;
 import com.koomy.content.ContentDraft;
-import com.koomy.content.ContentDraftRefusedException;
 import com.koomy.news.NewsDrafts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -28,7 +25,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -49,7 +45,6 @@ public class NewsDraftsResource {
     }
 
     /** Brief and language are checked by ContentDrafts, the one place that knows their rules. */
-    @RejectUnknownFields
     public record DraftRequest(String brief, String language) {
     }
 
@@ -82,12 +77,8 @@ public class NewsDraftsResource {
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
-        try {
-            UUID id = drafts.request(communityId, caller, r.brief(), r.language());
-            return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
-        } catch (ContentDraftRefusedException e) {
-            throw refused(e);
-        }
+        UUID id = drafts.request(communityId, caller, r.brief(), r.language());
+        return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
     }
 
     @Access(Access.Who.MANAGER)
@@ -100,15 +91,5 @@ public class NewsDraftsResource {
     public DraftResponse get(@PathParam("communityId") UUID communityId, @PathParam("draftId") UUID draftId,
                              @Context SecurityContext context) {
         return DraftResponse.of(drafts.find(communityId, CurrentAccount.require(context).accountId(), draftId));
-    }
-
-    /** The HTTP answer to a refused draft request (shared with the event drafts). */
-    public static ApiException refused(ContentDraftRefusedException e) {
-        return switch (e.reason()) {
-            case NOT_CONFIGURED -> new ApiException(503, "ai_not_configured", e.getMessage());
-            case OVER_BUDGET -> new ApiException(429, "ai_budget_exhausted", e.getMessage());
-            case PLATFORM_OVER_BUDGET -> new ApiException(429, "ai_platform_budget_exhausted", e.getMessage());
-            default -> new ApiException(400, e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
-        };
     }
 }

@@ -1,14 +1,13 @@
 package com.koomy.api.news;
 
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.news.NewsPost;
@@ -60,15 +59,13 @@ public class NewsResource {
         this.news = news;
     }
 
-    @RejectUnknownFields
-    public record CreateNewsRequest(@NotNull @Size(min = 1, max = 200) @Pattern(regexp = TITLE) String title,
-                                    @Size(max = 50_000) @Pattern(regexp = BODY) String body) {
+    public record CreateNewsRequest(@NotNull @Size(min = 1, max = 200) @Pattern(regexp = TITLE, message = "must be one line of text, not blank") String title,
+                                    @Size(max = 50_000) @Pattern(regexp = BODY, message = "must not contain the character U+0000") String body) {
     }
 
     /** Absent (or null) fields are left unchanged. */
-    @RejectUnknownFields
-    public record UpdateNewsRequest(@Size(min = 1, max = 200) @Pattern(regexp = TITLE) String title,
-                                    @Size(max = 50_000) @Pattern(regexp = BODY) String body) {
+    public record UpdateNewsRequest(@Size(min = 1, max = 200) @Pattern(regexp = TITLE, message = "must be one line of text, not blank") String title,
+                                    @Size(max = 50_000) @Pattern(regexp = BODY, message = "must not contain the character U+0000") String body) {
     }
 
     public record NewsResponse(UUID id, UUID communityId, String title, String body, String status, UUID authorId,

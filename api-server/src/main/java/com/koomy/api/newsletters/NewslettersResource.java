@@ -3,11 +3,10 @@ package com.koomy.api.newsletters;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.auth.Access;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.ListParams;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.newsletters.CommunityNewsletters;
 import com.koomy.newsletters.NewsletterDraft;
 import com.koomy.newsletters.NewsletterPreview;
@@ -57,25 +56,22 @@ public class NewslettersResource {
         this.newsletters = newsletters;
     }
 
-    @RejectUnknownFields
-    public record CreateNewsletterRequest(@Size(max = 200) @Pattern(regexp = TEXT) String subject,
-                                          @Size(max = 100_000) @Pattern(regexp = TEXT) String body,
-                                          @Pattern(regexp = "fr|en") String locale,
-                                          @Pattern(regexp = SEGMENTS) String segment,
+    public record CreateNewsletterRequest(@Size(max = 200) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String subject,
+                                          @Size(max = 100_000) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String body,
+                                          @Pattern(regexp = "fr|en", message = "must be fr or en") String locale,
+                                          @Pattern(regexp = SEGMENTS, message = "must be all, dues_paid, dues_overdue, event or admins") String segment,
                                           UUID eventId,
                                           UUID newsPostId) {
     }
 
     /** Absent (or null) fields are left unchanged. */
-    @RejectUnknownFields
-    public record UpdateNewsletterRequest(@Size(max = 200) @Pattern(regexp = TEXT) String subject,
-                                          @Size(max = 100_000) @Pattern(regexp = TEXT) String body,
-                                          @Pattern(regexp = "fr|en") String locale,
-                                          @Pattern(regexp = SEGMENTS) String segment,
+    public record UpdateNewsletterRequest(@Size(max = 200) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String subject,
+                                          @Size(max = 100_000) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String body,
+                                          @Pattern(regexp = "fr|en", message = "must be fr or en") String locale,
+                                          @Pattern(regexp = SEGMENTS, message = "must be all, dues_paid, dues_overdue, event or admins") String segment,
                                           UUID eventId) {
     }
 
-    @RejectUnknownFields
     public record SendNewsletterRequest(Instant at) {
     }
 

@@ -3,7 +3,6 @@ package com.koomy.api.newsletters;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.auth.Access;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.newsletters.NewsletterSubscriptions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -43,7 +42,6 @@ public class UnsubscribeResource {
     public record UnsubscribeResult(boolean unsubscribed, UUID communityId, String communityName) {
     }
 
-    @RejectUnknownFields
     public record SubscriptionsRequest(@NotNull Boolean newsletters) {
     }
 

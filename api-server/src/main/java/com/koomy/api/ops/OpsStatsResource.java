@@ -2,13 +2,13 @@ package com.koomy.api.ops;
 
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.stats.JobSummary;
 import com.koomy.api.stats.OpsSampler;
 import com.koomy.api.stats.OpsSnapshot;
 import com.koomy.api.stats.PoolStats;
 import com.koomy.api.stats.RequestWindows;
 import com.koomy.db.ReadDatabase;
+import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.DefaultValue;

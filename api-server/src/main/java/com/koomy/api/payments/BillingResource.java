@@ -6,7 +6,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.billing.Plan;
 import com.koomy.billing.Plans;
 import com.koomy.billing.Subscriptions;
@@ -46,7 +45,6 @@ public class BillingResource {
         this.subscriptions = subscriptions;
     }
 
-    @RejectUnknownFields
     public record SubscribeRequest(@NotBlank String plan) {
     }
 

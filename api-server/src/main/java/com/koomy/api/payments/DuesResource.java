@@ -6,7 +6,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.api.http.RejectUnknownFields;
 import com.koomy.payments.ConnectAccount;
 import com.koomy.payments.ConnectAccounts;
 import com.koomy.payments.DuesCheckouts;
@@ -55,15 +54,13 @@ public class DuesResource {
         this.checkouts = checkouts;
     }
 
-    @RejectUnknownFields
     public record NewTierRequest(@NotBlank @Size(max = 100) String name,
                                  @Min(50) @Max(100_000_000) long amount,
                                  @NotNull String currency,
-                                 @NotNull @Pattern(regexp = "yearly|rolling_year|custom") String period,
+                                 @NotNull @Pattern(regexp = "yearly|rolling_year|custom", message = "must be yearly, rolling_year or custom") String period,
                                  LocalDate periodStart, LocalDate periodEnd) {
     }
 
-    @RejectUnknownFields
     public record CheckoutRequest(@NotNull UUID tierId) {
     }
 

@@ -3,8 +3,7 @@ package com.koomy.api.payments;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.auth.Access;
-import com.koomy.api.http.ApiException;
-import com.koomy.api.http.RejectUnknownFields;
+import com.koomy.errors.ApiException;
 import com.koomy.payments.ManualPayments;
 import com.koomy.payments.Payment;
 import com.koomy.payments.PaymentRefunds;
@@ -52,18 +51,15 @@ public class ManualPaymentsResource {
         this.refunds = refunds;
     }
 
-    @RejectUnknownFields
     public record ManualPaymentRequest(@NotNull UUID accountId, @NotNull UUID tierId,
                                        @NotNull @Pattern(regexp = "cash|cheque|transfer") String method,
                                        @Min(1) @Max(100_000_000) Long amount, LocalDate paidOn,
                                        @Size(max = 200) String reference, @Size(min = 1, max = 100) String clientReference) {
     }
 
-    @RejectUnknownFields
     public record VoidRequest(@Size(max = 500) String reason) {
     }
 
-    @RejectUnknownFields
     public record RefundRequest(@Min(1) @Max(100_000_000) Long amount,
                                 @Pattern(regexp = "duplicate|fraudulent|requested_by_customer") String reason) {
     }

@@ -2,7 +2,7 @@ package com.koomy.api.payments;
 
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import com.koomy.webhooks.StripeEvent;
 import com.koomy.webhooks.StripeEventMapper;
 import com.koomy.webhooks.StripeEventReplays;

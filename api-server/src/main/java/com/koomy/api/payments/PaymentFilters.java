@@ -1,6 +1,6 @@
 package com.koomy.api.payments;
 
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import com.koomy.payments.PaymentQuery;
 
 import java.time.LocalDate;

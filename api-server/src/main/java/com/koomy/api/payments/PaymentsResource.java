@@ -5,6 +5,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ListParams;
 import com.koomy.db.Page;
+import com.koomy.errors.ApiException;
 import com.koomy.payments.Payment;
 import com.koomy.payments.PaymentHistory;
 import com.koomy.payments.PaymentQuery;
@@ -71,7 +72,7 @@ public class PaymentsResource {
         try {
             y = year == null || year.isBlank() ? java.time.Year.now(java.time.ZoneOffset.UTC).getValue() : Integer.parseInt(year);
         } catch (NumberFormatException e) {
-            throw new com.koomy.api.http.ApiException(400, "invalid_year", "year: a calendar year such as 2026");
+            throw new com.koomy.errors.ApiException(400, "invalid_year", "year: a calendar year such as 2026");
         }
         return history.summary(communityId, CurrentAccount.require(context).accountId(), y);
     }

@@ -1,5 +1,6 @@
 package com.koomy.api.ratelimit;
 
+import com.koomy.errors.ApiException;
 import com.koomy.events.CheckIns;
 
 import java.util.UUID;
@@ -35,7 +36,7 @@ public class DoorCodeBudget implements CheckIns.VerifyBudget {
         }
         try {
             limiter.check(RateLimitsFactory.DOOR_CODES, account, more);
-        } catch (RateLimitExceededException e) {
+        } catch (ApiException e) {
             limiter.giveBack(RateLimitsFactory.DOOR_CODES_PER_EVENT, eventId.toString(), codes);
             throw e;
         }

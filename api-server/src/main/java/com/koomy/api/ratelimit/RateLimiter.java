@@ -3,6 +3,7 @@ package com.koomy.api.ratelimit;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.RedisKeys;
+import com.koomy.errors.ApiException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -78,6 +79,15 @@ public class RateLimiter {
     }
 
     /**
+     * The refusal of a limit: 429 {@code rate_limited}, or 503 {@code rate_limit_unavailable} for a fail-closed
+     * limit that cannot be checked; both with Retry-After.
+     */
+    public static ApiException refusal(String message, long retryAfterSeconds, boolean unavailable) {
+        return unavailable ? ApiException.retryLater(503, "rate_limit_unavailable", message, retryAfterSeconds)
+                : ApiException.retryLater(429, "rate_limited", message, retryAfterSeconds);
+    }
+
+    /**
      * Counts {@code cost} units of work of {@code subject} (codes verified, say) against {@code policy}, all
      * or nothing; throws when over the limit. A cost over the policy's capacity counts as the capacity.
      */
@@ -91,7 +101,7 @@ public class RateLimiter {
         } catch (RuntimeException e) {
             if (policy.isFailClosed()) {
                 LOG.warn("Rate limit {} cannot be checked (Redis: {}); refusing", policyName, e.toString());
-                throw new RateLimitExceededException("this route is unavailable while its rate limit cannot be checked; retry later",
+                throw refusal("this route is unavailable while its rate limit cannot be checked; retry later",
                         30, true);
             }
             fallbacks.mark();
@@ -103,7 +113,7 @@ public class RateLimiter {
         if (!probe.isConsumed()) {
             limited.mark();
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-            throw new RateLimitExceededException("too many requests; retry in " + seconds + " s", seconds, false);
+            throw refusal("too many requests; retry in " + seconds + " s", seconds, false);
         }
     }
 

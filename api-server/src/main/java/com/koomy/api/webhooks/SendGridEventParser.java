@@ -2,13 +2,13 @@ package com.koomy.api.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.api.http.ApiException;
 import com.koomy.email.SendGridEvent;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import com.koomy.errors.ApiException;
 
 /**
  * Reads a verified SendGrid batch: a JSON array of events, each with at least {@code sg_event_id},

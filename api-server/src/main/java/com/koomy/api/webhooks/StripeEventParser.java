@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 
 import java.io.IOException;

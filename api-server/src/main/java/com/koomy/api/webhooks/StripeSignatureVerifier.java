@@ -1,6 +1,6 @@
 package com.koomy.api.webhooks;
 
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 

@@ -1,7 +1,6 @@
 package com.koomy.api.webhooks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.api.http.ApiException;
 import com.koomy.api.http.BodyReplay;
 import com.koomy.api.http.FastPaths;
 import com.koomy.api.stats.RouteTemplateFilter;
@@ -14,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import com.koomy.errors.ApiException;
 
 /**
  * Answers {@code POST /api/webhooks/stripe} before Jersey: under a burst of deliveries Jersey's routing

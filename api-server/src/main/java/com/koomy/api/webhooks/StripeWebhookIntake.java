@@ -1,6 +1,6 @@
 package com.koomy.api.webhooks;
 
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 
 import java.nio.charset.StandardCharsets;

@@ -105,7 +105,9 @@ class AuthIntegrationTest {
         try (Response r = call("/api/auth/register", null).post(Entity.json(Map.of("email", email(), "password", "long enough pw",
                 "name", "", "locale", "en")))) {
             assertThat(r.getStatus()).isEqualTo(400);
-            assertThat(r.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_name");
+            JsonNode error = r.readEntity(JsonNode.class).path("error");
+            assertThat(error.get("code").asText()).isEqualTo("validation_failed");
+            assertThat(error.path("details").path("fields").findValuesAsText("field")).containsExactly("name");
         }
         try (Response r = call("/api/auth/register", null).post(Entity.json(Map.of("email", email(), "password", "long enough pw",
                 "name", "Bob", "locale", "de")))) {

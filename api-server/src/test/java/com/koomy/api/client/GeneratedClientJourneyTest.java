@@ -79,7 +79,7 @@ class GeneratedClientJourneyTest {
     private String signUpAndIn(String name, String email) throws Exception {
         AccountsApi accounts = new AccountsApi(client(null));
         AuthMe me = accounts.registerAccount(new AuthRegisterRequest().email(email).password("correct horse battery")
-                .name(name).locale("en"));
+                .name(name).locale(AuthRegisterRequest.LocaleEnum.EN));
         assertThat(me.getEmail()).isEqualTo(email);
         return accounts.login(new AuthLoginRequest().email(email).password("correct horse battery")).getToken();
     }
@@ -100,13 +100,13 @@ class GeneratedClientJourneyTest {
         // sign-up and sign-in; a second sign-up with the same address is a 409 read through Error
         String ownerToken = signUpAndIn("Olga Owner", ownerEmail);
         ApiException taken = catchThrowableOfType(ApiException.class, () -> new AccountsApi(client(null)).registerAccount(
-                new AuthRegisterRequest().email(ownerEmail).password("correct horse battery").name("Olga").locale("en")));
+                new AuthRegisterRequest().email(ownerEmail).password("correct horse battery").name("Olga").locale(AuthRegisterRequest.LocaleEnum.EN)));
         assertThat(taken.getCode()).isEqualTo(409);
         assertThat(error(taken).getError().getCode()).isEqualTo("email_taken");
 
         // a community
         CommunitiesCommunityResponse club = new CommunitiesApi(client(ownerToken)).createCommunity(
-                new CommunitiesCreateCommunityRequest().name("Rowing " + suffix).visibility("private").joinPolicy("approval"));
+                new CommunitiesCreateCommunityRequest().name("Rowing " + suffix).visibility(CommunitiesCreateCommunityRequest.VisibilityEnum.PRIVATE).joinPolicy(CommunitiesCreateCommunityRequest.JoinPolicyEnum.APPROVAL));
         assertThat(club.getId()).isNotNull();
 
         // invite, then the invitee verifies their address and joins with the link
@@ -119,10 +119,10 @@ class GeneratedClientJourneyTest {
 
         // a dues tier; a plain member may not add one (403, read through Error)
         DuesTier tier = new PaymentsApi(client(ownerToken)).createDuesTier(club.getId(),
-                new DuesNewTierRequest().name("Yearly").amount(3000L).currency("eur").period("yearly"));
+                new DuesNewTierRequest().name("Yearly").amount(3000L).currency("eur").period(DuesNewTierRequest.PeriodEnum.YEARLY));
         assertThat(tier.getAmount()).isEqualTo(3000L);
         ApiException notAdmin = catchThrowableOfType(ApiException.class, () -> new PaymentsApi(client(memberToken))
-                .createDuesTier(club.getId(), new DuesNewTierRequest().name("Cheap").amount(100L).currency("eur").period("yearly")));
+                .createDuesTier(club.getId(), new DuesNewTierRequest().name("Cheap").amount(100L).currency("eur").period(DuesNewTierRequest.PeriodEnum.YEARLY)));
         assertThat(notAdmin.getCode()).isEqualTo(403);
         assertThat(error(notAdmin).getError().getStatus()).isEqualTo(403);
 

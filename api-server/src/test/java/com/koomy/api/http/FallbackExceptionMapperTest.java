@@ -1,6 +1,7 @@
 package com.koomy.api.http;
 
 import jakarta.ws.rs.core.Response;
+import com.koomy.errors.ApiError;
 import org.apache.tomcat.jdbc.pool.PoolExhaustedException;
 import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.Test;

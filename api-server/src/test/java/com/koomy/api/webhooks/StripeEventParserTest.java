@@ -1,7 +1,7 @@
 package com.koomy.api.webhooks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.api.http.ApiException;
+import com.koomy.errors.ApiException;
 import com.koomy.webhooks.IncomingStripeEvent;
 import org.junit.jupiter.api.Test;
 

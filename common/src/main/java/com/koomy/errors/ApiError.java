@@ -1,4 +1,4 @@
-package com.koomy.api.http;
+package com.koomy.errors;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
