@@ -113,7 +113,9 @@ class PublicPageFastPathTest {
         long changedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> name(two, id).equals("After Rename"));
-        assertThat(Duration.ofNanos(System.nanoTime() - changedAt)).isLessThan(Duration.ofMillis(1_500));
+        // The local TTL is 1 s; the bound leaves room for a loaded CI machine, and still fails if the
+        // second instance kept its copy until some longer expiry (or forever).
+        assertThat(Duration.ofNanos(System.nanoTime() - changedAt)).isLessThan(Duration.ofSeconds(4));
 
         // A new member changes the count shown on the page the same way.
         User joiner = new ApiCalls(() -> two.getLocalPort()).user("Joiner Two");

@@ -298,7 +298,10 @@ class EmailEndToEndIT {
         Jdbi jdbi = db.jdbi();
         try (SendGridStub sendgrid = new SendGridStub()) {
             sendgrid.delayMillis(100);
-            Map<String, String> env = env(sendgrid, 5);
+            // 50 batches at 2 requests/s: the newsletter alone takes 25 s. What is asserted is order, not
+            // time (a loaded CI machine slows both): queued behind the newsletter, the reset would wait
+            // for every remaining batch; ahead of it, it passes after a few.
+            Map<String, String> env = env(sendgrid, 2);
             UUID newsletter;
             try (KoomyProcess worker = worker("email-fair-worker", env)) {
                 List<Recipient> audience = new ArrayList<>(50_000);
@@ -308,6 +311,7 @@ class EmailEndToEndIT {
                 NewsletterRequest request = new NewsletterRequest(UUID.randomUUID(), "Club de voile",
                         "newsletter:" + UUID.randomUUID(), "fr", "Régate de printemps", "Rendez-vous samedi à 9h au port.", audience);
                 newsletter = jdbi.inTransaction(h -> Newsletters.enqueue(h, request));
+                int total = 50_000 / Newsletters.BATCH_SIZE;
 
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                         .until(() -> newsletterRequests(sendgrid).size() >= 2);
@@ -315,16 +319,22 @@ class EmailEndToEndIT {
 
                 Instant queuedAt = Instant.now();
                 String reset = enqueue(jdbi, EmailTemplate.PASSWORD_RESET, "impatient@example.org", "password-reset");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                         .until(() -> sendgrid.requests().stream().anyMatch(r -> reset.equals(key(r))));
                 Instant receivedAt = sendgrid.requests().stream().filter(r -> reset.equals(key(r)))
                         .map(r -> r.getLoggedDate().toInstant()).findFirst().orElseThrow();
                 Duration latency = Duration.between(queuedAt, receivedAt);
+                long batchesAtArrival = sendgrid.requests().stream()
+                        .filter(r -> key(r).startsWith("newsletter:") && !r.getLoggedDate().toInstant().isAfter(receivedAt))
+                        .count();
                 List<String> batches = newsletterRequests(sendgrid);
-                System.out.printf("password reset reached SendGrid %d ms after it was queued, with %d newsletter batches "
-                        + "sent before it was queued and %d by the time it arrived%n", latency.toMillis(), batchesBefore, batches.size());
+                System.out.printf("password reset reached SendGrid %d ms after it was queued, with %d of %d newsletter batches "
+                        + "sent before it was queued and %d by the time it arrived%n", latency.toMillis(), batchesBefore, total, batchesAtArrival);
 
-                assertThat(latency).isLessThan(Duration.ofSeconds(10));
+                int remaining = total - batchesBefore;
+                assertThat(batchesAtArrival - batchesBefore)
+                        .as("newsletter batches that went out between queueing the reset and its arrival (%d were left)", remaining)
+                        .isLessThan(remaining / 2);
                 assertThat(batches).doesNotHaveDuplicates();
                 assertThat(batches).allMatch(k -> k.startsWith("newsletter:" + newsletter + ":"));
             }
