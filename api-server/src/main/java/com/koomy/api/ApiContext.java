@@ -9,7 +9,7 @@ import com.koomy.errors.ApiException;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import org.jdbi.v3.core.Jdbi;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Clock;
 
@@ -18,12 +18,12 @@ import java.time.Clock;
  * environment, the databases, Redis and the clock. Built once at the top of {@link KoomyApiApplication#run}.
  */
 public record ApiContext(ApiConfiguration config, Environment environment, Jdbi jdbi, ReadDatabase reads,
-                         RedisClient redis, RedisKeys redisKeys, Clock clock) {
+                         UnifiedJedis redis, RedisKeys redisKeys, Clock clock) {
 
     /** The primary's pool (and its health checks), Redis, the read replica when configured, metrics, admin. */
     static ApiContext build(ApiConfiguration config, Environment environment) {
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
-        RedisClient redis = config.getRedis().build(environment, "koomy-api");
+        UnifiedJedis redis = config.getRedis().build(environment, "koomy-api");
         config.getHealth().register(environment, jdbi, redis);
         // Read-mostly queries (member directory, news feed, event lists, statistics) go to the read replica
         // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class RedisKeyPrefixIntegrationTest {
 
     private static final int DATABASE = (TestRedis.factory().getDatabase() + 8) % 16;
-    private static final RedisClient REDIS = client();
+    private static final UnifiedJedis REDIS = client();
     /** What a developer's `ops/koomy up` leaves behind: the old fixed key and the key under the default prefix. */
     private static final List<String> STALE_KEYS = List.of("koomy:cache:plans:all:v1",
             new RedisKeys("koomy:").cacheEntry("plans", "all") + ":v1");
@@ -63,7 +63,7 @@ class RedisKeyPrefixIntegrationTest {
     private final ApiCalls firstApi = new ApiCalls(() -> first.getLocalPort());
     private final ApiCalls secondApi = new ApiCalls(() -> second.getLocalPort());
 
-    private static RedisClient client() {
+    private static UnifiedJedis client() {
         RedisFactory factory = TestRedis.factory();
         factory.setDatabase(DATABASE);
         return factory.build("koomy-prefix-test");

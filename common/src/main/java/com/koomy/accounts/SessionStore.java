@@ -31,12 +31,25 @@ public class SessionStore {
     private final RedisKeys keys;
     private final Duration idle;
     private final Duration absolute;
+    private final int replicas;
+    private final Duration replicaAckTimeout;
 
     public SessionStore(UnifiedJedis redis, RedisKeys keys, Duration idle, Duration absolute) {
+        this(redis, keys, idle, absolute, 0, Duration.ZERO);
+    }
+
+    /**
+     * A store that, after writing a new session, waits (Redis WAIT) until {@code replicas} replicas have it or
+     * {@code replicaAckTimeout} passed: with Sentinel, a failover right after a sign-in keeps the session.
+     */
+    public SessionStore(UnifiedJedis redis, RedisKeys keys, Duration idle, Duration absolute, int replicas,
+                        Duration replicaAckTimeout) {
         this.redis = redis;
         this.keys = keys;
         this.idle = idle;
         this.absolute = absolute;
+        this.replicas = replicas;
+        this.replicaAckTimeout = replicaAckTimeout;
     }
 
     public record Created(String token, Instant expiresAt, Instant absoluteExpiry) {
@@ -84,6 +97,9 @@ public class SessionStore {
         redis.pexpire(key, idle.toMillis());
         redis.sadd(keys.accountSessions(accountId), hash);
         redis.pexpire(keys.accountSessions(accountId), absolute.toMillis());
+        if (replicas > 0) {
+            redis.waitReplicas(key, replicas, Math.max(1, replicaAckTimeout.toMillis()));
+        }
         return new Created(token, now.plus(idle), absoluteExpiry);
     }
 

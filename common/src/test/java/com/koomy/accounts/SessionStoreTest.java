@@ -3,7 +3,7 @@ package com.koomy.accounts;
 import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -12,12 +12,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionStoreTest {
 
-    private static final RedisClient REDIS = TestRedis.client();
+    /** The Redis these tests run on; {@code SessionStoreOnClusterTest} runs them on a three-primary Redis Cluster. */
+    UnifiedJedis redis() {
+        return TestRedis.client();
+    }
+
+    /** The keys of {@link #redis()} that match (on a cluster, of every node). */
+    java.util.Set<String> keys(java.util.function.Predicate<String> filter) {
+        return TestRedis.keys(filter);
+    }
     private final RedisKeys keys = TestRedis.newKeys();
 
     @Test
     void anUnusedSessionEndsAfterTheIdleTimeout() throws InterruptedException {
-        SessionStore store = new SessionStore(REDIS, keys, Duration.ofMillis(700), Duration.ofHours(1));
+        SessionStore store = new SessionStore(redis(), keys, Duration.ofMillis(700), Duration.ofHours(1));
         UUID account = UUID.randomUUID();
         String used = store.create(account).token();
         String unused = store.create(account).token();
@@ -31,11 +39,11 @@ class SessionStoreTest {
 
     @Test
     void aSessionResolvesAfterRedisForgotItsScripts() {
-        SessionStore store = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore store = new SessionStore(redis(), keys, Duration.ofHours(1), Duration.ofHours(2));
         UUID account = UUID.randomUUID();
         SessionStore.Created created = store.create(account);
         assertThat(store.resolve(created.token())).get().extracting(Session::accountId).isEqualTo(account);
-        REDIS.scriptFlush(); // as after a Redis restart: the next EVALSHA answers NOSCRIPT
+        redis().scriptFlush(); // as after a Redis restart: the next EVALSHA answers NOSCRIPT
         Session session = store.resolve(created.token()).orElseThrow();
         assertThat(session.accountId()).isEqualTo(account);
         assertThat(session.absoluteExpiry()).isEqualTo(created.absoluteExpiry().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
@@ -44,7 +52,7 @@ class SessionStoreTest {
 
     @Test
     void noSessionOutlivesItsAbsoluteExpiry() throws InterruptedException {
-        SessionStore store = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofMillis(800));
+        SessionStore store = new SessionStore(redis(), keys, Duration.ofHours(1), Duration.ofMillis(800));
         String token = store.create(UUID.randomUUID()).token();
         assertThat(store.resolve(token)).isPresent();
         Thread.sleep(900);
@@ -53,7 +61,7 @@ class SessionStoreTest {
 
     @Test
     void revokingAllSessionsOfAnAccountLeavesOthersAlone() {
-        SessionStore store = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore store = new SessionStore(redis(), keys, Duration.ofHours(1), Duration.ofHours(2));
         UUID account = UUID.randomUUID();
         String a = store.create(account).token();
         String b = store.create(account).token();
@@ -64,16 +72,16 @@ class SessionStoreTest {
         assertThat(store.resolve(a)).isEmpty();
         assertThat(store.resolve(b)).isEmpty();
         assertThat(store.resolve(someoneElse)).isPresent();
-        assertThat(REDIS.exists(keys.session(SecretTokens.sha256Hex(a)))).isFalse();
-        assertThat(REDIS.exists(keys.accountSessions(account))).isFalse();
+        assertThat(redis().exists(keys.session(SecretTokens.sha256Hex(a)))).isFalse();
+        assertThat(redis().exists(keys.accountSessions(account))).isFalse();
     }
 
     /** Two stacks on one Redis with different prefixes: a token of one is unknown to the other. */
     @Test
     void storesUnderDifferentPrefixesDoNotShareSessions() {
         RedisKeys otherKeys = TestRedis.newKeys();
-        SessionStore mine = new SessionStore(REDIS, keys, Duration.ofHours(1), Duration.ofHours(2));
-        SessionStore other = new SessionStore(REDIS, otherKeys, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore mine = new SessionStore(redis(), keys, Duration.ofHours(1), Duration.ofHours(2));
+        SessionStore other = new SessionStore(redis(), otherKeys, Duration.ofHours(1), Duration.ofHours(2));
         UUID account = UUID.randomUUID();
         String token = mine.create(account).token();
 
@@ -81,7 +89,7 @@ class SessionStoreTest {
         assertThat(other.resolve(token)).isEmpty();
         other.revokeAll(account);
         assertThat(mine.resolve(token)).isPresent();
-        assertThat(TestRedis.keys(k -> k.startsWith(keys.prefix())))
+        assertThat(keys(k -> k.startsWith(keys.prefix())))
                 .containsExactlyInAnyOrder(keys.session(SecretTokens.sha256Hex(token)), keys.accountSessions(account));
     }
 }

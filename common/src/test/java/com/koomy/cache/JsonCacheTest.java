@@ -9,6 +9,7 @@ import io.dropwizard.jackson.Jackson;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Clock;
@@ -21,7 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JsonCacheTest {
 
-    private static final RedisClient REDIS = TestRedis.client();
+    /** The Redis these tests run on; {@code JsonCacheOnClusterTest} runs them on a three-primary Redis Cluster. */
+    UnifiedJedis redis() {
+        return TestRedis.client();
+    }
+
+    /** The keys of {@link #redis()} that match (on a cluster, of every node). */
+    java.util.Set<String> keys(java.util.function.Predicate<String> filter) {
+        return TestRedis.keys(filter);
+    }
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
 
     record Card(String name, Instant at) {
@@ -30,11 +39,11 @@ class JsonCacheTest {
     private final MetricRegistry metrics = new MetricRegistry();
     private final RedisKeys keys = TestRedis.newKeys();
 
-    private JsonCache<Card> cache(RedisClient redis, int schema) {
+    private JsonCache<Card> cache(UnifiedJedis redis, int schema) {
         return cache(redis, keys, schema);
     }
 
-    private JsonCache<Card> cache(RedisClient redis, RedisKeys keys, int schema) {
+    private JsonCache<Card> cache(UnifiedJedis redis, RedisKeys keys, int schema) {
         return new JsonCache<>("test", schema, Duration.ofMinutes(1), JSON.constructType(Card.class), redis, keys, JSON,
                 metrics, Clock.systemUTC());
     }
@@ -45,7 +54,7 @@ class JsonCacheTest {
 
     @Test
     void missesOnceThenHitsUntilInvalidated() {
-        JsonCache<Card> cache = cache(REDIS, 1);
+        JsonCache<Card> cache = cache(redis(), 1);
         String id = UUID.randomUUID().toString();
         AtomicInteger loads = new AtomicInteger();
         Card first = new Card("first", Instant.parse("2026-11-24T03:00:00Z"));
@@ -55,8 +64,8 @@ class JsonCacheTest {
         assertThat(loads).hasValue(1);
         assertThat(count("hits")).isEqualTo(1);
         assertThat(count("misses")).isEqualTo(1);
-        assertThat(REDIS.get(cache.valueKey(id))).startsWith("0:{");
-        assertThat(REDIS.ttl(cache.valueKey(id))).isBetween(1L, 60L);
+        assertThat(redis().get(cache.valueKey(id))).startsWith("0:{");
+        assertThat(redis().ttl(cache.valueKey(id))).isBetween(1L, 60L);
         assertThat(metrics.getGauges()).containsKey("koomy.cache.test.hit-ratio");
 
         cache.invalidate(id);
@@ -69,7 +78,7 @@ class JsonCacheTest {
     /** The race a plain DEL loses: a reader loads the old row, the write commits and invalidates, the reader stores. */
     @Test
     void aValueLoadedBeforeAnInvalidationIsNeverServedAfterIt() {
-        JsonCache<Card> cache = cache(REDIS, 1);
+        JsonCache<Card> cache = cache(redis(), 1);
         String id = UUID.randomUUID().toString();
         Card old = new Card("old", Instant.EPOCH);
         Card fresh = new Card("fresh", Instant.EPOCH);
@@ -79,7 +88,7 @@ class JsonCacheTest {
             return old;
         });
         assertThat(served).isEqualTo(old);
-        assertThat(REDIS.get(cache.valueKey(id))).startsWith("0:"); // stored, but under the old generation
+        assertThat(redis().get(cache.valueKey(id))).startsWith("0:"); // stored, but under the old generation
 
         assertThat(cache.get(id, () -> fresh)).isEqualTo(fresh);
         assertThat(cache.get(id, () -> old)).isEqualTo(fresh);
@@ -88,7 +97,7 @@ class JsonCacheTest {
     /** The MGET and the invalidation script take an entry's two keys together: one prefix, one cluster slot. */
     @Test
     void anEntrysKeysAreUnderThePrefixAndInOneClusterSlot() {
-        JsonCache<Card> cache = cache(REDIS, 3);
+        JsonCache<Card> cache = cache(redis(), 3);
         String id = UUID.randomUUID().toString();
         cache.get(id, () -> new Card("tagged", Instant.EPOCH));
         cache.invalidate(id);
@@ -96,14 +105,14 @@ class JsonCacheTest {
         assertThat(cache.valueKey(id)).isEqualTo(keys.prefix() + "cache:{test:" + id + "}:v3");
         assertThat(cache.generationKey(id)).isEqualTo(keys.prefix() + "cache:{test:" + id + "}:gen");
         assertThat(JedisClusterCRC16.getSlot(cache.valueKey(id))).isEqualTo(JedisClusterCRC16.getSlot(cache.generationKey(id)));
-        assertThat(TestRedis.keys(k -> k.startsWith(keys.prefix()))).containsExactly(cache.generationKey(id));
+        assertThat(keys(k -> k.startsWith(keys.prefix()))).containsExactly(cache.generationKey(id));
     }
 
     /** Two stacks on one Redis, as a developer's and a test run's: neither reads what the other cached. */
     @Test
     void cachesUnderDifferentPrefixesDoNotShareEntries() {
-        JsonCache<Card> mine = cache(REDIS, 1);
-        JsonCache<Card> other = cache(REDIS, TestRedis.newKeys(), 1);
+        JsonCache<Card> mine = cache(redis(), 1);
+        JsonCache<Card> other = cache(redis(), TestRedis.newKeys(), 1);
         mine.get("all", () -> new Card("mine", Instant.EPOCH));
 
         assertThat(other.get("all", () -> new Card("other's", Instant.EPOCH)).name()).isEqualTo("other's");
@@ -113,13 +122,13 @@ class JsonCacheTest {
     @Test
     void aNewSchemaNumberIgnoresEntriesOfTheOldOne() {
         String id = UUID.randomUUID().toString();
-        cache(REDIS, 1).get(id, () -> new Card("v1", Instant.EPOCH));
-        assertThat(cache(REDIS, 2).get(id, () -> new Card("v2", Instant.EPOCH)).name()).isEqualTo("v2");
+        cache(redis(), 1).get(id, () -> new Card("v1", Instant.EPOCH));
+        assertThat(cache(redis(), 2).get(id, () -> new Card("v2", Instant.EPOCH)).name()).isEqualTo("v2");
     }
 
     @Test
     void withoutRedisEveryReadLoadsAndNothingFails() {
-        try (RedisClient down = RedisClient.builder().hostAndPort("127.0.0.1", 1)
+        try (UnifiedJedis down = RedisClient.builder().hostAndPort("127.0.0.1", 1)
                 .clientConfig(DefaultJedisClientConfig.builder().connectionTimeoutMillis(200).build()).build()) {
             JsonCache<Card> cache = cache(down, 1);
             AtomicInteger loads = new AtomicInteger();

@@ -3,7 +3,7 @@ package com.koomy.email;
 import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Duration;
@@ -20,17 +20,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Two limiters (two workers) hammering one Redis: the shared limit holds, bulk leaves room. */
 class EmailRateLimiterTest {
 
-    private static final RedisClient REDIS = TestRedis.client();
+    /** The Redis these tests run on; {@code EmailRateLimiterOnClusterTest} runs them on a three-primary Redis Cluster. */
+    UnifiedJedis redis() {
+        return TestRedis.client();
+    }
 
-    private static long redisSecond() {
-        return Long.parseLong(String.valueOf(REDIS.eval("return redis.call('TIME')[1]")));
+    /** The keys of {@link #redis()} that match (on a cluster, of every node). */
+    java.util.Set<String> keys(java.util.function.Predicate<String> filter) {
+        return TestRedis.keys(filter);
+    }
+
+    private long redisSecond() {
+        return Long.parseLong(String.valueOf(redis().eval("return redis.call('TIME')[1]")));
     }
 
     @Test
     void twoWorkersTogetherNeverExceedTheLimitInAnySecond() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        List<EmailRateLimiter> workers = List.of(new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO),
-                new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO));
+        List<EmailRateLimiter> workers = List.of(new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO),
+                new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO));
         AtomicInteger granted = new AtomicInteger();
         long firstSecond = redisSecond();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -60,7 +68,7 @@ class EmailRateLimiterTest {
     @Test
     void bulkMailLeavesOneRequestASecondForTransactionalMail() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO);
+        EmailRateLimiter limiter = new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO);
         AtomicInteger bulk = new AtomicInteger();
         AtomicInteger transactional = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -103,12 +111,12 @@ class EmailRateLimiterTest {
     void theCountersAreTheKeysPassedInUnderThePrefix() {
         RedisKeys keys = TestRedis.newKeys();
         String stem = keys.providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, stem, 3, 0, Duration.ZERO);
+        EmailRateLimiter limiter = new EmailRateLimiter(redis(), stem, 3, 0, Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             limiter.tryAcquire(true);
         }
-        assertThat(TestRedis.keys(k -> k.startsWith(keys.prefix()))).containsExactlyInAnyOrder(stem + ":all", stem + ":bulk");
+        assertThat(keys(k -> k.startsWith(keys.prefix()))).containsExactlyInAnyOrder(stem + ":all", stem + ":bulk");
         assertThat(JedisClusterCRC16.getSlot(stem + ":all")).isEqualTo(JedisClusterCRC16.getSlot(stem + ":bulk"));
-        assertThat(REDIS.ttl(stem + ":all")).isBetween(1L, 5L);
+        assertThat(redis().ttl(stem + ":all")).isBetween(1L, 5L);
     }
 }

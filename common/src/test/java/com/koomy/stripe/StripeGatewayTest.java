@@ -13,7 +13,7 @@ import io.dropwizard.util.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ class StripeGatewayTest {
 
     @RegisterExtension
     static StripeStub stripe = new StripeStub();
-    private static final RedisClient REDIS = TestRedis.client();
+    private static final UnifiedJedis REDIS = TestRedis.client();
 
     @BeforeEach
     void reset() {

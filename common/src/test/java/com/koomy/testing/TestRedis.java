@@ -2,7 +2,7 @@ package com.koomy.testing;
 
 import com.koomy.config.RedisFactory;
 import com.koomy.config.RedisKeys;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  */
 public final class TestRedis {
 
-    private static final RedisClient CLIENT = factory().build("koomy-tests");
+    private static final UnifiedJedis CLIENT = factory().build("koomy-tests");
 
     private TestRedis() {
     }
@@ -45,7 +45,7 @@ public final class TestRedis {
     }
 
     /** One client on the tests' Redis, shared by the tests of this JVM (not to be closed). */
-    public static RedisClient client() {
+    public static UnifiedJedis client() {
         return CLIENT;
     }
 

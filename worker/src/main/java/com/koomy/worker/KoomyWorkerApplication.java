@@ -28,7 +28,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import org.jdbi.v3.core.Jdbi;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
             KoomyDatabase.migrate(config);
         }
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
-        RedisClient redis = config.getRedis().build(environment, "koomy-worker");
+        UnifiedJedis redis = config.getRedis().build(environment, "koomy-worker");
         config.getHealth().register(environment, jdbi, redis);
         // Ready (GET /ready on the admin port) = this worker can do its work: its database and its job server.
         config.getHealth().readiness(environment, "database", "job-server");

@@ -25,7 +25,8 @@ public final class AccountsRoutes {
     public AccountsRoutes(ApiContext app) {
         ApiConfiguration config = app.config();
         this.sessions = new SessionStore(app.redis(), app.redisKeys(),
-                config.getSessionIdleTimeout().toJavaDuration(), config.getSessionAbsoluteTimeout().toJavaDuration());
+                config.getSessionIdleTimeout().toJavaDuration(), config.getSessionAbsoluteTimeout().toJavaDuration(),
+                config.getRedis().getSessionReplicas(), config.getRedis().getReplicaAckTimeout().toJavaDuration());
         this.accounts = new Accounts(app.jdbi(), new PasswordHasher(), sessions, config.appPagesUrl());
         this.gate = new AccessGate(sessions, config.getOpsToken(), app.jdbi());
     }

@@ -15,6 +15,7 @@ import com.koomy.api.stats.RouteTemplateFilter;
 import com.koomy.api.stats.StatsFlusher;
 import com.koomy.api.stats.StatsStore;
 import com.koomy.config.ReadReplicaFactory;
+import com.koomy.config.RedisPools;
 import com.koomy.email.ListUnsubscribe;
 import com.koomy.email.UnsubscribeTokens;
 import io.dropwizard.core.setup.Environment;
@@ -51,7 +52,7 @@ public final class OpsRoutes {
 
         PoolStats pools = new PoolStats(environment.metrics(), config.getReadReplica().isEnabled()
                 ? Map.of("postgresql", config.getDatabase().getMaxSize(), ReadReplicaFactory.POOL, config.getReadReplica().getMaxSize())
-                : Map.of("postgresql", config.getDatabase().getMaxSize()), app.redis().getPool());
+                : Map.of("postgresql", config.getDatabase().getMaxSize()), new RedisPools(app.redis()));
         pools.registerGauges();
         Alerts alerts = new Alerts(AlertSignals.all(config.getAlerts(), pools, ManagementFactory.getMemoryMXBean()),
                 requestWindows, (int) Math.max(1, config.getAlerts().getWindow().toMinutes()), app.clock());

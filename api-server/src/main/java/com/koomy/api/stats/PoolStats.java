@@ -2,8 +2,7 @@ package com.koomy.api.stats;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.util.Pool;
+import com.koomy.config.RedisPools;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,13 +21,13 @@ public class PoolStats {
 
     private final MetricRegistry metrics;
     private final Map<String, Integer> dbMaxSizes;
-    private final Pool<Connection> redisPool;
+    private final RedisPools redisPools;
 
     /** {@code dbMaxSizes}: every database pool of the process by its metrics name, with its maxSize. */
-    public PoolStats(MetricRegistry metrics, Map<String, Integer> dbMaxSizes, Pool<Connection> redisPool) {
+    public PoolStats(MetricRegistry metrics, Map<String, Integer> dbMaxSizes, RedisPools redisPools) {
         this.metrics = metrics;
         this.dbMaxSizes = Map.copyOf(dbMaxSizes);
-        this.redisPool = redisPool;
+        this.redisPools = redisPools;
     }
 
     public void registerGauges() {
@@ -53,9 +52,9 @@ public class PoolStats {
     }
 
     public PoolReading redis() {
-        long active = redisPool.getNumActive();
-        int max = redisPool.getMaxTotal();
-        return new PoolReading(active, redisPool.getNumIdle(), redisPool.getNumWaiters(), max,
+        long active = redisPools.active();
+        int max = redisPools.maxTotal();
+        return new PoolReading(active, redisPools.idle(), redisPools.waiting(), max,
                 max <= 0 ? 0 : (double) active / max);
     }
 

@@ -19,7 +19,7 @@ import com.koomy.webhooks.StripeEventHandlers;
 import com.koomy.webhooks.StripeEventStatus;
 import io.dropwizard.testing.ConfigOverride;
 import org.jdbi.v3.core.Jdbi;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class PaymentsWorld {
 
-    static final RedisClient REDIS = TestRedis.client();
+    static final UnifiedJedis REDIS = TestRedis.client();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public final ApiCalls api;

@@ -1,0 +1,287 @@
+package com.koomy.testing;
+
+import com.koomy.config.RedisFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Real Redis servers of a test's own, started from Debian's {@code redis-server} (Sentinel is the same binary
+ * run with {@code --sentinel}): a primary with a replica and three Sentinels, or a three-primary Cluster.
+ * Each lives in a temporary directory, listens on 127.0.0.1 on free ports, and is killed on {@link #close()}.
+ */
+public final class RedisServers implements AutoCloseable {
+
+    public static final String MASTER_NAME = "koomy-test";
+
+    private final Path dir;
+    private final List<Server> servers = new ArrayList<>();
+
+    /** One redis-server process (a data node or a Sentinel). */
+    public record Server(int port, Process process, Path log) {
+        public String address() {
+            return "127.0.0.1:" + port;
+        }
+
+        public Jedis connect() {
+            return new Jedis("127.0.0.1", port, 2000);
+        }
+
+        /** SIGKILL: a crash, as a node lost with its machine. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private static RedisServers sharedCluster;
+    private static UnifiedJedis sharedClusterClient;
+
+    /**
+     * One client on one three-primary cluster for every test of this JVM that runs on a cluster (started on
+     * first use, stopped when the JVM exits); each test keeps to its own key prefix, as on the shared Redis.
+     */
+    public static synchronized UnifiedJedis sharedClusterClient() {
+        if (sharedClusterClient == null) {
+            try {
+                sharedCluster = cluster();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start a Redis Cluster", e);
+            }
+            sharedClusterClient = sharedCluster.factory("koomy-test-unused:").build("koomy-cluster-tests");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                sharedClusterClient.close();
+                sharedCluster.close();
+            }));
+        }
+        return sharedClusterClient;
+    }
+
+    /** The keys of the shared cluster that match, from every primary (SCAN, node by node). */
+    public static Set<String> sharedClusterKeys(Predicate<String> filter) {
+        sharedClusterClient();
+        Set<String> found = new HashSet<>();
+        for (Server node : sharedCluster.nodes()) {
+            try (Jedis jedis = node.connect()) {
+                String cursor = ScanParams.SCAN_POINTER_START;
+                do {
+                    ScanResult<String> page = jedis.scan(cursor, new ScanParams().count(1000));
+                    page.getResult().stream().filter(filter).forEach(found::add);
+                    cursor = page.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            }
+        }
+        return found;
+    }
+
+    private RedisServers() {
+        try {
+            dir = Files.createTempDirectory("koomy-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(Path.of("/usr/bin/redis-server")) && Files.isExecutable(Path.of("/usr/bin/redis-cli"));
+    }
+
+    /** A primary, one replica and three Sentinels (quorum 2) that declare the primary down after 1 s. */
+    public static RedisServers sentinelGroup() throws Exception {
+        RedisServers group = new RedisServers();
+        try {
+            Server primary = group.start("primary", List.of());
+            Server replica = group.start("replica", List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+            group.await(Duration.ofSeconds(20), () -> info(replica, "replication").contains("master_link_status:up"),
+                    "the replica to sync with the primary");
+            for (int i = 0; i < 3; i++) {
+                int port = freePort();
+                Path conf = group.dir.resolve("sentinel-" + i + ".conf");
+                Files.writeString(conf, String.join("\n",
+                        "port " + port,
+                        "bind 127.0.0.1",
+                        "dir " + group.dir,
+                        "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + primary.port() + " 2",
+                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                        "sentinel failover-timeout " + MASTER_NAME + " 10000",
+                        "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
+                group.launch("sentinel-" + i, port, List.of(conf.toString(), "--sentinel"));
+            }
+            group.await(Duration.ofSeconds(20), () -> group.sentinels().stream().allMatch(s -> sentinelSees(s, 1, 2)),
+                    "every Sentinel to know the replica and the other Sentinels");
+            return group;
+        } catch (Exception | Error e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    /** Three primaries, no replicas, the 16384 slots spread by {@code redis-cli --cluster create}. */
+    public static RedisServers cluster() throws Exception {
+        RedisServers cluster = new RedisServers();
+        try {
+            for (int i = 0; i < 3; i++) {
+                cluster.start("node-" + i, List.of("--cluster-enabled", "yes",
+                        "--cluster-config-file", cluster.dir.resolve("nodes-" + i + ".conf").toString(),
+                        "--cluster-node-timeout", "2000"));
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            cluster.servers.forEach(s -> create.add(s.address()));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Process p = new ProcessBuilder(create).redirectErrorStream(true)
+                    .redirectOutput(cluster.dir.resolve("cluster-create.log").toFile()).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("redis-cli --cluster create failed: "
+                        + Files.readString(cluster.dir.resolve("cluster-create.log")));
+            }
+            cluster.await(Duration.ofSeconds(20), () -> cluster.servers.stream()
+                    .allMatch(s -> clusterInfo(s).contains("cluster_state:ok")), "the cluster to be ok");
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The data nodes (not the Sentinels), in start order: for a Sentinel group, the first primary then its replica. */
+    public List<Server> nodes() {
+        return servers.stream().filter(s -> !isSentinel(s)).toList();
+    }
+
+    public List<Server> sentinels() {
+        return servers.stream().filter(RedisServers::isSentinel).toList();
+    }
+
+    /** The {@code redis.nodes} setting: the Sentinels of a group, or the nodes of a cluster. */
+    public String nodesSetting() {
+        List<Server> listed = sentinels().isEmpty() ? nodes() : sentinels();
+        return listed.stream().map(Server::address).collect(Collectors.joining(","));
+    }
+
+    /** The factory a process would build from its YAML for these servers, with {@code prefix} for its keys. */
+    public RedisFactory factory(String prefix) {
+        RedisFactory factory = new RedisFactory();
+        factory.setMode(sentinels().isEmpty() ? RedisFactory.Mode.cluster : RedisFactory.Mode.sentinel);
+        factory.setNodes(nodesSetting());
+        factory.setMasterName(MASTER_NAME);
+        factory.setKeyPrefix(prefix);
+        return factory;
+    }
+
+    /** The port of the primary as the Sentinels currently name it. */
+    public int currentPrimaryPort() {
+        try (Jedis sentinel = sentinels().get(0).connect()) {
+            return Integer.parseInt(sentinel.sentinelGetMasterAddrByName(MASTER_NAME).get(1));
+        }
+    }
+
+    public Server node(int port) {
+        return servers.stream().filter(s -> s.port() == port).findFirst().orElseThrow();
+    }
+
+    public void await(Duration atMost, BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(atMost);
+        while (!safely(condition)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("timed out waiting for " + what + "; logs in " + dir);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(s -> s.process().destroyForcibly());
+        for (Server s : servers) {
+            try {
+                s.process().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind
+        }
+    }
+
+    private Server start(String name, List<String> extra) throws Exception {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        args.addAll(extra);
+        return launch(name, port, args);
+    }
+
+    private Server launch(String name, int port, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/redis-server"));
+        command.addAll(args);
+        Path log = dir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Server server = new Server(port, process, log);
+        servers.add(server);
+        await(Duration.ofSeconds(10), () -> {
+            try (Jedis jedis = server.connect()) {
+                return "PONG".equals(jedis.ping());
+            }
+        }, name + " on port " + port);
+        return server;
+    }
+
+    private static boolean isSentinel(Server s) {
+        return s.log().getFileName().toString().startsWith("sentinel-");
+    }
+
+    private static boolean sentinelSees(Server sentinel, int replicas, int otherSentinels) {
+        try (Jedis jedis = sentinel.connect()) {
+            var master = jedis.sentinelMasters().stream().filter(m -> MASTER_NAME.equals(m.get("name"))).findFirst().orElseThrow();
+            return Integer.parseInt(master.get("num-slaves")) >= replicas
+                    && Integer.parseInt(master.get("num-other-sentinels")) >= otherSentinels;
+        }
+    }
+
+    private static String info(Server server, String section) {
+        try (Jedis jedis = server.connect()) {
+            return jedis.info(section);
+        }
+    }
+
+    private static String clusterInfo(Server server) {
+        try (Jedis jedis = server.connect()) {
+            return jedis.clusterInfo();
+        }
+    }
+
+    private static boolean safely(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
