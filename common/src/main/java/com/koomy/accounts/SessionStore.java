@@ -1,6 +1,7 @@
 package com.koomy.accounts;
 
 import com.koomy.config.RedisKeys;
+import com.koomy.redis.RedisFailures;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -97,8 +98,10 @@ public class SessionStore {
         redis.pexpire(key, idle.toMillis());
         redis.sadd(keys.accountSessions(accountId), hash);
         redis.pexpire(keys.accountSessions(accountId), absolute.toMillis());
-        if (replicas > 0) {
-            redis.waitReplicas(key, replicas, Math.max(1, replicaAckTimeout.toMillis()));
+        if (replicas > 0 && redis.waitReplicas(key, replicas, Math.max(1, replicaAckTimeout.toMillis())) < replicas) {
+            // A failover now would lose the session: refuse it (503) rather than hand out a token that may vanish.
+            redis.del(key);
+            throw new RedisFailures.NotReplicated("the new session reached fewer than " + replicas + " replicas in time");
         }
         return new Created(token, now.plus(idle), absoluteExpiry);
     }

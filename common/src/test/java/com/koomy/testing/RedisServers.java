@@ -75,6 +75,12 @@ public final class RedisServers implements AutoCloseable {
         return sharedClusterClient;
     }
 
+    /** The {@code redis.nodes} setting of the shared cluster (started on first use). */
+    public static String sharedClusterNodes() {
+        sharedClusterClient();
+        return sharedCluster.nodesSetting();
+    }
+
     /** The keys of the shared cluster that match, from every primary (SCAN, node by node). */
     public static Set<String> sharedClusterKeys(Predicate<String> filter) {
         sharedClusterClient();
@@ -104,14 +110,19 @@ public final class RedisServers implements AutoCloseable {
         return Files.isExecutable(Path.of("/usr/bin/redis-server")) && Files.isExecutable(Path.of("/usr/bin/redis-cli"));
     }
 
-    /** A primary, one replica and three Sentinels (quorum 2) that declare the primary down after 1 s. */
-    public static RedisServers sentinelGroup() throws Exception {
+    /**
+     * A primary, {@code replicas} replicas and three Sentinels (quorum 2) that declare the primary down after 1 s;
+     * unchecked, so that a test class can start it in a static field's initializer.
+     */
+    public static RedisServers sentinelGroup(int replicas) {
         RedisServers group = new RedisServers();
         try {
             Server primary = group.start("primary", List.of());
-            Server replica = group.start("replica", List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
-            group.await(Duration.ofSeconds(20), () -> info(replica, "replication").contains("master_link_status:up"),
-                    "the replica to sync with the primary");
+            for (int i = 0; i < replicas; i++) {
+                Server replica = group.start("replica-" + i, List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+                group.await(Duration.ofSeconds(20), () -> info(replica, "replication").contains("master_link_status:up"),
+                        "the replica to sync with the primary");
+            }
             for (int i = 0; i < 3; i++) {
                 int port = freePort();
                 Path conf = group.dir.resolve("sentinel-" + i + ".conf");
@@ -125,12 +136,12 @@ public final class RedisServers implements AutoCloseable {
                         "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
                 group.launch("sentinel-" + i, port, List.of(conf.toString(), "--sentinel"));
             }
-            group.await(Duration.ofSeconds(20), () -> group.sentinels().stream().allMatch(s -> sentinelSees(s, 1, 2)),
-                    "every Sentinel to know the replica and the other Sentinels");
+            group.await(Duration.ofSeconds(20), () -> group.sentinels().stream().allMatch(s -> sentinelSees(s, replicas, 2)),
+                    "every Sentinel to know the replicas and the other Sentinels");
             return group;
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             group.close();
-            throw e;
+            throw new IllegalStateException("could not start Redis with Sentinel", e);
         }
     }
 

@@ -2,6 +2,7 @@ package com.koomy.api.http;
 
 import com.koomy.db.GroupCommit;
 import com.koomy.db.SqlStates;
+import com.koomy.redis.RedisFailures;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import com.koomy.errors.ApiError;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Anything unexpected: logged with its stack trace (the log line carries the request id), 500 to the client.
  * An exhausted database pool is 503 {@code database_busy} with {@code Retry-After: 1} instead, and so is a
  * database that cannot be reached or refuses connections (no slot left, shutting down, disk full): the
- * request changed nothing and can be retried, which a 500 does not tell (ops/chaos pg-exhausted).
+ * request changed nothing and can be retried, which a 500 does not tell (ops/chaos pg-exhausted). A Redis that
+ * is down or failing over ({@link RedisFailures}) is 503 {@code redis_unavailable} the same way.
  */
 public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
 
@@ -31,6 +33,11 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
             LOG.warn("Database unavailable (SQLState {}), answering 503: {}", sqlState, e.toString());
             return Response.fromResponse(ErrorResponses.of(new ApiError(503, "database_unavailable",
                     "the database is unavailable right now; retry in a moment"))).header("Retry-After", "5").build();
+        }
+        if (RedisFailures.unavailable(e)) {
+            LOG.warn("Redis unavailable, answering 503: {}", e.toString());
+            return Response.fromResponse(ErrorResponses.of(new ApiError(503, "redis_unavailable",
+                    "a service this request needs is unavailable right now; retry in a moment"))).header("Retry-After", "2").build();
         }
         LOG.error("Unhandled error", e);
         return ErrorResponses.of(new ApiError(500, "internal_error", "internal error"));
