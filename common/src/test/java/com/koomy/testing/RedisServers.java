@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -172,6 +171,47 @@ public final class RedisServers implements AutoCloseable {
         }
     }
 
+    /**
+     * One server that speaks only TLS (its certificate for 127.0.0.1 signed by itself, in {@link #trustStore()}),
+     * with the default user off and one ACL user, {@code user}/{@code password}, allowed only keys under
+     * {@code keyPattern} (e.g. {@code koomy-acl:*}).
+     */
+    public static RedisServers tlsWithAclUser(String user, String password, String keyPattern) throws Exception {
+        RedisServers tls = new RedisServers();
+        try {
+            Path key = tls.dir.resolve("redis.key");
+            Path cert = tls.dir.resolve("redis.crt");
+            run(tls.dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                    "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+            run(tls.dir, "keytool", "-importcert", "-noprompt", "-alias", "redis", "-file", cert.toString(),
+                    "-keystore", tls.trustStore().toString(), "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
+            int port = freePort();
+            tls.launch("tls", port, List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-ca-cert-file", cert.toString(),
+                    "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", tls.dir.toString(),
+                    "--user", "default", "off", "--user", user, "on", ">" + password, "~" + keyPattern, "&*", "+@all"));
+            return tls;
+        } catch (Exception | Error e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    public static final String TRUST_STORE_PASSWORD = "changeit";
+
+    /** The PKCS#12 trust store with a TLS server's certificate ({@link #tlsWithAclUser}). */
+    public Path trustStore() {
+        return dir.resolve("truststore.p12");
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        Path log = dir.resolve(command[0] + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + Files.readString(log));
+        }
+    }
+
     /** The data nodes (not the Sentinels), in start order: for a Sentinel group, the first primary then its replica. */
     public List<Server> nodes() {
         return servers.stream().filter(s -> !isSentinel(s)).toList();
@@ -208,7 +248,12 @@ public final class RedisServers implements AutoCloseable {
         return servers.stream().filter(s -> s.port() == port).findFirst().orElseThrow();
     }
 
-    public void await(Duration atMost, BooleanSupplier condition, String what) throws InterruptedException {
+    /** A condition that may throw (reading a file, asking a server); throwing counts as not yet. */
+    public interface Check {
+        boolean holds() throws Exception;
+    }
+
+    public void await(Duration atMost, Check condition, String what) throws InterruptedException {
         Instant deadline = Instant.now().plus(atMost);
         while (!safely(condition)) {
             if (Instant.now().isAfter(deadline)) {
@@ -250,10 +295,10 @@ public final class RedisServers implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Server server = new Server(port, process, log);
         servers.add(server);
+        // What a server (TLS or not) and a Sentinel print once they listen.
         await(Duration.ofSeconds(10), () -> {
-            try (Jedis jedis = server.connect()) {
-                return "PONG".equals(jedis.ping());
-            }
+            String printed = Files.readString(log);
+            return printed.contains("Ready to accept connections") || printed.contains("Sentinel ID is");
         }, name + " on port " + port);
         return server;
     }
@@ -282,10 +327,10 @@ public final class RedisServers implements AutoCloseable {
         }
     }
 
-    private static boolean safely(BooleanSupplier condition) {
+    private static boolean safely(Check condition) {
         try {
-            return condition.getAsBoolean();
-        } catch (RuntimeException e) {
+            return condition.holds();
+        } catch (Exception e) {
             return false;
         }
     }
