@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** JSON calls to an API process on 127.0.0.1, as a client makes them, for the process-level tests. */
+/** JSON calls to an API process (on 127.0.0.1 unless told), as a client makes them, for the process-level tests. */
 final class ApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -25,8 +25,13 @@ final class ApiClient {
 
     /** {@code body} as JSON (null: none), {@code token} as a Bearer token (null: signed out). */
     static Reply call(int port, String method, String path, String token, Object body) {
+        return call("http://127.0.0.1:" + port, method, path, token, body);
+    }
+
+    /** The same to an API at {@code baseUrl} (another host). */
+    static Reply call(String baseUrl, String method, String path, String token, Object body) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

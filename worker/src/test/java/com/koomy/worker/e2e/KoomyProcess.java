@@ -39,29 +39,40 @@ final class KoomyProcess implements AutoCloseable {
     }
 
     static KoomyProcess api(String name, Map<String, String> env, int port) throws IOException {
+        return api(name, env, port, List.of(), "127.0.0.1");
+    }
+
+    /** The API run through {@code host} (e.g. {@code ip netns exec ns}), its health asked at {@code address}. */
+    static KoomyProcess api(String name, Map<String, String> env, int port, List<String> host, String address)
+            throws IOException {
         requireJar(API_JAR);
-        return start(name, List.of("-jar", API_JAR.toString(), "server", CONFIG.resolve("api.yml").toString()),
-                env, "http://127.0.0.1:" + port + "/api/health");
+        return start(name, host, List.of("-jar", API_JAR.toString(), "server", CONFIG.resolve("api.yml").toString()),
+                env, "http://" + address + ":" + port + "/api/health");
     }
 
     /** The worker with the counting test handlers (CountingWorkerApplication) on its classpath. */
     static KoomyProcess worker(String name, Map<String, String> env, int adminPort) throws IOException {
-        requireJar(WORKER_JAR);
-        return start(name, List.of("-cp", WORKER_JAR + File.pathSeparator + TEST_CLASSES,
-                        "com.koomy.worker.CountingWorkerApplication", "server", CONFIG.resolve("worker.yml").toString()),
-                env, "http://127.0.0.1:" + adminPort + "/healthcheck");
+        return worker(name, env, adminPort, List.of(), "127.0.0.1");
     }
 
-    private static KoomyProcess start(String name, List<String> args, Map<String, String> env, String healthUrl)
+    static KoomyProcess worker(String name, Map<String, String> env, int adminPort, List<String> host, String address)
             throws IOException {
+        requireJar(WORKER_JAR);
+        return start(name, host, List.of("-cp", WORKER_JAR + File.pathSeparator + TEST_CLASSES,
+                        "com.koomy.worker.CountingWorkerApplication", "server", CONFIG.resolve("worker.yml").toString()),
+                env, "http://" + address + ":" + adminPort + "/healthcheck");
+    }
+
+    private static KoomyProcess start(String name, List<String> host, List<String> args, Map<String, String> env,
+                                      String healthUrl) throws IOException {
         if (!env.containsKey("KOOMY_REDIS_PREFIX")) {
             // Else the process would use the default prefix, sharing sessions, caches and limits with a
             // developer's stack (ops/koomy up) on the same Redis.
             throw new IllegalArgumentException(name + ": give the processes of one test a KOOMY_REDIS_PREFIX of their own "
                     + "(TestRedis.newPrefix())");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseG1GC"));
+        List<String> command = new ArrayList<>(host);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseG1GC"));
         command.addAll(args);
         Path log = MODULE.resolve("target/e2e/" + name + ".log");
         Files.createDirectories(log.getParent());

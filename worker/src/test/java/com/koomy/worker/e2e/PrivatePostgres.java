@@ -20,14 +20,31 @@ final class PrivatePostgres implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     final int port;
+    /** A command prefix that puts the server on another host ({@link Netns#exec}); empty: this one. */
+    private final List<String> host;
+    private final String listen;
 
     private PrivatePostgres(Path bin, Path dir, int port) {
+        this(bin, dir, port, List.of(), "127.0.0.1");
+    }
+
+    private PrivatePostgres(Path bin, Path dir, int port, List<String> host, String listen) {
         this.bin = bin;
         this.dir = dir;
         this.port = port;
+        this.host = host;
+        this.listen = listen;
     }
 
     static PrivatePostgres start() throws Exception {
+        return start(List.of(), "127.0.0.1");
+    }
+
+    /**
+     * A server started through {@code host} (e.g. {@code ip netns exec ns}), listening on {@code listen} and
+     * trusting connections from anywhere (test hosts of one machine).
+     */
+    static PrivatePostgres start(List<String> host, String listen) throws Exception {
         Path bin;
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
@@ -35,12 +52,16 @@ final class PrivatePostgres implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql"));
         }
         Path dir = Files.createTempDirectory("koomy-pg-");
-        PrivatePostgres pg = new PrivatePostgres(bin, dir, freePort());
+        PrivatePostgres pg = new PrivatePostgres(bin, dir, freePort(), host, listen);
         if (isRoot()) {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
         }
         pg.pg(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
                 "--auth=trust", "--no-sync", "-E", "UTF8"));
+        if (!"127.0.0.1".equals(listen)) {
+            Files.writeString(dir.resolve("data/pg_hba.conf"), "host all all 0.0.0.0/0 trust\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         pg.startServer();
         return pg;
     }
@@ -63,13 +84,13 @@ final class PrivatePostgres implements AutoCloseable {
     }
 
     String url(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://" + listen + ":" + port + "/" + database;
     }
 
     void startServer() throws Exception {
         pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                 dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"));
+                "-p " + port + " -k " + dir + " -c listen_addresses=" + listen + " -c fsync=off", "start"));
     }
 
     /** Stops at once, as a crash would: in-flight transactions are lost and clients see errors. */
@@ -90,7 +111,7 @@ final class PrivatePostgres implements AutoCloseable {
     }
 
     private void pg(List<String> command) throws Exception {
-        List<String> full = new ArrayList<>();
+        List<String> full = new ArrayList<>(host);
         if (isRoot()) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
