@@ -125,7 +125,7 @@ class NetworkNamespacesIT {
                     figure("hosts", "pg " + pgHost + ", redis " + redisHost + ", api " + apiHost + ", worker " + workerHost
                             + " (network namespaces; " + (hosts.delayed() ? "netem delay 2 ms on each"
                             : "no delay: this kernel has no netem (sch_netem)") + ")");
-                    figure("answers by phase (webhook / me: status=count)", answers.toString());
+                    figure("answers by phase (status=count)", answers.toString());
                     figure("webhooks acknowledged", Integer.toString(ids.size()));
                     figure("the worker's cut: events acknowledged until its end all applied", workerCaughtUp.toMillis()
                             + " ms after the link came back (" + atRestore.size() + " events)");
