@@ -28,7 +28,11 @@ ALTER TABLE communities ADD COLUMN search tsvector GENERATED ALWAYS AS (
     || setweight(to_tsvector('simple'::regconfig, koomy.search_fold(city)), 'B')) STORED;
 CREATE INDEX communities_search_idx ON communities USING gin (search)
     WHERE visibility = 'public' AND archived_at IS NULL;
-CREATE INDEX communities_city_idx ON communities (search_fold(city), lower(name), id)
+-- Discovery lists by folded name ("École" beside "Ecole", whatever the database's collation), keyset
+-- (search_fold(name), id); by city within that order.
+CREATE INDEX communities_discovery_idx ON communities (search_fold(name), id)
+    WHERE visibility = 'public' AND archived_at IS NULL;
+CREATE INDEX communities_city_idx ON communities (search_fold(city), search_fold(name), id)
     WHERE visibility = 'public' AND archived_at IS NULL;
 -- The purge job's scan.
 CREATE INDEX communities_deletion_due_idx ON communities (deletion_due_at)
@@ -72,3 +76,11 @@ CREATE TRIGGER dues_checkouts_refuse_when_archived BEFORE INSERT ON dues_checkou
     FOR EACH ROW EXECUTE FUNCTION refuse_when_archived();
 CREATE TRIGGER payments_refuse_when_archived BEFORE INSERT ON payments
     FOR EACH ROW WHEN (NEW.method <> 'card') EXECUTE FUNCTION refuse_when_archived();
+-- What turns an older row into something new is refused too: approving a pending member, publishing a
+-- draft post, sending (or scheduling) a draft newsletter. A newsletter scheduled before the archive still goes.
+CREATE TRIGGER memberships_approve_refuse_when_archived BEFORE UPDATE OF status ON memberships
+    FOR EACH ROW WHEN (OLD.status = 'pending' AND NEW.status = 'active') EXECUTE FUNCTION refuse_when_archived();
+CREATE TRIGGER news_posts_publish_refuse_when_archived BEFORE UPDATE OF status ON news_posts
+    FOR EACH ROW WHEN (OLD.status = 'draft' AND NEW.status = 'published') EXECUTE FUNCTION refuse_when_archived();
+CREATE TRIGGER newsletters_send_refuse_when_archived BEFORE UPDATE OF status ON newsletters
+    FOR EACH ROW WHEN (OLD.status = 'draft' AND NEW.status IN ('scheduled', 'queued')) EXECUTE FUNCTION refuse_when_archived();

@@ -13,8 +13,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Discovery (issue 21): public, unarchived communities by name and city, in (lower(name), id) keyset
- * order. {@code q} is full-text on the name and city, accents and case folded ("ecole" finds "École"),
+ * Discovery (issue 21): public, unarchived communities by name and city, in (folded name, id) keyset
+ * order ("École" beside "Ecole", whatever the database's collation). {@code q} is full-text on the name and city, accents and case folded ("ecole" finds "École"),
  * each word a prefix ("mus" finds "Musique"); {@code city} is the folded city, whole. Pages are cached
  * per query in Redis ({@link JsonCache}, a short TTL: no invalidation can reach every query's entry), in
  * front of the read database.
@@ -72,7 +72,7 @@ public class CommunityDiscovery {
         // (as Memberships.directory does). The fragments are fixed text; every value is bound.
         StringBuilder sql = new StringBuilder("""
                 /* CommunityDiscovery.search */
-                SELECT c.id, c.name, c.slug, c.city, c.join_policy, c.locale, lower(c.name) AS sort_name,
+                SELECT c.id, c.name, c.slug, c.city, c.join_policy, c.locale, search_fold(c.name) AS sort_name,
                        (SELECT count(*) FROM memberships m WHERE m.community_id = c.id AND m.status = 'active') AS active_members
                   FROM communities c
                  WHERE c.visibility = 'public' AND c.archived_at IS NULL""");
@@ -87,11 +87,11 @@ public class CommunityDiscovery {
             values.put("city", query.city().strip());
         }
         if (query.after() != null) {
-            sql.append(" AND (lower(c.name), c.id) > (:afterName, :afterId)");
+            sql.append(" AND (search_fold(c.name), c.id) > (:afterName, :afterId)");
             values.put("afterName", query.after().text());
             values.put("afterId", query.after().id());
         }
-        sql.append(" ORDER BY lower(c.name), c.id LIMIT :limit");
+        sql.append(" ORDER BY search_fold(c.name), c.id LIMIT :limit");
         values.put("limit", query.limit() + 1);
         return reads.withHandle(handle -> handle.createQuery(sql.toString()).bindMap(values)
                 .map((rs, ctx) -> new PublicCommunity(rs.getObject("id", UUID.class), rs.getString("name"),
