@@ -6,6 +6,7 @@ import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +28,10 @@ class CommunityArchiveIntegrationTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
+            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(
+                    new java.security.SecureRandom().generateSeed(32))),
+            ConfigOverride.config("unsubscribeSecret", "unsubscribe-test-secret-" + UUID.randomUUID()));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
@@ -100,7 +104,7 @@ class CommunityArchiveIntegrationTest {
         refused.put("accept invitation", api.call("POST", "/api/invitations/accept", invitee.token(),
                 Map.of("token", invitationToken(invitee.email()))));
         refused.put("manual dues payment", api.call("POST", base + "/payments/manual", owner.token(),
-                Map.of("accountId", member.id().toString(), "tierId", tierId, "method", "cash")));
+                Map.of("accountId", member.id().toString(), "tierId", tierId, "method", "cash", "clientReference", "cash-1")));
         refused.put("settings", api.call("PATCH", "/api/communities/" + club, owner.token(), Map.of("name", "Renamed")));
         refused.forEach((what, r) -> assertThat(r.status() + " " + r.code()).as(what + ": " + r.body())
                 .isEqualTo("409 community_archived"));
