@@ -28,7 +28,7 @@ import java.util.UUID;
  */
 public class CommunityLife {
 
-    /** Outbox kind: make the plan's renewal follow the archive (ref: the community id; {@link SyncArchivedPlan}). */
+    /** Outbox kind: make the plan's renewal follow the archive (ref: {@code <communityId>:<change id>}; {@link SyncArchivedPlan}). */
     public static final String PLAN_SYNC_KIND = "community-plan-sync";
 
     private final Jdbi jdbi;
@@ -147,7 +147,8 @@ public class CommunityLife {
             Community community = dao.lock(communityId).orElseThrow(Communities::notFound);
             change.apply(dao, community);
             if (dao.hasSubscription(communityId)) {
-                handle.attach(OutboxDao.class).add(PLAN_SYNC_KIND, communityId.toString());
+                // A ref of its own per change: job ids derive from kind and ref (JobIds), and a later change must run again.
+                handle.attach(OutboxDao.class).add(PLAN_SYNC_KIND, communityId + ":" + UUID.randomUUID());
             }
             return dao.lock(communityId).orElseThrow();
         });

@@ -49,10 +49,13 @@ public final class CommunitiesWorker {
     }
 
     public void routes(OutboxRoutes routes) {
-        routes.route(CommunityLife.PLAN_SYNC_KIND, communityId -> JobBuilder.aJob()
-                .withName("Make the plan of community " + communityId + " follow its archive")
-                .withAmountOfRetries(PLAN_SYNC_RETRIES)
-                .withJobRequest(new SyncArchivedPlan(UUID.fromString(communityId))));
+        routes.route(CommunityLife.PLAN_SYNC_KIND, ref -> {
+            String communityId = ref.split(":", 2)[0];
+            return JobBuilder.aJob()
+                    .withName("Make the plan of community " + communityId + " follow its archive")
+                    .withAmountOfRetries(PLAN_SYNC_RETRIES)
+                    .withJobRequest(new SyncArchivedPlan(UUID.fromString(communityId)));
+        });
     }
 
     /** Registered at every start under a stable id: JobRunr keeps one recurring job, updated in place. */
