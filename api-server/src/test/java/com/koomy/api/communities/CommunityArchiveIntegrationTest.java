@@ -31,7 +31,10 @@ class CommunityArchiveIntegrationTest {
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
             ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(
                     new java.security.SecureRandom().generateSeed(32))),
-            ConfigOverride.config("unsubscribeSecret", "unsubscribe-test-secret-" + UUID.randomUUID()));
+            ConfigOverride.config("unsubscribeSecret", "unsubscribe-test-secret-" + UUID.randomUUID()),
+            // Stripe configured but unreachable: an archived community's checkout is refused before any call.
+            ConfigOverride.config("stripe.apiKey", "sk_test_archive"),
+            ConfigOverride.config("stripe.apiBase", "http://127.0.0.1:9"));
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
@@ -46,6 +49,7 @@ class CommunityArchiveIntegrationTest {
                             (SELECT string_agg(status, ',' ORDER BY status) FROM news_posts WHERE community_id = :c),
                             (SELECT string_agg(status, ',' ORDER BY status) FROM newsletters WHERE community_id = :c),
                             (SELECT count(*) FROM payments WHERE community_id = :c),
+                            (SELECT count(*) FROM dues_checkouts WHERE community_id = :c),
                             (SELECT name || '/' || description FROM communities WHERE id = :c))""")
                 .bind("c", c).mapTo(String.class).one());
     }
@@ -85,6 +89,8 @@ class CommunityArchiveIntegrationTest {
         String tierId = id(api.call("POST", base + "/dues/tiers", owner.token(),
                 Map.of("name", "Adulte", "amount", 4000, "currency", "eur", "period", "rolling_year")));
         assertThat(api.call("POST", base + "/invitations", owner.token(), Map.of("email", invitee.email())).status()).isEqualTo(201);
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_connect_accounts (community_id, account_id, charges_enabled) "
+                + "VALUES (?, 'acct_archive1', true)", club));
 
         Reply archived = api.call("POST", base + "/archive", owner.token(), null);
         assertThat(archived.status()).as(archived.body().toString()).isEqualTo(200);
@@ -105,6 +111,7 @@ class CommunityArchiveIntegrationTest {
                 Map.of("token", invitationToken(invitee.email()))));
         refused.put("manual dues payment", api.call("POST", base + "/payments/manual", owner.token(),
                 Map.of("accountId", member.id().toString(), "tierId", tierId, "method", "cash", "clientReference", "cash-1")));
+        refused.put("dues checkout", api.call("POST", base + "/dues/checkout", member.token(), Map.of("tierId", tierId)));
         refused.put("settings", api.call("PATCH", "/api/communities/" + club, owner.token(), Map.of("name", "Renamed")));
         refused.forEach((what, r) -> assertThat(r.status() + " " + r.code()).as(what + ": " + r.body())
                 .isEqualTo("409 community_archived"));
