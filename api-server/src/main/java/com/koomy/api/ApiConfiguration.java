@@ -30,6 +30,11 @@ public class ApiConfiguration extends KoomyConfiguration {
 
     @JsonProperty public int getCommunitiesPerAccountPerDay() { return communitiesPerAccountPerDay; }
     @JsonProperty public void setCommunitiesPerAccountPerDay(int limit) { this.communitiesPerAccountPerDay = limit; }
+
+    /** How long a community whose deletion an owner asked stays restorable (unarchive) before the worker purges it. */
+    @NotNull private Duration communityDeletionGrace = Duration.days(30);
+    @JsonProperty public Duration getCommunityDeletionGrace() { return communityDeletionGrace; }
+    @JsonProperty public void setCommunityDeletionGrace(Duration grace) { this.communityDeletionGrace = grace; }
     @JsonProperty public int getCheckinWriters() { return checkinWriters; }
     @JsonProperty public void setCheckinWriters(int checkinWriters) { this.checkinWriters = checkinWriters; }
 

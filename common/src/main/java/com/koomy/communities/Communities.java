@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public class Communities {
 
     /** Bump when {@link PublicPart} or {@link Community} changes shape. */
-    public static final int CACHE_SCHEMA = 1;
+    public static final int CACHE_SCHEMA = 2;
 
     private final Jdbi jdbi;
     private final JsonCache<PublicPart> cache;
@@ -51,12 +51,13 @@ public class Communities {
     }
 
     /** Settings of a new community; null visibility, join policy or locale take the defaults. */
-    public record NewCommunity(String name, String description, String visibility, String joinPolicy, String locale) {
+    public record NewCommunity(String name, String description, String visibility, String joinPolicy, String locale,
+                               String city) {
     }
 
-    /** Null fields are left unchanged. */
+    /** Null fields are left unchanged; an empty (or blank) city clears it. */
     public record CommunityChanges(String name, String description, String visibility, String joinPolicy,
-                                   String locale) {
+                                   String locale, String city) {
     }
 
     /** A community's page: the community, its active member count, and the viewer's membership if any. */
@@ -79,7 +80,8 @@ public class Communities {
                 inserted = communities.insert(id, request.name().strip(), slugOf(request.name()),
                         request.description() == null ? "" : request.description(),
                         orDefault(request.visibility(), Community.PUBLIC), orDefault(request.joinPolicy(), Community.OPEN),
-                        orDefault(request.locale(), "fr"));
+                        orDefault(request.locale(), "fr"), request.city() == null || request.city().isBlank()
+                                ? null : request.city().strip());
             }
             if (!inserted) {
                 throw new ApiException(409, "slug_taken", "could not find a free slug for this name; retry");
@@ -134,8 +136,12 @@ public class Communities {
         Community updated = jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
             CommunityDao communities = handle.attach(CommunityDao.class);
+            if (communities.find(communityId).map(Community::isArchived).orElse(false)) {
+                throw CommunityLife.archived();
+            }
             communities.update(communityId, changes.name() == null ? null : changes.name().strip(),
-                    changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale());
+                    changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale(),
+                    changes.city() == null ? null : changes.city().strip());
             return communities.find(communityId).orElseThrow(Communities::notFound);
         });
         cache.invalidate(communityId.toString());

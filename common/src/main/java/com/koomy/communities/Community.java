@@ -11,8 +11,11 @@ public record Community(
         String visibility,
         String joinPolicy,
         String locale,
+        String city,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant archivedAt,
+        Instant deletionDueAt) {
 
     public static final String PUBLIC = "public";
     public static final String PRIVATE = "private";
@@ -21,5 +24,10 @@ public record Community(
 
     public boolean isPublic() {
         return PUBLIC.equals(visibility);
+    }
+
+    /** Read-only: pages are shown, nothing new is written (docs/architecture.md, "A community's life"). */
+    public boolean isArchived() {
+        return archivedAt != null;
     }
 }

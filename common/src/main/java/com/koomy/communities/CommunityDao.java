@@ -15,18 +15,19 @@ public interface CommunityDao {
 
     /** Returns false when the slug is taken (nothing written). */
     @SqlUpdate("""
-            INSERT INTO communities (id, name, slug, description, visibility, join_policy, locale)
-            VALUES (:id, :name, :slug, :description, :visibility, :joinPolicy, :locale)
+            INSERT INTO communities (id, name, slug, description, visibility, join_policy, locale, city)
+            VALUES (:id, :name, :slug, :description, :visibility, :joinPolicy, :locale, :city)
             ON CONFLICT (slug) DO NOTHING
             """)
     boolean insert(@Bind("id") UUID id, @Bind("name") String name, @Bind("slug") String slug,
                    @Bind("description") String description, @Bind("visibility") String visibility,
-                   @Bind("joinPolicy") String joinPolicy, @Bind("locale") String locale);
+                   @Bind("joinPolicy") String joinPolicy, @Bind("locale") String locale, @Bind("city") String city);
 
-    @SqlQuery("SELECT * FROM communities WHERE id = :id")
+    /** A purged community (deleted after its grace period, docs/architecture.md) is not found. */
+    @SqlQuery("SELECT * FROM communities WHERE id = :id AND purged_at IS NULL")
     Optional<Community> find(@Bind("id") UUID id);
 
-    /** Null arguments leave their column unchanged. */
+    /** Null arguments leave their column unchanged; an empty city clears it. */
     @SqlUpdate("""
             UPDATE communities
                SET name = coalesce(:name, name),
@@ -34,12 +35,13 @@ public interface CommunityDao {
                    visibility = coalesce(:visibility, visibility),
                    join_policy = coalesce(:joinPolicy, join_policy),
                    locale = coalesce(:locale, locale),
+                   city = CASE WHEN CAST(:city AS text) IS NULL THEN city ELSE nullif(CAST(:city AS text), '') END,
                    updated_at = now()
              WHERE id = :id
             """)
     void update(@Bind("id") UUID id, @Bind("name") String name, @Bind("description") String description,
                 @Bind("visibility") String visibility, @Bind("joinPolicy") String joinPolicy,
-                @Bind("locale") String locale);
+                @Bind("locale") String locale, @Bind("city") String city);
 
     @SqlQuery("SELECT count(*) FROM memberships WHERE community_id = :id AND status = 'active'")
     long activeMembers(@Bind("id") UUID id);

@@ -35,6 +35,11 @@ public class CacheFactory {
     @NotNull private DataSize directoryLocalMaxSize = DataSize.mebibytes(16);
     /** The plans list (billing). */
     @NotNull private Duration plansTtl = Duration.hours(1);
+    /**
+     * A page of discovery (public communities by name and city) in Redis. No write can invalidate every
+     * query's entry, so a new, renamed or archived community shows there within this delay.
+     */
+    @NotNull private Duration discoveryTtl = Duration.seconds(30);
 
     /** A cache named {@code name} (metrics koomy.cache.&lt;name&gt;.*); {@code schema}: bump when the type changes. */
     public <T> JsonCache<T> build(String name, int schema, Duration ttl, JavaType type, UnifiedJedis redis,
@@ -54,5 +59,7 @@ public class CacheFactory {
     @JsonProperty public void setDirectoryLocalMaxSize(DataSize size) { this.directoryLocalMaxSize = size; }
     @JsonProperty public void setDirectoryLocalTtl(Duration directoryLocalTtl) { this.directoryLocalTtl = directoryLocalTtl; }
     @JsonProperty public Duration getPlansTtl() { return plansTtl; }
+    @JsonProperty public Duration getDiscoveryTtl() { return discoveryTtl; }
+    @JsonProperty public void setDiscoveryTtl(Duration discoveryTtl) { this.discoveryTtl = discoveryTtl; }
     @JsonProperty public void setPlansTtl(Duration plansTtl) { this.plansTtl = plansTtl; }
 }

@@ -16,6 +16,7 @@ public enum EmailTemplate {
     EMAIL_CHANGE_CONFIRM("email_change_confirm", false, true),
     EMAIL_CHANGE_NOTICE("email_change_notice", false, true),
     INVITATION("invitation", false, false),
+    OWNERSHIP_TRANSFERRED("ownership_transferred", false, true),
     PAYMENT_RECEIPT("payment_receipt", false, false),
     PAYMENT_FAILED("payment_failed", false, false),
     EVENT_TICKET("event_ticket", false, false),

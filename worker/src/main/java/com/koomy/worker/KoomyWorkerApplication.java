@@ -7,6 +7,7 @@ import com.koomy.db.KoomyDatabase;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.StripeEventHandlers;
 import com.koomy.worker.accounts.AccountsWorker;
+import com.koomy.worker.communities.CommunitiesWorker;
 import com.koomy.worker.content.ContentWorker;
 import com.koomy.worker.email.EmailWorker;
 import com.koomy.worker.health.JobServerHealthCheck;
@@ -79,22 +80,25 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(jobsDataSource);
 
         // Dues and plans (issue 6): their event handlers, jobs and recurring jobs; every Stripe call through one gateway.
-        PaymentsWorker payments = new PaymentsWorker(config, new StripeGateway(config.getStripe(), redis, config.getRedis().keys(),
-                environment.metrics()), jdbi);
+        StripeGateway stripe = new StripeGateway(config.getStripe(), redis, config.getRedis().keys(), environment.metrics());
+        PaymentsWorker payments = new PaymentsWorker(config, stripe, jdbi);
         StripeEventsWorker stripeEvents = new StripeEventsWorker(jdbi, payments.handlers(stripeEventHandlers(jdbi)),
                 config.getStripe().isLivemode());
         EmailWorker email = new EmailWorker(config, environment, jdbi, redis);
         ContentWorker content = new ContentWorker(jdbi, config.getOpenai());
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
         AccountsWorker accounts = new AccountsWorker(jdbi);
+        CommunitiesWorker communities = new CommunitiesWorker(jdbi, stripe, redis, config.getRedis().keys(), environment);
 
         Map<Class<?>, Object> jobInstances = new HashMap<>();
-        List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs()).forEach(jobInstances::putAll);
+        List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs(),
+                communities.jobs()).forEach(jobInstances::putAll);
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, new MapJobActivator(jobInstances),
                 List.of(stripeEvents.failureFilter(), email.failureFilter()));
         environment.lifecycle().manage(jobRunr);
         environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(media.recurringJobs(jobRunr::scheduler));
+        environment.lifecycle().manage(communities.recurringJobs(jobRunr::scheduler));
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes();
@@ -103,6 +107,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         content.routes(routes);
         media.routes(routes);
         accounts.routes(routes);
+        communities.routes(routes);
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 jobs.getRelayInterval().toJavaDuration(), jobs.getRelayBatchSize(), environment.metrics(), jobRunr::wakeUp));
 

@@ -63,7 +63,8 @@ public class CommunitiesResource {
             @Size(max = 5000) String description,
             @Pattern(regexp = "public|private", message = "must be public or private") String visibility,
             @Pattern(regexp = "open|approval", message = "must be open or approval") String joinPolicy,
-            @Pattern(regexp = "fr|en", message = "must be fr or en") String locale) {
+            @Pattern(regexp = "fr|en", message = "must be fr or en") String locale,
+            @Size(max = 100) String city) {
     }
 
     /** Absent (or null) fields are left unchanged. */
@@ -72,7 +73,8 @@ public class CommunitiesResource {
             @Size(max = 5000) String description,
             @Pattern(regexp = "public|private", message = "must be public or private") String visibility,
             @Pattern(regexp = "open|approval", message = "must be open or approval") String joinPolicy,
-            @Pattern(regexp = "fr|en", message = "must be fr or en") String locale) {
+            @Pattern(regexp = "fr|en", message = "must be fr or en") String locale,
+            @Size(max = 100) String city) {
     }
 
     /** The viewer's own membership, when there is one. */
@@ -82,13 +84,16 @@ public class CommunitiesResource {
         }
     }
 
+    /** {@code archivedAt}: read-only since; {@code deletionDueAt}: deleted then unless unarchived (issue 21). */
     public record CommunityResponse(UUID id, String name, String slug, String description, String visibility,
-                                    String joinPolicy, String locale, long activeMembers, MyMembership membership,
-                                    Instant createdAt, Instant updatedAt) {
+                                    String joinPolicy, String locale, String city, long activeMembers,
+                                    MyMembership membership, Instant createdAt, Instant updatedAt, Instant archivedAt,
+                                    Instant deletionDueAt) {
         static CommunityResponse of(Communities.CommunityPage page) {
             Community c = page.community();
             return new CommunityResponse(c.id(), c.name(), c.slug(), c.description(), c.visibility(), c.joinPolicy(),
-                    c.locale(), page.activeMembers(), MyMembership.of(page.viewer()), c.createdAt(), c.updatedAt());
+                    c.locale(), c.city(), page.activeMembers(), MyMembership.of(page.viewer()), c.createdAt(),
+                    c.updatedAt(), c.archivedAt(), c.deletionDueAt());
         }
     }
 
@@ -97,13 +102,13 @@ public class CommunitiesResource {
     @Path("/communities")
     @Timed
     @Operation(operationId = "createCommunity", summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
-            + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy or locale; 429 "
+            + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy, locale or city (at most 100); 429 "
             + "community_limit_reached when the account created communitiesPerAccountPerDay (5) in the last 24 hours.")
     @ApiResponse(responseCode = "201", description = "The community", content = @Content(mediaType = "application/json", schema = @Schema(implementation = CommunityResponse.class)))
     public Response create(@Valid @NotNull CreateCommunityRequest r, @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);
         Community created = communities.create(caller.accountId(), new Communities.NewCommunity(
-                r.name(), r.description(), r.visibility(), r.joinPolicy(), r.locale()));
+                r.name(), r.description(), r.visibility(), r.joinPolicy(), r.locale(), r.city()));
         return Response.status(201).entity(CommunityResponse.of(communities.page(created.id(), caller.accountId())))
                 .build();
     }
@@ -139,12 +144,13 @@ public class CommunitiesResource {
     @Path("/communities/{id}")
     @Timed
     @Operation(operationId = "updateCommunity", summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
-            + "403 a member who is not an owner or admin, 404 not a member; 400 unknown field or bad values.")
+            + "403 a member who is not an owner or admin, 404 not a member; 409 community_archived; 400 unknown field or bad "
+            + "values. city: \"\" clears it.")
     public CommunityResponse update(@PathParam("id") UUID id, @Valid @NotNull UpdateCommunityRequest r,
                                     @Context SecurityContext context) {
         AccountPrincipal caller = CurrentAccount.require(context);
         communities.update(id, caller.accountId(), new Communities.CommunityChanges(
-                r.name(), r.description(), r.visibility(), r.joinPolicy(), r.locale()));
+                r.name(), r.description(), r.visibility(), r.joinPolicy(), r.locale(), r.city()));
         return CommunityResponse.of(communities.page(id, caller.accountId()));
     }
 

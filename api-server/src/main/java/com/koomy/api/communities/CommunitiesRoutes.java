@@ -3,6 +3,8 @@ package com.koomy.api.communities;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiContext;
 import com.koomy.communities.Communities;
+import com.koomy.communities.CommunityDiscovery;
+import com.koomy.communities.CommunityLife;
 
 /**
  * Communities (issue 4): their pages, cached in Redis (R3; docs/architecture.md, "Caching") and, for
@@ -13,6 +15,8 @@ public final class CommunitiesRoutes {
 
     private final Communities communities;
     private final PublicPages publicPages;
+    private final CommunityLife life;
+    private final PublicDiscovery discovery;
 
     public CommunitiesRoutes(ApiContext app) {
         ApiConfiguration config = app.config();
@@ -21,6 +25,13 @@ public final class CommunitiesRoutes {
                 app.redis(), app.redisKeys(), app.environment()), config.getCommunitiesPerAccountPerDay());
         this.publicPages = new PublicPages(communities, app.json(),
                 config.getCache().getPublicPageLocalTtl().toJavaDuration(),
+                config.getCache().getPublicPageLocalMaxSize().toBytes(), app.metrics());
+        // A community's life and discovery (issue 21; docs/architecture.md, "A community's life").
+        this.life = new CommunityLife(app.jdbi(), communities, config.getCommunityDeletionGrace().toJavaDuration());
+        this.discovery = new PublicDiscovery(new CommunityDiscovery(app.reads(), config.getCache().build("discovery",
+                CommunityDiscovery.CACHE_SCHEMA, config.getCache().getDiscoveryTtl(),
+                app.json().constructType(CommunityDiscovery.Found.class), app.redis(), app.redisKeys(), app.environment())),
+                communities, app.json(), config.getCache().getPublicPageLocalTtl().toJavaDuration(),
                 config.getCache().getPublicPageLocalMaxSize().toBytes(), app.metrics());
     }
 
@@ -35,5 +46,7 @@ public final class CommunitiesRoutes {
 
     public void register(ApiContext app) {
         app.jersey().register(new CommunitiesResource(communities, publicPages, app.json()));
+        app.jersey().register(new CommunityLifeResource(life, communities));
+        app.jersey().register(new DiscoveryResource(discovery, app.json()));
     }
 }

@@ -121,7 +121,7 @@ public class EventsResource {
     @Operation(operationId = "createEvent", summary = "Create an event", description = "Owners and admins. 201 with the event. visibility members "
             + "(default) or public (public communities only); capacity null: no limit; ticketsPerAccount 1-10 (default 1: "
             + "one ticket per member; more: guests); price must be 0 (422 paid_events_unsupported). 403 other members; "
-            + "404 not a member; 400 unknown field or bad values (validation_failed: endsAt after startsAt, IANA timeZone); 422 private_community (public events of a private community). 402 plan_limit_reached when the plan's limit is reached.")
+            + "404 not a member; 400 unknown field or bad values (validation_failed: endsAt after startsAt, IANA timeZone); 422 private_community (public events of a private community). 402 plan_limit_reached when the plan's limit is reached. 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The event", content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResponse.class)))
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateEventRequest r,
                            @Context SecurityContext context) {

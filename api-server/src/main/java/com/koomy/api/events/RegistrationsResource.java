@@ -93,7 +93,7 @@ public class RegistrationsResource {
             + "also emailed; or 201 {ticketId, status: waitlisted, waitlistPosition} when the event is full (the seat is "
             + "confirmed and the ticket emailed as soon as one frees). Capacity is never exceeded. 409 already_registered "
             + "(one seat per account unless the event allows guests), event_cancelled, event_ended; 404 event_not_found; "
-            + "503 card_keys_not_configured (nothing stored).")
+            + "503 card_keys_not_configured (nothing stored). 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The ticket and its QR", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RegistrationResponse.class)))
     public Response register(@PathParam("eventId") UUID eventId, @Valid RegisterRequest r,
                              @QueryParam("qr") @jakarta.ws.rs.DefaultValue("true") boolean png,

@@ -1,6 +1,7 @@
 package com.koomy.api.http;
 
 import com.koomy.db.GroupCommit;
+import com.koomy.communities.CommunityLife;
 import com.koomy.db.SqlStates;
 import com.koomy.redis.RedisFailures;
 import jakarta.ws.rs.core.Response;
@@ -19,9 +20,15 @@ import org.slf4j.LoggerFactory;
 public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackExceptionMapper.class);
+    /** Raised by refuse_when_archived() (V28): a write into an archived community. */
+    private static final String ARCHIVED = "KA409";
 
     @Override
     public Response toResponse(Throwable e) {
+        if (SqlStates.has(e, ARCHIVED::equals)) {
+            // The database's one guard of archived communities refused the row (V28); the transaction rolled back.
+            return ErrorResponses.of(CommunityLife.archived().toError());
+        }
         if (poolExhausted(e)) {
             // Every connection busy for the whole wait (R2: fail fast): a load peak, not a bug. The client may retry.
             LOG.warn("Database pool exhausted, answering 503: {}", e.toString());

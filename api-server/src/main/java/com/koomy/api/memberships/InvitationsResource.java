@@ -70,7 +70,7 @@ public class InvitationsResource {
     @Operation(operationId = "inviteMember", summary = "Invite someone by email", description = "201 with the invitation; the email with the "
             + "accept link is queued in the same transaction, and a pending invitation of the same address is "
             + "replaced. 403 not an owner or admin, or an admin inviting an admin (owner_required); 404 not a "
-            + "member; 409 already_member (an active member has this address); 400 unknown field or bad email or role.")
+            + "member; 409 already_member (an active member has this address); 400 unknown field or bad email or role. 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The invitation", content = @Content(mediaType = "application/json", schema = @Schema(implementation = InvitationResponse.class)))
     public Response invite(@PathParam("communityId") UUID communityId, @Valid @NotNull InviteRequest r,
                            @Context SecurityContext context) {
@@ -99,7 +99,7 @@ public class InvitationsResource {
     @Operation(operationId = "acceptInvitation", summary = "Accept an invitation", description = "200 with the membership, active, with the invited "
             + "role (an existing membership keeps a higher role). 400 invalid_token (unknown, used or expired); "
             + "401 signed out; 403 wrong_account (signed in with another email than the invited one), email_not_verified (the account has "
-            + "not verified the invited address yet: verify it, then accept again; the link stays usable). 402 plan_limit_reached when the plan's limit is reached.")
+            + "not verified the invited address yet: verify it, then accept again; the link stays usable). 402 plan_limit_reached when the plan's limit is reached. 409 community_archived: the community is archived (read-only).")
     public MembershipResponse accept(@Valid @NotNull AcceptRequest r, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         return MembershipResponse.of(invitations.accept(r.token(), caller));

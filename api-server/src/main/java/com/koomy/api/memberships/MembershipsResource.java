@@ -68,7 +68,7 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/join")
     @Timed
     @Operation(operationId = "joinCommunity", summary = "Join a community", description = "201 with the membership: active in an open community, "
-            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member. 402 plan_limit_reached when the plan's limit is reached.")
+            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member. 402 plan_limit_reached when the plan's limit is reached. 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The membership", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MembershipResponse.class)))
     public Response join(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         Membership joined = memberships.join(communityId, CurrentAccount.require(context).accountId());
@@ -116,7 +116,7 @@ public class MembershipsResource {
     @Operation(operationId = "changeMember", summary = "Change a member's role, or approve a pending member", description = "200 with the "
             + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
             + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
-            + "400 bad role or status.")
+            + "400 bad role or status. 409 community_archived: the community is archived (read-only).")
     public MembershipResponse change(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
                                      @Valid @NotNull ChangeMemberRequest r, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();

@@ -81,7 +81,7 @@ public class NewsResource {
     @Path("/communities/{communityId}/news")
     @Timed
     @Operation(operationId = "createNews", summary = "Write a news post", description = "Owners and admins. 201 with the post, a draft. 401 signed "
-            + "out; 403 other members; 404 not a member; 400 unknown field or bad title (1-200) or body (50,000).")
+            + "out; 403 other members; 404 not a member; 400 unknown field or bad title (1-200) or body (50,000). 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The post", content = @Content(mediaType = "application/json", schema = @Schema(implementation = NewsResponse.class)))
     public Response create(@PathParam("communityId") UUID communityId, @Valid @NotNull CreateNewsRequest r,
                            @Context SecurityContext context) {
@@ -145,7 +145,7 @@ public class NewsResource {
     @Path("/communities/{communityId}/news/{postId}/publish")
     @Timed
     @Operation(operationId = "publishNews", summary = "Publish a news post", description = "Owners and admins. 200 with the post, published now "
-            + "(already published: unchanged). 403 other members; 404 not a member or news_not_found.")
+            + "(already published: unchanged). 403 other members; 404 not a member or news_not_found. 409 community_archived: the community is archived (read-only).")
     public NewsResponse publish(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
                                 @Context SecurityContext context) {
         return NewsResponse.of(news.publish(communityId, CurrentAccount.require(context).accountId(), postId));

@@ -86,7 +86,7 @@ public class NewslettersResource {
             + "locale (fr|en, default the community's), segment (all|dues_paid|dues_overdue|event|admins, default all), "
             + "eventId (segment event), newsPostId (a published post: its title and body unless given)}. 201 with the "
             + "newsletter (status draft). 400 invalid_subject, invalid_body, invalid_segment, invalid_eventId, "
-            + "invalid_newsPostId or validation_failed naming the field; 403 other members; 404 not a member.")
+            + "invalid_newsPostId or validation_failed naming the field; 403 other members; 404 not a member. 409 community_archived: the community is archived (read-only).")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "The draft",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
                     schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = NewsletterView.class)))
@@ -185,7 +185,7 @@ public class NewslettersResource {
             + "optional instant}: absent, sent now (status queued); in the future (within a year), scheduled. The "
             + "audience is the segment at the moment it goes out. 202 with the newsletter. 400 invalid_at (past) or "
             + "bad JSON; 402 plan_limit_reached (newsletters this month, audience size); 409 newsletter_not_draft; "
-            + "503 unsubscribe_not_configured; 403 other members; 404 not a member or newsletter_not_found.")
+            + "503 unsubscribe_not_configured; 403 other members; 404 not a member or newsletter_not_found. 409 community_archived: the community is archived (read-only).")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "Queued or scheduled",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
                     schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = NewsletterView.class)))

@@ -144,7 +144,7 @@ public class DuesResource {
             description = "Active members: 201 {checkoutId, sessionId, url, amount, currency, applicationFee}; send the "
                     + "member to url. The payment is recorded when Stripe's webhook confirms it. 404 not a member or "
                     + "tier_not_found; 422 payments_not_enabled (onboarding unfinished); 503 stripe_not_configured or "
-                    + "stripe_unavailable; 502 stripe_unavailable when Stripe refused.")
+                    + "stripe_unavailable; 502 stripe_unavailable when Stripe refused. 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The Stripe Checkout session to send the member to", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DuesCheckouts.Checkout.class)))
     public Response checkout(@PathParam("communityId") UUID communityId, @Valid @NotNull CheckoutRequest r,
                              @Context SecurityContext context) {

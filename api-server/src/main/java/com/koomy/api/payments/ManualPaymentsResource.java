@@ -75,7 +75,7 @@ public class ManualPaymentsResource {
                     + "(R-year-number, emailed). Idempotency-Key header (or clientReference) required: 201 with the payment, "
                     + "200 with the same payment when the key was seen before. 400 idempotency_key_required, invalid_method, "
                     + "invalid_paid_on, validation_failed; 403 other members; 404 community_not_found, member_not_found, "
-                    + "tier_not_found; 409 idempotency_key_reused (the key made another payment).")
+                    + "tier_not_found; 409 idempotency_key_reused (the key made another payment). 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The payment recorded",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class)))
     @ApiResponse(responseCode = "200", description = "The payment this key recorded before",

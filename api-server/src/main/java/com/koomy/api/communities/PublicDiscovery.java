@@ -1,0 +1,99 @@
+package com.koomy.api.communities;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.koomy.api.http.ConditionalGet;
+import com.koomy.api.http.LocalWeight;
+import com.koomy.communities.Communities;
+import com.koomy.communities.CommunityDiscovery;
+import com.koomy.communities.PublicCommunity;
+import com.koomy.db.Page;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Discovery pages, rendered once (JSON bytes and ETag) and kept in this process for {@code localTtl} in
+ * front of the Redis cache of {@link CommunityDiscovery}, as {@link PublicPages} does for a community's
+ * page: a busy search costs neither a Redis round trip nor a serialisation. A community change made through
+ * this process drops every kept page (any page may list it); other changes show within the Redis TTL.
+ */
+public final class PublicDiscovery {
+
+    /** What a discovery item shows: public facts only (no keyset, no member list). */
+    public record DiscoveredCommunity(UUID id, String name, String slug, String city, String joinPolicy, String locale,
+                                      long activeMembers) {
+        static DiscoveredCommunity of(PublicCommunity c) {
+            return new DiscoveredCommunity(c.id(), c.name(), c.slug(), c.city(), c.joinPolicy(), c.locale(), c.activeMembers());
+        }
+    }
+
+    /** The answer's shape, for the OpenAPI document. */
+    public record DiscoveryPage(List<DiscoveredCommunity> items, String nextCursor) {
+    }
+
+    public record Rendered(byte[] body, String etag) {
+    }
+
+    private final CommunityDiscovery discovery;
+    private final ObjectMapper json;
+    private final boolean keep;
+    private final Cache<CommunityDiscovery.Query, Rendered> local;
+    private final AtomicLong epoch = new AtomicLong();
+    private final Meter hits;
+    private final Meter misses;
+
+    public PublicDiscovery(CommunityDiscovery discovery, Communities communities, ObjectMapper json, Duration localTtl,
+                           long maxBytes, MetricRegistry metrics) {
+        this.discovery = discovery;
+        this.json = json;
+        this.keep = !localTtl.isZero() && !localTtl.isNegative();
+        this.local = Caffeine.newBuilder()
+                .expireAfterWrite(localTtl)
+                .maximumWeight(maxBytes)
+                .weigher((CommunityDiscovery.Query query, Rendered page) -> LocalWeight.of(page.body(), page.etag(),
+                        query.text(), query.city()))
+                .build();
+        this.hits = metrics.meter("koomy.cache.discovery-local.hits");
+        this.misses = metrics.meter("koomy.cache.discovery-local.misses");
+        communities.onChange(id -> {
+            epoch.incrementAndGet();
+            local.invalidateAll();
+        });
+    }
+
+    public Rendered page(CommunityDiscovery.Query query) {
+        Rendered kept = local.getIfPresent(query);
+        if (kept != null) {
+            hits.mark();
+            return kept;
+        }
+        misses.mark();
+        long before = epoch.get();
+        Page<PublicCommunity> found = discovery.search(query);
+        Rendered rendered = render(new DiscoveryPage(found.items().stream().map(DiscoveredCommunity::of).toList(),
+                found.nextCursor()));
+        if (keep) {
+            local.put(query, rendered);
+            if (epoch.get() != before) {
+                local.invalidate(query); // a change committed while this load ran: do not keep what it read
+            }
+        }
+        return rendered;
+    }
+
+    private Rendered render(DiscoveryPage page) {
+        try {
+            byte[] body = json.writeValueAsBytes(page);
+            return new Rendered(body, ConditionalGet.hash(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a discovery page", e);
+        }
+    }
+}

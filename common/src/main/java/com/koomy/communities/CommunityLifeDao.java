@@ -1,0 +1,42 @@
+package com.koomy.communities;
+
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Archiving, deleting and purging communities (docs/architecture.md, "A community's life"). */
+@RegisterRowMapper(CommunityMapper.class)
+public interface CommunityLifeDao {
+
+    /** The community's row, locked until the transaction ends: archive, unarchive and delete take turns. */
+    @SqlQuery("SELECT * FROM communities WHERE id = :id AND purged_at IS NULL FOR UPDATE")
+    Optional<Community> lock(@Bind("id") UUID id);
+
+    @SqlUpdate("UPDATE communities SET archived_at = now(), updated_at = now() WHERE id = :id")
+    void archive(@Bind("id") UUID id);
+
+    /** Also cancels a scheduled deletion. */
+    @SqlUpdate("UPDATE communities SET archived_at = NULL, deletion_due_at = NULL, updated_at = now() WHERE id = :id")
+    void unarchive(@Bind("id") UUID id);
+
+    @SqlUpdate("UPDATE communities SET deletion_due_at = :due, updated_at = now() WHERE id = :id")
+    void scheduleDeletion(@Bind("id") UUID id, @Bind("due") Instant due);
+
+    /** Whether the community has a Stripe subscription (a plan) that the archive must stop renewing. */
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM community_subscriptions WHERE community_id = :id AND subscription_id IS NOT NULL)")
+    boolean hasSubscription(@Bind("id") UUID id);
+
+    /** Communities whose grace period ended, oldest first. */
+    @SqlQuery("""
+            SELECT id FROM communities
+             WHERE deletion_due_at <= now() AND purged_at IS NULL
+             ORDER BY deletion_due_at LIMIT :limit
+            """)
+    List<UUID> dueForPurge(@Bind("limit") int limit);
+}

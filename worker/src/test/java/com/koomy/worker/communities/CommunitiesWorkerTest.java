@@ -1,0 +1,78 @@
+package com.koomy.worker.communities;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.koomy.testing.StripeStub;
+import com.koomy.testing.TestDatabase;
+import com.koomy.worker.KoomyWorkerApplication;
+import com.koomy.worker.WorkerConfiguration;
+import com.koomy.worker.WorkerTestApp;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real worker (outbox relay, JobRunr, CommunitiesWorker): archiving a community with a plan stops the
+ * subscription's renewal at Stripe, unarchiving renews it; the purge is a recurring job with a stable id.
+ */
+class CommunitiesWorkerTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+    @RegisterExtension
+    static StripeStub stripe = new StripeStub();
+    @RegisterExtension
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
+            ConfigOverride.config("jobs.dashboardEnabled", "false"),
+            ConfigOverride.config("stripe.apiKey", "sk_test_worker"),
+            ConfigOverride.config("stripe.apiBase", stripe::baseUrl),
+            ConfigOverride.config("logging.level", "WARN"));
+
+    private List<LoggedRequest> cancels(String subscription) {
+        return stripe.requests("POST", "/v1/subscriptions/" + subscription);
+    }
+
+    @Test
+    void thePlanStopsRenewingWhileTheCommunityIsArchived() {
+        UUID community = UUID.randomUUID();
+        String subscription = "sub_arch" + community.toString().replace("-", "").substring(0, 12);
+        stripe.server().stubFor(post(urlPathEqualTo("/v1/subscriptions/" + subscription)).willReturn(StripeStub.ok(
+                StripeStub.subscription(subscription, "cus_arch", "price_club", "active", 2_000_000_000L, "in_1"))));
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO communities (id, name, slug, archived_at) VALUES (?, 'Club archivé', ?, now())",
+                    community, "club-" + community);
+            h.execute("INSERT INTO community_subscriptions (community_id, plan, stripe_customer_id, subscription_id, status) "
+                    + "VALUES (?, 'club', ?, ?, 'active')", community, "cus_" + community, subscription);
+            h.execute("INSERT INTO outbox (kind, ref) VALUES ('community-plan-sync', ?)", community + ":" + UUID.randomUUID());
+        });
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> cancels(subscription).size() == 1);
+        LoggedRequest archived = cancels(subscription).get(0);
+        assertThat(archived.getBodyAsString()).isEqualTo("cancel_at_period_end=true");
+        assertThat(archived.getHeader("Idempotency-Key")).startsWith("community-plan-archive:" + community + ":true:");
+
+        db.jdbi().useHandle(h -> {
+            h.execute("UPDATE communities SET archived_at = NULL, updated_at = now() WHERE id = ?", community);
+            h.execute("INSERT INTO outbox (kind, ref) VALUES ('community-plan-sync', ?)", community + ":" + UUID.randomUUID());
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> cancels(subscription).size() == 2);
+        assertThat(cancels(subscription).stream().map(LoggedRequest::getBodyAsString))
+                .containsExactlyInAnyOrder("cancel_at_period_end=true", "cancel_at_period_end=false");
+    }
+
+    @Test
+    void thePurgeIsARecurringJobWithAStableId() {
+        List<String> ids = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT trim(id) FROM jobrunr.jobrunr_recurring_jobs ORDER BY 1").mapTo(String.class).list());
+        assertThat(ids).contains("community-purge");
+    }
+}
