@@ -6,6 +6,9 @@ import java.util.function.Predicate;
 /** What PostgreSQL's SQLSTATE, anywhere in an exception's causes, says about a failure. */
 public final class SqlStates {
 
+    /** read_only_sql_transaction: a write on a standby, a demoted primary or a read-only database. */
+    public static final String READ_ONLY = "25006";
+
     private SqlStates() {
     }
 
@@ -26,11 +29,13 @@ public final class SqlStates {
     /**
      * The SQLSTATE when the database is out of reach rather than the request at fault: class 08
      * (connection exception), 53 (insufficient resources: too many connections, disk full, out of
-     * memory) and 57P01-57P03 (shutdown, crash, cannot connect now). Null otherwise.
+     * memory), 57P01-57P03 (shutdown, crash, cannot connect now) and 25006 (read_only_sql_transaction: a write
+     * reached a server that is no longer the primary, after a failover demoted it, or a database made
+     * read-only; the pool's validation query then replaces the connection). Null otherwise.
      */
     public static String unavailable(Throwable e) {
         return find(e, state -> state.startsWith("08") || state.startsWith("53") || state.equals("57P01")
-                || state.equals("57P02") || state.equals("57P03"));
+                || state.equals("57P02") || state.equals("57P03") || state.equals(READ_ONLY));
     }
 
     /** A data or constraint error (classes 22, 23): about what was written, not the database's state. */
