@@ -50,9 +50,7 @@ final class PgBouncer implements AutoCloseable {
 
     /** The pgbouncer binary, or null when it is not installed. */
     static String binary() {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
-        return Stream.of(path.split(":")).filter(d -> !d.isBlank()).map(d -> Path.of(d, "pgbouncer"))
-                .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+        return KoomyProcess.systemBinary("pgbouncer");
     }
 
     /** A PgBouncer in transaction mode forwarding every database to {@code host:pgPort}, for {@code user}. */
