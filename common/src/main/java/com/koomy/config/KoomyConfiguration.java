@@ -1,6 +1,8 @@
 package com.koomy.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.koomy.db.KoomyDataSourceFactory;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
@@ -13,7 +15,7 @@ import jakarta.validation.constraints.NotNull;
  */
 public class KoomyConfiguration extends Configuration {
 
-    @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+    @Valid @NotNull private DataSourceFactory database = new KoomyDataSourceFactory();
     @Valid @NotNull private RedisFactory redis = new RedisFactory();
     @Valid @NotNull private StripeFactory stripe = new StripeFactory();
     /** Dues through Stripe Connect, plans through Stripe Billing (issue 6). */
@@ -60,7 +62,8 @@ public class KoomyConfiguration extends Configuration {
     }
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
-    @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
+    @JsonProperty @JsonDeserialize(as = KoomyDataSourceFactory.class)
+    public void setDatabase(DataSourceFactory database) { this.database = database; }
 
     @JsonProperty public RedisFactory getRedis() { return redis; }
     @JsonProperty public void setRedis(RedisFactory redis) { this.redis = redis; }

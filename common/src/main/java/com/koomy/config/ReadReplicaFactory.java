@@ -1,6 +1,7 @@
 package com.koomy.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.koomy.db.KoomyDataSourceFactory;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.db.ReadDatabase;
 import com.koomy.db.ReplicaMonitor;
@@ -77,7 +78,8 @@ public class ReadReplicaFactory {
 
     /** The replica's pool: the primary's settings with this URL, credentials and size; read-only; starts empty. */
     DataSourceFactory dataSource(DataSourceFactory primary) {
-        DataSourceFactory replica = new DataSourceFactory();
+        KoomyDataSourceFactory replica = new KoomyDataSourceFactory();
+        replica.setTransactionPooling(KoomyDataSourceFactory.transactionPooling(primary));
         replica.setDriverClass(primary.getDriverClass());
         replica.setUrl(url);
         replica.setUser(user == null || user.isBlank() ? primary.getUser() : user);
@@ -86,6 +88,8 @@ public class ReadReplicaFactory {
         properties.computeIfPresent("ApplicationName", (k, name) -> name + "-read");
         // A replica that does not answer costs a read at most this long before reads skip it.
         properties.put("connectTimeout", "2");
+        // A replica is read-only: the primary's targetServerType=primary would refuse it.
+        properties.put("targetServerType", "any");
         replica.setProperties(properties);
         replica.setMaxSize(maxSize);
         // Empty at start, so an API starts (reading from the primary) while its replica is down.
@@ -93,7 +97,10 @@ public class ReadReplicaFactory {
         replica.setMinSize(0);
         replica.setReadOnlyByDefault(true);
         replica.setMaxWaitForConnection(primary.getMaxWaitForConnection());
-        primary.getValidationQuery().ifPresent(replica::setValidationQuery);
+        // Not the primary's query, which refuses a read-only server (a demoted primary): a replica is one.
+        replica.setValidationQuery("/* koomy-api read */ SELECT 1");
+        replica.setCheckConnectionOnConnect(primary.getCheckConnectionOnConnect());
+        replica.setValidationInterval(primary.getValidationInterval());
         primary.getValidationQueryTimeout().ifPresent(replica::setValidationQueryTimeout);
         replica.setCheckConnectionWhileIdle(primary.getCheckConnectionWhileIdle());
         replica.setCheckConnectionOnBorrow(primary.getCheckConnectionOnBorrow());

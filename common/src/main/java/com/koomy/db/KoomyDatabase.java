@@ -11,6 +11,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 /**
  * Our tables live in schema {@value #SCHEMA}, managed by Flyway; JobRunr's live in schema
  * {@value #JOBRUNR_SCHEMA}, which JobRunr fills itself when a worker starts. Neither tool ever sees
@@ -44,7 +49,9 @@ public final class KoomyDatabase {
 
     /** A Jdbi without a pool or metrics, for one-shot commands (stripe-reconcile, operator), in our schema. */
     public static Jdbi standalone(DataSourceFactory database) {
-        String url = database.getUrl() + (database.getUrl().contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+        // Behind a transaction pooler the role's search_path (set by migrate) names our schema instead.
+        String parameter = KoomyDataSourceFactory.transactionPooling(database) ? "prepareThreshold=0" : "currentSchema=" + SCHEMA;
+        String url = database.getUrl() + (database.getUrl().contains("?") ? "&" : "?") + parameter;
         return Jdbi.create(url, database.getUser(), database.getPassword()).installPlugin(new SqlObjectPlugin());
     }
 
@@ -54,7 +61,28 @@ public final class KoomyDatabase {
 
     /** Migrations on the configuration's {@link KoomyConfiguration#migrationUrl()} (a direct connection). */
     public static MigrateResult migrate(KoomyConfiguration config) {
-        return flyway(config).migrate();
+        MigrateResult result = flyway(config).migrate();
+        if (KoomyDataSourceFactory.transactionPooling(config.getDatabase())) {
+            searchPathOnRole(config.migrationUrl(), config.getDatabase());
+        }
+        return result;
+    }
+
+    /**
+     * Behind a transaction pooler the pools cannot send {@code search_path} at connection start (PgBouncer
+     * refuses the startup parameter, or drops it), so the role gets it in this database: every server
+     * connection the pooler opens for it then starts in our schema. A role may set its own defaults; the
+     * setting is per database, so other databases of the same role (test databases) keep theirs.
+     */
+    static void searchPathOnRole(String directUrl, DataSourceFactory database) {
+        try (Connection connection = DriverManager.getConnection(directUrl, database.getUser(), database.getPassword());
+             Statement statement = connection.createStatement()) {
+            statement.execute("DO $$BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET search_path = "
+                    + SCHEMA + "', current_database()); END$$");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not set the role's search_path to " + SCHEMA + " (needed behind a "
+                    + "transaction pooler): " + e.getMessage(), e);
+        }
     }
 
     public static Flyway flyway(KoomyConfiguration config) {

@@ -6,6 +6,11 @@ import java.util.function.Predicate;
 /** What PostgreSQL's SQLSTATE, anywhere in an exception's causes, says about a failure. */
 public final class SqlStates {
 
+    /** read_only_sql_transaction: a write on a standby, a demoted primary or a read-only database. */
+    public static final String READ_ONLY = "25006";
+    /** What {@link #unavailable} answers for a new connection the pool's validation refused (no SQLSTATE of its own). */
+    public static final String POOL_VALIDATION = "pool-validation";
+
     private SqlStates() {
     }
 
@@ -26,11 +31,29 @@ public final class SqlStates {
     /**
      * The SQLSTATE when the database is out of reach rather than the request at fault: class 08
      * (connection exception), 53 (insufficient resources: too many connections, disk full, out of
-     * memory) and 57P01-57P03 (shutdown, crash, cannot connect now). Null otherwise.
+     * memory), 57P01-57P03 (shutdown, crash, cannot connect now) and 25006 (read_only_sql_transaction: a write
+     * reached a server that is no longer the primary, after a failover demoted it, or a database made
+     * read-only; the pool's validation query then replaces the connection). Null otherwise.
      */
     public static String unavailable(Throwable e) {
-        return find(e, state -> state.startsWith("08") || state.startsWith("53") || state.equals("57P01")
-                || state.equals("57P02") || state.equals("57P03"));
+        String state = find(e, s -> s.startsWith("08") || s.startsWith("53") || s.equals("57P01")
+                || s.equals("57P02") || s.equals("57P03") || s.equals(READ_ONLY));
+        return state != null ? state : newConnectionInvalid(e) ? POOL_VALIDATION : null;
+    }
+
+    /**
+     * The pool (Tomcat JDBC) replaced a connection that failed the validation query and the new one failed it
+     * too: the server takes no writes (the validation query refuses read-only servers) or does not answer within
+     * validationQueryTimeout. Tomcat gives that exception no SQLSTATE, only this message.
+     */
+    private static boolean newConnectionInvalid(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() == null
+                    && "Failed to validate a newly established connection.".equals(sql.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A data or constraint error (classes 22, 23): about what was written, not the database's state. */

@@ -18,7 +18,9 @@ class ReadReplicaFactoryTest {
         primary.setUser("koomy");
         primary.setPassword("secret-primary");
         primary.setMaxWaitForConnection(Duration.seconds(2));
-        primary.setProperties(Map.of("ApplicationName", "koomy-api", "socketTimeout", "30", "connectTimeout", "5"));
+        primary.setProperties(Map.of("ApplicationName", "koomy-api", "socketTimeout", "30", "connectTimeout", "5",
+                "targetServerType", "primary"));
+        primary.setValidationQuery("SELECT 1 / CASE current_setting('transaction_read_only') WHEN 'on' THEN 0 ELSE 1 END");
         return primary;
     }
 
@@ -42,6 +44,9 @@ class ReadReplicaFactoryTest {
         assertThat(replica.getMaxWaitForConnection()).isEqualTo(Duration.seconds(2));
         assertThat(replica.getProperties()).containsEntry("ApplicationName", "koomy-api-read")
                 .containsEntry("socketTimeout", "30").containsEntry("connectTimeout", "2");
+        // A replica is read-only: neither the primary's server type nor its validation query would accept it.
+        assertThat(replica.getProperties()).containsEntry("targetServerType", "any");
+        assertThat(replica.getValidationQuery()).hasValueSatisfying(q -> assertThat(q).doesNotContain("transaction_read_only"));
     }
 
     @Test

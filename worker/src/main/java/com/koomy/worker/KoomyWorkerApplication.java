@@ -27,10 +27,13 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
 import redis.clients.jedis.UnifiedJedis;
 
+import javax.sql.DataSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +78,6 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         config.getAdmin().protect(environment); // admin pages but /ping and /healthcheck need credentials
 
         JobsFactory jobs = config.getJobs();
-        jobs.getDatabase().getProperties().put("currentSchema", KoomyDatabase.JOBRUNR_SCHEMA);
         ManagedDataSource jobsDataSource = jobs.getDatabase().build(environment.metrics(), "jobrunr");
         environment.lifecycle().manage(jobsDataSource);
 
@@ -93,7 +95,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         Map<Class<?>, Object> jobInstances = new HashMap<>();
         List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs(),
                 communities.jobs()).forEach(jobInstances::putAll);
-        JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, new MapJobActivator(jobInstances),
+        JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, directJobsDatabase(config), new MapJobActivator(jobInstances),
                 List.of(stripeEvents.failureFilter(), email.failureFilter()));
         environment.lifecycle().manage(jobRunr);
         environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
@@ -118,6 +120,18 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
                 jobs.getSupervisorInterval().toJavaDuration(), environment.metrics());
         environment.lifecycle().manage(supervisor);
         environment.healthChecks().register("job-server", new JobServerHealthCheck(supervisor));
+    }
+
+    /** Where JobRunr creates its tables: DATABASE_MIGRATE_URL (PostgreSQL directly) when set, else its pool's URL. */
+    private static DataSource directJobsDatabase(WorkerConfiguration config) {
+        DataSourceFactory jobs = config.getJobs().getDatabase();
+        PGSimpleDataSource direct = new PGSimpleDataSource();
+        direct.setURL(config.getMigrateUrl().isBlank() ? jobs.getUrl() : config.getMigrateUrl());
+        direct.setUser(jobs.getUser());
+        direct.setPassword(jobs.getPassword());
+        direct.setPrepareThreshold(0); // harmless directly, needed if the URL is a transaction pooler's after all
+        direct.setApplicationName("koomy-worker-jobrunr-setup");
+        return direct;
     }
 
     /** {@code koomy.db.<pool>.usage}: active / maxSize, next to Dropwizard's own pool gauges (alert above 0.8). */

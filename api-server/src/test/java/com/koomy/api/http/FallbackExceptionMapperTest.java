@@ -39,6 +39,27 @@ class FallbackExceptionMapperTest {
             Response full = mapper.toResponse(new ConnectionException(new java.sql.SQLException("refused", state)));
             assertThat(full.getStatus()).as(state).isEqualTo(503);
         }
+        // A write on a server that no longer takes writes (a demoted primary, a standby): the driver's own 25006.
+        Throwable readOnly = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(com.koomy.testing.TestDatabase.adminUrl(),
+                    com.koomy.testing.TestDatabase.user(), com.koomy.testing.TestDatabase.password());
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+                s.execute("CREATE TEMPORARY TABLE refused (x int)");
+            }
+        });
+        assertThat(((java.sql.SQLException) readOnly).getSQLState()).isEqualTo("25006");
+        Response demoted = mapper.toResponse(new RuntimeException(readOnly));
+        assertThat(demoted.getStatus()).isEqualTo(503);
+        assertThat(((ApiError) demoted.getEntity()).code()).isEqualTo("database_unavailable");
+        assertThat(demoted.getHeaderString("Retry-After")).isEqualTo("5");
+
+        // Tomcat's pool when the connection it opened to replace a read-only one fails the validation query too.
+        Response stillReadOnly = mapper.toResponse(new ConnectionException(
+                new java.sql.SQLException("Failed to validate a newly established connection.")));
+        assertThat(stillReadOnly.getStatus()).isEqualTo(503);
+        assertThat(((ApiError) stillReadOnly.getEntity()).code()).isEqualTo("database_unavailable");
+
         // A constraint violation is the request's doing, and an unmapped one is a bug: still 500.
         Response unique = mapper.toResponse(new RuntimeException(new java.sql.SQLException("duplicate key", "23505")));
         assertThat(unique.getStatus()).isEqualTo(500);

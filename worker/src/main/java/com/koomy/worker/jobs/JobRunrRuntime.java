@@ -13,7 +13,10 @@ import org.jobrunr.server.JobSteward;
 import org.jobrunr.server.JobActivator;
 import org.jobrunr.storage.JobStats;
 import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.StorageProviderUtils.DatabaseOptions;
+import org.jobrunr.storage.sql.common.DatabaseCreator;
 import org.jobrunr.storage.sql.common.SqlStorageProviderFactory;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 import org.jobrunr.utils.mapper.JsonMapperFactory;
 import org.slf4j.Logger;
@@ -36,9 +39,15 @@ import static org.jobrunr.server.BackgroundJobServerConfiguration.usingStandardB
 public class JobRunrRuntime implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunrRuntime.class);
+    /**
+     * JobRunr's tables are named {@code jobrunr.jobrunr_*} in every statement it sends: they are found whatever the
+     * connection's search_path (behind a transaction pooler, the role's, which names our schema).
+     */
+    public static final String TABLE_PREFIX = KoomyDatabase.JOBRUNR_SCHEMA + ".";
 
     private final JobsFactory config;
     private final DataSource dataSource;
+    private final DataSource direct;
     private final JobActivator activator;
     private final List<JobFilter> filters;
     private final InFlightJobs inFlight = new InFlightJobs();
@@ -46,9 +55,15 @@ public class JobRunrRuntime implements Managed {
     private volatile StorageProvider storage;
     private volatile DashboardServer dashboard;
 
-    public JobRunrRuntime(JobsFactory config, DataSource dataSource, JobActivator activator, List<JobFilter> filters) {
+    /**
+     * JobRunr runs on {@code dataSource} (its pool); its schema and tables are created or migrated at start on
+     * {@code direct}, PostgreSQL without a pooler in between (DATABASE_MIGRATE_URL, like our own migrations).
+     */
+    public JobRunrRuntime(JobsFactory config, DataSource dataSource, DataSource direct, JobActivator activator,
+                          List<JobFilter> filters) {
         this.config = config;
         this.dataSource = dataSource;
+        this.direct = direct;
         this.activator = activator;
         this.filters = java.util.stream.Stream.concat(filters.stream(), java.util.stream.Stream.of(inFlight)).toList();
     }
@@ -57,7 +72,8 @@ public class JobRunrRuntime implements Managed {
     public void start() throws SQLException {
         BasicCredentials dashboardCredentials = dashboardCredentials();
         createSchema();
-        storage = SqlStorageProviderFactory.using(dataSource);
+        new DatabaseCreator(direct, TABLE_PREFIX, PostgresStorageProvider.class).runMigrations();
+        storage = SqlStorageProviderFactory.using(dataSource, TABLE_PREFIX, DatabaseOptions.SKIP_CREATE);
         // The mapper JobRunr would pick by itself, named so that our dashboard reads jobs as JobRunr wrote them.
         JsonMapper json = JsonMapperFactory.createJsonMapper();
         BackgroundJobServerConfiguration server = usingStandardBackgroundJobServerConfiguration()
@@ -81,9 +97,9 @@ public class JobRunrRuntime implements Managed {
                 config.getPollInterval(), dashboard != null ? "on " + config.getDashboardBindHost() + ":" + dashboard.port() : "off");
     }
 
-    /** JobRunr creates its tables but not the schema its connections point at. */
+    /** JobRunr creates its tables but not the schema they live in. */
     private void createSchema() throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = direct.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + KoomyDatabase.JOBRUNR_SCHEMA);
         }
     }

@@ -1,6 +1,8 @@
 package com.koomy.worker.jobs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.koomy.db.KoomyDataSourceFactory;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
@@ -10,12 +12,12 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 /**
- * JobRunr in the worker: its own connection pool (JobRunr's tables stay in schema public), the
+ * JobRunr in the worker: its own connection pool (JobRunr's tables in schema jobrunr), the
  * background job server, the dashboard, the outbox relay and the recovery supervisor.
  */
 public class JobsFactory {
 
-    @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+    @Valid @NotNull private DataSourceFactory database = new KoomyDataSourceFactory();
     @Min(1) private int workerCount = 16;
     /** JobRunr's free edition refuses less than 5 s on SQL storage. */
     @NotNull private Duration pollInterval = Duration.seconds(5);
@@ -38,7 +40,8 @@ public class JobsFactory {
     @Min(0) @Max(20) private int emailRetries = 8;
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
-    @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
+    @JsonProperty @JsonDeserialize(as = KoomyDataSourceFactory.class)
+    public void setDatabase(DataSourceFactory database) { this.database = database; }
     @JsonProperty public int getWorkerCount() { return workerCount; }
     @JsonProperty public void setWorkerCount(int workerCount) { this.workerCount = workerCount; }
     @JsonProperty public Duration getPollInterval() { return pollInterval; }

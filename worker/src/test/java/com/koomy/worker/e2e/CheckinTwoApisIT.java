@@ -63,7 +63,7 @@ class CheckinTwoApisIT {
         env.put("KOOMY_API_DB_MAX", "16");
         env.put("KOOMY_API_PORT", String.valueOf(PrivatePostgres.freePort()));
         env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
-        return env;
+        return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
     private static KoomyProcess api(String name, Map<String, String> env) throws Exception {

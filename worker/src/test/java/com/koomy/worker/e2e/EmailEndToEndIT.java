@@ -82,7 +82,7 @@ class EmailEndToEndIT {
         env.put("KOOMY_WORKER_DB_MAX", "12");
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "14");
         env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
-        return env;
+        return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
     private static KoomyProcess worker(String name, Map<String, String> env) throws Exception {

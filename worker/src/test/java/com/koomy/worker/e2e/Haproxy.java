@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Debian's HAProxy run as a child process with the configuration {@code ops/koomy lb-config} prints,
@@ -36,9 +35,7 @@ final class Haproxy implements AutoCloseable {
 
     /** The haproxy binary, or null when it is not installed. */
     static String binary() {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
-        return Stream.of(path.split(":")).filter(d -> !d.isBlank()).map(d -> Path.of(d, "haproxy"))
-                .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+        return KoomyProcess.systemBinary("haproxy");
     }
 
     /** {@code apis}: each API as {@code port:adminPort} (HAProxy checks readiness, GET /ready, on the admin port). */

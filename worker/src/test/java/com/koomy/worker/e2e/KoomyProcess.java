@@ -82,6 +82,13 @@ final class KoomyProcess implements AutoCloseable {
         return new KoomyProcess(name, builder.start(), healthUrl, log);
     }
 
+    /** An installed program (PATH, then /usr/sbin and /usr/local/sbin, where Debian puts daemons), or null. */
+    static String systemBinary(String name) {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
+        return java.util.stream.Stream.of(path.split(":")).filter(d -> !d.isBlank()).map(d -> Path.of(d, name))
+                .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    }
+
     private static void requireJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the whole build (mvn verify from the top) so "

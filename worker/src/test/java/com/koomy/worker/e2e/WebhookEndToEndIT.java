@@ -59,7 +59,7 @@ class WebhookEndToEndIT {
         env.put("KOOMY_API_PORT", String.valueOf(PrivatePostgres.freePort()));
         env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
         env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
-        return env;
+        return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
     private static Map<String, String> with(Map<String, String> env, String key, String value) {
