@@ -1,6 +1,7 @@
 package com.koomy.db;
 
 import com.koomy.config.KoomyConfiguration;
+import com.koomy.config.MigrationsFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -10,6 +11,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+import java.util.Map;
 
 /**
  * Our tables live in schema {@value #SCHEMA}, managed by Flyway; JobRunr's live in schema
@@ -58,20 +61,30 @@ public final class KoomyDatabase {
     }
 
     public static Flyway flyway(KoomyConfiguration config) {
-        return flyway(config.getDatabase(), config.migrationUrl());
+        return flyway(config.getDatabase(), config.migrationUrl(), config.getMigrations());
     }
 
+    /** With the default {@link MigrationsFactory} timeouts. */
     public static Flyway flyway(DataSourceFactory database) {
-        return flyway(database, database.getUrl());
+        return flyway(database, database.getUrl(), new MigrationsFactory());
     }
 
-    private static Flyway flyway(DataSourceFactory database, String url) {
+    /**
+     * Every connection Flyway opens starts with the migration timeouts ({@code initSql}); the same values are
+     * placeholders {@code ${lockTimeout}} and {@code ${statementTimeout}} for a migration that lifts them and
+     * must put them back (V30).
+     */
+    private static Flyway flyway(DataSourceFactory database, String url, MigrationsFactory migrations) {
+        String lockTimeout = MigrationsFactory.setting(migrations.getLockTimeout());
+        String statementTimeout = MigrationsFactory.setting(migrations.getStatementTimeout());
         return Flyway.configure()
                 .dataSource(url, database.getUser(), database.getPassword())
                 .schemas(SCHEMA)
                 .defaultSchema(SCHEMA)
                 .createSchemas(true)
                 .locations("classpath:db/migration")
+                .initSql("SET lock_timeout = '" + lockTimeout + "'; SET statement_timeout = '" + statementTimeout + "'")
+                .placeholders(Map.of("lockTimeout", lockTimeout, "statementTimeout", statementTimeout))
                 .load();
     }
 }

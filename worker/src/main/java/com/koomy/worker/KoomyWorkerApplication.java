@@ -20,6 +20,7 @@ import com.koomy.worker.jobs.OutboxRoutes;
 import com.koomy.worker.media.MediaWorker;
 import com.koomy.worker.payments.PaymentsWorker;
 import com.koomy.worker.payments.StripeReconcileCommand;
+import com.koomy.worker.retention.RetentionWorker;
 import com.koomy.worker.webhooks.StripeEventsWorker;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -33,6 +34,7 @@ import redis.clients.jedis.RedisClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
@@ -87,14 +89,21 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         ContentWorker content = new ContentWorker(jdbi, config.getOpenai());
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
         AccountsWorker accounts = new AccountsWorker(jdbi);
+        // JobRunr's storage exists once JobRunr started: the failed-jobs retention asks for it when it runs.
+        AtomicReference<JobRunrRuntime> jobRunrRef = new AtomicReference<>();
+        RetentionWorker retention = new RetentionWorker(config.getRetention(), jdbi, () -> jobRunrRef.get().storage(),
+                environment.metrics());
 
         Map<Class<?>, Object> jobInstances = new HashMap<>();
-        List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs()).forEach(jobInstances::putAll);
+        List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs(),
+                retention.jobs()).forEach(jobInstances::putAll);
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, new MapJobActivator(jobInstances),
                 List.of(stripeEvents.failureFilter(), email.failureFilter()));
+        jobRunrRef.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
         environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(media.recurringJobs(jobRunr::scheduler));
+        environment.lifecycle().manage(retention.recurringJobs(jobRunr::scheduler));
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes();
