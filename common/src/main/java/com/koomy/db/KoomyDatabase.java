@@ -7,7 +7,9 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -77,14 +79,18 @@ public final class KoomyDatabase {
     private static Flyway flyway(DataSourceFactory database, String url, MigrationsFactory migrations) {
         String lockTimeout = MigrationsFactory.setting(migrations.getLockTimeout());
         String statementTimeout = MigrationsFactory.setting(migrations.getStatementTimeout());
-        return Flyway.configure()
+        FluentConfiguration configuration = Flyway.configure()
                 .dataSource(url, database.getUser(), database.getPassword())
                 .schemas(SCHEMA)
                 .defaultSchema(SCHEMA)
                 .createSchemas(true)
                 .locations("classpath:db/migration")
                 .initSql("SET lock_timeout = '" + lockTimeout + "'; SET statement_timeout = '" + statementTimeout + "'")
-                .placeholders(Map.of("lockTimeout", lockTimeout, "statementTimeout", statementTimeout))
-                .load();
+                .placeholders(Map.of("lockTimeout", lockTimeout, "statementTimeout", statementTimeout));
+        // A session advisory lock, not Flyway's default transactional one: that transaction, open on a second
+        // connection for the whole run, is older than any CREATE INDEX CONCURRENTLY, which waits for every older
+        // transaction to end: forever.
+        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration.load();
     }
 }
