@@ -1,5 +1,8 @@
 package com.koomy.db;
 
+import com.koomy.retention.RetentionBatch;
+import com.koomy.retention.RetentionFamily;
+import com.koomy.retention.SqlRetention;
 import com.koomy.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -16,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -142,6 +146,18 @@ class MigrationLocksTest {
         assertThat(result.migrationsExecuted).as("V29 and V30 at least").isGreaterThanOrEqualTo(2);
         assertThat(held).as("writer-blocking locks held longer than %s on a seeded table", LIMIT)
                 .allSatisfy(lock -> assertThat(lock.duration()).as(lock.toString()).isLessThanOrEqualTo(LIMIT));
+
+        // While the tables are seeded: what one retention batch of 5,000 rows costs on them (logged, for
+        // docs/operations.md), each through its V30 index.
+        Map<RetentionFamily, RetentionBatch> batches = SqlRetention.batches(jdbi);
+        Map<RetentionFamily, String> timings = new LinkedHashMap<>();
+        for (RetentionFamily family : batches.keySet()) {
+            long t = System.nanoTime();
+            int done = batches.get(family).run(Instant.now(), 5_000);
+            timings.put(family, done + " rows in " + (System.nanoTime() - t) / 1_000_000 + " ms");
+            assertThat(done).as(family.name()).isEqualTo(5_000);
+        }
+        LOG.info("One retention batch on the seeded tables: {}", timings);
     }
 
     /** The sampler does see a lock held too long (so the test above cannot pass by seeing nothing). Runs first, on the empty tables. */
