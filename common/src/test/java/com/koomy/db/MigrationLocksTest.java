@@ -18,6 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,6 +32,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Safe migrations (issue 23; docs/operations.md, "Safe migrations"): every migration from V{@value #JUDGED_FROM} on runs
@@ -107,8 +111,35 @@ class MigrationLocksTest {
         return new LockSampler(db.url(), TestDatabase.user(), TestDatabase.password(), SEEDS.keySet(), INTERVAL);
     }
 
+    /**
+     * A migration that needs a lock a long transaction holds gives up after lock_timeout (5 s) instead of queueing
+     * every writer behind it; once the transaction is gone, the same migration goes through (later, in the next test).
+     */
     @Test
     @Order(2)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aMigrationWaitingForALockGivesUpAfterTheLockTimeout() throws Exception {
+        flywayBeforeJudged().migrate();
+        try (Connection reader = DriverManager.getConnection(db.url(), TestDatabase.user(), TestDatabase.password())) {
+            reader.setAutoCommit(false);
+            try (Statement statement = reader.createStatement()) {
+                // A long report reading emails: V29's ALTER TABLE emails must wait for it.
+                statement.execute("SELECT count(*) FROM koomy.emails");
+            }
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> KoomyDatabase.flyway(db.dataSourceFactory()).migrate())
+                    .hasStackTraceContaining("lock timeout");
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            LOG.info("V29 gave up after {} ms behind an open transaction", waited.toMillis());
+            assertThat(waited).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(30));
+            reader.rollback();
+        }
+        assertThat(KoomyDatabase.flyway(db.dataSourceFactory()).info().current().getVersion())
+                .as("nothing of V29 applied").isLessThan(MigrationVersion.fromVersion(JUDGED_FROM));
+    }
+
+    @Test
+    @Order(3)
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void noMigrationHoldsAWriterBlockingLockOnASeededTableForMoreThanASecond() throws Exception {
         try (LockSampler sampler = sampler()) {
