@@ -2,6 +2,8 @@ package com.koomy.retention;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.RetentionFactory;
+import com.koomy.newsletters.CommunityNewsletters;
+import com.koomy.newsletters.NewsletterView;
 import com.koomy.testing.TestDatabase;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
@@ -133,10 +135,11 @@ class RetentionTest {
         assertThat(retention.apply(RetentionFamily.SENDGRID_EVENTS)).isEqualTo(40);
         assertThat(retention.apply(RetentionFamily.SENDGRID_EVENTS)).as("idempotent").isZero();
 
-        assertThat(strings("SELECT koomy_key || '/' || event || '=' || events FROM sendgrid_event_counts ORDER BY 1"))
+        String mine = " FROM sendgrid_event_counts WHERE koomy_key = '' OR koomy_key LIKE 'newsletter:n1:%'";
+        assertThat(strings("SELECT koomy_key || '/' || event || '=' || events" + mine + " ORDER BY 1"))
                 .isEqualTo(before).hasSizeGreaterThan(12);
-        assertThat(count("SELECT sum(events) FROM sendgrid_event_counts")).isEqualTo(40);
-        assertThat(strings("SELECT sg_event_id FROM sendgrid_events ORDER BY 1"))
+        assertThat(count("SELECT sum(events)" + mine)).isEqualTo(40);
+        assertThat(strings("SELECT sg_event_id FROM sendgrid_events WHERE sg_event_id NOT LIKE 'sg_nl_%' ORDER BY 1"))
                 .containsExactly("sg_new_0", "sg_new_1", "sg_new_2", "sg_new_3", "sg_new_4", "sg_old_suppression");
         // first/last: the oldest and newest occurrence folded into each counter.
         assertThat(count("SELECT count(*) FROM sendgrid_event_counts WHERE first_at > last_at")).isZero();
@@ -257,5 +260,33 @@ class RetentionTest {
         assertThat(defaults.getBatchSize()).isEqualTo(5000);
         defaults.setStripeEvents(Duration.days(20));
         assertThat(defaults.isStripeEventsLongerThanRedelivery()).as("shorter than Stripe's 30 days is refused").isFalse();
+    }
+
+    @Test
+    void aNewslettersBouncesAndUnsubscribesCountTheSameAfterItsEventsWereFoldedIntoCounters() throws InterruptedException {
+        UUID newsletter = UUID.randomUUID();
+        jdbi().useHandle(h -> {
+            h.execute("INSERT INTO memberships (community_id, account_id, role, status) VALUES (?, ?, 'owner', 'active') "
+                    + "ON CONFLICT DO NOTHING", community, account);
+            h.execute("INSERT INTO newsletters (id, community_id, idempotency_key, locale, subject, body, status) "
+                    + "VALUES (?, ?, ?, 'fr', 'News', 'Hello', 'sent')", newsletter, community, "nl-" + newsletter);
+            String[] events = {"bounce", "bounce", "dropped", "unsubscribe", "group_unsubscribe", "open", "open"};
+            for (int i = 0; i < events.length; i++) {
+                // Half of them old (counted and deleted by retention), half recent (still rows).
+                h.execute("""
+                        INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, occurred_at, payload, received_at)
+                        VALUES (?, ?, 'c@example.org', ?, now() - make_interval(days => ?), '{}', now() - make_interval(days => ?))
+                        """, "sg_nl_" + i, events[i], "newsletter:" + newsletter + ":" + (i % 2), i % 2 == 0 ? 40 : 1, i % 2 == 0 ? 40 : 1);
+            }
+        });
+        CommunityNewsletters newsletters = new CommunityNewsletters(jdbi(), null, null, true, Clock.systemUTC());
+        NewsletterView.Stats before = newsletters.get(community, account, newsletter).stats();
+
+        retention.apply(RetentionFamily.SENDGRID_EVENTS);
+
+        assertThat(count("SELECT count(*) FROM sendgrid_events WHERE sg_event_id LIKE 'sg_nl_%'")).isEqualTo(3);
+        assertThat(newsletters.get(community, account, newsletter).stats()).isEqualTo(before);
+        assertThat(before.bounced()).isEqualTo(3);
+        assertThat(before.unsubscribed()).isEqualTo(2);
     }
 }
