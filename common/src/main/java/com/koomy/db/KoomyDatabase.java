@@ -72,9 +72,9 @@ public final class KoomyDatabase {
     }
 
     /**
-     * Every connection Flyway opens starts with the migration timeouts ({@code initSql}); the same values are
-     * placeholders {@code ${lockTimeout}} and {@code ${statementTimeout}} for a migration that lifts them and
-     * must put them back (V30).
+     * Every connection Flyway opens starts with the migration timeouts: placeholders {@code ${lockTimeout}} and
+     * {@code ${statementTimeout}}, set by the callback {@code db/migration/afterConnect.sql}, and put back by a
+     * migration that lifts them for itself (V30).
      */
     private static Flyway flyway(DataSourceFactory database, String url, MigrationsFactory migrations) {
         String lockTimeout = MigrationsFactory.setting(migrations.getLockTimeout());
@@ -85,7 +85,6 @@ public final class KoomyDatabase {
                 .defaultSchema(SCHEMA)
                 .createSchemas(true)
                 .locations("classpath:db/migration")
-                .initSql("SET lock_timeout = '" + lockTimeout + "'; SET statement_timeout = '" + statementTimeout + "'")
                 .placeholders(Map.of("lockTimeout", lockTimeout, "statementTimeout", statementTimeout));
         // A session advisory lock, not Flyway's default transactional one: that transaction, open on a second
         // connection for the whole run, is older than any CREATE INDEX CONCURRENTLY, which waits for every older
