@@ -1,9 +1,6 @@
 package com.koomy.retention;
 
-import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.RetentionFactory;
-import com.koomy.newsletters.CommunityNewsletters;
-import com.koomy.newsletters.NewsletterView;
 import com.koomy.testing.TestDatabase;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
@@ -14,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -34,34 +30,19 @@ class RetentionTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    private static final RetentionFactory CONFIG = new RetentionFactory();
-    private static ApplyRetentionJob retention;
+    private static RetentionFixture f;
     private static UUID community;
     private static UUID account;
 
     @BeforeAll
     static void setUp() {
-        CONFIG.setBatchSize(7);
-        CONFIG.setPauseBetweenBatches(Duration.milliseconds(0));
-        retention = new ApplyRetentionJob(SqlRetention.batches(db.jdbi()), CONFIG, Clock.systemUTC(), new MetricRegistry());
-        community = UUID.randomUUID();
-        account = UUID.randomUUID();
-        db.jdbi().useHandle(h -> {
-            h.execute("INSERT INTO accounts (id, email, name, password_hash) VALUES (?, 'ret@example.org', 'Ret', 'x')", account);
-            h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club', 'club-retention')", community);
-        });
+        f = new RetentionFixture(db.jdbi());
+        community = f.community;
+        account = f.account;
     }
 
     private static Jdbi jdbi() {
-        return db.jdbi();
-    }
-
-    private static long count(String sql) {
-        return jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
-    }
-
-    private static List<String> strings(String sql) {
-        return jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+        return f.jdbi;
     }
 
     private static void stripeEvent(Handle h, String id, String status, int createdDaysAgo, Integer settledDaysAgo) {
@@ -85,64 +66,18 @@ class RetentionTest {
             stripeEvent(h, "evt_old_replayed", "processed", 100, 10);
         });
 
-        assertThat(retention.apply(RetentionFamily.STRIPE_EVENTS)).isEqualTo(20);
+        assertThat(f.apply(RetentionFamily.STRIPE_EVENTS)).isEqualTo(20);
 
-        assertThat(strings("SELECT event_id FROM stripe_events ORDER BY event_id"))
+        assertThat(f.strings("SELECT event_id FROM stripe_events ORDER BY event_id"))
                 .containsExactly("evt_old_failed", "evt_old_replayed", "evt_old_unsettled", "evt_recent");
         // Stripe redelivers the 20-day-old event (or reconciliation lists it): stored once, nothing queued again.
-        long outboxBefore = count("SELECT count(*) FROM outbox");
+        long outboxBefore = f.count("SELECT count(*) FROM outbox");
         IncomingStripeEvent again = new IncomingStripeEvent("evt_recent", "invoice.paid", false, null, null,
                 Instant.now().minus(20, ChronoUnit.DAYS), "{}");
         Set<String> stored = jdbi().inTransaction(h -> StripeEventWrites.storeAllIfAbsent(h, List.of(again)));
         assertThat(stored).isEmpty();
-        assertThat(count("SELECT count(*) FROM outbox")).isEqualTo(outboxBefore);
-        assertThat(retention.apply(RetentionFamily.STRIPE_EVENTS)).as("a second pass has nothing to do").isZero();
-    }
-
-    @Test
-    void sendGridEventsAreCountedPerEmailBeforeTheyGoAndTheCountersEqualTheEventsReplaced() throws InterruptedException {
-        jdbi().useHandle(h -> {
-            // 40 old events over 3 messages (and some without a key), 5 recent ones.
-            String[] events = {"delivered", "open", "click", "bounce"};
-            for (int i = 0; i < 40; i++) {
-                String key = i % 5 == 4 ? null : "newsletter:n1:" + (i % 3);
-                h.execute("""
-                        INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, occurred_at, payload, received_at)
-                        VALUES (?, ?, 'a@example.org', ?, now() - make_interval(days => 40 + ?), '{}', now() - make_interval(days => 31))
-                        """, "sg_old_" + i, events[i % events.length], key, i);
-            }
-            for (int i = 0; i < 5; i++) {
-                h.execute("""
-                        INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, occurred_at, payload, received_at)
-                        VALUES (?, 'open', 'a@example.org', 'newsletter:n1:0', now() - interval '1 day', '{}', now() - interval '1 day')
-                        """, "sg_new_" + i);
-            }
-            // An old event behind a suppression stays: a group resubscribe compares its group and time with it.
-            h.execute("""
-                    INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, occurred_at, payload, received_at)
-                    VALUES ('sg_old_suppression', 'group_unsubscribe', 'b@example.org', 'k', now() - interval '60 days',
-                            '{"asm_group_id": 7}', now() - interval '60 days')
-                    """);
-            h.execute("INSERT INTO email_suppressions (email, reason, scope, sg_event_id) "
-                    + "VALUES ('b@example.org', 'group_unsubscribe', 'bulk', 'sg_old_suppression')");
-        });
-        String perKeyAndEvent = """
-                SELECT coalesce(koomy_key, '') || '/' || event || '=' || count(*) FROM sendgrid_events
-                 WHERE sg_event_id LIKE 'sg_old_%' AND sg_event_id <> 'sg_old_suppression' GROUP BY koomy_key, event ORDER BY 1
-                """;
-        List<String> before = strings(perKeyAndEvent);
-
-        assertThat(retention.apply(RetentionFamily.SENDGRID_EVENTS)).isEqualTo(40);
-        assertThat(retention.apply(RetentionFamily.SENDGRID_EVENTS)).as("idempotent").isZero();
-
-        String mine = " FROM sendgrid_event_counts WHERE koomy_key = '' OR koomy_key LIKE 'newsletter:n1:%'";
-        assertThat(strings("SELECT koomy_key || '/' || event || '=' || events" + mine + " ORDER BY 1"))
-                .isEqualTo(before).hasSizeGreaterThan(12);
-        assertThat(count("SELECT sum(events)" + mine)).isEqualTo(40);
-        assertThat(strings("SELECT sg_event_id FROM sendgrid_events WHERE sg_event_id NOT LIKE 'sg_nl_%' ORDER BY 1"))
-                .containsExactly("sg_new_0", "sg_new_1", "sg_new_2", "sg_new_3", "sg_new_4", "sg_old_suppression");
-        // first/last: the oldest and newest occurrence folded into each counter.
-        assertThat(count("SELECT count(*) FROM sendgrid_event_counts WHERE first_at > last_at")).isZero();
+        assertThat(f.count("SELECT count(*) FROM outbox")).isEqualTo(outboxBefore);
+        assertThat(f.apply(RetentionFamily.STRIPE_EVENTS)).as("a second pass has nothing to do").isZero();
     }
 
     @Test
@@ -155,14 +90,14 @@ class RetentionTest {
             email(h, "old-queued", "queued", 40);
         });
 
-        assertThat(retention.apply(RetentionFamily.EMAIL_BODIES)).isEqualTo(10);
+        assertThat(f.apply(RetentionFamily.EMAIL_BODIES)).isEqualTo(10);
 
-        assertThat(strings("""
+        assertThat(f.strings("""
                 SELECT idempotency_key FROM emails WHERE html_body IS NULL AND text_body IS NULL AND subject = 'Hello'
                    AND bodies_purged_at IS NOT NULL ORDER BY 1"""))
                 .hasSize(10).allMatch(key -> key.startsWith("old-sent-"));
-        assertThat(count("SELECT count(*) FROM emails WHERE html_body IS NOT NULL AND bodies_purged_at IS NULL")).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM emails")).isEqualTo(12);
+        assertThat(f.count("SELECT count(*) FROM emails WHERE html_body IS NOT NULL AND bodies_purged_at IS NULL")).isEqualTo(2);
+        assertThat(f.count("SELECT count(*) FROM emails")).isEqualTo(12);
     }
 
     private static void email(Handle h, String key, String status, int daysAgo) {
@@ -184,9 +119,9 @@ class RetentionTest {
             token(h, "live", "now() + interval '1 day'", null);
         });
 
-        assertThat(retention.apply(RetentionFamily.ACCOUNT_TOKENS)).isEqualTo(10);
+        assertThat(f.apply(RetentionFamily.ACCOUNT_TOKENS)).isEqualTo(10);
 
-        assertThat(strings("SELECT convert_from(token_hash, 'UTF8') FROM account_tokens ORDER BY 1")).containsExactly("expired6d", "live", "used6d");
+        assertThat(f.strings("SELECT convert_from(token_hash, 'UTF8') FROM account_tokens ORDER BY 1")).containsExactly("expired6d", "live", "used6d");
     }
 
     private static void token(Handle h, String name, String expiresAt, String usedAt) {
@@ -206,11 +141,11 @@ class RetentionTest {
                     """, old, recent);
         });
 
-        assertThat(retention.apply(RetentionFamily.CHECKIN_SCANS)).isEqualTo(15);
+        assertThat(f.apply(RetentionFamily.CHECKIN_SCANS)).isEqualTo(15);
 
-        assertThat(count("SELECT count(*) FROM checkin_scans WHERE event_id = '" + recent + "'")).isEqualTo(15);
-        assertThat(count("SELECT count(*) FROM checkin_scans WHERE event_id = '" + old + "'")).isZero();
-        assertThat(count("SELECT count(*) FROM events WHERE id = '" + old + "'")).as("the event stays").isEqualTo(1);
+        assertThat(f.count("SELECT count(*) FROM checkin_scans WHERE event_id = '" + recent + "'")).isEqualTo(15);
+        assertThat(f.count("SELECT count(*) FROM checkin_scans WHERE event_id = '" + old + "'")).isZero();
+        assertThat(f.count("SELECT count(*) FROM events WHERE id = '" + old + "'")).as("the event stays").isEqualTo(1);
     }
 
     private static UUID event(int endedDaysAgo) {
@@ -239,15 +174,15 @@ class RetentionTest {
         });
         String snapshot = "SELECT (SELECT count(*) FROM payments) || '/' || (SELECT count(*) FROM receipts) || '/' "
                 + "|| (SELECT count(*) FROM payment_refunds) || '/' || (SELECT md5(string_agg(p::text, ',')) FROM payments p)";
-        String before = strings(snapshot).get(0);
+        String before = f.strings(snapshot).get(0);
 
         for (RetentionFamily family : RetentionFamily.values()) {
             if (family != RetentionFamily.FAILED_JOBS) { // JobRunr's tables: the worker's test
-                retention.apply(family);
+                f.apply(family);
             }
         }
 
-        assertThat(strings(snapshot).get(0)).isEqualTo(before).startsWith("1/1/1/");
+        assertThat(f.strings(snapshot).get(0)).isEqualTo(before).startsWith("1/1/1/");
     }
 
     @Test
@@ -260,33 +195,5 @@ class RetentionTest {
         assertThat(defaults.getBatchSize()).isEqualTo(5000);
         defaults.setStripeEvents(Duration.days(20));
         assertThat(defaults.isStripeEventsLongerThanRedelivery()).as("shorter than Stripe's 30 days is refused").isFalse();
-    }
-
-    @Test
-    void aNewslettersBouncesAndUnsubscribesCountTheSameAfterItsEventsWereFoldedIntoCounters() throws InterruptedException {
-        UUID newsletter = UUID.randomUUID();
-        jdbi().useHandle(h -> {
-            h.execute("INSERT INTO memberships (community_id, account_id, role, status) VALUES (?, ?, 'owner', 'active') "
-                    + "ON CONFLICT DO NOTHING", community, account);
-            h.execute("INSERT INTO newsletters (id, community_id, idempotency_key, locale, subject, body, status) "
-                    + "VALUES (?, ?, ?, 'fr', 'News', 'Hello', 'sent')", newsletter, community, "nl-" + newsletter);
-            String[] events = {"bounce", "bounce", "dropped", "unsubscribe", "group_unsubscribe", "open", "open"};
-            for (int i = 0; i < events.length; i++) {
-                // Half of them old (counted and deleted by retention), half recent (still rows).
-                h.execute("""
-                        INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, occurred_at, payload, received_at)
-                        VALUES (?, ?, 'c@example.org', ?, now() - make_interval(days => ?), '{}', now() - make_interval(days => ?))
-                        """, "sg_nl_" + i, events[i], "newsletter:" + newsletter + ":" + (i % 2), i % 2 == 0 ? 40 : 1, i % 2 == 0 ? 40 : 1);
-            }
-        });
-        CommunityNewsletters newsletters = new CommunityNewsletters(jdbi(), null, null, true, Clock.systemUTC());
-        NewsletterView.Stats before = newsletters.get(community, account, newsletter).stats();
-
-        retention.apply(RetentionFamily.SENDGRID_EVENTS);
-
-        assertThat(count("SELECT count(*) FROM sendgrid_events WHERE sg_event_id LIKE 'sg_nl_%'")).isEqualTo(3);
-        assertThat(newsletters.get(community, account, newsletter).stats()).isEqualTo(before);
-        assertThat(before.bounced()).isEqualTo(3);
-        assertThat(before.unsubscribed()).isEqualTo(2);
     }
 }
