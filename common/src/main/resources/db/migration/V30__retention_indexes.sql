@@ -1,8 +1,9 @@
 -- Indexes for the retention jobs (issue 23), built CONCURRENTLY: writers keep writing while they
 -- build (SHARE UPDATE EXCLUSIVE, not the SHARE lock of a plain CREATE INDEX). CONCURRENTLY cannot run
 -- in a transaction, hence this migration of its own, outside one (V30__retention_indexes.sql.conf:
--- executeInTransaction=false; the rule in docs/operations.md, "Safe migrations"). A build interrupted half-way leaves an INVALID index: each one is dropped first
--- so that re-running the migration (after `flyway repair`) starts clean.
+-- executeInTransaction=false; the rule in docs/operations.md, "Safe migrations"). A build interrupted
+-- half-way leaves an INVALID index: each one is dropped first, so that re-running the migration (after
+-- `flyway repair`) starts clean.
 --
 -- A concurrent build waits for every transaction older than itself and, on a large table, runs for
 -- minutes: neither holds writers up, so this migration lifts the migration timeouts for itself and
