@@ -30,6 +30,8 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private MediaFactory media = new MediaFactory();
     /** Credentials of the admin port's pages (all but /ping and /healthcheck). */
     @Valid @NotNull private AdminFactory admin = new AdminFactory();
+    /** lock_timeout and statement_timeout of migrations (docs/operations.md, "Safe migrations"). */
+    @Valid @NotNull private MigrationsFactory migrations = new MigrationsFactory();
     private boolean migrateOnStart = true;
     /**
      * Where migrations connect (DATABASE_MIGRATE_URL): PostgreSQL itself when {@code database.url} goes through a
@@ -106,6 +108,9 @@ public class KoomyConfiguration extends Configuration {
         String url = appUrl == null || appUrl.isBlank() ? publicUrl : appUrl.strip();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
+
+    @JsonProperty public MigrationsFactory getMigrations() { return migrations; }
+    @JsonProperty public void setMigrations(MigrationsFactory migrations) { this.migrations = migrations; }
 
     @JsonProperty public boolean isMigrateOnStart() { return migrateOnStart; }
     @JsonProperty public void setMigrateOnStart(boolean migrateOnStart) { this.migrateOnStart = migrateOnStart; }

@@ -1,12 +1,15 @@
 package com.koomy.db;
 
 import com.koomy.config.KoomyConfiguration;
+import com.koomy.config.MigrationsFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.DefinedAttributeTemplateEngine;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -15,6 +18,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * Our tables live in schema {@value #SCHEMA}, managed by Flyway; JobRunr's live in schema
@@ -86,20 +90,33 @@ public final class KoomyDatabase {
     }
 
     public static Flyway flyway(KoomyConfiguration config) {
-        return flyway(config.getDatabase(), config.migrationUrl());
+        return flyway(config.getDatabase(), config.migrationUrl(), config.getMigrations());
     }
 
+    /** With the default {@link MigrationsFactory} timeouts. */
     public static Flyway flyway(DataSourceFactory database) {
-        return flyway(database, database.getUrl());
+        return flyway(database, database.getUrl(), new MigrationsFactory());
     }
 
-    private static Flyway flyway(DataSourceFactory database, String url) {
-        return Flyway.configure()
+    /**
+     * Every connection Flyway opens starts with the migration timeouts: placeholders {@code ${lockTimeout}} and
+     * {@code ${statementTimeout}}, set by the callback {@code db/migration/afterConnect.sql}, and put back by a
+     * migration that lifts them for itself (V30).
+     */
+    private static Flyway flyway(DataSourceFactory database, String url, MigrationsFactory migrations) {
+        String lockTimeout = MigrationsFactory.setting(migrations.getLockTimeout());
+        String statementTimeout = MigrationsFactory.setting(migrations.getStatementTimeout());
+        FluentConfiguration configuration = Flyway.configure()
                 .dataSource(url, database.getUser(), database.getPassword())
                 .schemas(SCHEMA)
                 .defaultSchema(SCHEMA)
                 .createSchemas(true)
                 .locations("classpath:db/migration")
-                .load();
+                .placeholders(Map.of("lockTimeout", lockTimeout, "statementTimeout", statementTimeout));
+        // A session advisory lock, not Flyway's default transactional one: that transaction, open on a second
+        // connection for the whole run, is older than any CREATE INDEX CONCURRENTLY, which waits for every older
+        // transaction to end: forever.
+        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration.load();
     }
 }

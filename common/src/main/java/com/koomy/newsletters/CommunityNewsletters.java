@@ -315,10 +315,16 @@ public class CommunityNewsletters {
                    (SELECT coalesce(sum(jsonb_array_length(e.suppressed)), 0) FROM emails e
                      WHERE e.newsletter_id = n.id AND jsonb_typeof(e.suppressed) = 'array') AS suppressed_at_send,
                    (SELECT count(*) FILTER (WHERE g.event IN ('bounce', 'dropped')) FROM sendgrid_events g
-                     WHERE g.koomy_key LIKE 'newsletter:' || n.id || ':%') AS bounced,
+                     WHERE g.koomy_key LIKE 'newsletter:' || n.id || ':%')
+                   -- events older than the retention period live on as counters (V29)
+                   + (SELECT coalesce(sum(c.events), 0) FROM sendgrid_event_counts c
+                       WHERE c.koomy_key LIKE 'newsletter:' || n.id || ':%' AND c.event IN ('bounce', 'dropped')) AS bounced,
                    (SELECT count(*) FROM newsletter_unsubscribes u WHERE u.newsletter_id = n.id)
                    + (SELECT count(*) FROM sendgrid_events g WHERE g.koomy_key LIKE 'newsletter:' || n.id || ':%'
-                       AND g.event IN ('unsubscribe', 'group_unsubscribe')) AS unsubscribed
+                       AND g.event IN ('unsubscribe', 'group_unsubscribe'))
+                   + (SELECT coalesce(sum(c.events), 0) FROM sendgrid_event_counts c
+                       WHERE c.koomy_key LIKE 'newsletter:' || n.id || ':%'
+                         AND c.event IN ('unsubscribe', 'group_unsubscribe')) AS unsubscribed
               FROM newsletters n
             """;
 

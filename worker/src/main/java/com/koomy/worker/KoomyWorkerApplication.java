@@ -21,6 +21,7 @@ import com.koomy.worker.jobs.OutboxRoutes;
 import com.koomy.worker.media.MediaWorker;
 import com.koomy.worker.payments.PaymentsWorker;
 import com.koomy.worker.payments.StripeReconcileCommand;
+import com.koomy.worker.retention.RetentionWorker;
 import com.koomy.worker.webhooks.StripeEventsWorker;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -37,6 +38,7 @@ import javax.sql.DataSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The worker: JobRunr's background job server and dashboard, the outbox relay that feeds it, and the
@@ -91,16 +93,22 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
         AccountsWorker accounts = new AccountsWorker(jdbi);
         CommunitiesWorker communities = new CommunitiesWorker(jdbi, stripe, redis, config.getRedis().keys(), environment);
+        // JobRunr's storage exists once JobRunr started: the failed-jobs retention asks for it when it runs.
+        AtomicReference<JobRunrRuntime> jobRunrRef = new AtomicReference<>();
+        RetentionWorker retention = new RetentionWorker(config.getRetention(), jdbi, () -> jobRunrRef.get().storage(),
+                environment.metrics());
 
         Map<Class<?>, Object> jobInstances = new HashMap<>();
         List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs(),
-                communities.jobs()).forEach(jobInstances::putAll);
+                communities.jobs(), retention.jobs()).forEach(jobInstances::putAll);
         JobRunrRuntime jobRunr = new JobRunrRuntime(jobs, jobsDataSource, directJobsDatabase(config), new MapJobActivator(jobInstances),
                 List.of(stripeEvents.failureFilter(), email.failureFilter()));
+        jobRunrRef.set(jobRunr);
         environment.lifecycle().manage(jobRunr);
         environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(media.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(communities.recurringJobs(jobRunr::scheduler));
+        environment.lifecycle().manage(retention.recurringJobs(jobRunr::scheduler));
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes();

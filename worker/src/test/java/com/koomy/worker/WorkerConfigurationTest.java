@@ -36,6 +36,16 @@ class WorkerConfigurationTest {
         assertThat(config.getSendgrid().longestAttempt().toMillis())
                 .isGreaterThan(config.getSendgrid().getRequestTimeout().toMilliseconds());
         assertThat(config.getMedia().getStorage().getLocalDir()).isNotBlank();
+        // Data retention (docs/operations.md): the policy's numbers, and JobRunr's own housekeeping.
+        assertThat(config.getRetention().getStripeEvents()).isEqualTo(Duration.days(90));
+        assertThat(config.getRetention().getSendgridEvents()).isEqualTo(Duration.days(30));
+        assertThat(config.getRetention().getEmailBodies()).isEqualTo(Duration.days(30));
+        assertThat(config.getRetention().getAccountTokens()).isEqualTo(Duration.days(7));
+        assertThat(config.getRetention().getCheckinScans()).isEqualTo(Duration.days(365));
+        assertThat(config.getRetention().getFailedJobs()).isEqualTo(Duration.days(30));
+        assertThat(config.getJobs().getPermanentlyDeleteDeletedAfter()).isEqualTo(Duration.hours(72));
+        assertThat(config.getMigrations().getLockTimeout()).isEqualTo(
+                Duration.parse(System.getenv().getOrDefault("KOOMY_MIGRATION_LOCK_TIMEOUT", "5s")));
         assertThat(config.getJobs().getDashboardPort()).isEqualTo(
                 Integer.parseInt(System.getenv().getOrDefault("KOOMY_DASHBOARD_PORT", "8000")));
     }

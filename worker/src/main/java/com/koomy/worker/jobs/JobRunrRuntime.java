@@ -80,6 +80,7 @@ public class JobRunrRuntime implements Managed {
                 .andWorkerCount(config.getWorkerCount())
                 .andPollInterval(config.getPollInterval().toJavaDuration())
                 .andDeleteSucceededJobsAfter(config.getDeleteSucceededAfter().toJavaDuration())
+                .andPermanentlyDeleteDeletedJobsAfter(config.getPermanentlyDeleteDeletedAfter().toJavaDuration())
                 .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(
                         config.getShutdownTimeout().toJavaDuration());
         result = JobRunr.configure()
@@ -147,6 +148,11 @@ public class JobRunrRuntime implements Managed {
     public JobStats jobStats() {
         StorageProvider current = storage;
         return current == null ? null : current.getJobStats();
+    }
+
+    /** JobRunr's storage (the retention of failed jobs goes through it); null before the start. */
+    public StorageProvider storage() {
+        return storage;
     }
 
     public BackgroundJobServer server() {

@@ -22,7 +22,10 @@ public class JobsFactory {
     /** JobRunr's free edition refuses less than 5 s on SQL storage. */
     @NotNull private Duration pollInterval = Duration.seconds(5);
     @NotNull private Duration shutdownTimeout = Duration.seconds(20);
+    /** JobRunr's own retention: succeeded jobs go to its deleted state after this (docs/operations.md, "Data retention"). */
     @NotNull private Duration deleteSucceededAfter = Duration.hours(36);
+    /** ... and deleted jobs (succeeded, deleted by hand or by the failed-jobs retention) are removed for good after this. */
+    @NotNull private Duration permanentlyDeleteDeletedAfter = Duration.hours(72);
     private boolean dashboardEnabled = true;
     @Min(1) @Max(65535) private int dashboardPort = 8000;
     /** Loopback unless set: the dashboard is for operators, not the network (docs/security.md). */
@@ -50,6 +53,8 @@ public class JobsFactory {
     @JsonProperty public void setShutdownTimeout(Duration shutdownTimeout) { this.shutdownTimeout = shutdownTimeout; }
     @JsonProperty public Duration getDeleteSucceededAfter() { return deleteSucceededAfter; }
     @JsonProperty public void setDeleteSucceededAfter(Duration d) { this.deleteSucceededAfter = d; }
+    @JsonProperty public Duration getPermanentlyDeleteDeletedAfter() { return permanentlyDeleteDeletedAfter; }
+    @JsonProperty public void setPermanentlyDeleteDeletedAfter(Duration d) { this.permanentlyDeleteDeletedAfter = d; }
     @JsonProperty public boolean isDashboardEnabled() { return dashboardEnabled; }
     @JsonProperty public void setDashboardEnabled(boolean dashboardEnabled) { this.dashboardEnabled = dashboardEnabled; }
     @JsonProperty public int getDashboardPort() { return dashboardPort; }

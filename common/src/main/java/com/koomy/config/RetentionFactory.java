@@ -1,0 +1,80 @@
+package com.koomy.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * How long each table family is kept, and how the worker's retention jobs delete (issue 23). Every number
+ * and its reason: docs/operations.md, "Data retention". Payments, receipts, refunds and dues extensions have
+ * no entry on purpose: retention never deletes them (10 years, Code de commerce L123-22).
+ */
+public class RetentionFactory {
+
+    /** Off: the recurring jobs are not registered (and removed from the dashboard if they were). */
+    private boolean enabled = true;
+    /** Rows per batch; each batch is one short transaction of its own. */
+    @Min(1) @Max(50_000) private int batchSize = 5_000;
+    /** Rest between two batches, so replication, autovacuum and writers keep up with a long backlog. */
+    @NotNull private Duration pauseBetweenBatches = Duration.milliseconds(100);
+    /** A run stops after this many batches (the next run goes on): bounds one job's length. */
+    @Min(1) private int maxBatchesPerRun = 1_000;
+    /** How often each family's recurring job runs. */
+    @NotNull private Duration every = Duration.hours(1);
+
+    /** Settled Stripe events (processed, ignored, refused), counted from settling and from Stripe's creation. */
+    @NotNull private Duration stripeEvents = Duration.days(90);
+    /** SendGrid events, folded into per-email counters when deleted. */
+    @NotNull private Duration sendgridEvents = Duration.days(30);
+    /** Rendered bodies of settled emails (sent, failed, suppressed); the row stays. */
+    @NotNull private Duration emailBodies = Duration.days(30);
+    /** Account tokens, from their expiry or their use. */
+    @NotNull private Duration accountTokens = Duration.days(7);
+    /** Check-in scans, from the end of their event. */
+    @NotNull private Duration checkinScans = Duration.days(365);
+    /** JobRunr's failed jobs, from their failure; they go to JobRunr's deleted state. */
+    @NotNull private Duration failedJobs = Duration.days(30);
+
+    /** Stripe redelivers an event for up to 3 days and lists it in its Events API (reconciliation) for 30. */
+    @JsonIgnore
+    @AssertTrue(message = "stripeEvents must be at least 30 days: Stripe's Events API (reconciliation) lists events "
+            + "for 30 days, and only the stored event_id dedupes them")
+    public boolean isStripeEventsLongerThanRedelivery() {
+        return stripeEvents.toDays() >= 30;
+    }
+
+    /** SendGrid retries a failed webhook delivery for up to 24 hours; sg_event_id dedupes them meanwhile (3 days: margin). */
+    @JsonIgnore
+    @AssertTrue(message = "sendgridEvents must be at least 3 days: SendGrid redelivers events for up to 24 hours, "
+            + "and only the stored sg_event_id dedupes them")
+    public boolean isSendgridEventsLongerThanRedelivery() {
+        return sendgridEvents.toHours() >= 72;
+    }
+
+    @JsonProperty public boolean isEnabled() { return enabled; }
+    @JsonProperty public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    @JsonProperty public int getBatchSize() { return batchSize; }
+    @JsonProperty public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    @JsonProperty public Duration getPauseBetweenBatches() { return pauseBetweenBatches; }
+    @JsonProperty public void setPauseBetweenBatches(Duration pause) { this.pauseBetweenBatches = pause; }
+    @JsonProperty public int getMaxBatchesPerRun() { return maxBatchesPerRun; }
+    @JsonProperty public void setMaxBatchesPerRun(int maxBatchesPerRun) { this.maxBatchesPerRun = maxBatchesPerRun; }
+    @JsonProperty public Duration getEvery() { return every; }
+    @JsonProperty public void setEvery(Duration every) { this.every = every; }
+    @JsonProperty public Duration getStripeEvents() { return stripeEvents; }
+    @JsonProperty public void setStripeEvents(Duration v) { this.stripeEvents = v; }
+    @JsonProperty public Duration getSendgridEvents() { return sendgridEvents; }
+    @JsonProperty public void setSendgridEvents(Duration v) { this.sendgridEvents = v; }
+    @JsonProperty public Duration getEmailBodies() { return emailBodies; }
+    @JsonProperty public void setEmailBodies(Duration v) { this.emailBodies = v; }
+    @JsonProperty public Duration getAccountTokens() { return accountTokens; }
+    @JsonProperty public void setAccountTokens(Duration v) { this.accountTokens = v; }
+    @JsonProperty public Duration getCheckinScans() { return checkinScans; }
+    @JsonProperty public void setCheckinScans(Duration v) { this.checkinScans = v; }
+    @JsonProperty public Duration getFailedJobs() { return failedJobs; }
+    @JsonProperty public void setFailedJobs(Duration v) { this.failedJobs = v; }
+}

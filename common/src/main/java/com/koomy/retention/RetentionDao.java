@@ -1,0 +1,92 @@
+package com.koomy.retention;
+
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+
+/**
+ * One batch of each table family's retention: a single statement (one short transaction in autocommit) that
+ * picks at most {@code limit} rows by an index, oldest first, skipping rows another transaction holds
+ * ({@code SKIP LOCKED}: never waits behind a writer), and deletes or purges them. docs/operations.md,
+ * "Data retention", says why each condition is what it is.
+ */
+public interface RetentionDao {
+
+    /**
+     * Settled events, settled and created (by Stripe) before the cutoff: Stripe no longer redelivers them or
+     * lists them in its Events API, so their event_id is not needed for dedupe. {@code failed} events stay
+     * until an operator replays them; {@code received}/{@code processing} ones are still being applied.
+     * Found through {@code (status, received_at)}: received before the cutoff, since received precedes settled.
+     */
+    @SqlUpdate("""
+            DELETE FROM stripe_events
+             WHERE event_id IN (SELECT event_id FROM stripe_events
+                                 WHERE status IN ('processed', 'ignored', 'refused')
+                                   AND received_at < :cutoff AND processed_at < :cutoff AND stripe_created < :cutoff
+                                 LIMIT :limit
+                                   FOR UPDATE SKIP LOCKED)
+            """)
+    int deleteSettledStripeEvents(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /**
+     * SendGrid events received before the cutoff, counted into {@code sendgrid_event_counts} by the same
+     * statement that deletes them: the counters grow by exactly the rows removed, or neither happens. An event
+     * a suppression names stays (a group resubscribe compares its group and time with it).
+     */
+    @SqlQuery("""
+            WITH gone AS (
+                DELETE FROM sendgrid_events
+                 WHERE sg_event_id IN (SELECT g.sg_event_id FROM sendgrid_events g
+                                        WHERE g.received_at < :cutoff
+                                          AND NOT EXISTS (SELECT 1 FROM email_suppressions s WHERE s.sg_event_id = g.sg_event_id)
+                                        ORDER BY g.received_at
+                                        LIMIT :limit
+                                          FOR UPDATE SKIP LOCKED)
+                RETURNING koomy_key, event, occurred_at),
+            -- PostgreSQL runs a data-modifying WITH to completion whether or not the main query reads it.
+            counted AS (
+                INSERT INTO sendgrid_event_counts AS c (koomy_key, event, events, first_at, last_at)
+                SELECT coalesce(koomy_key, ''), event, count(*), min(occurred_at), max(occurred_at)
+                  FROM gone GROUP BY 1, 2
+                ON CONFLICT (koomy_key, event) DO UPDATE
+                   SET events = c.events + excluded.events, first_at = least(c.first_at, excluded.first_at),
+                       last_at = greatest(c.last_at, excluded.last_at), updated_at = now()
+                RETURNING 1)
+            SELECT count(*) FROM gone
+            """)
+    int countAndDeleteSendGridEvents(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /** Rendered bodies of settled emails created before the cutoff; the row, its subject and its status stay. */
+    @SqlUpdate("""
+            UPDATE emails SET html_body = NULL, text_body = NULL, bodies_purged_at = now()
+             WHERE id IN (SELECT id FROM emails
+                           WHERE (html_body IS NOT NULL OR text_body IS NOT NULL) AND created_at < :cutoff
+                             AND status IN ('sent', 'failed', 'suppressed')
+                           ORDER BY created_at
+                           LIMIT :limit
+                             FOR UPDATE SKIP LOCKED)
+            """)
+    int purgeEmailBodies(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /** Tokens that expired, or were used, before the cutoff: no link can use them any more. */
+    @SqlUpdate("""
+            DELETE FROM account_tokens
+             WHERE token_hash IN (SELECT token_hash FROM account_tokens
+                                   WHERE expires_at < :cutoff OR used_at < :cutoff
+                                   LIMIT :limit
+                                     FOR UPDATE SKIP LOCKED)
+            """)
+    int deleteSpentAccountTokens(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /** Scans of events that ended before the cutoff (the event, its tickets and admissions stay). */
+    @SqlUpdate("""
+            DELETE FROM checkin_scans
+             WHERE ctid = ANY(ARRAY(SELECT s.ctid FROM events e JOIN checkin_scans s ON s.event_id = e.id
+                                     WHERE e.ends_at < :cutoff
+                                     LIMIT :limit
+                                       FOR UPDATE OF s SKIP LOCKED))
+            """)
+    int deleteScansOfPastEvents(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+}

@@ -1,0 +1,43 @@
+package com.koomy.retention;
+
+import com.koomy.config.RetentionFactory;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The table families the retention jobs keep in check, each a recurring job of its own under a stable id
+ * (docs/operations.md, "Data retention"). Payments and receipts are not here: retention never touches them.
+ */
+public enum RetentionFamily {
+    STRIPE_EVENTS("retention-stripe-events", "settled Stripe events", RetentionFactory::getStripeEvents),
+    SENDGRID_EVENTS("retention-sendgrid-events", "SendGrid events (counted first)", RetentionFactory::getSendgridEvents),
+    EMAIL_BODIES("retention-email-bodies", "rendered bodies of settled emails", RetentionFactory::getEmailBodies),
+    ACCOUNT_TOKENS("retention-account-tokens", "used and expired account tokens", RetentionFactory::getAccountTokens),
+    CHECKIN_SCANS("retention-checkin-scans", "check-in scans after their event", RetentionFactory::getCheckinScans),
+    FAILED_JOBS("retention-failed-jobs", "JobRunr's failed jobs", RetentionFactory::getFailedJobs);
+
+    private final String recurringId;
+    private final String description;
+    private final Function<RetentionFactory, io.dropwizard.util.Duration> keep;
+
+    RetentionFamily(String recurringId, String description, Function<RetentionFactory, io.dropwizard.util.Duration> keep) {
+        this.recurringId = recurringId;
+        this.description = description;
+        this.keep = keep;
+    }
+
+    /** Stable id of the family's recurring job: every worker start updates the same one. */
+    public String recurringId() {
+        return recurringId;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** How long the family is kept under {@code config}. */
+    public Duration keep(RetentionFactory config) {
+        return keep.apply(config).toJavaDuration();
+    }
+}

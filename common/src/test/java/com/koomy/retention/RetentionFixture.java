@@ -1,0 +1,47 @@
+package com.koomy.retention;
+
+import com.codahale.metrics.MetricRegistry;
+import com.koomy.config.RetentionFactory;
+import io.dropwizard.util.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The retention job of the tests, on a migrated test database: small batches (7 rows) so that every family runs
+ * several, no pause between them; one community and one account to hang rows on.
+ */
+final class RetentionFixture {
+
+    final Jdbi jdbi;
+    final UUID community = UUID.randomUUID();
+    final UUID account = UUID.randomUUID();
+    private final ApplyRetentionJob retention;
+
+    RetentionFixture(Jdbi jdbi) {
+        this.jdbi = jdbi;
+        RetentionFactory config = new RetentionFactory();
+        config.setBatchSize(7);
+        config.setPauseBetweenBatches(Duration.milliseconds(0));
+        this.retention = new ApplyRetentionJob(SqlRetention.batches(jdbi), config, Clock.systemUTC(), new MetricRegistry());
+        jdbi.useHandle(h -> {
+            h.execute("INSERT INTO accounts (id, email, name, password_hash) VALUES (?, ?, 'Ret', 'x')", account,
+                    account + "@example.org");
+            h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club', ?)", community, "club-" + community);
+        });
+    }
+
+    long apply(RetentionFamily family) throws InterruptedException {
+        return retention.apply(family);
+    }
+
+    long count(String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    List<String> strings(String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+    }
+}
