@@ -98,6 +98,35 @@ class EmailRateLimiterTest {
         assertThat(bulk.get()).isLessThanOrEqualTo(2 * 4);
     }
 
+    /**
+     * Without transactional mail, bulk mail gets the whole limit: the request kept for transactional mail
+     * is released 750 ms into each second of Redis's clock (a newsletter at 5/s went at 4/s, 250 s for
+     * 1,000,000 recipients instead of 200 s). Each grant is stamped with Redis's own clock.
+     */
+    @Test
+    void bulkMailAloneTakesTheKeptRequestLateInTheSecond() throws Exception {
+        String prefix = TestRedis.newKeys().providerLimit("sendgrid");
+        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO);
+        java.util.Map<Long, List<Long>> grantsBySecond = new java.util.concurrent.ConcurrentHashMap<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3300);
+        while (System.nanoTime() < end) {
+            if (limiter.tryAcquire(true).isEmpty()) {
+                @SuppressWarnings("unchecked")
+                List<Long> time = (List<Long>) REDIS.eval("local t = redis.call('TIME') return {tonumber(t[1]), tonumber(t[2])}");
+                grantsBySecond.computeIfAbsent(time.get(0), s -> new ArrayList<>()).add(time.get(1));
+            }
+        }
+        List<Long> whole = grantsBySecond.keySet().stream().sorted().toList();
+        // The first and last seconds are partial; the ones between are whole and must each give 3.
+        for (Long second : whole.subList(1, whole.size() - 1)) {
+            List<Long> micros = grantsBySecond.get(second);
+            assertThat(micros).as("bulk grants in second %d", second).hasSize(3);
+            assertThat(micros.get(2)).as("the third (kept) request is released after 750 ms").isGreaterThanOrEqualTo(750_000L);
+        }
+        assertThat(grantsBySecond.values()).allSatisfy(m -> assertThat(m.size()).isLessThanOrEqualTo(3));
+        assertThat(whole.size()).isGreaterThanOrEqualTo(4);
+    }
+
     /** The script writes only the keys it is given (Redis Cluster routes by them), both in one slot. */
     @Test
     void theCountersAreTheKeysPassedInUnderThePrefix() {
