@@ -98,7 +98,10 @@ public interface EmailDao {
      * An interrupted attempt that must not be resent blindly: it stays {@code sending} without a lease,
      * {@code retry_at} saying when it is sent again if no SendGrid event has settled it (null: an operator decides).
      */
-    @SqlUpdate("UPDATE emails SET lease_until = NULL, retry_at = :resendAt, last_error = :error, updated_at = now() WHERE id = :id")
+    @SqlUpdate("""
+            UPDATE emails SET lease_until = NULL, retry_at = :resendAt, held_at = now(), last_error = :error, updated_at = now()
+             WHERE id = :id
+            """)
     void hold(@Bind("id") UUID id, @Bind("error") String error, @Bind("resendAt") Instant resendAt);
 
     /** A held email due for its resend waits again (SendGrid's webhook has not shown that events flow). */

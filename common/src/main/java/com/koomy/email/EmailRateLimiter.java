@@ -66,7 +66,7 @@ public class EmailRateLimiter {
             """;
 
     /** Bulk mail may take the request kept for transactional mail from this point of each second. */
-    static final Duration RESERVE_UNTIL = Duration.ofMillis(750);
+    static final long RESERVE_UNTIL_MICROS = 750_000L;
 
     private final UnifiedJedis redis;
     private final String allKey;
@@ -88,7 +88,7 @@ public class EmailRateLimiter {
         this.bulkKey = keyStem + ":bulk";
         this.perSecond = perSecond;
         this.bulkPerSecond = Math.max(1, perSecond - 1);
-        this.reserveUntilMicros = RESERVE_UNTIL.toNanos() / 1000;
+        this.reserveUntilMicros = RESERVE_UNTIL_MICROS;
         this.waiters = new Semaphore(inlineWaiters);
         this.maxInlineWait = maxInlineWait;
     }

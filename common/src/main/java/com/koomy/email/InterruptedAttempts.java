@@ -71,7 +71,7 @@ final class InterruptedAttempts {
         if (email.retryAt() == null || email.retryAt().isAfter(now)) {
             return Outcome.DONE; // an operator decides, or not yet due
         }
-        Instant heldAt = email.retryAt().minus(resendAfter == null ? Duration.ZERO : resendAfter);
+        Instant heldAt = email.heldAt() != null ? email.heldAt() : email.retryAt().minus(resendAfter);
         boolean flowing = handle.createQuery("""
                         SELECT EXISTS (SELECT 1 FROM sendgrid_events WHERE event = 'processed' AND occurred_at > :since)
                         """).bind("since", heldAt).mapTo(Boolean.class).one();
