@@ -169,6 +169,41 @@ class InterruptedAttemptsTest {
         assertThat(email(receipt.id()).attempts()).isEqualTo(2);
     }
 
+    /** A newsletter batch killed in SendGrid's hands: the newsletter ends sent when SendGrid's event settles the batch. */
+    @Test
+    void aHeldNewsletterBatchSettledByItsEventLetsTheNewsletterEndSent() throws Exception {
+        List<Recipient> audience = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            audience.add(new Recipient(String.format("reader%04d@example.org", i), "Reader " + i));
+        }
+        UUID newsletter = jdbi.inTransaction(h -> Newsletters.enqueue(h, new NewsletterRequest(UUID.randomUUID(), "Club",
+                "newsletter:" + UUID.randomUUID(), "en", "News", "Hello.", audience)));
+        new FanOutNewsletterJob(jdbi).run(new FanOutNewsletter(newsletter));
+        List<Email> batches = jdbi.withHandle(h -> h.createQuery("SELECT * FROM emails WHERE newsletter_id = :id ORDER BY batch_no")
+                .bind("id", newsletter).map(new EmailMapper()).list());
+        assertThat(batches).hasSize(2);
+        // Batch 0 as a worker SIGKILLed in SendGrid's hands leaves it; batch 1 goes out normally.
+        jdbi.useHandle(h -> h.execute("UPDATE emails SET status = 'sending', attempts = 1, provider = 'sendgrid', "
+                + "lease_until = now() - interval '1 second' WHERE id = ?", batches.get(0).id()));
+        try (Worker worker = Worker.start()) {
+            worker.job().run(new SendEmail(batches.get(1).id()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> email(batches.get(0).id()).leaseUntil() == null);
+            assertThat(newsletterStatus(newsletter)).isEqualTo("sending");
+
+            sendGridEvent("processed", "reader0000@example.org", batches.get(0).idempotencyKey(), Instant.now());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(newsletterStatus(newsletter)));
+        }
+        assertThat(email(batches.get(0).id()).status()).isEqualTo(EmailStatus.sent);
+        assertThat(requestsFor(batches.get(0).idempotencyKey())).isEmpty();
+        assertThat(requestsFor(batches.get(1).idempotencyKey())).hasSize(1);
+    }
+
+    private static String newsletterStatus(UUID newsletter) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status FROM newsletters WHERE id = :id").bind("id", newsletter)
+                .mapTo(String.class).one());
+    }
+
     @Test
     void withoutAnEventWebhookAHeldReceiptWaitsForAnOperatorUnlessAnEventSettlesIt() throws Exception {
         EmailPacer pacer = new EmailPacer(jdbi, 1, Duration.ofMillis(200), new MetricRegistry());
