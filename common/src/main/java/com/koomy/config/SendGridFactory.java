@@ -32,6 +32,12 @@ public class SendGridFactory {
      * so it is retried without any risk of a second copy.
      */
     @NotNull private Duration connectTimeout = Duration.seconds(10);
+    /**
+     * An attempt that may have died in SendGrid's hands is held until SendGrid's event webhook brings an
+     * event for it (then it is sent) or, this long after, sent again if the webhook has meanwhile brought
+     * processed events of later mail but none for it. 0, or no {@link #webhookPublicKey}: an operator decides.
+     */
+    @NotNull private Duration unconfirmedResendAfter = Duration.minutes(30);
 
     public boolean isConfigured() {
         return apiKey != null && !apiKey.isBlank();
@@ -55,6 +61,8 @@ public class SendGridFactory {
     @JsonProperty public void setRateLimitPerSecond(int rateLimitPerSecond) { this.rateLimitPerSecond = rateLimitPerSecond; }
     @JsonProperty public Duration getRequestTimeout() { return requestTimeout; }
     @JsonProperty public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+    @JsonProperty public Duration getUnconfirmedResendAfter() { return unconfirmedResendAfter; }
+    @JsonProperty public void setUnconfirmedResendAfter(Duration unconfirmedResendAfter) { this.unconfirmedResendAfter = unconfirmedResendAfter; }
     @JsonProperty public Duration getConnectTimeout() { return connectTimeout; }
     @JsonProperty public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
 
@@ -65,6 +73,11 @@ public class SendGridFactory {
      */
     public java.time.Duration longestAttempt() {
         return connectTimeout.toJavaDuration().multipliedBy(2).plus(requestTimeout.toJavaDuration()).plusSeconds(10);
+    }
+
+    /** How long a held attempt waits for its SendGrid event before it is resent; null: an operator decides. */
+    public java.time.Duration heldResendAfter() {
+        return isWebhookConfigured() && unconfirmedResendAfter.toNanoseconds() > 0 ? unconfirmedResendAfter.toJavaDuration() : null;
     }
 
     @Override

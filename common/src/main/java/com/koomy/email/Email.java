@@ -34,7 +34,9 @@ public record Email(
         List<Recipient> suppressed,
         Instant createdAt,
         Instant updatedAt,
-        Instant sentAt) {
+        Instant sentAt,
+        /** When an interrupted attempt was last held in {@code sending} ({@link InterruptedAttempts}); null: never. */
+        Instant heldAt) {
 
     /** The outbox kind whose ref is an email id: "deliver this email". */
     public static final String OUTBOX_KIND = "email";

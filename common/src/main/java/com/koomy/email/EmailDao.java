@@ -90,13 +90,35 @@ public interface EmailDao {
     @SqlUpdate("""
             UPDATE emails SET status = 'suppressed', suppressed = CAST(:suppressed AS jsonb), lease_until = NULL,
                    updated_at = now()
-             WHERE id = :id AND status = 'queued'
+             WHERE id = :id AND status IN ('queued', 'sending')
             """)
     void markSuppressed(@Bind("id") UUID id, @Bind("suppressed") String suppressedJson);
 
-    /** An interrupted attempt that must not be resent blindly: it stays {@code sending} for an operator. */
-    @SqlUpdate("UPDATE emails SET lease_until = NULL, last_error = :error, updated_at = now() WHERE id = :id")
-    void holdForOperator(@Bind("id") UUID id, @Bind("error") String error);
+    /**
+     * An interrupted attempt that must not be resent blindly: it stays {@code sending} without a lease,
+     * {@code retry_at} saying when it is sent again if no SendGrid event has settled it (null: an operator decides).
+     */
+    @SqlUpdate("""
+            UPDATE emails SET lease_until = NULL, retry_at = :resendAt, held_at = now(), last_error = :error, updated_at = now()
+             WHERE id = :id
+            """)
+    void hold(@Bind("id") UUID id, @Bind("error") String error, @Bind("resendAt") Instant resendAt);
+
+    /** A held email due for its resend waits again (SendGrid's webhook has not shown that events flow). */
+    @SqlUpdate("""
+            UPDATE emails SET retry_at = :retryAt, updated_at = now()
+             WHERE id = :id AND status = 'sending' AND lease_until IS NULL
+            """)
+    void postponeResend(@Bind("id") UUID id, @Bind("retryAt") Instant retryAt);
+
+    /** A held email that a SendGrid event shows SendGrid took: {@code sent}, the event named in {@code note}. */
+    @SqlUpdate("""
+            UPDATE emails SET status = 'sent', provider_message_id = coalesce(:messageId, provider_message_id),
+                   lease_until = NULL, retry_at = NULL, sent_at = now(), updated_at = now(),
+                   last_error = :note || ' (' || coalesce(last_error, 'no error') || ')'
+             WHERE id = :id AND status = 'sending'
+            """)
+    int markConfirmed(@Bind("id") UUID id, @Bind("messageId") String messageId, @Bind("note") String note);
 
     /** An operator's decision on an email held in {@code sending}: deliver it again. */
     @SqlUpdate("""
@@ -114,7 +136,17 @@ public interface EmailDao {
             """)
     int markSentByOperator(@Bind("id") UUID id);
 
-    /** Emails stuck in sending past their lease: each needs an operator's decision (an alert). */
-    @SqlQuery("SELECT count(*) FROM emails WHERE status = 'sending' AND (lease_until IS NULL OR lease_until < now())")
+    /**
+     * Emails that need an operator's decision (an alert): held in sending with no automatic resolution
+     * (no SendGrid event webhook configured), or past their lease and not yet taken over.
+     */
+    @SqlQuery("""
+            SELECT count(*) FROM emails
+             WHERE status = 'sending' AND ((lease_until IS NULL AND retry_at IS NULL) OR lease_until < now())
+            """)
     long countNeedingOperator();
+
+    /** Emails held in sending until a SendGrid event settles them or their resend is due. */
+    @SqlQuery("SELECT count(*) FROM emails WHERE status = 'sending' AND lease_until IS NULL AND retry_at IS NOT NULL")
+    long countAwaitingConfirmation();
 }

@@ -39,7 +39,8 @@ public class EmailMapper implements RowMapper<Email> {
                 EmailJson.recipients(rs.getString("suppressed")),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")),
-                instant(rs.getTimestamp("sent_at")));
+                instant(rs.getTimestamp("sent_at")),
+                instant(rs.getTimestamp("held_at")));
     }
 
     private static Instant instant(Timestamp ts) {

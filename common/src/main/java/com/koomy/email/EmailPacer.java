@@ -30,14 +30,19 @@ import java.util.function.Consumer;
  * The rows are the state, not this process: a worker killed with waiting rows leaves them {@code queued}
  * with a {@code retry_at}, and any worker's pacer takes them at its next poll. So does an attempt that died
  * in the provider's hands ({@code sending} past its lease): the delivery decides, as a retry would, whether
- * it may be sent again or is held for an operator. A wait in this process wakes the pacer at its time; the
+ * it may be sent again or is held until a SendGrid event settles it (and so do held rows once their
+ * event arrives or their resend is due). A wait in this process wakes the pacer at its time; the
  * others (other workers' waits, a dead worker's rows) are seen within {@code idlePoll}.
  */
 public class EmailPacer implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailPacer.class);
 
-    /** Due rows, transactional first (bulk = false sorts first), each kind in the order of its wait. */
+    /**
+     * Due rows, transactional first (bulk = false sorts first), each kind in the order of its wait: waits
+     * that are over, attempts that died past their lease, and held attempts (sending, no lease) that a
+     * SendGrid event now settles or whose resend is due ({@link InterruptedAttempts}).
+     */
     private static final String DUE = """
             SELECT id FROM (
                 (SELECT id, bulk, retry_at AS due FROM emails
@@ -46,7 +51,13 @@ public class EmailPacer implements Managed {
                 UNION ALL
                 (SELECT id, bulk, lease_until AS due FROM emails
                   WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_until < now()
-                  ORDER BY lease_until LIMIT :limit)) d
+                  ORDER BY lease_until LIMIT :limit)
+                UNION ALL
+                (SELECT id, bulk, coalesce(retry_at, now()) AS due FROM emails
+                  WHERE status = 'sending' AND lease_until IS NULL
+                    AND (retry_at <= now()
+                         OR EXISTS (SELECT 1 FROM sendgrid_events e WHERE e.koomy_key = emails.idempotency_key))
+                  ORDER BY retry_at LIMIT :limit)) d
              ORDER BY bulk, due
              LIMIT :limit
             """;

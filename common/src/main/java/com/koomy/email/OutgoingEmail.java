@@ -8,6 +8,8 @@ import java.util.UUID;
 public record OutgoingEmail(
         UUID id,
         String idempotencyKey,
+        /** This attempt's number (1 for the first): SendGrid's events tell a resent copy from the first. */
+        int attempt,
         String category,
         boolean bulk,
         List<Recipient> to,

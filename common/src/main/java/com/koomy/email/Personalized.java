@@ -8,8 +8,8 @@ import java.util.Map;
  * One request for many recipients whose copies differ by a few values (dues reminders: each member's
  * name): the content is rendered once with placeholders, and each recipient's personalization carries
  * their values (SendGrid substitutions). The name has two placeholders because the HTML part needs it
- * escaped and the text part and subject must not have it escaped. The local sink keeps the content as
- * rendered, placeholders included.
+ * escaped and the text part and subject must not have it escaped. The row keeps the content as rendered,
+ * placeholders included; {@link RecipientCopy} gives each recipient's copy (the operators' outbox).
  */
 final class Personalized {
 
@@ -36,15 +36,32 @@ final class Personalized {
 
     /** Each recipient's values, when the content has placeholders; else none. */
     static Map<String, Map<String, String>> substitutions(RenderedEmail content, List<Recipient> to) {
-        if (!content.html().contains(NAME_HTML) && !content.text().contains(NAME_TEXT) && !content.subject().contains(NAME_TEXT)) {
+        if (!hasPlaceholders(content)) {
             return Map.of();
         }
         Map<String, Map<String, String>> byAddress = new HashMap<>();
         for (Recipient r : to) {
-            String name = r.name() == null ? "" : r.name();
-            byAddress.put(r.email(), Map.of(NAME_HTML, escapeHtml(name), NAME_TEXT, name));
+            byAddress.put(r.email(), values(r));
         }
         return byAddress;
+    }
+
+    /** One recipient's values, when the content has placeholders; else none. */
+    static Map<String, String> valuesFor(RenderedEmail content, Recipient recipient) {
+        return hasPlaceholders(content) ? values(recipient) : Map.of();
+    }
+
+    private static boolean hasPlaceholders(RenderedEmail content) {
+        return contains(content.html(), NAME_HTML) || contains(content.text(), NAME_TEXT) || contains(content.subject(), NAME_TEXT);
+    }
+
+    private static boolean contains(String part, String placeholder) {
+        return part != null && part.contains(placeholder);
+    }
+
+    private static Map<String, String> values(Recipient r) {
+        String name = r.name() == null ? "" : r.name();
+        return Map.of(NAME_HTML, escapeHtml(name), NAME_TEXT, name);
     }
 
     private static String escapeHtml(String value) {

@@ -29,8 +29,12 @@ import java.util.concurrent.Semaphore;
  * <li>{@code sending} within its lease: another attempt is in flight, come back after it;</li>
  * <li>{@code sending} past its lease: an attempt died between the provider and our bookkeeping. The
  *     provider may have accepted it: only templates that may be resent are ({@link
- *     EmailTemplate#resendAfterInterruption()}); the others stay {@code sending} for an operator.</li>
+ *     EmailTemplate#resendAfterInterruption()}); the others are held in {@code sending} until SendGrid's
+ *     event webhook settles them, or resent when it shows SendGrid did not take them ({@link InterruptedAttempts});
+ *     without an event webhook, an operator decides.</li>
  * </ul>
+ * With the local sink ({@link Mailer#transactional()}) the row goes from queued to sent in one transaction:
+ * nothing to settle after a crash.
  * No token in the shared rate limit, or a 429: the row waits in the queue ({@code retry_at}) and the
  * job ends instead of holding a worker thread; {@link EmailPacer} delivers it when its time comes (no new
  * JobRunr job per wait). A 5xx or a network error: the row counts the failure and is not tried again
@@ -51,9 +55,15 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     /**
      * {@code lease}: how long a {@code sending} row belongs to the attempt that marked it (longer than
      * any attempt); {@code maxRetries}: retries after a provider failure before the email is
-     * {@code failed}; {@code maxInFlight}: sends of this process waiting for the provider at once (0: no cap).
+     * {@code failed}; {@code maxInFlight}: sends of this process waiting for the provider at once (0: no cap);
+     * {@code unconfirmedResendAfter}: how long a held attempt waits for a SendGrid event before it is sent
+     * again (null: no event webhook, an operator decides).
      */
-    public record Limits(Duration lease, int maxRetries, int maxInFlight) {
+    public record Limits(Duration lease, int maxRetries, int maxInFlight, Duration unconfirmedResendAfter) {
+
+        public Limits(Duration lease, int maxRetries, int maxInFlight) {
+            this(lease, maxRetries, maxInFlight, null);
+        }
     }
 
     private final Jdbi jdbi;
@@ -66,6 +76,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final Semaphore slots;
     private final MetricRegistry metrics;
     private final ListUnsubscribe listUnsubscribe;
+    private final InterruptedAttempts interrupted;
 
     /** {@code rateLimiter}: {@link EmailRateLimiter#NONE} for no limit (the sink, or a benchmark with the limit lifted). */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
@@ -90,6 +101,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         this.maxRetries = limits.maxRetries();
         this.slots = limits.maxInFlight() > 0 ? new Semaphore(limits.maxInFlight()) : null;
         this.metrics = metrics;
+        this.interrupted = new InterruptedAttempts(limits.unconfirmedResendAfter(), metrics);
     }
 
     private sealed interface Step {
@@ -103,6 +115,10 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     }
 
     private record Send(Email email, OutgoingEmail outgoing, EmailTemplate template) implements Step {
+    }
+
+    /** Delivered in the transaction that claimed it (the sink); {@code next}: the batch it released, or null. */
+    private record Sent(UUID next) implements Step {
     }
 
     /**
@@ -133,6 +149,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 defer(id, wait.duration(), wait.why());
             } else if (step instanceof Send send) {
                 return deliver(send);
+            } else if (step instanceof Sent sent) {
+                return sent.next();
             }
             return null;
         } finally {
@@ -142,7 +160,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         }
     }
 
-    private Step begin(Handle handle, UUID id) {
+    private Step begin(Handle handle, UUID id) throws IOException {
         EmailDao dao = handle.attach(EmailDao.class);
         Email email = dao.lock(id).orElseThrow(() -> new IllegalStateException("email " + id + " is not stored"));
         if (email.status().settled() || email.held()) {
@@ -152,23 +170,13 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 .orElseThrow(() -> new IllegalStateException("email " + id + " has an unknown template " + email.template()));
         Instant now = Instant.now();
         if (email.status() == EmailStatus.sending) {
-            if (email.leaseUntil() == null) {
-                return new Done(); // already held for an operator
-            }
-            if (email.leaseUntil().isAfter(now)) {
+            if (email.leaseUntil() != null && email.leaseUntil().isAfter(now)) {
                 // That attempt settles the row; if it dies, the pacer finds the row past its lease.
                 return new Done();
             }
-            if (!template.resendAfterInterruption()) {
-                dao.holdForOperator(id, "an attempt was interrupted after the provider may have accepted it; "
-                        + "an operator must resend it or mark it sent");
-                Newsletters.afterBatch(handle, email); // its place in the newsletter's window goes to the next batch
-                metrics.meter("koomy.email.held-for-operator").mark();
-                LOG.error("Email {} ({}) was interrupted while sending and is not resent automatically: "
-                        + "an operator must decide (GET /api/ops/outbox?status=sending)", id, email.idempotencyKey());
+            if (interrupted.resolve(handle, email, template, now) == InterruptedAttempts.Outcome.DONE) {
                 return new Done();
             }
-            LOG.warn("Email {} ({}) was interrupted while sending; sending it again", id, email.idempotencyKey());
         } else if (email.retryAt() != null && email.retryAt().isAfter(now)) {
             return new Wait(Duration.between(now, email.retryAt()),
                     "backing off after a failure or a 429 (" + email.failures() + " failures)", true);
@@ -196,9 +204,17 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
         }
         dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed),
                 content.subject(), content.html(), content.text());
-        return new Send(email, new OutgoingEmail(id, email.idempotencyKey(), template.id(), email.bulk(), to, content,
-                inlineImages(template, email.variables()), headers(email, template, to),
-                Personalized.substitutions(content, to)), template);
+        OutgoingEmail outgoing = new OutgoingEmail(id, email.idempotencyKey(), email.attempts() + 1, template.id(), email.bulk(),
+                to, content, inlineImages(template, email.variables()), headers(email, template, to),
+                Personalized.substitutions(content, to));
+        if (mailer.transactional() && mailer.send(outgoing) instanceof Delivery.Accepted accepted) {
+            // The sink: delivered in the same commit as the claim, so a crash never leaves it sending.
+            dao.markSent(id, accepted.messageId());
+            List<UUID> released = Newsletters.afterBatch(handle, email);
+            metrics.meter("koomy.email.sent").mark(to.size());
+            return new Sent(released.isEmpty() ? null : released.get(0));
+        }
+        return new Send(email, outgoing, template);
     }
 
     private RenderedEmail render(Email email, EmailTemplate template) {
@@ -243,13 +259,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 return null;
             }
             // The request may have been taken before the connection broke: do not risk a second copy.
-            jdbi.useTransaction(handle -> {
-                handle.attach(EmailDao.class).holdForOperator(id, error
-                        + "; the provider may have accepted it: an operator must resend it or mark it sent");
-                Newsletters.afterBatch(handle, send.email());
-            });
-            metrics.meter("koomy.email.held-for-operator").mark();
-            LOG.error("Email {} ({}): {}; held in 'sending' for an operator", id, send.email().idempotencyKey(), error);
+            jdbi.useTransaction(handle -> interrupted.hold(handle, send.email(), error));
             return null;
         }
         if (delivery instanceof Delivery.Accepted accepted) {

@@ -28,7 +28,9 @@ import java.util.Map;
 /**
  * Sends through SendGrid's v3 mail/send with the official client, one personalization per recipient
  * (so a batch never shows its recipients to each other), our idempotency key in the custom args
- * ({@code koomy_key}, {@code koomy_email_id}) so every SendGrid event can be traced back to the row.
+ * ({@code koomy_key}, {@code koomy_email_id}, {@code koomy_attempt}) so every SendGrid event can be traced
+ * back to the row and the attempt: an event of an attempt that died in SendGrid's hands settles the row
+ * ({@link InterruptedAttempts}).
  */
 public class SendGridMailer implements Mailer, Closeable {
 
@@ -99,12 +101,10 @@ public class SendGridMailer implements Mailer, Closeable {
             Map<String, String> headers = email.headers().get(recipient.email());
             if (headers != null) {
                 headers.forEach(personalization::addHeader);
-                String url = headers.get(ListUnsubscribe.HEADER);
-                int https = url == null ? -1 : url.indexOf("<http");
-                if (https >= 0) {
+                String url = RecipientCopy.unsubscribeUrl(headers);
+                if (url != null) {
                     // The footer's link: the same signed URL as the header's.
-                    personalization.addSubstitution(ListUnsubscribe.URL_PLACEHOLDER,
-                            url.substring(https + 1, url.indexOf('>', https)));
+                    personalization.addSubstitution(ListUnsubscribe.URL_PLACEHOLDER, url);
                 }
             }
             Map<String, String> substitutions = email.substitutions().get(recipient.email());
@@ -115,6 +115,7 @@ public class SendGridMailer implements Mailer, Closeable {
         }
         mail.addCustomArg("koomy_key", email.idempotencyKey());
         mail.addCustomArg("koomy_email_id", email.id().toString());
+        mail.addCustomArg("koomy_attempt", Integer.toString(email.attempt()));
         mail.addCategory(email.category());
         for (OutgoingEmail.InlineImage image : email.inlineImages()) {
             Attachments attachment = new Attachments();

@@ -4,6 +4,8 @@ import com.koomy.email.Email;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.ListUnsubscribe;
 import com.koomy.email.Recipient;
+import com.koomy.email.RecipientCopy;
+import com.koomy.email.RenderedEmail;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,7 +24,10 @@ public record OutboxEmailView(
         Integer batchNo,
         int recipientCount,
         List<Recipient> recipients,
-        /** The headers of each listed recipient's copy (To, Subject, List-Unsubscribe...), as sent. */
+        /**
+         * Each listed recipient's copy: its headers (To, Subject, List-Unsubscribe...) and the values replaced
+         * in it ({@code substitutions}), as sent.
+         */
         List<RecipientHeaders> headers,
         List<Recipient> suppressed,
         String status,
@@ -30,6 +35,10 @@ public record OutboxEmailView(
         String providerMessageId,
         int attempts,
         String lastError,
+        /**
+         * The content as stored, once for the whole email; in a batch it has placeholders ({@code [[...]]})
+         * that each recipient's {@code substitutions} replace in their copy.
+         */
         String subject,
         String text,
         String html,
@@ -39,7 +48,12 @@ public record OutboxEmailView(
     /** Batches list their first recipients only; the count says how many there are. */
     static final int RECIPIENTS_SHOWN = 20;
 
-    public record RecipientHeaders(String email, Map<String, String> headers) {
+    /**
+     * {@code substitutions}: placeholder to this recipient's value (their name in a dues reminder, their
+     * unsubscribe link in a newsletter); empty when the content was rendered for them alone. The Subject
+     * header is their subject, placeholders replaced.
+     */
+    public record RecipientHeaders(String email, Map<String, String> headers, Map<String, String> substitutions) {
     }
 
     /**
@@ -48,16 +62,19 @@ public record OutboxEmailView(
      */
     static OutboxEmailView of(Email email, ListUnsubscribe listUnsubscribe) {
         List<Recipient> shown = email.recipients().subList(0, Math.min(RECIPIENTS_SHOWN, email.recipients().size()));
+        RenderedEmail content = new RenderedEmail(email.subject(), email.htmlBody(), email.textBody());
         List<RecipientHeaders> headers = shown.stream().map(r -> {
+            Map<String, String> list = listUnsubscribe != null && EmailTemplate.NEWSLETTER.id().equals(email.template())
+                    && email.communityId() != null
+                    ? listUnsubscribe.headers(email.communityId(), email.newsletterId(), r.email()) : Map.of();
+            Map<String, String> values = RecipientCopy.substitutions(content, r, list);
             Map<String, String> h = new LinkedHashMap<>();
             h.put("To", r.name() == null ? r.email() : r.name() + " <" + r.email() + ">");
             if (email.subject() != null) {
-                h.put("Subject", email.subject());
+                h.put("Subject", RecipientCopy.apply(content, values).subject());
             }
-            if (listUnsubscribe != null && EmailTemplate.NEWSLETTER.id().equals(email.template()) && email.communityId() != null) {
-                h.putAll(listUnsubscribe.headers(email.communityId(), email.newsletterId(), r.email()));
-            }
-            return new RecipientHeaders(r.email(), h);
+            h.putAll(list);
+            return new RecipientHeaders(r.email(), h, values);
         }).toList();
         return new OutboxEmailView(email.id(), email.idempotencyKey(), email.template(), email.locale(),
                 email.communityId(), email.newsletterId(), email.batchNo(), email.recipients().size(),

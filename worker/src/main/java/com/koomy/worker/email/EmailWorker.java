@@ -76,6 +76,16 @@ public final class EmailWorker {
                 return jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator);
             }
         });
+        environment.metrics().register("koomy.email.awaiting-confirmation", new CachedGauge<Long>(30, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                return jdbi.withExtension(EmailDao.class, EmailDao::countAwaitingConfirmation);
+            }
+        });
+        if (sendgrid.isConfigured() && sendgrid.heldResendAfter() == null) {
+            LOG.warn("No SendGrid event webhook key (SENDGRID_WEBHOOK_PUBLIC_KEY) or SENDGRID_UNCONFIRMED_RESEND_AFTER=0: "
+                    + "an email interrupted in SendGrid's hands waits for an operator");
+        }
         // Newsletters carry List-Unsubscribe (mailto and a signed one-click link; mailto alone without the secret).
         UnsubscribeTokens tokens = UnsubscribeTokens.orNull(config.getUnsubscribeSecret());
         if (tokens == null) {
@@ -88,7 +98,8 @@ public final class EmailWorker {
         // The lease outlives an attempt that times out, so a live attempt is never taken for a dead one.
         this.sendEmail = new SendEmailJob(jdbi,
                 new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", config.appPagesUrl())), mailer, limiter,
-                pacer, new SendEmailJob.Limits(sendgrid.longestAttempt(), retries, maxInFlight), environment.metrics(),
+                pacer, new SendEmailJob.Limits(sendgrid.longestAttempt(), retries, maxInFlight,
+                        sendgrid.heldResendAfter()), environment.metrics(),
                 new ListUnsubscribe(config.getPublicUrl(), sendgrid.getFromEmail(), tokens));
     }
 

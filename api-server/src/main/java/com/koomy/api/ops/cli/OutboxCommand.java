@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * {@code outbox [--status S] [--limit N] [--json] CONFIG}: the last emails as operators see them
  * ({@code GET /api/ops/outbox}), one readable block each: when, status, template, recipients, subject,
- * provider, error and the headers sent (List-Unsubscribe...). {@code --json} prints the whole answer,
- * rendered text and HTML included.
+ * provider, error and the headers sent (List-Unsubscribe...), the subject as the first recipient got it and,
+ * for a batch, the values substituted in their copy. {@code --json} prints the whole answer, rendered text
+ * and HTML included.
  */
 public class OutboxCommand extends OpsApiCommand {
 
@@ -59,7 +60,17 @@ public class OutboxCommand extends OpsApiCommand {
             }
             int more = email.path("recipientCount").asInt() - email.path("recipients").size();
             out.printf("  to        %s%s%n", to, more > 0 ? " and " + more + " more" : "");
-            out.printf("  subject   %s%n", text(email, "subject"));
+            JsonNode first = email.path("headers").path(0);
+            out.printf("  subject   %s%n", first.path("headers").path("Subject").isTextual()
+                    ? first.path("headers").path("Subject").asText() : text(email, "subject"));
+            if (!first.path("substitutions").isEmpty()) {
+                // A batch: its content has placeholders; each recipient's values are in --json (headers[].substitutions).
+                StringBuilder values = new StringBuilder();
+                first.path("substitutions").fields().forEachRemaining(v -> values.append(values.isEmpty() ? "" : ", ")
+                        .append(v.getKey()).append(" = ").append(v.getValue().asText()));
+                out.printf("  values    %s (in %s's copy; --json: every recipient's)%n", values,
+                        first.path("email").asText());
+            }
             out.printf("  sent by   %s%s, %d attempt(s)%s%n", text(email, "provider"),
                     email.path("providerMessageId").isTextual() ? " as " + email.path("providerMessageId").asText() : "",
                     email.path("attempts").asInt(),

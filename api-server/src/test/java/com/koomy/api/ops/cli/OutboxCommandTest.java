@@ -38,4 +38,27 @@ class OutboxCommandTest {
                 .contains("List-Unsubscribe-Post List-Unsubscribe=One-Click")
                 .doesNotContain("<!DOCTYPE").doesNotContain("plain body");
     }
+
+    /** A dues-reminder batch: the subject as the first member got it and the values of their copy. */
+    @Test
+    void aRemindersBatchShowsTheFirstRecipientsValues() throws Exception {
+        JsonNode page = OpsApiCommand.JSON.readTree("""
+                {"page":1,"limit":10,"total":1,"items":[{"id":"9a1c","idempotencyKey":"dues-reminders:x","template":"dues_reminder",
+                 "locale":"en","communityId":"c1","newsletterId":null,"batchNo":null,"recipientCount":2,
+                 "recipients":[{"email":"mia@example.org","name":"Mia"},{"email":"ned@example.org","name":"Ned"}],
+                 "headers":[{"email":"mia@example.org","headers":{"To":"Mia <mia@example.org>","Subject":"Dues reminder — Rowing Club"},
+                   "substitutions":{"[[recipient_name_html]]":"Mia","[[recipient_name]]":"Mia"}},
+                  {"email":"ned@example.org","headers":{"To":"Ned <ned@example.org>","Subject":"Dues reminder — Rowing Club"},
+                   "substitutions":{"[[recipient_name_html]]":"Ned","[[recipient_name]]":"Ned"}}],
+                 "suppressed":[],"status":"sent","provider":"sink","providerMessageId":"sink-1","attempts":1,
+                 "lastError":null,"subject":"Dues reminder — Rowing Club","text":"Hello [[recipient_name]],","html":"<p>x</p>",
+                 "createdAt":"2026-12-05T01:00:00Z","sentAt":"2026-12-05T01:00:01Z"}]}
+                """);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OutboxCommand.print(page, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(out).contains("  subject   Dues reminder — Rowing Club")
+                .contains("  values    [[recipient_name_html]] = Mia, [[recipient_name]] = Mia (in mia@example.org's copy;");
+    }
 }
