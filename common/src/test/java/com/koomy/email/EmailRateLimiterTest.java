@@ -114,13 +114,13 @@ class EmailRateLimiterTest {
     @Test
     void bulkMailAloneTakesTheKeptRequestLateInTheSecond() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, prefix, 3, 0, Duration.ZERO);
+        EmailRateLimiter limiter = new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO);
         java.util.Map<Long, List<Long>> grantsBySecond = new java.util.concurrent.ConcurrentHashMap<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3300);
         while (System.nanoTime() < end) {
             if (limiter.tryAcquire(true).isEmpty()) {
                 @SuppressWarnings("unchecked")
-                List<Long> time = (List<Long>) REDIS.eval("local t = redis.call('TIME') return {tonumber(t[1]), tonumber(t[2])}");
+                List<Long> time = (List<Long>) redis().eval("local t = redis.call('TIME') return {tonumber(t[1]), tonumber(t[2])}");
                 grantsBySecond.computeIfAbsent(time.get(0), s -> new ArrayList<>()).add(time.get(1));
             }
         }
@@ -145,7 +145,7 @@ class EmailRateLimiterTest {
     @Test
     void aNewsletterAloneAt5PerSecondGetsMoreThanFourRequestsASecond() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(REDIS, prefix, 5);
+        EmailRateLimiter limiter = new EmailRateLimiter(redis(), prefix, 5);
         java.util.Map<Long, AtomicInteger> bySecond = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
