@@ -93,6 +93,11 @@ final class PrivatePostgres implements AutoCloseable {
                 "-p " + port + " -k " + dir + " -c listen_addresses=" + listen + " -c fsync=off", "start"));
     }
 
+    /** A standby made primary ({@code pg_ctl promote}): it takes writes from now on. */
+    void promote() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "promote"));
+    }
+
     /** Stops at once, as a crash would: in-flight transactions are lost and clients see errors. */
     void stopImmediately() throws Exception {
         pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"));
