@@ -86,30 +86,22 @@ public class Memberships {
     }
 
     /**
-     * Refuses {@code accountId} on what only the community's managers may do, as {@link #requireManager} decides
-     * from the membership (404 unless an active member, 403 unless an owner or admin), in one statement of one or
-     * two index probes returning one word: the directory's fast path asks it on every read, so it stays as cheap
-     * as a bare EXISTS (reading the whole row through MembershipDao.find cost 10-45 % of a cached read).
+     * 404 unless {@code accountId} is an active member, 403 unless an owner or admin, as {@link #requireManager}
+     * decides, in one statement of EXISTS probes: the directory's fast path asks it on every read (the whole row
+     * through MembershipDao.find cost 10-45 % of a cached read).
      */
     public void requireManagerRight(UUID communityId, UUID accountId) {
         String standing = jdbi.withHandle(handle -> handle.createQuery("""
                         /* Memberships.requireManagerRight */
-                        SELECT CASE WHEN EXISTS (SELECT 1 FROM memberships
-                                                  WHERE community_id = :communityId AND account_id = :accountId
-                                                    AND status = 'active' AND role IN ('owner', 'admin')) THEN 'manager'
-                                    WHEN EXISTS (SELECT 1 FROM memberships
-                                                  WHERE community_id = :communityId AND account_id = :accountId
-                                                    AND status = 'active') THEN 'member'
+                        SELECT CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
+                                                    AND account_id = :accountId AND status = 'active'
+                                                    AND role IN ('owner', 'admin')) THEN 'manager'
+                                    WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
+                                                    AND account_id = :accountId AND status = 'active') THEN 'member'
                                     ELSE 'none' END""")
-                .bind("communityId", communityId)
-                .bind("accountId", accountId)
-                .mapTo(String.class)
-                .one());
-        if (standing.equals("none")) {
-            throw Communities.notFound();
-        }
-        if (standing.equals("member")) {
-            throw notManager();
+                .bind("communityId", communityId).bind("accountId", accountId).mapTo(String.class).one());
+        if (!standing.equals("manager")) {
+            throw standing.equals("member") ? notManager() : Communities.notFound();
         }
     }
 
