@@ -3,6 +3,7 @@ package com.koomy.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.koomy.api.http.ClientAddress;
 import com.koomy.api.ratelimit.RateLimitsFactory;
+import com.koomy.api.fastpath.FastPathsFactory;
 import com.koomy.api.alerts.AlertsFactory;
 import com.koomy.api.stats.StatsFactory;
 import com.koomy.config.CacheFactory;
@@ -57,8 +58,11 @@ public class ApiConfiguration extends KoomyConfiguration {
     @JsonProperty public void setTrustedProxies(ClientAddress trustedProxies) { this.trustedProxies = trustedProxies; }
 
     @Valid @NotNull private RateLimitsFactory rateLimits = new RateLimitsFactory();
+    @Valid @NotNull private FastPathsFactory fastPaths = new FastPathsFactory();
 
     @JsonProperty public RateLimitsFactory getRateLimits() { return rateLimits; }
+    @JsonProperty public FastPathsFactory getFastPaths() { return fastPaths; }
+    @JsonProperty public void setFastPaths(FastPathsFactory fastPaths) { this.fastPaths = fastPaths; }
     @JsonProperty public void setRateLimits(RateLimitsFactory rateLimits) { this.rateLimits = rateLimits; }
 
     /** A session ends after this long unused, and in any case this long after sign-in. */

@@ -3,16 +3,16 @@ package com.koomy.api;
 import com.koomy.api.accounts.AccountsRoutes;
 import com.koomy.api.auth.AccessGate;
 import com.koomy.api.communities.CommunitiesRoutes;
-import com.koomy.api.communities.PublicPageFilter;
 import com.koomy.api.docs.BuildInfo;
 import com.koomy.api.docs.OpenApiDocumentResource;
-import com.koomy.api.events.DoorScanFilter;
 import com.koomy.api.events.EventsRoutes;
+import com.koomy.api.fastpath.FastPathFilter;
+import com.koomy.api.fastpath.FastRoute;
+import com.koomy.api.fastpath.RequestGate;
 import com.koomy.api.health.HealthRoutes;
 import com.koomy.api.http.ErrorMappers;
 import com.koomy.api.http.HttpBasics;
 import com.koomy.api.media.MediaRoutes;
-import com.koomy.api.memberships.DirectoryFilter;
 import com.koomy.api.memberships.MembershipsRoutes;
 import com.koomy.api.news.NewsRoutes;
 import com.koomy.api.newsletters.NewslettersRoutes;
@@ -20,7 +20,6 @@ import com.koomy.api.ops.OpsRoutes;
 import com.koomy.api.payments.PaymentsRoutes;
 import com.koomy.api.ratelimit.RateLimitFilter;
 import com.koomy.api.ratelimit.RateLimiter;
-import com.koomy.api.webhooks.StripeWebhookFilter;
 import com.koomy.api.webhooks.WebhooksRoutes;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.db.DbCommand;
@@ -30,11 +29,10 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import jakarta.servlet.DispatcherType;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
-import java.util.EnumSet;
+import java.util.List;
 
 /**
  * The HTTP API. It writes to PostgreSQL and leaves everything slow or external to the workers,
@@ -103,29 +101,20 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         MediaRoutes.register(app);
         NewslettersRoutes.register(app, payments.limits());
 
-        fastPaths(app, accounts.gate(), limiter, webhooks, communities, memberships, events);
+        fastPaths(app, accounts.gate(), limiter, List.of(webhooks.fastRoute(app), communities.fastRoute(app),
+                memberships.fastRoute(app), events.fastRoute(app)));
         addRoutes(config, environment, app.jdbi());
     }
 
     /**
-     * The routes answered before Jersey, from memory or straight to the database (docs/architecture.md);
-     * after the request log and statistics filters, so those see these requests too.
+     * The routes answered before Jersey (docs/architecture.md, "Fast paths"), through one filter and the same
+     * gate as Jersey's; after the request log and statistics filters, so those see these requests too.
      */
-    private static void fastPaths(ApiContext app, AccessGate gate, RateLimiter limiter, WebhooksRoutes webhooks,
-                                  CommunitiesRoutes communities, MembershipsRoutes memberships, EventsRoutes events) {
-        Environment environment = app.environment();
-        ApiConfiguration config = app.config();
-        environment.servlets().addFilter("stripe-webhooks", new StripeWebhookFilter(webhooks.stripeIntake(), app.json()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/webhooks/stripe");
-        environment.servlets().addFilter("public-pages", new PublicPageFilter(communities.publicPages(),
-                        limiter, config.getTrustedProxies()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/communities/*");
-        environment.servlets().addFilter("directory", new DirectoryFilter(memberships.directoryPages(),
-                        memberships.memberships(), gate, limiter, config.getTrustedProxies()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/communities/*");
-        environment.servlets().addFilter("door-scans", new DoorScanFilter(events.checkIns(), gate,
-                        limiter, config.getTrustedProxies(), app.json(), environment.metrics()))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/events/*");
+    private static void fastPaths(ApiContext app, AccessGate gate, RateLimiter limiter, List<FastRoute> routes) {
+        if (app.config().getFastPaths().isEnabled()) {
+            HttpBasics.apiFilter(app.environment(), "fast-paths", new FastPathFilter(routes,
+                    new RequestGate(gate, limiter, app.config().getTrustedProxies()), app.json()));
+        }
     }
 
     /** For subclasses: tests add routes of their own (slow, failing, database-holding) here. */

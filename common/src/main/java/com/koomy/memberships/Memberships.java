@@ -50,9 +50,13 @@ public class Memberships {
     public static Membership requireManager(Optional<Membership> caller) {
         Membership membership = caller.filter(Membership::isActive).orElseThrow(Communities::notFound);
         if (!membership.canManage()) {
-            throw new ApiException(403, "forbidden", "only the community's owners and admins may do this");
+            throw notManager();
         }
         return membership;
+    }
+
+    private static ApiException notManager() {
+        return new ApiException(403, "forbidden", "only the community's owners and admins may do this");
     }
 
     /**
@@ -81,17 +85,24 @@ public class Memberships {
         return joined;
     }
 
-    /** Whether the account is an active owner or admin of the community (may read its directory). */
-    public boolean isManager(UUID communityId, UUID accountId) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        /* Memberships.isManager */
-                        SELECT EXISTS (SELECT 1 FROM memberships
-                                        WHERE community_id = :communityId AND account_id = :accountId
-                                          AND status = 'active' AND role IN ('owner', 'admin'))""")
-                .bind("communityId", communityId)
-                .bind("accountId", accountId)
-                .mapTo(Boolean.class)
-                .one());
+    /**
+     * 404 unless {@code accountId} is an active member, 403 unless an owner or admin, as {@link #requireManager}
+     * decides, in one statement of EXISTS probes: the directory's fast path asks it on every read (the whole row
+     * through MembershipDao.find cost 10-45 % of a cached read).
+     */
+    public void requireManagerRight(UUID communityId, UUID accountId) {
+        String standing = jdbi.withHandle(handle -> handle.createQuery("""
+                        /* Memberships.requireManagerRight */
+                        SELECT CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
+                                                    AND account_id = :accountId AND status = 'active'
+                                                    AND role IN ('owner', 'admin')) THEN 'manager'
+                                    WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
+                                                    AND account_id = :accountId AND status = 'active') THEN 'member'
+                                    ELSE 'none' END""")
+                .bind("communityId", communityId).bind("accountId", accountId).mapTo(String.class).one());
+        if (!standing.equals("manager")) {
+            throw standing.equals("member") ? notManager() : Communities.notFound();
+        }
     }
 
     public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {

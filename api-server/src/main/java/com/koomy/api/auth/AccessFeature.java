@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 import com.koomy.errors.ApiException;
+import com.koomy.api.fastpath.RequestGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,9 @@ public class AccessFeature implements DynamicFeature {
         Who who = AccessGate.declared(method);
         if (who == null) {
             LOG.error("{}.{} declares no @Access: refused to every caller", method.getDeclaringClass().getName(), method.getName());
-            context.register(new Check(gate, null));
+            context.register(new Check(gate, null, method));
         } else if (who != Who.ANYONE) {
-            context.register(new Check(gate, who));
+            context.register(new Check(gate, who, method));
         }
     }
 
@@ -51,14 +52,19 @@ public class AccessFeature implements DynamicFeature {
 
         private final AccessGate gate;
         private final Who who;
+        private final Method method;
 
-        Check(AccessGate gate, Who who) {
+        Check(AccessGate gate, Who who, Method method) {
             this.gate = gate;
             this.who = who;
+            this.method = method;
         }
 
         @Override
         public void filter(ContainerRequestContext request) {
+            if (RequestGate.passed(request.getProperty(RequestGate.PASSED), method)) {
+                return; // a fast path's gate checked this very method's declaration already
+            }
             try {
                 if (who == null) {
                     throw new ApiException(403, "access_undeclared", "this route declares no access rule");

@@ -13,12 +13,14 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
 import java.util.Optional;
 import com.koomy.errors.ApiException;
+import com.koomy.api.fastpath.RequestGate;
 
 /**
  * Authentication only: resolves {@code Authorization: Bearer <token>} into the request's principal through
  * {@link AccessGate#authenticate} (a session's account, or the operator token). It decides nothing about
  * access, whatever the path: {@link AccessFeature} does, on the matched resource method. An unknown or
- * expired token is 401 on every route; a session store that cannot be asked, 503.
+ * expired token is 401 on every route; a session store that cannot be asked, 503. A request a fast path's
+ * {@link RequestGate} already authenticated keeps the principal the gate found (one session lookup).
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -33,11 +35,15 @@ public class SessionAuthFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         Optional<Principal> principal;
-        try {
-            principal = gate.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-        } catch (ApiException e) {
-            request.abortWith(refusal(e));
-            return;
+        if (request.getProperty(RequestGate.PASSED) instanceof RequestGate.Passed passed) {
+            principal = Optional.ofNullable(passed.principal()); // a fast path's gate authenticated this request
+        } else {
+            try {
+                principal = gate.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+            } catch (ApiException e) {
+                request.abortWith(refusal(e));
+                return;
+            }
         }
         if (principal.isEmpty()) {
             return;
@@ -53,7 +59,7 @@ public class SessionAuthFilter implements ContainerRequestFilter {
     }
 
     /** The JSON error of a refused request; a 401 says how to authenticate. */
-    static Response refusal(ApiException e) {
+    public static Response refusal(ApiException e) {
         Response.ResponseBuilder response = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(e.toError());
         if (e.status() == 401) {

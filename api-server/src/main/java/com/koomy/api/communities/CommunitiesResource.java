@@ -131,8 +131,8 @@ public class CommunitiesResource {
     public Response page(@PathParam("id") UUID id, @Context SecurityContext context, @Context Request request) {
         UUID viewer = context.getUserPrincipal() instanceof AccountPrincipal p ? p.accountId() : null;
         if (viewer == null) {
-            // Usually answered before Jersey by PublicPageFilter; here when that filter stepped aside.
-            PublicPages.Rendered page = publicPages.anonymous(id).orElseThrow(Communities::notFound);
+            // Usually answered before Jersey, the same way (PublicPageFastRoute); here when fast paths are off.
+            PublicPages.Rendered page = publicPages.anonymousPage(id);
             return conditionalGet.ok(request, page.body(), page.etag(), ConditionalGet.PUBLIC);
         }
         return conditionalGet.ok(request, CommunityResponse.of(communities.page(id, viewer)),

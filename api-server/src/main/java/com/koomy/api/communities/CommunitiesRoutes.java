@@ -2,6 +2,8 @@ package com.koomy.api.communities;
 
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiContext;
+import com.koomy.api.fastpath.FastRoute;
+import com.koomy.api.fastpath.ResourceRoute;
 import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityDiscovery;
 import com.koomy.communities.CommunityLife;
@@ -39,9 +41,9 @@ public final class CommunitiesRoutes {
         return communities;
     }
 
-    /** Signed-out page reads, answered from memory by the fast path (PublicPageFilter; docs/architecture.md). */
-    public PublicPages publicPages() {
-        return publicPages;
+    /** Signed-out page reads, answered from memory before Jersey (docs/architecture.md, "Fast paths"). */
+    public FastRoute fastRoute(ApiContext app) {
+        return new PublicPageFastRoute(ResourceRoute.of(CommunitiesResource.class, "page", app.metrics()), publicPages);
     }
 
     public void register(ApiContext app) {

@@ -79,6 +79,14 @@ public final class PublicPages {
         return Optional.of(rendered);
     }
 
+    /**
+     * The page as a signed-out visitor sees it; 404 for an unknown or private community. What both
+     * {@link CommunitiesResource#page} and its fast path answer a signed-out caller.
+     */
+    public Rendered anonymousPage(UUID id) {
+        return anonymous(id).orElseThrow(Communities::notFound);
+    }
+
     void forget(UUID id) {
         epoch.incrementAndGet();
         local.invalidate(id);

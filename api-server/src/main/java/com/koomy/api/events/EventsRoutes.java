@@ -1,6 +1,8 @@
 package com.koomy.api.events;
 
 import com.koomy.api.ApiContext;
+import com.koomy.api.fastpath.FastRoute;
+import com.koomy.api.fastpath.ResourceRoute;
 import com.koomy.api.ratelimit.DoorCodeBudget;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.billing.PlanLimits;
@@ -23,7 +25,7 @@ import io.dropwizard.util.Duration;
 /**
  * Events, tickets and check-in (issue 5; docs/architecture.md, "Events and check-in"). Tickets are signed
  * with the same community keys as membership cards; {@link #registrations()} is handed to memberships (a
- * removal cancels seats) and {@link #checkIns()} to the door-scan fast path.
+ * removal cancels seats) and {@link #fastRoute} answers door scans before Jersey.
  */
 public final class EventsRoutes {
 
@@ -32,6 +34,7 @@ public final class EventsRoutes {
     private final Registrations registrations;
     private final ScannerAccess scanners;
     private final CheckIns checkIns;
+    private CheckinsResource checkins;
 
     public EventsRoutes(ApiContext app, CommunityKeys communityKeys, PlanLimits limits) {
         this.limits = limits;
@@ -45,8 +48,10 @@ public final class EventsRoutes {
         return registrations;
     }
 
-    public CheckIns checkIns() {
-        return checkIns;
+    /** {@code POST /api/events/{eventId}/checkins} before Jersey; after {@link #register}. */
+    public FastRoute fastRoute(ApiContext app) {
+        return new DoorScanFastRoute(ResourceRoute.of(CheckinsResource.class, "scan", app.metrics()),
+                java.util.Objects.requireNonNull(checkins, "register first"), app.json());
     }
 
     public void register(ApiContext app, RateLimiter limiter) {
@@ -60,11 +65,12 @@ public final class EventsRoutes {
         // Online scans that arrive together are recorded in one transaction (docs/architecture.md).
         app.environment().lifecycle().manage(checkIns.groupCommit(app.config().getCheckinWriters(), 100,
                 java.time.Duration.ofSeconds(10), app.metrics()));
-        app.jersey().register(new CheckinsResource(checkIns,
+        checkins = new CheckinsResource(checkIns,
                 new CheckinBundle.Builder(app.jdbi(), ticketKeys, scanners),
                 new CheckinStatsReader(app.reads(), scanners, app.config().getCache().build("checkin-stats",
                         CheckinStatsReader.CACHE_SCHEMA, Duration.seconds(1),
                         app.json().constructType(CheckinStats.class), app.redis(), app.redisKeys(), app.environment())),
-                new DoorCodeBudget(limiter), app.metrics()));
+                new DoorCodeBudget(limiter), app.metrics());
+        app.jersey().register(checkins);
     }
 }

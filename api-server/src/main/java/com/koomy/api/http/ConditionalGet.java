@@ -52,6 +52,23 @@ public final class ConditionalGet {
                 .build();
     }
 
+    /**
+     * Whether an {@code If-None-Match} value matches {@code etag} (quoted) as JAX-RS's
+     * {@code evaluatePreconditions} compares for a GET: weakly, {@code *} or any listed tag with or without W/.
+     */
+    public static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*") || tag.equals(etag) || (tag.startsWith("W/") && tag.substring(2).equals(etag))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String hash(byte[] body) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);

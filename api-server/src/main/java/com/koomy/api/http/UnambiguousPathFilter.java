@@ -1,5 +1,6 @@
 package com.koomy.api.http;
 
+import com.koomy.api.fastpath.FastAnswer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -55,6 +56,6 @@ public class UnambiguousPathFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        FastPaths.writeJson((HttpServletResponse) res, HttpServletResponse.SC_BAD_REQUEST, refusal);
+        FastAnswer.writeJson((HttpServletResponse) res, HttpServletResponse.SC_BAD_REQUEST, refusal);
     }
 }

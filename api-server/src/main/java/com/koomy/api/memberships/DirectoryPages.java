@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Member directory pages, serialized, kept in this API instance's memory for {@code localTtl} (1 s by
  * default; 0: off). A page depends only on the community and the query, not on which owner or admin
  * asks, so a busy directory is read from PostgreSQL once per second per instance; the caller's right is
- * still checked on every request ({@link DirectoryFilter}). A membership change made through this
+ * still checked on every request ({@link DirectoryFastRoute}). A membership change made through this
  * instance drops the community's pages at once ({@link Communities#onChange}); changes made elsewhere (another
  * instance, a payment extending dues, a renamed account) show within {@code localTtl}. Memory is bounded
  * by the pages' bytes ({@code maxBytes}, Caffeine's weight; the least used go first).

@@ -92,7 +92,7 @@ public class MembershipsResource {
         return memberships.directory(communityId, caller, query(status, role, dues, q, limit, cursor));
     }
 
-    /** The directory's query parameters, checked (400 {@link ApiException} otherwise); {@link DirectoryFilter} uses it too. */
+    /** The directory's query parameters, checked (400 {@link ApiException} otherwise); {@link DirectoryFastRoute} uses it too. */
     static MemberQuery query(String status, String role, String dues, String q, String limit, String cursor) {
         if (status != null && !Membership.STATUSES.contains(status)) {
             throw new ApiException(400, "invalid_status", "status must be one of pending, active, expired");

@@ -1,6 +1,8 @@
 package com.koomy.api.memberships;
 
 import com.koomy.api.ApiContext;
+import com.koomy.api.fastpath.FastRoute;
+import com.koomy.api.fastpath.ResourceRoute;
 import com.koomy.billing.PlanLimits;
 import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityKeys;
@@ -12,8 +14,8 @@ import com.koomy.memberships.Memberships;
 
 /**
  * Memberships (issue 4): joining and roles, the member directory, invitations, the export and membership
- * cards. The plan's limits apply to joins and invitations; {@link #memberships()} and
- * {@link #directoryPages()} are handed to the directory's fast path.
+ * cards. The plan's limits apply to joins and invitations; {@link #fastRoute} answers
+ * directory reads before Jersey.
  */
 public final class MembershipsRoutes {
 
@@ -35,12 +37,10 @@ public final class MembershipsRoutes {
                 app.config().getCache().getDirectoryLocalMaxSize().toBytes(), app.metrics());
     }
 
-    public Memberships memberships() {
-        return memberships;
-    }
-
-    public DirectoryPages directoryPages() {
-        return directoryPages;
+    /** {@code GET /api/communities/{communityId}/members} before Jersey (docs/architecture.md, "Fast paths"). */
+    public FastRoute fastRoute(ApiContext app) {
+        return new DirectoryFastRoute(ResourceRoute.of(MembershipsResource.class, "members", app.metrics()),
+                memberships, directoryPages);
     }
 
     public void register(ApiContext app) {

@@ -1,6 +1,6 @@
 package com.koomy.api.ratelimit;
 
-import com.koomy.api.accounts.AccountPrincipal;
+import com.koomy.api.fastpath.RequestGate;
 import com.koomy.api.http.ClientAddress;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,11 +10,14 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 
+import java.lang.reflect.Method;
+
 /**
  * Every {@code /api} request counts against its client address and, when signed in, its account;
  * a route marked {@link RateLimited} also against its own, stricter policy. Webhooks from Stripe
  * and SendGrid are not limited ({@code @RateLimited(NONE)}): refusing them would only make the providers retry
- * later; nor are media blobs, meant to sit behind a CDN whose few addresses would share one budget.
+ * later; nor are media blobs, meant to sit behind a CDN whose few addresses would share one budget. The rule
+ * is {@link RouteLimits}'; a request a fast path's gate has already counted for the same method is not counted again.
  */
 @Priority(Priorities.AUTHORIZATION + 10)
 public class RateLimitFilter implements ContainerRequestFilter {
@@ -34,23 +37,13 @@ public class RateLimitFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        RateLimited route = resource == null || resource.getResourceMethod() == null ? null
-                : resource.getResourceMethod().getAnnotation(RateLimited.class);
-        if (route != null && route.value().equals(RateLimited.NONE)) {
-            return;
+        Method method = resource == null ? null : resource.getResourceMethod();
+        if (RequestGate.passed(request.getProperty(RequestGate.PASSED), method)) {
+            return; // a fast path's gate already counted this request for this very method
         }
-        String client = clientAddress(request);
-        boolean instead = route != null && route.instead();
-        limiter.check(instead ? route.value() : "perClient", client);
-        if (request.getSecurityContext() != null && request.getSecurityContext().getUserPrincipal() instanceof AccountPrincipal account) {
-            limiter.check(instead ? route.value() : "perAccount", account.accountId().toString());
-            if (route != null && !route.prepay().isEmpty()) {
-                limiter.check(route.prepay(), account.accountId().toString(), route.prepayCost());
-            }
-        }
-        if (route != null && !instead) {
-            limiter.check(route.value(), client);
-        }
+        RouteLimits.charge(limiter, method == null ? null : method.getAnnotation(RateLimited.class),
+                clientAddress(request), request.getSecurityContext() == null ? null
+                        : request.getSecurityContext().getUserPrincipal());
     }
 
     private String clientAddress(ContainerRequestContext request) {

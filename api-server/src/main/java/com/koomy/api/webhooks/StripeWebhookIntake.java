@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What {@code POST /api/webhooks/stripe} does with a body once it is read, shared by the resource
- * and by {@link StripeWebhookFilter} (the same route answered before Jersey): verify the signature,
+ * and by {@link StripeWebhookFastRoute} (the same route answered before Jersey): verify the signature,
  * read the event, store it with its outbox row through the group commit. Every refusal is an
  * {@link ApiException} thrown before anything is stored.
  */

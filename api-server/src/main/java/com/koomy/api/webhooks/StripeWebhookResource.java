@@ -25,7 +25,7 @@ import java.io.InputStream;
  * and its outbox entry in one statement (grouped with concurrent deliveries: {@link StripeEventIngest}),
  * and answers 200 only after that commit; it never waits for processing. A redelivery answers 200 and
  * writes nothing. If the event cannot be stored the answer is 503, so Stripe retries. The usual
- * request is answered before Jersey by {@link StripeWebhookFilter}, which does the same.
+ * request is answered before Jersey by {@link StripeWebhookFastRoute}, which does the same.
  */
 @Access(Access.Who.ANYONE)
 @Path("/api/webhooks/stripe")

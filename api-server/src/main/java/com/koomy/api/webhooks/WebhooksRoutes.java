@@ -1,11 +1,13 @@
 package com.koomy.api.webhooks;
 
 import com.koomy.api.ApiContext;
+import com.koomy.api.fastpath.FastRoute;
+import com.koomy.api.fastpath.ResourceRoute;
 import com.koomy.config.StripeFactory;
 
 /**
  * Provider webhooks: Stripe's events (stored once through a group commit, applied by the worker) and
- * SendGrid's delivery events. {@link #stripeIntake()} is shared with the Stripe fast path.
+ * SendGrid's delivery events. {@link #fastRoute} answers Stripe's deliveries before Jersey.
  */
 public final class WebhooksRoutes {
 
@@ -21,8 +23,10 @@ public final class WebhooksRoutes {
                 new StripeEventParser(app.json()), stripeIngest, (int) stripe.getMaxWebhookBody().toBytes());
     }
 
-    public StripeWebhookIntake stripeIntake() {
-        return stripeIntake;
+    /** {@code POST /api/webhooks/stripe} before Jersey ({@link com.koomy.api.fastpath.FastPathFilter}). */
+    public FastRoute fastRoute(ApiContext app) {
+        return new StripeWebhookFastRoute(ResourceRoute.of(StripeWebhookResource.class, "receive", app.metrics()),
+                stripeIntake, app.json());
     }
 
     public void register(ApiContext app) {

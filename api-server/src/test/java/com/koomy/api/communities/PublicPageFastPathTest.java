@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Signed-out page reads answered before Jersey from each instance's memory (PublicPageFilter): same
+ * Signed-out page reads answered before Jersey from each instance's memory (PublicPageFastRoute): same
  * answer as Jersey's, conditional GETs, 404s left to Jersey, and two API instances sharing PostgreSQL
  * and Redis: the instance that makes a change shows it at once, the other within its local TTL.
  */
@@ -89,7 +89,8 @@ class PublicPageFastPathTest {
         String etag = second.headers().firstValue("ETag").orElseThrow();
         assertThat(first.headers().firstValue("ETag")).hasValue(etag);
         assertThat(count(two, "koomy.cache.communities-local.hits") - localHits).isEqualTo(1);
-        assertThat(two.getEnvironment().metrics().timer(PAGE_TIMER).getCount()).as("Jersey's resource method").isEqualTo(timed);
+        // Answered before Jersey, yet counted by the resource method's own @Timed timer (Grafana's panels read it).
+        assertThat(two.getEnvironment().metrics().timer(PAGE_TIMER).getCount()).as("the resource method's timer").isEqualTo(timed + 1);
 
         assertThat(get(two, id, etag).statusCode()).isEqualTo(304);
         assertThat(get(two, id, "\"other\", W/" + etag).statusCode()).isEqualTo(304);

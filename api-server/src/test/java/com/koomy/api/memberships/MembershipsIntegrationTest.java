@@ -25,7 +25,7 @@ class MembershipsIntegrationTest {
     static TestDatabase db = new TestDatabase();
 
     // These tests change rows behind the API's back (dues, names) and read again at once: without the
-    // directory's 1 s page cache (DirectoryCacheIntegrationTest covers it). Reads still go through DirectoryFilter.
+    // directory's 1 s page cache (DirectoryCacheIntegrationTest covers it). Reads still go through the directory's fast path.
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
             ConfigOverride.config("cache.directoryLocalTtl", "0s"));

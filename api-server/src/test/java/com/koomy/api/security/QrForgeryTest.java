@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * truncations, other events' tickets, codes signed with another community's key or a key of the
  * forger's own, re-encoded signatures (standard alphabet, padding, other unused bits, a malleated
  * signature), case and leading-zero variants, huge and random strings — go through {@link CheckIns#scan},
- * the very method the door's HTTP path ({@code DoorScanFilter}, {@code CheckinsResource}) calls, and
+ * the very method the door's HTTP path ({@code CheckinsResource}, and its fast path) calls, and
  * thousands more through HTTP, single and batched: none is admitted and none is a server error.
  */
 class QrForgeryTest {
