@@ -55,11 +55,17 @@ public class Memberships {
         return membership;
     }
 
-    /**
-     * Open communities make the caller an active member, communities by approval a pending one. A private
-     * community is 404 to non-members: it is joined by invitation (a later issue).
-     */
     public Membership join(UUID communityId, UUID accountId) {
+        return join(communityId, accountId, Map.of());
+    }
+
+    /**
+     * Open communities make the caller an active member, communities by approval a pending one with a pending
+     * request ({@link MembershipRequests}). A private community is 404 to non-members: it is joined by
+     * invitation. {@code fields}: the member's field values, checked against the community's definitions
+     * (every required one must be given; 400 otherwise) and stored with the membership.
+     */
+    public Membership join(UUID communityId, UUID accountId, Map<String, String> fields) {
         Membership joined = jdbi.inTransaction(handle -> {
             Community community = handle.attach(CommunityDao.class).find(communityId)
                     .orElseThrow(Communities::notFound);
@@ -72,8 +78,16 @@ public class Memberships {
             if (existing.isEmpty() && limits != null) {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
             }
-            if (existing.isPresent() || !memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
-                throw new ApiException(409, "already_member", "you already have a membership in this community");
+            if (existing.isPresent()) {
+                throw alreadyMember();
+            }
+            Map<String, String> values = MemberFields.checkOnJoin(handle, communityId, fields);
+            if (!memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
+                throw alreadyMember();
+            }
+            MemberFields.write(handle, communityId, accountId, values);
+            if (Membership.PENDING.equals(status)) {
+                MembershipRequests.open(handle, communityId, accountId);
             }
             return memberships.find(communityId, accountId).orElseThrow();
         });
@@ -105,7 +119,8 @@ public class Memberships {
             // 10,000 members) or planned every call anew. The fragments are fixed text; values are bound.
             StringBuilder sql = new StringBuilder("""
                     /* Memberships.directory */
-                    SELECT m.account_id, a.name, a.email, m.role, m.status, m.joined_at, m.dues_paid_until, m.sort_name
+                    SELECT m.account_id, a.name, a.email, m.role, m.status, m.joined_at, m.dues_paid_until, m.sort_name,
+                           m.fields::text AS fields
                       FROM memberships m JOIN accounts a ON a.id = m.account_id
                      WHERE m.community_id = :communityId
                        AND EXISTS (SELECT 1 FROM memberships c
@@ -132,6 +147,12 @@ public class Memberships {
             if (pattern != null) {
                 sql.append(" AND (a.name ILIKE :pattern OR a.email ILIKE :pattern)");
                 values.put("pattern", pattern);
+            }
+            if (!query.fields().isEmpty()) {
+                // Checked against the definitions, which only a manager may probe: the right first, then the keys.
+                requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+                sql.append(" AND m.fields @> CAST(:fields AS jsonb)");
+                values.put("fields", MemberFields.filter(handle.attach(MemberFieldDao.class).list(communityId), query.fields()));
             }
             if (after != null) {
                 sql.append(" AND (m.sort_name, m.account_id) > (:afterName, :afterId)");
@@ -223,6 +244,10 @@ public class Memberships {
 
     private static ApiException memberNotFound() {
         return new ApiException(404, "member_not_found", "no such member in this community");
+    }
+
+    private static ApiException alreadyMember() {
+        return new ApiException(409, "already_member", "you already have a membership in this community");
     }
 
     private static ApiException lastOwner() {

@@ -79,7 +79,7 @@ public class DirectoryFilter implements Filter {
             MemberQuery query = MembershipsResource.query(request.getParameter("status"), request.getParameter("role"),
                     request.getParameter("dues"), request.getParameter("q"), request.getParameter("limit"),
                     request.getParameter("cursor"));
-            if (!memberships.isManager(communityId, caller)) {
+            if (MembershipsResource.filtersFields(request.getParameterMap()) || !memberships.isManager(communityId, caller)) {
                 return null;
             }
             return pages.page(communityId, caller, query);
