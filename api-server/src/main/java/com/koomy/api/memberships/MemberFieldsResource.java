@@ -1,5 +1,7 @@
 package com.koomy.api.memberships;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.koomy.api.http.TextOnly;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.auth.Access;
@@ -39,7 +41,8 @@ public class MemberFieldsResource {
     }
 
     /** One definition as sent; checked as a whole list by {@link MemberFieldRules#definitions}. */
-    public record FieldDefinition(String key, String label, String type, List<String> choices, Boolean required,
+    public record FieldDefinition(String key, String label, String type,
+                                  @JsonDeserialize(contentUsing = TextOnly.class) List<String> choices, Boolean required,
                                   String visibility) {
     }
 
@@ -49,7 +52,7 @@ public class MemberFieldsResource {
     public record MemberFieldsResponse(List<MemberField> fields) {
     }
 
-    public record MyFieldsRequest(Map<String, String> fields) {
+    public record MyFieldsRequest(@JsonDeserialize(contentUsing = TextOnly.class) Map<String, String> fields) {
     }
 
     @Access(Access.Who.ACCOUNT)

@@ -1,5 +1,7 @@
 package com.koomy.api.memberships;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.koomy.api.http.TextOnly;
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -62,7 +64,7 @@ public class MembershipsResource {
     }
 
     /** The optional body of a join: the member's field values by key (GET .../member-fields lists them). */
-    public record JoinRequest(Map<String, String> fields) {
+    public record JoinRequest(@JsonDeserialize(contentUsing = TextOnly.class) Map<String, String> fields) {
     }
 
     public record MembershipResponse(UUID communityId, UUID accountId, String role, String status, Instant joinedAt) {
