@@ -130,7 +130,7 @@ public class MemberFields {
 
     /**
      * The caller fills or changes their own values (an active or pending member): only the keys given change,
-     * an empty or null value clears one (not a required one). 404 for no membership.
+     * an empty value clears one (not a required one). 404 for no membership.
      */
     public MyFields writeMine(UUID communityId, UUID callerId, Map<String, String> given) {
         MyFields mine = jdbi.inTransaction(handle -> {

@@ -90,8 +90,8 @@ public class MemberFieldsResource {
     @Path("/communities/{communityId}/members/me")
     @Timed
     @Operation(operationId = "updateMyMemberFields", summary = "Fill or change my member field values", description = "A member "
-            + "(active or pending). 200 {communityId, accountId, role, status, fields}. Only the keys given change; null or empty clears a "
-            + "value. text: at most 500 characters; choice: one of the choices; date: 2026-05-01; phone: international form (+33 6 12 34 "
+            + "(active or pending). 200 {communityId, accountId, role, status, fields}. Only the keys given change; \"\" clears a "
+            + "value (values are text; null is refused). text: at most 500 characters; choice: one of the choices; date: 2026-05-01; phone: international form (+33 6 12 34 "
             + "56 78, kept as +33612345678). 400 validation_failed naming fields.<key> (unknown key, a wrong value, a required field "
             + "cleared); 401 signed out; 404 not a member.")
     public MemberFields.MyFields updateMine(@PathParam("communityId") UUID communityId, @Valid @NotNull MyFieldsRequest r,
