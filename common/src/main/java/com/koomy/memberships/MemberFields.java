@@ -149,8 +149,11 @@ public class MemberFields {
     /**
      * The directory's field filters as the JSON object {@code memberships.fields} must contain: each key a
      * defined field, each value normalized as stored; at most {@value MemberFieldRules#MAX_FILTERS}. 400 otherwise.
+     * The definitions are only a manager's to probe: the caller's right is checked first (404, 403).
      */
-    static String filter(List<MemberField> definitions, Map<String, String> filters) {
+    static String filter(Handle handle, UUID communityId, UUID callerId, Map<String, String> filters) {
+        Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
+        List<MemberField> definitions = handle.attach(MemberFieldDao.class).list(communityId);
         if (filters.size() > MemberFieldRules.MAX_FILTERS) {
             throw MemberFieldRules.invalid(List.of(MemberFieldRules.problem("field",
                     "at most " + MemberFieldRules.MAX_FILTERS + " field filters at once")));

@@ -55,10 +55,6 @@ public class Memberships {
         return membership;
     }
 
-    public Membership join(UUID communityId, UUID accountId) {
-        return join(communityId, accountId, Map.of());
-    }
-
     /**
      * Open communities make the caller an active member, communities by approval a pending one with a pending
      * request ({@link MembershipRequests}). A private community is 404 to non-members: it is joined by
@@ -78,12 +74,9 @@ public class Memberships {
             if (existing.isEmpty() && limits != null) {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
             }
-            if (existing.isPresent()) {
-                throw alreadyMember();
-            }
             Map<String, String> values = MemberFields.checkOnJoin(handle, communityId, fields);
-            if (!memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
-                throw alreadyMember();
+            if (existing.isPresent() || !memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
+                throw new ApiException(409, "already_member", "you already have a membership in this community");
             }
             MemberFields.write(handle, communityId, accountId, values);
             if (Membership.PENDING.equals(status)) {
@@ -149,10 +142,8 @@ public class Memberships {
                 values.put("pattern", pattern);
             }
             if (!query.fields().isEmpty()) {
-                // Checked against the definitions, which only a manager may probe: the right first, then the keys.
-                requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
                 sql.append(" AND m.fields @> CAST(:fields AS jsonb)");
-                values.put("fields", MemberFields.filter(handle.attach(MemberFieldDao.class).list(communityId), query.fields()));
+                values.put("fields", MemberFields.filter(handle, communityId, callerId, query.fields()));
             }
             if (after != null) {
                 sql.append(" AND (m.sort_name, m.account_id) > (:afterName, :afterId)");
@@ -244,10 +235,6 @@ public class Memberships {
 
     private static ApiException memberNotFound() {
         return new ApiException(404, "member_not_found", "no such member in this community");
-    }
-
-    private static ApiException alreadyMember() {
-        return new ApiException(409, "already_member", "you already have a membership in this community");
     }
 
     private static ApiException lastOwner() {
