@@ -67,8 +67,11 @@ public interface AccountExportDao {
                     'emailVerifiedAt', a.email_verified_at, 'createdAt', a.created_at, 'passwordChangedAt', a.password_changed_at),
                 'memberships', (SELECT coalesce(jsonb_agg(jsonb_build_object('communityId', m.community_id,
                     'communityName', c.name, 'role', m.role, 'status', m.status, 'duesPaidUntil', m.dues_paid_until,
-                    'joinedAt', m.joined_at) ORDER BY m.joined_at), '[]'::jsonb)
+                    'joinedAt', m.joined_at, 'fields', m.fields) ORDER BY m.joined_at), '[]'::jsonb)
                     FROM memberships m JOIN communities c ON c.id = m.community_id WHERE m.account_id = a.id),
+                'membershipRequests', (SELECT coalesce(jsonb_agg(jsonb_build_object('communityId', r.community_id,
+                    'status', r.status, 'requestedAt', r.requested_at, 'decidedAt', r.decided_at, 'message', r.message)
+                    ORDER BY r.requested_at), '[]'::jsonb) FROM membership_requests r WHERE r.account_id = a.id),
                 'payments', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'communityId', p.community_id,
                     'description', p.description, 'amount', p.amount, 'currency', p.currency, 'amountRefunded', p.amount_refunded,
                     'status', p.status, 'paidAt', p.paid_at, 'refundedAt', p.refunded_at, 'createdAt', p.created_at)

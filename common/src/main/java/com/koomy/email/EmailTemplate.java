@@ -17,6 +17,8 @@ public enum EmailTemplate {
     EMAIL_CHANGE_NOTICE("email_change_notice", false, true),
     INVITATION("invitation", false, false),
     OWNERSHIP_TRANSFERRED("ownership_transferred", false, true),
+    MEMBERSHIP_APPROVED("membership_approved", false, true),
+    MEMBERSHIP_REFUSED("membership_refused", false, true),
     PAYMENT_RECEIPT("payment_receipt", false, false),
     PAYMENT_FAILED("payment_failed", false, false),
     EVENT_TICKET("event_ticket", false, false),

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Date;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -20,7 +23,7 @@ public class MemberExport {
     public static final String[] HEADER = {"name", "email", "role", "status", "dues_paid_until", "joined_at"};
 
     private static final String QUERY = """
-            SELECT a.name, a.email, m.role, m.status, m.dues_paid_until, m.joined_at
+            SELECT a.name, a.email, m.role, m.status, m.dues_paid_until, m.joined_at, m.fields::text AS fields
               FROM memberships m JOIN accounts a ON a.id = m.account_id
              WHERE m.community_id = :communityId
              ORDER BY lower(a.name), a.id
@@ -37,34 +40,54 @@ public class MemberExport {
         Memberships.requireManager(jdbi.withExtension(MembershipDao.class, dao -> dao.find(communityId, callerId)));
     }
 
-    /** Writes the header and every member; returns the number of members written. */
+    /**
+     * Writes the header (the fixed columns, then one column per member field, headed by its label, in the
+     * community's order) and every member; returns the number of members written. The definitions are read in
+     * the export's transaction, so header and rows agree.
+     */
     public long write(UUID communityId, OutputStream stream) throws IOException {
-        Csv out = Csv.to(stream).row(HEADER);
+        Csv out = Csv.to(stream);
         long rows;
         try {
-            rows = jdbi.inTransaction(handle -> handle.createQuery(QUERY)
-                    .bind("communityId", communityId)
-                    .setFetchSize(FETCH_SIZE)
-                    .scanResultSet((supplier, ctx) -> {
-                        var rs = supplier.get();
-                        long n = 0;
-                        while (rs.next()) {
-                            Date dues = rs.getDate("dues_paid_until");
-                            try {
-                                out.row(rs.getString("name"), rs.getString("email"), rs.getString("role"),
+            rows = jdbi.inTransaction(handle -> {
+                List<MemberField> fields = handle.attach(MemberFieldDao.class).list(communityId);
+                List<String> header = new ArrayList<>(List.of(HEADER));
+                fields.forEach(f -> header.add(f.label()));
+                row(out, header);
+                return handle.createQuery(QUERY)
+                        .bind("communityId", communityId)
+                        .setFetchSize(FETCH_SIZE)
+                        .scanResultSet((supplier, ctx) -> {
+                            var rs = supplier.get();
+                            long n = 0;
+                            List<String> cells = new ArrayList<>(header.size());
+                            while (rs.next()) {
+                                Date dues = rs.getDate("dues_paid_until");
+                                cells.clear();
+                                cells.addAll(List.of(rs.getString("name"), rs.getString("email"), rs.getString("role"),
                                         rs.getString("status"), dues == null ? "" : dues.toLocalDate().toString(),
-                                        rs.getTimestamp("joined_at").toInstant().toString());
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
+                                        rs.getTimestamp("joined_at").toInstant().toString()));
+                                Map<String, String> values = fields.isEmpty() ? Map.of()
+                                        : MemberFieldMapper.values(rs.getString("fields"));
+                                fields.forEach(f -> cells.add(values.getOrDefault(f.key(), "")));
+                                row(out, cells);
+                                n++;
                             }
-                            n++;
-                        }
-                        return n;
-                    }));
+                            return n;
+                        });
+            });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         out.flush();
         return rows;
+    }
+
+    private static void row(Csv out, List<String> cells) {
+        try {
+            out.row(cells.toArray(String[]::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -14,6 +14,7 @@ public class MemberMapper implements RowMapper<Member> {
     public Member map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Member(rs.getObject("account_id", UUID.class), rs.getString("name"), rs.getString("email"),
                 rs.getString("role"), rs.getString("status"), rs.getTimestamp("joined_at").toInstant(),
-                rs.getObject("dues_paid_until", LocalDate.class), rs.getString("sort_name"));
+                rs.getObject("dues_paid_until", LocalDate.class), MemberFieldMapper.values(rs.getString("fields")),
+                rs.getString("sort_name"));
     }
 }

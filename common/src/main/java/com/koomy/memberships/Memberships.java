@@ -60,10 +60,12 @@ public class Memberships {
     }
 
     /**
-     * Open communities make the caller an active member, communities by approval a pending one. A private
-     * community is 404 to non-members: it is joined by invitation (a later issue).
+     * Open communities make the caller an active member, communities by approval a pending one with a pending
+     * request ({@link MembershipRequests}). A private community is 404 to non-members: it is joined by
+     * invitation. {@code fields}: the member's field values, checked against the community's definitions
+     * (every required one must be given; 400 otherwise) and stored with the membership.
      */
-    public Membership join(UUID communityId, UUID accountId) {
+    public Membership join(UUID communityId, UUID accountId, Map<String, String> fields) {
         Membership joined = jdbi.inTransaction(handle -> {
             Community community = handle.attach(CommunityDao.class).find(communityId)
                     .orElseThrow(Communities::notFound);
@@ -76,8 +78,13 @@ public class Memberships {
             if (existing.isEmpty() && limits != null) {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
             }
+            Map<String, String> values = MemberFields.checkOnJoin(handle, communityId, fields);
             if (existing.isPresent() || !memberships.insert(communityId, accountId, Membership.MEMBER, status)) {
                 throw new ApiException(409, "already_member", "you already have a membership in this community");
+            }
+            MemberFields.write(handle, communityId, accountId, values);
+            if (Membership.PENDING.equals(status)) {
+                MembershipRequests.open(handle, communityId, accountId);
             }
             return memberships.find(communityId, accountId).orElseThrow();
         });
@@ -116,7 +123,8 @@ public class Memberships {
             // 10,000 members) or planned every call anew. The fragments are fixed text; values are bound.
             StringBuilder sql = new StringBuilder("""
                     /* Memberships.directory */
-                    SELECT m.account_id, a.name, a.email, m.role, m.status, m.joined_at, m.dues_paid_until, m.sort_name
+                    SELECT m.account_id, a.name, a.email, m.role, m.status, m.joined_at, m.dues_paid_until, m.sort_name,
+                           m.fields::text AS fields
                       FROM memberships m JOIN accounts a ON a.id = m.account_id
                      WHERE m.community_id = :communityId
                        AND EXISTS (SELECT 1 FROM memberships c
@@ -143,6 +151,10 @@ public class Memberships {
             if (pattern != null) {
                 sql.append(" AND (a.name ILIKE :pattern OR a.email ILIKE :pattern)");
                 values.put("pattern", pattern);
+            }
+            if (!query.fields().isEmpty()) {
+                sql.append(" AND m.fields @> CAST(:fields AS jsonb)");
+                values.put("fields", MemberFields.filter(handle, communityId, callerId, query.fields()));
             }
             if (after != null) {
                 sql.append(" AND (m.sort_name, m.account_id) > (:afterName, :afterId)");

@@ -10,6 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,6 +45,9 @@ final class DirectoryFastRoute implements FastRoute {
         MemberQuery query = MembershipsResource.query(request.getParameter("status"), request.getParameter("role"),
                 request.getParameter("dues"), request.getParameter("q"), request.getParameter("limit"),
                 request.getParameter("cursor"));
+        Map<String, List<String>> parameters = new HashMap<>();
+        request.getParameterMap().forEach((name, values) -> parameters.put(name, List.of(values)));
+        query = MembershipsResource.withFields(query, parameters);
         UUID communityId = call.parameter(0);
         memberships.requireManagerRight(communityId, call.accountId());
         return FastAnswer.json(HttpServletResponse.SC_OK, pages.page(communityId, call.accountId(), query));

@@ -12,6 +12,7 @@ import com.koomy.memberships.MemberQuery;
 import com.koomy.memberships.Memberships;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,14 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * Member directory pages, serialized, kept in this API instance's memory for {@code localTtl} (1 s by
  * default; 0: off). A page depends only on the community and the query, not on which owner or admin
  * asks, so a busy directory is read from PostgreSQL once per second per instance; the caller's right is
- * still checked on every request ({@link DirectoryFastRoute}). A membership change made through this
- * instance drops the community's pages at once ({@link Communities#onChange}); changes made elsewhere (another
+ * still checked on every request ({@link DirectoryFastRoute}). A page holds the members' field values and may be
+ * filtered on them (the query's {@code fields}, part of the key). A membership change, a member's field values
+ * or the field definitions changed through this instance drop the community's pages at once
+ * ({@link Communities#onChange}, told by {@code Memberships}, {@code MemberFields}, {@code MembershipRequests});
+ * changes made elsewhere (another
  * instance, a payment extending dues, a renamed account) show within {@code localTtl}. Memory is bounded
  * by the pages' bytes ({@code maxBytes}, Caffeine's weight; the least used go first).
  */
 public final class DirectoryPages {
 
-    private record Key(UUID communityId, String status, String role, String dues, String text, int limit, String cursor) {
+    private record Key(UUID communityId, String status, String role, String dues, String text, int limit, String cursor,
+                       Map<String, String> fields) {
     }
 
     private final Memberships memberships;
@@ -46,7 +51,7 @@ public final class DirectoryPages {
         this.local = Caffeine.newBuilder()
                 .expireAfterWrite(localTtl)
                 .maximumWeight(maxBytes)
-                .weigher((Key key, byte[] body) -> LocalWeight.of(body, key.text(), key.cursor()))
+                .weigher((Key key, byte[] body) -> LocalWeight.of(body, key.text(), key.cursor(), key.fields().isEmpty() ? null : key.fields().toString()))
                 .build();
         this.hits = metrics.meter("koomy.cache.directory-local.hits");
         this.misses = metrics.meter("koomy.cache.directory-local.misses");
@@ -59,7 +64,7 @@ public final class DirectoryPages {
      */
     public byte[] page(UUID communityId, UUID callerId, MemberQuery query) throws JsonProcessingException {
         Key key = new Key(communityId, query.status(), query.role(), query.dues(), query.text(), query.limit(),
-                query.after() == null ? null : query.after().encode());
+                query.after() == null ? null : query.after().encode(), query.fields());
         byte[] kept = local.getIfPresent(key);
         if (kept != null) {
             hits.mark();

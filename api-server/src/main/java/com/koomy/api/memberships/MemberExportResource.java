@@ -35,7 +35,8 @@ public class MemberExportResource {
     @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
     @Operation(operationId = "exportMembers", summary = "Export the members as CSV", description = "Owners and admins: 200 text/csv, columns name, "
-            + "email, role, status, dues_paid_until, joined_at, by name; every cell quoted per RFC 4180 and prefixed "
+            + "email, role, status, dues_paid_until, joined_at, then one column per member field (headed by its label, in the "
+            + "community's order), by name, streamed; every cell quoted per RFC 4180 and prefixed "
             + "with ' when it starts with = + - @, tab or CR. 401 signed out; 403 other members; 404 not a member.")
     public Response export(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();

@@ -1,5 +1,7 @@
 package com.koomy.api.memberships;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.koomy.api.http.TextOnly;
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -31,8 +33,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -57,6 +63,10 @@ public class MembershipsResource {
                                       @Pattern(regexp = "active", message = "must be active") String status) {
     }
 
+    /** The optional body of a join: the member's field values by key (GET .../member-fields lists them). */
+    public record JoinRequest(@JsonDeserialize(contentUsing = TextOnly.class) Map<String, String> fields) {
+    }
+
     public record MembershipResponse(UUID communityId, UUID accountId, String role, String status, Instant joinedAt) {
         static MembershipResponse of(Membership m) {
             return new MembershipResponse(m.communityId(), m.accountId(), m.role(), m.status(), m.joinedAt());
@@ -68,10 +78,13 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/join")
     @Timed
     @Operation(operationId = "joinCommunity", summary = "Join a community", description = "201 with the membership: active in an open community, "
-            + "pending in one by approval. 401 signed out; 404 unknown or private; 409 already_member. 402 plan_limit_reached when the plan's limit is reached. 409 community_archived: the community is archived (read-only).")
+            + "pending in one by approval (with a pending membership request). The optional body gives the member's field values "
+            + "{fields: {key: value}}: every required field must be given, each value fit its type (400 validation_failed naming "
+            + "fields.<key>). 401 signed out; 404 unknown or private; 409 already_member. 402 plan_limit_reached when the plan's limit is reached. 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The membership", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MembershipResponse.class)))
-    public Response join(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
-        Membership joined = memberships.join(communityId, CurrentAccount.require(context).accountId());
+    public Response join(@PathParam("communityId") UUID communityId, @Valid JoinRequest r, @Context SecurityContext context) {
+        Membership joined = memberships.join(communityId, CurrentAccount.require(context).accountId(),
+                r == null || r.fields() == null ? Map.of() : r.fields());
         return Response.status(201).entity(MembershipResponse.of(joined)).build();
     }
 
@@ -83,13 +96,35 @@ public class MembershipsResource {
             + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
             + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 bad "
             + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member. A page may be up to 1 s old (KOOMY_CACHE_DIRECTORY_LOCAL_TTL) "
-            + "when the change was made through another API instance; the caller's right is checked on every call.")
+            + "when the change was made through another API instance; the caller's right is checked on every call. Each item carries "
+            + "fields {key: value}, the member's field values; field.<key>=value (up to 5) keeps the members whose value is exactly "
+            + "that (phone numbers compared without separators); 400 validation_failed naming field.<key> for an unknown key or a value "
+            + "that does not fit the field.")
     public Page<Member> members(@PathParam("communityId") UUID communityId, @QueryParam("status") String status,
                                 @QueryParam("role") String role, @QueryParam("dues") String dues, @QueryParam("q") String q,
                                 @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-                                @Context SecurityContext context) {
+                                @Context UriInfo uri, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
-        return memberships.directory(communityId, caller, query(status, role, dues, q, limit, cursor));
+        MemberQuery query = query(status, role, dues, q, limit, cursor);
+        return memberships.directory(communityId, caller, withFields(query, uri.getQueryParameters()));
+    }
+
+    static final String FIELD_FILTER = "field.";
+
+    /** The query with the {@code field.<key>=value} filters of the request (one value per key; 400 for several). */
+    static MemberQuery withFields(MemberQuery query, Map<String, List<String>> parameters) {
+        Map<String, String> fields = new HashMap<>();
+        for (Map.Entry<String, List<String>> p : parameters.entrySet()) {
+            if (p.getKey().startsWith(FIELD_FILTER)) {
+                if (p.getValue().size() != 1) {
+                    throw ApiException.invalidField(p.getKey().length() > 56 ? p.getKey().substring(0, 56) : p.getKey(),
+                            "must be given once");
+                }
+                fields.put(p.getKey().substring(FIELD_FILTER.length()), p.getValue().get(0));
+            }
+        }
+        return fields.isEmpty() ? query : new MemberQuery(query.status(), query.role(), query.dues(), query.text(),
+                query.limit(), query.after(), fields);
     }
 
     /** The directory's query parameters, checked (400 {@link ApiException} otherwise); {@link DirectoryFastRoute} uses it too. */

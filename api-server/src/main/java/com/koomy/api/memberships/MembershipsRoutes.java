@@ -9,13 +9,15 @@ import com.koomy.communities.CommunityKeys;
 import com.koomy.events.Registrations;
 import com.koomy.memberships.Invitations;
 import com.koomy.memberships.MemberExport;
+import com.koomy.memberships.MemberFields;
+import com.koomy.memberships.MembershipRequests;
 import com.koomy.memberships.MembershipCards;
 import com.koomy.memberships.Memberships;
 
 /**
  * Memberships (issue 4): joining and roles, the member directory, invitations, the export and membership
- * cards. The plan's limits apply to joins and invitations; {@link #fastRoute} answers
- * directory reads before Jersey.
+ * cards; member fields and membership requests (issue 21). The plan's limits apply to joins and invitations;
+ * {@link #fastRoute} answers directory reads before Jersey.
  */
 public final class MembershipsRoutes {
 
@@ -45,6 +47,8 @@ public final class MembershipsRoutes {
 
     public void register(ApiContext app) {
         app.jersey().register(new MembershipsResource(memberships));
+        app.jersey().register(new MemberFieldsResource(new MemberFields(app.jdbi(), communities)));
+        app.jersey().register(new MembershipRequestsResource(new MembershipRequests(app.jdbi(), communities)));
         app.jersey().register(new InvitationsResource(new Invitations(app.jdbi(), app.config().appPagesUrl(), app.clock(),
                 communities, limits)));
         app.jersey().register(new MemberExportResource(new MemberExport(app.jdbi())));

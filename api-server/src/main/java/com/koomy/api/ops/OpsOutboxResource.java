@@ -50,7 +50,8 @@ public class OpsOutboxResource {
             Map.entry("eventStart", "2026-12-12 18:00"), Map.entry("location", "Salle des fêtes"),
             Map.entry("ticketCode", "TK-SAMPLE"), Map.entry("qrPayload", "koomy:ticket:sample"),
             Map.entry("dueDate", "2027-01-31"), Map.entry("payUrl", "https://koomy.example/pay/sample"),
-            Map.entry("subject", "Test newsletter"), Map.entry("body", "A test newsletter body.\nSecond line."));
+            Map.entry("subject", "Test newsletter"), Map.entry("body", "A test newsletter body.\nSecond line."),
+            Map.entry("message", "Welcome aboard! See you at the next meeting."));
 
     private final Jdbi jdbi;
     private final ListUnsubscribe listUnsubscribe;

@@ -69,6 +69,8 @@ class AccountExportIntegrationTest {
         assertThat(archive.body().at("/profile/email").asText()).isEqualTo(ada.email());
         assertThat(archive.body().at("/memberships/0/communityId").asText()).isEqualTo(community.toString());
         assertThat(archive.body().at("/memberships/0/role").asText()).isEqualTo("owner");
+        assertThat(archive.body().at("/memberships/0/fields").isObject()).as("member field values (issue 21)").isTrue();
+        assertThat(archive.body().at("/membershipRequests").isArray()).isTrue();
         assertThat(archive.body().get("emailsSentToMe").toString()).contains("email_verification");
         assertThat(archive.body().toString()).doesNotContain(eve.email()).doesNotContain("argon2");
 

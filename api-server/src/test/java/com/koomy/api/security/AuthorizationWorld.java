@@ -91,6 +91,15 @@ final class AuthorizationWorld {
         ids.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
         ids.put("opsEventId", stripeEvent);
         ids.put("emailId", emailId);
+        // A request to join waiting for a decision (the community is open: made as an approval community's join makes it).
+        User applicant = api.user("Paula Pending");
+        UUID requestId = UUID.randomUUID();
+        jdbi.useHandle(h -> {
+            h.execute("INSERT INTO memberships (community_id, account_id, status) VALUES (?, ?, 'pending')", community, applicant.id());
+            h.execute("INSERT INTO membership_requests (id, community_id, account_id) VALUES (?, ?, ?)", requestId, community,
+                    applicant.id());
+        });
+        ids.put("requestId", requestId.toString());
         document = api.get("/api/openapi.json", null).body();
     }
 

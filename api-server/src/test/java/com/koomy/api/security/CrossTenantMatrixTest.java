@@ -137,6 +137,22 @@ class CrossTenantMatrixTest {
         B.put("mediaId", logo.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
         String blobUrl = logo.replaceAll(".*\"url\":\"([^\"]+)\".*", "$1");
         B.put("key", blobUrl.substring(blobUrl.lastIndexOf('/') + 1));
+        // Member fields and a membership request (issue 21). B is private: the request is written as joining
+        // an approval community writes it (non-members cannot join a private community).
+        assertThat(api.call("PUT", "/api/communities/" + communityB + "/member-fields", bella.token(), Map.of("fields",
+                List.of(Map.of("key", "licence", "label", "Bella hidden licence", "type", "text")))).status()).isEqualTo(200);
+        assertThat(api.call("PATCH", "/api/communities/" + communityB + "/members/me", bert.token(),
+                Map.of("fields", Map.of("licence", "Bert secret licence"))).status()).isEqualTo(200);
+        User dora = api.user("Dora Hiddenapplicant");
+        UUID requestId = UUID.randomUUID();
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO memberships (community_id, account_id, status) VALUES (?, ?, 'pending')", communityB, dora.id());
+            h.execute("INSERT INTO membership_requests (id, community_id, account_id) VALUES (?, ?, ?)", requestId, communityB,
+                    dora.id());
+        });
+        B.put("requestId", requestId.toString());
+        B_SECRETS.addAll(List.of("Bella hidden licence", "Bert secret licence", "Dora Hiddenapplicant", dora.email(),
+                requestId.toString()));
         B_SECRETS.addAll(List.of(communityB.toString(), "Bella Hidden Society", "Bella Secretkeeper", "Bert Hiddenmember",
                 bert.email(), bella.email(), bert.id().toString(), "swordfish", "Bella secret general assembly",
                 "confidential brief", "carol-pending-invite", postId, "Bella hidden dues", eventId, koomyEventId, "Bella secret newsletter", B.get("newsletterId"),

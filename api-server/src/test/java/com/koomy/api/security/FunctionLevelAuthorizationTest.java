@@ -81,6 +81,8 @@ class FunctionLevelAuthorizationTest {
             Map.entry("POST /api/communities/{communityId}/join", "joining (409 already a member)"),
             Map.entry("POST /api/invitations/accept", "the invitation token is the credential"),
             Map.entry("GET /api/communities/{communityId}/members/me/card", "their membership card"),
+            Map.entry("GET /api/communities/{communityId}/member-fields", "the fields they fill (issue 21)"),
+            Map.entry("PATCH /api/communities/{communityId}/members/me", "their own member field values"),
             Map.entry("PUT /api/communities/{communityId}/members/me/avatar", "their avatar"),
             Map.entry("DELETE /api/communities/{communityId}/members/me/avatar", "their avatar"),
             Map.entry("GET /api/communities/{communityId}/members/{accountId}/avatar", "members see each other's avatars"),

@@ -104,6 +104,7 @@ class MassAssignmentTest {
         assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
         IDS.put("paymentId", payment.body().get("id").asText());
         IDS.put("mediaId", UUID.randomUUID().toString());
+        IDS.put("requestId", UUID.randomUUID().toString());
         document = api.get("/api/openapi.json", null).body();
     }
 
