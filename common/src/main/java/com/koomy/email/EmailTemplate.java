@@ -15,6 +15,8 @@ public enum EmailTemplate {
     PASSWORD_RESET("password_reset", false, true),
     EMAIL_CHANGE_CONFIRM("email_change_confirm", false, true),
     EMAIL_CHANGE_NOTICE("email_change_notice", false, true),
+    ACCOUNT_DELETION_REQUESTED("account_deletion_requested", false, true),
+    ACCOUNT_RESTORED("account_restored", false, true),
     INVITATION("invitation", false, false),
     PAYMENT_RECEIPT("payment_receipt", false, false),
     PAYMENT_FAILED("payment_failed", false, false),

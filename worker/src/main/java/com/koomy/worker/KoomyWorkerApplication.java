@@ -6,6 +6,7 @@ import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.accounts.SessionStore;
 import com.koomy.worker.accounts.AccountsWorker;
 import com.koomy.worker.content.ContentWorker;
 import com.koomy.worker.email.EmailWorker;
@@ -86,7 +87,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         EmailWorker email = new EmailWorker(config, environment, jdbi, redis);
         ContentWorker content = new ContentWorker(jdbi, config.getOpenai());
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
-        AccountsWorker accounts = new AccountsWorker(jdbi);
+        AccountsWorker accounts = new AccountsWorker(jdbi, SessionStore.revoker(redis, config.getRedis().keys()),
+                config.getAccountDeletion());
 
         Map<Class<?>, Object> jobInstances = new HashMap<>();
         List.of(stripeEvents.jobs(), email.jobs(), content.jobs(), media.jobs(), payments.jobs(), accounts.jobs()).forEach(jobInstances::putAll);
@@ -95,6 +97,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(jobRunr);
         environment.lifecycle().manage(payments.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(media.recurringJobs(jobRunr::scheduler));
+        environment.lifecycle().manage(accounts.recurringJobs(jobRunr::scheduler));
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes();
