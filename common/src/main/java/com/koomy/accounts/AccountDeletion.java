@@ -2,7 +2,6 @@ package com.koomy.accounts;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -18,8 +17,11 @@ public record AccountDeletion(UUID accountId, String status, Instant requestedAt
     public static final String ERASING = "erasing";
     public static final String ERASED = "erased";
 
-    /** One logged step: what ({@code requested}, {@code memberships_ended}, ...), who, when, with its figures. */
-    public record Step(String step, String actor, Map<String, Object> details, Instant at) {
+    /**
+     * One logged step: what ({@code requested}, {@code memberships_ended}, ...), who, when, with its figures.
+     * {@code details} is a JSON object (a map), typed {@code Object} so the OpenAPI document says "any object".
+     */
+    public record Step(String step, String actor, Object details, Instant at) {
     }
 
     static String statusOf(AccountDeletionDao.State state) {
