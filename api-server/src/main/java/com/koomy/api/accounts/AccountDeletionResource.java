@@ -25,7 +25,6 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -33,11 +32,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * "Delete my account" (issue 21, GDPR art. 17): the request, the restore during the grace period, and where a
- * deletion stands for its holder and for operators (docs/api.md, "Deleting an account").
+ * deletion stands for its holder (docs/api.md, "Deleting an account"); operators read it through
+ * {@link OpsAccountDeletionResource}.
  */
 @Path("/api")
 @Tag(name = "accounts")
@@ -122,17 +121,6 @@ public class AccountDeletionResource {
                     + "A signed-in account is active (a pending one cannot sign in), and sees its past requests here.")
     public AccountDeletion mine(@Context SecurityContext context) {
         return deletions.status(CurrentAccount.require(context).accountId());
-    }
-
-    @Access(Access.Who.OPERATOR)
-    @GET
-    @Path("/ops/accounts/{accountId}/deletion")
-    @Timed
-    @Operation(operationId = "getAccountDeletion", summary = "Operators: where an account's deletion stands, with its log",
-            description = "200 as GET /api/me/deletion, for any account; 404 account_not_found.")
-    public AccountDeletion ofAccount(@PathParam("accountId") UUID accountId) {
-        return deletions.find(accountId)
-                .orElseThrow(() -> new ApiException(404, "account_not_found", "accountId: no such account"));
     }
 
     private static <T> T require(T body) {

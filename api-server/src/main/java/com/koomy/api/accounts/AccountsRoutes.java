@@ -60,5 +60,6 @@ public final class AccountsRoutes {
         AccountDeletions deletions = new AccountDeletions(app.jdbi(), new PasswordHasher(), sessions, closure,
                 app.config().appPagesUrl(), app.clock(), app.config().getAccountDeletion().getGrace().toJavaDuration());
         app.jersey().register(new AccountDeletionResource(deletions, accounts, limiter, app.config().getTrustedProxies()));
+        app.jersey().register(new OpsAccountDeletionResource(deletions));
     }
 }
