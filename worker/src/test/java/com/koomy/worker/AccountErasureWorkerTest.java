@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +32,8 @@ class AccountErasureWorkerTest {
 
     @Test
     void theRecurringJobErasesAnAccountWhoseGracePeriodIsOver() {
-        String recurring = db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT jobasjson FROM jobrunr.jobrunr_recurring_jobs WHERE id = :id")
-                .bind("id", EraseDeletedAccounts.RECURRING_ID).mapTo(String.class).findOne()).orElseThrow();
+        String recurring = one("SELECT jobasjson FROM jobrunr.jobrunr_recurring_jobs WHERE id = ?", String.class,
+                EraseDeletedAccounts.RECURRING_ID);
         assertThat(recurring).contains("Erase accounts whose deletion grace period is over");
 
         UUID due = UUID.randomUUID();
@@ -54,14 +54,19 @@ class AccountErasureWorkerTest {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> db.jdbi().withHandle(h ->
                 h.select("SELECT erased_at IS NOT NULL FROM accounts WHERE id = ?", due).mapTo(Boolean.class).one()));
 
-        assertThat(db.jdbi().withHandle(h -> h.select("SELECT email || '|' || name FROM accounts WHERE id = ?", due)
-                .mapTo(String.class).one())).isEqualTo(AccountErasure.pseudonym(due) + "|" + AccountErasure.ERASED_NAME);
-        assertThat(db.jdbi().withHandle(h -> h.select("SELECT count(*) FROM emails WHERE recipients::text LIKE ? "
-                + "OR variables::text LIKE '%Ada%' OR text_body LIKE '%Ada%' OR subject LIKE '%Ada%'", "%" + due + "@%")
-                .mapTo(Long.class).one())).isZero();
-        assertThat(db.jdbi().withHandle(h -> h.select("SELECT step FROM account_deletion_log WHERE account_id = ? ORDER BY id", due)
-                .mapTo(String.class).list())).containsExactly("erasure_started", "emails_erased", "erased");
-        assertThat(db.jdbi().withHandle(h -> h.select("SELECT email FROM accounts WHERE id = ? AND erasure_started_at IS NULL",
-                notYet).mapTo(String.class).one())).as("still in its grace period").isEqualTo(notYet + "@example.org");
+        String row = one("SELECT email || '|' || name FROM accounts WHERE id = ?", String.class, due);
+        assertThat(row).isEqualTo(AccountErasure.pseudonym(due) + "|" + AccountErasure.ERASED_NAME);
+        Long left = one("SELECT count(*) FROM emails WHERE recipients::text LIKE ? OR variables::text LIKE '%Ada%' "
+                + "OR text_body LIKE '%Ada%' OR subject LIKE '%Ada%'", Long.class, "%" + due + "@example.org%");
+        assertThat(left).isZero();
+        List<String> steps = db.jdbi().withHandle(h -> h.select(
+                "SELECT step FROM account_deletion_log WHERE account_id = ? ORDER BY id", due).mapTo(String.class).list());
+        assertThat(steps).containsExactly("erasure_started", "emails_erased", "erased");
+        String waiting = one("SELECT email FROM accounts WHERE id = ? AND erasure_started_at IS NULL", String.class, notYet);
+        assertThat(waiting).as("still in its grace period").isEqualTo(notYet + "@example.org");
+    }
+
+    private static <T> T one(String sql, Class<T> type, Object... args) {
+        return db.jdbi().withHandle(h -> h.select(sql, args).mapTo(type).one());
     }
 }
