@@ -122,6 +122,7 @@ public class AccountErasure {
                 return p;
             });
             erased += page.erased();
+            pageCommitted(accountId, page);
             if (page.scanned() < emailBatch) {
                 break;
             }
@@ -154,6 +155,10 @@ public class AccountErasure {
         });
         LOG.info("Account {} erased ({} emails in this run)", accountId, emails);
         return OptionalLong.of(emails);
+    }
+
+    /** Called after each committed page of the emails pass; tests stop a run here as a kill would. */
+    protected void pageCommitted(UUID accountId, AccountErasureDao.EmailPage page) {
     }
 
     /** The account's state once claimed for erasure; empty when it is not due (restored, not yet, or done). */

@@ -222,6 +222,44 @@ class AccountDeletionIntegrationTest {
     }
 
     @Test
+    void anErasureKilledMidwayResumesWhereItStoppedAndARestoreIsThenRefused() {
+        User kim = api.user("Kim Interrupted");
+        for (int i = 0; i < 4; i++) {
+            assertThat(api.call("POST", "/api/auth/password-reset", null, Map.of("email", kim.email())).status()).isEqualTo(202);
+        }
+        assertThat(deleteMe(kim, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
+        Clock after = Clock.offset(Clock.systemUTC(), Duration.ofDays(31));
+        // The first run dies after two pages of 3 emails (as a worker killed there): those pages are committed.
+        AccountErasure killed = new AccountErasure(db.jdbi(), ApiTestApp.sessions(app), after, 3) {
+            private int pages;
+
+            @Override
+            protected void pageCommitted(UUID accountId, com.koomy.accounts.AccountErasureDao.EmailPage page) {
+                if (accountId.equals(kim.id()) && ++pages == 2) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> killed.erase(kim.id())).hasMessage("killed");
+        JsonNode midway = deletionSeenByOperator(kim.id());
+        assertThat(midway.get("status").asText()).isEqualTo("erasing");
+        assertThat(fx.count("SELECT count(*) FROM accounts WHERE id = ? AND erasure_cursor_id IS NOT NULL AND email = ?",
+                kim.id(), kim.email())).isEqualTo(1);
+        Reply restore = restore(kim.email(), PASSWORD);
+        assertThat(restore.status()).isEqualTo(409);
+        assertThat(restore.code()).isEqualTo("grace_period_over");
+
+        AccountErasure rerun = new AccountErasure(db.jdbi(), ApiTestApp.sessions(app), after, 3);
+        assertThat(rerun.erase(kim.id())).isPresent();
+        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients::text LIKE ?", "%" + kim.email() + "%")).isZero();
+        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients -> 0 ->> 'email' = ? AND template = 'password_reset' "
+                + "AND variables = '{}'::jsonb", AccountErasure.pseudonym(kim.id()))).isEqualTo(4);
+        JsonNode done = deletionSeenByOperator(kim.id());
+        assertThat(done.get("status").asText()).isEqualTo("erased");
+        assertThat(steps(done).stream().filter("erasure_started"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
     void theLastOwnerOfACommunityIsRefusedAndNothingChanges() {
         User olga = api.user("Olga Last Owner");
         UUID alone = api.community(olga, "Owned Alone", "public", "open");
