@@ -47,26 +47,6 @@ class AccountDeletionIntegrationTest {
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final DeletionFixtures fx = new DeletionFixtures(api, db);
 
-    private Reply deleteMe(User user, Object body) {
-        return api.call("DELETE", "/api/me", user.token(), body);
-    }
-
-    private Reply restore(String email, String password) {
-        return api.call("POST", "/api/me/restore", null, Map.of("email", email, "password", password));
-    }
-
-    private JsonNode deletionSeenByOperator(UUID accountId) {
-        Reply r = api.get("/api/ops/accounts/" + accountId + "/deletion", OPS_TOKEN);
-        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-        return r.body();
-    }
-
-    private static List<String> steps(JsonNode deletion) {
-        java.util.List<String> steps = new java.util.ArrayList<>();
-        deletion.get("steps").forEach(s -> steps.add(s.get("step").asText()));
-        return steps;
-    }
-
     @Test
     void aRequestEndsMembershipsReleasesSeatsAndSignsOutEverywhere() {
         User owner = api.user("Olga Owner");
@@ -80,7 +60,7 @@ class AccountDeletionIntegrationTest {
         UUID bobSeat = fx.register(membersOnly, bob, "waitlisted");
         UUID adaPublicSeat = fx.register(open, ada, "confirmed");
 
-        Reply deleted = deleteMe(ada, Map.of("currentPassword", PASSWORD));
+        Reply deleted = fx.deleteMe(ada, Map.of("currentPassword", PASSWORD));
         assertThat(deleted.status()).as(deleted.body().toString()).isEqualTo(202);
         assertThat(deleted.body().get("status").asText()).isEqualTo("pending");
         Instant erasure = Instant.parse(deleted.body().get("scheduledErasureAt").asText());
@@ -105,9 +85,9 @@ class AccountDeletionIntegrationTest {
         // The community's page counts one member fewer at once (cache invalidated after the commit).
         assertThat(api.get("/api/communities/" + club, owner.token()).body().toString()).contains("\"activeMembers\":2");
 
-        JsonNode seen = deletionSeenByOperator(ada.id());
+        JsonNode seen = fx.deletionSeenByOperator(ada.id(), OPS_TOKEN);
         assertThat(seen.get("status").asText()).isEqualTo("pending");
-        assertThat(steps(seen)).containsExactly("requested", "memberships_ended", "sessions_revoked");
+        assertThat(DeletionFixtures.steps(seen)).containsExactly("requested", "memberships_ended", "sessions_revoked");
         JsonNode ended = seen.get("steps").get(1);
         assertThat(ended.get("actor").asText()).isEqualTo("account");
         assertThat(ended.get("details").get("communityIds").get(0).asText()).isEqualTo(club.toString());
@@ -119,14 +99,14 @@ class AccountDeletionIntegrationTest {
     @Test
     void signingInAgainThroughTheRestoreRouteWithinTheGracePeriodKeepsTheAccount() {
         User grace = api.user("Grace Changing Mind");
-        assertThat(deleteMe(grace, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
+        assertThat(fx.deleteMe(grace, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
 
-        Reply wrong = restore(grace.email(), "not the password");
+        Reply wrong = fx.restore(grace.email(), "not the password");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.code()).isEqualTo("invalid_credentials");
-        assertThat(restore("nobody-" + UUID.randomUUID() + "@example.org", PASSWORD).code()).isEqualTo("invalid_credentials");
+        assertThat(fx.restore("nobody-" + UUID.randomUUID() + "@example.org", PASSWORD).code()).isEqualTo("invalid_credentials");
 
-        Reply restored = restore(grace.email().toUpperCase(), PASSWORD);
+        Reply restored = fx.restore(grace.email().toUpperCase(), PASSWORD);
         assertThat(restored.status()).as(restored.body().toString()).isEqualTo(200);
         String token = restored.body().get("token").asText();
         assertThat(restored.body().get("deletion").get("status").asText()).isEqualTo("active");
@@ -139,10 +119,10 @@ class AccountDeletionIntegrationTest {
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.body().get("status").asText()).isEqualTo("active");
         assertThat(status.body().get("scheduledErasureAt").isNull()).isTrue();
-        assertThat(steps(status.body())).containsExactly("requested", "memberships_ended", "sessions_revoked", "cancelled");
+        assertThat(DeletionFixtures.steps(status.body())).containsExactly("requested", "memberships_ended", "sessions_revoked", "cancelled");
         assertThat(fx.count("SELECT count(*) FROM emails WHERE template = 'account_restored' AND recipients -> 0 ->> 'email' = ?",
                 grace.email())).isEqualTo(1);
-        Reply again = restore(grace.email(), PASSWORD);
+        Reply again = fx.restore(grace.email(), PASSWORD);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("not_pending_deletion");
 
@@ -151,112 +131,6 @@ class AccountDeletionIntegrationTest {
                 Clock.offset(Clock.systemUTC(), Duration.ofDays(31)), 100);
         assertThat(late.erase(grace.id())).isEmpty();
         assertThat(api.get("/api/me", token).body().get("email").asText()).isEqualTo(grace.email());
-    }
-
-    @Test
-    void afterTheGracePeriodTheJobErasesPersonalDataKeepsPaymentsAndFreesTheAddress() throws Exception {
-        User owner = api.user("Treasurer Owner");
-        UUID club = api.community(owner, "Erasure Club", "public", "open");
-        User ada = fx.member(club, "Ada Erased");
-        UUID payment = fx.cashPayment(club, owner, ada);
-        fx.avatar(club, ada);
-        assertThat(api.call("POST", "/api/me/export", ada.token(), null).status()).isEqualTo(202);
-        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients::text LIKE ?", "%" + ada.email() + "%")).isPositive();
-        assertThat(deleteMe(ada, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
-
-        AccountErasure now = new AccountErasure(db.jdbi(), ApiTestApp.sessions(app), Clock.systemUTC(), 3);
-        assertThat(now.erase(ada.id())).as("within the grace period").isEmpty();
-        assertThat(fx.count("SELECT count(*) FROM accounts WHERE id = ? AND email = ?", ada.id(), ada.email())).isEqualTo(1);
-
-        // Batches of 3 emails a transaction: the pass takes many pages, each moving the cursor.
-        AccountErasure later = new AccountErasure(db.jdbi(), ApiTestApp.sessions(app),
-                Clock.offset(Clock.systemUTC(), Duration.ofDays(31)), 3);
-        AccountErasure.Run run = later.eraseDue();
-        assertThat(run.accountsErased()).isPositive();
-        assertThat(run.failures()).isZero();
-
-        String pseudonym = AccountErasure.pseudonym(ada.id());
-        Map<String, Object> row = db.jdbi().withHandle(h -> h.createQuery(
-                "SELECT email, name, password_hash, email_verified_at, erased_at FROM accounts WHERE id = :id")
-                .bind("id", ada.id()).mapToMap().one());
-        assertThat(row.get("email")).isEqualTo(pseudonym);
-        assertThat(row.get("name")).isEqualTo(AccountErasure.ERASED_NAME);
-        assertThat(row.get("password_hash")).isEqualTo("!erased");
-        assertThat(row.get("email_verified_at")).isNull();
-        assertThat(row.get("erased_at")).isNotNull();
-        // Nothing left that names or reaches the person...
-        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients::text LIKE ? OR variables::text LIKE ? "
-                + "OR html_body LIKE ? OR text_body LIKE ?", "%" + ada.email() + "%", "%Ada Erased%", "%Ada Erased%",
-                "%Ada Erased%")).isZero();
-        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients -> 0 ->> 'email' = ? AND variables = '{}'::jsonb "
-                + "AND html_body IS NULL AND subject IS NULL", pseudonym)).isPositive();
-        assertThat(fx.count("SELECT count(*) FROM account_tokens WHERE account_id = ?", ada.id())).isZero();
-        assertThat(fx.count("SELECT count(*) FROM account_exports WHERE account_id = ?", ada.id())).isZero();
-        assertThat(fx.count("SELECT count(*) FROM media WHERE target_kind = 'member_avatar' AND target_id = ?", ada.id())).isZero();
-        // ...while the payment and its receipt stay, under the pseudonym's name.
-        assertThat(fx.count("SELECT count(*) FROM payments p JOIN accounts a ON a.id = p.account_id "
-                + "WHERE p.id = ? AND a.name = ? AND p.amount = 2500", payment, AccountErasure.ERASED_NAME)).isEqualTo(1);
-        assertThat(fx.count("SELECT count(*) FROM receipts WHERE payment_id = ?", payment)).isEqualTo(1);
-        Reply list = api.get("/api/communities/" + club + "/payments", owner.token());
-        assertThat(list.status()).isEqualTo(200);
-        assertThat(list.body().toString()).doesNotContain("Ada Erased").doesNotContain(ada.email());
-
-        JsonNode seen = deletionSeenByOperator(ada.id());
-        assertThat(seen.get("status").asText()).isEqualTo("erased");
-        assertThat(steps(seen)).containsSubsequence("requested", "erasure_started", "emails_erased", "erased");
-        assertThat(seen.get("steps").get(seen.get("steps").size() - 1).get("actor").asText()).isEqualTo("system");
-
-        // Run again (a rerun after a kill): nothing more to do, nothing changes.
-        assertThat(later.erase(ada.id())).isEqualTo(OptionalLong.empty());
-        assertThat(later.eraseDue().accountsErased()).isZero();
-
-        // The old address signs in to nothing and is free for a new account.
-        assertThat(api.call("POST", "/api/auth/login", null, Map.of("email", ada.email(), "password", PASSWORD)).status())
-                .isEqualTo(401);
-        assertThat(restore(ada.email(), PASSWORD).status()).isEqualTo(401);
-        Reply again = api.call("POST", "/api/auth/register", null,
-                Map.of("email", ada.email(), "password", PASSWORD, "name", "Ada Anew", "locale", "fr"));
-        assertThat(again.status()).as(again.body().toString()).isEqualTo(201);
-        assertThat(UUID.fromString(again.body().get("id").asText())).isNotEqualTo(ada.id());
-        assertThat(fx.login(ada.email(), PASSWORD)).isNotBlank();
-    }
-
-    @Test
-    void anErasureKilledMidwayResumesWhereItStoppedAndARestoreIsThenRefused() {
-        User kim = api.user("Kim Interrupted");
-        for (int i = 0; i < 4; i++) {
-            assertThat(api.call("POST", "/api/auth/password-reset", null, Map.of("email", kim.email())).status()).isEqualTo(202);
-        }
-        assertThat(deleteMe(kim, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
-        Clock after = Clock.offset(Clock.systemUTC(), Duration.ofDays(31));
-        // The first run dies after two pages of 3 emails (as a worker killed there): those pages are committed.
-        AccountErasure killed = new AccountErasure(db.jdbi(), ApiTestApp.sessions(app), after, 3) {
-            private int pages;
-
-            @Override
-            protected void pageCommitted(UUID accountId, com.koomy.accounts.AccountErasureDao.EmailPage page) {
-                if (accountId.equals(kim.id()) && ++pages == 2) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> killed.erase(kim.id())).hasMessage("killed");
-        JsonNode midway = deletionSeenByOperator(kim.id());
-        assertThat(midway.get("status").asText()).isEqualTo("erasing");
-        assertThat(fx.count("SELECT count(*) FROM accounts WHERE id = ? AND erasure_cursor_id IS NOT NULL AND email = ?",
-                kim.id(), kim.email())).isEqualTo(1);
-        Reply restore = restore(kim.email(), PASSWORD);
-        assertThat(restore.status()).isEqualTo(409);
-        assertThat(restore.code()).isEqualTo("grace_period_over");
-
-        AccountErasure rerun = new AccountErasure(db.jdbi(), ApiTestApp.sessions(app), after, 3);
-        assertThat(rerun.erase(kim.id())).isPresent();
-        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients::text LIKE ?", "%" + kim.email() + "%")).isZero();
-        assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients -> 0 ->> 'email' = ? AND template = 'password_reset' "
-                + "AND variables = '{}'::jsonb", AccountErasure.pseudonym(kim.id()))).isEqualTo(4);
-        JsonNode done = deletionSeenByOperator(kim.id());
-        assertThat(done.get("status").asText()).isEqualTo("erased");
-        assertThat(steps(done).stream().filter("erasure_started"::equals).count()).isEqualTo(1);
     }
 
     @Test
@@ -269,7 +143,7 @@ class AccountDeletionIntegrationTest {
                 Map.of("role", "owner")).status()).isEqualTo(200);
         User member = fx.member(alone, "Plain Member");
 
-        Reply refused = deleteMe(olga, Map.of("currentPassword", PASSWORD));
+        Reply refused = fx.deleteMe(olga, Map.of("currentPassword", PASSWORD));
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("last_owner");
         JsonNode ids = refused.body().path("error").path("details").path("communityIds");
@@ -286,30 +160,30 @@ class AccountDeletionIntegrationTest {
         // Handed over: the deletion goes through.
         assertThat(api.call("PATCH", "/api/communities/" + alone + "/members/" + member.id(), olga.token(),
                 Map.of("role", "owner")).status()).isEqualTo(200);
-        assertThat(deleteMe(olga, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
+        assertThat(fx.deleteMe(olga, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
         assertThat(fx.count("SELECT count(*) FROM memberships WHERE account_id = ?", olga.id())).isZero();
     }
 
     @Test
     void badInputIsAJsonErrorNamingTheFieldAndChangesNothing() {
         User alan = api.user("Alan Careful");
-        Reply wrong = deleteMe(alan, Map.of("currentPassword", "not my password"));
+        Reply wrong = fx.deleteMe(alan, Map.of("currentPassword", "not my password"));
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.code()).isEqualTo("wrong_password");
         assertThat(wrong.body().path("error").path("details").path("fields").get(0).get("field").asText())
                 .isEqualTo("currentPassword");
         Map<String, Object> extra = new HashMap<>(Map.of("currentPassword", PASSWORD, "eraseNow", true));
-        Reply unknown = deleteMe(alan, extra);
+        Reply unknown = fx.deleteMe(alan, extra);
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.code()).isEqualTo("unknown_field");
         assertThat(unknown.body().toString()).contains("eraseNow");
-        Reply missing = deleteMe(alan, Map.of());
+        Reply missing = fx.deleteMe(alan, Map.of());
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body().toString()).contains("currentPassword");
-        Reply typed = deleteMe(alan, Map.of("currentPassword", 12345));
+        Reply typed = fx.deleteMe(alan, Map.of("currentPassword", 12345));
         assertThat(typed.status()).isEqualTo(400);
         assertThat(typed.body().toString()).contains("currentPassword");
-        assertThat(deleteMe(alan, null).status()).isEqualTo(400);
+        assertThat(fx.deleteMe(alan, null).status()).isEqualTo(400);
         assertThat(api.call("DELETE", "/api/me", null, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(401);
 
         Reply restoreUnknown = api.call("POST", "/api/me/restore", null,
@@ -319,7 +193,7 @@ class AccountDeletionIntegrationTest {
         Reply restoreMissing = api.call("POST", "/api/me/restore", null, Map.of("email", alan.email()));
         assertThat(restoreMissing.status()).isEqualTo(400);
         assertThat(restoreMissing.body().toString()).contains("password");
-        assertThat(restore(alan.email(), PASSWORD).code()).as("not pending").isEqualTo("not_pending_deletion");
+        assertThat(fx.restore(alan.email(), PASSWORD).code()).as("not pending").isEqualTo("not_pending_deletion");
 
         assertThat(api.get("/api/me", alan.token()).status()).isEqualTo(200);
         assertThat(fx.count("SELECT count(*) FROM account_deletion_log WHERE account_id = ?", alan.id())).isZero();

@@ -1,5 +1,6 @@
 package com.koomy.api.accounts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -91,5 +94,25 @@ final class DeletionFixtures {
 
     long count(String sql, Object... args) {
         return db.jdbi().withHandle(h -> h.select(sql, args).mapTo(Long.class).one());
+    }
+
+    Reply deleteMe(User user, Object body) {
+        return api.call("DELETE", "/api/me", user.token(), body);
+    }
+
+    Reply restore(String email, String password) {
+        return api.call("POST", "/api/me/restore", null, Map.of("email", email, "password", password));
+    }
+
+    JsonNode deletionSeenByOperator(UUID accountId, String opsToken) {
+        Reply r = api.get("/api/ops/accounts/" + accountId + "/deletion", opsToken);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        return r.body();
+    }
+
+    static List<String> steps(JsonNode deletion) {
+        List<String> steps = new ArrayList<>();
+        deletion.get("steps").forEach(s -> steps.add(s.get("step").asText()));
+        return steps;
     }
 }
