@@ -86,7 +86,12 @@ public class AccountDeletions {
                             "communitiesLeft", ended.communitiesLeft().size(), "seatsReleased", ended.seatsReleased()),
                     null, "account-deletion:" + accountId + ":" + now.toEpochMilli()));
             // Inside the transaction: if Redis refuses, nothing is committed (503) and the account stays as it was.
-            sessions.revokeAll(accountId);
+            try {
+                sessions.revokeAll(accountId);
+            } catch (RuntimeException e) {
+                LOG.error("Deletion of account {} refused: the session store (Redis) failed: {}", accountId, e.toString());
+                throw ApiException.retryLater(503, "sessions_unavailable", "sessions cannot be revoked right now; retry later", 5);
+            }
             dao.log(accountId, "sessions_revoked", "account", "{}", now);
             return ended;
         });
