@@ -1,5 +1,7 @@
 package com.koomy.api;
 
+import com.koomy.events.AccountSeats;
+import com.koomy.memberships.AccountMemberships;
 import com.koomy.api.accounts.AccountsRoutes;
 import com.koomy.api.auth.AccessGate;
 import com.koomy.api.communities.CommunitiesRoutes;
@@ -96,6 +98,9 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         MembershipsRoutes memberships = new MembershipsRoutes(app, communities.communities(), communityKeys,
                 payments.limits(), events.registrations());
         memberships.register(app);
+        // Deleting an account ends its memberships and releases its seats (issue 21): wired once both exist.
+        accounts.registerDeletion(app, limiter, new AccountMemberships(communities.communities(), events.registrations(),
+                new AccountSeats(events.registrations(), app.clock())::releaseAll));
         NewsRoutes.register(app, payments.limits());
         events.register(app, limiter);
         MediaRoutes.register(app);

@@ -92,7 +92,15 @@ public class Accounts {
         if (hasher.needsRehash(account.get().passwordHash())) {
             jdbi.useExtension(AccountDao.class, dao -> dao.rehash(account.get().id(), hasher.hash(password)));
         }
-        return Optional.of(sessions.create(account.get().id(), device));
+        SessionStore.Created created = sessions.create(account.get().id(), device);
+        // Read after the session exists: a deletion committed before this read is refused here, and one committed
+        // after it revokes this session with the others (AccountDeletions.request revokes them again after its commit).
+        Optional<AccountDeletionDao.State> state = jdbi.withExtension(AccountDeletionDao.class, dao -> dao.find(account.get().id()));
+        if (state.isPresent() && state.get().deletionRequestedAt() != null) {
+            sessions.revoke(new Session(SecretTokens.sha256Hex(created.token()), account.get().id(), null, null));
+            throw AccountDeletions.pendingDeletion(state.get());
+        }
+        return Optional.of(created);
     }
 
     /** Queues a reset link if the account exists; says nothing either way (no account discovery). */

@@ -53,6 +53,14 @@ public class SessionStore {
         this.replicaAckTimeout = replicaAckTimeout;
     }
 
+    /**
+     * A store for a process that only revokes sessions (the worker's account erasure): the timeouts, which only
+     * creating and resolving sessions use, are the API's defaults and unused.
+     */
+    public static SessionStore revoker(UnifiedJedis redis, RedisKeys keys) {
+        return new SessionStore(redis, keys, Duration.ofHours(24), Duration.ofDays(30));
+    }
+
     public record Created(String token, Instant expiresAt, Instant absoluteExpiry) {
     }
 

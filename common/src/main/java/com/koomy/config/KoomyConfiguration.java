@@ -28,6 +28,7 @@ public class KoomyConfiguration extends Configuration {
     @Valid @NotNull private HealthFactory health = new HealthFactory();
     /** Image uploads: the API stores originals, the worker makes the smaller sizes and collects orphans. */
     @Valid @NotNull private MediaFactory media = new MediaFactory();
+    @Valid @NotNull private AccountDeletionFactory accountDeletion = new AccountDeletionFactory();
     /** Credentials of the admin port's pages (all but /ping and /healthcheck). */
     @Valid @NotNull private AdminFactory admin = new AdminFactory();
     /** lock_timeout and statement_timeout of migrations (docs/operations.md, "Safe migrations"). */
@@ -93,6 +94,8 @@ public class KoomyConfiguration extends Configuration {
 
     @JsonProperty public MediaFactory getMedia() { return media; }
     @JsonProperty public void setMedia(MediaFactory media) { this.media = media; }
+    @JsonProperty public AccountDeletionFactory getAccountDeletion() { return accountDeletion; }
+    @JsonProperty public void setAccountDeletion(AccountDeletionFactory f) { this.accountDeletion = f; }
 
     @JsonProperty public AdminFactory getAdmin() { return admin; }
     @JsonProperty public void setAdmin(AdminFactory admin) { this.admin = admin; }

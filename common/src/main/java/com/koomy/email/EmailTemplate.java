@@ -15,6 +15,8 @@ public enum EmailTemplate {
     PASSWORD_RESET("password_reset", false, true),
     EMAIL_CHANGE_CONFIRM("email_change_confirm", false, true),
     EMAIL_CHANGE_NOTICE("email_change_notice", false, true),
+    ACCOUNT_DELETION_REQUESTED("account_deletion_requested", false, true),
+    ACCOUNT_RESTORED("account_restored", false, true),
     INVITATION("invitation", false, false),
     OWNERSHIP_TRANSFERRED("ownership_transferred", false, true),
     MEMBERSHIP_APPROVED("membership_approved", false, true),

@@ -169,7 +169,7 @@ public class Registrations implements MembershipEnd {
     }
 
     /** Cancels an active seat and takes it out of the event's counts; the caller holds the event's lock, then fills the freed seats. */
-    private static Ticket release(Handle handle, Ticket ticket) {
+    static Ticket release(Handle handle, Ticket ticket) {
         Ticket cancelled = handle.attach(TicketDao.class).cancel(ticket.eventId(), ticket.id()).orElseThrow();
         handle.attach(EventDao.class).count(ticket.eventId(), ticket.isConfirmed() ? -1 : 0, ticket.isConfirmed() ? 0 : -1);
         return cancelled;

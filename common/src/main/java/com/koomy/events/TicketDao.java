@@ -74,6 +74,18 @@ public interface TicketDao {
     List<UUID> membersOnlyEventsHeld(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
                                      @Bind("admitsAfter") java.time.Instant admitsAfter);
 
+    /**
+     * Every event (members-only or public, of any community) where the account holds seats that are not
+     * cancelled and could still admit, in id order: an account's deletion releases them all.
+     */
+    @SqlQuery("""
+            SELECT DISTINCT e.id FROM tickets t JOIN events e ON e.id = t.event_id
+             WHERE t.account_id = :accountId AND t.status <> 'cancelled' AND e.status = 'scheduled'
+               AND e.ends_at > :admitsAfter
+             ORDER BY e.id
+            """)
+    List<UUID> eventsHeld(@Bind("accountId") UUID accountId, @Bind("admitsAfter") java.time.Instant admitsAfter);
+
     /** The account's seats at the event that are not cancelled. */
     @SqlQuery("SELECT * FROM tickets WHERE event_id = :eventId AND account_id = :accountId AND status <> 'cancelled' ORDER BY created_at, id")
     List<Ticket> activeOf(@Bind("eventId") UUID eventId, @Bind("accountId") UUID accountId);

@@ -54,6 +54,21 @@ public interface MembershipDao {
     void update(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
                 @Bind("role") String role, @Bind("status") String status);
 
+    /** The communities the account belongs to (any role, any status), in id order: the order a deletion locks them in. */
+    @SqlQuery("SELECT community_id FROM memberships WHERE account_id = :accountId ORDER BY community_id")
+    List<UUID> communitiesOf(@Bind("accountId") UUID accountId);
+
+    /** The communities where the account is the only active owner (read without locks: a deletion's first answer). */
+    @SqlQuery("""
+            SELECT m.community_id FROM memberships m
+             WHERE m.account_id = :accountId AND m.role = 'owner' AND m.status = 'active'
+               AND NOT EXISTS (SELECT 1 FROM memberships o
+                                WHERE o.community_id = m.community_id AND o.account_id <> m.account_id
+                                  AND o.role = 'owner' AND o.status = 'active')
+             ORDER BY m.community_id
+            """)
+    List<UUID> lastOwnerOf(@Bind("accountId") UUID accountId);
+
     @SqlUpdate("DELETE FROM memberships WHERE community_id = :communityId AND account_id = :accountId")
     void delete(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
 

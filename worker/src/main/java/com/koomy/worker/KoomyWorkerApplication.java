@@ -6,6 +6,7 @@ import com.koomy.db.DbCommand;
 import com.koomy.db.KoomyDatabase;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.accounts.SessionStore;
 import com.koomy.worker.accounts.AccountsWorker;
 import com.koomy.worker.communities.CommunitiesWorker;
 import com.koomy.worker.content.ContentWorker;
@@ -91,7 +92,8 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         EmailWorker email = new EmailWorker(config, environment, jdbi, redis);
         ContentWorker content = new ContentWorker(jdbi, config.getOpenai());
         MediaWorker media = new MediaWorker(config.getMedia(), environment, jdbi);
-        AccountsWorker accounts = new AccountsWorker(jdbi);
+        AccountsWorker accounts = new AccountsWorker(jdbi, SessionStore.revoker(redis, config.getRedis().keys()),
+                config.getAccountDeletion());
         CommunitiesWorker communities = new CommunitiesWorker(jdbi, stripe, redis, config.getRedis().keys(), environment);
         // JobRunr's storage exists once JobRunr started: the failed-jobs retention asks for it when it runs.
         AtomicReference<JobRunrRuntime> jobRunrRef = new AtomicReference<>();
@@ -109,6 +111,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         environment.lifecycle().manage(media.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(communities.recurringJobs(jobRunr::scheduler));
         environment.lifecycle().manage(retention.recurringJobs(jobRunr::scheduler));
+        environment.lifecycle().manage(accounts.recurringJobs(jobRunr::scheduler));
         JobStatsGauges.register(environment.metrics(), jobRunr::jobStats);
 
         OutboxRoutes routes = new OutboxRoutes();

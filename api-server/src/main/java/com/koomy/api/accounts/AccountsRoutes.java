@@ -1,5 +1,7 @@
 package com.koomy.api.accounts;
 
+import com.koomy.accounts.AccountClosure;
+import com.koomy.accounts.AccountDeletions;
 import com.koomy.accounts.AccountExports;
 import com.koomy.accounts.Accounts;
 import com.koomy.accounts.MyAccount;
@@ -48,5 +50,17 @@ public final class AccountsRoutes {
                 sessions, limiter));
         // Data exports are built by the worker (BuildAccountExportJob) from an outbox row; the link is the API's.
         app.jersey().register(new AccountExportsResource(new AccountExports(app.jdbi(), app.config().getPublicUrl(), app.clock())));
+    }
+
+    /**
+     * "Delete my account" (issue 21): registered once memberships and events exist, since a deletion ends the
+     * account's memberships and seats ({@code closure}) in its transaction; the erasure is the worker's
+     * ({@code AccountsWorker}).
+     */
+    public void registerDeletion(ApiContext app, RateLimiter limiter, AccountClosure closure) {
+        AccountDeletions deletions = new AccountDeletions(app.jdbi(), new PasswordHasher(), sessions, closure,
+                app.config().appPagesUrl(), app.clock(), app.config().getAccountDeletion().getGrace().toJavaDuration());
+        app.jersey().register(new AccountDeletionResource(deletions, accounts, limiter, app.config().getTrustedProxies()));
+        app.jersey().register(new OpsAccountDeletionResource(deletions));
     }
 }

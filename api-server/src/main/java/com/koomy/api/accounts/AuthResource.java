@@ -116,7 +116,8 @@ public class AuthResource {
     @Timed
     @RateLimited("login")
     @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
-            + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
+            + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both); 403 "
+            + "account_pending_deletion while the account's deletion is pending (POST /api/me/restore signs in and cancels it).")
     public SessionResponse login(@Valid LoginRequest request, @Context HttpServletRequest http) {
         LoginRequest r = require(request);
         limitPerEmail("loginEmail", r.email());
