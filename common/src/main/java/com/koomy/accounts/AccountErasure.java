@@ -143,6 +143,8 @@ public class AccountErasure {
             counts.put("exports", dao.deleteExports(accountId));
             counts.put("avatars", dao.deleteAvatars(accountId));
             counts.put("guestNames", dao.forgetGuestNames(accountId));
+            counts.put("memberFields", dao.forgetMemberFields(accountId));
+            counts.put("requestMessages", dao.forgetRequestMessages(accountId));
             counts.put("pendingInvitations", dao.deletePendingInvitations(email));
             counts.put("acceptedInvitations", dao.pseudonymiseInvitations(email, pseudonym));
             counts.put("newsletterRecipients", dao.deleteNewsletterRecipients(email));

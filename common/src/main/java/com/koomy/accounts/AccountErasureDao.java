@@ -79,6 +79,14 @@ public interface AccountErasureDao {
     @SqlUpdate("UPDATE tickets SET guest_name = NULL, updated_at = now() WHERE account_id = :id AND guest_name IS NOT NULL")
     int forgetGuestNames(@Bind("id") UUID accountId);
 
+    /** The values the person gave their communities' member fields (phone, birth date...), on every membership. */
+    @SqlUpdate("UPDATE memberships SET fields = '{}' WHERE account_id = :id AND fields <> '{}'")
+    int forgetMemberFields(@Bind("id") UUID accountId);
+
+    /** What admins wrote back to the person's membership requests. */
+    @SqlUpdate("UPDATE membership_requests SET message = NULL WHERE account_id = :id AND message IS NOT NULL")
+    int forgetRequestMessages(@Bind("id") UUID accountId);
+
     @SqlUpdate("DELETE FROM invitations WHERE email = :email AND accepted_at IS NULL")
     int deletePendingInvitations(@Bind("email") String email);
 

@@ -53,6 +53,11 @@ class AccountErasureIntegrationTest {
         User ada = fx.member(club, "Ada Erased");
         UUID payment = fx.cashPayment(club, owner, ada);
         fx.avatar(club, ada);
+        // A value for one of the club's member fields (its row stays, as an ended membership).
+        assertThat(api.call("PUT", "/api/communities/" + club + "/member-fields", owner.token(), Map.of("fields",
+                java.util.List.of(Map.of("key", "phone", "label", "Phone", "type", "phone")))).status()).isEqualTo(200);
+        assertThat(api.call("PATCH", "/api/communities/" + club + "/members/me", ada.token(),
+                Map.of("fields", Map.of("phone", "+33612345678"))).status()).isEqualTo(200);
         assertThat(api.call("POST", "/api/me/export", ada.token(), null).status()).isEqualTo(202);
         assertThat(fx.count("SELECT count(*) FROM emails WHERE recipients::text LIKE ?", "%" + ada.email() + "%")).isPositive();
         assertThat(fx.deleteMe(ada, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
@@ -86,6 +91,7 @@ class AccountErasureIntegrationTest {
         assertThat(fx.count("SELECT count(*) FROM account_tokens WHERE account_id = ?", ada.id())).isZero();
         assertThat(fx.count("SELECT count(*) FROM account_exports WHERE account_id = ?", ada.id())).isZero();
         assertThat(fx.count("SELECT count(*) FROM media WHERE target_kind = 'member_avatar' AND target_id = ?", ada.id())).isZero();
+        assertThat(fx.count("SELECT count(*) FROM memberships WHERE account_id = ? AND fields <> '{}'", ada.id())).isZero();
         // ...while the payment and its receipt stay, under the pseudonym's name.
         assertThat(fx.count("SELECT count(*) FROM payments p JOIN accounts a ON a.id = p.account_id "
                 + "WHERE p.id = ? AND a.name = ? AND p.amount = 2500", payment, AccountErasure.ERASED_NAME)).isEqualTo(1);
