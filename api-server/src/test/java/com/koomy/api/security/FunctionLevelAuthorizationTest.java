@@ -53,6 +53,7 @@ class FunctionLevelAuthorizationTest {
             Map.entry("POST /api/webhooks/sendgrid", "SendGrid's signature is the credential (WebhookForgeryTest)"),
             Map.entry("GET /media/{key}", "image blobs are public by unguessable URL, for a CDN"),
             Map.entry("GET /api/plans", "the price list"),
+            Map.entry("GET /api/communities", "discovery: public communities by name and city"),
             Map.entry("GET /api/communities/{id}", "a public community's page"),
             Map.entry("GET /api/communities/{communityId}/public-key", "scanners verify membership cards offline with it"),
             Map.entry("GET /api/communities/{communityId}/events", "a public community's public events"),
