@@ -102,7 +102,8 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
                     .orElse(void.class.equals(method.getReturnType()) ? "204" : "200");
             ApiResponse success = fallback != null ? fallback : new ApiResponse();
             if (producesCsv(method) && !"204".equals(status)) {
-                success.setContent(new Content().addMediaType("text/csv", new MediaType().schema(new StringSchema())));
+                // a file (format binary): generated clients save it as is, where a plain string is read as JSON
+                success.setContent(new Content().addMediaType("text/csv", new MediaType().schema(new BinarySchema())));
             } else if ("204".equals(status) || jakarta.ws.rs.core.Response.class.equals(method.getReturnType())) {
                 // a Response without a declared @ApiResponse: its body is unknown, so none is promised
                 success.setContent(null);
