@@ -117,7 +117,7 @@ public class AuthResource {
     @Timed
     @RateLimited("login")
     @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
-            + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both).")
+            + "Authorization: Bearer. 401 invalid_credentials for a wrong email or password (same answer and time for both).")
     public SessionResponse login(@RequestBody(required = true) @Valid LoginRequest request, @Context HttpServletRequest http) {
         LoginRequest r = require(request);
         limitPerEmail("loginEmail", r.email());

@@ -54,16 +54,21 @@ public class MeResource {
         this.limiter = limiter;
     }
 
-    public record UpdateMeRequest(String name, String locale) {
+    /** The constraints MyAccount enforces (invalid_name, invalid_locale), said in the document. */
+    public record UpdateMeRequest(@Schema(minLength = 1, maxLength = 200) String name,
+                                  @Schema(allowableValues = {"fr", "en"}) String locale) {
     }
 
-    public record ChangePasswordRequest(String currentPassword, String newPassword) {
+    public record ChangePasswordRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
+                                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = Accounts.MIN_PASSWORD,
+                                                maxLength = Accounts.MAX_PASSWORD) String newPassword) {
     }
 
-    public record ChangeEmailRequest(String currentPassword, String newEmail) {
+    public record ChangeEmailRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
+                                     @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String newEmail) {
     }
 
-    public record ConfirmEmailChangeRequest(String token) {
+    public record ConfirmEmailChangeRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String token) {
     }
 
     /** One signed-in device; {@code id} names it for DELETE, {@code current} is the session making this request. */
