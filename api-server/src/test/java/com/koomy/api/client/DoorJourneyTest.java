@@ -52,11 +52,13 @@ class DoorJourneyTest {
                 .timeZone("Europe/Paris").capacity(50));
         UUID eventId = event.getId();
 
-        RegistrationsRegistrationResponse anaTicket = new EventsApi(journeys.client(ana)).registerForEvent(eventId, true, new RegistrationsRegisterRequest());
+        RegistrationsRegistrationResponse anaTicket = new EventsApi(journeys.client(ana))
+                .registerForEvent(eventId, true, new RegistrationsRegisterRequest());
         assertThat(anaTicket.getStatus()).isEqualTo("confirmed");
         assertThat(anaTicket.getQr()).isNotBlank();
         assertThat(anaTicket.getQrPngBase64()).isNotBlank();
-        RegistrationsRegistrationResponse nilsTicket = new EventsApi(journeys.client(nils)).registerForEvent(eventId, false, new RegistrationsRegisterRequest());
+        RegistrationsRegistrationResponse nilsTicket = new EventsApi(journeys.client(nils))
+                .registerForEvent(eventId, false, new RegistrationsRegisterRequest());
         assertThat(nilsTicket.getQrPngBase64()).isNull();
         journeys.refused("registerForEvent", 409, "already_registered",
                 () -> new EventsApi(journeys.client(ana)).registerForEvent(eventId, false, new RegistrationsRegisterRequest()));
