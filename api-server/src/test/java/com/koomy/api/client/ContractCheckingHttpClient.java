@@ -162,41 +162,23 @@ final class ContractCheckingHttpClient extends HttpClient {
         throw new UnsupportedOperationException("the journeys call synchronously, so that each call is checked");
     }
 
-    public Optional<CookieHandler> cookieHandler() {
-        return delegate.cookieHandler();
-    }
+    public Optional<CookieHandler> cookieHandler() { return delegate.cookieHandler(); }
 
-    public Optional<Duration> connectTimeout() {
-        return delegate.connectTimeout();
-    }
+    public Optional<Duration> connectTimeout() { return delegate.connectTimeout(); }
 
-    public Redirect followRedirects() {
-        return delegate.followRedirects();
-    }
+    public Redirect followRedirects() { return delegate.followRedirects(); }
 
-    public Optional<ProxySelector> proxy() {
-        return delegate.proxy();
-    }
+    public Optional<ProxySelector> proxy() { return delegate.proxy(); }
 
-    public SSLContext sslContext() {
-        return delegate.sslContext();
-    }
+    public SSLContext sslContext() { return delegate.sslContext(); }
 
-    public SSLParameters sslParameters() {
-        return delegate.sslParameters();
-    }
+    public SSLParameters sslParameters() { return delegate.sslParameters(); }
 
-    public Optional<Authenticator> authenticator() {
-        return delegate.authenticator();
-    }
+    public Optional<Authenticator> authenticator() { return delegate.authenticator(); }
 
-    public Version version() {
-        return delegate.version();
-    }
+    public Version version() { return delegate.version(); }
 
-    public Optional<Executor> executor() {
-        return delegate.executor();
-    }
+    public Optional<Executor> executor() { return delegate.executor(); }
 
     /** The JDK's builder, whose client is wrapped. */
     private record CheckingBuilder(HttpClient.Builder jdk, IntSupplier port) implements HttpClient.Builder {
