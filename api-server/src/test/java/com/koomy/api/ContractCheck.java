@@ -46,7 +46,7 @@ public final class ContractCheck {
     }
 
     /** Throws AssertionError naming every mismatch between this exchange and the document. */
-    static void check(int port, String method, String pathAndQuery, Map<String, String> requestHeaders, String requestBody,
+    public static void check(int port, String method, String pathAndQuery, Map<String, String> requestHeaders, String requestBody,
                       HttpResponse<String> response) {
         java.util.Optional<OpenApiInteractionValidator> validator = validator(port);
         if (validator.isEmpty() || pathAndQuery.startsWith("/api/openapi.")) { // the document does not describe itself

@@ -2,6 +2,7 @@ package com.koomy.api.accounts;
 
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.koomy.api.auth.Access;
@@ -104,7 +105,7 @@ public class AuthResource {
     @Operation(operationId = "registerAccount", summary = "Create an account", description = "201 with the account; a verification email is queued. "
             + "400 bad email, name, locale or password (8-128 characters); 409 email taken.")
     @ApiResponse(responseCode = "201", description = "The account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class)))
-    public Response register(@Valid RegisterRequest request) {
+    public Response register(@RequestBody(required = true) @Valid RegisterRequest request) {
         RegisterRequest r = require(request);
         Account account = accounts.register(new Accounts.Registration(r.email(), r.password(), r.name(), r.locale()));
         return Response.status(201).entity(Me.of(account)).build();
@@ -116,9 +117,9 @@ public class AuthResource {
     @Timed
     @RateLimited("login")
     @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
-            + "Authorization: Bearer. 401 for a wrong email or password (same answer and time for both); 403 "
+            + "Authorization: Bearer. 401 invalid_credentials for a wrong email or password (same answer and time for both); 403 "
             + "account_pending_deletion while the account's deletion is pending (POST /api/me/restore signs in and cancels it).")
-    public SessionResponse login(@Valid LoginRequest request, @Context HttpServletRequest http) {
+    public SessionResponse login(@RequestBody(required = true) @Valid LoginRequest request, @Context HttpServletRequest http) {
         LoginRequest r = require(request);
         limitPerEmail("loginEmail", r.email());
         // Shown to the account holder in GET /api/me/sessions, to tell their devices apart.
@@ -146,7 +147,7 @@ public class AuthResource {
     @RateLimited("passwordReset")
     @Operation(operationId = "requestPasswordReset", summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
             + "(a link is emailed when it does); 400 without an email.")
-    public Response passwordReset(@Valid EmailRequest request) {
+    public Response passwordReset(@RequestBody(required = true) @Valid EmailRequest request) {
         limitPerEmail("passwordResetEmail", require(request).email());
         accounts.requestPasswordReset(request.email());
         return Response.accepted().build();
@@ -159,7 +160,7 @@ public class AuthResource {
     @RateLimited("passwordReset")
     @Operation(operationId = "confirmPasswordReset", summary = "Set a new password with a reset token", description = "204, and every session of the "
             + "account is signed out; 400 unknown, used or expired token, or a bad password.")
-    public Response confirmReset(@Valid ResetConfirmRequest request) {
+    public Response confirmReset(@RequestBody(required = true) @Valid ResetConfirmRequest request) {
         ResetConfirmRequest r = require(request);
         accounts.confirmPasswordReset(r.token(), r.password());
         return Response.noContent().build();
@@ -171,7 +172,7 @@ public class AuthResource {
     @Timed
     @Operation(operationId = "verifyEmail", summary = "Confirm an email address with the token sent at registration",
             description = "204 (a welcome email is queued); 400 unknown, used or expired token.")
-    public Response verifyEmail(@Valid TokenRequest request) {
+    public Response verifyEmail(@RequestBody(required = true) @Valid TokenRequest request) {
         accounts.verifyEmail(require(request).token());
         return Response.noContent().build();
     }

@@ -12,6 +12,7 @@ import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
@@ -53,16 +54,21 @@ public class MeResource {
         this.limiter = limiter;
     }
 
-    public record UpdateMeRequest(String name, String locale) {
+    /** The constraints MyAccount enforces (invalid_name, invalid_locale), said in the document. */
+    public record UpdateMeRequest(@Schema(minLength = 1, maxLength = 200) String name,
+                                  @Schema(allowableValues = {"fr", "en"}) String locale) {
     }
 
-    public record ChangePasswordRequest(String currentPassword, String newPassword) {
+    public record ChangePasswordRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
+                                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = Accounts.MIN_PASSWORD,
+                                                maxLength = Accounts.MAX_PASSWORD) String newPassword) {
     }
 
-    public record ChangeEmailRequest(String currentPassword, String newEmail) {
+    public record ChangeEmailRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
+                                     @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String newEmail) {
     }
 
-    public record ConfirmEmailChangeRequest(String token) {
+    public record ConfirmEmailChangeRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String token) {
     }
 
     /** One signed-in device; {@code id} names it for DELETE, {@code current} is the session making this request. */
@@ -82,7 +88,7 @@ public class MeResource {
                     + "invalid_locale (fr or en), unknown_field (the email has its own route); nothing is changed on refusal.")
     @ApiResponse(responseCode = "200", description = "The account",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = AuthResource.Me.class)))
-    public AuthResource.Me update(@Context SecurityContext context, UpdateMeRequest request) {
+    public AuthResource.Me update(@Context SecurityContext context, @RequestBody(required = true) UpdateMeRequest request) {
         AccountPrincipal me = CurrentAccount.require(context);
         UpdateMeRequest r = require(request);
         return AuthResource.Me.of(myAccount.updateProfile(me.accountId(), new MyAccount.ProfileChange(r.name(), r.locale())));
@@ -97,7 +103,7 @@ public class MeResource {
             description = "204, and every other session of the account is signed out (this one stays). 400 wrong_password "
                     + "(currentPassword), invalid_password (newPassword: 8-128 characters), same_password; 429 after as many "
                     + "attempts as sign-in allows for this account's email.")
-    public Response changePassword(@Context SecurityContext context, ChangePasswordRequest request) {
+    public Response changePassword(@Context SecurityContext context, @RequestBody(required = true) ChangePasswordRequest request) {
         AccountPrincipal me = CurrentAccount.require(context);
         ChangePasswordRequest r = require(request);
         limitLikeSignIn(me);
@@ -114,7 +120,7 @@ public class MeResource {
             description = "202: a confirmation link goes to newEmail and the current address is told; the account keeps "
                     + "its address until the link is used (POST /api/me/email/confirm). 400 wrong_password (currentPassword), "
                     + "invalid_email (newEmail), same_email; 409 email_taken; 429 too many requests.")
-    public Response requestEmailChange(@Context SecurityContext context, ChangeEmailRequest request) {
+    public Response requestEmailChange(@Context SecurityContext context, @RequestBody(required = true) ChangeEmailRequest request) {
         AccountPrincipal me = CurrentAccount.require(context);
         ChangeEmailRequest r = require(request);
         limitLikeSignIn(me);
@@ -130,7 +136,7 @@ public class MeResource {
     @Operation(operationId = "confirmMyEmailChange", summary = "Confirm a new email address with the token sent to it",
             description = "204: the new address is the account's login from now on (and verified). 400 invalid_token "
                     + "(unknown, used or expired); 409 email_taken (another account took the address meanwhile).")
-    public Response confirmEmailChange(ConfirmEmailChangeRequest request) {
+    public Response confirmEmailChange(@RequestBody(required = true) ConfirmEmailChangeRequest request) {
         myAccount.confirmEmailChange(require(request).token());
         return Response.noContent().build();
     }

@@ -24,6 +24,7 @@ import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,7 +40,8 @@ import java.util.regex.Pattern;
  * answer on that route (400 always, 401/403 when it needs a session, 404 with path parameters, 413 with a
  * body, 429 unless {@code @RateLimited(NONE)}, 503 always) plus every other status the description names,
  * each with the shared {@code Error} schema; {@code Retry-After} on 429 and 503; a schema on every response
- * header; {@code limit} as an integer; binary uploads (an {@code InputStream} body) as {@code image/*}.
+ * header; {@code limit} as an integer; binary uploads (an {@code InputStream} body) as
+ * {@code image/jpeg}, {@code image/png}, {@code image/webp} or {@code application/octet-stream}.
  */
 public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
 
@@ -83,8 +85,13 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
             operation.getParameters().removeIf(p -> "header".equals(p.getIn())
                     && UPLOAD_HEADERS.contains(p.getName().toLowerCase(java.util.Locale.ROOT)));
         }
-        operation.setRequestBody(new RequestBody().required(true).description("The image's bytes (JPEG, PNG or WebP)")
-                .content(new Content().addMediaType("image/*", new MediaType().schema(new BinarySchema()))));
+        // the types the server accepts (MediaResource), named one by one: "image/*" is a range, not a type to send
+        Content content = new Content();
+        for (String type : List.of("image/jpeg", "image/png", "image/webp", "application/octet-stream")) {
+            content.addMediaType(type, new MediaType().schema(new BinarySchema()));
+        }
+        operation.setRequestBody(new RequestBody().required(true).description("The image's bytes (JPEG, PNG or WebP; the "
+                + "format is read from the bytes)").content(content));
     }
 
     private static void describeResponses(Operation operation, Method method) {
@@ -102,7 +109,8 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
                     .orElse(void.class.equals(method.getReturnType()) ? "204" : "200");
             ApiResponse success = fallback != null ? fallback : new ApiResponse();
             if (producesCsv(method) && !"204".equals(status)) {
-                success.setContent(new Content().addMediaType("text/csv", new MediaType().schema(new StringSchema())));
+                // a file (format binary): generated clients save it as is, where a plain string is read as JSON
+                success.setContent(new Content().addMediaType("text/csv", new MediaType().schema(new BinarySchema())));
             } else if ("204".equals(status) || jakarta.ws.rs.core.Response.class.equals(method.getReturnType())) {
                 // a Response without a declared @ApiResponse: its body is unknown, so none is promised
                 success.setContent(null);

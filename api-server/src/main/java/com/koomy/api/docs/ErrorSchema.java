@@ -36,9 +36,11 @@ public final class ErrorSchema {
     public static Schema<?> detail() {
         return new ObjectSchema()
                 .addProperty("status", new IntegerSchema().format("int32").description("The HTTP status, repeated"))
-                .addProperty("code", new StringSchema().description("Stable and machine-readable, e.g. validation_failed, "
-                        + "invalid_json, unknown_field, not_found, forbidden, unauthorized, conflict, rate_limited, "
-                        + "service_unavailable; each operation's description names those it answers"))
+                .addProperty("code", new StringSchema().description("Stable and machine-readable. Any route may answer "
+                        + "validation_failed, invalid_json, unknown_field (400), unauthorized (401: no token), invalid_session "
+                        + "(401: a session signed out, revoked or expired), forbidden, not_found, conflict, payload_too_large, "
+                        + "unsupported_media_type, rate_limited, service_unavailable; each operation's description names "
+                        + "the others it answers"))
                 .addProperty("message", new StringSchema().description("A sentence for people, in words; it echoes at "
                         + "most 100 characters of the input"))
                 .addProperty("details", new ObjectSchema().additionalProperties(true)

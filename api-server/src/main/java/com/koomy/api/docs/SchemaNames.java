@@ -108,6 +108,9 @@ public class SchemaNames extends TypeNameResolver {
                     schema.getProperties().put(property.getName(), new ComposedSchema().addAllOfItem(described).nullable(true));
                 } else {
                     described.setNullable(true);
+                    if (described.getEnum() != null && !described.getEnum().contains(null)) {
+                        ((Schema<Object>) described).addEnumItemObject(null); // OpenAPI 3.0: a nullable enum lists null
+                    }
                 }
             }
             for (Object property : schema.getProperties().values()) {

@@ -16,6 +16,7 @@ import com.koomy.memberships.MemberQuery;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.Memberships;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -94,14 +95,18 @@ public class MembershipsResource {
     @Timed
     @Operation(operationId = "listMembers", summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
             + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
-            + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 bad "
-            + "filter, limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member. A page may be up to 1 s old (KOOMY_CACHE_DIRECTORY_LOCAL_TTL) "
+            + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 "
+            + "invalid_status, invalid_role, invalid_dues, invalid_query, invalid_limit (1-100) or invalid_cursor; 401 signed out; 403 not an owner or admin; 404 not a member. A page may be up to 1 s old (KOOMY_CACHE_DIRECTORY_LOCAL_TTL) "
             + "when the change was made through another API instance; the caller's right is checked on every call. Each item carries "
             + "fields {key: value}, the member's field values; field.<key>=value (up to 5) keeps the members whose value is exactly "
             + "that (phone numbers compared without separators); 400 validation_failed naming field.<key> for an unknown key or a value "
             + "that does not fit the field.")
-    public Page<Member> members(@PathParam("communityId") UUID communityId, @QueryParam("status") String status,
-                                @QueryParam("role") String role, @QueryParam("dues") String dues, @QueryParam("q") String q,
+    public Page<Member> members(@PathParam("communityId") UUID communityId,
+                                @QueryParam("status")
+                                @Parameter(schema = @Schema(allowableValues = {"pending", "active", "expired"})) String status,
+                                @QueryParam("role") @Parameter(schema = @Schema(allowableValues = {"owner", "admin", "member"})) String role,
+                                @QueryParam("dues") @Parameter(schema = @Schema(allowableValues = {"paid", "overdue"})) String dues,
+                                @QueryParam("q") @Parameter(schema = @Schema(maxLength = 200)) String q,
                                 @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                 @Context UriInfo uri, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();

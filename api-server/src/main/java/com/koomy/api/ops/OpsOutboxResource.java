@@ -12,7 +12,10 @@ import com.koomy.email.InvalidEmailException;
 import com.koomy.email.Recipient;
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -69,7 +72,8 @@ public class OpsOutboxResource {
     public record Page(int page, int limit, long total, List<OutboxEmailView> items) {
     }
 
-    public record TestEmailRequest(String to, String template, String locale) {
+    public record TestEmailRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String to, String template,
+                                   @Schema(allowableValues = {"fr", "en"}) String locale) {
     }
 
     public record Queued(UUID id, String idempotencyKey, String status) {
@@ -131,11 +135,12 @@ public class OpsOutboxResource {
 
     @POST
     @Path("/emails/test")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Timed
     @Operation(operationId = "sendTestEmail", summary = "Queue a test email (welcome template unless another is named)",
-            description = "Goes the whole way: outbox, worker, SendGrid or the local sink. 400 for a bad address, "
-                    + "template or locale. Operator only.")
-    public Queued test(TestEmailRequest request) {
+            description = "Goes the whole way: outbox, worker, SendGrid or the local sink. 400 invalid_request (no to), "
+                    + "invalid_recipient (a bad address), invalid_template, invalid_locale. Operator only.")
+    public Queued test(@RequestBody(required = true) TestEmailRequest request) {
         if (request == null || request.to() == null) {
             throw new ApiException(400, "invalid_request", "body must be {\"to\": \"someone@example.org\"}");
         }

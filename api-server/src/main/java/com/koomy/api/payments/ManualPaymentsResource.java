@@ -43,6 +43,9 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ManualPaymentsResource {
 
+    /** What {@code ManualPayments.requireKey} accepts: visible ASCII characters (the length is 1-100). */
+    private static final String IDEMPOTENCY_KEY = "^[!-~]+$";
+
     private final ManualPayments manual;
     private final PaymentRefunds refunds;
 
@@ -74,13 +77,16 @@ public class ManualPaymentsResource {
                     + "number). It extends the member's paid-until as a card payment does and issues the numbered receipt "
                     + "(R-year-number, emailed). Idempotency-Key header (or clientReference) required: 201 with the payment, "
                     + "200 with the same payment when the key was seen before. 400 idempotency_key_required, invalid_method, "
-                    + "invalid_paid_on, validation_failed; 403 other members; 404 community_not_found, member_not_found, "
+                    + "invalid_paid_on, validation_failed, invalid_idempotency_key, idempotency_key_mismatch (header and "
+                    + "clientReference differ); 403 other members; 404 community_not_found, member_not_found, "
                     + "tier_not_found; 409 idempotency_key_reused (the key made another payment). 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The payment recorded",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class)))
     @ApiResponse(responseCode = "200", description = "The payment this key recorded before",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class)))
-    public Response record(@PathParam("communityId") UUID communityId, @HeaderParam("Idempotency-Key") String key,
+    public Response record(@PathParam("communityId") UUID communityId, @HeaderParam("Idempotency-Key") @io.swagger.v3.oas.annotations.Parameter(
+                                   description = "Names this payment (or send clientReference): a retry with it answers the same one",
+                                   schema = @Schema(minLength = 1, maxLength = 100, pattern = IDEMPOTENCY_KEY)) String key,
                            @Valid @NotNull ManualPaymentRequest r, @Context SecurityContext context) {
         ManualPayments.Recorded recorded = manual.record(communityId, CurrentAccount.require(context).accountId(),
                 new ManualPayments.NewPayment(r.accountId(), r.tierId(), r.method(), r.amount(), r.paidOn(), r.reference()),
@@ -114,14 +120,17 @@ public class ManualPaymentsResource {
                     + "(default all that is left), reason duplicate, fraudulent or requested_by_customer. Idempotency-Key "
                     + "header required (a retry answers the same refund). 202 {id, paymentId, amount, currency, reason, "
                     + "status, stripeRefundId, createdAt}: the payment's refunded total changes when Stripe's "
-                    + "charge.refunded arrives. 400 idempotency_key_required, validation_failed; 403 other members; 404 "
+                    + "charge.refunded arrives. 400 idempotency_key_required, invalid_idempotency_key, validation_failed; 403 other members; 404 "
                     + "payment_not_found; 409 not_a_card_payment, not_refundable, idempotency_key_reused; 422 "
                     + "amount_too_large; 429 rate_limited; 502 stripe_refused; 503 stripe_not_configured or "
                     + "stripe_unavailable (send the same request again).")
     @ApiResponse(responseCode = "202", description = "The refund asked of Stripe",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRefunds.Refund.class)))
     public Response refund(@PathParam("communityId") UUID communityId, @PathParam("paymentId") UUID paymentId,
-                           @HeaderParam("Idempotency-Key") String key, @Valid RefundRequest r,
+                           @HeaderParam("Idempotency-Key") @io.swagger.v3.oas.annotations.Parameter(required = true,
+                                   description = "Any unique text (1-100 characters): a retry with it answers the same refund",
+                                   schema = @Schema(minLength = 1, maxLength = 100, pattern = IDEMPOTENCY_KEY))
+                           String key, @Valid RefundRequest r,
                            @Context SecurityContext context) {
         PaymentRefunds.Refund refund = refunds.refund(communityId, CurrentAccount.require(context).accountId(), paymentId,
                 r == null ? null : r.amount(), r == null ? null : r.reason(), key);

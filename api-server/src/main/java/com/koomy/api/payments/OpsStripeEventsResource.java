@@ -50,11 +50,19 @@ public class OpsStripeEventsResource {
         }
     }
 
+    /** A replayed event, queued again. */
+    public record Replayed(String eventId, String status) {
+    }
+
     @GET
     @Timed
     @Operation(operationId = "listStripeEvents", summary = "Stripe events by status, newest first", description = "status (default failed): received, "
-            + "processing, processed, failed, ignored, refused; limit 1-200 (default 50). 400 bad status or limit. Operator only.")
-    public Map<String, List<EventView>> list(@QueryParam("status") @DefaultValue("failed") String status,
+            + "processing, processed, failed, ignored, refused; limit 1-200 (default 50). 400 invalid_status, invalid_limit. "
+            + "Operator only.")
+    public Map<String, List<EventView>> list(@QueryParam("status") @DefaultValue("failed") @io.swagger.v3.oas.annotations.Parameter(
+                                                     schema = @io.swagger.v3.oas.annotations.media.Schema(allowableValues = {
+                                                             "received", "processing", "processed", "failed", "ignored",
+                                                             "refused"}, defaultValue = "failed")) String status,
                                              @QueryParam("limit") @DefaultValue("50") int limit) {
         if (Arrays.stream(StripeEventStatus.values()).noneMatch(s -> s.name().equals(status))) {
             throw new ApiException(400, "invalid_status", "status must be one of " + Arrays.toString(StripeEventStatus.values()));
@@ -71,15 +79,15 @@ public class OpsStripeEventsResource {
     @Path("/{eventId}/replay")
     @Timed
     @Operation(operationId = "replayStripeEvent", summary = "Replay a failed or refused Stripe event", description = "Queues it again; a worker applies it "
-            + "as the first time (never twice what was applied). 202 {eventId, status: received}. 404 unknown event; 409 "
-            + "when it is not failed or refused, or (no_json_payload) when only its raw text could be stored. Operator only.")
+            + "as the first time (never twice what was applied). 202 {eventId, status: received}. 404 not_found (unknown "
+            + "event); 409 conflict when it is not failed or refused, or (no_json_payload) when only its raw text could be stored. Operator only.")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "Queued again: {eventId, status}",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
-                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object")))
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = Replayed.class)))
     public jakarta.ws.rs.core.Response replay(@PathParam("eventId") String eventId) {
         return switch (replays.replay(eventId)) {
             case REPLAYED -> jakarta.ws.rs.core.Response.status(202)
-                    .entity(Map.of("eventId", eventId, "status", StripeEventStatus.received.name())).build();
+                    .entity(new Replayed(eventId, StripeEventStatus.received.name())).build();
             case NOT_FOUND -> throw new ApiException(404, "not_found", "no Stripe event " + eventId);
             case NOT_REPLAYABLE -> throw new ApiException(409, "conflict", "only a failed or refused event can be replayed");
             case NO_JSON_PAYLOAD -> throw new ApiException(409, "no_json_payload", "PostgreSQL refused this event's payload "

@@ -53,8 +53,9 @@ public class StripeWebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
     @ExceptionMetered
-    public Response receive(@HeaderParam("Stripe-Signature") String signature,
-                            @RequestBody(description = "the event exactly as Stripe sent it", content = @io.swagger.v3.oas.annotations.media.Content(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))) InputStream body) throws IOException {
+    public Response receive(@HeaderParam("Stripe-Signature") @io.swagger.v3.oas.annotations.Parameter(required = true,
+                                    description = "Stripe's signature of the raw body (t=...,v1=...)") String signature,
+                            @RequestBody(required = true, description = "the event exactly as Stripe sent it", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))) InputStream body) throws IOException {
         // Read one byte past the limit rather than trust Content-Length: answering before the client
         // has sent its body makes it fail on a broken pipe instead of reading our 413.
         byte[] raw = BodyLimit.read(body, intake.maxBodyBytes());

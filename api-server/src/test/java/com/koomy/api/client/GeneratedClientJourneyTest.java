@@ -27,7 +27,6 @@ import com.koomy.client.model.MembershipsMembershipResponse;
 import com.koomy.client.model.RegistrationsRegistrationResponse;
 import com.koomy.client.model.ScanResult;
 import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,22 +52,13 @@ class GeneratedClientJourneyTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("cardKeySecret", cardKeySecret()));
+    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, Journeys.cardKeys());
 
-    private static String cardKeySecret() {
-        byte[] bytes = new byte[32];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return java.util.Base64.getEncoder().encodeToString(bytes);
-    }
+    private final Journeys journeys = new Journeys(app::getLocalPort, db.jdbi());
 
+    /** A client whose every exchange is checked against the document ({@link ContractCheckingHttpClient}). */
     private ApiClient client(String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + app.getLocalPort());
-        if (token != null) {
-            client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
-        }
-        return client;
+        return journeys.client(token);
     }
 
     /** The error answer of a failed call, read through the generated model. */
@@ -130,7 +120,8 @@ class GeneratedClientJourneyTest {
         OffsetDateTime startsAt = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1);
         EventsEventResponse event = new EventsApi(client(ownerToken)).createEvent(club.getId(), new EventsCreateEventRequest()
                 .title("Regatta").place("Lake").startsAt(startsAt).endsAt(startsAt.plusHours(3)).timeZone("Europe/Paris").capacity(10));
-        RegistrationsRegistrationResponse ticket = new EventsApi(client(memberToken)).registerForEvent(event.getId(), true, null);
+        RegistrationsRegistrationResponse ticket = new EventsApi(client(memberToken)).registerForEvent(event.getId(), true,
+                new com.koomy.client.model.RegistrationsRegisterRequest());
         assertThat(ticket.getStatus()).isEqualTo("confirmed");
         assertThat(ticket.getQr()).isNotBlank();
         CheckInApi door = new CheckInApi(client(ownerToken));

@@ -61,7 +61,9 @@ class StrictInputTest {
     static void world() {
         world = new AuthorizationWorld(new ApiCalls(() -> app.getLocalPort()), db.jdbi());
         withJsonBodies = OpenApiExamples.operations(world.document).stream()
-                .filter(op -> op.bodyTypes().contains("application/json")).toList();
+                .filter(op -> op.bodyTypes().contains("application/json"))
+                // a webhook's body is the provider's event, checked by its signature before it is read: not ours to be strict about
+                .filter(op -> !op.path().startsWith("/api/webhooks/")).toList();
     }
 
     /** A request body's properties as the document describes them (its $ref followed). */
