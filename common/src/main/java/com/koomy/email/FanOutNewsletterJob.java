@@ -310,7 +310,7 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
     }
 
     private static Newsletter load(Handle handle, UUID id, boolean forUpdate) {
-        Optional<Newsletter> found = handle.createQuery("SELECT * FROM newsletters WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
+        Optional<Newsletter> found = handle.createQuery("SELECT * FROM newsletters WHERE id = :id" + (forUpdate ? " FOR NO KEY UPDATE" : ""))
                 .bind("id", id)
                 .map((rs, ctx) -> new Newsletter(rs.getObject("id", UUID.class), rs.getObject("community_id", UUID.class),
                         rs.getString("community_name"), rs.getString("locale"), rs.getString("subject"),

@@ -292,7 +292,7 @@ public class CommunityNewsletters {
     }
 
     private static NewsletterView lock(Handle h, UUID communityId, UUID id) {
-        h.createQuery("SELECT id FROM newsletters WHERE id = :id AND community_id = :c FOR UPDATE")
+        h.createQuery("SELECT id FROM newsletters WHERE id = :id AND community_id = :c FOR NO KEY UPDATE")
                 .bind("id", id).bind("c", communityId).mapTo(UUID.class).findOne()
                 .orElseThrow(CommunityNewsletters::notFound);
         return find(h, communityId, id);

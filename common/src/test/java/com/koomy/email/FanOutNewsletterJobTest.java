@@ -119,6 +119,49 @@ class FanOutNewsletterJobTest {
         assertThat(count("SELECT count(*) FROM emails WHERE newsletter_id = '" + id + "' AND NOT held")).isEqualTo(Newsletters.WINDOW);
     }
 
+    /**
+     * The deadlock a million-member send met: a fan-out page holds KEY SHARE on the newsletter's row (its new batches'
+     * foreign keys) until it locks that row; a batch settling meanwhile locks the row too. With {@code FOR UPDATE} the
+     * settling batch waited for the page and the page then waited for it; {@code FOR NO KEY UPDATE} does not wait.
+     */
+    @Test
+    void aBatchSettlingWhileAFanOutPageIsOpenDoesNotWaitForIt() {
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO newsletters (id, community_id, community_name, idempotency_key, locale, subject, body, status,
+                                         segment, snapshot_done, queued_at)
+                VALUES (:id, :c, 'Big Club', 'newsletter:' || :id, 'en', 'Hello', '**Hi**', 'sending', 'all', true, now())
+                """).bind("id", id).bind("c", community).execute());
+        UUID settled = batch(jdbi, id, 0);
+        try (var page = jdbi.open(); var settling = jdbi.open()) {
+            page.begin();
+            batch(page, id, 1); // the page's batch: KEY SHARE on the newsletter's row until the page commits
+            settling.begin();
+            settling.execute("SET LOCAL lock_timeout = '2s'");
+            Email email = settling.attach(EmailDao.class).lock(settled).orElseThrow();
+            settling.createUpdate("UPDATE emails SET status = 'sent' WHERE id = :id").bind("id", settled).execute();
+            Newsletters.afterBatch(settling, email); // FOR UPDATE: "canceling statement due to lock timeout"
+            settling.commit();
+            page.commit();
+        }
+        assertThat(count("SELECT count(*) FROM emails WHERE newsletter_id = '" + id + "'")).isEqualTo(2);
+    }
+
+    private static UUID batch(org.jdbi.v3.core.Handle h, UUID newsletter, int n) {
+        UUID id = UUID.randomUUID();
+        h.createUpdate("""
+                INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables, bulk,
+                                    newsletter_id, batch_no, held)
+                VALUES (:id, 'newsletter:' || :n || ':' || :b, :c, 'newsletter', 'en', '[{"email": "a@example.org"}]',
+                        '{}', true, :n, :b, false)
+                """).bind("id", id).bind("n", newsletter).bind("b", n).bind("c", community).execute();
+        return id;
+    }
+
+    private static UUID batch(Jdbi jdbi, UUID newsletter, int n) {
+        return jdbi.withHandle(h -> batch(h, newsletter, n));
+    }
+
     private static long inBatches(UUID id) {
         return count("SELECT coalesce(sum(jsonb_array_length(recipients)), 0) FROM emails WHERE newsletter_id = '" + id + "'");
     }
