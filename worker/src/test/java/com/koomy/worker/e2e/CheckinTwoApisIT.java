@@ -2,6 +2,7 @@ package com.koomy.worker.e2e;
 
 import com.koomy.accounts.SessionStore;
 import com.koomy.config.RedisKeys;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import com.koomy.worker.e2e.ApiClient.Reply;
@@ -61,8 +62,8 @@ class CheckinTwoApisIT {
         env.put("KOOMY_CARD_KEY_SECRET", keySecret);
         env.put("KOOMY_RATE_LIMITS_ENABLED", "false");
         env.put("KOOMY_API_DB_MAX", "16");
-        env.put("KOOMY_API_PORT", String.valueOf(PrivatePostgres.freePort()));
-        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_API_PORT", String.valueOf(FreePorts.next()));
+        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
@@ -77,7 +78,7 @@ class CheckinTwoApisIT {
         env.put("KOOMY_JOBS_WORKERS", "4");
         env.put("KOOMY_WORKER_DB_MAX", "6");
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "8");
-        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return healthy(KoomyProcess.worker("checkin-worker", env, Integer.parseInt(env.get("KOOMY_WORKER_ADMIN_PORT"))));
     }
 

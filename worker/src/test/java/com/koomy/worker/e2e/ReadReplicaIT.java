@@ -1,6 +1,7 @@
 package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestRedis;
 import com.koomy.worker.e2e.ApiClient.Reply;
 import org.jdbi.v3.core.Jdbi;
@@ -41,11 +42,11 @@ class ReadReplicaIT {
     @Test
     void readsGoToTheStreamingReplicaAndToThePrimaryWhileItLagsOrIsDown() throws Exception {
         try (PrivatePostgres pg = PrivatePostgres.start()) {
-            Jdbi.create(pg.url("postgres"), "postgres", "").useHandle(h -> h.execute("CREATE DATABASE " + DB));
+            pg.database(DB, false).create();
             try (PrivatePostgres standby = pg.replica()) {
                 Jdbi replica = Jdbi.create(standby.url(DB), "postgres", "");
-                port = PrivatePostgres.freePort();
-                adminPort = PrivatePostgres.freePort();
+                port = FreePorts.next();
+                adminPort = FreePorts.next();
                 Map<String, String> env = new HashMap<>();
                 env.put("DATABASE_URL", pg.url(DB));
                 env.put("DATABASE_USER", "postgres");

@@ -2,6 +2,7 @@ package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -67,11 +68,11 @@ class ScaleOutIT {
         env.put("KOOMY_CACHE_PUBLIC_PAGE_LOCAL_TTL", LOCAL_PAGE_TTL.toSeconds() + "s");
 
         Map<String, String> worker = new HashMap<>(env);
-        int workerAdmin = PrivatePostgres.freePort();
+        int workerAdmin = FreePorts.next();
         worker.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(workerAdmin));
         PROCESSES.add(KoomyProcess.worker("scale-worker", worker, workerAdmin));
-        int portA = PrivatePostgres.freePort();
-        int portB = PrivatePostgres.freePort();
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
         Map<String, String> envA = apiEnv(env, portA);
         adminA = Integer.parseInt(envA.get("KOOMY_API_ADMIN_PORT"));
         PROCESSES.add(KoomyProcess.api("scale-api-a", envA, portA));
@@ -88,7 +89,7 @@ class ScaleOutIT {
     private static Map<String, String> apiEnv(Map<String, String> env, int port) {
         Map<String, String> copy = new HashMap<>(env);
         copy.put("KOOMY_API_PORT", String.valueOf(port));
-        copy.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        copy.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return copy;
     }
 
@@ -173,8 +174,8 @@ class ScaleOutIT {
         String haproxy = Haproxy.binary();
         assumeTrue(haproxy != null, "haproxy is not installed: the balancer checks are skipped (ops/koomy test "
                 + "installs it; apt-get install haproxy)");
-        int port = PrivatePostgres.freePort();
-        try (Haproxy balancer = Haproxy.start(haproxy, port, PrivatePostgres.freePort(),
+        int port = FreePorts.next();
+        try (Haproxy balancer = Haproxy.start(haproxy, port, FreePorts.next(),
                 List.of(URI.create(apiA).getPort() + ":" + adminA, URI.create(apiB).getPort() + ":" + adminB))) {
             balancer.awaitServersUp(Duration.ofSeconds(30));
             String lb = "http://127.0.0.1:" + port;
