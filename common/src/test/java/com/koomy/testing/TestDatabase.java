@@ -74,6 +74,7 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
+        TestLogging.apply();
         create();
     }
 

@@ -56,8 +56,7 @@ class WorkerIntegrationTest {
             ConfigOverride.config("jobs.dashboardUser", "operator"),
             ConfigOverride.config("jobs.dashboardPassword", "test-only-password"),
             ConfigOverride.config("admin.user", "operator"),
-            ConfigOverride.config("admin.password", "test-only-admin-password"),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("admin.password", "test-only-admin-password"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
