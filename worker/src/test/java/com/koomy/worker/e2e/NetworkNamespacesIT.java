@@ -1,5 +1,7 @@
 package com.koomy.worker.e2e;
 
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -158,7 +160,7 @@ class NetworkNamespacesIT {
 
     private static int status(String apiUrl, String path, String token) {
         try {
-            return ApiClient.call(apiUrl, "GET", path, token, null).status();
+            return ApiHttp.call(apiUrl, "GET", path, token, null).status();
         } catch (RuntimeException e) {
             return -1; // no answer at all (counted, never expected)
         }
@@ -166,9 +168,9 @@ class NetworkNamespacesIT {
 
     private static String signUpAndSignIn(String apiUrl, String email) {
         String password = "correct horse battery";
-        assertThat(ApiClient.call(apiUrl, "POST", "/api/auth/register", null,
+        assertThat(ApiHttp.call(apiUrl, "POST", "/api/auth/register", null,
                 Map.of("email", email, "password", password, "name", "Netns Prober", "locale", "en")).status()).isEqualTo(201);
-        ApiClient.Reply login = ApiClient.call(apiUrl, "POST", "/api/auth/login", null, Map.of("email", email, "password", password));
+        ApiReply login = ApiHttp.call(apiUrl, "POST", "/api/auth/login", null, Map.of("email", email, "password", password));
         assertThat(login.status()).isEqualTo(200);
         return login.body().get("token").asText();
     }

@@ -1,7 +1,8 @@
 package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +36,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ScaleOutIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LOCAL_PAGE_TTL = Duration.ofSeconds(1);
 
     @RegisterExtension
@@ -255,6 +254,7 @@ class ScaleOutIT {
     private record Account(String email, String password) {
     }
 
+    /** An answer and the API instance that gave it (X-Koomy-Instance, null through none). */
     private record Reply(int status, JsonNode json, String instance) {
         String code() {
             JsonNode error = json.path("error");
@@ -303,22 +303,12 @@ class ScaleOutIT {
         return page.json.path("name").asText();
     }
 
-    private Reply call(String base, String method, String path, String token, Object body, String forwardedFor)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+    private Reply call(String base, String method, String path, String token, Object body, String forwardedFor) {
+        HttpRequest.Builder request = ApiHttp.request(base, method, path, token, body).timeout(Duration.ofSeconds(10));
         if (forwardedFor != null) {
             request.header("X-Forwarded-For", forwardedFor);
         }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        return new Reply(response.statusCode(), json, response.headers().firstValue("X-Koomy-Instance").orElse(null));
+        ApiReply reply = ApiHttp.reply(ApiHttp.send(request), false);
+        return new Reply(reply.status(), reply.body(), reply.header("X-Koomy-Instance").orElse(null));
     }
 }
