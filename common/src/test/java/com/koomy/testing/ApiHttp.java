@@ -58,14 +58,19 @@ public final class ApiHttp {
      * server then, so sending again is safe.
      */
     public static HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@link #send(HttpRequest.Builder)} with the body read by {@code body} (bytes of a download). */
+    public static <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
         try {
             try {
-                return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                return HTTP.send(request.build(), body);
             } catch (IOException stale) {
                 if (!String.valueOf(stale.getMessage()).contains("received no bytes")) {
                     throw stale;
                 }
-                return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                return HTTP.send(request.build(), body);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,8 +18,6 @@ import java.util.stream.Stream;
 
 /** Raw-body uploads and blob downloads against a test API (java.net.http, so nothing is buffered by a client library). */
 final class MediaCalls {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final IntSupplier port;
 
@@ -82,15 +79,8 @@ final class MediaCalls {
     }
 
     HttpResponse<byte[]> head(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + URI.create(url).getPath()))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiHttp.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + URI.create(url).getPath()))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<byte[]> fetch(String urlOrPath, String ifNoneMatch) {
@@ -99,14 +89,7 @@ final class MediaCalls {
         if (ifNoneMatch != null) {
             request.header("If-None-Match", ifNoneMatch);
         }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiHttp.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpRequest.Builder request(String path, String token, String contentType) {
