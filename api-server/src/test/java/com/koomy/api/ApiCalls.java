@@ -1,17 +1,19 @@
 package com.koomy.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
 import org.jdbi.v3.core.Jdbi;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntSupplier;
@@ -19,12 +21,9 @@ import java.util.function.IntSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Plain HTTP calls to a test API (java.net.http, which speaks PATCH), and accounts to make them with.
+ * HTTP calls to a test API ({@link ApiHttp}) checked against the OpenAPI document, and accounts to make them with.
  */
 public final class ApiCalls {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final IntSupplier port;
     private final boolean contract;
@@ -61,112 +60,65 @@ public final class ApiCalls {
         }
     }
 
-    /** {@code headers}: empty where the reply was built by hand. */
-    public record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
-        public Reply(int status, JsonNode body) {
-            this(status, body, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true));
-        }
-
-        public java.util.Optional<String> header(String name) {
-            return headers.firstValue(name);
-        }
-
-        public String code() {
-            return body.path("error").path("code").asText();
-        }
-    }
-
     /** A signed-in account: its id and session token. */
     public record User(UUID id, String email, String token) {
     }
 
-    public Reply call(String method, String path, String token, Object body) {
-        try {
-            String text0 = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-            Map<String, String> sent = new java.util.LinkedHashMap<>();
-            sent.put("Content-Type", "application/json");
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path))
-                    .header("Content-Type", "application/json")
-                    .method(method, text0 == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(text0));
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-                sent.put("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> response;
-            try {
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException stale) {
-                // The client reused a kept-alive connection that Jetty had just closed (after an answer that
-                // left part of a request body unread): nothing reached the server, so sending again is safe.
-                if (stale.getMessage() == null || !stale.getMessage().contains("received no bytes")) {
-                    throw stale;
-                }
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            }
-            check(method, path, sent, text0, response);
-            String text = response.body();
-            return new Reply(response.statusCode(), text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text),
-                    response.headers());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    public ApiReply call(String method, String path, String token, Object body) {
+        String text = body == null ? null : ApiHttp.json(body);
+        Map<String, String> sent = new LinkedHashMap<>();
+        sent.put("Content-Type", "application/json");
+        if (token != null) {
+            sent.put("Authorization", "Bearer " + token);
         }
+        HttpResponse<String> response = ApiHttp.send(ApiHttp.request(baseUrl(), method, path, token, text));
+        check(method, path, sent, text, response);
+        return ApiHttp.reply(response, false);
     }
 
     /** Any body with its own content type (images, raw bytes) and extra headers (name, value, ...). */
-    public Reply send(String method, String path, String token, String contentType, byte[] body, String... headers) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + path))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            Map<String, String> sent = new java.util.LinkedHashMap<>();
-            if (contentType != null) {
-                request.header("Content-Type", contentType);
-                sent.put("Content-Type", contentType);
+    public ApiReply send(String method, String path, String token, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, String> sent = new LinkedHashMap<>();
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+            sent.put("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+            sent.put("Authorization", "Bearer " + token);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                sent.put(headers[i], headers[i + 1]);
             }
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-                sent.put("Authorization", "Bearer " + token);
-            }
-            if (headers.length > 0) {
-                request.headers(headers);
-                for (int i = 0; i + 1 < headers.length; i += 2) {
-                    sent.put(headers[i], headers[i + 1]);
-                }
-            }
-            HttpResponse<String> response;
-            try {
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException stale) {
-                // The client reused a kept-alive connection that Jetty had just closed (after an answer that
-                // left part of a request body unread): nothing reached the server, so sending again is safe.
-                if (stale.getMessage() == null || !stale.getMessage().contains("received no bytes")) {
-                    throw stale;
-                }
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            }
-            // binary bodies are not compared with their schema (the validator reads text): a stand-in says one was sent
-            check(method, path, sent, body == null || body.length == 0 ? null : contentType == null || contentType.contains("json")
-                    ? new String(body, StandardCharsets.UTF_8) : "(binary)", response);
-            String text = response.body();
-            JsonNode json;
-            try {
-                json = text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
-            } catch (IOException notJson) {
-                json = JSON.createObjectNode().put("text", text); // CSV exports, images
-            }
-            return new Reply(response.statusCode(), json, response.headers());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+        HttpResponse<String> response = ApiHttp.send(request);
+        // binary bodies are not compared with their schema (the validator reads text): a stand-in says one was sent
+        check(method, path, sent, body == null || body.length == 0 ? null : contentType == null || contentType.contains("json")
+                ? new String(body, StandardCharsets.UTF_8) : "(binary)", response);
+        return ApiHttp.reply(response, true); // CSV exports, images: {"text": ...}
+    }
+
+    /** A Jersey client's answer (DropwizardAppExtension#client, ResourceExtension#target) as a reply, closed. */
+    public static ApiReply reply(jakarta.ws.rs.core.Response response) {
+        try (response) {
+            String text = response.readEntity(String.class);
+            Map<String, List<String>> headers = new HashMap<>(response.getStringHeaders());
+            return new ApiReply(response.getStatus(), text == null || text.isEmpty() ? ApiHttp.JSON.createObjectNode()
+                    : ApiHttp.JSON.readTree(text), HttpHeaders.of(headers, (name, value) -> true));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
-    public Reply get(String path, String token) {
+    private String baseUrl() {
+        return "http://localhost:" + port.getAsInt();
+    }
+
+    public ApiReply get(String path, String token) {
         return call("GET", path, token, null);
     }
 
@@ -174,10 +126,10 @@ public final class ApiCalls {
     public User user(String name) {
         String email = name.toLowerCase().replaceAll("[^a-z]+", ".") + "-" + UUID.randomUUID().toString().substring(0, 8)
                 + "@example.org";
-        Reply registered = call("POST", "/api/auth/register", null,
+        ApiReply registered = call("POST", "/api/auth/register", null,
                 Map.of("email", email, "password", "correct horse battery", "name", name, "locale", "en"));
         assertThat(registered.status()).isEqualTo(201);
-        Reply login = call("POST", "/api/auth/login", null, Map.of("email", email, "password", "correct horse battery"));
+        ApiReply login = call("POST", "/api/auth/login", null, Map.of("email", email, "password", "correct horse battery"));
         assertThat(login.status()).isEqualTo(200);
         return new User(UUID.fromString(registered.body().get("id").asText()), email, login.body().get("token").asText());
     }
@@ -198,7 +150,7 @@ public final class ApiCalls {
 
     /** A community created by {@code owner}; returns its id. */
     public UUID community(User owner, String name, String visibility, String joinPolicy) {
-        Reply created = call("POST", "/api/communities", owner.token(),
+        ApiReply created = call("POST", "/api/communities", owner.token(),
                 Map.of("name", name, "visibility", visibility, "joinPolicy", joinPolicy));
         assertThat(created.status()).isEqualTo(201);
         return UUID.fromString(created.body().get("id").asText());

@@ -3,6 +3,7 @@ package com.koomy.api;
 import com.koomy.accounts.SessionStore;
 import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestLogging;
 import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -68,7 +69,8 @@ public final class ApiTestApp {
                 ConfigOverride.config("database.user", TestDatabase.user()),
                 ConfigOverride.config("database.password", TestDatabase.password()),
                 ConfigOverride.config("stripe.webhookSecrets", SECRET + "," + ROTATED_SECRET),
-                ConfigOverride.config("logging.level", "WARN"),
+                ConfigOverride.config(TestLogging.ROOT, TestLogging.level()),
+                ConfigOverride.config(TestLogging.REQUESTS, TestLogging.level()),
                 ConfigOverride.config("admin.user", ADMIN_CREDENTIALS.split(":")[0]),
                 ConfigOverride.config("admin.password", ADMIN_CREDENTIALS.split(":")[1]),
                 ConfigOverride.config("rateLimits.enabled", Boolean.toString(rateLimits)),

@@ -1,5 +1,6 @@
 package com.koomy.api;
 
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.RedisServers;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -77,12 +78,12 @@ class RedisSentinelFailoverIntegrationTest {
         for (int t = 0; t < 2; t++) {
             workers.add(load.submit(() -> {
                 while (running.get()) {
-                    ApiCalls.Reply login = api.call("POST", "/api/auth/login", null,
+                    ApiReply login = api.call("POST", "/api/auth/login", null,
                             Map.of("email", member.email(), "password", "correct horse battery"));
                     outcomes.add(new Outcome("login", login.status(), login.code()));
                     if (login.status() == 200) {
                         tokens.add(login.body().get("token").asText());
-                        ApiCalls.Reply me = api.get("/api/me", login.body().get("token").asText());
+                        ApiReply me = api.get("/api/me", login.body().get("token").asText());
                         outcomes.add(new Outcome("me", me.status(), me.code()));
                     }
                 }
@@ -92,7 +93,7 @@ class RedisSentinelFailoverIntegrationTest {
                 for (int i = 0; running.get(); i++) {
                     String id = "evt_failover_" + thread + "_" + i + "_" + System.nanoTime();
                     String payload = StripeTestEvents.paymentIntentSucceeded(id);
-                    ApiCalls.Reply reply = api.send("POST", "/api/webhooks/stripe", null, "application/json",
+                    ApiReply reply = api.send("POST", "/api/webhooks/stripe", null, "application/json",
                             payload.getBytes(StandardCharsets.UTF_8), "Stripe-Signature",
                             StripeTestEvents.sign(payload, ApiTestApp.SECRET));
                     outcomes.add(new Outcome("webhook", reply.status(), reply.code()));

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.koomy.config.OpenAiFactory;
 import com.koomy.errors.ApiException;
+import com.koomy.testing.OpenAiStub;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.util.Duration;
 import org.jdbi.v3.core.Jdbi;

@@ -8,7 +8,6 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +122,7 @@ public final class RedisServers implements AutoCloseable {
                         "the replica to sync with the primary");
             }
             for (int i = 0; i < 3; i++) {
-                int port = freePort();
+                int port = FreePorts.next();
                 Path conf = group.dir.resolve("sentinel-" + i + ".conf");
                 Files.writeString(conf, String.join("\n",
                         "port " + port,
@@ -185,7 +184,7 @@ public final class RedisServers implements AutoCloseable {
                     "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
             run(tls.dir, "keytool", "-importcert", "-noprompt", "-alias", "redis", "-file", cert.toString(),
                     "-keystore", tls.trustStore().toString(), "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
-            int port = freePort();
+            int port = FreePorts.next();
             tls.launch("tls", port, List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-ca-cert-file", cert.toString(),
                     "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", tls.dir.toString(),
@@ -281,7 +280,7 @@ public final class RedisServers implements AutoCloseable {
     }
 
     private Server start(String name, List<String> extra) throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         args.addAll(extra);
@@ -332,12 +331,6 @@ public final class RedisServers implements AutoCloseable {
             return condition.holds();
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -5,9 +5,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +39,7 @@ public class S3ProxyServer implements BeforeAllCallback, AfterAllCallback {
         }
         directory = Files.createTempDirectory("koomy-s3proxy-");
         Files.createDirectories(directory.resolve("data"));
-        port = freePort();
+        port = FreePorts.next();
         Path properties = directory.resolve("s3proxy.properties");
         Files.writeString(properties, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
@@ -107,14 +105,6 @@ public class S3ProxyServer implements BeforeAllCallback, AfterAllCallback {
             return status > 0;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -2,6 +2,7 @@ package com.koomy.testing;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.koomy.config.SendGridFactory;
 
@@ -24,7 +25,12 @@ public class SendGridStub implements AutoCloseable {
     private final WireMockServer server;
 
     public SendGridStub() {
-        server = new WireMockServer(options().dynamicPort().containerThreads(64).jettyAcceptors(1));
+        this(options().dynamicPort().containerThreads(64).jettyAcceptors(1));
+    }
+
+    /** On the server {@code options} describe (a fixed port, more threads: {@link StubsMain}). */
+    public SendGridStub(WireMockConfiguration options) {
+        server = new WireMockServer(options);
         server.start();
         accept();
     }
@@ -43,8 +49,13 @@ public class SendGridStub implements AutoCloseable {
     }
 
     public void accept() {
+        accept(0);
+    }
+
+    /** 202 with a fresh X-Message-Id, each after {@code delayMillis} (SendGrid's own is about 100 ms). */
+    public void accept(int delayMillis) {
         answer(aResponse().withStatus(202).withHeader("X-Message-Id", "sg-{{randomValue length=22 type='ALPHANUMERIC'}}")
-                .withTransformers("response-template"));
+                .withFixedDelay(delayMillis > 0 ? delayMillis : null).withTransformers("response-template"));
     }
 
     public void rateLimited(long resetEpochSecond) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -30,11 +31,16 @@ public class StripeStub implements BeforeAllCallback, AfterAllCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true)
-            .containerThreads(64).jettyAcceptors(1));
+    private final WireMockServer server;
 
     /** Started at once, so an application extension built before this one's callbacks can take its address. */
     public StripeStub() {
+        this(options().dynamicPort().containerThreads(64).jettyAcceptors(1));
+    }
+
+    /** On the server {@code options} describe (a fixed port, more threads: {@link StubsMain}); templating is added. */
+    public StripeStub(WireMockConfiguration options) {
+        server = new WireMockServer(options.globalTemplating(true));
         server.start();
         reset();
     }

@@ -23,12 +23,15 @@ import java.util.UUID;
  * <p>Connects with {@code KOOMY_TEST_PG_URL} (a maintenance database, default
  * {@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code KOOMY_TEST_PG_USER} and
  * {@code KOOMY_TEST_PG_PASSWORD} (default koomy/koomy, the role {@code ops/koomy} creates with CREATEDB).
+ * {@link #on} gives the same on another server (a test's own {@code PrivatePostgres}).
  */
 public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     private final boolean migrate;
-    private final String name = "koomy_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-            .toLowerCase(Locale.ROOT);
+    private final String adminUrl;
+    private final String user;
+    private final String password;
+    private final String name;
     private Jdbi jdbi;
 
     public TestDatabase() {
@@ -36,7 +39,25 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     public TestDatabase(boolean migrate) {
+        this(adminUrl(), user(), password(), "koomy_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+                .toLowerCase(Locale.ROOT), migrate);
+    }
+
+    private TestDatabase(String adminUrl, String user, String password, String name, boolean migrate) {
+        this.adminUrl = adminUrl;
+        this.user = user;
+        this.password = password;
+        this.name = name;
         this.migrate = migrate;
+    }
+
+    /**
+     * Database {@code name} on the server of the maintenance database {@code adminUrl}, not created yet:
+     * {@link #create()} creates it (and migrates it if {@code migrate}); {@link #url()} and {@link #jdbi()}
+     * also reach one that exists already (a promoted replica's copy).
+     */
+    public static TestDatabase on(String adminUrl, String user, String password, String name, boolean migrate) {
+        return new TestDatabase(adminUrl, user, password, name, migrate);
     }
 
     public static String adminUrl() {
@@ -53,10 +74,17 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
+        TestLogging.apply();
+        create();
+    }
+
+    /** Creates this database, migrated unless built with {@code migrate} false; returns it. */
+    public TestDatabase create() throws SQLException {
         admin("CREATE DATABASE " + name);
         if (migrate) {
             KoomyDatabase.migrate(dataSourceFactory());
         }
+        return this;
     }
 
     @Override
@@ -70,7 +98,7 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     /** JDBC URL of this database (same server as the maintenance database). */
     public String url() {
-        String admin = adminUrl();
+        String admin = adminUrl;
         int slash = admin.lastIndexOf('/');
         int query = admin.indexOf('?', slash);
         return admin.substring(0, slash + 1) + name + (query >= 0 ? admin.substring(query) : "");
@@ -81,8 +109,8 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         DataSourceFactory factory = new DataSourceFactory();
         factory.setDriverClass("org.postgresql.Driver");
         factory.setUrl(url());
-        factory.setUser(user());
-        factory.setPassword(password());
+        factory.setUser(user);
+        factory.setPassword(password);
         return factory;
     }
 
@@ -90,13 +118,13 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     public synchronized Jdbi jdbi() {
         if (jdbi == null) {
             jdbi = Jdbi.create(url() + (url().contains("?") ? "&" : "?") + "currentSchema=" + KoomyDatabase.SCHEMA,
-                    user(), password()).installPlugin(new SqlObjectPlugin());
+                    user, password).installPlugin(new SqlObjectPlugin());
         }
         return jdbi;
     }
 
     private void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl(), user(), password());
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
              Statement s = c.createStatement()) {
             s.execute(sql);
         }

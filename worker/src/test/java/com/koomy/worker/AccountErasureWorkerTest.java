@@ -27,8 +27,7 @@ class AccountErasureWorkerTest {
     @RegisterExtension
     static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("accountDeletion.erasureEvery", "10 seconds"),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("accountDeletion.erasureEvery", "10 seconds"));
 
     @Test
     void theRecurringJobErasesAnAccountWhoseGracePeriodIsOver() {

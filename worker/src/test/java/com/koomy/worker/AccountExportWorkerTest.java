@@ -29,8 +29,7 @@ class AccountExportWorkerTest {
 
     @RegisterExtension
     static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("jobs.dashboardEnabled", "false"));
 
     @Test
     void anExportIsBuiltByTheWorkerAndDownloadsOnce() throws Exception {

@@ -41,8 +41,7 @@ class EmailPacingIntegrationTest {
             ConfigOverride.config("sendgrid.apiKey", "SG.test-key-not-a-secret"),
             ConfigOverride.config("sendgrid.baseUrl", SENDGRID::baseUrl),
             ConfigOverride.config("sendgrid.rateLimitPerSecond", String.valueOf(PER_SECOND)),
-            ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("jobs.dashboardEnabled", "false"));
 
     @AfterAll
     static void stopStub() {

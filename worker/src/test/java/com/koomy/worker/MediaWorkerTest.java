@@ -43,8 +43,7 @@ class MediaWorkerTest {
     @RegisterExtension
     static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("media.storage.localDir", STORAGE.toString()),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("media.storage.localDir", STORAGE.toString()));
 
     @Test
     void anUploadedImageGetsItsSizesFromTheWorker() throws IOException {

@@ -38,8 +38,7 @@ class RetentionWorkerTest {
 
     @RegisterExtension
     static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("jobs.dashboardEnabled", "false"));
 
     @Test
     void everyFamilyIsARecurringJobUnderItsStableId() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.jobs.JobIds;
 import com.koomy.jobs.OutboxDao;
 import com.koomy.testing.DashboardNames;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.ListeningSockets;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 /** The worker in-process on a test database: outbox relay, JobRunr, handlers, failure marking, dashboard. */
 class WorkerIntegrationTest {
 
-    private static final int DASHBOARD_PORT = freePort();
+    private static final int DASHBOARD_PORT = FreePorts.next();
     /** Listeners of this JVM before the worker starts (other test classes' servers are not ours to judge). */
     private static final Set<ListeningSockets.Listener> BEFORE = ListeningSockets.available()
             ? ListeningSockets.ofThisProcess() : Set.of();
@@ -56,8 +56,7 @@ class WorkerIntegrationTest {
             ConfigOverride.config("jobs.dashboardUser", "operator"),
             ConfigOverride.config("jobs.dashboardPassword", "test-only-password"),
             ConfigOverride.config("admin.user", "operator"),
-            ConfigOverride.config("admin.password", "test-only-admin-password"),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("admin.password", "test-only-admin-password"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -238,14 +237,6 @@ class WorkerIntegrationTest {
                     + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
 }

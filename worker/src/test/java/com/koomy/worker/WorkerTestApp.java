@@ -1,6 +1,7 @@
 package com.koomy.worker;
 
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestLogging;
 import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -10,8 +11,8 @@ import java.util.List;
 
 /**
  * A worker in-process on a test database (its own tables and JobRunr's), admin port chosen by the OS, Redis
- * keys under a prefix of its own ({@code extra} must not set {@code redis.keyPrefix} again: overrides are a
- * set, the one applied last would be arbitrary).
+ * keys under a prefix of its own, logging at {@link TestLogging#level()} ({@code extra} must not set
+ * {@code redis.keyPrefix} or {@code logging.level} again: overrides are a set, the one applied last would be arbitrary).
  */
 public final class WorkerTestApp {
 
@@ -29,6 +30,8 @@ public final class WorkerTestApp {
                 ConfigOverride.config("jobs.database.url", db::url),
                 ConfigOverride.config("jobs.database.user", TestDatabase.user()),
                 ConfigOverride.config("jobs.database.password", TestDatabase.password()),
+                ConfigOverride.config(TestLogging.ROOT, TestLogging.level()),
+                ConfigOverride.config(TestLogging.REQUESTS, TestLogging.level()),
                 ConfigOverride.config("redis.keyPrefix", redisPrefix)));
         overrides.addAll(List.of(extra));
         return new DropwizardAppExtension<>(app, "../config/worker.yml", overrides.toArray(new ConfigOverride[0])) {

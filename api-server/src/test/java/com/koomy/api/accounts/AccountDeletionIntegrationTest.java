@@ -3,10 +3,10 @@ package com.koomy.api.accounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.accounts.AccountErasure;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -60,7 +60,7 @@ class AccountDeletionIntegrationTest {
         UUID bobSeat = fx.register(membersOnly, bob, "waitlisted");
         UUID adaPublicSeat = fx.register(open, ada, "confirmed");
 
-        Reply deleted = fx.deleteMe(ada, Map.of("currentPassword", PASSWORD));
+        ApiReply deleted = fx.deleteMe(ada, Map.of("currentPassword", PASSWORD));
         assertThat(deleted.status()).as(deleted.body().toString()).isEqualTo(202);
         assertThat(deleted.body().get("status").asText()).isEqualTo("pending");
         Instant erasure = Instant.parse(deleted.body().get("scheduledErasureAt").asText());
@@ -69,7 +69,7 @@ class AccountDeletionIntegrationTest {
         // Sessions: both gone; signing in is refused with the date, and names the way back.
         assertThat(api.get("/api/me", ada.token()).status()).isEqualTo(401);
         assertThat(api.get("/api/me", laptop).status()).isEqualTo(401);
-        Reply signIn = api.call("POST", "/api/auth/login", null, Map.of("email", ada.email(), "password", PASSWORD));
+        ApiReply signIn = api.call("POST", "/api/auth/login", null, Map.of("email", ada.email(), "password", PASSWORD));
         assertThat(signIn.status()).isEqualTo(403);
         assertThat(signIn.code()).isEqualTo("account_pending_deletion");
         assertThat(signIn.body().path("error").path("details").path("scheduledErasureAt").asText()).isEqualTo(erasure.toString());
@@ -101,12 +101,12 @@ class AccountDeletionIntegrationTest {
         User grace = api.user("Grace Changing Mind");
         assertThat(fx.deleteMe(grace, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(202);
 
-        Reply wrong = fx.restore(grace.email(), "not the password");
+        ApiReply wrong = fx.restore(grace.email(), "not the password");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.code()).isEqualTo("invalid_credentials");
         assertThat(fx.restore("nobody-" + UUID.randomUUID() + "@example.org", PASSWORD).code()).isEqualTo("invalid_credentials");
 
-        Reply restored = fx.restore(grace.email().toUpperCase(), PASSWORD);
+        ApiReply restored = fx.restore(grace.email().toUpperCase(), PASSWORD);
         assertThat(restored.status()).as(restored.body().toString()).isEqualTo(200);
         String token = restored.body().get("token").asText();
         assertThat(restored.body().get("deletion").get("status").asText()).isEqualTo("active");
@@ -115,14 +115,14 @@ class AccountDeletionIntegrationTest {
         assertThat(api.call("POST", "/api/communities", token, Map.of("name", "Back Again", "visibility", "public",
                 "joinPolicy", "open")).status()).as("the account is usable again").isEqualTo(201);
 
-        Reply status = api.get("/api/me/deletion", token);
+        ApiReply status = api.get("/api/me/deletion", token);
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.body().get("status").asText()).isEqualTo("active");
         assertThat(status.body().get("scheduledErasureAt").isNull()).isTrue();
         assertThat(DeletionFixtures.steps(status.body())).containsExactly("requested", "memberships_ended", "sessions_revoked", "cancelled");
         assertThat(fx.count("SELECT count(*) FROM emails WHERE template = 'account_restored' AND recipients -> 0 ->> 'email' = ?",
                 grace.email())).isEqualTo(1);
-        Reply again = fx.restore(grace.email(), PASSWORD);
+        ApiReply again = fx.restore(grace.email(), PASSWORD);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("not_pending_deletion");
 
@@ -143,7 +143,7 @@ class AccountDeletionIntegrationTest {
                 Map.of("role", "owner")).status()).isEqualTo(200);
         User member = fx.member(alone, "Plain Member");
 
-        Reply refused = fx.deleteMe(olga, Map.of("currentPassword", PASSWORD));
+        ApiReply refused = fx.deleteMe(olga, Map.of("currentPassword", PASSWORD));
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("last_owner");
         JsonNode ids = refused.body().path("error").path("details").path("communityIds");
@@ -167,30 +167,30 @@ class AccountDeletionIntegrationTest {
     @Test
     void badInputIsAJsonErrorNamingTheFieldAndChangesNothing() {
         User alan = api.user("Alan Careful");
-        Reply wrong = fx.deleteMe(alan, Map.of("currentPassword", "not my password"));
+        ApiReply wrong = fx.deleteMe(alan, Map.of("currentPassword", "not my password"));
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.code()).isEqualTo("wrong_password");
         assertThat(wrong.body().path("error").path("details").path("fields").get(0).get("field").asText())
                 .isEqualTo("currentPassword");
         Map<String, Object> extra = new HashMap<>(Map.of("currentPassword", PASSWORD, "eraseNow", true));
-        Reply unknown = fx.deleteMe(alan, extra);
+        ApiReply unknown = fx.deleteMe(alan, extra);
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.code()).isEqualTo("unknown_field");
         assertThat(unknown.body().toString()).contains("eraseNow");
-        Reply missing = fx.deleteMe(alan, Map.of());
+        ApiReply missing = fx.deleteMe(alan, Map.of());
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body().toString()).contains("currentPassword");
-        Reply typed = fx.deleteMe(alan, Map.of("currentPassword", 12345));
+        ApiReply typed = fx.deleteMe(alan, Map.of("currentPassword", 12345));
         assertThat(typed.status()).isEqualTo(400);
         assertThat(typed.body().toString()).contains("currentPassword");
         assertThat(fx.deleteMe(alan, null).status()).isEqualTo(400);
         assertThat(api.call("DELETE", "/api/me", null, Map.of("currentPassword", PASSWORD)).status()).isEqualTo(401);
 
-        Reply restoreUnknown = api.call("POST", "/api/me/restore", null,
+        ApiReply restoreUnknown = api.call("POST", "/api/me/restore", null,
                 Map.of("email", alan.email(), "password", PASSWORD, "token", "x"));
         assertThat(restoreUnknown.status()).isEqualTo(400);
         assertThat(restoreUnknown.code()).isEqualTo("unknown_field");
-        Reply restoreMissing = api.call("POST", "/api/me/restore", null, Map.of("email", alan.email()));
+        ApiReply restoreMissing = api.call("POST", "/api/me/restore", null, Map.of("email", alan.email()));
         assertThat(restoreMissing.status()).isEqualTo(400);
         assertThat(restoreMissing.body().toString()).contains("password");
         assertThat(fx.restore(alan.email(), PASSWORD).code()).as("not pending").isEqualTo("not_pending_deletion");

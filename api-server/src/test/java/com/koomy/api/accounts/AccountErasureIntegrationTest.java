@@ -3,10 +3,10 @@ package com.koomy.api.accounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.accounts.AccountErasure;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -96,7 +96,7 @@ class AccountErasureIntegrationTest {
         assertThat(fx.count("SELECT count(*) FROM payments p JOIN accounts a ON a.id = p.account_id "
                 + "WHERE p.id = ? AND a.name = ? AND p.amount = 2500", payment, AccountErasure.ERASED_NAME)).isEqualTo(1);
         assertThat(fx.count("SELECT count(*) FROM receipts WHERE payment_id = ?", payment)).isEqualTo(1);
-        Reply list = api.get("/api/communities/" + club + "/payments", owner.token());
+        ApiReply list = api.get("/api/communities/" + club + "/payments", owner.token());
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body().toString()).doesNotContain("Ada Erased").doesNotContain(ada.email());
 
@@ -113,7 +113,7 @@ class AccountErasureIntegrationTest {
         assertThat(api.call("POST", "/api/auth/login", null, Map.of("email", ada.email(), "password", PASSWORD)).status())
                 .isEqualTo(401);
         assertThat(fx.restore(ada.email(), PASSWORD).status()).isEqualTo(401);
-        Reply again = api.call("POST", "/api/auth/register", null,
+        ApiReply again = api.call("POST", "/api/auth/register", null,
                 Map.of("email", ada.email(), "password", PASSWORD, "name", "Ada Anew", "locale", "fr"));
         assertThat(again.status()).as(again.body().toString()).isEqualTo(201);
         assertThat(UUID.fromString(again.body().get("id").asText())).isNotEqualTo(ada.id());
@@ -144,7 +144,7 @@ class AccountErasureIntegrationTest {
         assertThat(midway.get("status").asText()).isEqualTo("erasing");
         assertThat(fx.count("SELECT count(*) FROM accounts WHERE id = ? AND erasure_cursor_id IS NOT NULL AND email = ?",
                 kim.id(), kim.email())).isEqualTo(1);
-        Reply restore = fx.restore(kim.email(), PASSWORD);
+        ApiReply restore = fx.restore(kim.email(), PASSWORD);
         assertThat(restore.status()).isEqualTo(409);
         assertThat(restore.code()).isEqualTo("grace_period_over");
 

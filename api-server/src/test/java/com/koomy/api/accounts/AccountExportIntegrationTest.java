@@ -3,10 +3,10 @@ package com.koomy.api.accounts;
 import com.koomy.accounts.BuildAccountExport;
 import com.koomy.accounts.BuildAccountExportJob;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -35,11 +35,11 @@ class AccountExportIntegrationTest {
         User eve = api.user("Eve Curious");
         UUID community = api.community(ada, "Ada's Chess Club", "public", "open");
 
-        Reply asked = api.call("POST", "/api/me/export", ada.token(), null);
+        ApiReply asked = api.call("POST", "/api/me/export", ada.token(), null);
         assertThat(asked.status()).isEqualTo(202);
         assertThat(asked.body().get("status").asText()).isEqualTo("pending");
         String id = asked.body().get("id").asText();
-        Reply pending = api.get("/api/me/export/" + id, ada.token());
+        ApiReply pending = api.get("/api/me/export/" + id, ada.token());
         assertThat(pending.body().get("status").asText()).isEqualTo("pending");
         assertThat(pending.body().path("downloadUrl").isNull() || pending.body().path("downloadUrl").isMissingNode()).isTrue();
         // The outbox row the worker routes to BuildAccountExportJob.
@@ -48,21 +48,21 @@ class AccountExportIntegrationTest {
         assertThat(outboxRows).isEqualTo(1);
         new BuildAccountExportJob(db.jdbi()).run(new BuildAccountExport(UUID.fromString(id)));
 
-        Reply foreign = api.get("/api/me/export/" + id, eve.token());
+        ApiReply foreign = api.get("/api/me/export/" + id, eve.token());
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.code()).isEqualTo("export_not_found");
         assertThat(api.get("/api/me/export/not-a-uuid", ada.token()).status()).isEqualTo(404);
 
-        Reply ready = api.get("/api/me/export/" + id, ada.token());
+        ApiReply ready = api.get("/api/me/export/" + id, ada.token());
         assertThat(ready.body().get("status").asText()).isEqualTo("ready");
         String url = ready.body().get("downloadUrl").asText();
         assertThat(url).startsWith("https://app.koomy.test/api/account-exports/" + id + "/download?token=");
         String path = url.substring("https://app.koomy.test".length());
 
-        Reply wrong = api.get("/api/account-exports/" + id + "/download?token=guessed", null);
+        ApiReply wrong = api.get("/api/account-exports/" + id + "/download?token=guessed", null);
         assertThat(wrong.status()).isEqualTo(404);
         assertThat(wrong.code()).isEqualTo("export_link_invalid");
-        Reply archive = api.get(path, null);
+        ApiReply archive = api.get(path, null);
         assertThat(archive.status()).isEqualTo(200);
         assertThat(archive.header("Content-Disposition").orElseThrow()).startsWith("attachment;");
         assertThat(archive.header("Cache-Control").orElseThrow()).isEqualTo("no-store");
@@ -74,7 +74,7 @@ class AccountExportIntegrationTest {
         assertThat(archive.body().get("emailsSentToMe").toString()).contains("email_verification");
         assertThat(archive.body().toString()).doesNotContain(eve.email()).doesNotContain("argon2");
 
-        Reply again = api.get(path, null);
+        ApiReply again = api.get(path, null);
         assertThat(again.status()).isEqualTo(404);
         assertThat(api.get("/api/me/export/" + id, ada.token()).body().get("status").asText()).isEqualTo("downloaded");
     }

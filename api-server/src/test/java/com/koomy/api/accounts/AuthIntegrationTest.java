@@ -3,6 +3,7 @@ package com.koomy.api.accounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -125,7 +126,7 @@ class AuthIntegrationTest {
                 Map.of("email", "nobody-" + email, "password", "correct horse battery")}) {
             try (Response r = call("/api/auth/login", null).post(Entity.json(wrong))) {
                 assertThat(r.getStatus()).isEqualTo(401);
-                assertThat(r.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_credentials");
+                assertThat(ApiReply.errorIn(r.readEntity(JsonNode.class)).code()).isEqualTo("invalid_credentials");
             }
         }
         assertThat(status(call("/api/me", null))).isEqualTo(401);

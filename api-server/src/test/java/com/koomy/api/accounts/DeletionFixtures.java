@@ -2,8 +2,8 @@ package com.koomy.api.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 
 import javax.imageio.ImageIO;
@@ -34,13 +34,13 @@ final class DeletionFixtures {
     /** A new account that joined the (open) community. */
     User member(UUID communityId, String name) {
         User user = api.user(name);
-        Reply joined = api.call("POST", "/api/communities/" + communityId + "/join", user.token(), null);
+        ApiReply joined = api.call("POST", "/api/communities/" + communityId + "/join", user.token(), null);
         assertThat(joined.status()).as(joined.body().toString()).isEqualTo(201);
         return user;
     }
 
     String login(String email, String password) {
-        Reply r = api.call("POST", "/api/auth/login", null, Map.of("email", email, "password", password));
+        ApiReply r = api.call("POST", "/api/auth/login", null, Map.of("email", email, "password", password));
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         return r.body().get("token").asText();
     }
@@ -48,7 +48,7 @@ final class DeletionFixtures {
     /** An event starting in two hours with this capacity and visibility ({@code members} or {@code public}). */
     UUID event(UUID communityId, User admin, int capacity, String visibility) {
         Instant start = Instant.now().plus(Duration.ofHours(2));
-        Reply created = api.call("POST", "/api/communities/" + communityId + "/events", admin.token(), Map.of(
+        ApiReply created = api.call("POST", "/api/communities/" + communityId + "/events", admin.token(), Map.of(
                 "title", "Assemblée générale", "place", "Salle des fêtes", "startsAt", start.toString(),
                 "endsAt", start.plus(Duration.ofHours(2)).toString(), "timeZone", "Europe/Paris",
                 "capacity", capacity, "visibility", visibility));
@@ -58,7 +58,7 @@ final class DeletionFixtures {
 
     /** Registers and checks the seat's status; returns the ticket id. */
     UUID register(UUID eventId, User user, String expectedStatus) {
-        Reply r = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", user.token(), null);
+        ApiReply r = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", user.token(), null);
         assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
         assertThat(r.body().get("status").asText()).isEqualTo(expectedStatus);
         return UUID.fromString(r.body().get("ticketId").asText());
@@ -66,12 +66,12 @@ final class DeletionFixtures {
 
     /** A dues tier of 25.00 EUR and a cash payment of it recorded by {@code owner} for {@code member}; the payment id. */
     UUID cashPayment(UUID communityId, User owner, User member) {
-        Reply tier = api.call("POST", "/api/communities/" + communityId + "/dues/tiers", owner.token(),
+        ApiReply tier = api.call("POST", "/api/communities/" + communityId + "/dues/tiers", owner.token(),
                 Map.of("name", "Cotisation annuelle", "amount", 2500, "currency", "EUR", "period", "yearly"));
         assertThat(tier.status()).as(tier.body().toString()).isEqualTo(201);
         byte[] body = ("{\"accountId\":\"" + member.id() + "\",\"tierId\":\"" + tier.body().get("id").asText()
                 + "\",\"method\":\"cash\"}").getBytes(StandardCharsets.UTF_8);
-        Reply paid = api.send("POST", "/api/communities/" + communityId + "/payments/manual", owner.token(),
+        ApiReply paid = api.send("POST", "/api/communities/" + communityId + "/payments/manual", owner.token(),
                 "application/json", body, "Idempotency-Key", "cash-" + member.id());
         assertThat(paid.status()).as(paid.body().toString()).isEqualTo(201);
         return UUID.fromString(paid.body().get("id").asText());
@@ -83,7 +83,7 @@ final class DeletionFixtures {
         image.setRGB(3, 4, 0xff8800);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
-        Reply put = api.send("PUT", "/api/communities/" + communityId + "/members/me/avatar", member.token(), "image/png",
+        ApiReply put = api.send("PUT", "/api/communities/" + communityId + "/members/me/avatar", member.token(), "image/png",
                 png.toByteArray());
         assertThat(put.status()).as(put.body().toString()).isIn(200, 201);
     }
@@ -96,16 +96,16 @@ final class DeletionFixtures {
         return db.jdbi().withHandle(h -> h.select(sql, args).mapTo(Long.class).one());
     }
 
-    Reply deleteMe(User user, Object body) {
+    ApiReply deleteMe(User user, Object body) {
         return api.call("DELETE", "/api/me", user.token(), body);
     }
 
-    Reply restore(String email, String password) {
+    ApiReply restore(String email, String password) {
         return api.call("POST", "/api/me/restore", null, Map.of("email", email, "password", password));
     }
 
     JsonNode deletionSeenByOperator(UUID accountId, String opsToken) {
-        Reply r = api.get("/api/ops/accounts/" + accountId + "/deletion", opsToken);
+        ApiReply r = api.get("/api/ops/accounts/" + accountId + "/deletion", opsToken);
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         return r.body();
     }

@@ -1,9 +1,9 @@
 package com.koomy.api.accounts;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -45,7 +45,7 @@ class EmailSpellingsIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(app::getLocalPort);
 
-    private Reply register(String email) {
+    private ApiReply register(String email) {
         return api.call("POST", "/api/auth/register", null, Map.of("email", email, "password", PASSWORD, "name", "Spelling", "locale", "en"));
     }
 
@@ -66,7 +66,7 @@ class EmailSpellingsIntegrationTest {
 
     /** At most 3 other spellings: every sign-in counts against the address's loginEmail budget (3 here). */
     private void assertOneAccountForEverySpelling(String registeredAs, String stored, List<String> others) {
-        Reply created = register(registeredAs);
+        ApiReply created = register(registeredAs);
         assertThat(created.status()).as("register %s: %s", registeredAs, created.body()).isEqualTo(201);
         assertThat(created.body().get("email").asText()).isEqualTo(stored);
         UUID id = UUID.fromString(created.body().get("id").asText());

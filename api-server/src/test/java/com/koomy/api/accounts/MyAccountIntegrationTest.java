@@ -2,10 +2,10 @@ package com.koomy.api.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -37,7 +37,7 @@ class MyAccountIntegrationTest {
 
     private String login(String email, String password, String userAgent) {
         byte[] body = ("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8);
-        Reply r = api.send("POST", "/api/auth/login", null, "application/json", body, "User-Agent", userAgent);
+        ApiReply r = api.send("POST", "/api/auth/login", null, "application/json", body, "User-Agent", userAgent);
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         return r.body().get("token").asText();
     }
@@ -47,7 +47,7 @@ class MyAccountIntegrationTest {
     }
 
     private JsonNode me(String token) {
-        Reply r = api.get("/api/me", token);
+        ApiReply r = api.get("/api/me", token);
         assertThat(r.status()).isEqualTo(200);
         return r.body();
     }
@@ -77,24 +77,24 @@ class MyAccountIntegrationTest {
     @Test
     void nameAndLocaleChangeAndBadValuesChangeNothing() {
         User ada = api.user("Ada Lovelace");
-        Reply changed = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "  Ada King  ", "locale", "fr"));
+        ApiReply changed = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "  Ada King  ", "locale", "fr"));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.body().get("name").asText()).isEqualTo("Ada King");
         assertThat(changed.body().get("locale").asText()).isEqualTo("fr");
 
-        Reply onlyLocale = api.call("PATCH", "/api/me", ada.token(), Map.of("locale", "en"));
+        ApiReply onlyLocale = api.call("PATCH", "/api/me", ada.token(), Map.of("locale", "en"));
         assertThat(onlyLocale.body().get("name").asText()).isEqualTo("Ada King");
         assertThat(onlyLocale.body().get("locale").asText()).isEqualTo("en");
 
-        Reply badLocale = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "Somebody Else", "locale", "de"));
+        ApiReply badLocale = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "Somebody Else", "locale", "de"));
         assertThat(badLocale.status()).isEqualTo(400);
         assertThat(badLocale.code()).isEqualTo("invalid_locale");
-        assertThat(badLocale.body().path("error").path("message").asText()).startsWith("locale");
-        Reply blankName = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "   "));
+        assertThat(badLocale.error().message()).startsWith("locale");
+        ApiReply blankName = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "   "));
         assertThat(blankName.code()).isEqualTo("invalid_name");
-        Reply longName = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "x".repeat(201)));
+        ApiReply longName = api.call("PATCH", "/api/me", ada.token(), Map.of("name", "x".repeat(201)));
         assertThat(longName.code()).isEqualTo("invalid_name");
-        Reply email = api.call("PATCH", "/api/me", ada.token(), Map.of("email", "other@example.org"));
+        ApiReply email = api.call("PATCH", "/api/me", ada.token(), Map.of("email", "other@example.org"));
         assertThat(email.status()).isEqualTo(400);
         assertThat(email.code()).isEqualTo("unknown_field");
 
@@ -110,21 +110,21 @@ class MyAccountIntegrationTest {
         User grace = api.user("Grace Hopper");
         String laptop = login(grace.email(), PASSWORD, "Laptop/1.0");
 
-        Reply wrong = api.call("POST", "/api/me/password", grace.token(),
+        ApiReply wrong = api.call("POST", "/api/me/password", grace.token(),
                 Map.of("currentPassword", "not my password", "newPassword", "a brand new secret"));
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.code()).isEqualTo("wrong_password");
-        Reply tooShort = api.call("POST", "/api/me/password", grace.token(),
+        ApiReply tooShort = api.call("POST", "/api/me/password", grace.token(),
                 Map.of("currentPassword", PASSWORD, "newPassword", "short"));
         assertThat(tooShort.code()).isEqualTo("invalid_password");
-        Reply same = api.call("POST", "/api/me/password", grace.token(),
+        ApiReply same = api.call("POST", "/api/me/password", grace.token(),
                 Map.of("currentPassword", PASSWORD, "newPassword", PASSWORD));
         assertThat(same.code()).isEqualTo("same_password");
         // Refused: both sessions still work, the old password still signs in.
         assertThat(api.get("/api/me", laptop).status()).isEqualTo(200);
         assertThat(loginStatus(grace.email(), PASSWORD)).isEqualTo(200);
 
-        Reply changed = api.call("POST", "/api/me/password", grace.token(),
+        ApiReply changed = api.call("POST", "/api/me/password", grace.token(),
                 Map.of("currentPassword", PASSWORD, "newPassword", "a brand new secret"));
         assertThat(changed.status()).isEqualTo(204);
         assertThat(api.get("/api/me", grace.token()).status()).as("the session that changed it").isEqualTo(200);
@@ -139,14 +139,14 @@ class MyAccountIntegrationTest {
         User taken = api.user("Someone Else");
         String newEmail = "alan.new-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
 
-        Reply wrong = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", "guess", "newEmail", newEmail));
+        ApiReply wrong = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", "guess", "newEmail", newEmail));
         assertThat(wrong.code()).isEqualTo("wrong_password");
-        Reply invalid = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD, "newEmail", "not-an-address"));
+        ApiReply invalid = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD, "newEmail", "not-an-address"));
         assertThat(invalid.code()).isEqualTo("invalid_email");
-        Reply same = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,
+        ApiReply same = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,
                 "newEmail", alan.email().toUpperCase()));
         assertThat(same.code()).isEqualTo("same_email");
-        Reply clash = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,
+        ApiReply clash = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,
                 "newEmail", " " + taken.email().toUpperCase() + " "));
         assertThat(clash.status()).isEqualTo(409);
         assertThat(clash.code()).isEqualTo("email_taken");
@@ -154,7 +154,7 @@ class MyAccountIntegrationTest {
         assertThat(emails("email_change_notice", alan.email())).isEmpty();
 
         // Spelled differently from its normal form: stored and compared normalized.
-        Reply asked = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,
+        ApiReply asked = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,
                 "newEmail", newEmail.toUpperCase()));
         assertThat(asked.status()).isEqualTo(202);
         List<JsonNode> confirmations = emails("email_change_confirm", newEmail);
@@ -176,7 +176,7 @@ class MyAccountIntegrationTest {
         assertThat(after.get("emailVerified").asBoolean()).isTrue();
         assertThat(loginStatus(newEmail, PASSWORD)).isEqualTo(200);
         assertThat(loginStatus(alan.email(), PASSWORD)).isEqualTo(401);
-        Reply again = api.call("POST", "/api/me/email/confirm", null, Map.of("token", token));
+        ApiReply again = api.call("POST", "/api/me/email/confirm", null, Map.of("token", token));
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.code()).isEqualTo("invalid_token");
     }
@@ -197,7 +197,7 @@ class MyAccountIntegrationTest {
         String secondToken = token(emails("email_change_confirm", second).get(0).get("confirmUrl").asText());
         assertThat(api.call("POST", "/api/auth/register", null, Map.of("email", second, "password", PASSWORD,
                 "name", "Squatter", "locale", "en")).status()).isEqualTo(201);
-        Reply refused = api.call("POST", "/api/me/email/confirm", null, Map.of("token", secondToken));
+        ApiReply refused = api.call("POST", "/api/me/email/confirm", null, Map.of("token", secondToken));
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("email_taken");
         assertThat(me(hedy.token()).get("email").asText()).isEqualTo(hedy.email());
@@ -209,7 +209,7 @@ class MyAccountIntegrationTest {
         String phone = login(linus.email(), PASSWORD, "KoomyPhone/2.3 (Android 14)");
         User other = api.user("Marie Curie");
 
-        Reply listed = api.get("/api/me/sessions", phone);
+        ApiReply listed = api.get("/api/me/sessions", phone);
         assertThat(listed.status()).isEqualTo(200);
         List<JsonNode> items = new ArrayList<>();
         listed.body().get("items").forEach(items::add);
@@ -224,7 +224,7 @@ class MyAccountIntegrationTest {
 
         // Another account's session id is unknown here, as is a made-up one; nothing is revoked.
         String othersId = api.get("/api/me/sessions", other.token()).body().get("items").get(0).get("id").asText();
-        Reply foreign = api.call("DELETE", "/api/me/sessions/" + othersId, phone, null);
+        ApiReply foreign = api.call("DELETE", "/api/me/sessions/" + othersId, phone, null);
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.code()).isEqualTo("session_not_found");
         assertThat(api.call("DELETE", "/api/me/sessions/" + "0".repeat(64), phone, null).status()).isEqualTo(404);

@@ -2,10 +2,10 @@ package com.koomy.api.communities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class CommunitiesIntegrationTest {
     @Test
     void theCreatorBecomesOwnerAndSeesTheCommunity() {
         User ada = api.user("Ada Lovelace");
-        Reply created = api.call("POST", "/api/communities", ada.token(), Map.of("name", "Club de Tennis d'Évry",
+        ApiReply created = api.call("POST", "/api/communities", ada.token(), Map.of("name", "Club de Tennis d'Évry",
                 "description", "Courts on Saturdays", "visibility", "private", "joinPolicy", "approval", "locale", "en"));
 
         assertThat(created.status()).isEqualTo(201);
@@ -59,7 +59,7 @@ class CommunitiesIntegrationTest {
                 .bind("c", id).bind("a", ada.id()).mapTo(String.class).one());
         assertThat(membership).isEqualTo("owner/active");
 
-        Reply page = api.get("/api/communities/" + id, ada.token());
+        ApiReply page = api.get("/api/communities/" + id, ada.token());
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body().get("description").asText()).isEqualTo("Courts on Saturdays");
     }
@@ -67,7 +67,7 @@ class CommunitiesIntegrationTest {
     @Test
     void defaultsApplyWhenOnlyANameIsGiven() {
         User ada = api.user("Ada Defaults");
-        Reply created = api.call("POST", "/api/communities", ada.token(), Map.of("name", "  Chess  "));
+        ApiReply created = api.call("POST", "/api/communities", ada.token(), Map.of("name", "  Chess  "));
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.body().get("name").asText()).isEqualTo("Chess");
         assertThat(created.body().get("visibility").asText()).isEqualTo("public");
@@ -83,7 +83,7 @@ class CommunitiesIntegrationTest {
         long memberships = count("SELECT count(*) FROM memberships");
 
         assertThat(api.call("POST", "/api/communities", null, Map.of("name", "Anonymous")).status()).isEqualTo(401);
-        Reply mass = api.call("POST", "/api/communities", ada.token(),
+        ApiReply mass = api.call("POST", "/api/communities", ada.token(),
                 Map.of("name", "Sneaky", "id", UUID.randomUUID().toString(), "ownerId", UUID.randomUUID().toString()));
         assertThat(mass.status()).isEqualTo(400);
         assertThat(mass.code()).isEqualTo("unknown_field");
@@ -109,13 +109,13 @@ class CommunitiesIntegrationTest {
         UUID open = api.community(owner, "Open Choir", "public", "open");
         UUID closed = api.community(owner, "Closed Choir", "private", "open");
 
-        Reply anonymous = api.get("/api/communities/" + open, null);
+        ApiReply anonymous = api.get("/api/communities/" + open, null);
         assertThat(anonymous.status()).isEqualTo(200);
         assertThat(anonymous.body().get("membership").isNull()).isTrue();
         assertThat(api.get("/api/communities/" + open, stranger.token()).status()).isEqualTo(200);
 
         for (String token : new String[]{null, stranger.token()}) {
-            Reply hidden = api.get("/api/communities/" + closed, token);
+            ApiReply hidden = api.get("/api/communities/" + closed, token);
             assertThat(hidden.status()).isEqualTo(404);
             assertThat(hidden.code()).isEqualTo("community_not_found");
         }
@@ -136,23 +136,23 @@ class CommunitiesIntegrationTest {
         assertThat(api.call("PATCH", "/api/communities/" + id + "/members/" + admin.id(), owner.token(),
                 Map.of("role", "admin")).status()).isEqualTo(200);
 
-        Reply changed = api.call("PATCH", "/api/communities/" + id, owner.token(),
+        ApiReply changed = api.call("PATCH", "/api/communities/" + id, owner.token(),
                 Map.of("name", "Rowing Club", "visibility", "private"));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.body().get("name").asText()).isEqualTo("Rowing Club");
         assertThat(changed.body().get("visibility").asText()).isEqualTo("private");
         assertThat(changed.body().get("joinPolicy").asText()).isEqualTo("open");
-        Reply byAdmin = api.call("PATCH", "/api/communities/" + id, admin.token(), Map.of("joinPolicy", "approval"));
+        ApiReply byAdmin = api.call("PATCH", "/api/communities/" + id, admin.token(), Map.of("joinPolicy", "approval"));
         assertThat(byAdmin.status()).isEqualTo(200);
         assertThat(byAdmin.body().get("joinPolicy").asText()).isEqualTo("approval");
 
         String before = row(id);
-        Reply byMember = api.call("PATCH", "/api/communities/" + id, member.token(), Map.of("name", "Mine"));
+        ApiReply byMember = api.call("PATCH", "/api/communities/" + id, member.token(), Map.of("name", "Mine"));
         assertThat(byMember.status()).isEqualTo(403);
         assertThat(api.call("PATCH", "/api/communities/" + id, stranger.token(), Map.of("name", "Mine")).status())
                 .isEqualTo(404);
         assertThat(api.call("PATCH", "/api/communities/" + id, null, Map.of("name", "Mine")).status()).isEqualTo(401);
-        Reply slug = api.call("PATCH", "/api/communities/" + id, owner.token(), Map.of("slug", "mine"));
+        ApiReply slug = api.call("PATCH", "/api/communities/" + id, owner.token(), Map.of("slug", "mine"));
         assertThat(slug.status()).isEqualTo(400);
         assertThat(slug.code()).isEqualTo("unknown_field");
         assertThat(api.call("PATCH", "/api/communities/" + id, owner.token(), Map.of("name", " ")).status()).isEqualTo(400);
@@ -177,7 +177,7 @@ class CommunitiesIntegrationTest {
         String cursor = null;
         int pages = 0;
         do {
-            Reply page = api.get("/api/me/communities?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), ada.token());
+            ApiReply page = api.get("/api/me/communities?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), ada.token());
             assertThat(page.status()).isEqualTo(200);
             page.body().get("items").forEach(item -> names.add(item.get("name").asText()));
             cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
@@ -193,7 +193,7 @@ class CommunitiesIntegrationTest {
         assertThat(first.has("sortName")).isFalse();
 
         for (String bad : new String[]{"limit=0", "limit=101", "limit=abc", "cursor=%25%25", "cursor=bm90LWEtY3Vyc29y"}) {
-            Reply refused = api.get("/api/me/communities?" + bad, ada.token());
+            ApiReply refused = api.get("/api/me/communities?" + bad, ada.token());
             assertThat(refused.status()).as(bad).isEqualTo(400);
         }
         assertThat(api.get("/api/me/communities?limit=100", ada.token()).status()).isEqualTo(200);

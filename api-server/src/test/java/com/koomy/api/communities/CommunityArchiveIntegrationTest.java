@@ -1,10 +1,10 @@
 package com.koomy.api.communities;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -54,7 +54,7 @@ class CommunityArchiveIntegrationTest {
                 .bind("c", c).mapTo(String.class).one());
     }
 
-    private String id(Reply created) {
+    private String id(ApiReply created) {
         assertThat(created.status()).as(created.body().toString()).isBetween(200, 201);
         return created.body().get("id").asText();
     }
@@ -92,13 +92,13 @@ class CommunityArchiveIntegrationTest {
         db.jdbi().useHandle(h -> h.execute("INSERT INTO stripe_connect_accounts (community_id, account_id, charges_enabled) "
                 + "VALUES (?, 'acct_archive1', true)", club));
 
-        Reply archived = api.call("POST", base + "/archive", owner.token(), null);
+        ApiReply archived = api.call("POST", base + "/archive", owner.token(), null);
         assertThat(archived.status()).as(archived.body().toString()).isEqualTo(200);
         assertThat(archived.body().get("archivedAt").isTextual()).isTrue();
         assertThat(archived.body().get("deletionDueAt").isNull()).isTrue();
         String before = state(club);
 
-        Map<String, Reply> refused = new LinkedHashMap<>();
+        Map<String, ApiReply> refused = new LinkedHashMap<>();
         refused.put("join", api.call("POST", base + "/join", newcomer.token(), null));
         refused.put("event", api.call("POST", base + "/events", owner.token(), event("Concert d'été")));
         refused.put("registration", api.call("POST", "/api/events/" + eventId + "/registrations", member.token(), Map.of()));
@@ -118,14 +118,14 @@ class CommunityArchiveIntegrationTest {
         assertThat(state(club)).isEqualTo(before);
 
         // Pages stay readable, to anyone for a public community and to members.
-        Reply page = api.get("/api/communities/" + club, null);
+        ApiReply page = api.get("/api/communities/" + club, null);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body().get("archivedAt").isTextual()).isTrue();
         assertThat(api.get(base + "/events", member.token()).status()).isEqualTo(200);
         assertThat(api.get(base + "/news", member.token()).status()).isEqualTo(200);
 
         // Unarchived: writable again.
-        Reply back = api.call("POST", base + "/unarchive", owner.token(), null);
+        ApiReply back = api.call("POST", base + "/unarchive", owner.token(), null);
         assertThat(back.status()).isEqualTo(200);
         assertThat(back.body().get("archivedAt").isNull()).isTrue();
         assertThat(api.call("POST", base + "/news", owner.token(), Map.of("title", "De retour")).status()).isEqualTo(201);
@@ -178,7 +178,7 @@ class CommunityArchiveIntegrationTest {
                 Map.entry("archive twice", "409 already_archived"));
     }
 
-    private static String code(Reply r) {
+    private static String code(ApiReply r) {
         return r.status() + " " + r.code();
     }
 }

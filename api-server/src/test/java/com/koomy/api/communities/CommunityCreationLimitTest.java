@@ -1,10 +1,10 @@
 package com.koomy.api.communities;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -31,7 +31,7 @@ class CommunityCreationLimitTest {
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
 
-    private Reply create(User owner, String name) {
+    private ApiReply create(User owner, String name) {
         return api.call("POST", "/api/communities", owner.token(), Map.of("name", name, "visibility", "public"));
     }
 
@@ -45,7 +45,7 @@ class CommunityCreationLimitTest {
         for (int i = 1; i <= 3; i++) {
             assertThat(create(busy, "Busy Club " + i).status()).isEqualTo(201);
         }
-        Reply refused = create(busy, "Busy Club 4");
+        ApiReply refused = create(busy, "Busy Club 4");
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("community_limit_reached");
         assertThat((long) db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM communities WHERE name = 'Busy Club 4'")

@@ -2,13 +2,13 @@ package com.koomy.api.communities;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.cache.JsonCache;
 import com.koomy.communities.Communities;
 import com.koomy.communities.PurgeCommunity;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -84,7 +84,7 @@ class CommunityDeletionIntegrationTest {
         assertThat(content(club)).isEqualTo("2 1 1 1 1");
 
         // Not archived: refused, nothing scheduled.
-        Reply early = api.call("DELETE", "/api/communities/" + club, owner.token(), null);
+        ApiReply early = api.call("DELETE", "/api/communities/" + club, owner.token(), null);
         assertThat(early.status() + " " + early.code()).isEqualTo("409 not_archived");
         assertThat(api.call("DELETE", "/api/communities/" + club, member.token(), null).status()).isEqualTo(403);
 
@@ -92,13 +92,13 @@ class CommunityDeletionIntegrationTest {
         assertThat(api.call("POST", base + "/archive", owner.token(), null).status()).isEqualTo(200);
         assertThat(api.call("DELETE", "/api/communities/" + club, member.token(), null).status()).isEqualTo(403);
         assertThat(api.call("DELETE", "/api/communities/" + keeps, member.token(), null).status()).isEqualTo(404);
-        Reply asked = api.call("DELETE", "/api/communities/" + club, owner.token(), null);
+        ApiReply asked = api.call("DELETE", "/api/communities/" + club, owner.token(), null);
         assertThat(asked.status()).as(asked.body().toString()).isEqualTo(202);
         Instant due = Instant.parse(asked.body().get("deletionDueAt").asText());
         assertThat(Duration.between(Instant.now(), due)).isBetween(Duration.ofDays(30).minusMinutes(5), Duration.ofDays(30));
         assertThat(Instant.parse(api.call("DELETE", "/api/communities/" + club, owner.token(), null).body()
                 .get("deletionDueAt").asText())).isEqualTo(due);
-        Reply restored = api.call("POST", base + "/unarchive", owner.token(), null);
+        ApiReply restored = api.call("POST", base + "/unarchive", owner.token(), null);
         assertThat(restored.body().get("deletionDueAt").isNull()).isTrue();
         assertThat(purge().purgeDue()).isZero();
         assertThat(content(club)).isEqualTo("2 1 1 1 1");

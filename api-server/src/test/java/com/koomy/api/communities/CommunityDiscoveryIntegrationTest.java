@@ -2,10 +2,10 @@ package com.koomy.api.communities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +39,7 @@ class CommunityDiscoveryIntegrationTest {
         if (city != null) {
             body.put("city", city);
         }
-        Reply created = API.call("POST", "/api/communities", owner.token(), body);
+        ApiReply created = API.call("POST", "/api/communities", owner.token(), body);
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         return UUID.fromString(created.body().get("id").asText());
     }
@@ -61,7 +61,7 @@ class CommunityDiscoveryIntegrationTest {
     }
 
     private List<String> names(String query, String token) {
-        Reply r = API.get("/api/communities" + query, token);
+        ApiReply r = API.get("/api/communities" + query, token);
         assertThat(r.status()).as(query + ": " + r.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
         r.body().get("items").forEach(i -> names.add(i.get("name").asText()));
@@ -98,7 +98,7 @@ class CommunityDiscoveryIntegrationTest {
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            Reply page = API.get("/api/communities?q=ecole&limit=1" + (cursor == null ? "" : "&cursor=" + enc(cursor)), null);
+            ApiReply page = API.get("/api/communities?q=ecole&limit=1" + (cursor == null ? "" : "&cursor=" + enc(cursor)), null);
             assertThat(page.status()).isEqualTo(200);
             page.body().get("items").forEach(i -> seen.add(i.get("name").asText()));
             cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
@@ -108,10 +108,10 @@ class CommunityDiscoveryIntegrationTest {
 
     @Test
     void isCachedLikeAPublicPage() {
-        Reply first = API.get("/api/communities?q=tennis", null);
+        ApiReply first = API.get("/api/communities?q=tennis", null);
         assertThat(first.header("Cache-Control").orElseThrow()).contains("public, max-age=30, stale-while-revalidate=60");
         String etag = first.header("ETag").orElseThrow();
-        Reply again = API.send("GET", "/api/communities?q=tennis", null, null, null, "If-None-Match", etag);
+        ApiReply again = API.send("GET", "/api/communities?q=tennis", null, null, null, "If-None-Match", etag);
         assertThat(again.status()).isEqualTo(304);
     }
 
@@ -120,7 +120,7 @@ class CommunityDiscoveryIntegrationTest {
         Map<String, String> got = new LinkedHashMap<>();
         for (String query : List.of("limit=0", "limit=101", "limit=abc", "limit=-1", "cursor=garbage",
                 "q=" + "a".repeat(201), "city=" + "b".repeat(101))) {
-            Reply r = API.get("/api/communities?" + query, null);
+            ApiReply r = API.get("/api/communities?" + query, null);
             got.put(query.length() > 20 ? query.substring(0, 6) : query, r.status() + " " + r.code());
         }
         assertThat(got).containsExactly(
@@ -128,7 +128,7 @@ class CommunityDiscoveryIntegrationTest {
                 Map.entry("limit=abc", "400 invalid_limit"), Map.entry("limit=-1", "400 invalid_limit"),
                 Map.entry("cursor=garbage", "400 invalid_cursor"), Map.entry("q=aaaa", "400 invalid_query"),
                 Map.entry("city=b", "400 invalid_city"));
-        Reply longCity = API.call("POST", "/api/communities", owner.token(), Map.of("name", "Too Long", "city", "c".repeat(101)));
+        ApiReply longCity = API.call("POST", "/api/communities", owner.token(), Map.of("name", "Too Long", "city", "c".repeat(101)));
         assertThat(longCity.status() + " " + longCity.code()).isEqualTo("400 validation_failed");
         assertThat(longCity.body().at("/error/details/fields").toString()).contains("city");
     }

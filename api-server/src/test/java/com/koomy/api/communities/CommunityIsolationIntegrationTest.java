@@ -1,10 +1,10 @@
 package com.koomy.api.communities;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class CommunityIsolationIntegrationTest {
         String before = snapshot(b);
 
         String base = "/api/communities/" + b;
-        List<Reply> replies = List.of(
+        List<ApiReply> replies = List.of(
                 api.get(base, ownerA.token()),
                 api.get(base + "/members", ownerA.token()),
                 api.call("PATCH", base, ownerA.token(), Map.of("name", "Taken over", "visibility", "public")),
@@ -64,7 +64,7 @@ class CommunityIsolationIntegrationTest {
                 api.call("DELETE", base + "/members/" + memberB.id(), ownerA.token(), null),
                 api.call("DELETE", base + "/members/" + ownerB.id(), ownerA.token(), null),
                 api.call("POST", base + "/join", ownerA.token(), null));
-        for (Reply reply : replies) {
+        for (ApiReply reply : replies) {
             assertThat(reply.status()).isEqualTo(404);
             assertThat(reply.code()).isEqualTo("community_not_found");
         }
@@ -105,19 +105,19 @@ class CommunityIsolationIntegrationTest {
         }
     }
 
-    private Reply stepDown(UUID community, User owner, boolean leave) {
+    private ApiReply stepDown(UUID community, User owner, boolean leave) {
         String path = "/api/communities/" + community + "/members/" + owner.id();
         return leave ? api.call("DELETE", path, owner.token(), null)
                 : api.call("PATCH", path, owner.token(), Map.of("role", "admin"));
     }
 
     /** Runs both calls as close to together as two threads allow; their statuses. */
-    private static List<Integer> race(Supplier<Reply> one, Supplier<Reply> other) throws Exception {
+    private static List<Integer> race(Supplier<ApiReply> one, Supplier<ApiReply> other) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch go = new CountDownLatch(1);
-            CompletableFuture<Reply> a = CompletableFuture.supplyAsync(() -> await(go, one), pool);
-            CompletableFuture<Reply> b = CompletableFuture.supplyAsync(() -> await(go, other), pool);
+            CompletableFuture<ApiReply> a = CompletableFuture.supplyAsync(() -> await(go, one), pool);
+            CompletableFuture<ApiReply> b = CompletableFuture.supplyAsync(() -> await(go, other), pool);
             go.countDown();
             return List.of(a.get().status(), b.get().status());
         } finally {
@@ -125,7 +125,7 @@ class CommunityIsolationIntegrationTest {
         }
     }
 
-    private static Reply await(CountDownLatch go, Supplier<Reply> call) {
+    private static ApiReply await(CountDownLatch go, Supplier<ApiReply> call) {
         try {
             go.await();
         } catch (InterruptedException e) {

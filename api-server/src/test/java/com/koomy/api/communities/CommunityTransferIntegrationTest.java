@@ -2,10 +2,10 @@ package com.koomy.api.communities;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class CommunityTransferIntegrationTest {
                 .mapTo(Long.class).one());
     }
 
-    private Reply transfer(UUID community, User caller, Object body) {
+    private ApiReply transfer(UUID community, User caller, Object body) {
         return api.call("POST", "/api/communities/" + community + "/transfer", caller.token(), body);
     }
 
@@ -66,7 +66,7 @@ class CommunityTransferIntegrationTest {
         UUID club = api.community(olga, "Chorale d'Évry", "public", "open");
         join(club, marc);
 
-        Reply handed = transfer(club, olga, Map.of("toUserId", marc.id().toString()));
+        ApiReply handed = transfer(club, olga, Map.of("toUserId", marc.id().toString()));
 
         assertThat(handed.status()).as(handed.body().toString()).isEqualTo(200);
         assertThat(handed.body().at("/membership/role").asText()).isEqualTo("admin");
@@ -75,7 +75,7 @@ class CommunityTransferIntegrationTest {
         assertThat(mails(olga)).containsExactly("en false Chorale d'Évry Olga Owner>Marc Member kept=false");
         // The former owner is an admin now: no second transfer; the new owner can hand it back.
         assertThat(transfer(club, olga, Map.of("toUserId", marc.id().toString())).status()).isEqualTo(403);
-        Reply back = transfer(club, marc, Map.of("toUserId", olga.id().toString(), "keepOwnership", true));
+        ApiReply back = transfer(club, marc, Map.of("toUserId", olga.id().toString(), "keepOwnership", true));
         assertThat(back.status()).isEqualTo(200);
         assertThat(back.body().at("/membership/role").asText()).isEqualTo("owner");
         assertThat(roles(club)).isEqualTo("Marc Member:owner/active,Olga Owner:owner/active");
@@ -106,7 +106,7 @@ class CommunityTransferIntegrationTest {
         String before = roles(club) + "|" + roles(byApproval) + "|" + roles(other);
         long mailsBefore = ownershipMails();
 
-        Map<String, Reply> refused = new java.util.LinkedHashMap<>();
+        Map<String, ApiReply> refused = new java.util.LinkedHashMap<>();
         refused.put("403 admin", transfer(club, admin, Map.of("toUserId", member.id().toString())));
         refused.put("403 member", transfer(club, member, Map.of("toUserId", admin.id().toString())));
         refused.put("404 outsider", transfer(club, outsider, Map.of("toUserId", member.id().toString())));

@@ -1,9 +1,9 @@
 package com.koomy.api.communities;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -51,7 +51,7 @@ class PublicPageRateLimitTest {
         assertThat(refused).isNotNull();
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-        assertThat(new Reply(429, new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.body())).code())
+        assertThat(new ApiReply(429, new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.body())).code())
                 .isEqualTo("rate_limited");
     }
 }

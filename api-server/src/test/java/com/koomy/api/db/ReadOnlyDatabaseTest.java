@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.db.KoomyDataSourceFactory;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -74,7 +74,7 @@ class ReadOnlyDatabaseTest {
             // The 503 is not in each route's documented answers: the contract check would refuse it.
             ApiCalls refused = api.withoutContract();
             for (int attempt = 0; attempt < 6; attempt++) {
-                Reply reply = refused.call("POST", "/api/communities", owner.token(),
+                ApiReply reply = refused.call("POST", "/api/communities", owner.token(),
                         Map.of("name", "During the failover " + attempt, "visibility", "public", "joinPolicy", "open"));
                 assertThat(reply.status()).as(reply.body().toString()).isEqualTo(503);
                 assertThat(reply.code()).isEqualTo("database_unavailable");

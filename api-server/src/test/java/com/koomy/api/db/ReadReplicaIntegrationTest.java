@@ -2,10 +2,10 @@ package com.koomy.api.db;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -67,10 +67,10 @@ class ReadReplicaIntegrationTest {
         member = api.user("Bob Replica");
         club = api.community(owner, "Replica Club", "public", "open");
         assertThat(api.call("POST", "/api/communities/" + club + "/join", member.token(), null).status()).isEqualTo(201);
-        Reply post = api.call("POST", news(), owner.token(), Map.of("title", "Spring fair", "body", "Cake"));
+        ApiReply post = api.call("POST", news(), owner.token(), Map.of("title", "Spring fair", "body", "Cake"));
         assertThat(api.call("POST", news() + "/" + post.body().get("id").asText() + "/publish", owner.token(), null).status())
                 .isEqualTo(200);
-        Reply created = api.call("POST", "/api/communities/" + club + "/events", owner.token(), Map.of("title", "Concert",
+        ApiReply created = api.call("POST", "/api/communities/" + club + "/events", owner.token(), Map.of("title", "Concert",
                 "startsAt", Instant.now().plus(Duration.ofDays(3)).toString(),
                 "endsAt", Instant.now().plus(Duration.ofDays(3)).plus(Duration.ofHours(2)).toString(),
                 "timeZone", "Europe/Paris", "capacity", 100));
@@ -96,14 +96,14 @@ class ReadReplicaIntegrationTest {
                 .containsExactly("Ada Replica" + MARK, "Bob Replica" + MARK);
         assertThat(titles(api.get(news(), member.token()))).containsExactly("Spring fair" + MARK);
         assertThat(titles(api.get("/api/communities/" + club + "/events", member.token()))).containsExactly("Concert" + MARK);
-        Reply stats = api.get("/api/events/" + event + "/checkins/stats", owner.token());
+        ApiReply stats = api.get("/api/events/" + event + "/checkins/stats", owner.token());
         assertThat(stats.status()).isEqualTo(200);
         assertThat(stats.body().get("registered").asInt()).isEqualTo(42);
 
         assertThat(meter("koomy.db.reads.replica") - before).isGreaterThanOrEqualTo(4);
         // /api/health answers results at most 1 s old.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
-            Reply health = api.get("/api/health", OPS_TOKEN);
+            ApiReply health = api.get("/api/health", OPS_TOKEN);
             assertThat(health.body().at("/checks/read-replica/healthy").asBoolean()).isTrue();
             assertThat(health.body().at("/checks/read-replica/message").asText()).contains("not a standby");
             assertThat(health.body().path("degraded").isMissingNode()).isTrue();
@@ -112,7 +112,7 @@ class ReadReplicaIntegrationTest {
 
     @Test
     void writesAndTheReadsRightAfterThemUseThePrimary() {
-        Reply created = api.call("POST", news(), owner.token(), Map.of("title", "Written now", "body", "Fresh"));
+        ApiReply created = api.call("POST", news(), owner.token(), Map.of("title", "Written now", "body", "Fresh"));
         assertThat(created.status()).isEqualTo(201);
         UUID post = UUID.fromString(created.body().get("id").asText());
         assertThat(api.call("POST", news() + "/" + post + "/publish", owner.token(), null).status()).isEqualTo(200);
@@ -121,7 +121,7 @@ class ReadReplicaIntegrationTest {
         assertThat(countPost(replica, post)).isZero();
         // The post itself, read right after writing it, comes from the primary; the feed from the replica,
         // which (here, never) has it.
-        Reply single = api.get(news() + "/" + post, member.token());
+        ApiReply single = api.get(news() + "/" + post, member.token());
         assertThat(single.status()).isEqualTo(200);
         assertThat(single.body().get("title").asText()).isEqualTo("Written now");
         assertThat(titles(api.get(news(), member.token()))).containsExactly("Spring fair" + MARK);
@@ -137,7 +137,7 @@ class ReadReplicaIntegrationTest {
         assertThat(api.call("POST", "/api/communities/" + club + "/join", carol.token(), null).status()).isEqualTo(201);
         long confirmed = meter("koomy.db.reads.confirmed-on-primary");
 
-        Reply feed = api.get(news(), carol.token());
+        ApiReply feed = api.get(news(), carol.token());
         assertThat(feed.status()).isEqualTo(200);
         assertThat(titles(feed)).contains("Spring fair").doesNotContain("Spring fair" + MARK);
         assertThat(meter("koomy.db.reads.confirmed-on-primary") - confirmed).isEqualTo(1);
@@ -163,7 +163,7 @@ class ReadReplicaIntegrationTest {
             assertThat(meter("koomy.db.reads.primary") - onPrimary).isEqualTo(1);
 
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
-                Reply health = api.get("/api/health", OPS_TOKEN);
+                ApiReply health = api.get("/api/health", OPS_TOKEN);
                 assertThat(health.body().at("/checks/read-replica/healthy").asBoolean()).isFalse();
                 assertThat(health.body().at("/checks/read-replica/message").asText()).startsWith("reads on the primary");
                 assertThat(names(health.body().path("degraded"))).contains("read-replica");
@@ -201,7 +201,7 @@ class ReadReplicaIntegrationTest {
         return db.jdbi().withHandle(h -> h.select("SELECT count(*) FROM news_posts WHERE id = ?", post).mapTo(Long.class).one());
     }
 
-    private static List<String> names(Reply page) {
+    private static List<String> names(ApiReply page) {
         assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
         List<String> names = new ArrayList<>();
         page.body().get("items").forEach(item -> names.add(item.get("name").asText()));
@@ -214,7 +214,7 @@ class ReadReplicaIntegrationTest {
         return names;
     }
 
-    private static List<String> titles(Reply page) {
+    private static List<String> titles(ApiReply page) {
         assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
         List<String> titles = new ArrayList<>();
         page.body().get("items").forEach(item -> titles.add(item.get("title").asText()));

@@ -2,10 +2,10 @@ package com.koomy.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -96,7 +96,7 @@ class AttendeesIntegrationTest {
         for (String bad : new String[] {"status=lost invalid_status", "checkedIn=yes invalid_checkedIn",
                 "noShow=1 invalid_noShow", "limit=0 invalid_limit", "cursor=zzz invalid_cursor"}) {
             String[] parts = bad.split(" ");
-            Reply reply = api.get(base + "?" + parts[0], owner.token());
+            ApiReply reply = api.get(base + "?" + parts[0], owner.token());
             assertThat(reply.status()).as(bad).isEqualTo(400);
             assertThat(reply.code()).as(bad).isEqualTo(parts[1]);
         }
@@ -117,13 +117,13 @@ class AttendeesIntegrationTest {
         assertThat(fx.scan(event, owner, qr0, "scan-c", "main").status()).isEqualTo(200);
         String base = "/api/events/" + event + "/registrations/";
 
-        Reply noShow = api.call("POST", base + EventFixtures.ticketId(qr1) + "/no-show", owner.token(), null);
+        ApiReply noShow = api.call("POST", base + EventFixtures.ticketId(qr1) + "/no-show", owner.token(), null);
         assertThat(noShow.status()).as(noShow.body().toString()).isEqualTo(200);
         assertThat(noShow.body().get("noShowAt").asText()).isNotEmpty();
         assertThat(api.get("/api/events/" + event + "/registrations?noShow=true", owner.token()).body().get("items")).hasSize(1);
 
         // Promote the second in line, out of turn: full, so only with raiseCapacity.
-        Map<String, Reply> refused = new LinkedHashMap<>();
+        Map<String, ApiReply> refused = new LinkedHashMap<>();
         refused.put("409 event_full", api.call("POST", base + waiting2 + "/promote", owner.token(), null));
         refused.put("409 already_checked_in", api.call("POST", base + EventFixtures.ticketId(qr0) + "/no-show", owner.token(), null));
         refused.put("409 not_confirmed", api.call("POST", base + waiting1 + "/no-show", owner.token(), null));
@@ -142,11 +142,11 @@ class AttendeesIntegrationTest {
             assertThat(reply.status()).as(expected + " " + reply.body()).isEqualTo(Integer.parseInt(parts[0]));
             assertThat(reply.code()).as(expected).isEqualTo(parts[1]);
         });
-        assertThat(refused.get("409 event_full").body().path("error").path("message").asText()).startsWith("raiseCapacity");
+        assertThat(refused.get("409 event_full").error().message()).startsWith("raiseCapacity");
         assertThat(fx.count("SELECT count(*) FROM tickets WHERE event_id = ? AND status = 'confirmed'", event)).isEqualTo(2);
         assertThat(fx.count("SELECT capacity FROM events WHERE id = ?", event)).isEqualTo(2);
 
-        Reply promoted = api.call("POST", base + waiting2 + "/promote", owner.token(), Map.of("raiseCapacity", true));
+        ApiReply promoted = api.call("POST", base + waiting2 + "/promote", owner.token(), Map.of("raiseCapacity", true));
         assertThat(promoted.status()).as(promoted.body().toString()).isEqualTo(200);
         assertThat(promoted.body().get("status").asText()).isEqualTo("confirmed");
         assertThat(promoted.body().get("qr").asText()).startsWith("koomy-ticket:v1");
@@ -158,7 +158,7 @@ class AttendeesIntegrationTest {
         assertThat(waitlist.get(0).get("ticketId").asText()).isEqualTo(waiting1.toString());
 
         // The organiser cancels the no-show's seat: the first in line gets it.
-        Reply cancelled = api.call("DELETE", base + EventFixtures.ticketId(qr1), owner.token(), null);
+        ApiReply cancelled = api.call("DELETE", base + EventFixtures.ticketId(qr1), owner.token(), null);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(fx.count("SELECT count(*) FROM tickets WHERE id = ? AND status = 'confirmed'", waiting1)).isEqualTo(1);
     }

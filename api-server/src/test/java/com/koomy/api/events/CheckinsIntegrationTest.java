@@ -2,13 +2,13 @@ package com.koomy.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.events.TicketCode;
 import com.koomy.events.TicketKeys;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -46,7 +46,7 @@ class CheckinsIntegrationTest {
         return "scan-" + UUID.randomUUID();
     }
 
-    private String result(Reply reply) {
+    private String result(ApiReply reply) {
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
         return reply.body().get("result").asText();
     }
@@ -59,18 +59,18 @@ class CheckinsIntegrationTest {
         User eve = fx.member(club, "Eve Door");
         String qr = fx.ticket(event, eve);
 
-        Reply first = fx.scan(event, owner, qr, "scan-1", "north");
+        ApiReply first = fx.scan(event, owner, qr, "scan-1", "north");
         assertThat(result(first)).isEqualTo("admitted");
         assertThat(first.body().get("holder").get("name").asText()).isEqualTo("Eve Door 0");
         assertThat(first.body().get("replayed").asBoolean()).isFalse();
         String admittedAt = first.body().get("admittedAt").asText();
 
-        Reply retry = fx.scan(event, owner, qr, "scan-1", "north");
+        ApiReply retry = fx.scan(event, owner, qr, "scan-1", "north");
         assertThat(result(retry)).isEqualTo("admitted");
         assertThat(retry.body().get("replayed").asBoolean()).isTrue();
         assertThat(retry.body().get("admittedAt").asText()).isEqualTo(admittedAt);
 
-        Reply second = fx.scan(event, owner, qr, "scan-2", "south");
+        ApiReply second = fx.scan(event, owner, qr, "scan-2", "south");
         assertThat(result(second)).isEqualTo("already_admitted");
         assertThat(second.body().get("admittedAt").asText()).isEqualTo(admittedAt);
         assertThat(second.body().get("admittedGate").asText()).isEqualTo("north");
@@ -79,7 +79,7 @@ class CheckinsIntegrationTest {
 
         // The same scan id with another ticket is a client bug: refused, nothing stored.
         String other = fx.ticket(event, fx.member(club, "Other Door"));
-        Reply reused = fx.scan(event, owner, other, "scan-1", "north");
+        ApiReply reused = fx.scan(event, owner, other, "scan-1", "north");
         assertThat(reused.status()).isEqualTo(409);
         assertThat(reused.code()).isEqualTo("scan_id_reused");
         assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(1);
@@ -119,7 +119,7 @@ class CheckinsIntegrationTest {
         String cancelled = fx.ticket(event, people.get(2));
         api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(cancelled), people.get(2).token(), null);
         String reissuedOld = fx.ticket(event, people.get(3));
-        Reply reissued = api.call("POST", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(reissuedOld)
+        ApiReply reissued = api.call("POST", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(reissuedOld)
                 + "/reissue", people.get(3).token(), null);
         String reissuedNew = reissued.body().get("qr").asText();
 
@@ -155,10 +155,10 @@ class CheckinsIntegrationTest {
         }
         int gates = 8;
         ExecutorService pool = Executors.newFixedThreadPool(gates * 2);
-        Map<String, List<Future<Reply>>> byTicket = new HashMap<>();
+        Map<String, List<Future<ApiReply>>> byTicket = new HashMap<>();
         for (String qr : qrs) {
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<Reply>> replies = new ArrayList<>();
+            List<Future<ApiReply>> replies = new ArrayList<>();
             for (int g = 0; g < gates; g++) {
                 String gate = "gate-" + g;
                 String id = scanId();
@@ -169,11 +169,11 @@ class CheckinsIntegrationTest {
             go.countDown();
             byTicket.put(qr, replies);
         }
-        for (Map.Entry<String, List<Future<Reply>>> entry : byTicket.entrySet()) {
+        for (Map.Entry<String, List<Future<ApiReply>>> entry : byTicket.entrySet()) {
             Map<String, List<String>> answersByScan = new HashMap<>();
             int admitted = 0;
-            for (Future<Reply> f : entry.getValue()) {
-                Reply r = f.get();
+            for (Future<ApiReply> f : entry.getValue()) {
+                ApiReply r = f.get();
                 String outcome = result(r);
                 assertThat(outcome).isIn("admitted", "already_admitted");
                 if (outcome.equals("admitted") && !r.body().get("replayed").asBoolean()) {
@@ -191,7 +191,7 @@ class CheckinsIntegrationTest {
         assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND result = 'admitted'", event)).isEqualTo(30);
         assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(30L * gates);
 
-        Reply stats = api.get("/api/events/" + event + "/checkins/stats", owner.token());
+        ApiReply stats = api.get("/api/events/" + event + "/checkins/stats", owner.token());
         assertThat(stats.status()).isEqualTo(200);
         assertThat(stats.body().get("admitted").asLong()).isEqualTo(30);
         assertThat(stats.body().get("registered").asInt()).isEqualTo(30);
@@ -259,7 +259,7 @@ class CheckinsIntegrationTest {
                 offline(a, "off-a-again", now.minusSeconds(500)),
                 offline("not a ticket", "off-x", now.minusSeconds(100)),
                 offline(gone, "off-gone", now.minusSeconds(50)));
-        Reply batch = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
+        ApiReply batch = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
         assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
         JsonNode results = batch.body().get("results");
         assertThat(results.get(0).get("result").asText()).isEqualTo("admitted");
@@ -280,7 +280,7 @@ class CheckinsIntegrationTest {
         assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ? AND scan_id = 'off-b' AND offline", event)).isEqualTo(1);
 
         // Uploading the same batch again (the scanner never got the answer) changes nothing and answers the same.
-        Reply again = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
+        ApiReply again = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
         for (int i = 0; i < 4; i++) {
             assertThat(again.body().get("results").get(i).get("result").asText()).isEqualTo(results.get(i).get("result").asText());
             assertThat(again.body().get("results").get(i).get("replayed").asBoolean()).isTrue();

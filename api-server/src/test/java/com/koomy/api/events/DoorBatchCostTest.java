@@ -1,10 +1,10 @@
 package com.koomy.api.events;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -50,7 +50,7 @@ class DoorBatchCostTest {
         String forged = valid.substring(0, valid.lastIndexOf('.')) + "." + "A".repeat(86);
 
         // 60 forged codes: refused after the first 50 (which is all it costs), nothing recorded.
-        Reply stopped = batch(event, owner, "forged", valid, forged, 0, 60);
+        ApiReply stopped = batch(event, owner, "forged", valid, forged, 0, 60);
         assertThat(stopped.status()).as(stopped.body().toString()).isEqualTo(422);
         assertThat(stopped.code()).isEqualTo("forged_batch");
         assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isZero();
@@ -58,17 +58,17 @@ class DoorBatchCostTest {
         assertThat(batch(event, owner, "short", valid, forged, 0, 20).body().get("scans").asInt()).isEqualTo(20);
 
         // One real ticket first: every code is verified and counted (50 + 20 + 30 = 100 of the account's 150).
-        Reply mixed = batch(event, owner, "mixed", valid, forged, 1, 30);
+        ApiReply mixed = batch(event, owner, "mixed", valid, forged, 1, 30);
         assertThat(mixed.status()).as(mixed.body().toString()).isEqualTo(200);
         assertThat(mixed.body().get("admitted").asInt()).isEqualTo(1);
 
         // Four requests so far, far under the door's request limit, but 60 more codes are over the account's
         // 150: refused once read, and the 50 codes a batch pays before it is read stay spent ...
-        Reply refused = batch(event, owner, "over", valid, forged, 1, 60);
+        ApiReply refused = batch(event, owner, "over", valid, forged, 1, 60);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
         // ... so the account cannot even send a batch now: refused before its body is read.
-        Reply unread = batch(event, owner, "unread", valid, forged, 1, 1);
+        ApiReply unread = batch(event, owner, "unread", valid, forged, 1, 1);
         assertThat(unread.status()).isEqualTo(429);
         assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND scan_id LIKE 'unread-%'", event)).isZero();
 
@@ -87,7 +87,7 @@ class DoorBatchCostTest {
     }
 
     /** {@code validCount} times the valid code, then forged ones, {@code size} scans in all. */
-    private Reply batch(UUID event, User scanner, String prefix, String valid, String forged, int validCount, int size) {
+    private ApiReply batch(UUID event, User scanner, String prefix, String valid, String forged, int validCount, int size) {
         List<Map<String, Object>> scans = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             scans.add(Map.of("qr", i < validCount ? valid : forged, "scanId", prefix + "-" + i, "gate", "gate-b",

@@ -1,10 +1,10 @@
 package com.koomy.api.events;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -58,9 +58,9 @@ class DoorRateLimitTest {
         assertThat(statuses).containsOnly(200);
 
         // The door policy still ends somewhere (150 an hour here) ...
-        Reply refused = null;
+        ApiReply refused = null;
         for (int i = 0; i < 80 && refused == null; i++) {
-            Reply reply = fx.scan(event, owner, qr, "over-" + i, "gate-0");
+            ApiReply reply = fx.scan(event, owner, qr, "over-" + i, "gate-0");
             refused = reply.status() == 429 ? reply : null;
         }
         assertThat(refused).isNotNull();

@@ -3,10 +3,10 @@ package com.koomy.api.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.accounts.SessionStore;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
@@ -81,7 +81,7 @@ final class EventFixtures {
             body.put("capacity", capacity);
         }
         body.putAll(extra);
-        Reply created = api.call("POST", "/api/communities/" + communityId + "/events", admin.token(), body);
+        ApiReply created = api.call("POST", "/api/communities/" + communityId + "/events", admin.token(), body);
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         return UUID.fromString(created.body().get("id").asText());
     }
@@ -90,19 +90,19 @@ final class EventFixtures {
         return event(communityId, admin, Duration.ofHours(2), capacity, Map.of());
     }
 
-    Reply register(UUID eventId, User user) {
+    ApiReply register(UUID eventId, User user) {
         return api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", user.token(), null);
     }
 
     /** Registers and returns the confirmed ticket's QR content. */
     String ticket(UUID eventId, User user) {
-        Reply reply = register(eventId, user);
+        ApiReply reply = register(eventId, user);
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(201);
         assertThat(reply.body().get("status").asText()).isEqualTo("confirmed");
         return reply.body().get("qr").asText();
     }
 
-    Reply scan(UUID eventId, User scanner, String qr, String scanId, String gate) {
+    ApiReply scan(UUID eventId, User scanner, String qr, String scanId, String gate) {
         return api.call("POST", "/api/events/" + eventId + "/checkins", scanner.token(),
                 Map.of("qr", qr, "scanId", scanId, "gate", gate));
     }

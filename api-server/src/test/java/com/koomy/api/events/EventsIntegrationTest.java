@@ -2,10 +2,10 @@ package com.koomy.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -39,7 +39,7 @@ class EventsIntegrationTest {
         User owner = api.user("Owner Events");
         UUID club = api.community(owner, "Events Club", "public", "open");
         Instant start = Instant.parse("2031-05-01T16:00:00Z");
-        Reply created = api.call("POST", "/api/communities/" + club + "/events", owner.token(), Map.of(
+        ApiReply created = api.call("POST", "/api/communities/" + club + "/events", owner.token(), Map.of(
                 "title", "General meeting", "description", "Annual **meeting**", "place", "Town hall",
                 "startsAt", start.toString(), "endsAt", start.plus(Duration.ofHours(3)).toString(),
                 "timeZone", "Europe/Paris", "capacity", 120, "price", 0));
@@ -53,13 +53,13 @@ class EventsIntegrationTest {
         assertThat(event.get("status").asText()).isEqualTo("scheduled");
         String id = event.get("id").asText();
 
-        Reply patched = api.call("PATCH", "/api/events/" + id, owner.token(), Map.of("place", "Gymnasium", "capacity", 150));
+        ApiReply patched = api.call("PATCH", "/api/events/" + id, owner.token(), Map.of("place", "Gymnasium", "capacity", 150));
         assertThat(patched.status()).isEqualTo(200);
         assertThat(patched.body().get("place").asText()).isEqualTo("Gymnasium");
         assertThat(patched.body().get("title").asText()).isEqualTo("General meeting");
         assertThat(patched.body().get("capacity").asInt()).isEqualTo(150);
 
-        Reply cancelled = api.call("POST", "/api/events/" + id + "/cancel", owner.token(), null);
+        ApiReply cancelled = api.call("POST", "/api/events/" + id + "/cancel", owner.token(), null);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.body().get("status").asText()).isEqualTo("cancelled");
         assertThat(api.call("PATCH", "/api/events/" + id, owner.token(), Map.of("place", "x")).code()).isEqualTo("event_cancelled");
@@ -80,15 +80,15 @@ class EventsIntegrationTest {
                 with(good, "ticketsPerAccount", 11),
                 with(good, "title", " "));
         for (Map<String, Object> body : bad) {
-            Reply reply = api.call("POST", path, owner.token(), body);
+            ApiReply reply = api.call("POST", path, owner.token(), body);
             assertThat(reply.status()).as(body.toString()).isEqualTo(400);
             assertThat(reply.code()).isEqualTo("validation_failed");
         }
         assertThat(api.call("POST", path, owner.token(), with(good, "visibility", "public")).code()).isEqualTo("private_community");
-        Reply paid = api.call("POST", path, owner.token(), with(good, "price", 1500));
+        ApiReply paid = api.call("POST", path, owner.token(), with(good, "price", 1500));
         assertThat(paid.status()).isEqualTo(422);
         assertThat(paid.code()).isEqualTo("paid_events_unsupported");
-        Reply unknown = api.call("POST", path, owner.token(), with(good, "communityId", UUID.randomUUID().toString()));
+        ApiReply unknown = api.call("POST", path, owner.token(), with(good, "communityId", UUID.randomUUID().toString()));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.code()).isEqualTo("unknown_field");
         assertThat(fx.count("SELECT count(*) FROM events WHERE community_id = ?", club)).isZero();
@@ -111,7 +111,7 @@ class EventsIntegrationTest {
         assertThat(titles(api.get("/api/communities/" + club + "/events", stranger.token()))).containsExactly("Open day");
         assertThat(titles(api.get("/api/communities/" + club + "/events", null))).containsExactly("Open day");
         assertThat(api.get("/api/events/" + open, null).status()).isEqualTo(200);
-        Reply hidden = api.get("/api/events/" + membersOnly, stranger.token());
+        ApiReply hidden = api.get("/api/events/" + membersOnly, stranger.token());
         assertThat(hidden.status()).isEqualTo(404);
         assertThat(hidden.code()).isEqualTo("event_not_found");
         assertThat(api.get("/api/events/" + UUID.randomUUID(), member.token()).code()).isEqualTo("event_not_found");
@@ -140,7 +140,7 @@ class EventsIntegrationTest {
         List<String> upcoming = new ArrayList<>();
         String cursor = "";
         do {
-            Reply page = api.get("/api/communities/" + club + "/events?limit=2&cursor=" + cursor, owner.token());
+            ApiReply page = api.get("/api/communities/" + club + "/events?limit=2&cursor=" + cursor, owner.token());
             assertThat(page.status()).isEqualTo(200);
             upcoming.addAll(titles(page));
             cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
@@ -156,7 +156,7 @@ class EventsIntegrationTest {
     void eventDraftsGoThroughTheAiPipelineAndStayEventDrafts() {
         User owner = api.user("Owner Event Drafts");
         UUID club = api.community(owner, "Drafting Club", "public", "open");
-        Reply accepted = api.call("POST", "/api/communities/" + club + "/events/drafts", owner.token(),
+        ApiReply accepted = api.call("POST", "/api/communities/" + club + "/events/drafts", owner.token(),
                 Map.of("brief", "Describe our summer picnic by the river", "language", "en"));
         assertThat(accepted.status()).isEqualTo(202);
         UUID draft = UUID.fromString(accepted.body().get("draftId").asText());
@@ -181,7 +181,7 @@ class EventsIntegrationTest {
         return copy;
     }
 
-    private static List<String> titles(Reply page) {
+    private static List<String> titles(ApiReply page) {
         assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
         List<String> titles = new ArrayList<>();
         page.body().get("items").forEach(i -> titles.add(i.get("title").asText()));

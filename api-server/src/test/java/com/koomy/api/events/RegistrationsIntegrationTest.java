@@ -2,10 +2,10 @@ package com.koomy.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -37,7 +37,7 @@ class RegistrationsIntegrationTest {
     private final EventFixtures fx = new EventFixtures(api, db, app);
 
     private JsonNode bundle(UUID event, User admin) {
-        Reply bundle = api.get("/api/events/" + event + "/checkin-bundle", admin.token());
+        ApiReply bundle = api.get("/api/events/" + event + "/checkin-bundle", admin.token());
         assertThat(bundle.status()).isEqualTo(200);
         return bundle.body();
     }
@@ -49,7 +49,7 @@ class RegistrationsIntegrationTest {
         UUID event = fx.event(club, owner, 10);
         User ann = fx.member(club, "Ann Ticket");
 
-        Reply reply = api.call("POST", "/api/events/" + event + "/registrations", ann.token(), null);
+        ApiReply reply = api.call("POST", "/api/events/" + event + "/registrations", ann.token(), null);
         assertThat(reply.status()).isEqualTo(201);
         JsonNode ticket = reply.body();
         assertThat(ticket.get("status").asText()).isEqualTo("confirmed");
@@ -70,10 +70,10 @@ class RegistrationsIntegrationTest {
         assertThat(email.get("qr")).isEqualTo(qr);
         assertThat(email.get("key")).isEqualTo("ticket:" + ticket.get("ticketId").asText() + ":1");
 
-        Reply again = fx.register(event, ann);
+        ApiReply again = fx.register(event, ann);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("already_registered");
-        Reply mine = api.get("/api/me/tickets", ann.token());
+        ApiReply mine = api.get("/api/me/tickets", ann.token());
         assertThat(mine.status()).isEqualTo(200);
         assertThat(mine.body().get("items")).hasSize(1);
         JsonNode item = mine.body().get("items").get(0);
@@ -91,7 +91,7 @@ class RegistrationsIntegrationTest {
         UUID event = fx.event(club, owner, Duration.ofDays(1), 10, Map.of("ticketsPerAccount", 2));
         User bob = fx.member(club, "Bob Guest");
         assertThat(fx.register(event, bob).status()).isEqualTo(201);
-        Reply guest = api.call("POST", "/api/events/" + event + "/registrations?qr=false", bob.token(), Map.of("guestName", "Carol"));
+        ApiReply guest = api.call("POST", "/api/events/" + event + "/registrations?qr=false", bob.token(), Map.of("guestName", "Carol"));
         assertThat(guest.status()).isEqualTo(201);
         assertThat(guest.body().get("guestName").asText()).isEqualTo("Carol");
         assertThat(fx.register(event, bob).code()).isEqualTo("already_registered");
@@ -108,8 +108,8 @@ class RegistrationsIntegrationTest {
         List<User> people = fx.members(club, "Waiting", 4);
         String first = fx.ticket(event, people.get(0));
         fx.ticket(event, people.get(1));
-        Reply third = fx.register(event, people.get(2));
-        Reply fourth = fx.register(event, people.get(3));
+        ApiReply third = fx.register(event, people.get(2));
+        ApiReply fourth = fx.register(event, people.get(3));
         assertThat(third.status()).isEqualTo(201);
         assertThat(third.body().get("status").asText()).isEqualTo("waitlisted");
         assertThat(third.body().get("qr").isNull()).isTrue();
@@ -118,7 +118,7 @@ class RegistrationsIntegrationTest {
         String thirdId = third.body().get("ticketId").asText();
         assertThat(fx.count("SELECT count(*) FROM emails WHERE idempotency_key = ?", "ticket:" + thirdId + ":1")).isZero();
 
-        Reply cancelled = api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(first),
+        ApiReply cancelled = api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(first),
                 people.get(0).token(), null);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.body().get("status").asText()).isEqualTo("cancelled");
@@ -155,14 +155,14 @@ class RegistrationsIntegrationTest {
         UUID event = fx.event(club, owner, capacity);
         List<User> crowd = fx.members(club, "Rush", 200);
         ExecutorService pool = Executors.newFixedThreadPool(48);
-        List<Future<Reply>> replies = new ArrayList<>();
+        List<Future<ApiReply>> replies = new ArrayList<>();
         for (User user : crowd) {
             replies.add(pool.submit(() -> fx.register(event, user)));
         }
         int confirmed = 0;
         int waitlisted = 0;
-        for (Future<Reply> reply : replies) {
-            Reply r = reply.get();
+        for (Future<ApiReply> reply : replies) {
+            ApiReply r = reply.get();
             assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
             if ("confirmed".equals(r.body().get("status").asText())) {
                 confirmed++;
@@ -187,7 +187,7 @@ class RegistrationsIntegrationTest {
         UUID event = fx.event(club, owner, 10);
         User dan = fx.member(club, "Dan Reissue");
         String old = fx.ticket(event, dan);
-        Reply reissued = api.call("POST", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(old) + "/reissue",
+        ApiReply reissued = api.call("POST", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(old) + "/reissue",
                 dan.token(), null);
         assertThat(reissued.status()).isEqualTo(200);
         assertThat(reissued.body().get("serial").asInt()).isEqualTo(2);

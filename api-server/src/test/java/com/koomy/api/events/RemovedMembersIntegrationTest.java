@@ -2,10 +2,10 @@ package com.koomy.api.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -59,13 +59,13 @@ class RemovedMembersIntegrationTest {
         User carl = fx.member(id, "Carl " + name);
         fx.ticket(full, bob);
         String annMembersQr = fx.ticket(members, ann);
-        Reply annWaiting = fx.register(full, ann);
+        ApiReply annWaiting = fx.register(full, ann);
         assertThat(annWaiting.body().get("status").asText()).isEqualTo("waitlisted");
-        Reply carlWaiting = fx.register(members, carl);
+        ApiReply carlWaiting = fx.register(members, carl);
         assertThat(carlWaiting.body().get("status").asText()).isEqualTo("waitlisted");
         assertThat(fx.register(full, carl).body().get("waitlistPosition").asInt()).isEqualTo(2);
         String annPublicQr = fx.ticket(open, ann);
-        Reply card = api.get("/api/communities/" + id + "/members/me/card?qr=false", ann.token());
+        ApiReply card = api.get("/api/communities/" + id + "/members/me/card?qr=false", ann.token());
         assertThat(card.status()).isEqualTo(200);
         String annCard = card.body().get("qrContent").asText();
         assertThat(verifyCard(id, owner, annCard).get("result").asText()).isEqualTo("valid");
@@ -77,19 +77,19 @@ class RemovedMembersIntegrationTest {
     }
 
     private JsonNode verifyCard(UUID community, User caller, String qr) {
-        Reply reply = api.call("POST", "/api/communities/" + community + "/cards/verify", caller.token(), Map.of("qr", qr));
+        ApiReply reply = api.call("POST", "/api/communities/" + community + "/cards/verify", caller.token(), Map.of("qr", qr));
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
         return reply.body();
     }
 
     private String scan(UUID event, User scanner, String qr) {
-        Reply reply = fx.scan(event, scanner, qr, "scan-" + UUID.randomUUID(), "main");
+        ApiReply reply = fx.scan(event, scanner, qr, "scan-" + UUID.randomUUID(), "main");
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
         return reply.body().get("result").asText();
     }
 
     private String offlineScan(UUID event, User scanner, String qr) {
-        Reply reply = api.call("POST", "/api/events/" + event + "/checkins/batch", scanner.token(), Map.of("scans",
+        ApiReply reply = api.call("POST", "/api/events/" + event + "/checkins/batch", scanner.token(), Map.of("scans",
                 List.of(Map.of("qr", qr, "scanId", "offline-" + UUID.randomUUID(), "gate", "side",
                         "scannedAt", Instant.now().toString()))));
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
@@ -129,11 +129,11 @@ class RemovedMembersIntegrationTest {
         assertThat(scan(c.open(), c.owner(), c.annPublicQr())).isEqualTo("admitted");
 
         // No new ticket for the old seat, no new seat.
-        Reply reissue = api.call("POST", "/api/events/" + c.members() + "/registrations/" + annMembersTicket + "/reissue",
+        ApiReply reissue = api.call("POST", "/api/events/" + c.members() + "/registrations/" + annMembersTicket + "/reissue",
                 c.ann().token(), null);
         assertThat(reissue.status()).isEqualTo(409);
         assertThat(reissue.code()).isEqualTo("not_confirmed");
-        Reply again = fx.register(c.members(), c.ann());
+        ApiReply again = fx.register(c.members(), c.ann());
         assertThat(again.status()).isEqualTo(404);
         assertThat(again.code()).isEqualTo("event_not_found");
         assertThat(fx.count("SELECT count(*) FROM tickets t JOIN events e ON e.id = t.event_id "
@@ -146,7 +146,7 @@ class RemovedMembersIntegrationTest {
         JsonNode verified = verifyCard(c.id(), c.owner(), c.annCard());
         assertThat(verified.get("result").asText()).isEqualTo("revoked");
         assertThat(verified.get("accountId").asText()).isEqualTo(c.ann().id().toString());
-        Reply revocations = api.get("/api/communities/" + c.id() + "/cards/revocations", c.owner().token());
+        ApiReply revocations = api.get("/api/communities/" + c.id() + "/cards/revocations", c.owner().token());
         assertThat(revocations.status()).isEqualTo(200);
         assertThat(revocations.body().get("revoked").get(0).get("accountId").asText()).isEqualTo(c.ann().id().toString());
         assertThat(revocations.body().get("publicKey").asText())
@@ -157,7 +157,7 @@ class RemovedMembersIntegrationTest {
     @Test
     void aMemberRemovedByAnAdminLosesWhatMembershipGave() {
         Club c = club("Removed");
-        Reply removed = api.call("DELETE", "/api/communities/" + c.id() + "/members/" + c.ann().id(), c.owner().token(), null);
+        ApiReply removed = api.call("DELETE", "/api/communities/" + c.id() + "/members/" + c.ann().id(), c.owner().token(), null);
         assertThat(removed.status()).isEqualTo(204);
         assertMembershipGaveNothingMore(c);
         // Bob's seat and card are untouched.
@@ -195,13 +195,13 @@ class RemovedMembersIntegrationTest {
         assertThat(verifyCard(c.id(), c.owner(), "not a card").get("accountId").isNull()).isTrue();
         UUID other = api.community(c.owner(), "Other Cards Club", "public", "open");
         assertThat(verifyCard(other, c.owner(), c.annCard()).get("result").asText()).isEqualTo("invalid");
-        Reply member = api.call("POST", "/api/communities/" + c.id() + "/cards/verify", c.bob().token(), Map.of("qr", c.annCard()));
+        ApiReply member = api.call("POST", "/api/communities/" + c.id() + "/cards/verify", c.bob().token(), Map.of("qr", c.annCard()));
         assertThat(member.status()).isEqualTo(403);
         assertThat(api.get("/api/communities/" + c.id() + "/cards/revocations", c.bob().token()).status()).isEqualTo(403);
         User outsider = api.user("Outsider Cards");
         assertThat(api.call("POST", "/api/communities/" + c.id() + "/cards/verify", outsider.token(), Map.of("qr", c.annCard()))
                 .code()).isEqualTo("community_not_found");
-        Reply noQr = api.call("POST", "/api/communities/" + c.id() + "/cards/verify", c.owner().token(), Map.of("card", "x"));
+        ApiReply noQr = api.call("POST", "/api/communities/" + c.id() + "/cards/verify", c.owner().token(), Map.of("card", "x"));
         assertThat(noQr.status()).isEqualTo(400);
         assertThat(noQr.code()).isEqualTo("unknown_field");
         // An expired card: signed like a real one, with an expiry in the past.
@@ -220,7 +220,7 @@ class RemovedMembersIntegrationTest {
         List<User> people = fx.members(club, "Racer", 40);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Reply>> replies = new ArrayList<>();
+        List<Future<ApiReply>> replies = new ArrayList<>();
         for (User person : people) {
             replies.add(pool.submit(() -> {
                 start.await();
@@ -232,8 +232,8 @@ class RemovedMembersIntegrationTest {
             }));
         }
         start.countDown();
-        for (Future<Reply> reply : replies) {
-            Reply r = reply.get();
+        for (Future<ApiReply> reply : replies) {
+            ApiReply r = reply.get();
             assertThat(r.status()).as(r.body().toString()).isIn(201, 204, 404);
         }
         pool.shutdown();

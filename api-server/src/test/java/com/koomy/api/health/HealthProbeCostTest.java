@@ -2,10 +2,10 @@ package com.koomy.api.health;
 
 import com.codahale.metrics.health.HealthCheck;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.KoomyApiApplication;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.testing.ConfigOverride;
@@ -60,9 +60,9 @@ class HealthProbeCostTest {
         assertThat(RUNS.get() - before).as("check runs for 25 probes in %.2f s", seconds)
                 .isBetween(1, (int) Math.ceil(seconds) + 1);
 
-        Reply refused = null;
+        ApiReply refused = null;
         for (int i = 0; i < 10 && refused == null; i++) {
-            Reply reply = api.get("/api/health", null);
+            ApiReply reply = api.get("/api/health", null);
             if (reply.status() == 429) {
                 refused = reply;
             }

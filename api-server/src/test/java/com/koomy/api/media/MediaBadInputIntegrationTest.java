@@ -1,9 +1,9 @@
 package com.koomy.api.media;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
@@ -69,7 +69,7 @@ class MediaBadInputIntegrationTest {
 
     @Test
     void aPhpScriptNamedPngIsNotAnImage() {
-        Reply reply = media.upload("PUT", logo, owner.token(), "image/png",
+        ApiReply reply = media.upload("PUT", logo, owner.token(), "image/png",
                 "<?php echo shell_exec($_GET['cmd']); ?>\n".getBytes(StandardCharsets.UTF_8));
         assertThat(reply.status()).isEqualTo(415);
         assertThat(reply.code()).isEqualTo("unsupported_image_type");
@@ -77,7 +77,7 @@ class MediaBadInputIntegrationTest {
 
     @Test
     void aTruncatedJpegIsRefused() {
-        Reply reply = media.upload("PUT", logo, owner.token(), "image/jpeg",
+        ApiReply reply = media.upload("PUT", logo, owner.token(), "image/jpeg",
                 TestImages.truncated(TestImages.jpeg(1200, 900), 0.5));
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.code()).isEqualTo("invalid_image");
@@ -87,7 +87,7 @@ class MediaBadInputIntegrationTest {
     void aThirtyThousandPixelSquarePngOfAFewKibIsRefusedBeforeDecoding() {
         byte[] bomb = TestImages.pngBomb(30_000, 30_000);
         assertThat(bomb.length).isLessThan(16 * 1024);
-        Reply reply = media.upload("PUT", logo, owner.token(), "image/png", bomb);
+        ApiReply reply = media.upload("PUT", logo, owner.token(), "image/png", bomb);
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.code()).isEqualTo("image_too_large");
     }
@@ -95,12 +95,12 @@ class MediaBadInputIntegrationTest {
     @Test
     void aFiftyMebibyteBodyIsRefusedWhileItStreams() {
         // Declared length, the client does not wait: refused from Content-Length, the rest read and dropped.
-        Reply declared = media.uploadStream(logo, owner.token(), "image/jpeg", FIFTY_MIB, true, false);
+        ApiReply declared = media.uploadStream(logo, owner.token(), "image/jpeg", FIFTY_MIB, true, false);
         assertThat(declared.status()).isEqualTo(413);
         assertThat(declared.code()).isEqualTo("payload_too_large");
 
         // Chunked, no length: counted as it comes, refused past 10 MiB.
-        Reply chunked = media.uploadStream(logo, owner.token(), "image/jpeg", FIFTY_MIB, false, false);
+        ApiReply chunked = media.uploadStream(logo, owner.token(), "image/jpeg", FIFTY_MIB, false, false);
         assertThat(chunked.status()).isEqualTo(413);
         assertThat(chunked.code()).isEqualTo("payload_too_large");
 
@@ -112,7 +112,7 @@ class MediaBadInputIntegrationTest {
     void aWrongContentTypeIsRefused() {
         byte[] png = TestImages.png(50, 50, false);
         for (String type : new String[] {"text/plain", "application/json", "multipart/form-data; boundary=x", "image/gif"}) {
-            Reply reply = media.upload("PUT", logo, owner.token(), type, png);
+            ApiReply reply = media.upload("PUT", logo, owner.token(), type, png);
             assertThat(reply.status()).as(type).isEqualTo(415);
             assertThat(reply.code()).as(type).isEqualTo("unsupported_media_type");
         }
@@ -120,7 +120,7 @@ class MediaBadInputIntegrationTest {
 
     @Test
     void anEmptyBodyIsRefused() {
-        Reply reply = media.upload("PUT", logo, owner.token(), "image/png", new byte[0]);
+        ApiReply reply = media.upload("PUT", logo, owner.token(), "image/png", new byte[0]);
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.code()).isEqualTo("empty_body");
     }
@@ -131,16 +131,16 @@ class MediaBadInputIntegrationTest {
         new java.util.Random(3).nextBytes(garbage);
         byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
         System.arraycopy(signature, 0, garbage, 0, signature.length);
-        Reply reply = media.upload("PUT", logo, owner.token(), "image/png", garbage);
+        ApiReply reply = media.upload("PUT", logo, owner.token(), "image/png", garbage);
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.code()).isEqualTo("invalid_image");
     }
 
     @Test
     void signedOutUploadsAre401() {
-        Reply reply = media.upload("PUT", logo, null, "image/png", TestImages.png(20, 20, false));
+        ApiReply reply = media.upload("PUT", logo, null, "image/png", TestImages.png(20, 20, false));
         assertThat(reply.status()).isEqualTo(401);
-        Reply unknown = media.upload("PUT", "/api/communities/" + UUID.randomUUID() + "/logo", owner.token(),
+        ApiReply unknown = media.upload("PUT", "/api/communities/" + UUID.randomUUID() + "/logo", owner.token(),
                 "image/png", TestImages.png(20, 20, false));
         assertThat(unknown.status()).isEqualTo(404);
     }

@@ -1,13 +1,12 @@
 package com.koomy.api.media;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.api.ApiCalls;
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,21 +19,18 @@ import java.util.stream.Stream;
 /** Raw-body uploads and blob downloads against a test API (java.net.http, so nothing is buffered by a client library). */
 final class MediaCalls {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private final IntSupplier port;
 
     MediaCalls(IntSupplier port) {
         this.port = port;
     }
 
-    ApiCalls.Reply upload(String method, String path, String token, String contentType, byte[] body) {
+    ApiReply upload(String method, String path, String token, String contentType, byte[] body) {
         return send(request(path, token, contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     /** A body of {@code length} bytes produced as it is sent; {@code declareLength} false sends it chunked. */
-    ApiCalls.Reply uploadStream(String path, String token, String contentType, long length, boolean declareLength,
+    ApiReply uploadStream(String path, String token, String contentType, long length, boolean declareLength,
                                 boolean expectContinue) {
         Supplier<InputStream> source = () -> new InputStream() {
             long left = length;
@@ -83,15 +79,8 @@ final class MediaCalls {
     }
 
     HttpResponse<byte[]> head(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + URI.create(url).getPath()))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiHttp.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port.getAsInt() + URI.create(url).getPath()))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<byte[]> fetch(String urlOrPath, String ifNoneMatch) {
@@ -100,14 +89,7 @@ final class MediaCalls {
         if (ifNoneMatch != null) {
             request.header("If-None-Match", ifNoneMatch);
         }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiHttp.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpRequest.Builder request(String path, String token, String contentType) {
@@ -122,29 +104,8 @@ final class MediaCalls {
         return request;
     }
 
-    private static ApiCalls.Reply send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response;
-            try {
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                // A refused upload's connection is closed by the server (its body is not read); the client can
-                // pick that pooled connection for the next request before it sees the close, which then gets no
-                // answer at all. Nothing reached the application: send once more on a fresh connection.
-                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
-                    throw e;
-                }
-                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            }
-            String text = response.body();
-            return new ApiCalls.Reply(response.statusCode(),
-                    text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static ApiReply send(HttpRequest.Builder request) {
+        return ApiHttp.reply(ApiHttp.send(request), false);
     }
 
     /** Regular files under a directory (storage or temporary files left behind). */

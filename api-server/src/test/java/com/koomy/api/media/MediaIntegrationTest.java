@@ -2,10 +2,10 @@ package com.koomy.api.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestImages;
 import io.dropwizard.testing.ConfigOverride;
@@ -70,7 +70,7 @@ class MediaIntegrationTest {
     @Test
     void anUploadedPhotoIsStoredWithoutGpsAndServedImmutable() {
         byte[] photo = TestImages.jpegWithGps(1600, 1200);
-        Reply reply = media.upload("PUT", "/api/communities/" + club + "/cover", owner.token(), "image/jpeg", photo);
+        ApiReply reply = media.upload("PUT", "/api/communities/" + club + "/cover", owner.token(), "image/jpeg", photo);
 
         assertThat(reply.status()).isEqualTo(201);
         JsonNode body = reply.body();
@@ -105,17 +105,17 @@ class MediaIntegrationTest {
     @Test
     void aNewLogoReplacesTheOldOneWhoseUrlKeepsWorking() {
         String logo = "/api/communities/" + club + "/logo";
-        Reply first = media.upload("PUT", logo, owner.token(), "image/png", TestImages.png(300, 300, true));
-        Reply second = media.upload("PUT", logo, owner.token(), "application/octet-stream", TestImages.resource("alpha-300x300.webp"));
+        ApiReply first = media.upload("PUT", logo, owner.token(), "image/png", TestImages.png(300, 300, true));
+        ApiReply second = media.upload("PUT", logo, owner.token(), "application/octet-stream", TestImages.resource("alpha-300x300.webp"));
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).isEqualTo(201);
         assertThat(second.body().get("format").asText()).isEqualTo("png");
 
-        Reply images = api.get("/api/communities/" + club + "/images", null);
+        ApiReply images = api.get("/api/communities/" + club + "/images", null);
         assertThat(images.status()).isEqualTo(200);
         assertThat(images.body().get("logo").get("id").asText()).isEqualTo(second.body().get("id").asText());
 
-        Reply old = api.get("/api/communities/" + club + "/media/" + first.body().get("id").asText(), owner.token());
+        ApiReply old = api.get("/api/communities/" + club + "/media/" + first.body().get("id").asText(), owner.token());
         assertThat(old.body().get("releasedAt").isNull()).isFalse();
         assertThat(media.fetch(first.body().get("url").asText(), null).statusCode()).isEqualTo(200);
 
@@ -126,7 +126,7 @@ class MediaIntegrationTest {
 
     @Test
     void membersUploadTheirOwnAvatarAndAdminsAddNewsImages() {
-        Reply avatar = media.upload("PUT", "/api/communities/" + club + "/members/me/avatar", member.token(),
+        ApiReply avatar = media.upload("PUT", "/api/communities/" + club + "/members/me/avatar", member.token(),
                 "image/webp", TestImages.resource("photo-320x200.webp"));
         assertThat(avatar.status()).isEqualTo(201);
         assertThat(avatar.body().get("format").asText()).isEqualTo("jpeg");
@@ -135,7 +135,7 @@ class MediaIntegrationTest {
                 .body().get("id").asText()).isEqualTo(avatar.body().get("id").asText());
 
         String images = "/api/communities/" + club + "/news/" + post + "/images";
-        Reply image = media.upload("POST", images, owner.token(), "image/jpeg", TestImages.jpeg(800, 600));
+        ApiReply image = media.upload("POST", images, owner.token(), "image/jpeg", TestImages.jpeg(800, 600));
         assertThat(image.status()).isEqualTo(201);
         assertThat(api.get(images, owner.token()).body().get("items")).hasSize(1);
         // A draft's images are for those who see the draft.
@@ -153,7 +153,7 @@ class MediaIntegrationTest {
         UUID foreign = event(otherClub, "Elsewhere", "public", start);
 
         String images = "/api/communities/" + club + "/events/" + membersOnly + "/images";
-        Reply image = media.upload("POST", images, owner.token(), "image/jpeg", TestImages.jpeg(800, 600));
+        ApiReply image = media.upload("POST", images, owner.token(), "image/jpeg", TestImages.jpeg(800, 600));
         assertThat(image.status()).isEqualTo(201);
         assertThat(image.body().get("target").asText()).isEqualTo("event_image");
         assertThat(api.get(images, member.token()).body().get("items")).hasSize(1);
@@ -167,7 +167,7 @@ class MediaIntegrationTest {
         assertThat(api.get(openImages, null).body().get("items")).hasSize(1); // a public event of a public community
 
         // Another community's event, through this community's path or its own: 404 for this owner, nothing stored.
-        Reply crossed = media.upload("POST", "/api/communities/" + club + "/events/" + foreign + "/images", owner.token(),
+        ApiReply crossed = media.upload("POST", "/api/communities/" + club + "/events/" + foreign + "/images", owner.token(),
                 "image/jpeg", TestImages.jpeg(80, 60));
         assertThat(crossed.status()).isEqualTo(404);
         assertThat(crossed.code()).isEqualTo("event_not_found");
@@ -181,7 +181,7 @@ class MediaIntegrationTest {
 
     private static UUID event(UUID community, String title, String visibility, java.time.Instant start) {
         User by = community.equals(club) ? owner : otherOwner;
-        Reply created = api.call("POST", "/api/communities/" + community + "/events", by.token(), Map.of("title", title,
+        ApiReply created = api.call("POST", "/api/communities/" + community + "/events", by.token(), Map.of("title", title,
                 "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris",
                 "visibility", visibility));
         assertThat(created.status()).isEqualTo(201);
@@ -198,32 +198,32 @@ class MediaIntegrationTest {
         long mediaBefore = count();
         for (String route : managerRoutes) {
             String[] parts = route.split(" ");
-            Reply byStranger = media.upload(parts[0], parts[1], stranger.token(), "image/png", png);
+            ApiReply byStranger = media.upload(parts[0], parts[1], stranger.token(), "image/png", png);
             assertThat(byStranger.status()).as(route).isEqualTo(404);
             assertThat(byStranger.code()).as(route).isEqualTo("community_not_found");
-            Reply byOtherOwner = media.upload(parts[0], parts[1], otherOwner.token(), "image/png", png);
+            ApiReply byOtherOwner = media.upload(parts[0], parts[1], otherOwner.token(), "image/png", png);
             assertThat(byOtherOwner.code()).as(route).isEqualTo("community_not_found");
-            Reply byMember = media.upload(parts[0], parts[1], member.token(), "image/png", png);
+            ApiReply byMember = media.upload(parts[0], parts[1], member.token(), "image/png", png);
             assertThat(byMember.status()).as(route).isEqualTo(403);
         }
-        Reply strangerAvatar = media.upload("PUT", "/api/communities/" + club + "/members/me/avatar",
+        ApiReply strangerAvatar = media.upload("PUT", "/api/communities/" + club + "/members/me/avatar",
                 stranger.token(), "image/png", png);
         assertThat(strangerAvatar.code()).isEqualTo("community_not_found");
         // Another community's news post, through this community's path: not found, whatever its id.
-        Reply foreignPost = media.upload("POST", "/api/communities/" + club + "/news/" + otherPost + "/images",
+        ApiReply foreignPost = media.upload("POST", "/api/communities/" + club + "/news/" + otherPost + "/images",
                 owner.token(), "image/png", png);
         assertThat(foreignPost.status()).isEqualTo(404);
         assertThat(foreignPost.code()).isEqualTo("news_not_found");
         // A pending member of a community by approval has no avatar there.
         UUID byApproval = api.community(owner, "Jury", "public", "approval");
-        Reply joined = api.call("POST", "/api/communities/" + byApproval + "/join", stranger.token(), null);
+        ApiReply joined = api.call("POST", "/api/communities/" + byApproval + "/join", stranger.token(), null);
         assertThat(joined.body().get("status").asText()).isEqualTo("pending");
         assertThat(media.upload("PUT", "/api/communities/" + byApproval + "/members/me/avatar", stranger.token(),
                 "image/png", png).code()).isEqualTo("community_not_found");
         assertThat(count()).isEqualTo(mediaBefore);
 
         // Reads: a private community's images and another community's media ids.
-        Reply logo = media.upload("PUT", "/api/communities/" + privateClub + "/logo", owner.token(), "image/png", png);
+        ApiReply logo = media.upload("PUT", "/api/communities/" + privateClub + "/logo", owner.token(), "image/png", png);
         assertThat(logo.status()).isEqualTo(201);
         assertThat(api.get("/api/communities/" + privateClub + "/images", stranger.token()).code()).isEqualTo("community_not_found");
         assertThat(api.get("/api/communities/" + privateClub + "/images", null).code()).isEqualTo("community_not_found");

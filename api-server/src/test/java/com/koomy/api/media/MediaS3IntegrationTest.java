@@ -1,10 +1,10 @@
 package com.koomy.api.media;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.S3ProxyServer;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestImages;
@@ -55,7 +55,7 @@ class MediaS3IntegrationTest {
         User owner = api.user("Owner Olga");
         UUID club = api.community(owner, "S3 club", "public", "open");
 
-        Reply reply = media.upload("PUT", "/api/communities/" + club + "/logo", owner.token(), "image/jpeg",
+        ApiReply reply = media.upload("PUT", "/api/communities/" + club + "/logo", owner.token(), "image/jpeg",
                 TestImages.jpegWithGps(900, 600));
         assertThat(reply.status()).isEqualTo(201);
         String url = reply.body().get("url").asText();

@@ -2,10 +2,10 @@ package com.koomy.api.memberships;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -31,12 +31,12 @@ class DirectoryCacheIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
 
-    private Reply directory(UUID community, User caller) {
+    private ApiReply directory(UUID community, User caller) {
         return api.get("/api/communities/" + community + "/members", caller.token());
     }
 
     private List<String> names(UUID community, User caller) {
-        Reply page = directory(community, caller);
+        ApiReply page = directory(community, caller);
         assertThat(page.status()).isEqualTo(200);
         List<String> names = new ArrayList<>();
         page.body().get("items").forEach(item -> names.add(item.get("name").asText() + "/" + item.get("role").asText()));

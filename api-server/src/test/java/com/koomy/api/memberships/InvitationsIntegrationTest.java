@@ -1,10 +1,10 @@
 package com.koomy.api.memberships;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -27,16 +27,16 @@ class InvitationsIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
-    private Reply invite(UUID community, User caller, String email, String role) {
+    private ApiReply invite(UUID community, User caller, String email, String role) {
         return api.call("POST", "/api/communities/" + community + "/invitations", caller.token(),
                 role == null ? Map.of("email", email) : Map.of("email", email, "role", role));
     }
 
-    private Reply accept(User caller, String token) {
+    private ApiReply accept(User caller, String token) {
         return api.call("POST", "/api/invitations/accept", caller.token(), Map.of("token", token));
     }
 
-    private Reply join(UUID community, User user) {
+    private ApiReply join(UUID community, User user) {
         return api.call("POST", "/api/communities/" + community + "/join", user.token(), null);
     }
 
@@ -70,18 +70,18 @@ class InvitationsIntegrationTest {
         User bob = api.user("Bob Forwarded");
         UUID id = api.community(owner, "Private Invite Club", "private", "open");
 
-        Reply invited = invite(id, owner, ann.email().toUpperCase(), null);
+        ApiReply invited = invite(id, owner, ann.email().toUpperCase(), null);
         assertThat(invited.status()).isEqualTo(201);
         assertThat(invited.body().get("email").asText()).isEqualTo(ann.email());
         assertThat(invited.body().get("role").asText()).isEqualTo("member");
         assertThat(invited.body().get("expiresAt").asText()).isNotBlank();
         assertThat(invited.body().has("token")).isFalse();
         String token = emailedToken(ann.email());
-        Reply pending = api.get("/api/communities/" + id + "/invitations", owner.token());
+        ApiReply pending = api.get("/api/communities/" + id + "/invitations", owner.token());
         assertThat(pending.body().get("items").get(0).get("id").asText()).isEqualTo(invited.body().get("id").asText());
 
         // A forwarded link does not let someone else in, and is not used up by the attempt.
-        Reply wrong = accept(bob, token);
+        ApiReply wrong = accept(bob, token);
         assertThat(wrong.status()).isEqualTo(403);
         assertThat(wrong.code()).isEqualTo("wrong_account");
         assertThat(membership(id, bob)).isEqualTo("none");
@@ -89,17 +89,17 @@ class InvitationsIntegrationTest {
 
         // Ann's own account on the invited address, not yet verified, cannot accept either: registering an
         // address proves nothing. Nothing changes, and the link still works once she has verified it.
-        Reply unverified = accept(ann, token);
+        ApiReply unverified = accept(ann, token);
         assertThat(unverified.status()).isEqualTo(403);
         assertThat(unverified.code()).isEqualTo("email_not_verified");
-        assertThat(unverified.body().path("error").path("message").asText()).contains("verify your email address");
+        assertThat(unverified.error().message()).contains("verify your email address");
         assertThat(membership(id, ann)).isEqualTo("none");
         assertThat(api.get("/api/communities/" + id + "/invitations", owner.token()).body().get("items")).hasSize(1);
         api.verifyEmail(ann, db.jdbi());
 
         // The page (cached, with its member count) is read before the invitation is accepted...
         assertThat(api.get("/api/communities/" + id, owner.token()).body().get("activeMembers").asLong()).isEqualTo(1);
-        Reply accepted = accept(ann, token);
+        ApiReply accepted = accept(ann, token);
         assertThat(accepted.status()).isEqualTo(200);
         assertThat(accepted.body().get("status").asText()).isEqualTo("active");
         // ...and shows the new member at once: accepting invalidates the cached page.
@@ -109,7 +109,7 @@ class InvitationsIntegrationTest {
         assertThat(api.get("/api/communities/" + id + "/invitations", owner.token()).body().get("items")).isEmpty();
 
         assertThat(invite(id, owner, ann.email(), null).code()).isEqualTo("already_member");
-        Reply reused = accept(ann, token);
+        ApiReply reused = accept(ann, token);
         assertThat(reused.status()).isEqualTo(400);
         assertThat(reused.code()).isEqualTo("invalid_token");
         assertThat(accept(ann, "not-a-token").code()).isEqualTo("invalid_token");
@@ -132,7 +132,7 @@ class InvitationsIntegrationTest {
         assertThat(api.get("/api/communities/" + id + "/invitations", member.token()).status()).isEqualTo(403);
         assertThat(invite(id, owner, carl.email(), "owner").status()).isEqualTo(400);
         assertThat(invite(id, owner, "not an email", null).status()).isEqualTo(400);
-        Reply sneaky = api.call("POST", "/api/communities/" + id + "/invitations", owner.token(),
+        ApiReply sneaky = api.call("POST", "/api/communities/" + id + "/invitations", owner.token(),
                 Map.of("email", carl.email(), "communityId", UUID.randomUUID().toString()));
         assertThat(sneaky.code()).isEqualTo("unknown_field");
 
@@ -150,7 +150,7 @@ class InvitationsIntegrationTest {
         UUID a = api.community(ownerA, "Tenant A Club", "public", "open");
         api.community(ownerB, "Tenant B Club", "public", "open");
 
-        Reply foreign = invite(a, ownerB, dan.email(), null);
+        ApiReply foreign = invite(a, ownerB, dan.email(), null);
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.code()).isEqualTo("community_not_found");
         assertThat(api.get("/api/communities/" + a + "/invitations", ownerB.token()).status()).isEqualTo(404);

@@ -1,8 +1,8 @@
 package com.koomy.api.memberships;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 
 import java.util.ArrayList;
@@ -49,21 +49,21 @@ final class MemberFieldCalls {
         return f;
     }
 
-    Reply put(UUID community, User caller, Object fields) {
+    ApiReply put(UUID community, User caller, Object fields) {
         return api.call("PUT", "/api/communities/" + community + "/member-fields", caller == null ? null : caller.token(),
                 fields instanceof String s ? s : Map.of("fields", fields));
     }
 
-    Reply get(UUID community, User caller) {
+    ApiReply get(UUID community, User caller) {
         return api.get("/api/communities/" + community + "/member-fields", caller == null ? null : caller.token());
     }
 
-    Reply join(UUID community, User user, Map<String, ?> fields) {
+    ApiReply join(UUID community, User user, Map<String, ?> fields) {
         return api.call("POST", "/api/communities/" + community + "/join", user.token(),
                 fields == null ? null : Map.of("fields", fields));
     }
 
-    Reply patchMe(UUID community, User user, Object fields) {
+    ApiReply patchMe(UUID community, User user, Object fields) {
         return api.call("PATCH", "/api/communities/" + community + "/members/me", user == null ? null : user.token(),
                 fields instanceof String s ? s : Map.of("fields", fields));
     }
@@ -76,7 +76,7 @@ final class MemberFieldCalls {
     }
 
     /** The fields a 400 names. */
-    static List<String> problems(Reply reply) {
+    static List<String> problems(ApiReply reply) {
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(400);
         List<String> fields = new ArrayList<>();
         reply.body().at("/error/details/fields").forEach(f -> fields.add(f.get("field").asText()));

@@ -3,10 +3,10 @@ package com.koomy.api.memberships;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -108,7 +108,7 @@ class MemberFieldsDirectoryIntegrationTest {
     }
 
     private List<String> names(String path, User caller) {
-        Reply page = api.get(path, caller.token());
+        ApiReply page = api.get(path, caller.token());
         assertThat(page.status()).as(path + " " + page.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
         page.body().get("items").forEach(item -> names.add(item.get("name").asText()));

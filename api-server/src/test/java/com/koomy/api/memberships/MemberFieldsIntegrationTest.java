@@ -2,10 +2,10 @@ package com.koomy.api.memberships;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class MemberFieldsIntegrationTest {
         api.call("PATCH", "/api/communities/" + id + "/members/" + admin.id(), owner.token(), Map.of("role", "admin"));
 
         assertThat(calls.get(id, owner).body().get("fields").size()).isZero();
-        Reply replaced = calls.put(id, admin, FIELDS);
+        ApiReply replaced = calls.put(id, admin, FIELDS);
         assertThat(replaced.status()).isEqualTo(200);
         JsonNode level = replaced.body().at("/fields/1");
         assertThat(level.get("key").asText()).isEqualTo("level");
@@ -106,7 +106,7 @@ class MemberFieldsIntegrationTest {
                 .containsExactly("fields[0].required");
         assertThat(problems(calls.put(id, owner, "{\"fields\": \"licence\"}"))).containsExactly("fields");
         assertThat(problems(calls.put(id, owner, "{\"fields\": null}"))).containsExactly("fields");
-        Reply unknown = calls.put(id, owner, "{\"fields\": [], \"communityId\": \"" + UUID.randomUUID() + "\"}");
+        ApiReply unknown = calls.put(id, owner, "{\"fields\": [], \"communityId\": \"" + UUID.randomUUID() + "\"}");
         assertThat(unknown.code()).isEqualTo("unknown_field");
         assertThat(calls.put(id, owner, "{\"fields\": [{\"key\": \"a\", \"label\": \"A\", \"type\": \"text\", \"secret\": 1}]}").code())
                 .isEqualTo("unknown_field");
@@ -132,14 +132,14 @@ class MemberFieldsIntegrationTest {
         assertThat(problems(calls.join(id, ann, Map.of("licence", 42)))).containsExactly("fields.licence");
         assertThat(calls.stored(id, ann)).as("nothing created by a refused join").isEqualTo("none");
 
-        Reply joined = calls.join(id, ann, Map.of("licence", " L-2026-17 ", "level", "Club", "birth_date", "2001-02-28",
+        ApiReply joined = calls.join(id, ann, Map.of("licence", " L-2026-17 ", "level", "Club", "birth_date", "2001-02-28",
                 "emergency_phone", "+33 6 12-34.56 (78)"));
         assertThat(joined.status()).isEqualTo(201);
         assertThat(calls.stored(id, ann)).isEqualTo("active {\"level\": \"Club\", \"licence\": \"L-2026-17\", "
                 + "\"birth_date\": \"2001-02-28\", \"emergency_phone\": \"+33612345678\"}");
         assertThat(calls.join(id, bob, Map.of("licence", "B-1")).status()).isEqualTo(201);
 
-        Reply changed = calls.patchMe(id, ann, Map.of("level", "Competition", "birth_date", ""));
+        ApiReply changed = calls.patchMe(id, ann, Map.of("level", "Competition", "birth_date", ""));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.body().get("fields").toString())
                 .isEqualTo("{\"level\":\"Competition\",\"licence\":\"L-2026-17\",\"emergency_phone\":\"+33612345678\"}");

@@ -2,10 +2,10 @@ package com.koomy.api.memberships;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -46,7 +46,7 @@ class MembershipCardIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
-    private Reply card(UUID community, User user) {
+    private ApiReply card(UUID community, User user) {
         return api.get("/api/communities/" + community + "/members/me/card", user == null ? null : user.token());
     }
 
@@ -74,7 +74,7 @@ class MembershipCardIntegrationTest {
         LocalDate dues = LocalDate.now().plusDays(2);
         db.jdbi().useHandle(h -> h.execute("UPDATE memberships SET dues_paid_until = ? WHERE account_id = ?", dues, ann.id()));
 
-        Reply reply = card(id, ann);
+        ApiReply reply = card(id, ann);
         assertThat(reply.status()).isEqualTo(200);
         JsonNode card = reply.body();
         assertThat(card.get("name").asText()).isEqualTo("Ann Card");
@@ -90,7 +90,7 @@ class MembershipCardIntegrationTest {
         assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
 
         // The door app's key comes from the public endpoint, signed out.
-        Reply published = api.get("/api/communities/" + id + "/public-key", null);
+        ApiReply published = api.get("/api/communities/" + id + "/public-key", null);
         assertThat(published.status()).isEqualTo(200);
         assertThat(published.body().get("algorithm").asText()).isEqualTo("Ed25519");
         String publicKey = published.body().get("publicKey").asText();

@@ -1,10 +1,10 @@
 package com.koomy.api.memberships;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -30,10 +30,10 @@ class MembershipCardNotConfiguredTest {
     void cardsAnswer503NamingTheVariable() {
         User owner = api.user("Owner Unconfigured");
         UUID id = api.community(owner, "Unconfigured Club", "public", "open");
-        Reply card = api.get("/api/communities/" + id + "/members/me/card", owner.token());
+        ApiReply card = api.get("/api/communities/" + id + "/members/me/card", owner.token());
         assertThat(card.status()).isEqualTo(503);
         assertThat(card.code()).isEqualTo("card_keys_not_configured");
-        assertThat(card.body().path("error").get("message").asText()).contains("KOOMY_CARD_KEY_SECRET");
+        assertThat(card.error().message()).contains("KOOMY_CARD_KEY_SECRET");
         assertThat(api.get("/api/communities/" + id + "/public-key", null).status()).isEqualTo(503);
         assertThat(api.get("/api/communities/" + UUID.randomUUID() + "/public-key", null).status()).isEqualTo(404);
     }

@@ -2,10 +2,10 @@ package com.koomy.api.memberships;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -33,11 +33,11 @@ class MembershipRequestsIntegrationTest {
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final MemberFieldCalls calls = new MemberFieldCalls(api, db);
 
-    private Reply list(UUID community, User caller, String query) {
+    private ApiReply list(UUID community, User caller, String query) {
         return api.get("/api/communities/" + community + "/membership-requests" + query, caller == null ? null : caller.token());
     }
 
-    private Reply decide(UUID community, User caller, UUID request, String decision, Object body) {
+    private ApiReply decide(UUID community, User caller, UUID request, String decision, Object body) {
         return api.call("POST", "/api/communities/" + community + "/membership-requests/" + request + "/" + decision,
                 caller == null ? null : caller.token(), body);
     }
@@ -94,7 +94,7 @@ class MembershipRequestsIntegrationTest {
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            Reply page = list(id, admin, "?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            ApiReply page = list(id, admin, "?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.body().get("items").size()).isLessThanOrEqualTo(2);
             page.body().get("items").forEach(r -> seen.add(r.get("name").asText() + ":" + r.at("/fields/instrument").asText()));
@@ -124,7 +124,7 @@ class MembershipRequestsIntegrationTest {
         calls.join(id, ann, null);
         UUID request = requestOf(id, ann);
 
-        Reply approved = decide(id, owner, request, "approve", Map.of("message", "  Welcome aboard!  "));
+        ApiReply approved = decide(id, owner, request, "approve", Map.of("message", "  Welcome aboard!  "));
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.body().get("status").asText()).isEqualTo("approved");
         assertThat(approved.body().get("message").asText()).isEqualTo("Welcome aboard!");
@@ -133,7 +133,7 @@ class MembershipRequestsIntegrationTest {
         assertThat(emails("membership_approved", ann)).containsExactly("en Welcome aboard! Approve Club");
         assertThat(list(id, owner, "").body().get("items").size()).isZero();
 
-        Reply again = decide(id, owner, request, "approve", null);
+        ApiReply again = decide(id, owner, request, "approve", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("request_already_decided");
         assertThat(decide(id, owner, request, "refuse", null).code()).isEqualTo("request_already_decided");
@@ -150,7 +150,7 @@ class MembershipRequestsIntegrationTest {
         calls.join(id, bob, null);
         UUID request = requestOf(id, bob);
 
-        Reply refused = decide(id, owner, request, "refuse", null);
+        ApiReply refused = decide(id, owner, request, "refuse", null);
         assertThat(refused.status()).isEqualTo(200);
         assertThat(refused.body().get("status").asText()).isEqualTo("refused");
         assertThat(refused.body().get("message").isNull()).isTrue();
@@ -168,7 +168,7 @@ class MembershipRequestsIntegrationTest {
         assertThat(state(id, bob)).isEqualTo("pending/pending");
         assertThat(api.call("DELETE", "/api/communities/" + id + "/members/" + bob.id(), bob.token(), null).status()).isEqualTo(204);
         assertThat(state(id, bob)).isEqualTo("withdrawn/none");
-        Reply withdrawn = decide(id, owner, second, "approve", null);
+        ApiReply withdrawn = decide(id, owner, second, "approve", null);
         assertThat(withdrawn.status()).isEqualTo(409);
         assertThat(withdrawn.body().at("/error/details/status").asText()).isEqualTo("withdrawn");
     }
@@ -203,7 +203,7 @@ class MembershipRequestsIntegrationTest {
                     .isEqualTo("request_not_found");
             assertThat(decide(id, owner, UUID.randomUUID(), decision, null).code()).isEqualTo("request_not_found");
             assertThat(decide(id, null, request, decision, null).status()).isEqualTo(401);
-            Reply tooLong = decide(id, admin, request, decision, Map.of("message", "x".repeat(1001)));
+            ApiReply tooLong = decide(id, admin, request, decision, Map.of("message", "x".repeat(1001)));
             assertThat(tooLong.code()).isEqualTo("validation_failed");
             assertThat(tooLong.body().at("/error/details/fields/0/field").asText()).isEqualTo("message");
             assertThat(decide(id, admin, request, decision, "{\"message\": 42}").body().at("/error/details/fields/0/field").asText())

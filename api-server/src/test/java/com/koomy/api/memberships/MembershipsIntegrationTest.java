@@ -2,10 +2,10 @@ package com.koomy.api.memberships;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -32,15 +32,15 @@ class MembershipsIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
 
-    private Reply join(UUID community, User user) {
+    private ApiReply join(UUID community, User user) {
         return api.call("POST", "/api/communities/" + community + "/join", user.token(), null);
     }
 
-    private Reply change(UUID community, User caller, User target, Map<String, String> body) {
+    private ApiReply change(UUID community, User caller, User target, Map<String, String> body) {
         return api.call("PATCH", "/api/communities/" + community + "/members/" + target.id(), caller.token(), body);
     }
 
-    private Reply remove(UUID community, User caller, User target) {
+    private ApiReply remove(UUID community, User caller, User target) {
         return api.call("DELETE", "/api/communities/" + community + "/members/" + target.id(), caller.token(), null);
     }
 
@@ -59,7 +59,7 @@ class MembershipsIntegrationTest {
         UUID approval = api.community(owner, "Approval Club", "public", "approval");
         UUID closed = api.community(owner, "Closed Club", "private", "open");
 
-        Reply joined = join(open, ann);
+        ApiReply joined = join(open, ann);
         assertThat(joined.status()).isEqualTo(201);
         assertThat(joined.body().get("role").asText()).isEqualTo("member");
         assertThat(joined.body().get("status").asText()).isEqualTo("active");
@@ -68,7 +68,7 @@ class MembershipsIntegrationTest {
         assertThat(membership(open, owner)).isEqualTo("owner/active");
 
         assertThat(join(approval, ann).body().get("status").asText()).isEqualTo("pending");
-        Reply approved = change(approval, owner, ann, Map.of("status", "active"));
+        ApiReply approved = change(approval, owner, ann, Map.of("status", "active"));
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.body().get("status").asText()).isEqualTo("active");
         assertThat(change(approval, owner, ann, Map.of("status", "expired")).status()).isEqualTo(400);
@@ -98,7 +98,7 @@ class MembershipsIntegrationTest {
         assertThat(change(id, outsider, member, Map.of("role", "admin")).status()).isEqualTo(404);
         assertThat(change(id, new User(owner.id(), owner.email(), null), member,
                 Map.of("role", "admin")).status()).isEqualTo(401);
-        Reply sneaky = change(id, owner, member, Map.of("role", "admin", "communityId", UUID.randomUUID().toString()));
+        ApiReply sneaky = change(id, owner, member, Map.of("role", "admin", "communityId", UUID.randomUUID().toString()));
         assertThat(sneaky.status()).isEqualTo(400);
         assertThat(sneaky.code()).isEqualTo("unknown_field");
         assertThat(change(id, owner, member, Map.of("role", "king")).status()).isEqualTo(400);
@@ -179,7 +179,7 @@ class MembershipsIntegrationTest {
         List<String> names = new ArrayList<>();
         String cursor = null;
         do {
-            Reply page = api.get("/api/communities/" + id + "/members?limit=3" + (cursor == null ? "" : "&cursor=" + cursor),
+            ApiReply page = api.get("/api/communities/" + id + "/members?limit=3" + (cursor == null ? "" : "&cursor=" + cursor),
                     owner.token());
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.body().get("items").size()).isLessThanOrEqualTo(3);
@@ -233,7 +233,7 @@ class MembershipsIntegrationTest {
     }
 
     private List<String> names(UUID community, User caller, String query) {
-        Reply page = api.get("/api/communities/" + community + "/members?" + query, caller.token());
+        ApiReply page = api.get("/api/communities/" + community + "/members?" + query, caller.token());
         assertThat(page.status()).as(query).isEqualTo(200);
         List<String> names = new ArrayList<>();
         page.body().get("items").forEach(item -> names.add(item.get("name").asText()));

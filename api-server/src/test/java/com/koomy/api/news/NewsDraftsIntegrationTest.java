@@ -1,11 +1,11 @@
 package com.koomy.api.news;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.ratelimit.RateLimited;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -33,12 +33,12 @@ class NewsDraftsIntegrationTest {
         return "/api/communities/" + community + "/news/drafts";
     }
 
-    private Reply ask(UUID community, User caller, Map<String, String> body) {
+    private ApiReply ask(UUID community, User caller, Map<String, String> body) {
         return api.call("POST", drafts(community), caller.token(), body);
     }
 
     private UUID asked(UUID community, User caller, String brief) {
-        Reply reply = ask(community, caller, Map.of("brief", brief));
+        ApiReply reply = ask(community, caller, Map.of("brief", brief));
         assertThat(reply.status()).isEqualTo(202);
         return UUID.fromString(reply.body().get("draftId").asText());
     }
@@ -64,7 +64,7 @@ class NewsDraftsIntegrationTest {
                 + "VALUES (:p, " + today + ", 2000, 0) ON CONFLICT (community_id, day) DO UPDATE SET requests = 2000")
                 .bind("p", new UUID(0, 0)).execute());
         try {
-            Reply refused = ask(club, owner, Map.of("brief", "Over the platform's budget"));
+            ApiReply refused = ask(club, owner, Map.of("brief", "Over the platform's budget"));
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.code()).isEqualTo("ai_platform_budget_exhausted");
             assertThat((long) db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM content_drafts WHERE community_id = :c")
@@ -81,7 +81,7 @@ class NewsDraftsIntegrationTest {
         User owner = api.user("Owner Drafts");
         UUID club = api.community(owner, "Drafts Club", "public", "open");
 
-        Reply accepted = ask(club, owner, Map.of("brief", "Announce the spring fair on 12 April"));
+        ApiReply accepted = ask(club, owner, Map.of("brief", "Announce the spring fair on 12 April"));
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(accepted.body().get("status").asText()).isEqualTo("queued");
         UUID draft = UUID.fromString(accepted.body().get("draftId").asText());
@@ -91,7 +91,7 @@ class NewsDraftsIntegrationTest {
                 .get("draftId").asText());
         assertThat(draftRow(english)).isEqualTo("news/en/queued");
 
-        Reply queued = api.get(drafts(club) + "/" + draft, owner.token());
+        ApiReply queued = api.get(drafts(club) + "/" + draft, owner.token());
         assertThat(queued.status()).isEqualTo(200);
         assertThat(queued.body().get("status").asText()).isEqualTo("queued");
         assertThat(queued.body().get("resultText").isNull()).isTrue();
@@ -103,7 +103,7 @@ class NewsDraftsIntegrationTest {
                                prompt_tokens = 10, completion_tokens = 20, total_tokens = 30, finished_at = now()
                          WHERE id = :id""")
                 .bind("text", untrusted).bind("id", draft).execute());
-        Reply done = api.get(drafts(club) + "/" + draft, owner.token());
+        ApiReply done = api.get(drafts(club) + "/" + draft, owner.token());
         assertThat(done.body().get("status").asText()).isEqualTo("done");
         assertThat(done.body().get("resultText").isTextual()).isTrue();
         assertThat(done.body().get("resultText").asText()).isEqualTo(untrusted);

@@ -1,10 +1,10 @@
 package com.koomy.api.news;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -36,10 +36,10 @@ class NewsDraftsNotConfiguredTest {
         User owner = api.user("Owner Unconfigured");
         UUID club = api.community(owner, "Unconfigured Club", "public", "open");
 
-        Reply refused = api.call("POST", "/api/communities/" + club + "/news/drafts", owner.token(), Map.of("brief", "Hello"));
+        ApiReply refused = api.call("POST", "/api/communities/" + club + "/news/drafts", owner.token(), Map.of("brief", "Hello"));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.code()).isEqualTo("ai_not_configured");
-        assertThat(refused.body().path("error").get("message").asText()).contains("OPENAI_API_KEY");
+        assertThat(refused.error().message()).contains("OPENAI_API_KEY");
         assertThat(count("SELECT count(*) FROM content_drafts")).isZero();
         assertThat(count("SELECT count(*) FROM outbox WHERE kind = 'content_draft'")).isZero();
         // A plain outsider learns nothing, configured or not.

@@ -2,10 +2,10 @@ package com.koomy.api.news;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -48,16 +48,16 @@ class NewsIntegrationTest {
     }
 
     private UUID create(UUID community, User author, String title) {
-        Reply created = api.call("POST", news(community), author.token(), Map.of("title", title, "body", "Body of " + title));
+        ApiReply created = api.call("POST", news(community), author.token(), Map.of("title", title, "body", "Body of " + title));
         assertThat(created.status()).isEqualTo(201);
         return UUID.fromString(created.body().get("id").asText());
     }
 
-    private Reply publish(UUID community, User caller, UUID post) {
+    private ApiReply publish(UUID community, User caller, UUID post) {
         return api.call("POST", post(community, post) + "/publish", caller.token(), null);
     }
 
-    private List<String> titles(Reply page) {
+    private List<String> titles(ApiReply page) {
         List<String> titles = new ArrayList<>();
         page.body().get("items").forEach(item -> titles.add(item.get("title").asText()));
         return titles;
@@ -77,7 +77,7 @@ class NewsIntegrationTest {
         makeAdmin(club, owner, admin);
         join(club, member);
 
-        Reply created = api.call("POST", news(club), admin.token(), Map.of("title", "  Spring fair  ", "body", "**Bring** cake"));
+        ApiReply created = api.call("POST", news(club), admin.token(), Map.of("title", "  Spring fair  ", "body", "**Bring** cake"));
         assertThat(created.status()).isEqualTo(201);
         JsonNode body = created.body();
         UUID id = UUID.fromString(body.get("id").asText());
@@ -93,25 +93,25 @@ class NewsIntegrationTest {
         assertThat(titles(api.get(news(club), member.token()))).isEmpty();
         assertThat(titles(api.get(news(club) + "?status=draft", owner.token()))).containsExactly("Spring fair");
 
-        Reply edited = api.call("PATCH", post(club, id), owner.token(), Map.of("title", "Spring fair 2027"));
+        ApiReply edited = api.call("PATCH", post(club, id), owner.token(), Map.of("title", "Spring fair 2027"));
         assertThat(edited.status()).isEqualTo(200);
         assertThat(edited.body().get("title").asText()).isEqualTo("Spring fair 2027");
         assertThat(edited.body().get("body").asText()).isEqualTo("**Bring** cake");
 
-        Reply published = publish(club, admin, id);
+        ApiReply published = publish(club, admin, id);
         assertThat(published.status()).isEqualTo(200);
         assertThat(published.body().get("status").asText()).isEqualTo("published");
         String publishedAt = published.body().get("publishedAt").asText();
         assertThat(publish(club, owner, id).body().get("publishedAt").asText()).isEqualTo(publishedAt);
-        Reply read = api.get(post(club, id), member.token());
+        ApiReply read = api.get(post(club, id), member.token());
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body().get("body").asText()).isEqualTo("**Bring** cake");
-        Reply feed = api.get(news(club), member.token());
+        ApiReply feed = api.get(news(club), member.token());
         assertThat(titles(feed)).containsExactly("Spring fair 2027");
         assertThat(feed.body().get("items").get(0).has("body")).isFalse();
         assertThat(feed.body().get("nextCursor").isNull()).isTrue();
 
-        Reply unpublished = api.call("POST", post(club, id) + "/unpublish", admin.token(), null);
+        ApiReply unpublished = api.call("POST", post(club, id) + "/unpublish", admin.token(), null);
         assertThat(unpublished.body().get("status").asText()).isEqualTo("draft");
         assertThat(unpublished.body().get("publishedAt").isNull()).isTrue();
         assertThat(api.get(post(club, id), member.token()).status()).isEqualTo(404);
@@ -129,7 +129,7 @@ class NewsIntegrationTest {
         UUID id = create(club, owner, "Valid");
 
         Map<String, Object> sneaky = new HashMap<>(Map.of("title", "Sneaky", "status", "published"));
-        Reply refused = api.call("POST", news(club), owner.token(), sneaky);
+        ApiReply refused = api.call("POST", news(club), owner.token(), sneaky);
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.code()).isEqualTo("unknown_field");
         assertThat(api.call("POST", news(club), owner.token(), Map.of("title", "X", "authorId", UUID.randomUUID().toString()))
@@ -218,7 +218,7 @@ class NewsIntegrationTest {
         List<Integer> sizes = new ArrayList<>();
         String cursor = null;
         do {
-            Reply page = api.get(news(club) + "?limit=10" + (cursor == null ? "" : "&cursor=" + cursor), member.token());
+            ApiReply page = api.get(news(club) + "?limit=10" + (cursor == null ? "" : "&cursor=" + cursor), member.token());
             assertThat(page.status()).isEqualTo(200);
             sizes.add(page.body().get("items").size());
             seen.addAll(titles(page));
@@ -229,7 +229,7 @@ class NewsIntegrationTest {
         assertThat(seen).doesNotHaveDuplicates().isEqualTo(expected);
         assertThat(titles(api.get(news(club), member.token()))).hasSize(20);
 
-        Reply drafts = api.get(news(club) + "?status=draft", owner.token());
+        ApiReply drafts = api.get(news(club) + "?status=draft", owner.token());
         assertThat(titles(drafts)).containsExactly("Unpublished draft");
         assertThat(drafts.body().get("items").get(0).get("status").asText()).isEqualTo("draft");
     }

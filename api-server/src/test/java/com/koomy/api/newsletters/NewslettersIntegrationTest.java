@@ -2,10 +2,10 @@ package com.koomy.api.newsletters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -77,25 +77,25 @@ class NewslettersIntegrationTest {
     }
 
     private static UUID draft(String subject, String body, String segment) {
-        Reply created = api.call("POST", base(), owner.token(), Map.of("subject", subject, "body", body, "segment", segment));
+        ApiReply created = api.call("POST", base(), owner.token(), Map.of("subject", subject, "body", body, "segment", segment));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         assertThat(created.body().get("status").asText()).isEqualTo("draft");
         return UUID.fromString(created.body().get("id").asText());
     }
 
     private static JsonNode sendNow(UUID id) throws Exception {
-        Reply sent = api.call("POST", base() + "/" + id + "/send", owner.token(), Map.of());
+        ApiReply sent = api.call("POST", base() + "/" + id + "/send", owner.token(), Map.of());
         assertThat(sent.status()).as(sent.body().toString()).isEqualTo(202);
         assertThat(sent.body().get("status").asText()).isEqualTo("queued");
         worker.drain();
-        Reply after = api.get(base() + "/" + id, owner.token());
+        ApiReply after = api.get(base() + "/" + id, owner.token());
         assertThat(after.status()).isEqualTo(200);
         return after.body();
     }
 
     /** Every recipient of the newsletter's batches, as the operators' outbox lists them, with their headers. */
     private static Map<String, JsonNode> received(UUID newsletterId) {
-        Reply outbox = api.get("/api/ops/outbox?limit=200", OPS_TOKEN);
+        ApiReply outbox = api.get("/api/ops/outbox?limit=200", OPS_TOKEN);
         assertThat(outbox.status()).isEqualTo(200);
         Map<String, JsonNode> byAddress = new java.util.HashMap<>();
         for (JsonNode email : outbox.body().get("items")) {
@@ -119,7 +119,7 @@ class NewslettersIntegrationTest {
     void anAdminSendsAMemberUnsubscribesInOneClickTheNextNewsletterSkipsThemAndTheyResubscribe() throws Exception {
         UUID first = draft("Spring tournament", "**Hello** members!\n\n<script>alert(1)</script>\n\n[site](javascript:evil) [home](https://example.org)", "all");
 
-        Reply preview = api.get(base() + "/" + first + "/preview", owner.token());
+        ApiReply preview = api.get(base() + "/" + first + "/preview", owner.token());
         assertThat(preview.status()).isEqualTo(200);
         assertThat(preview.body().get("subject").asText()).isEqualTo("Spring tournament");
         assertThat(preview.body().get("html").asText()).contains("<strong>Hello</strong>").contains("&lt;script&gt;")
@@ -150,16 +150,16 @@ class NewslettersIntegrationTest {
         // The link, as Ada's mail client uses it: no sign-in. The page first (it changes nothing), then one click.
         URI link = URI.create(unsubscribeLink(adaHeaders));
         String path = link.getRawPath() + "?" + link.getRawQuery();
-        Reply page = api.send("GET", path, null, "text/plain", new byte[0]);
+        ApiReply page = api.send("GET", path, null, "text/plain", new byte[0]);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body().get("text").asText()).contains("Chess Club").contains("method=\"post\"");
         assertThat(api.get("/api/me/communities/" + community + "/subscriptions", ada.token()).body().get("newsletters").asBoolean())
                 .isTrue();
-        Reply tampered = api.send("POST", path.replace("token=", "token=x"), null, "application/x-www-form-urlencoded",
+        ApiReply tampered = api.send("POST", path.replace("token=", "token=x"), null, "application/x-www-form-urlencoded",
                 "List-Unsubscribe=One-Click".getBytes(StandardCharsets.UTF_8));
         assertThat(tampered.status()).isEqualTo(400);
         assertThat(tampered.code()).isEqualTo("invalid_token");
-        Reply oneClick = api.send("POST", path, null, "application/x-www-form-urlencoded",
+        ApiReply oneClick = api.send("POST", path, null, "application/x-www-form-urlencoded",
                 "List-Unsubscribe=One-Click".getBytes(StandardCharsets.UTF_8));
         assertThat(oneClick.status()).as(oneClick.body().toString()).isEqualTo(200);
         assertThat(oneClick.body().get("unsubscribed").asBoolean()).isTrue();
@@ -184,7 +184,7 @@ class NewslettersIntegrationTest {
         assertThat(reset).isEqualTo("sent");
 
         // She resubscribes from the app; the third newsletter reaches her again.
-        Reply resubscribed = api.call("PUT", "/api/me/communities/" + community + "/subscriptions", ada.token(),
+        ApiReply resubscribed = api.call("PUT", "/api/me/communities/" + community + "/subscriptions", ada.token(),
                 Map.of("newsletters", true));
         assertThat(resubscribed.status()).isEqualTo(200);
         assertThat(resubscribed.body().get("newsletters").asBoolean()).isTrue();
@@ -209,7 +209,7 @@ class NewslettersIntegrationTest {
         JsonNode sent = sendNow(paid);
         assertThat(received(paid).keySet()).containsExactly(bob.email());
         assertThat(sent.get("segment").asText()).isEqualTo("dues_paid");
-        Reply noEvent = api.call("POST", base(), owner.token(), Map.of("subject", "Event", "body", "Come.", "segment", "event"));
+        ApiReply noEvent = api.call("POST", base(), owner.token(), Map.of("subject", "Event", "body", "Come.", "segment", "event"));
         assertThat(noEvent.status()).isEqualTo(400);
         assertThat(noEvent.code()).isEqualTo("invalid_eventId");
     }
@@ -224,9 +224,9 @@ class NewslettersIntegrationTest {
         List<String> wrong = new ArrayList<>();
         for (String[] r : routes) {
             Object body = r[0].equals("GET") ? null : Map.of("subject", "Hijacked");
-            Reply member = api.call(r[0], r[1], ada.token(), r[1].endsWith("/send") ? Map.of() : body);
-            Reply outsider = api.call(r[0], r[1], stranger.token(), r[1].endsWith("/send") ? Map.of() : body);
-            Reply anonymous = api.call(r[0], r[1], null, body);
+            ApiReply member = api.call(r[0], r[1], ada.token(), r[1].endsWith("/send") ? Map.of() : body);
+            ApiReply outsider = api.call(r[0], r[1], stranger.token(), r[1].endsWith("/send") ? Map.of() : body);
+            ApiReply anonymous = api.call(r[0], r[1], null, body);
             if (member.status() != 403 || outsider.status() != 404 || anonymous.status() != 401) {
                 wrong.add(r[0] + " " + r[1] + ": member " + member.status() + ", outsider " + outsider.status()
                         + ", anonymous " + anonymous.status());
@@ -235,7 +235,7 @@ class NewslettersIntegrationTest {
         assertThat(wrong).isEmpty();
         // The other community's owner cannot reach this newsletter through their own community either.
         assertThat(api.get("/api/communities/" + otherCommunity + "/newsletters/" + id, stranger.token()).status()).isEqualTo(404);
-        Reply still = api.get(base() + "/" + id, owner.token());
+        ApiReply still = api.get(base() + "/" + id, owner.token());
         assertThat(still.body().get("subject").asText()).isEqualTo("Private");
         assertThat(still.body().get("status").asText()).isEqualTo("draft");
     }
@@ -243,28 +243,28 @@ class NewslettersIntegrationTest {
     @Test
     void badInputIsAJsonErrorNamingTheFieldAndChangesNothing() {
         long before = count();
-        Reply blank = api.call("POST", base(), owner.token(), Map.of("subject", "   ", "body", "Text."));
+        ApiReply blank = api.call("POST", base(), owner.token(), Map.of("subject", "   ", "body", "Text."));
         assertThat(blank.status()).isEqualTo(400);
         assertThat(blank.code()).isEqualTo("invalid_subject");
         assertThat(blank.body().get("error").get("message").asText()).contains("subject");
-        Reply segment = api.call("POST", base(), owner.token(), Map.of("subject", "S", "body", "B", "segment", "vips"));
+        ApiReply segment = api.call("POST", base(), owner.token(), Map.of("subject", "S", "body", "B", "segment", "vips"));
         assertThat(segment.status()).isEqualTo(400);
         assertThat(segment.body().toString()).contains("segment");
-        Reply type = api.call("POST", base(), owner.token(), "{\"subject\": \"S\", \"body\": \"B\", \"segment\": [\"all\"]}");
+        ApiReply type = api.call("POST", base(), owner.token(), "{\"subject\": \"S\", \"body\": \"B\", \"segment\": [\"all\"]}");
         assertThat(type.status()).isEqualTo(400);
         assertThat(type.body().toString()).contains("segment");
-        Reply unknown = api.call("POST", base(), owner.token(), Map.of("subject", "S", "body", "B", "audience", "all"));
+        ApiReply unknown = api.call("POST", base(), owner.token(), Map.of("subject", "S", "body", "B", "audience", "all"));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(count()).isEqualTo(before);
 
         UUID id = draft("Later", "Text.", "all");
-        Reply past = api.call("POST", base() + "/" + id + "/send", owner.token(), Map.of("at", "2020-01-01T00:00:00Z"));
+        ApiReply past = api.call("POST", base() + "/" + id + "/send", owner.token(), Map.of("at", "2020-01-01T00:00:00Z"));
         assertThat(past.status()).isEqualTo(400);
         assertThat(past.code()).isEqualTo("invalid_at");
-        Reply notAnInstant = api.call("POST", base() + "/" + id + "/send", owner.token(), "{\"at\": \"tomorrow\"}");
+        ApiReply notAnInstant = api.call("POST", base() + "/" + id + "/send", owner.token(), "{\"at\": \"tomorrow\"}");
         assertThat(notAnInstant.status()).isEqualTo(400);
         assertThat(notAnInstant.body().toString()).contains("at");
-        Reply wrongType = api.call("POST", base() + "/" + id + "/send", owner.token(), "{\"at\": true}");
+        ApiReply wrongType = api.call("POST", base() + "/" + id + "/send", owner.token(), "{\"at\": true}");
         assertThat(wrongType.status()).isEqualTo(400);
         assertThat(api.get(base() + "/" + id, owner.token()).body().get("status").asText()).isEqualTo("draft");
         assertThat(outboxRows(id)).isZero();
@@ -274,13 +274,13 @@ class NewslettersIntegrationTest {
     void aScheduledNewsletterIsCancelledBeforeItStartsButNotAfter() throws Exception {
         UUID id = draft("Scheduled", "Text.", "all");
         Instant at = Instant.now().plusSeconds(3600);
-        Reply scheduled = api.call("POST", base() + "/" + id + "/send", owner.token(), Map.of("at", at.toString()));
+        ApiReply scheduled = api.call("POST", base() + "/" + id + "/send", owner.token(), Map.of("at", at.toString()));
         assertThat(scheduled.status()).isEqualTo(202);
         assertThat(scheduled.body().get("status").asText()).isEqualTo("scheduled");
         assertThat(Instant.parse(scheduled.body().get("sendAt").asText()).getEpochSecond()).isEqualTo(at.getEpochSecond());
-        Reply again = api.call("PATCH", base() + "/" + id, owner.token(), Map.of("subject", "Changed"));
+        ApiReply again = api.call("PATCH", base() + "/" + id, owner.token(), Map.of("subject", "Changed"));
         assertThat(again.status()).isEqualTo(409);
-        Reply cancelled = api.call("POST", base() + "/" + id + "/cancel", owner.token(), null);
+        ApiReply cancelled = api.call("POST", base() + "/" + id + "/cancel", owner.token(), null);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.body().get("status").asText()).isEqualTo("cancelled");
         worker.drainIncludingEarly(); // the scheduled job, were it to run now, finds it cancelled
@@ -288,7 +288,7 @@ class NewslettersIntegrationTest {
 
         UUID sentOne = draft("Gone", "Text.", "admins");
         sendNow(sentOne);
-        Reply late = api.call("POST", base() + "/" + sentOne + "/cancel", owner.token(), null);
+        ApiReply late = api.call("POST", base() + "/" + sentOne + "/cancel", owner.token(), null);
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.code()).isEqualTo("newsletter_already_started");
         assertThat(late.body().get("error").get("message").asText()).contains("sent");
@@ -303,7 +303,7 @@ class NewslettersIntegrationTest {
         UUID id = UUID.fromString(api.call("POST", path, founder.token(), Map.of("subject", "At its time", "body", "Soon.",
                 "segment", "admins")).body().get("id").asText());
         Instant at = Instant.now().plusSeconds(3);
-        Reply scheduled = api.call("POST", path + "/" + id + "/send", founder.token(), Map.of("at", at.toString()));
+        ApiReply scheduled = api.call("POST", path + "/" + id + "/send", founder.token(), Map.of("at", at.toString()));
         assertThat(scheduled.status()).as(scheduled.body().toString()).isEqualTo(202);
         assertThat(scheduled.body().get("status").asText()).isEqualTo("scheduled");
 
@@ -332,7 +332,7 @@ class NewslettersIntegrationTest {
         }
         UUID tooMany = UUID.fromString(api.call("POST", path, founder.token(), Map.of("subject", "All", "body", "B"))
                 .body().get("id").asText());
-        Reply audience = api.call("POST", path + "/" + tooMany + "/send", founder.token(), Map.of());
+        ApiReply audience = api.call("POST", path + "/" + tooMany + "/send", founder.token(), Map.of());
         assertThat(audience.status()).isEqualTo(402);
         assertThat(audience.code()).isEqualTo("plan_limit_reached");
         assertThat(audience.body().get("error").get("message").asText()).contains("at most 3 recipients").contains("has 4");
@@ -340,14 +340,14 @@ class NewslettersIntegrationTest {
         for (int i = 0; i < 6; i++) {
             UUID id = UUID.fromString(api.call("POST", path, founder.token(), Map.of("subject", "Admins " + i, "body", "B",
                     "segment", "admins")).body().get("id").asText());
-            Reply sent = api.call("POST", path + "/" + id + "/send", founder.token(), Map.of());
+            ApiReply sent = api.call("POST", path + "/" + id + "/send", founder.token(), Map.of());
             if (sent.status() != 202) {
                 throw new AssertionError("send " + i + ": " + sent.body());
             }
         }
         UUID seventh = UUID.fromString(api.call("POST", path, founder.token(), Map.of("subject", "One more", "body", "B",
                 "segment", "admins")).body().get("id").asText());
-        Reply limit = api.call("POST", path + "/" + seventh + "/send", founder.token(), Map.of());
+        ApiReply limit = api.call("POST", path + "/" + seventh + "/send", founder.token(), Map.of());
         assertThat(limit.status()).isEqualTo(402);
         assertThat(limit.code()).isEqualTo("plan_limit_reached");
         assertThat(limit.body().get("error").get("message").asText()).contains("6 newsletters per month");

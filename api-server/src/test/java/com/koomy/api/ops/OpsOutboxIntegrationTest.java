@@ -5,6 +5,7 @@ import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.email.EmailDao;
 import com.koomy.email.EmailStatus;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -41,9 +42,9 @@ class OpsOutboxIntegrationTest {
                 assertThat(response.getStatus()).isEqualTo(401);
                 JsonNode error = response.readEntity(JsonNode.class);
                 // No bearer: unauthorized; a bearer that is neither the operator token nor a session: invalid_session.
-                assertThat(error.path("error").get("code").asText())
+                assertThat(ApiReply.errorIn(error).code())
                         .isEqualTo(auth != null && auth.startsWith("Bearer") ? "invalid_session" : "unauthorized");
-                assertThat(error.path("error").get("status").asInt()).isEqualTo(401);
+                assertThat(ApiReply.errorIn(error).status()).isEqualTo(401);
             }
         }
         try (Response response = call("/api/ops/emails/test", null).post(Entity.json(Map.of("to", "x@example.org")))) {
@@ -85,12 +86,12 @@ class OpsOutboxIntegrationTest {
         long before = db.jdbi().withExtension(EmailDao.class, dao -> dao.count(null));
         try (Response response = call("/api/ops/emails/test", "Bearer " + TOKEN).post(Entity.json(Map.of("to", "not-an-address")))) {
             assertThat(response.getStatus()).isEqualTo(400);
-            assertThat(response.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_recipient");
+            assertThat(ApiReply.errorIn(response.readEntity(JsonNode.class)).code()).isEqualTo("invalid_recipient");
         }
         try (Response response = call("/api/ops/emails/test", "Bearer " + TOKEN)
                 .post(Entity.json(Map.of("to", "a@example.org", "template", "spam")))) {
             assertThat(response.getStatus()).isEqualTo(400);
-            assertThat(response.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_template");
+            assertThat(ApiReply.errorIn(response.readEntity(JsonNode.class)).code()).isEqualTo("invalid_template");
         }
         try (Response response = call("/api/ops/outbox?status=lost", "Bearer " + TOKEN).get()) {
             assertThat(response.getStatus()).isEqualTo(400);

@@ -3,6 +3,7 @@ package com.koomy.api.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
@@ -211,7 +212,7 @@ class OpsStatsIntegrationTest {
         assertThat(TestRedis.client().ttl(minutes.iterator().next())).isBetween(1L, 7200L);
         try (Response bad = get("/api/ops/stats?scope=everywhere")) {
             assertThat(bad.getStatus()).isEqualTo(400);
-            assertThat(bad.readEntity(JsonNode.class).path("error").get("code").asText()).isEqualTo("invalid_scope");
+            assertThat(ApiReply.errorIn(bad.readEntity(JsonNode.class)).code()).isEqualTo("invalid_scope");
         }
     }
 

@@ -7,6 +7,7 @@ import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.billing.Plan;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -84,11 +85,11 @@ class BillingIntegrationTest {
         ApiCalls.User second = world.api.user("Sam Second");
         assertThat(world.api.call("POST", "/api/communities/" + club + "/join", second.token(), null).status()).isEqualTo(201);
         ApiCalls.User third = world.api.user("Tina Third");
-        ApiCalls.Reply full = world.api.call("POST", "/api/communities/" + club + "/join", third.token(), null);
+        ApiReply full = world.api.call("POST", "/api/communities/" + club + "/join", third.token(), null);
         assertThat(full.status()).isEqualTo(402);
         assertThat(full.code()).isEqualTo("plan_limit_reached");
         assertThat(full.body().toString()).contains("allows 2");
-        ApiCalls.Reply draft = world.api.call("POST", "/api/communities/" + club + "/news/drafts", owner.token(),
+        ApiReply draft = world.api.call("POST", "/api/communities/" + club + "/news/drafts", owner.token(),
                 Map.of("brief", "Annonce de l'assemblée générale"));
         assertThat(draft.status()).isEqualTo(403);
         assertThat(draft.code()).isEqualTo("not_in_plan");
@@ -97,7 +98,7 @@ class BillingIntegrationTest {
         // Subscribing: a customer once per community, Checkout in subscription mode, then the portal.
         String customer = "cus_test" + UUID.randomUUID().toString().substring(0, 8);
         stripe.customerCreates(customer);
-        ApiCalls.Reply checkout = world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(),
+        ApiReply checkout = world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(),
                 Map.of("plan", "association"));
         assertThat(checkout.status()).as(checkout.body().toString()).isEqualTo(201);
         assertThat(world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(),
@@ -113,7 +114,7 @@ class BillingIntegrationTest {
                 Map.of("plan", "association")).status()).isEqualTo(403);
         assertThat(world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(),
                 Map.of("plan", "free")).code()).isEqualTo("invalid_plan");
-        ApiCalls.Reply portal = world.api.call("POST", "/api/communities/" + club + "/subscription/portal", owner.token(), null);
+        ApiReply portal = world.api.call("POST", "/api/communities/" + club + "/subscription/portal", owner.token(), null);
         assertThat(portal.body().get("url").asText()).startsWith("https://billing.stripe.com/");
 
         // Stripe now holds the subscription on the federation price (upgraded since); the events arrive

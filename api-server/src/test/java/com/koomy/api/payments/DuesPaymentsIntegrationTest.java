@@ -5,6 +5,7 @@ import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -73,8 +74,8 @@ class DuesPaymentsIntegrationTest {
         assertThat(world.api.get("/api/communities/" + club + "/stripe/connect", owner.token()).body().get("connected").asBoolean()).isFalse();
 
         world.stripe.accountCreates("acct_1Onboard0000001");
-        ApiCalls.Reply first = world.api.call("POST", "/api/communities/" + club + "/stripe/connect", owner.token(), null);
-        ApiCalls.Reply second = world.api.call("POST", "/api/communities/" + club + "/stripe/connect", owner.token(), null);
+        ApiReply first = world.api.call("POST", "/api/communities/" + club + "/stripe/connect", owner.token(), null);
+        ApiReply second = world.api.call("POST", "/api/communities/" + club + "/stripe/connect", owner.token(), null);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().get("url").asText()).startsWith("https://connect.stripe.com/setup/");
         assertThat(second.body().get("accountId").asText()).isEqualTo("acct_1Onboard0000001");
@@ -98,18 +99,18 @@ class DuesPaymentsIntegrationTest {
         assertThat(status.get("chargesEnabled").asBoolean()).isFalse();
         assertThat(status.get("requirementsDue").toString()).contains("external_account");
 
-        ApiCalls.Reply tier = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
+        ApiReply tier = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
                 Map.of("name", "Adulte", "amount", 4000, "currency", "eur", "period", "rolling_year"));
         String tierId = tier.body().get("id").asText();
-        ApiCalls.Reply tooSmall = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
+        ApiReply tooSmall = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
                 Map.of("name", "Symbolique", "amount", 10, "currency", "eur", "period", "yearly"));
         assertThat(tooSmall.status()).isEqualTo(400);
         assertThat(tooSmall.code()).isEqualTo("validation_failed");
-        ApiCalls.Reply customWithoutEnd = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
+        ApiReply customWithoutEnd = world.api.call("POST", "/api/communities/" + club + "/dues/tiers", owner.token(),
                 Map.of("name", "Saison", "amount", 3000, "currency", "eur", "period", "custom", "periodStart", "2026-09-01"));
         assertThat(customWithoutEnd.code()).isEqualTo("invalid_period");
         assertThat(world.api.get("/api/communities/" + club + "/dues/tiers", member.token()).body().get("items")).hasSize(1);
-        ApiCalls.Reply refused = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
+        ApiReply refused = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
                 Map.of("tierId", tierId));
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.code()).isEqualTo("payments_not_enabled");
@@ -118,7 +119,7 @@ class DuesPaymentsIntegrationTest {
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "account.updated",
                 StripeStub.account("acct_1Onboard0000001", true, true, List.of()), "acct_1Onboard0000001",
                 Instant.now().getEpochSecond(), false));
-        ApiCalls.Reply checkout = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
+        ApiReply checkout = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
                 Map.of("tierId", tierId));
         assertThat(checkout.status()).as(checkout.body().toString()).isEqualTo(201);
         assertThat(checkout.body().get("url").asText()).startsWith("https://checkout.stripe.com/");
@@ -132,10 +133,10 @@ class DuesPaymentsIntegrationTest {
                 "payment_intent_data[metadata][koomy_community_id]=" + club, "metadata[koomy_account_id]=" + member.id());
 
         // Bad input: nothing written.
-        ApiCalls.Reply unknownField = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
+        ApiReply unknownField = world.api.call("POST", "/api/communities/" + club + "/dues/checkout", member.token(),
                 Map.of("tierId", tierId, "amount", 1));
         assertThat(unknownField.status()).isEqualTo(400);
-        ApiCalls.Reply outsider = world.api.call("POST", "/api/communities/" + club + "/dues/checkout",
+        ApiReply outsider = world.api.call("POST", "/api/communities/" + club + "/dues/checkout",
                 world.api.user("Nora Outsider").token(), Map.of("tierId", tierId));
         assertThat(outsider.status()).isEqualTo(404);
     }
@@ -190,7 +191,7 @@ class DuesPaymentsIntegrationTest {
     }
 
     private java.util.UUID checkout(PaymentsWorld.Club club, ApiCalls.User member) {
-        ApiCalls.Reply c = world.api.call("POST", "/api/communities/" + club.id() + "/dues/checkout", member.token(),
+        ApiReply c = world.api.call("POST", "/api/communities/" + club.id() + "/dues/checkout", member.token(),
                 Map.of("tierId", club.tierId().toString()));
         assertThat(c.status()).isEqualTo(201);
         return java.util.UUID.fromString(c.body().get("checkoutId").asText());
@@ -284,7 +285,7 @@ class DuesPaymentsIntegrationTest {
         assertThat(world.count("SELECT count(*) FROM payments WHERE payment_intent_id = ?", pi)).isZero();
 
         // The operators see the refused events.
-        ApiCalls.Reply refused = world.api.get("/api/ops/stripe/events?status=refused", "ops-test-token");
+        ApiReply refused = world.api.get("/api/ops/stripe/events?status=refused", "ops-test-token");
         assertThat(refused.status()).isEqualTo(200);
         assertThat(refused.body().get("items").toString()).contains(id, liveId);
     }
@@ -300,17 +301,17 @@ class DuesPaymentsIntegrationTest {
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "payment_intent.succeeded",
                 PaymentsWorld.intent(club, second, PaymentsWorld.pi(), "succeeded"), club.account(), t, false));
 
-        ApiCalls.Reply page1 = world.api.get("/api/communities/" + club.id() + "/payments?limit=1", club.owner().token());
+        ApiReply page1 = world.api.get("/api/communities/" + club.id() + "/payments?limit=1", club.owner().token());
         assertThat(page1.status()).isEqualTo(200);
         assertThat(page1.body().get("items")).hasSize(1);
         String cursor = page1.body().get("nextCursor").asText();
-        ApiCalls.Reply page2 = world.api.get("/api/communities/" + club.id() + "/payments?limit=1&cursor=" + cursor,
+        ApiReply page2 = world.api.get("/api/communities/" + club.id() + "/payments?limit=1&cursor=" + cursor,
                 club.owner().token());
         assertThat(page2.body().get("items")).hasSize(1);
         assertThat(page2.body().get("nextCursor").isNull()).isTrue();
         assertThat(page1.body().get("items").get(0).get("id")).isNotEqualTo(page2.body().get("items").get(0).get("id"));
 
-        ApiCalls.Reply mine = world.api.get("/api/communities/" + club.id() + "/payments/me", first.user().token());
+        ApiReply mine = world.api.get("/api/communities/" + club.id() + "/payments/me", first.user().token());
         assertThat(mine.body().get("items")).hasSize(1);
         assertThat(mine.body().get("items").get(0).get("accountId").asText()).isEqualTo(first.user().id().toString());
         assertThat(world.api.get("/api/communities/" + club.id() + "/payments", first.user().token()).status()).isEqualTo(403);

@@ -10,6 +10,7 @@ import com.koomy.config.StripeFactory;
 import com.koomy.payments.DuesCheckouts;
 import com.koomy.payments.PaymentHandlers;
 import com.koomy.stripe.StripeGateway;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -125,7 +126,7 @@ public final class PaymentsWorld {
         ApiCalls.User owner = api.user(name + " Owner");
         UUID id = api.community(owner, name, "public", "open");
         stripe.accountCreates(accountId);
-        ApiCalls.Reply connect = api.call("POST", "/api/communities/" + id + "/stripe/connect", owner.token(), null);
+        ApiReply connect = api.call("POST", "/api/communities/" + id + "/stripe/connect", owner.token(), null);
         assertThat(connect.status()).as(connect.body().toString()).isEqualTo(200);
         stripe.accountIs(accountId, true, true, java.util.List.of());
         deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "account.updated",
@@ -136,7 +137,7 @@ public final class PaymentsWorld {
             tier.put("periodStart", "2026-09-01");
             tier.put("periodEnd", "2027-08-31");
         }
-        ApiCalls.Reply created = api.call("POST", "/api/communities/" + id + "/dues/tiers", owner.token(), tier);
+        ApiReply created = api.call("POST", "/api/communities/" + id + "/dues/tiers", owner.token(), tier);
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         return new Club(id, owner, accountId, UUID.fromString(created.body().get("id").asText()));
     }
@@ -148,7 +149,7 @@ public final class PaymentsWorld {
     public Payer payer(Club club, String name) {
         ApiCalls.User member = api.user(name);
         assertThat(api.call("POST", "/api/communities/" + club.id() + "/join", member.token(), null).status()).isEqualTo(201);
-        ApiCalls.Reply checkout = api.call("POST", "/api/communities/" + club.id() + "/dues/checkout", member.token(),
+        ApiReply checkout = api.call("POST", "/api/communities/" + club.id() + "/dues/checkout", member.token(),
                 Map.of("tierId", club.tierId().toString()));
         assertThat(checkout.status()).as(checkout.body().toString()).isEqualTo(201);
         return new Payer(member, UUID.fromString(checkout.body().get("checkoutId").asText()),

@@ -1,12 +1,12 @@
 package com.koomy.api.payments;
 
 import com.codahale.metrics.MetricRegistry;
-import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.config.PaymentsFactory;
 import com.koomy.config.StripeFactory;
 import com.koomy.stripe.StripeGateway;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -101,14 +101,14 @@ class ReconcileAndReplayIntegrationTest {
         // JobRunr ran out of retries (what StripeEventFailureFilter records).
         db.jdbi().useExtension(StripeEventDao.class, dao -> dao.markFailed(refundId, null));
         assertThat(world.status(refundId)).isEqualTo(StripeEventStatus.failed);
-        ApiCalls.Reply failed = world.api.get("/api/ops/stripe/events?status=failed", "ops-test-token");
+        ApiReply failed = world.api.get("/api/ops/stripe/events?status=failed", "ops-test-token");
         assertThat(failed.body().get("items").toString()).contains(refundId).contains("no payment recorded yet");
 
         // The cause goes away (the payment's event is applied), the operator replays the refund.
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "payment_intent.succeeded",
                 PaymentsWorld.intent(club, payer, pi, "succeeded"), club.account(), t, false));
         assertThat(world.api.call("POST", "/api/ops/stripe/events/" + refundId + "/replay", null, null).status()).isEqualTo(401);
-        ApiCalls.Reply replay = world.api.call("POST", "/api/ops/stripe/events/" + refundId + "/replay", "ops-test-token", null);
+        ApiReply replay = world.api.call("POST", "/api/ops/stripe/events/" + refundId + "/replay", "ops-test-token", null);
         assertThat(replay.status()).isEqualTo(202);
         List<String> refs = outboxRefs(refundId);
         assertThat(refs).hasSize(2).last().asString().startsWith(refundId + "#replay-");

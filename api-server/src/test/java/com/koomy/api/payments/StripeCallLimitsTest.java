@@ -4,6 +4,7 @@ import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
@@ -44,7 +45,7 @@ class StripeCallLimitsTest {
 
     private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
 
-    private ApiCalls.Reply checkout(PaymentsWorld.Club club, ApiCalls.User member) {
+    private ApiReply checkout(PaymentsWorld.Club club, ApiCalls.User member) {
         return world.api.call("POST", "/api/communities/" + club.id() + "/dues/checkout", member.token(),
                 Map.of("tierId", club.tierId().toString()));
     }
@@ -65,8 +66,8 @@ class StripeCallLimitsTest {
         PaymentsWorld.Club club = world.club("Reuse Club", "acct_reuse" + UUID.randomUUID().toString().substring(0, 8), "yearly");
         ApiCalls.User member = member(club, "Reuse Member");
 
-        ApiCalls.Reply first = checkout(club, member);
-        ApiCalls.Reply second = checkout(club, member);
+        ApiReply first = checkout(club, member);
+        ApiReply second = checkout(club, member);
         assertThat(first.status()).as(first.body().toString()).isEqualTo(201);
         assertThat(second.status()).as(second.body().toString()).isEqualTo(201);
         assertThat(second.body().get("sessionId").asText()).isEqualTo(first.body().get("sessionId").asText());
@@ -79,7 +80,7 @@ class StripeCallLimitsTest {
         // Expired (made more than 50 minutes ago): a new session.
         world.jdbi.useHandle(h -> h.execute("UPDATE dues_checkouts SET created_at = now() - interval '51 minutes' WHERE id = ?",
                 checkoutId));
-        ApiCalls.Reply later = checkout(club, member);
+        ApiReply later = checkout(club, member);
         assertThat(later.status()).isEqualTo(201);
         assertThat(later.body().get("checkoutId").asText()).isNotEqualTo(checkoutId.toString());
     }
@@ -91,7 +92,7 @@ class StripeCallLimitsTest {
         for (int i = 1; i <= 4; i++) {
             assertThat(checkout(busy, member(busy, "Busy Member " + i)).status()).isEqualTo(201);
         }
-        ApiCalls.Reply refused = checkout(busy, member(busy, "Busy Member 5"));
+        ApiReply refused = checkout(busy, member(busy, "Busy Member 5"));
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
         assertThat(refused.header("Retry-After")).isPresent();
@@ -127,7 +128,7 @@ class StripeCallLimitsTest {
         neighbour.start();
         try {
             long start = System.nanoTime();
-            ApiCalls.Reply busy = checkout(club, member);
+            ApiReply busy = checkout(club, member);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(busy.status()).as(busy.body().toString()).isEqualTo(503);
             assertThat(busy.code()).isEqualTo("stripe_busy");

@@ -7,6 +7,7 @@ import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -46,7 +47,7 @@ class TreasurerIntegrationTest {
     private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
     private final int year = LocalDate.now(ZoneOffset.UTC).getYear();
 
-    private ApiCalls.Reply post(String path, ApiCalls.User user, String key, Object body) throws Exception {
+    private ApiReply post(String path, ApiCalls.User user, String key, Object body) throws Exception {
         byte[] bytes = body == null ? null : JSON.writeValueAsBytes(body);
         return key == null ? world.api.send("POST", path, user.token(), "application/json", bytes)
                 : world.api.send("POST", path, user.token(), "application/json", bytes, "Idempotency-Key", key);
@@ -96,7 +97,7 @@ class TreasurerIntegrationTest {
         ApiCalls.User anna = member(club, "Anna Cash");
         String base = "/api/communities/" + club.id() + "/payments";
 
-        ApiCalls.Reply cash = post(base + "/manual", club.owner(), "cash-anna-1", manual(anna, club.tierId(), "cash"));
+        ApiReply cash = post(base + "/manual", club.owner(), "cash-anna-1", manual(anna, club.tierId(), "cash"));
         assertThat(cash.status()).as(cash.body().toString()).isEqualTo(201);
         assertThat(cash.body().get("method").asText()).isEqualTo("cash");
         assertThat(cash.body().get("status").asText()).isEqualTo("succeeded");
@@ -107,10 +108,10 @@ class TreasurerIntegrationTest {
                 + "AND variables::text LIKE ?", club.id(), "%R-" + year + "-0001%")).isEqualTo(1);
 
         // A retry with the same key answers the same payment: nothing recorded, extended or emailed twice.
-        ApiCalls.Reply retry = post(base + "/manual", club.owner(), "cash-anna-1", manual(anna, club.tierId(), "cash"));
+        ApiReply retry = post(base + "/manual", club.owner(), "cash-anna-1", manual(anna, club.tierId(), "cash"));
         assertThat(retry.status()).isEqualTo(200);
         assertThat(retry.body().get("id").asText()).isEqualTo(cash.body().get("id").asText());
-        ApiCalls.Reply sameKeyByReference = world.api.call("POST", base + "/manual", club.owner().token(),
+        ApiReply sameKeyByReference = world.api.call("POST", base + "/manual", club.owner().token(),
                 Map.of("accountId", anna.id().toString(), "tierId", club.tierId().toString(), "method", "cash",
                         "clientReference", "cash-anna-1"));
         assertThat(sameKeyByReference.status()).isEqualTo(200);
@@ -125,7 +126,7 @@ class TreasurerIntegrationTest {
         cheque.put("reference", "CHQ 0012345");
         cheque.put("amount", 2000);
         cheque.put("paidOn", LocalDate.now(ZoneOffset.UTC).toString());
-        ApiCalls.Reply chq = post(base + "/manual", club.owner(), "chq-bruno", cheque);
+        ApiReply chq = post(base + "/manual", club.owner(), "chq-bruno", cheque);
         assertThat(chq.status()).as(chq.body().toString()).isEqualTo(201);
         assertThat(chq.body().get("receiptNumber").asText()).isEqualTo("R-" + year + "-0002");
         assertThat(chq.body().get("reference").asText()).isEqualTo("CHQ 0012345");
@@ -135,7 +136,7 @@ class TreasurerIntegrationTest {
         assertThat(card.get("receiptNumber").asText()).isEqualTo("R-" + year + "-0003");
 
         // Void: the extension rolled back, the receipt kept and marked void; voiding again answers the same.
-        ApiCalls.Reply voided = post(base + "/" + cash.body().get("id").asText() + "/void", club.owner(), null,
+        ApiReply voided = post(base + "/" + cash.body().get("id").asText() + "/void", club.owner(), null,
                 Map.of("reason", "counted twice"));
         assertThat(voided.status()).as(voided.body().toString()).isEqualTo(200);
         assertThat(voided.body().get("status").asText()).isEqualTo("void");
@@ -146,11 +147,11 @@ class TreasurerIntegrationTest {
                 club.id())).isEqualTo(1);
         assertThat(post(base + "/" + cash.body().get("id").asText() + "/void", club.owner(), null, null).status()).isEqualTo(200);
         // A new payment takes the next number: 0001 is never issued again.
-        ApiCalls.Reply again = post(base + "/manual", club.owner(), "cash-anna-2", manual(anna, club.tierId(), "transfer"));
+        ApiReply again = post(base + "/manual", club.owner(), "cash-anna-2", manual(anna, club.tierId(), "transfer"));
         assertThat(again.body().get("receiptNumber").asText()).isEqualTo("R-" + year + "-0004");
         assertThat(paidUntil(club, anna)).isEqualTo(LocalDate.of(year, 12, 31));
         // A card payment is refunded, not voided.
-        ApiCalls.Reply voidCard = post(base + "/" + paymentId(pi) + "/void", club.owner(), null, null);
+        ApiReply voidCard = post(base + "/" + paymentId(pi) + "/void", club.owner(), null, null);
         assertThat(voidCard.status()).isEqualTo(409);
         assertThat(voidCard.code()).isEqualTo("card_payment");
     }
@@ -165,13 +166,13 @@ class TreasurerIntegrationTest {
         }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
         try {
-            java.util.List<java.util.concurrent.Future<ApiCalls.Reply>> distinct = new java.util.ArrayList<>();
+            java.util.List<java.util.concurrent.Future<ApiReply>> distinct = new java.util.ArrayList<>();
             for (ApiCalls.User m : members) {
                 distinct.add(pool.submit(() -> post(path, club.owner(), "rush-" + m.id(), manual(m, club.tierId(), "cash"))));
             }
             java.util.Set<String> numbers = new java.util.TreeSet<>();
             for (var f : distinct) {
-                ApiCalls.Reply r = f.get();
+                ApiReply r = f.get();
                 assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
                 numbers.add(r.body().get("receiptNumber").asText());
             }
@@ -179,14 +180,14 @@ class TreasurerIntegrationTest {
                     "R-" + year + "-0004", "R-" + year + "-0005", "R-" + year + "-0006");
 
             ApiCalls.User late = member(club, "Rush Retry");
-            java.util.List<java.util.concurrent.Future<ApiCalls.Reply>> same = new java.util.ArrayList<>();
+            java.util.List<java.util.concurrent.Future<ApiReply>> same = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 same.add(pool.submit(() -> post(path, club.owner(), "rush-same", manual(late, club.tierId(), "cash"))));
             }
             java.util.Set<String> ids = new java.util.HashSet<>();
             java.util.List<Integer> statuses = new java.util.ArrayList<>();
             for (var f : same) {
-                ApiCalls.Reply r = f.get();
+                ApiReply r = f.get();
                 statuses.add(r.status());
                 ids.add(r.body().get("id").asText());
             }
@@ -209,12 +210,12 @@ class TreasurerIntegrationTest {
         assertThat(world.api.call("PATCH", "/api/communities/" + club.id() + "/members/" + admin.id(), club.owner().token(),
                 Map.of("role", "admin")).status()).isEqualTo(200);
         String base = "/api/communities/" + club.id() + "/payments";
-        ApiCalls.Reply ok = post(base + "/manual", admin, "ok-1", manual(dora, club.tierId(), "cash"));
+        ApiReply ok = post(base + "/manual", admin, "ok-1", manual(dora, club.tierId(), "cash"));
         assertThat(ok.status()).as(ok.body().toString()).isEqualTo(201);
         long before = payments(club);
         LocalDate paid = paidUntil(club, dora);
 
-        Map<String, ApiCalls.Reply> refused = new java.util.LinkedHashMap<>();
+        Map<String, ApiReply> refused = new java.util.LinkedHashMap<>();
         refused.put("403 forbidden", post(base + "/manual", dora, "k-member", manual(dora, club.tierId(), "cash")));
         refused.put("404 community_not_found", post(base + "/manual", other.owner(), "k-other", manual(dora, club.tierId(), "cash")));
         refused.put("404 tier_not_found", post(base + "/manual", club.owner(), "k-tier", manual(dora, other.tierId(), "cash")));
@@ -248,9 +249,9 @@ class TreasurerIntegrationTest {
             assertThat(reply.status()).as(expected + " " + reply.body()).isEqualTo(Integer.parseInt(parts[0]));
             assertThat(reply.code()).as(expected).isEqualTo(parts[1]);
         });
-        assertThat(refused.get("404 member_not_found").body().path("error").path("message").asText()).startsWith("accountId");
-        assertThat(refused.get("404 tier_not_found").body().path("error").path("message").asText()).startsWith("tierId");
-        assertThat(refused.get("400 invalid_paid_on").body().path("error").path("message").asText()).startsWith("paidOn");
+        assertThat(refused.get("404 member_not_found").error().message()).startsWith("accountId");
+        assertThat(refused.get("404 tier_not_found").error().message()).startsWith("tierId");
+        assertThat(refused.get("400 invalid_paid_on").error().message()).startsWith("paidOn");
         assertThat(payments(club)).isEqualTo(before);
         assertThat(payments(other)).isZero();
         assertThat(paidUntil(club, dora)).isEqualTo(paid);
@@ -267,7 +268,7 @@ class TreasurerIntegrationTest {
         assertThat(paid).isNotNull();
 
         stripe.refundCreates("re_test0000000000000001", "pending");
-        ApiCalls.Reply partial = post(paymentPath + "/refund", club.owner(), "refund-1",
+        ApiReply partial = post(paymentPath + "/refund", club.owner(), "refund-1",
                 Map.of("amount", 1000, "reason", "requested_by_customer"));
         assertThat(partial.status()).as(partial.body().toString()).isEqualTo(202);
         assertThat(partial.body().get("amount").asLong()).isEqualTo(1000);
@@ -283,16 +284,16 @@ class TreasurerIntegrationTest {
                 "metadata[koomy_refund_id]=" + refundId);
 
         // The retry answers the same refund without a second call to Stripe.
-        ApiCalls.Reply retry = post(paymentPath + "/refund", club.owner(), "refund-1", Map.of("amount", 1000));
+        ApiReply retry = post(paymentPath + "/refund", club.owner(), "refund-1", Map.of("amount", 1000));
         assertThat(retry.status()).isEqualTo(202);
         assertThat(retry.body().get("id").asText()).isEqualTo(refundId);
         assertThat(refundCalls(club)).hasSize(1);
         // Not applied before Stripe's event; more than what is left is refused.
         assertThat(world.count("SELECT amount_refunded FROM payments WHERE payment_intent_id = ?", pi)).isZero();
-        ApiCalls.Reply tooMuch = post(paymentPath + "/refund", club.owner(), "refund-2", Map.of("amount", 2000));
+        ApiReply tooMuch = post(paymentPath + "/refund", club.owner(), "refund-2", Map.of("amount", 2000));
         assertThat(tooMuch.status()).isEqualTo(422);
         assertThat(tooMuch.code()).isEqualTo("amount_too_large");
-        assertThat(tooMuch.body().path("error").path("message").asText()).startsWith("amount: at most 1500");
+        assertThat(tooMuch.error().message()).startsWith("amount: at most 1500");
 
         ObjectNode charge = PaymentsWorld.refundedCharge(pi, 1000);
         charge.putObject("refunds").putArray("data").addObject().put("id", "re_test0000000000000001").put("status", "succeeded");
@@ -306,14 +307,14 @@ class TreasurerIntegrationTest {
 
         // The rest (no amount): 1500; when Stripe says the charge is fully refunded, the paid-until goes back.
         stripe.refundCreates("re_test0000000000000002", "succeeded");
-        ApiCalls.Reply rest = post(paymentPath + "/refund", club.owner(), "refund-3", null);
+        ApiReply rest = post(paymentPath + "/refund", club.owner(), "refund-3", null);
         assertThat(rest.status()).as(rest.body().toString()).isEqualTo(202);
         assertThat(rest.body().get("amount").asLong()).isEqualTo(1500);
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "charge.refunded",
                 PaymentsWorld.refundedCharge(pi, 2500), club.account(), Instant.now().getEpochSecond(), false));
         assertThat(world.count("SELECT count(*) FROM payments WHERE payment_intent_id = ? AND status = 'refunded'", pi)).isEqualTo(1);
         assertThat(paidUntil(club, payer.user())).isNull();
-        ApiCalls.Reply done = post(paymentPath + "/refund", club.owner(), "refund-4", null);
+        ApiReply done = post(paymentPath + "/refund", club.owner(), "refund-4", null);
         assertThat(done.status()).isEqualTo(409);
         assertThat(done.code()).isEqualTo("not_refundable");
         assertThat(refundCalls(club)).hasSize(2);
@@ -327,10 +328,10 @@ class TreasurerIntegrationTest {
         String pi = cardPayment(club, payer);
         String paymentPath = "/api/communities/" + club.id() + "/payments/" + paymentId(pi);
         ApiCalls.User cashMember = member(club, "Cassie Cash");
-        ApiCalls.Reply cash = post("/api/communities/" + club.id() + "/payments/manual", club.owner(), "cash-1",
+        ApiReply cash = post("/api/communities/" + club.id() + "/payments/manual", club.owner(), "cash-1",
                 manual(cashMember, club.tierId(), "cash"));
 
-        Map<String, ApiCalls.Reply> refused = new java.util.LinkedHashMap<>();
+        Map<String, ApiReply> refused = new java.util.LinkedHashMap<>();
         refused.put("403 forbidden", post(paymentPath + "/refund", payer.user(), "r-member", null));
         refused.put("404 community_not_found", post(paymentPath + "/refund", other.owner(), "r-other", null));
         refused.put("404 payment_not_found", post("/api/communities/" + other.id() + "/payments/" + paymentId(pi) + "/refund",
@@ -352,7 +353,7 @@ class TreasurerIntegrationTest {
                 .withHeader("Content-Type", "application/json").withBody("""
                         {"error": {"code": "charge_disputed", "message": "Charge has been disputed.", "type": "invalid_request_error"}}
                         """)));
-        ApiCalls.Reply disputed = post(paymentPath + "/refund", club.owner(), "r-disputed", null);
+        ApiReply disputed = post(paymentPath + "/refund", club.owner(), "r-disputed", null);
         assertThat(disputed.status()).as(disputed.body().toString()).isEqualTo(502);
         assertThat(disputed.code()).isEqualTo("stripe_refused");
         assertThat(world.count("SELECT count(*) FROM payment_refunds WHERE community_id = ? AND status = 'failed'", club.id()))
@@ -372,7 +373,7 @@ class TreasurerIntegrationTest {
         lastYear.put("paidOn", (year - 1) + "-12-15");
         lastYear.put("amount", 3000);
         assertThat(post(base + "/manual", club.owner(), "f1", lastYear).status()).isEqualTo(201);
-        ApiCalls.Reply voidMe = post(base + "/manual", club.owner(), "e2", manual(eve, club.tierId(), "cheque"));
+        ApiReply voidMe = post(base + "/manual", club.owner(), "e2", manual(eve, club.tierId(), "cheque"));
         post(base + "/" + voidMe.body().get("id").asText() + "/void", club.owner(), null, null);
         PaymentsWorld.Payer gina = world.payer(club, "Gina Card");
         cardPayment(club, gina);
@@ -396,7 +397,7 @@ class TreasurerIntegrationTest {
         for (String bad : new String[] {"method=bitcoin invalid_method", "status=lost invalid_status",
                 "from=yesterday invalid_from", "accountId=42 invalid_accountId", "from=2026-02-01&to=2026-01-01 invalid_period"}) {
             String[] parts = bad.split(" ");
-            ApiCalls.Reply reply = world.api.get(base + "?" + parts[0], club.owner().token());
+            ApiReply reply = world.api.get(base + "?" + parts[0], club.owner().token());
             assertThat(reply.status()).as(bad).isEqualTo(400);
             assertThat(reply.code()).as(bad).isEqualTo(parts[1]);
         }

@@ -5,11 +5,11 @@ import com.koomy.accounts.Accounts;
 import com.koomy.accounts.PasswordHasher;
 import com.koomy.accounts.SecretTokens;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -57,7 +57,7 @@ class AuthenticationTest {
         document = api.get("/api/openapi.json", null).body();
     }
 
-    private static Reply login(String email, String password) {
+    private static ApiReply login(String email, String password) {
         return api.call("POST", "/api/auth/login", null, Map.of("email", email, "password", password));
     }
 
@@ -67,7 +67,7 @@ class AuthenticationTest {
         Set<String> tokens = new HashSet<>();
         tokens.add(user.token());
         for (int i = 0; i < 40; i++) {
-            Reply reply = login(user.email(), PASSWORD);
+            ApiReply reply = login(user.email(), PASSWORD);
             assertThat(reply.status()).isEqualTo(200);
             tokens.add(reply.body().get("token").asText());
         }
@@ -105,7 +105,7 @@ class AuthenticationTest {
             }
             String path = OpenApiExamples.fill(op.path(), name -> UUID.randomUUID().toString());
             JsonNode body = op.bodyTypes().contains("application/json") ? OpenApiExamples.body(document, op.spec()) : null;
-            Reply reply = api.send(op.method(), path, token, body == null ? null : "application/json",
+            ApiReply reply = api.send(op.method(), path, token, body == null ? null : "application/json",
                     body == null ? null : body.toString().getBytes(StandardCharsets.UTF_8));
             if (reply.status() != 401) {
                 accepted.add(op.key() + " -> " + reply.status());

@@ -2,9 +2,9 @@ package com.koomy.api.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.security.OpenApiExamples.Operation;
+import com.koomy.testing.ApiReply;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.charset.StandardCharsets;
@@ -44,23 +44,23 @@ final class AuthorizationWorld {
         assertThat(api.call("POST", "/api/communities/" + community + "/join", member.token(), null).status()).isEqualTo(201);
         assertThat(api.call("POST", "/api/communities/" + community + "/join", other.token(), null).status()).isEqualTo(201);
         String c = "/api/communities/" + community;
-        Reply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Assembly", "body", "Tuesday"));
+        ApiReply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Assembly", "body", "Tuesday"));
         String postId = post.body().get("id").asText();
         assertThat(api.call("POST", c + "/news/" + postId + "/publish", owner.token(), null).status()).isEqualTo(200);
-        Reply draft = api.call("POST", c + "/news/drafts", owner.token(), Map.of("brief", "the spring fair"));
+        ApiReply draft = api.call("POST", c + "/news/drafts", owner.token(), Map.of("brief", "the spring fair"));
         assertThat(draft.status()).isEqualTo(202);
         Instant start = Instant.now().plus(3, ChronoUnit.DAYS);
-        Reply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Spring fair",
+        ApiReply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Spring fair",
                 "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris",
                 "capacity", 50));
         assertThat(event.status()).isEqualTo(201);
         String eventId = event.body().get("id").asText();
-        Reply othersTicket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", other.token(), null);
+        ApiReply othersTicket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", other.token(), null);
         assertThat(othersTicket.status()).isEqualTo(201);
-        Reply tier = api.call("POST", c + "/dues/tiers", owner.token(),
+        ApiReply tier = api.call("POST", c + "/dues/tiers", owner.token(),
                 Map.of("name", "Yearly", "amount", 3000, "currency", "eur", "period", "yearly"));
         assertThat(tier.status()).isEqualTo(201);
-        Reply logo = api.send("PUT", c + "/logo", owner.token(), "image/png", png());
+        ApiReply logo = api.send("PUT", c + "/logo", owner.token(), "image/png", png());
         assertThat(logo.status()).isEqualTo(201);
         String blobUrl = logo.body().get("url").asText();
         String stripeEvent = "evt_function_level_" + UUID.randomUUID().toString().replace("-", "");
@@ -77,13 +77,13 @@ final class AuthorizationWorld {
         ids.put("sessionId", api.get("/api/me/sessions", other.token()).body().get("items").get(0).get("id").asText());
         ids.put("exportId", api.call("POST", "/api/me/export", other.token(), null).body().get("id").asText());
         ids.put("postId", postId);
-        Reply newsletter = api.call("POST", c + "/newsletters", owner.token(), Map.of("subject", "Assembly", "body", "Tuesday"));
+        ApiReply newsletter = api.call("POST", c + "/newsletters", owner.token(), Map.of("subject", "Assembly", "body", "Tuesday"));
         assertThat(newsletter.status()).isEqualTo(201);
         ids.put("newsletterId", newsletter.body().get("id").asText());
         ids.put("draftId", draft.body().get("draftId").asText());
         ids.put("eventId", eventId);
         ids.put("tierId", tier.body().get("id").asText());
-        Reply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", other.id().toString(),
+        ApiReply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", other.id().toString(),
                 "tierId", tier.body().get("id").asText(), "method", "cash", "clientReference", "function-level-1"));
         assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
         ids.put("paymentId", payment.body().get("id").asText());
@@ -127,12 +127,12 @@ final class AuthorizationWorld {
     }
 
     /** Calls the route as the caller would from a client: a valid JSON body, or an image for uploads. */
-    Reply call(Operation op, String token) {
+    ApiReply call(Operation op, String token) {
         return call(op, path(op), token);
     }
 
     /** The same at another spelling of its path. */
-    Reply call(Operation op, String path, String token) {
+    ApiReply call(Operation op, String path, String token) {
         List<String> types = op.bodyTypes();
         if (types.contains("application/json")) {
             JsonNode body = OpenApiExamples.body(document, op.spec());

@@ -2,10 +2,10 @@ package com.koomy.api.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -71,7 +71,7 @@ class CrossTenantMatrixTest {
         User bella = api.user("Bella Secretkeeper");
         UUID communityB = api.community(bella, "Bella Hidden Society", "private", "approval");
         User bert = api.user("Bert Hiddenmember");
-        Reply invited = api.call("POST", "/api/communities/" + communityB + "/invitations", bella.token(),
+        ApiReply invited = api.call("POST", "/api/communities/" + communityB + "/invitations", bella.token(),
                 Map.of("email", bert.email(), "role", "member"));
         assertThat(invited.status()).isEqualTo(201);
         String acceptUrl = db.jdbi().withHandle(h -> h.createQuery(
@@ -87,25 +87,25 @@ class CrossTenantMatrixTest {
         api.call("POST", "/api/communities/" + communityB + "/invitations", bella.token(),
                 Map.of("email", "carol-pending-invite@example.org", "role", "admin"));
 
-        Reply post = api.call("POST", "/api/communities/" + communityB + "/news", bella.token(),
+        ApiReply post = api.call("POST", "/api/communities/" + communityB + "/news", bella.token(),
                 Map.of("title", "Bella secret general assembly", "body", "The treasury password is swordfish"));
         assertThat(post.status()).isEqualTo(201);
         String postId = post.body().get("id").asText();
         assertThat(api.call("POST", "/api/communities/" + communityB + "/news/" + postId + "/publish", bella.token(), null)
                 .status()).isEqualTo(200);
-        Reply draft = api.call("POST", "/api/communities/" + communityB + "/news/drafts", bella.token(),
+        ApiReply draft = api.call("POST", "/api/communities/" + communityB + "/news/drafts", bella.token(),
                 Map.of("brief", "Bella's confidential brief"));
         assertThat(draft.status()).isEqualTo(202);
 
         java.time.Instant start = java.time.Instant.now().plus(java.time.Duration.ofDays(2));
-        Reply event = api.call("POST", "/api/communities/" + communityB + "/events", bella.token(), Map.of(
+        ApiReply event = api.call("POST", "/api/communities/" + communityB + "/events", bella.token(), Map.of(
                 "title", "Bella secret general assembly", "startsAt", start.toString(),
                 "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris", "capacity", 10));
         assertThat(event.status()).isEqualTo(201);
         String koomyEventId = event.body().get("id").asText();
-        Reply ticket = api.call("POST", "/api/events/" + koomyEventId + "/registrations?qr=false", bert.token(), null);
+        ApiReply ticket = api.call("POST", "/api/events/" + koomyEventId + "/registrations?qr=false", bert.token(), null);
         assertThat(ticket.status()).isEqualTo(201);
-        Reply tier = api.call("POST", "/api/communities/" + communityB + "/dues/tiers", bella.token(),
+        ApiReply tier = api.call("POST", "/api/communities/" + communityB + "/dues/tiers", bella.token(),
                 Map.of("name", "Bella hidden dues", "amount", 4200, "currency", "eur", "period", "yearly"));
         assertThat(tier.status()).isEqualTo(201);
         String eventId = "evt_bella_" + UUID.randomUUID().toString().replace("-", "");
@@ -114,7 +114,7 @@ class CrossTenantMatrixTest {
 
         B.put("id", communityB.toString());
         B.put("tierId", tier.body().get("id").asText());
-        Reply payment = api.call("POST", "/api/communities/" + communityB + "/payments/manual", bella.token(),
+        ApiReply payment = api.call("POST", "/api/communities/" + communityB + "/payments/manual", bella.token(),
                 Map.of("accountId", bert.id().toString(), "tierId", tier.body().get("id").asText(), "method", "cheque",
                         "reference", "Bella cheque 777", "clientReference", "bella-1"));
         assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
@@ -128,7 +128,7 @@ class CrossTenantMatrixTest {
         B.put("sessionId", api.get("/api/me/sessions", bert.token()).body().get("items").get(0).get("id").asText());
         B.put("exportId", api.call("POST", "/api/me/export", bert.token(), null).body().get("id").asText());
         B.put("postId", postId);
-        Reply newsletter = api.call("POST", "/api/communities/" + communityB + "/newsletters", bella.token(),
+        ApiReply newsletter = api.call("POST", "/api/communities/" + communityB + "/newsletters", bella.token(),
                 Map.of("subject", "Bella secret newsletter", "body", "The treasury password is swordfish"));
         assertThat(newsletter.status()).isEqualTo(201);
         B.put("newsletterId", newsletter.body().get("id").asText());
@@ -220,7 +220,7 @@ class CrossTenantMatrixTest {
 
     @Test
     void everyRouteWithAnIdRefusesAnotherTenantsIdsAndLeaksNothing() {
-        Reply doc = api.get("/api/openapi.json", null);
+        ApiReply doc = api.get("/api/openapi.json", null);
         assertThat(doc.status()).isEqualTo(200);
         List<Route> routes = routesWithIds(doc.body());
         assertThat(routes).as("routes with ids in the document").hasSizeGreaterThan(15);
@@ -243,7 +243,7 @@ class CrossTenantMatrixTest {
             }
             JsonNode body = OpenApiExamples.body(doc.body(), route.operation());
             for (String path : paths) {
-                Reply reply = api.call(route.method(), path, alice.token(), body == null ? null : body.toString());
+                ApiReply reply = api.call(route.method(), path, alice.token(), body == null ? null : body.toString());
                 calls++;
                 String text = reply.body().toString();
                 if (reply.status() != 403 && reply.status() != 404) {
@@ -262,7 +262,7 @@ class CrossTenantMatrixTest {
 
     @Test
     void joiningShowsNothing() {
-        Reply joined = api.call("POST", "/api/communities/" + B.get("communityId") + "/join", alice.token(), null);
+        ApiReply joined = api.call("POST", "/api/communities/" + B.get("communityId") + "/join", alice.token(), null);
         assertThat(joined.status()).isIn(202, 403, 404);
         for (String secret : B_SECRETS) {
             if (!secret.equals(B.get("communityId"))) {

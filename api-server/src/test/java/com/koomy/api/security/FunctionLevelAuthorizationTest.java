@@ -2,11 +2,11 @@ package com.koomy.api.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -133,14 +133,14 @@ class FunctionLevelAuthorizationTest {
         member = world.member;
     }
 
-    private static Reply call(Operation op, String token) {
+    private static ApiReply call(Operation op, String token) {
         return world.call(op, token);
     }
 
     private static List<String> refusals(List<Operation> operations, String token, Set<Integer> expected) {
         List<String> failures = new ArrayList<>();
         for (Operation op : operations) {
-            Reply reply = call(op, token);
+            ApiReply reply = call(op, token);
             boolean hidden = reply.status() == 404 && expected.contains(403) && NOT_FOUND_FOR_OTHERS.containsKey(op.key());
             if (!expected.contains(reply.status()) && !hidden) {
                 failures.add(op.key() + " -> " + reply.status() + " " + abbreviate(reply.body().toString()));

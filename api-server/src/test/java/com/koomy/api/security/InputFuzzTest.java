@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -73,9 +73,9 @@ class InputFuzzTest {
         User member = api.user("Max Fuzz");
         UUID community = api.community(owner, "Fuzz Club", "public", "open");
         assertThat(api.call("POST", "/api/communities/" + community + "/join", member.token(), null).status()).isEqualTo(201);
-        Reply post = api.call("POST", "/api/communities/" + community + "/news", owner.token(),
+        ApiReply post = api.call("POST", "/api/communities/" + community + "/news", owner.token(),
                 Map.of("title", "Fuzz post", "body", "body"));
-        Reply draft = api.call("POST", "/api/communities/" + community + "/news/drafts", owner.token(), Map.of("brief", "b"));
+        ApiReply draft = api.call("POST", "/api/communities/" + community + "/news/drafts", owner.token(), Map.of("brief", "b"));
         IDS.put("id", community.toString());
         IDS.put("communityId", community.toString());
         IDS.put("accountId", member.id().toString());
@@ -244,11 +244,11 @@ class InputFuzzTest {
     @Test
     void sqlMetacharactersAreStoredAsSent() throws Exception {
         String name = "Robert'); DROP TABLE communities; -- 100% _x_ \\ \uD83D\uDE00";
-        Reply changed = api.call("PATCH", "/api/communities/" + IDS.get("communityId"), owner.token(), Map.of("name", name));
+        ApiReply changed = api.call("PATCH", "/api/communities/" + IDS.get("communityId"), owner.token(), Map.of("name", name));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(JSON.readTree(api.get("/api/communities/" + IDS.get("communityId"), null).body().toString())
                 .get("name").asText()).isEqualTo(name);
-        Reply search = api.get("/api/communities/" + IDS.get("communityId") + "/members?q="
+        ApiReply search = api.get("/api/communities/" + IDS.get("communityId") + "/members?q="
                 + URLEncoder.encode("' OR '1'='1", StandardCharsets.UTF_8), owner.token());
         assertThat(search.status()).isEqualTo(200);
         assertThat(search.body().get("items")).isEmpty();

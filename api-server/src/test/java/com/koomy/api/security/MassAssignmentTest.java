@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -78,14 +78,14 @@ class MassAssignmentTest {
         victim = api.user("Victor Victim");
         victimCommunity = api.community(victim, "Victim Society", "private", "approval");
 
-        Reply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Assembly", "body", "Tuesday"));
-        Reply draft = api.call("POST", c + "/news/drafts", owner.token(), Map.of("brief", "the fair"));
+        ApiReply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Assembly", "body", "Tuesday"));
+        ApiReply draft = api.call("POST", c + "/news/drafts", owner.token(), Map.of("brief", "the fair"));
         Instant start = Instant.now().plus(3, ChronoUnit.DAYS);
-        Reply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Fair", "startsAt", start.toString(),
+        ApiReply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Fair", "startsAt", start.toString(),
                 "endsAt", start.plusSeconds(3600).toString(), "timeZone", "Europe/Paris", "capacity", 20));
         String eventId = event.body().get("id").asText();
-        Reply ticket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", member.token(), null);
-        Reply tier = api.call("POST", c + "/dues/tiers", owner.token(),
+        ApiReply ticket = api.call("POST", "/api/events/" + eventId + "/registrations?qr=false", member.token(), null);
+        ApiReply tier = api.call("POST", c + "/dues/tiers", owner.token(),
                 Map.of("name", "Yearly", "amount", 3000, "currency", "eur", "period", "yearly"));
         IDS.put("id", community.toString());
         IDS.put("communityId", community.toString());
@@ -99,7 +99,7 @@ class MassAssignmentTest {
         IDS.put("sessionId", "0".repeat(64));
         IDS.put("exportId", UUID.randomUUID().toString());
         IDS.put("tierId", tier.body().get("id").asText());
-        Reply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", member.id().toString(),
+        ApiReply payment = api.call("POST", c + "/payments/manual", owner.token(), Map.of("accountId", member.id().toString(),
                 "tierId", tier.body().get("id").asText(), "method", "cash", "clientReference", "mass-assignment-1"));
         assertThat(payment.status()).as(payment.body().toString()).isEqualTo(201);
         IDS.put("paymentId", payment.body().get("id").asText());
@@ -180,7 +180,7 @@ class MassAssignmentTest {
                     }
                     ObjectNode body = baseline(op).set(field.getKey(), field.getValue());
                     all.set(field.getKey(), field.getValue());
-                    Reply reply = api.send(op.method(), path, caller.token(), "application/json",
+                    ApiReply reply = api.send(op.method(), path, caller.token(), "application/json",
                             body.toString().getBytes(StandardCharsets.UTF_8));
                     calls++;
                     if (reply.status() >= 500) {
@@ -189,7 +189,7 @@ class MassAssignmentTest {
                         accepted.add(op.key() + " with " + field.getKey());
                     }
                 }
-                Reply reply = api.send(op.method(), path, caller.token(), "application/json",
+                ApiReply reply = api.send(op.method(), path, caller.token(), "application/json",
                         all.toString().getBytes(StandardCharsets.UTF_8));
                 calls++;
                 if (reply.status() >= 500) {
@@ -215,9 +215,9 @@ class MassAssignmentTest {
     void joiningWithARoleOrStatusInTheBodyGivesAPlainPendingOrActiveMembership() {
         User newcomer = api.user("Nina Newcomer");
         Map<String, Object> escalation = Map.of("role", "owner", "status", "active", "duesPaidUntil", PAID_UNTIL);
-        Reply open = api.call("POST", "/api/communities/" + community + "/join", newcomer.token(), escalation);
+        ApiReply open = api.call("POST", "/api/communities/" + community + "/join", newcomer.token(), escalation);
         assertThat(open.status()).isIn(201, 400);
-        Reply approval = api.call("POST", "/api/communities/" + victimCommunity + "/join", newcomer.token(), escalation);
+        ApiReply approval = api.call("POST", "/api/communities/" + victimCommunity + "/join", newcomer.token(), escalation);
         assertThat(approval.status()).isIn(201, 400, 404);
         assertThat(db.jdbi().<List<String>, RuntimeException>withHandle(h -> h.createQuery(
                         "SELECT role || ' ' || status || ' ' || coalesce(dues_paid_until::text, '-') FROM memberships WHERE account_id = :a ORDER BY community_id = :c DESC")

@@ -1,10 +1,10 @@
 package com.koomy.api.security;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -153,7 +153,7 @@ class PathSpellingsTest {
             paths.add(path);
             for (String caller : callers) {
                 for (String spelled : paths) {
-                    Reply reply = world.call(op, spelled, caller);
+                    ApiReply reply = world.call(op, spelled, caller);
                     requests++;
                     if (!REFUSALS.contains(reply.status())) {
                         served.add(op.key() + " as " + who(caller) + " at " + spelled + " -> " + reply.status());

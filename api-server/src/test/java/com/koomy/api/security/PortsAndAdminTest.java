@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.ListeningSockets;
 import com.koomy.testing.ListeningSockets.Listener;
 import com.koomy.testing.TestDatabase;
@@ -138,7 +138,7 @@ class PortsAndAdminTest {
     void theApplicationPortServesNoAdminPages() {
         ApiCalls api = new ApiCalls(() -> app.getLocalPort());
         for (String path : List.of("/metrics", "/threads", "/tasks/gc", "/healthcheck", "/admin/metrics", "/dashboard")) {
-            Reply reply = api.get(path, null);
+            ApiReply reply = api.get(path, null);
             assertThat(reply.status()).as(path).isEqualTo(404);
         }
     }

@@ -1,7 +1,6 @@
 package com.koomy.api.security;
 
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
@@ -11,6 +10,7 @@ import com.koomy.events.ScanResult;
 import com.koomy.events.ScannerAccess;
 import com.koomy.events.TicketCode;
 import com.koomy.events.TicketKeys;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -97,14 +97,14 @@ class QrForgeryTest {
 
     private static UUID event(UUID community) {
         Instant start = Instant.now().plus(1, ChronoUnit.HOURS);
-        Reply event = api.call("POST", "/api/communities/" + community + "/events", owner.token(), Map.of("title", "Gala",
+        ApiReply event = api.call("POST", "/api/communities/" + community + "/events", owner.token(), Map.of("title", "Gala",
                 "startsAt", start.toString(), "endsAt", start.plusSeconds(7200).toString(), "timeZone", "Europe/Paris", "capacity", 100));
         assertThat(event.status()).isEqualTo(201);
         return UUID.fromString(event.body().get("id").asText());
     }
 
     private static String ticket(UUID event, User user) {
-        Reply ticket = api.call("POST", "/api/events/" + event + "/registrations?qr=false", user.token(), null);
+        ApiReply ticket = api.call("POST", "/api/events/" + event + "/registrations?qr=false", user.token(), null);
         assertThat(ticket.status()).isEqualTo(201);
         return ticket.body().get("qr").asText();
     }
@@ -262,7 +262,7 @@ class QrForgeryTest {
             if (qr.equals(valid) || OTHER_TICKETS.contains(qr)) {
                 continue;
             }
-            Reply reply = api.call("POST", "/api/events/" + eventId + "/checkins", owner.token(),
+            ApiReply reply = api.call("POST", "/api/events/" + eventId + "/checkins", owner.token(),
                     Map.of("qr", qr, "scanId", "http-" + i, "gate", "main"));
             String result = reply.body().path("result").asText("-");
             statuses.merge(reply.status() + " " + result, 1, Integer::sum);
@@ -284,7 +284,7 @@ class QrForgeryTest {
                             "scannedAt", Instant.now().minusSeconds(60).toString()));
                 }
             }
-            Reply reply = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", scans));
+            ApiReply reply = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", scans));
             assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
             boolean first = true;
             for (var answer : reply.body().get("results")) {
@@ -313,7 +313,7 @@ class QrForgeryTest {
                         "scannedAt", Instant.now().minusSeconds(60).toString()));
             }
         }
-        Reply refused = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", forged));
+        ApiReply refused = api.call("POST", "/api/events/" + eventId + "/checkins/batch", owner.token(), Map.of("scans", forged));
         assertThat(refused.status()).as(refused.body().toString()).isEqualTo(422);
         assertThat(refused.code()).isEqualTo("forged_batch");
         System.out.printf("QR forgery over HTTP (seed %d): %s%n", SEED + 1, statuses);

@@ -3,13 +3,14 @@ package com.koomy.api.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.config.OpenAiFactory;
 import com.koomy.content.GenerateDraftJob;
+import com.koomy.testing.ApiReply;
+import com.koomy.testing.OpenAiStub;
 import com.koomy.testing.TestDatabase;
 import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.testing.ConfigOverride;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,11 +49,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SsrfCanaryTest {
 
     private static final List<String> CANARY_HITS = new CopyOnWriteArrayList<>();
-    private static final List<String> OPENAI_BODIES = new CopyOnWriteArrayList<>();
     private static final HttpServer CANARY = server("127.0.0.1", "canary");
     private static final HttpServer REDIRECTOR = server("127.0.0.1", "redirector");
     private static final HttpServer CANARY_V6 = ipv6Canary();
-    private static final HttpServer OPENAI = openAiStub();
+    private static final OpenAiStub OPENAI = new OpenAiStub("A draft.", 30, 12);
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -61,7 +60,7 @@ class SsrfCanaryTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
             ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
-            ConfigOverride.config("openai.baseUrl", "http://127.0.0.1:" + OPENAI.getAddress().getPort() + "/v1"),
+            ConfigOverride.config("openai.baseUrl", OPENAI.apiBaseUrl()),
             ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
 
     private static ApiCalls api;
@@ -101,37 +100,14 @@ class SsrfCanaryTest {
         }
     }
 
-    private static HttpServer openAiStub() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/v1/chat/completions", exchange -> {
-                OPENAI_BODIES.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                byte[] body = """
-                        {"id": "chatcmpl-ssrf", "object": "chat.completion", "created": 1745829101, "model": "gpt-4o-mini",
-                         "choices": [{"index": 0, "message": {"role": "assistant", "content": "A draft.", "refusal": null},
-                                      "logprobs": null, "finish_reason": "stop"}],
-                         "usage": {"prompt_tokens": 30, "completion_tokens": 12, "total_tokens": 42}}
-                        """.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @AfterAll
     static void stopServers() {
-        for (HttpServer server : new HttpServer[]{CANARY, REDIRECTOR, CANARY_V6, OPENAI}) {
+        for (HttpServer server : new HttpServer[]{CANARY, REDIRECTOR, CANARY_V6}) {
             if (server != null) {
                 server.stop(0);
             }
         }
+        OPENAI.close();
     }
 
     /** The canaries' URLs and the internal addresses an SSRF aims at, spelled the ways filters miss. */
@@ -165,9 +141,9 @@ class SsrfCanaryTest {
         UUID community = api.community(owner, "Canary Club", "public", "open");
         String c = "/api/communities/" + community;
         api.call("POST", c + "/join", member.token(), null);
-        Reply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Canary news", "body", "body"));
+        ApiReply post = api.call("POST", c + "/news", owner.token(), Map.of("title", "Canary news", "body", "body"));
         Instant start = Instant.now().plus(2, ChronoUnit.DAYS);
-        Reply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Canary event",
+        ApiReply event = api.call("POST", c + "/events", owner.token(), Map.of("title", "Canary event",
                 "startsAt", start.toString(), "endsAt", start.plusSeconds(3600).toString(), "timeZone", "Europe/Paris"));
         IDS.put("id", community.toString());
         IDS.put("communityId", community.toString());
@@ -203,7 +179,7 @@ class SsrfCanaryTest {
                 for (String url : urls()) {
                     ObjectNode body = object.deepCopy();
                     body.put(field.getKey(), url);
-                    Reply reply = api.send(op.method(), path, owner.token(), "application/json",
+                    ApiReply reply = api.send(op.method(), path, owner.token(), "application/json",
                             body.toString().getBytes(StandardCharsets.UTF_8));
                     calls++;
                     accepted += reply.status() < 300 ? 1 : 0;
@@ -214,7 +190,7 @@ class SsrfCanaryTest {
         // Then the AI drafts (these, and those the loop above got accepted) are generated as the worker's job does.
         OpenAiFactory openAi = new OpenAiFactory();
         openAi.setApiKey("sk-test-not-a-real-key");
-        openAi.setBaseUrl("http://127.0.0.1:" + OPENAI.getAddress().getPort() + "/v1");
+        openAi.setBaseUrl(OPENAI.apiBaseUrl());
         openAi.setTimeout(Duration.seconds(5));
         openAi.setMaxRetries(0);
         openAi.setDailyRequestBudget(1000);
@@ -227,11 +203,11 @@ class SsrfCanaryTest {
         Thread.sleep(500); // anything fetched asynchronously would have arrived by now
 
         System.out.printf("SSRF canary: %d calls (%d accepted), %d drafts generated, %d OpenAI requests, canary hits %s%n",
-                calls, accepted, queued.size(), OPENAI_BODIES.size(), CANARY_HITS);
+                calls, accepted, queued.size(), OPENAI.requests().size(), CANARY_HITS);
         assertThat(calls).isGreaterThan(200);
         assertThat(accepted).as("calls the API accepted (stored the URL as text)").isGreaterThan(20);
         assertThat(queued).hasSizeGreaterThanOrEqualTo(6);
-        assertThat(OPENAI_BODIES).as("briefs went to the OpenAI stub, as text").hasSize(queued.size())
+        assertThat(OPENAI.requests()).as("briefs went to the OpenAI stub, as text").hasSize(queued.size())
                 .anyMatch(body -> body.contains("127.0.0.1:" + CANARY.getAddress().getPort()));
         assertThat(CANARY_HITS).as("requests the system made to user-supplied URLs").isEmpty();
     }

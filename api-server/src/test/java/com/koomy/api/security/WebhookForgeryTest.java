@@ -3,11 +3,11 @@ package com.koomy.api.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
-import com.koomy.api.ApiCalls.Reply;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.payments.PaymentsWorld;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.SendGridTestEvents;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
@@ -60,14 +60,14 @@ class WebhookForgeryTest {
         world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
     }
 
-    private static Reply stripe(String payload, String signature) {
+    private static ApiReply stripe(String payload, String signature) {
         return signature == null
                 ? api.send("POST", "/api/webhooks/stripe", null, "application/json", payload.getBytes(StandardCharsets.UTF_8))
                 : api.send("POST", "/api/webhooks/stripe", null, "application/json", payload.getBytes(StandardCharsets.UTF_8),
                 "Stripe-Signature", signature);
     }
 
-    private static Reply sendgrid(String payload, String signature, String timestamp) {
+    private static ApiReply sendgrid(String payload, String signature, String timestamp) {
         List<String> headers = new ArrayList<>();
         if (signature != null) {
             headers.addAll(List.of(SIGNATURE_HEADER, signature));
@@ -85,7 +85,7 @@ class WebhookForgeryTest {
         long now = Instant.now().getEpochSecond();
         String good = StripeTestEvents.sign(payload, ApiTestApp.SECRET, now);
         String v1 = good.substring(good.indexOf("v1=") + 3);
-        Map<String, Reply> forged = new LinkedHashMap<>();
+        Map<String, ApiReply> forged = new LinkedHashMap<>();
         forged.put("tampered body", stripe(payload.replace("\"livemode\":false", "\"livemode\":true"), good));
         forged.put("one byte appended", stripe(payload + " ", good));
         forged.put("wrong secret", stripe(payload, StripeTestEvents.sign(payload, "whsec_attacker_guess", now)));
@@ -122,7 +122,7 @@ class WebhookForgeryTest {
         String paidUntil = paidUntil(club.id(), payer.user().id());
         assertThat(paidUntil).isNotNull();
         for (int i = 0; i < 3; i++) { // the same signed request again, byte for byte, and the worker running it again
-            Reply replay = stripe(event, signature);
+            ApiReply replay = stripe(event, signature);
             assertThat(replay.status()).isEqualTo(200);
             assertThat(replay.body().get("duplicate").asBoolean()).isTrue();
             world.job.apply(eventId);
@@ -141,7 +141,7 @@ class WebhookForgeryTest {
         String now = Long.toString(Instant.now().getEpochSecond());
         String good = SENDGRID.sign(payload, now);
         String stale = Long.toString(Instant.now().getEpochSecond() - 301);
-        Map<String, Reply> forged = new LinkedHashMap<>();
+        Map<String, ApiReply> forged = new LinkedHashMap<>();
         forged.put("tampered body", sendgrid(payload.replace(email, "victim@example.org"), good, now));
         forged.put("wrong key", sendgrid(payload, new SendGridTestEvents.Signer().sign(payload, now), now));
         forged.put("stale timestamp, correctly signed", sendgrid(payload, SENDGRID.sign(payload, stale), stale));
@@ -160,11 +160,11 @@ class WebhookForgeryTest {
         assertThat(failures).as("forged SendGrid requests not refused with 400").isEmpty();
         assertThat(TableDigests.of(db.jdbi())).as("the database after forged SendGrid requests").isEqualTo(before);
 
-        Reply first = sendgrid(payload, good, now);
+        ApiReply first = sendgrid(payload, good, now);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().get("stored").asInt()).isEqualTo(1);
         Map<String, String> afterFirst = TableDigests.of(db.jdbi());
-        Reply replay = sendgrid(payload, good, now);
+        ApiReply replay = sendgrid(payload, good, now);
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.body().get("stored").asInt()).isZero();
         assertThat(replay.body().get("duplicates").asInt()).isEqualTo(1);

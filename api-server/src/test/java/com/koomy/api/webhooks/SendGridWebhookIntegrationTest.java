@@ -2,6 +2,7 @@ package com.koomy.api.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.email.EmailSuppressions;
@@ -14,7 +15,6 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,16 +89,6 @@ class SendGridWebhookIntegrationTest {
         return db.jdbi().withHandle(h -> EmailSuppressions.suppresses(h, email, bulk));
     }
 
-    private static void assertError(Response response, int status, String code) {
-        try (response) {
-            assertThat(response.getStatus()).isEqualTo(status);
-            assertThat(response.getMediaType().isCompatible(MediaType.APPLICATION_JSON_TYPE)).isTrue();
-            JsonNode body = response.readEntity(JsonNode.class);
-            assertThat(body.path("error").get("status").asInt()).isEqualTo(status);
-            assertThat(body.path("error").get("code").asText()).isEqualTo(code);
-            assertThat(body.path("error").get("message").asText()).isNotBlank();
-        }
-    }
 
     @Test
     void aSignedBatchStoresEveryEventAndSuppressesWhatItShould() {
@@ -213,7 +203,7 @@ class SendGridWebhookIntegrationTest {
         String timestamp = now();
         long before = suppressionRows();
 
-        assertError(post(payload, new SendGridTestEvents.Signer().sign(payload, timestamp), timestamp), 400, "invalid_signature");
+        ApiCalls.reply(post(payload, new SendGridTestEvents.Signer().sign(payload, timestamp), timestamp)).assertError(400, "invalid_signature");
 
         assertThat(eventsFor(email)).isZero();
         assertThat(suppressionRows()).isEqualTo(before);
@@ -229,10 +219,10 @@ class SendGridWebhookIntegrationTest {
         assertThat(tampered).isNotEqualTo(payload);
         String otherSecond = Long.toString(Long.parseLong(timestamp) - 1);
 
-        assertError(post(tampered, signature, timestamp), 400, "invalid_signature");
-        assertError(post(payload, signature, otherSecond), 400, "invalid_signature");
-        assertError(post(payload, "not a signature!", timestamp), 400, "invalid_signature");
-        assertError(post(payload, signature, "yesterday"), 400, "invalid_signature");
+        ApiCalls.reply(post(tampered, signature, timestamp)).assertError(400, "invalid_signature");
+        ApiCalls.reply(post(payload, signature, otherSecond)).assertError(400, "invalid_signature");
+        ApiCalls.reply(post(payload, "not a signature!", timestamp)).assertError(400, "invalid_signature");
+        ApiCalls.reply(post(payload, signature, "yesterday")).assertError(400, "invalid_signature");
 
         assertThat(eventsFor(email)).isZero();
         assertThat(suppression(email)).isEmpty();
@@ -244,9 +234,9 @@ class SendGridWebhookIntegrationTest {
         String payload = SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId()));
         String timestamp = now();
 
-        assertError(post(payload, null, null), 400, "missing_signature");
-        assertError(post(payload, null, timestamp), 400, "missing_signature");
-        assertError(post(payload, SENDGRID.sign(payload, timestamp), null), 400, "missing_signature");
+        ApiCalls.reply(post(payload, null, null)).assertError(400, "missing_signature");
+        ApiCalls.reply(post(payload, null, timestamp)).assertError(400, "missing_signature");
+        ApiCalls.reply(post(payload, SENDGRID.sign(payload, timestamp), null)).assertError(400, "missing_signature");
 
         assertThat(eventsFor(email)).isZero();
     }
@@ -257,7 +247,7 @@ class SendGridWebhookIntegrationTest {
         String payload = SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId()));
         String sixMinutesAgo = Long.toString(Instant.now().minusSeconds(360).getEpochSecond());
 
-        assertError(post(payload, SENDGRID.sign(payload, sixMinutesAgo), sixMinutesAgo), 400, "stale_signature");
+        ApiCalls.reply(post(payload, SENDGRID.sign(payload, sixMinutesAgo), sixMinutesAgo)).assertError(400, "stale_signature");
 
         assertThat(eventsFor(email)).isZero();
         assertThat(suppression(email)).isEmpty();
@@ -274,9 +264,9 @@ class SendGridWebhookIntegrationTest {
         String notJson = "email=x@example.org&event=bounce";
         String eventless = "[{\"email\":\"x@example.org\",\"timestamp\":1700000000,\"sg_event_id\":\"abc\"}]";
 
-        assertError(post(object, SENDGRID.sign(object, timestamp), timestamp), 400, "invalid_json");
-        assertError(post(notJson, SENDGRID.sign(notJson, timestamp), timestamp), 400, "invalid_json");
-        assertError(post(eventless, SENDGRID.sign(eventless, timestamp), timestamp), 400, "invalid_event");
+        ApiCalls.reply(post(object, SENDGRID.sign(object, timestamp), timestamp)).assertError(400, "invalid_json");
+        ApiCalls.reply(post(notJson, SENDGRID.sign(notJson, timestamp), timestamp)).assertError(400, "invalid_json");
+        ApiCalls.reply(post(eventless, SENDGRID.sign(eventless, timestamp), timestamp)).assertError(400, "invalid_event");
         assertThat(events("abc")).isZero();
     }
 
@@ -292,7 +282,7 @@ class SendGridWebhookIntegrationTest {
                 .put("padding", "x".repeat(1024 * 1024)));
         String timestamp = now();
 
-        assertError(post(payload, SENDGRID.sign(payload, timestamp), timestamp), 413, "payload_too_large");
+        ApiCalls.reply(post(payload, SENDGRID.sign(payload, timestamp), timestamp)).assertError(413, "payload_too_large");
         assertThat(eventsFor(email)).isZero();
     }
 }

@@ -3,6 +3,7 @@ package com.koomy.api.webhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.SendGridTestEvents;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
@@ -40,9 +41,9 @@ class SendGridWebhookNotConfiguredTest {
                 .post(Entity.json(payload))) {
             assertThat(response.getStatus()).isEqualTo(503);
             JsonNode body = response.readEntity(JsonNode.class);
-            assertThat(body.path("error").get("status").asInt()).isEqualTo(503);
-            assertThat(body.path("error").get("code").asText()).isEqualTo("webhook_not_configured");
-            assertThat(body.path("error").get("message").asText()).contains("SENDGRID_WEBHOOK_PUBLIC_KEY");
+            assertThat(ApiReply.errorIn(body).status()).isEqualTo(503);
+            assertThat(ApiReply.errorIn(body).code()).isEqualTo("webhook_not_configured");
+            assertThat(ApiReply.errorIn(body).message()).contains("SENDGRID_WEBHOOK_PUBLIC_KEY");
         }
         long stored = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT (SELECT count(*) FROM sendgrid_events) + (SELECT count(*) FROM email_suppressions)")

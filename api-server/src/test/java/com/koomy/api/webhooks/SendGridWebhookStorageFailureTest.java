@@ -3,6 +3,7 @@ package com.koomy.api.webhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.http.ApiExceptionMapper;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.SendGridTestEvents;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
@@ -44,7 +45,7 @@ class SendGridWebhookStorageFailureTest {
                 .post(Entity.json(payload))) {
             assertThat(response.getStatus()).isEqualTo(503);
             JsonNode body = response.readEntity(JsonNode.class);
-            assertThat(body.path("error").get("code").asText()).isEqualTo("storage_unavailable");
+            assertThat(ApiReply.errorIn(body).code()).isEqualTo("storage_unavailable");
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
@@ -39,7 +40,7 @@ class StripeJsonbRefusalIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(app::getLocalPort);
 
-    private ApiCalls.Reply deliver(String payload) {
+    private ApiReply deliver(String payload) {
         return api.send("POST", "/api/webhooks/stripe", null, "application/json; charset=utf-8",
                 payload.getBytes(StandardCharsets.UTF_8), "Stripe-Signature", StripeTestEvents.sign(payload, ApiTestApp.SECRET));
     }
@@ -59,10 +60,10 @@ class StripeJsonbRefusalIntegrationTest {
         String payload = StripeTestEvents.paymentIntentSucceeded(id).replaceFirst("\\{", "{\"nul\":\"a\\\\u0000b\",");
         assertThat(payload).contains("\"a\\u0000b\"");
 
-        ApiCalls.Reply first = deliver(payload);
+        ApiReply first = deliver(payload);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().get("duplicate").asBoolean()).isFalse();
-        ApiCalls.Reply again = deliver(payload);
+        ApiReply again = deliver(payload);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("duplicate").asBoolean()).isTrue();
 
@@ -74,7 +75,7 @@ class StripeJsonbRefusalIntegrationTest {
         assertThat((Long) row.get("outbox")).as("nothing applies it unasked").isZero();
 
         // Operators see it: the failed list with the reason, and the webhook-failures alert.
-        ApiCalls.Reply failed = api.get("/api/ops/stripe/events?status=failed", OPS);
+        ApiReply failed = api.get("/api/ops/stripe/events?status=failed", OPS);
         assertThat(failed.status()).isEqualTo(200);
         JsonNode item = null;
         for (JsonNode e : failed.body().get("items")) {
@@ -90,7 +91,7 @@ class StripeJsonbRefusalIntegrationTest {
         });
 
         // The operator's replay queues it with its cleaned payload.
-        ApiCalls.Reply replay = api.call("POST", "/api/ops/stripe/events/" + id + "/replay", OPS, null);
+        ApiReply replay = api.call("POST", "/api/ops/stripe/events/" + id + "/replay", OPS, null);
         assertThat(replay.status()).isEqualTo(202);
         assertThat(row(id).get("status")).isEqualTo("received");
         assertThat((Long) row(id).get("outbox")).isEqualTo(1);
@@ -102,7 +103,7 @@ class StripeJsonbRefusalIntegrationTest {
         // Beyond PostgreSQL's numeric range as well as a NUL: cleaning the NUL is not enough.
         String payload = StripeTestEvents.paymentIntentSucceeded(id).replaceFirst("\\{", "{\"nul\":\"\\\\u0000\",\"big\":1e1000000,");
 
-        ApiCalls.Reply first = deliver(payload);
+        ApiReply first = deliver(payload);
         assertThat(first.status()).isEqualTo(200);
         Map<String, Object> row = row(id);
         assertThat(row.get("status")).isEqualTo("failed");
@@ -110,7 +111,7 @@ class StripeJsonbRefusalIntegrationTest {
         assertThat(row.get("payload")).isNull();
         assertThat((String) row.get("last_error")).contains("not replayable");
 
-        ApiCalls.Reply replay = api.call("POST", "/api/ops/stripe/events/" + id + "/replay", OPS, null);
+        ApiReply replay = api.call("POST", "/api/ops/stripe/events/" + id + "/replay", OPS, null);
         assertThat(replay.status()).isEqualTo(409);
         assertThat(replay.code()).isEqualTo("no_json_payload");
         assertThat(row(id).get("status")).isEqualTo("failed");

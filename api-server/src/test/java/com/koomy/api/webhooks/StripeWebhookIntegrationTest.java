@@ -1,6 +1,7 @@
 package com.koomy.api.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.StripeTestEvents;
@@ -8,7 +9,6 @@ import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,14 +54,6 @@ class StripeWebhookIntegrationTest {
                 .bind("id", eventId).mapTo(Long.class).one());
     }
 
-    private static void assertError(Response response, int status, String code) {
-        assertThat(response.getStatus()).isEqualTo(status);
-        assertThat(response.getMediaType().isCompatible(MediaType.APPLICATION_JSON_TYPE)).isTrue();
-        JsonNode body = response.readEntity(JsonNode.class);
-        assertThat(body.path("error").get("status").asInt()).isEqualTo(status);
-        assertThat(body.path("error").get("code").asText()).isEqualTo(code);
-        assertThat(body.path("error").get("message").asText()).isNotBlank();
-    }
 
     @Test
     void storesASignedEventOnceAndAnswersRedeliveriesWithoutWriting() {
@@ -122,14 +114,14 @@ class StripeWebhookIntegrationTest {
     @Test
     void missingSignatureIsRefusedAndNothingStored() {
         String id = StripeTestEvents.newEventId();
-        assertError(post(StripeTestEvents.paymentIntentSucceeded(id), null), 400, "missing_signature");
+        ApiCalls.reply(post(StripeTestEvents.paymentIntentSucceeded(id), null)).assertError(400, "missing_signature");
         assertThat(stored(id)).isZero();
     }
 
     @Test
     void malformedSignatureIsRefused() {
         String id = StripeTestEvents.newEventId();
-        assertError(post(StripeTestEvents.paymentIntentSucceeded(id), "this is not a stripe header"), 400, "invalid_signature");
+        ApiCalls.reply(post(StripeTestEvents.paymentIntentSucceeded(id), "this is not a stripe header")).assertError(400, "invalid_signature");
         assertThat(stored(id)).isZero();
     }
 
@@ -137,7 +129,7 @@ class StripeWebhookIntegrationTest {
     void signatureWithAnotherSecretIsRefused() {
         String id = StripeTestEvents.newEventId();
         String payload = StripeTestEvents.paymentIntentSucceeded(id);
-        assertError(post(payload, StripeTestEvents.sign(payload, "whsec_someone_else")), 400, "invalid_signature");
+        ApiCalls.reply(post(payload, StripeTestEvents.sign(payload, "whsec_someone_else"))).assertError(400, "invalid_signature");
         assertThat(stored(id)).isZero();
     }
 
@@ -147,7 +139,7 @@ class StripeWebhookIntegrationTest {
         String payload = StripeTestEvents.paymentIntentSucceeded(id);
         String tampered = payload.replace("\"livemode\":false", "\"livemode\":true");
         assertThat(tampered).isNotEqualTo(payload);
-        assertError(post(tampered, StripeTestEvents.sign(payload, ApiTestApp.SECRET)), 400, "invalid_signature");
+        ApiCalls.reply(post(tampered, StripeTestEvents.sign(payload, ApiTestApp.SECRET))).assertError(400, "invalid_signature");
         assertThat(stored(id)).isZero();
     }
 
@@ -156,7 +148,7 @@ class StripeWebhookIntegrationTest {
         String id = StripeTestEvents.newEventId();
         String payload = StripeTestEvents.paymentIntentSucceeded(id);
         long sixMinutesAgo = Instant.now().minusSeconds(360).getEpochSecond();
-        assertError(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET, sixMinutesAgo)), 400, "invalid_signature");
+        ApiCalls.reply(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET, sixMinutesAgo))).assertError(400, "invalid_signature");
         assertThat(stored(id)).isZero();
     }
 
@@ -175,22 +167,22 @@ class StripeWebhookIntegrationTest {
         String id = StripeTestEvents.newEventId();
         String payload = StripeTestEvents.event(id, "customer.updated", "customer")
                 .replace("\"livemode\":false", "\"livemode\":false,\"padding\":\"" + "x".repeat(1024 * 1024) + "\"");
-        assertError(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET)), 413, "payload_too_large");
+        ApiCalls.reply(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET))).assertError(413, "payload_too_large");
         assertThat(stored(id)).isZero();
     }
 
     @Test
     void signedBodyThatIsNotJsonIs400() {
         String payload = "id=evt_123&type=customer.created";
-        assertError(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET)), 400, "invalid_json");
+        ApiCalls.reply(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET))).assertError(400, "invalid_json");
     }
 
     @Test
     void signedJsonThatIsNotAnEventIs400() {
         String payload = "{\"id\":\"cus_123\",\"object\":\"customer\"}";
-        assertError(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET)), 400, "invalid_event");
+        ApiCalls.reply(post(payload, StripeTestEvents.sign(payload, ApiTestApp.SECRET))).assertError(400, "invalid_event");
         String noType = "{\"id\":\"evt_notype\",\"object\":\"event\",\"created\":1700000000,\"livemode\":false}";
-        assertError(post(noType, StripeTestEvents.sign(noType, ApiTestApp.SECRET)), 400, "invalid_event");
+        ApiCalls.reply(post(noType, StripeTestEvents.sign(noType, ApiTestApp.SECRET))).assertError(400, "invalid_event");
         assertThat(stored("evt_notype")).isZero();
     }
 
@@ -210,8 +202,8 @@ class StripeWebhookIntegrationTest {
     void unknownRoutesAnswerInTheErrorShape() {
         Response response = app.client().target("http://localhost:" + app.getLocalPort() + "/api/no-such-thing")
                 .request().get();
-        assertError(response, 404, "not_found");
+        ApiCalls.reply(response).assertError(404, "not_found");
         Response wrongMethod = webhook().get();
-        assertError(wrongMethod, 405, "method_not_allowed");
+        ApiCalls.reply(wrongMethod).assertError(405, "method_not_allowed");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.http.ApiExceptionMapper;
 import com.koomy.errors.ApiException;
+import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeTestEvents;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
@@ -61,7 +62,7 @@ class StripeWebhookStorageFailureTest {
 
         assertThat(response.getStatus()).isEqualTo(503);
         JsonNode body = response.readEntity(JsonNode.class);
-        assertThat(body.path("error").get("code").asText()).isEqualTo("storage_unavailable");
+        assertThat(ApiReply.errorIn(body).code()).isEqualTo("storage_unavailable");
     }
 
     @Test

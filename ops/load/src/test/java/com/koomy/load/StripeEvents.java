@@ -1,14 +1,13 @@
 package com.koomy.load;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
+import com.stripe.net.Webhook;
+
 import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 
 /**
- * Stripe events as Stripe sends them to POST /api/webhooks/stripe, signed at the moment they are sent
- * (Stripe-Signature: t=..., v1=HMAC-SHA256 of "t.body" with the endpoint secret). Two kinds:
+ * Stripe events as Stripe sends them to POST /api/webhooks/stripe, signed at the moment they are sent by
+ * stripe-java's header generator, as the tests sign them (Stripe-Signature: t=..., v1=HMAC-SHA256 of "t.body"
+ * with the endpoint secret). Two kinds:
  *
  * - the pair Stripe sends for a paid dues Checkout on the community's connected account
  *   (checkout.session.completed and payment_intent.succeeded, Connect events carrying "account" and the
@@ -33,11 +32,8 @@ final class StripeEvents {
     }
 
     static String header(String secret, String body) {
-        long t = System.currentTimeMillis() / 1000;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+            return Webhook.Signature.generateSignatureHeader(body, secret, System.currentTimeMillis() / 1000);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -34,8 +34,7 @@ class CommunitiesWorkerTest {
     static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
             ConfigOverride.config("stripe.apiKey", "sk_test_worker"),
-            ConfigOverride.config("stripe.apiBase", stripe::baseUrl),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("stripe.apiBase", stripe::baseUrl));
 
     private List<LoggedRequest> cancels(String subscription) {
         return stripe.requests("POST", "/v1/subscriptions/" + subscription);

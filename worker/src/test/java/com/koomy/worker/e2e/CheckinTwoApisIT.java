@@ -2,9 +2,10 @@ package com.koomy.worker.e2e;
 
 import com.koomy.accounts.SessionStore;
 import com.koomy.config.RedisKeys;
+import com.koomy.testing.ApiReply;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
-import com.koomy.worker.e2e.ApiClient.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,7 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static com.koomy.worker.e2e.ApiClient.call;
+import static com.koomy.testing.ApiHttp.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,8 +44,8 @@ class CheckinTwoApisIT {
      * the crowd on a shared machine) is retried after a moment; a registration or scan retried this way
      * is safe (nothing was written; scans are idempotent by scan id).
      */
-    private Reply retried(int port, String method, String path, String token, Object body) throws InterruptedException {
-        Reply reply = call(port, method, path, token, body);
+    private ApiReply retried(int port, String method, String path, String token, Object body) throws InterruptedException {
+        ApiReply reply = call(port, method, path, token, body);
         for (int attempt = 0; attempt < 50 && reply.status() == 503; attempt++) {
             Thread.sleep(200);
             reply = call(port, method, path, token, body);
@@ -61,8 +62,8 @@ class CheckinTwoApisIT {
         env.put("KOOMY_CARD_KEY_SECRET", keySecret);
         env.put("KOOMY_RATE_LIMITS_ENABLED", "false");
         env.put("KOOMY_API_DB_MAX", "16");
-        env.put("KOOMY_API_PORT", String.valueOf(PrivatePostgres.freePort()));
-        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_API_PORT", String.valueOf(FreePorts.next()));
+        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
@@ -77,7 +78,7 @@ class CheckinTwoApisIT {
         env.put("KOOMY_JOBS_WORKERS", "4");
         env.put("KOOMY_WORKER_DB_MAX", "6");
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "8");
-        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return healthy(KoomyProcess.worker("checkin-worker", env, Integer.parseInt(env.get("KOOMY_WORKER_ADMIN_PORT"))));
     }
 
@@ -111,7 +112,7 @@ class CheckinTwoApisIT {
                     Map.of("email", email, "password", "correct horse battery")).body().get("token").asText();
             String club = call(ports[0], "POST", "/api/communities", owner, Map.of("name", "Two APIs Club")).body().get("id").asText();
             Instant start = Instant.now().plus(Duration.ofHours(1));
-            Reply created = call(ports[1], "POST", "/api/communities/" + club + "/events", owner, Map.of("title", "Concert",
+            ApiReply created = call(ports[1], "POST", "/api/communities/" + club + "/events", owner, Map.of("title", "Concert",
                     "startsAt", start.toString(), "endsAt", start.plus(Duration.ofHours(3)).toString(),
                     "timeZone", "Europe/Paris", "capacity", CAPACITY));
             assertThat(created.status()).isEqualTo(201);
@@ -130,7 +131,7 @@ class CheckinTwoApisIT {
 
             // Everyone registers at once, half through each process.
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<Reply>> registrations = new ArrayList<>();
+            List<Future<ApiReply>> registrations = new ArrayList<>();
             for (int i = 0; i < CROWD; i++) {
                 int port = ports[i % 2];
                 String token = crowd.get(i);
@@ -141,8 +142,8 @@ class CheckinTwoApisIT {
             }
             go.countDown();
             List<String> qrs = new ArrayList<>();
-            for (Future<Reply> f : registrations) {
-                Reply r = f.get();
+            for (Future<ApiReply> f : registrations) {
+                ApiReply r = f.get();
                 assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
                 if ("confirmed".equals(r.body().get("status").asText())) {
                     qrs.add(r.body().get("qr").asText());
@@ -154,10 +155,10 @@ class CheckinTwoApisIT {
             assertThat(confirmed).isEqualTo(CAPACITY);
 
             // Two gates per ticket, one on each process, released together; each gate retries its scan on the other process.
-            List<List<Future<Reply>>> scans = new ArrayList<>();
+            List<List<Future<ApiReply>>> scans = new ArrayList<>();
             for (String qr : qrs) {
                 CountDownLatch now = new CountDownLatch(1);
-                List<Future<Reply>> pair = new ArrayList<>();
+                List<Future<ApiReply>> pair = new ArrayList<>();
                 for (int gate = 0; gate < 2; gate++) {
                     String scanId = "it-" + UUID.randomUUID();
                     Map<String, String> body = Map.of("qr", qr, "scanId", scanId, "gate", "gate-" + gate);
@@ -169,10 +170,10 @@ class CheckinTwoApisIT {
                 now.countDown();
                 scans.add(pair);
             }
-            for (List<Future<Reply>> pair : scans) {
+            for (List<Future<ApiReply>> pair : scans) {
                 List<String> outcomes = new ArrayList<>();
-                for (Future<Reply> f : pair) {
-                    Reply r = f.get();
+                for (Future<ApiReply> f : pair) {
+                    ApiReply r = f.get();
                     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
                     outcomes.add(r.body().get("result").asText());
                 }
@@ -185,7 +186,7 @@ class CheckinTwoApisIT {
                     .mapTo(Long.class).one());
             assertThat(admitted).isEqualTo(CAPACITY);
             for (int port : ports) {
-                Reply stats = call(port, "GET", "/api/events/" + event + "/checkins/stats", owner, null);
+                ApiReply stats = call(port, "GET", "/api/events/" + event + "/checkins/stats", owner, null);
                 assertThat(stats.status()).isEqualTo(200);
                 assertThat(stats.body().get("registered").asInt()).isEqualTo(CAPACITY);
                 // Up to a second old: wait out the cache once if needed.

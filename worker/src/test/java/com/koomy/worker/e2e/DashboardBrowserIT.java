@@ -2,6 +2,7 @@ package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
@@ -87,15 +88,15 @@ class DashboardBrowserIT {
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "8");
         // No retries: the failing event's job is FAILED at its first attempt.
         env.put("KOOMY_STRIPE_EVENT_RETRIES", "0");
-        int dashboardPort = PrivatePostgres.freePort();
+        int dashboardPort = FreePorts.next();
         env.put("KOOMY_DASHBOARD_ENABLED", "true");
         env.put("KOOMY_DASHBOARD_PORT", String.valueOf(dashboardPort));
         env.put("KOOMY_DASHBOARD_USER", OPERATOR);
         env.put("KOOMY_DASHBOARD_PASSWORD", password);
-        int apiPort = PrivatePostgres.freePort();
+        int apiPort = FreePorts.next();
         env.put("KOOMY_API_PORT", String.valueOf(apiPort));
-        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
-        int workerAdminPort = PrivatePostgres.freePort();
+        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
+        int workerAdminPort = FreePorts.next();
         env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(workerAdminPort));
 
         Jdbi jdbi = db.jdbi();

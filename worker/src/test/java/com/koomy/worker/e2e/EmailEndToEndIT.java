@@ -8,6 +8,7 @@ import com.koomy.email.EmailTemplate;
 import com.koomy.email.NewsletterRequest;
 import com.koomy.email.Newsletters;
 import com.koomy.email.Recipient;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
@@ -81,13 +82,13 @@ class EmailEndToEndIT {
         env.put("KOOMY_JOBS_WORKERS", "8");
         env.put("KOOMY_WORKER_DB_MAX", "12");
         env.put("KOOMY_WORKER_JOBS_DB_MAX", "14");
-        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
     private static KoomyProcess worker(String name, Map<String, String> env) throws Exception {
         Map<String, String> own = new HashMap<>(env);
-        own.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        own.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(FreePorts.next()));
         KoomyProcess worker = KoomyProcess.worker(name, own, Integer.parseInt(own.get("KOOMY_WORKER_ADMIN_PORT")));
         worker.awaitHealthy(Duration.ofSeconds(90));
         return worker;

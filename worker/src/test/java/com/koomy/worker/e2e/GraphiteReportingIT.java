@@ -1,5 +1,6 @@
 package com.koomy.worker.e2e;
 
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class GraphiteReportingIT {
                     + "--no-install-recommends graphite-carbon`, or run the tests through `ops/koomy test`");
         }
         graphiteDir = Files.createTempDirectory("koomy-graphite-");
-        carbonPort = PrivatePostgres.freePort();
+        carbonPort = FreePorts.next();
         String output = opsGraphite("up");
         assertThat(output).contains("Graphite (carbon-cache) is up: plaintext on 127.0.0.1:" + carbonPort);
     }
@@ -89,10 +90,10 @@ class GraphiteReportingIT {
         env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
         env.put("KOOMY_DASHBOARD_ENABLED", "false");
         env.put("KOOMY_API_DB_MAX", "8");
-        int apiPort = PrivatePostgres.freePort();
-        int workerAdminPort = PrivatePostgres.freePort();
+        int apiPort = FreePorts.next();
+        int workerAdminPort = FreePorts.next();
         env.put("KOOMY_API_PORT", String.valueOf(apiPort));
-        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
         env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(workerAdminPort));
         env.put("GRAPHITE_ENABLED", "true");
         env.put("GRAPHITE_HOST", "127.0.0.1");

@@ -1,19 +1,13 @@
 package com.koomy.worker.e2e;
 
-import com.koomy.db.KoomyDatabase;
-import com.koomy.testing.StripeTestEvents;
-import com.koomy.worker.CountingWorkerApplication;
-import io.dropwizard.db.DataSourceFactory;
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +53,7 @@ class NetworkNamespacesIT {
             String workerHost = hosts.host("worker", 2);
             try (PrivatePostgres pg = PrivatePostgres.start(hosts.exec("pg"), pgHost);
                  RedisOnHost redis = new RedisOnHost(hosts.exec("redis"), redisHost)) {
-                Jdbi jdbi = database(pg);
+                Jdbi jdbi = pg.database("koomy_netns", true).create().jdbi();
                 Map<String, String> env = new HashMap<>();
                 env.put("DATABASE_URL", pg.url("koomy_netns"));
                 env.put("DATABASE_USER", "postgres");
@@ -98,7 +92,7 @@ class NetworkNamespacesIT {
                     phase.set("after the worker's cut");
                     List<String> atRestore = new ArrayList<>(acknowledged);
                     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> settled(jdbi, atRestore) == atRestore.size());
+                            .until(() -> CountedWebhooks.settled(jdbi, atRestore) == atRestore.size());
                     Duration workerCaughtUp = Duration.between(workerRestored, Instant.now());
                     Thread.sleep(5_000);
 
@@ -118,7 +112,7 @@ class NetworkNamespacesIT {
 
                     List<String> ids = new ArrayList<>(acknowledged);
                     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-                            .until(() -> settled(jdbi, ids) == ids.size());
+                            .until(() -> CountedWebhooks.settled(jdbi, ids) == ids.size());
                     worker.awaitHealthy(Duration.ofSeconds(60));
                     api.awaitHealthy(Duration.ofSeconds(60));
 
@@ -130,7 +124,7 @@ class NetworkNamespacesIT {
                     figure("the worker's cut: events acknowledged until its end all applied", workerCaughtUp.toMillis()
                             + " ms after the link came back (" + atRestore.size() + " events)");
                     figure("signed-in requests 200 again after the API's cut", sessionsBack.toMillis() + " ms");
-                    Map<String, Long> applications = applications(jdbi, ids);
+                    Map<String, Long> applications = CountedWebhooks.applications(jdbi, ids);
                     check("every acknowledged webhook applied exactly once", applications.size() == ids.size()
                             && applications.values().stream().allMatch(n -> n == 1L));
                     check("no 500, no 401 and no request left unanswered at any time", answers.entrySet().stream()
@@ -147,21 +141,11 @@ class NetworkNamespacesIT {
 
     private void sendWebhooks(String apiUrl, AtomicBoolean running) {
         while (running.get()) {
-            String id = StripeTestEvents.newEventId();
-            String payload = StripeTestEvents.event(id, CountingWorkerApplication.COUNTED, "payment_intent");
-            int status;
-            try {
-                status = http.send(HttpRequest.newBuilder(URI.create(apiUrl + "/api/webhooks/stripe"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json; charset=utf-8")
-                        .header("Stripe-Signature", StripeTestEvents.sign(payload, SECRET))
-                        .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-            } catch (Exception e) {
-                status = -1;
-            }
+            List<String> ids = new ArrayList<>(1);
+            int status = CountedWebhooks.postOrMinusOne(http, apiUrl, CountedWebhooks.newEvent(ids), SECRET);
             record("webhook", status);
             if (status / 100 == 2) {
-                acknowledged.add(id);
+                acknowledged.addAll(ids);
             }
             pause(50);
         }
@@ -176,7 +160,7 @@ class NetworkNamespacesIT {
 
     private static int status(String apiUrl, String path, String token) {
         try {
-            return ApiClient.call(apiUrl, "GET", path, token, null).status();
+            return ApiHttp.call(apiUrl, "GET", path, token, null).status();
         } catch (RuntimeException e) {
             return -1; // no answer at all (counted, never expected)
         }
@@ -184,9 +168,9 @@ class NetworkNamespacesIT {
 
     private static String signUpAndSignIn(String apiUrl, String email) {
         String password = "correct horse battery";
-        assertThat(ApiClient.call(apiUrl, "POST", "/api/auth/register", null,
+        assertThat(ApiHttp.call(apiUrl, "POST", "/api/auth/register", null,
                 Map.of("email", email, "password", password, "name", "Netns Prober", "locale", "en")).status()).isEqualTo(201);
-        ApiClient.Reply login = ApiClient.call(apiUrl, "POST", "/api/auth/login", null, Map.of("email", email, "password", password));
+        ApiReply login = ApiHttp.call(apiUrl, "POST", "/api/auth/login", null, Map.of("email", email, "password", password));
         assertThat(login.status()).isEqualTo(200);
         return login.body().get("token").asText();
     }
@@ -212,31 +196,8 @@ class NetworkNamespacesIT {
         System.out.println("NETNS CHECK " + (passed ? "PASS" : "FAIL") + " " + name);
     }
 
-    private static Jdbi database(PrivatePostgres pg) {
-        Jdbi.create(pg.url("postgres"), "postgres", "").useHandle(h -> h.execute("CREATE DATABASE koomy_netns"));
-        DataSourceFactory database = new DataSourceFactory();
-        database.setUrl(pg.url("koomy_netns"));
-        database.setUser("postgres");
-        database.setPassword("");
-        KoomyDatabase.migrate(database);
-        return Jdbi.create(pg.url("koomy_netns") + "?currentSchema=koomy", "postgres", "").installPlugin(new SqlObjectPlugin());
-    }
 
-    private static long settled(Jdbi jdbi, List<String> ids) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT count(*) FROM stripe_events WHERE event_id = ANY(:ids) AND status = 'processed'")
-                .bindArray("ids", String.class, ids).mapTo(Long.class).one());
-    }
 
-    private static Map<String, Long> applications(Jdbi jdbi, List<String> ids) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT event_id, count(*) AS n FROM test_applications WHERE event_id = ANY(:ids) GROUP BY event_id")
-                .bindArray("ids", String.class, ids)
-                .reduceRows(new HashMap<>(), (map, row) -> {
-                    map.put(row.getColumn("event_id", String.class), row.getColumn("n", Long.class));
-                    return map;
-                }));
-    }
 
     /** Redis on another host: nothing saved, reachable from the subnet. */
     private static final class RedisOnHost implements AutoCloseable {

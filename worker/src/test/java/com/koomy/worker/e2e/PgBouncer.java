@@ -1,5 +1,6 @@
 package com.koomy.worker.e2e;
 
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -60,7 +61,7 @@ final class PgBouncer implements AutoCloseable {
             throw new IllegalStateException("pgbouncer is not installed: run ops/koomy services (apt-get install pgbouncer)");
         }
         Path dir = Files.createTempDirectory("koomy-pgbouncer-");
-        int port = PrivatePostgres.freePort();
+        int port = FreePorts.next();
         Files.writeString(dir.resolve("userlist.txt"), "\"" + user + "\" \"" + password + "\"\n");
         Path log = KoomyProcess.MODULE.resolve("target/e2e/pgbouncer.log");
         Files.createDirectories(log.getParent());

@@ -1,17 +1,11 @@
 package com.koomy.worker.e2e;
 
-import com.koomy.db.KoomyDatabase;
-import com.koomy.testing.StripeTestEvents;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestRedis;
-import com.koomy.worker.CountingWorkerApplication;
-import io.dropwizard.db.DataSourceFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,12 +40,7 @@ class PostgresFailoverIT {
     @Test
     void aPromotedReplicaTakesOverWithNothingAcknowledgedLost() throws Exception {
         try (PrivatePostgres primary = PrivatePostgres.start()) {
-            Jdbi.create(primary.url("postgres"), "postgres", "").useHandle(h -> h.execute("CREATE DATABASE " + DATABASE));
-            DataSourceFactory database = new DataSourceFactory();
-            database.setUrl(primary.url(DATABASE));
-            database.setUser("postgres");
-            database.setPassword("");
-            KoomyDatabase.migrate(database);
+            primary.database(DATABASE, true).create();
             try (PrivatePostgres replica = primary.replica()) {
                 // Synchronous: a commit (and so a webhook's 2xx) waits until the standby has it on disk.
                 Jdbi.create(primary.url("postgres"), "postgres", "").useHandle(h -> {
@@ -72,10 +61,10 @@ class PostgresFailoverIT {
                 env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
                 env.put("KOOMY_DASHBOARD_ENABLED", "false");
                 env.put("KOOMY_API_DB_MAX", "8");
-                int apiPort = PrivatePostgres.freePort();
-                int workerAdmin = PrivatePostgres.freePort();
+                int apiPort = FreePorts.next();
+                int workerAdmin = FreePorts.next();
                 env.put("KOOMY_API_PORT", String.valueOf(apiPort));
-                env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+                env.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
                 env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(workerAdmin));
                 try (KoomyProcess worker = KoomyProcess.worker("failover-worker", env, workerAdmin);
                      KoomyProcess api = KoomyProcess.api("failover-api", env, apiPort)) {
@@ -102,10 +91,10 @@ class PostgresFailoverIT {
                     senders.shutdown();
                     senders.awaitTermination(60, TimeUnit.SECONDS);
 
-                    Jdbi promoted = Jdbi.create(replica.url(DATABASE) + "?currentSchema=koomy", "postgres", "");
+                    Jdbi promoted = replica.database(DATABASE, false).jdbi();
                     List<String> ids = new ArrayList<>(acknowledged);
                     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-                            .until(() -> settled(promoted, ids) == ids.size());
+                            .until(() -> CountedWebhooks.settled(promoted, ids) == ids.size());
                     Duration drained = Duration.between(crashedAt, Instant.now());
                     worker.awaitHealthy(Duration.ofSeconds(60));
                     System.out.printf("primary crashed, replica promoted in %d ms; webhooks accepted again %d ms after the "
@@ -113,9 +102,7 @@ class PostgresFailoverIT {
                             promotion.toMillis(), acceptingAgain.toMillis(), statuses, ids.size(), drained.toSeconds());
 
                     assertThat(statuses.keySet()).as("answers during the failover").isSubsetOf(200, 503);
-                    Map<String, Long> applications = applications(promoted, ids);
-                    assertThat(applications).hasSize(ids.size());
-                    assertThat(applications.values()).containsOnly(1L);
+                    CountedWebhooks.assertAppliedExactlyOnce(promoted, ids);
                     assertThat(api.pid()).isEqualTo(apiPid);
                     assertThat(worker.pid()).isEqualTo(workerPid);
                 }
@@ -125,38 +112,14 @@ class PostgresFailoverIT {
 
     private void send(int apiPort, AtomicBoolean running) {
         while (running.get()) {
-            String id = StripeTestEvents.newEventId();
-            String payload = StripeTestEvents.event(id, CountingWorkerApplication.COUNTED, "payment_intent");
-            int status;
-            try {
-                status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/webhooks/stripe"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json; charset=utf-8")
-                        .header("Stripe-Signature", StripeTestEvents.sign(payload, SECRET))
-                        .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-            } catch (Exception e) {
-                status = -1;
-            }
+            List<String> ids = new ArrayList<>(1);
+            int status = CountedWebhooks.postOrMinusOne(http, "http://127.0.0.1:" + apiPort, CountedWebhooks.newEvent(ids), SECRET);
             statuses.merge(status, 1, Integer::sum);
             if (status / 100 == 2) {
-                acknowledged.add(id);
+                acknowledged.addAll(ids);
             }
         }
     }
 
-    private static long settled(Jdbi jdbi, List<String> ids) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT count(*) FROM stripe_events WHERE event_id = ANY(:ids) AND status = 'processed'")
-                .bindArray("ids", String.class, ids).mapTo(Long.class).one());
-    }
 
-    private static Map<String, Long> applications(Jdbi jdbi, List<String> ids) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT event_id, count(*) AS n FROM test_applications WHERE event_id = ANY(:ids) GROUP BY event_id")
-                .bindArray("ids", String.class, ids)
-                .reduceRows(new HashMap<>(), (map, row) -> {
-                    map.put(row.getColumn("event_id", String.class), row.getColumn("n", Long.class));
-                    return map;
-                }));
-    }
 }

@@ -1,7 +1,8 @@
 package com.koomy.worker.e2e;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import com.koomy.testing.FreePorts;
+import com.koomy.testing.TestDatabase;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class PrivatePostgres implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL server binaries under /usr/lib/postgresql"));
         }
         Path dir = Files.createTempDirectory("koomy-pg-");
-        PrivatePostgres pg = new PrivatePostgres(bin, dir, freePort(), host, listen);
+        PrivatePostgres pg = new PrivatePostgres(bin, dir, FreePorts.next(), host, listen);
         if (isRoot()) {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
         }
@@ -73,7 +74,7 @@ final class PrivatePostgres implements AutoCloseable {
      */
     PrivatePostgres replica() throws Exception {
         Path replicaDir = Files.createTempDirectory("koomy-pg-replica-");
-        PrivatePostgres standby = new PrivatePostgres(bin, replicaDir, freePort());
+        PrivatePostgres standby = new PrivatePostgres(bin, replicaDir, FreePorts.next());
         if (isRoot()) {
             run(List.of("chown", "-R", "postgres:postgres", replicaDir.toString()), false);
         }
@@ -85,6 +86,14 @@ final class PrivatePostgres implements AutoCloseable {
 
     String url(String database) {
         return "jdbc:postgresql://" + listen + ":" + port + "/" + database;
+    }
+
+    /**
+     * Database {@code name} on this server, as user postgres: {@code create()} it (migrated if {@code migrate});
+     * its {@code jdbi()} resolves names in schema koomy as the applications do.
+     */
+    TestDatabase database(String name, boolean migrate) {
+        return TestDatabase.on(url("postgres"), "postgres", "", name, migrate);
     }
 
     void startServer() throws Exception {
@@ -134,13 +143,5 @@ final class PrivatePostgres implements AutoCloseable {
 
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

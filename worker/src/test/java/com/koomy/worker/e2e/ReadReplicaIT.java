@@ -1,8 +1,10 @@
 package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestRedis;
-import com.koomy.worker.e2e.ApiClient.Reply;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +43,11 @@ class ReadReplicaIT {
     @Test
     void readsGoToTheStreamingReplicaAndToThePrimaryWhileItLagsOrIsDown() throws Exception {
         try (PrivatePostgres pg = PrivatePostgres.start()) {
-            Jdbi.create(pg.url("postgres"), "postgres", "").useHandle(h -> h.execute("CREATE DATABASE " + DB));
+            pg.database(DB, false).create();
             try (PrivatePostgres standby = pg.replica()) {
                 Jdbi replica = Jdbi.create(standby.url(DB), "postgres", "");
-                port = PrivatePostgres.freePort();
-                adminPort = PrivatePostgres.freePort();
+                port = FreePorts.next();
+                adminPort = FreePorts.next();
                 Map<String, String> env = new HashMap<>();
                 env.put("DATABASE_URL", pg.url(DB));
                 env.put("DATABASE_USER", "postgres");
@@ -75,7 +77,7 @@ class ReadReplicaIT {
                 "joinPolicy", "open")).body().get("id").asText();
         assertThat(call("POST", "/api/communities/" + club + "/join", member, null).status()).isEqualTo(201);
         publish(club, owner, "Before the pause");
-        Reply event = call("POST", "/api/communities/" + club + "/events", owner, Map.of("title", "Concert",
+        ApiReply event = call("POST", "/api/communities/" + club + "/events", owner, Map.of("title", "Concert",
                 "startsAt", Instant.now().plus(Duration.ofDays(2)).toString(),
                 "endsAt", Instant.now().plus(Duration.ofDays(2)).plus(Duration.ofHours(2)).toString(), "timeZone", "Europe/Paris"));
         assertThat(event.status()).as(event.body().toString()).isEqualTo(201);
@@ -125,7 +127,7 @@ class ReadReplicaIT {
     }
 
     private void publish(String club, String token, String title) {
-        Reply post = call("POST", "/api/communities/" + club + "/news", token, Map.of("title", title, "body", "Body"));
+        ApiReply post = call("POST", "/api/communities/" + club + "/news", token, Map.of("title", title, "body", "Body"));
         assertThat(post.status()).isEqualTo(201);
         assertThat(call("POST", "/api/communities/" + club + "/news/" + post.body().get("id").asText() + "/publish", token, null)
                 .status()).isEqualTo(200);
@@ -172,10 +174,10 @@ class ReadReplicaIT {
                         .header("Authorization", "Basic " + basic).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("admin /metrics").isEqualTo(200);
-        return ApiClient.JSON.readTree(response.body()).path("meters").path(name).path("count").asLong();
+        return ApiHttp.JSON.readTree(response.body()).path("meters").path(name).path("count").asLong();
     }
 
-    private static List<String> items(Reply page, String field) {
+    private static List<String> items(ApiReply page, String field) {
         assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
         List<String> values = new ArrayList<>();
         page.body().get("items").forEach(item -> values.add(item.get(field).asText()));
@@ -188,7 +190,7 @@ class ReadReplicaIT {
         return values;
     }
 
-    private Reply call(String method, String path, String token, Object body) {
-        return ApiClient.call(port, method, path, token, body);
+    private ApiReply call(String method, String path, String token, Object body) {
+        return ApiHttp.call(port, method, path, token, body);
     }
 }

@@ -1,7 +1,9 @@
 package com.koomy.worker.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.testing.ApiHttp;
+import com.koomy.testing.ApiReply;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -9,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ScaleOutIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LOCAL_PAGE_TTL = Duration.ofSeconds(1);
 
     @RegisterExtension
@@ -67,11 +67,11 @@ class ScaleOutIT {
         env.put("KOOMY_CACHE_PUBLIC_PAGE_LOCAL_TTL", LOCAL_PAGE_TTL.toSeconds() + "s");
 
         Map<String, String> worker = new HashMap<>(env);
-        int workerAdmin = PrivatePostgres.freePort();
+        int workerAdmin = FreePorts.next();
         worker.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(workerAdmin));
         PROCESSES.add(KoomyProcess.worker("scale-worker", worker, workerAdmin));
-        int portA = PrivatePostgres.freePort();
-        int portB = PrivatePostgres.freePort();
+        int portA = FreePorts.next();
+        int portB = FreePorts.next();
         Map<String, String> envA = apiEnv(env, portA);
         adminA = Integer.parseInt(envA.get("KOOMY_API_ADMIN_PORT"));
         PROCESSES.add(KoomyProcess.api("scale-api-a", envA, portA));
@@ -88,7 +88,7 @@ class ScaleOutIT {
     private static Map<String, String> apiEnv(Map<String, String> env, int port) {
         Map<String, String> copy = new HashMap<>(env);
         copy.put("KOOMY_API_PORT", String.valueOf(port));
-        copy.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        copy.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return copy;
     }
 
@@ -173,8 +173,8 @@ class ScaleOutIT {
         String haproxy = Haproxy.binary();
         assumeTrue(haproxy != null, "haproxy is not installed: the balancer checks are skipped (ops/koomy test "
                 + "installs it; apt-get install haproxy)");
-        int port = PrivatePostgres.freePort();
-        try (Haproxy balancer = Haproxy.start(haproxy, port, PrivatePostgres.freePort(),
+        int port = FreePorts.next();
+        try (Haproxy balancer = Haproxy.start(haproxy, port, FreePorts.next(),
                 List.of(URI.create(apiA).getPort() + ":" + adminA, URI.create(apiB).getPort() + ":" + adminB))) {
             balancer.awaitServersUp(Duration.ofSeconds(30));
             String lb = "http://127.0.0.1:" + port;
@@ -254,6 +254,7 @@ class ScaleOutIT {
     private record Account(String email, String password) {
     }
 
+    /** An answer and the API instance that gave it (X-Koomy-Instance, null through none). */
     private record Reply(int status, JsonNode json, String instance) {
         String code() {
             JsonNode error = json.path("error");
@@ -302,22 +303,12 @@ class ScaleOutIT {
         return page.json.path("name").asText();
     }
 
-    private Reply call(String base, String method, String path, String token, Object body, String forwardedFor)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+    private Reply call(String base, String method, String path, String token, Object body, String forwardedFor) {
+        HttpRequest.Builder request = ApiHttp.request(base, method, path, token, body).timeout(Duration.ofSeconds(10));
         if (forwardedFor != null) {
             request.header("X-Forwarded-For", forwardedFor);
         }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        return new Reply(response.statusCode(), json, response.headers().firstValue("X-Koomy-Instance").orElse(null));
+        ApiReply reply = ApiHttp.reply(ApiHttp.send(request), false);
+        return new Reply(reply.status(), reply.body(), reply.header("X-Koomy-Instance").orElse(null));
     }
 }

@@ -1,22 +1,17 @@
 package com.koomy.worker.e2e;
 
-import com.koomy.db.KoomyDatabase;
+import com.koomy.testing.FreePorts;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import com.koomy.webhooks.IncomingStripeEvent;
 import com.koomy.webhooks.StripeEventWrites;
 import com.koomy.worker.CountingWorkerApplication;
-import io.dropwizard.db.DataSourceFactory;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,9 +51,9 @@ class WebhookEndToEndIT {
         // Small API pool: two workers (44 connections each) and an API must fit in PostgreSQL's
         // default 100 connections next to whatever else runs on the machine.
         env.put("KOOMY_API_DB_MAX", "8");
-        env.put("KOOMY_API_PORT", String.valueOf(PrivatePostgres.freePort()));
-        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
-        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(PrivatePostgres.freePort()));
+        env.put("KOOMY_API_PORT", String.valueOf(FreePorts.next()));
+        env.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
+        env.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(FreePorts.next()));
         return PgBouncer.route(env); // unchanged unless a subclass puts PgBouncer in front
     }
 
@@ -78,13 +73,7 @@ class WebhookEndToEndIT {
         try {
             List<Future<Integer>> answers = new ArrayList<>();
             for (String payload : payloads) {
-                answers.add(clients.submit(() -> http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + apiPort + "/api/webhooks/stripe"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json; charset=utf-8")
-                        .header("Stripe-Signature", StripeTestEvents.sign(payload, SECRET))
-                        .POST(HttpRequest.BodyPublishers.ofString(payload)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode()));
+                answers.add(clients.submit(() -> CountedWebhooks.post(http, "http://127.0.0.1:" + apiPort, payload, SECRET)));
             }
             List<Integer> codes = new ArrayList<>();
             for (Future<Integer> answer : answers) {
@@ -99,9 +88,7 @@ class WebhookEndToEndIT {
     private static List<String> countedEvents(int n, List<String> ids) {
         List<String> payloads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String id = StripeTestEvents.newEventId();
-            ids.add(id);
-            payloads.add(StripeTestEvents.event(id, CountingWorkerApplication.COUNTED, "payment_intent"));
+            payloads.add(CountedWebhooks.newEvent(ids));
         }
         return payloads;
     }
@@ -110,23 +97,7 @@ class WebhookEndToEndIT {
         return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 
-    private static void assertAppliedExactlyOnce(Jdbi jdbi, List<String> ids) {
-        Map<String, Long> applications = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT event_id, count(*) AS n FROM test_applications WHERE event_id = ANY(:ids) GROUP BY event_id")
-                .bindArray("ids", String.class, ids)
-                .reduceRows(new HashMap<>(), (map, row) -> {
-                    map.put(row.getColumn("event_id", String.class), row.getColumn("n", Long.class));
-                    return map;
-                }));
-        assertThat(applications).hasSize(ids.size());
-        assertThat(applications.values()).containsOnly(1L);
-    }
 
-    private static long settled(Jdbi jdbi, List<String> ids) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT count(*) FROM stripe_events WHERE event_id = ANY(:ids) AND status = 'processed'")
-                .bindArray("ids", String.class, ids).mapTo(Long.class).one());
-    }
 
     @Test
     void aConcurrentBurstWithRedeliveriesIsAppliedOnceThenSurvivesAWorkerKilledMidBacklog() throws Exception {
@@ -148,8 +119,8 @@ class WebhookEndToEndIT {
 
             assertThat(codes).hasSize(600).containsOnly(200);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> settled(jdbi, ids) == 500);
-            assertAppliedExactlyOnce(jdbi, ids);
+                    .until(() -> CountedWebhooks.settled(jdbi, ids) == 500);
+            CountedWebhooks.assertAppliedExactlyOnce(jdbi, ids);
             assertThat(count(jdbi, "SELECT count(*) FROM outbox")).isZero();
         }
 
@@ -161,44 +132,36 @@ class WebhookEndToEndIT {
             first.awaitHealthy(Duration.ofSeconds(90));
             api.awaitHealthy(Duration.ofSeconds(90));
             assertThat(send(apiPort, countedEvents(1500, backlog))).containsOnly(200);
-            await().atMost(Duration.ofSeconds(60)).until(() -> settled(jdbi, backlog) >= 150);
+            await().atMost(Duration.ofSeconds(60)).until(() -> CountedWebhooks.settled(jdbi, backlog) >= 150);
 
             first.kill();
-            long settledAtKill = settled(jdbi, backlog);
+            long settledAtKill = CountedWebhooks.settled(jdbi, backlog);
             Instant killedAt = Instant.now();
             assertThat(settledAtKill).as("the kill must land in the middle of the backlog").isLessThan(1500);
 
             try (KoomyProcess second = KoomyProcess.worker("kill-worker-2", env, port(env, "KOOMY_WORKER_ADMIN_PORT"))) {
                 second.awaitHealthy(Duration.ofSeconds(90));
                 await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> settled(jdbi, backlog) == 1500);
+                        .until(() -> CountedWebhooks.settled(jdbi, backlog) == 1500);
                 System.out.printf("worker SIGKILLed with %d/1500 applied; all applied %d s after the kill%n",
                         settledAtKill, Duration.between(killedAt, Instant.now()).toSeconds());
             }
         }
-        assertAppliedExactlyOnce(jdbi, backlog);
+        CountedWebhooks.assertAppliedExactlyOnce(jdbi, backlog);
         assertThat(count(jdbi, "SELECT count(*) FROM stripe_events WHERE status IN ('received', 'processing')")).isZero();
     }
 
     @Test
     void aWorkerRecoversByItselfWhenPostgresRestartsUnderIt() throws Exception {
         try (PrivatePostgres pg = PrivatePostgres.start()) {
-            Jdbi admin = Jdbi.create(pg.url("postgres"), "postgres", "");
-            admin.useHandle(h -> h.execute("CREATE DATABASE koomy_restart"));
-            DataSourceFactory database = new DataSourceFactory();
-            database.setUrl(pg.url("koomy_restart"));
-            database.setUser("postgres");
-            database.setPassword("");
-            KoomyDatabase.migrate(database);
-            Jdbi jdbi = Jdbi.create(pg.url("koomy_restart") + "?currentSchema=koomy", "postgres", "")
-                    .installPlugin(new SqlObjectPlugin());
+            Jdbi jdbi = pg.database("koomy_restart", true).create().jdbi();
 
             Map<String, String> env = env(pg.url("koomy_restart"), "postgres", "");
             List<String> ids = new ArrayList<>();
             try (KoomyProcess worker = KoomyProcess.worker("restart-worker", env, port(env, "KOOMY_WORKER_ADMIN_PORT"))) {
                 worker.awaitHealthy(Duration.ofSeconds(90));
                 store(jdbi, 300, ids);
-                await().atMost(Duration.ofSeconds(60)).until(() -> settled(jdbi, ids) == 300);
+                await().atMost(Duration.ofSeconds(60)).until(() -> CountedWebhooks.settled(jdbi, ids) == 300);
 
                 pg.stopImmediately();
                 Thread.sleep(15_000); // long enough for JobRunr to give up on its storage
@@ -208,12 +171,12 @@ class WebhookEndToEndIT {
 
                 store(jdbi, 300, ids);
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> settled(jdbi, ids) == 600);
+                        .until(() -> CountedWebhooks.settled(jdbi, ids) == 600);
                 worker.awaitHealthy(Duration.ofSeconds(60));
                 System.out.printf("after the PostgreSQL restart, 300 new events applied and the worker healthy within %d s%n",
                         Duration.between(restartedAt, Instant.now()).toSeconds());
             }
-            assertAppliedExactlyOnce(jdbi, ids);
+            CountedWebhooks.assertAppliedExactlyOnce(jdbi, ids);
         }
     }
 

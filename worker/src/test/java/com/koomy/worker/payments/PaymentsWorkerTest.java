@@ -38,8 +38,7 @@ class PaymentsWorkerTest {
             ConfigOverride.config("jobs.stripeEventRetries", "0"),
             ConfigOverride.config("jobs.dashboardEnabled", "false"),
             ConfigOverride.config("stripe.apiKey", "sk_test_worker"),
-            ConfigOverride.config("stripe.apiBase", stripe::baseUrl),
-            ConfigOverride.config("logging.level", "WARN"));
+            ConfigOverride.config("stripe.apiBase", stripe::baseUrl));
 
     private record Dues(UUID community, UUID member, UUID checkout, String account) {
     }

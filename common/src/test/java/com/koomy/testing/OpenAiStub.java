@@ -1,19 +1,60 @@
-package com.koomy.content;
+package com.koomy.testing;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-/** Answers shaped like OpenAI's {@code POST /v1/chat/completions}: status codes, headers and bodies as it sends them. */
-final class OpenAiStub {
+/**
+ * A local HTTP server answering like OpenAI's {@code POST /v1/chat/completions} (status codes, headers and bodies
+ * as it sends them), and those answers for a test's own WireMock (scenarios); the official client reaches it
+ * through {@code openai.baseUrl} = {@link #apiBaseUrl()}.
+ */
+public final class OpenAiStub implements AutoCloseable {
 
-    static final String PATH = "/v1/chat/completions";
-    static final String MODEL = "gpt-4o-mini-2024-07-18";
+    public static final String PATH = "/v1/chat/completions";
+    public static final String MODEL = "gpt-4o-mini-2024-07-18";
 
-    private OpenAiStub() {
+    private final WireMockServer server;
+
+    /** On a free port, answering every completion with {@code content}. */
+    public OpenAiStub(String content, int promptTokens, int completionTokens) {
+        this(options().dynamicPort(), content, promptTokens, completionTokens);
     }
 
-    static ResponseDefinitionBuilder completion(String content, int promptTokens, int completionTokens) {
+    public OpenAiStub(WireMockConfiguration options, String content, int promptTokens, int completionTokens) {
+        server = new WireMockServer(options);
+        server.start();
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(completion(content, promptTokens, completionTokens)));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** What {@code openai.baseUrl} takes: the base URL with OpenAI's {@code /v1}. */
+    public String apiBaseUrl() {
+        return baseUrl() + "/v1";
+    }
+
+    /** The bodies of the completions asked for, in order. */
+    public List<String> requests() {
+        return server.findAll(postRequestedFor(urlEqualTo(PATH))).stream().map(r -> r.getBodyAsString()).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    public static ResponseDefinitionBuilder completion(String content, int promptTokens, int completionTokens) {
         String body = """
                 {
                   "id": "chatcmpl-BRvXq3kJ1f7aZb2Yc9LmN0pQrStU",
@@ -50,7 +91,7 @@ final class OpenAiStub {
                 .withBody(body);
     }
 
-    static ResponseDefinitionBuilder rateLimited() {
+    public static ResponseDefinitionBuilder rateLimited() {
         return aResponse().withStatus(429)
                 .withHeader("Content-Type", "application/json; charset=utf-8")
                 .withHeader("retry-after", "20")
@@ -66,7 +107,7 @@ final class OpenAiStub {
                         """);
     }
 
-    static ResponseDefinitionBuilder serverError() {
+    public static ResponseDefinitionBuilder serverError() {
         return aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json")
                 .withHeader("x-request-id", "req_0f9e8d7c6b5a49382716a5b4c3d2e1f0")
@@ -76,7 +117,7 @@ final class OpenAiStub {
                         """);
     }
 
-    static ResponseDefinitionBuilder badRequest() {
+    public static ResponseDefinitionBuilder badRequest() {
         return aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
                 .withBody("""
