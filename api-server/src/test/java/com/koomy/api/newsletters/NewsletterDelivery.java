@@ -35,7 +35,7 @@ final class NewsletterDelivery {
         this.jdbi = jdbi;
         this.fanOut = new FanOutNewsletterJob(jdbi);
         this.send = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", publicUrl)),
-                new SinkMailer(), com.koomy.email.EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
+                new SinkMailer(), com.koomy.ratelimit.ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
                 new MetricRegistry(), new ListUnsubscribe(publicUrl, "no-reply@koomy.local", new UnsubscribeTokens(secret)));
     }
 

@@ -141,7 +141,7 @@ class EmailEndToEndIT {
     }
 
     /**
-     * What the shared limiter promises, seen from the stub. {@link com.koomy.email.EmailRateLimiter}
+     * What the shared limiter promises, seen from the stub. {@link com.koomy.ratelimit.ProviderRateLimiter}
      * is a fixed window: at most {@code perSecond} tokens per calendar second of Redis's clock, all
      * workers together (a token bucket it is not: the tokens of the end of one second and of the start
      * of the next may come back to back). A request reaches the stub some delay after its token was

@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.ratelimit;
 
 import redis.clients.jedis.UnifiedJedis;
 
@@ -9,7 +9,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * SendGrid's request rate, shared by every worker through Redis (R10): a counter per calendar
+ * An outbound provider's request rate (SendGrid's for the email workers, Stripe's for {@link
+ * com.koomy.stripe.StripeGateway}), shared by every process through Redis (R10): a counter per calendar
  * second of the Redis server's clock, incremented by one Lua script (atomic, whatever the number of
  * workers and whatever their clocks), so no second hands out more than {@code perSecond} requests.
  * Bulk mail (newsletter batches, reminders) also counts against a second counter, one smaller until
@@ -24,14 +25,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * both processes take a full second of tokens in the same second (6 requests at 3/s); the API's
  * limits tolerate that, a provider's limit does not.
  * <p>
- * Without a token the caller's row waits in the queue ({@link EmailPacer}) rather than hold a worker
- * thread. Up to {@code inlineWaiters} threads per process may still wait, at most {@code maxInlineWait}
+ * Without a token the caller's email waits in the queue ({@link com.koomy.email.EmailPacer}) rather than
+ * hold a worker thread (a Stripe call waits in its thread, up to the gateway's limit). Up to {@code inlineWaiters} threads per process may still wait, at most {@code maxInlineWait}
  * each, for the next second's tokens (no round trip through the table); the others wait in the queue.
  */
-public class EmailRateLimiter {
+public class ProviderRateLimiter {
 
     /** No limit: every request may go at once (the sink, or a benchmark with the limit lifted). */
-    public static final EmailRateLimiter NONE = new EmailRateLimiter(null, "none", Integer.MAX_VALUE, 0, Duration.ZERO) {
+    public static final ProviderRateLimiter NONE = new ProviderRateLimiter(null, "none", Integer.MAX_VALUE, 0, Duration.ZERO) {
         @Override
         public Optional<Duration> tryAcquire(boolean bulkMail) {
             return Optional.empty();
@@ -78,11 +79,11 @@ public class EmailRateLimiter {
     private final Duration maxInlineWait;
 
     /** {@code keyStem}: the provider's {@link com.koomy.config.RedisKeys#providerLimit}, shared by every process. */
-    public EmailRateLimiter(UnifiedJedis redis, String keyStem, int perSecond) {
+    public ProviderRateLimiter(UnifiedJedis redis, String keyStem, int perSecond) {
         this(redis, keyStem, perSecond, 2, Duration.ofMillis(1500));
     }
 
-    public EmailRateLimiter(UnifiedJedis redis, String keyStem, int perSecond, int inlineWaiters, Duration maxInlineWait) {
+    public ProviderRateLimiter(UnifiedJedis redis, String keyStem, int perSecond, int inlineWaiters, Duration maxInlineWait) {
         this.redis = redis;
         this.allKey = keyStem + ":all";
         this.bulkKey = keyStem + ":bulk";
@@ -91,6 +92,11 @@ public class EmailRateLimiter {
         this.reserveUntilMicros = RESERVE_UNTIL_MICROS;
         this.waiters = new Semaphore(inlineWaiters);
         this.maxInlineWait = maxInlineWait;
+    }
+
+    /** {@link #tryAcquire(boolean)} for a request that is not bulk mail (every Stripe call, transactional mail). */
+    public Optional<Duration> tryAcquire() {
+        return tryAcquire(false);
     }
 
     /**

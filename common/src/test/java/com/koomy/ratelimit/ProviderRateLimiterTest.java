@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.ratelimit;
 
 import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestRedis;
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two limiters (two workers) hammering one Redis: the shared limit holds, bulk leaves room. */
-class EmailRateLimiterTest {
+class ProviderRateLimiterTest {
 
-    /** The Redis these tests run on; {@code EmailRateLimiterOnClusterTest} runs them on a three-primary Redis Cluster. */
+    /** The Redis these tests run on; {@code ProviderRateLimiterOnClusterTest} runs them on a three-primary Redis Cluster. */
     UnifiedJedis redis() {
         return TestRedis.client();
     }
@@ -37,15 +37,15 @@ class EmailRateLimiterTest {
     @Test
     void twoWorkersTogetherNeverExceedTheLimitInAnySecond() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        List<EmailRateLimiter> workers = List.of(new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO),
-                new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO));
+        List<ProviderRateLimiter> workers = List.of(new ProviderRateLimiter(redis(), prefix, 3, 0, Duration.ZERO),
+                new ProviderRateLimiter(redis(), prefix, 3, 0, Duration.ZERO));
         AtomicInteger granted = new AtomicInteger();
         long firstSecond = redisSecond();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> running = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
         for (int t = 0; t < 8; t++) {
-            EmailRateLimiter limiter = workers.get(t % 2);
+            ProviderRateLimiter limiter = workers.get(t % 2);
             running.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     if (limiter.tryAcquire(false).isEmpty()) {
@@ -68,7 +68,7 @@ class EmailRateLimiterTest {
     @Test
     void bulkMailLeavesOneRequestASecondForTransactionalMail() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO);
+        ProviderRateLimiter limiter = new ProviderRateLimiter(redis(), prefix, 3, 0, Duration.ZERO);
         AtomicInteger bulk = new AtomicInteger();
         AtomicInteger transactional = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -114,7 +114,7 @@ class EmailRateLimiterTest {
     @Test
     void bulkMailAloneTakesTheKeptRequestLateInTheSecond() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(redis(), prefix, 3, 0, Duration.ZERO);
+        ProviderRateLimiter limiter = new ProviderRateLimiter(redis(), prefix, 3, 0, Duration.ZERO);
         java.util.Map<Long, List<Long>> grantsBySecond = new java.util.concurrent.ConcurrentHashMap<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3300);
         while (System.nanoTime() < end) {
@@ -145,7 +145,7 @@ class EmailRateLimiterTest {
     @Test
     void aNewsletterAloneAt5PerSecondGetsMoreThanFourRequestsASecond() throws Exception {
         String prefix = TestRedis.newKeys().providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(redis(), prefix, 5);
+        ProviderRateLimiter limiter = new ProviderRateLimiter(redis(), prefix, 5);
         java.util.Map<Long, AtomicInteger> bySecond = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
@@ -187,7 +187,7 @@ class EmailRateLimiterTest {
     void theCountersAreTheKeysPassedInUnderThePrefix() {
         RedisKeys keys = TestRedis.newKeys();
         String stem = keys.providerLimit("sendgrid");
-        EmailRateLimiter limiter = new EmailRateLimiter(redis(), stem, 3, 0, Duration.ZERO);
+        ProviderRateLimiter limiter = new ProviderRateLimiter(redis(), stem, 3, 0, Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             limiter.tryAcquire(true);
         }

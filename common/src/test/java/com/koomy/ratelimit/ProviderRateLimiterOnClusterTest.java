@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.ratelimit;
 
 import com.koomy.testing.RedisServers;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -7,9 +7,9 @@ import redis.clients.jedis.UnifiedJedis;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** {@link EmailRateLimiterTest} on a Redis Cluster of three primaries (real servers): keys used together share a slot. */
+/** {@link ProviderRateLimiterTest} on a Redis Cluster of three primaries (real servers): keys used together share a slot. */
 @EnabledIf("com.koomy.testing.RedisServers#available")
-class EmailRateLimiterOnClusterTest extends EmailRateLimiterTest {
+class ProviderRateLimiterOnClusterTest extends ProviderRateLimiterTest {
 
     @Override
     UnifiedJedis redis() {
