@@ -1,6 +1,9 @@
 package com.koomy.email;
 
 import com.codahale.metrics.MetricRegistry;
+import com.koomy.newsletters.ListUnsubscribe;
+import com.koomy.newsletters.Newsletters;
+import com.koomy.qr.QrCodes;
 import com.koomy.ratelimit.ProviderRateLimiter;
 import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.conn.ConnectionPoolTimeoutException;

@@ -2,6 +2,10 @@ package com.koomy.email;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.email.sendgrid.SendGridEvent;
+import com.koomy.email.sendgrid.SendGridMailer;
+import com.koomy.newsletters.NewsletterRequest;
+import com.koomy.newsletters.Newsletters;
 import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;

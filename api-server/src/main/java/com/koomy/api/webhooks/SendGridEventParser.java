@@ -2,7 +2,7 @@ package com.koomy.api.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.koomy.email.SendGridEvent;
+import com.koomy.email.sendgrid.SendGridEvent;
 
 import java.io.IOException;
 import java.time.Instant;

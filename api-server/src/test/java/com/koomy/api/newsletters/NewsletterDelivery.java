@@ -6,12 +6,12 @@ import com.koomy.email.EmailPacer;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
 import com.koomy.email.FanOutNewsletterJob;
-import com.koomy.email.ListUnsubscribe;
-import com.koomy.email.Newsletters;
+import com.koomy.newsletters.ListUnsubscribe;
+import com.koomy.newsletters.Newsletters;
 import com.koomy.email.SendEmail;
 import com.koomy.email.SendEmailJob;
 import com.koomy.email.SinkMailer;
-import com.koomy.email.UnsubscribeTokens;
+import com.koomy.newsletters.UnsubscribeTokens;
 import com.koomy.jobs.OutboxEntry;
 import org.jdbi.v3.core.Jdbi;
 

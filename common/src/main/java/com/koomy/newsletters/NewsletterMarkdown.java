@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.newsletters;
 
 import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;

@@ -1,6 +1,12 @@
-package com.koomy.email;
+package com.koomy.email.sendgrid;
 
 import com.koomy.config.SendGridFactory;
+import com.koomy.email.Delivery;
+import com.koomy.email.Mailer;
+import com.koomy.email.OutgoingEmail;
+import com.koomy.email.Recipient;
+import com.koomy.email.RecipientCopy;
+import com.koomy.newsletters.ListUnsubscribe;
 import com.sendgrid.Client;
 import com.sendgrid.Method;
 import com.sendgrid.Request;
@@ -30,7 +36,7 @@ import java.util.Map;
  * (so a batch never shows its recipients to each other), our idempotency key in the custom args
  * ({@code koomy_key}, {@code koomy_email_id}, {@code koomy_attempt}) so every SendGrid event can be traced
  * back to the row and the attempt: an event of an attempt that died in SendGrid's hands settles the row
- * ({@link InterruptedAttempts}).
+ * ({@link com.koomy.email.InterruptedAttempts}).
  */
 public class SendGridMailer implements Mailer, Closeable {
 

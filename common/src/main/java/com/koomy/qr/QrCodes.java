@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.qr;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;

@@ -1,4 +1,7 @@
-package com.koomy.email;
+package com.koomy.email.sendgrid;
+
+import com.koomy.email.EmailAddresses;
+import com.koomy.email.SuppressionReason;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.newsletters;
 
 import java.util.Arrays;
 import java.util.Optional;

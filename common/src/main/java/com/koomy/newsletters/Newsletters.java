@@ -1,5 +1,8 @@
-package com.koomy.email;
+package com.koomy.newsletters;
 
+import com.koomy.email.Email;
+import com.koomy.email.EmailMessage;
+import com.koomy.email.Recipient;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -90,7 +93,7 @@ public final class Newsletters {
      * held batch of the same newsletter, or marks the newsletter sent after its last batch once the
      * fan-out has written them all. Returns the batches it queued (the caller may deliver one at once).
      */
-    static List<UUID> afterBatch(Handle handle, Email batch) {
+    public static List<UUID> afterBatch(Handle handle, Email batch) {
         if (batch.newsletterId() == null) {
             return List.of();
         }
@@ -118,7 +121,7 @@ public final class Newsletters {
      * take a place, or two crashes would stop the newsletter); returns how many it queued. The caller
      * holds the newsletter's row lock.
      */
-    static List<UUID> release(Handle handle, UUID newsletterId) {
+    public static List<UUID> release(Handle handle, UUID newsletterId) {
         List<UUID> released = handle.createQuery("""
                         UPDATE emails SET held = false, updated_at = now()
                          WHERE id IN (SELECT id FROM emails WHERE newsletter_id = :id AND held

@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.newsletters;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,4 +1,4 @@
-package com.koomy.email;
+package com.koomy.email.sendgrid;
 
 /**
  * What one webhook batch changed: events received, events new to us (the rest were redeliveries),

@@ -1,4 +1,8 @@
-package com.koomy.email;
+package com.koomy.newsletters;
+
+import com.koomy.email.EmailMessage;
+import com.koomy.email.InvalidEmailException;
+import com.koomy.email.Recipient;
 
 import java.util.List;
 import java.util.UUID;
