@@ -52,7 +52,7 @@ public final class RedisKeys {
 
     /**
      * The stem of an outbound provider's shared per-second counters ({@code stripe}, {@code sendgrid}),
-     * the same in the API and the workers of a stack; {@link com.koomy.email.EmailRateLimiter} appends
+     * the same in the API and the workers of a stack; {@link com.koomy.ratelimit.ProviderRateLimiter} appends
      * {@code :all} and {@code :bulk}.
      */
     public String providerLimit(String provider) {

@@ -1,5 +1,6 @@
 package com.koomy.email;
 
+import com.koomy.newsletters.Newsletters;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.filters.JobServerFilter;

@@ -1,5 +1,6 @@
 package com.koomy.email;
 
+import com.koomy.newsletters.Newsletters;
 import org.jdbi.v3.core.Handle;
 
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package com.koomy.email;
 
+import com.koomy.email.sendgrid.SendGridEvent;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;

@@ -1,5 +1,7 @@
 package com.koomy.email;
 
+import com.koomy.email.sendgrid.SendGridEvent;
+import com.koomy.email.sendgrid.SendGridEventBatchResult;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

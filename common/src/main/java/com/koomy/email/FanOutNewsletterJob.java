@@ -1,5 +1,7 @@
 package com.koomy.email;
 
+import com.koomy.newsletters.NewsletterSegment;
+import com.koomy.newsletters.Newsletters;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;

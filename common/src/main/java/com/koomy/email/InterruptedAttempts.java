@@ -1,6 +1,7 @@
 package com.koomy.email;
 
 import com.codahale.metrics.MetricRegistry;
+import com.koomy.newsletters.Newsletters;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

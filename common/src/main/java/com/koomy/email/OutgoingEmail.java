@@ -1,5 +1,7 @@
 package com.koomy.email;
 
+import com.koomy.newsletters.ListUnsubscribe;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,5 +1,7 @@
 package com.koomy.email;
 
+import com.koomy.newsletters.ListUnsubscribe;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,7 +47,7 @@ public final class RecipientCopy {
     }
 
     /** The HTTPS link of a List-Unsubscribe header (the footer's link), or null. */
-    static String unsubscribeUrl(Map<String, String> headers) {
+    public static String unsubscribeUrl(Map<String, String> headers) {
         String header = headers == null ? null : headers.get(ListUnsubscribe.HEADER);
         int https = header == null ? -1 : header.indexOf("<http");
         return https < 0 ? null : header.substring(https + 1, header.indexOf('>', https));

@@ -1,6 +1,10 @@
 package com.koomy.email;
 
 import com.codahale.metrics.MetricRegistry;
+import com.koomy.newsletters.ListUnsubscribe;
+import com.koomy.newsletters.Newsletters;
+import com.koomy.qr.QrCodes;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.conn.ConnectionPoolTimeoutException;
 import org.jdbi.v3.core.Handle;
@@ -69,7 +73,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final Jdbi jdbi;
     private final EmailRenderer renderer;
     private final Mailer mailer;
-    private final EmailRateLimiter rateLimiter;
+    private final ProviderRateLimiter rateLimiter;
     private final EmailPacer pacer;
     private final Duration lease;
     private final int maxRetries;
@@ -78,8 +82,8 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     private final ListUnsubscribe listUnsubscribe;
     private final InterruptedAttempts interrupted;
 
-    /** {@code rateLimiter}: {@link EmailRateLimiter#NONE} for no limit (the sink, or a benchmark with the limit lifted). */
-    public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
+    /** {@code rateLimiter}: {@link ProviderRateLimiter#NONE} for no limit (the sink, or a benchmark with the limit lifted). */
+    public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, ProviderRateLimiter rateLimiter,
                         EmailPacer pacer, Limits limits, MetricRegistry metrics) {
         this(jdbi, renderer, mailer, rateLimiter, pacer, limits, metrics, null);
     }
@@ -88,7 +92,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
      * {@code pacer}: delivers the rows that had to wait (this job becomes its delivery); {@code listUnsubscribe}:
      * the unsubscribe headers of newsletter batches (null: none).
      */
-    public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, EmailRateLimiter rateLimiter,
+    public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, ProviderRateLimiter rateLimiter,
                         EmailPacer pacer, Limits limits, MetricRegistry metrics, ListUnsubscribe listUnsubscribe) {
         this.listUnsubscribe = listUnsubscribe;
         this.jdbi = jdbi;

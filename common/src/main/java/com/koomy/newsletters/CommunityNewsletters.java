@@ -5,8 +5,6 @@ import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.EmailTemplate;
-import com.koomy.email.NewsletterSegment;
-import com.koomy.email.Newsletters;
 import com.koomy.email.Recipient;
 import com.koomy.email.RenderedEmail;
 import com.koomy.errors.ApiException;

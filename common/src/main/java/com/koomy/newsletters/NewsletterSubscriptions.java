@@ -1,7 +1,6 @@
 package com.koomy.newsletters;
 
 import com.koomy.communities.Communities;
-import com.koomy.email.UnsubscribeTokens;
 import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 

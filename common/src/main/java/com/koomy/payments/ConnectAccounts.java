@@ -8,8 +8,8 @@ import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
 import com.koomy.stripe.StripeGateway;
-import com.koomy.webhooks.StripeEvent;
-import com.koomy.webhooks.StripeEventRefusedException;
+import com.koomy.stripe.events.StripeEvent;
+import com.koomy.stripe.events.StripeEventRefusedException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 

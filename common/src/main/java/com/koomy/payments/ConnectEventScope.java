@@ -1,8 +1,8 @@
 package com.koomy.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.koomy.webhooks.StripeEvent;
-import com.koomy.webhooks.StripeEventRefusedException;
+import com.koomy.stripe.events.StripeEvent;
+import com.koomy.stripe.events.StripeEventRefusedException;
 import org.jdbi.v3.core.Handle;
 
 import java.util.Optional;

@@ -4,7 +4,7 @@ import com.koomy.billing.BillingEvents;
 import com.koomy.billing.Plans;
 import com.koomy.config.PaymentsFactory;
 import com.koomy.stripe.StripeGateway;
-import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.stripe.events.StripeEventHandlers;
 import org.jdbi.v3.core.Jdbi;
 
 /** Every Stripe event handler of dues and plans (issue 6), registered on the worker's handler registry. */

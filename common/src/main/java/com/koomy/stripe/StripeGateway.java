@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.config.RedisKeys;
 import com.koomy.config.StripeFactory;
-import com.koomy.email.EmailRateLimiter;
 import com.koomy.errors.ApiException;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.StripeException;
@@ -52,7 +52,7 @@ public class StripeGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StripeClient client;
-    private final EmailRateLimiter limiter;
+    private final ProviderRateLimiter limiter;
     private final Retry retry;
     private final Timer calls;
     private final Meter retries;
@@ -71,11 +71,11 @@ public class StripeGateway {
                 .setConnectTimeout((int) config.getConnectTimeout().toMilliseconds())
                 .setReadTimeout((int) config.getReadTimeout().toMilliseconds())
                 .build() : null;
-        // The shared per-second counter of the email limiter, generic enough for any provider; every
+        // The shared per-second counter of every outbound provider (SendGrid's too); every
         // waiting thread may wait, at most maxLimitWait in all.
         this.maxLimitWait = config.getMaxLimitWait().toJavaDuration();
         Duration inline = maxLimitWait.compareTo(Duration.ofSeconds(2)) < 0 ? maxLimitWait : Duration.ofSeconds(2);
-        this.limiter = new EmailRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, inline);
+        this.limiter = new ProviderRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, inline);
         this.busy = metrics.meter("koomy.stripe.busy");
         this.retries = metrics.meter("koomy.stripe.retries");
         this.throttled = metrics.meter("koomy.stripe.throttled");
@@ -184,7 +184,7 @@ public class StripeGateway {
     /** A slot of the shared limit, waiting at most maxLimitWait in all; else {@link #busy} (nothing sent). */
     private void acquire() {
         long deadline = System.nanoTime() + maxLimitWait.toNanos();
-        Optional<Duration> wait = limiter.tryAcquire(false);
+        Optional<Duration> wait = limiter.tryAcquire();
         while (wait.isPresent()) {
             throttled.mark();
             long left = deadline - System.nanoTime();
@@ -199,7 +199,7 @@ public class StripeGateway {
                 Thread.currentThread().interrupt();
                 throw busy("interrupted while waiting for a Stripe call slot", 1);
             }
-            wait = limiter.tryAcquire(false);
+            wait = limiter.tryAcquire();
         }
     }
 

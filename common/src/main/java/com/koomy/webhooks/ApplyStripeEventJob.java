@@ -1,5 +1,12 @@
 package com.koomy.webhooks;
 
+import com.koomy.stripe.events.StripeEvent;
+import com.koomy.stripe.events.StripeEventDao;
+import com.koomy.stripe.events.StripeEventHandler;
+import com.koomy.stripe.events.StripeEventHandlers;
+import com.koomy.stripe.events.StripeEventRefusedException;
+import com.koomy.stripe.events.StripeEventStatus;
+import com.koomy.stripe.events.StripeEventWrites;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package com.koomy.webhooks;
 
+import com.koomy.stripe.events.StripeReconciler;
 import org.jobrunr.jobs.lambdas.JobRequest;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 

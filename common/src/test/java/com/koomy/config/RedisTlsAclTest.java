@@ -1,7 +1,7 @@
 package com.koomy.config;
 
 import com.koomy.accounts.SessionStore;
-import com.koomy.email.EmailRateLimiter;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.testing.RedisServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code redis.tls} and {@code redis.user}: a real server that speaks only TLS and knows only one ACL user, allowed
- * keys under the stack's prefix. Sessions (a Lua script), the email limiter (a script with two keys) and plain
+ * keys under the stack's prefix. Sessions (a Lua script), the provider limiter (a script with two keys) and plain
  * commands work; without TLS, with a wrong password or outside the prefix, Redis refuses.
  */
 @EnabledIf("com.koomy.testing.RedisServers#available")
@@ -58,7 +58,7 @@ class RedisTlsAclTest {
             String token = sessions.create(account).token();
             assertThat(sessions.resolve(token)).get().extracting(s -> s.accountId()).isEqualTo(account);
 
-            EmailRateLimiter limiter = new EmailRateLimiter(redis, factory.keys().providerLimit("sendgrid"), 3, 0, Duration.ZERO);
+            ProviderRateLimiter limiter = new ProviderRateLimiter(redis, factory.keys().providerLimit("sendgrid"), 3, 0, Duration.ZERO);
             assertThat(limiter.tryAcquire(false)).as("no wait: a token was taken").isEmpty();
 
             assertThatThrownBy(() -> redis.set("elsewhere:key", "x")).isInstanceOf(JedisException.class)

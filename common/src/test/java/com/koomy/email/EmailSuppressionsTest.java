@@ -1,5 +1,7 @@
 package com.koomy.email;
 
+import com.koomy.email.sendgrid.SendGridEvent;
+import com.koomy.email.sendgrid.SendGridEventBatchResult;
 import com.koomy.testing.SendGridTestEvents;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;

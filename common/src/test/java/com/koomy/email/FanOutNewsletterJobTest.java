@@ -1,5 +1,6 @@
 package com.koomy.email;
 
+import com.koomy.newsletters.Newsletters;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,11 @@ package com.koomy.email;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.koomy.email.sendgrid.SendGridEvent;
+import com.koomy.email.sendgrid.SendGridMailer;
+import com.koomy.newsletters.NewsletterRequest;
+import com.koomy.newsletters.Newsletters;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
@@ -50,7 +55,7 @@ class InterruptedAttemptsTest {
 
         static Worker start() {
             EmailPacer pacer = new EmailPacer(jdbi, 2, Duration.ofMillis(200), new MetricRegistry());
-            SendEmailJob job = new SendEmailJob(jdbi, renderer(), mailer, EmailRateLimiter.NONE, pacer,
+            SendEmailJob job = new SendEmailJob(jdbi, renderer(), mailer, ProviderRateLimiter.NONE, pacer,
                     new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0, RESEND_AFTER), new MetricRegistry());
             pacer.start();
             return new Worker(pacer, job);
@@ -207,7 +212,7 @@ class InterruptedAttemptsTest {
     @Test
     void withoutAnEventWebhookAHeldReceiptWaitsForAnOperatorUnlessAnEventSettlesIt() throws Exception {
         EmailPacer pacer = new EmailPacer(jdbi, 1, Duration.ofMillis(200), new MetricRegistry());
-        SendEmailJob noWebhook = new SendEmailJob(jdbi, renderer(), mailer, EmailRateLimiter.NONE, pacer,
+        SendEmailJob noWebhook = new SendEmailJob(jdbi, renderer(), mailer, ProviderRateLimiter.NONE, pacer,
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
         Email receipt = interruptedReceipt("ivy@example.org");
 
@@ -236,7 +241,7 @@ class InterruptedAttemptsTest {
                 throw new IllegalStateException("the worker dies while the sink delivers");
             }
         };
-        SendEmailJob crashing = new SendEmailJob(jdbi, renderer(), dying, EmailRateLimiter.NONE,
+        SendEmailJob crashing = new SendEmailJob(jdbi, renderer(), dying, ProviderRateLimiter.NONE,
                 new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
 
@@ -244,7 +249,7 @@ class InterruptedAttemptsTest {
         assertThat(email(id).status()).isEqualTo(EmailStatus.queued);
         assertThat(email(id).attempts()).isZero();
 
-        SendEmailJob sink = new SendEmailJob(jdbi, renderer(), new SinkMailer(), EmailRateLimiter.NONE,
+        SendEmailJob sink = new SendEmailJob(jdbi, renderer(), new SinkMailer(), ProviderRateLimiter.NONE,
                 new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
         sink.run(new SendEmail(id));
@@ -257,7 +262,7 @@ class InterruptedAttemptsTest {
     void aRowTheSinkLeftSendingIsDeliveredAgainNothingHavingLeftTheProcess() throws Exception {
         Email receipt = interruptedReceipt("kai@example.org");
         jdbi.useHandle(h -> h.execute("UPDATE emails SET provider = 'sink', lease_until = NULL WHERE id = ?", receipt.id()));
-        SendEmailJob sink = new SendEmailJob(jdbi, renderer(), new SinkMailer(), EmailRateLimiter.NONE,
+        SendEmailJob sink = new SendEmailJob(jdbi, renderer(), new SinkMailer(), ProviderRateLimiter.NONE,
                 new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
 
@@ -270,7 +275,7 @@ class InterruptedAttemptsTest {
     void anAnswerThatNeverCameIsHeldTheSameWay() throws IOException {
         sendgrid.delayMillis(3000);
         try (SendGridMailer impatient = new SendGridMailer(withRequestTimeout(sendgrid, 1), 2)) {
-            SendEmailJob job = new SendEmailJob(jdbi, renderer(), impatient, EmailRateLimiter.NONE,
+            SendEmailJob job = new SendEmailJob(jdbi, renderer(), impatient, ProviderRateLimiter.NONE,
                     new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                     new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0, RESEND_AFTER), new MetricRegistry());
             UUID id = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, EmailMessage.to(Recipient.of("lou@example.org"),

@@ -4,6 +4,10 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.config.SendGridFactory;
+import com.koomy.email.sendgrid.SendGridMailer;
+import com.koomy.newsletters.NewsletterRequest;
+import com.koomy.newsletters.Newsletters;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
@@ -46,7 +50,7 @@ class SendEmailJobTest {
         sendgrid = new SendGridStub();
         mailer = new SendGridMailer(sendgrid.config(5), 4);
         job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
+                mailer, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
     }
 
     @AfterAll
@@ -138,7 +142,7 @@ class SendEmailJobTest {
         });
         EmailPacer pacer = new EmailPacer(jdbi, 1, Duration.ofMillis(200), new MetricRegistry());
         new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, EmailRateLimiter.NONE, pacer, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
+                mailer, ProviderRateLimiter.NONE, pacer, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
         pacer.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> email(bulk).status() == EmailStatus.sent
@@ -255,7 +259,7 @@ class SendEmailJobTest {
         UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "gus@example.org", Map.of());
         try (SendGridMailer patient = new SendGridMailer(config, 2)) {
             SendEmailJob slowJob = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                    patient, EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
+                    patient, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                     new SendEmailJob.Limits(config.longestAttempt(), 2, 0),
                     new MetricRegistry());
             slowJob.run(new SendEmail(id));
@@ -270,7 +274,7 @@ class SendEmailJobTest {
     void aSlowProviderHoldsNoMoreThreadsThanItsSlots() throws Exception {
         sendgrid.delayMillis(1500);
         SendEmailJob oneSlot = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
+                mailer, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
         UUID first = enqueue(EmailTemplate.PASSWORD_RESET, "hal@example.org", Map.of());
         UUID second = enqueue(EmailTemplate.PASSWORD_RESET, "ida@example.org", Map.of());

@@ -2,8 +2,8 @@ package com.koomy.retention;
 
 import com.koomy.config.RetentionFactory;
 import com.koomy.testing.TestDatabase;
-import com.koomy.webhooks.IncomingStripeEvent;
-import com.koomy.webhooks.StripeEventWrites;
+import com.koomy.stripe.events.IncomingStripeEvent;
+import com.koomy.stripe.events.StripeEventWrites;
 import io.dropwizard.util.Duration;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;

@@ -1,5 +1,9 @@
 package com.koomy.webhooks;
 
+import com.koomy.stripe.events.StripeEvent;
+import com.koomy.stripe.events.StripeEventDao;
+import com.koomy.stripe.events.StripeEventHandlers;
+import com.koomy.stripe.events.StripeEventStatus;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,10 @@
 package com.koomy.webhooks;
 
+import com.koomy.stripe.events.IncomingStripeEvent;
+import com.koomy.stripe.events.StripeEvent;
+import com.koomy.stripe.events.StripeEventDao;
+import com.koomy.stripe.events.StripeEventHandlers;
+import com.koomy.stripe.events.StripeEventWrites;
 import com.koomy.testing.StripeTestEvents;
 import org.jdbi.v3.core.Jdbi;
 

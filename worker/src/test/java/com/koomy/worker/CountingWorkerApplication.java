@@ -1,6 +1,6 @@
 package com.koomy.worker;
 
-import com.koomy.webhooks.StripeEventHandlers;
+import com.koomy.stripe.events.StripeEventHandlers;
 import org.jdbi.v3.core.Jdbi;
 
 /**

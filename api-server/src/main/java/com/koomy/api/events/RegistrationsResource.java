@@ -10,7 +10,7 @@ import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ListParams;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
-import com.koomy.email.QrCodes;
+import com.koomy.qr.QrCodes;
 import com.koomy.events.MyTicket;
 import com.koomy.events.Registrations;
 import com.koomy.events.Registrations.MyTicketView;

@@ -4,7 +4,7 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
 import com.koomy.api.accounts.CurrentAccount;
-import com.koomy.email.QrCodes;
+import com.koomy.qr.QrCodes;
 import com.koomy.memberships.MembershipCard;
 import com.koomy.memberships.MembershipCards;
 import io.swagger.v3.oas.annotations.Operation;

@@ -3,7 +3,7 @@ package com.koomy.api.newsletters;
 import com.koomy.api.ApiContext;
 import com.koomy.billing.PlanLimits;
 import com.koomy.email.EmailRenderer;
-import com.koomy.email.UnsubscribeTokens;
+import com.koomy.newsletters.UnsubscribeTokens;
 import com.koomy.newsletters.CommunityNewsletters;
 import com.koomy.newsletters.NewsletterSubscriptions;
 

@@ -1,6 +1,6 @@
 package com.koomy.api.ops;
 
-import com.koomy.email.ListUnsubscribe;
+import com.koomy.newsletters.ListUnsubscribe;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.email.EmailDao;

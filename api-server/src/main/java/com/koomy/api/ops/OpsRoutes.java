@@ -16,8 +16,8 @@ import com.koomy.api.stats.StatsFlusher;
 import com.koomy.api.stats.StatsStore;
 import com.koomy.config.ReadReplicaFactory;
 import com.koomy.config.RedisPools;
-import com.koomy.email.ListUnsubscribe;
-import com.koomy.email.UnsubscribeTokens;
+import com.koomy.newsletters.ListUnsubscribe;
+import com.koomy.newsletters.UnsubscribeTokens;
 import io.dropwizard.core.setup.Environment;
 
 import java.lang.management.ManagementFactory;

@@ -2,7 +2,7 @@ package com.koomy.api.ops;
 
 import com.koomy.email.Email;
 import com.koomy.email.EmailTemplate;
-import com.koomy.email.ListUnsubscribe;
+import com.koomy.newsletters.ListUnsubscribe;
 import com.koomy.email.Recipient;
 import com.koomy.email.RecipientCopy;
 import com.koomy.email.RenderedEmail;

@@ -4,6 +4,7 @@ import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiContext;
 import com.koomy.api.ratelimit.RateLimiter;
 import com.koomy.api.ratelimit.StripeCallBudget;
+import com.koomy.api.stripe.OpsStripeEventsResource;
 import com.koomy.billing.PlanLimits;
 import com.koomy.billing.Plans;
 import com.koomy.billing.Subscriptions;
@@ -14,7 +15,7 @@ import com.koomy.payments.ManualPayments;
 import com.koomy.payments.PaymentHistory;
 import com.koomy.payments.PaymentRefunds;
 import com.koomy.stripe.StripeGateway;
-import com.koomy.webhooks.StripeEventReplays;
+import com.koomy.stripe.events.StripeEventReplays;
 import org.jdbi.v3.core.Jdbi;
 
 /**

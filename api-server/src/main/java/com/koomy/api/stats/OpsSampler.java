@@ -3,7 +3,7 @@ package com.koomy.api.stats;
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.email.EmailStatus;
 import com.koomy.ops.OpsCountsDao;
-import com.koomy.webhooks.StripeEventStatus;
+import com.koomy.stripe.events.StripeEventStatus;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;

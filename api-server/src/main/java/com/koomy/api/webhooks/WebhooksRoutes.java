@@ -1,8 +1,17 @@
 package com.koomy.api.webhooks;
 
 import com.koomy.api.ApiContext;
+import com.koomy.api.email.SendGridEventParser;
+import com.koomy.api.email.SendGridSignatureVerifier;
+import com.koomy.api.email.SendGridWebhookResource;
 import com.koomy.api.fastpath.FastRoute;
 import com.koomy.api.fastpath.ResourceRoute;
+import com.koomy.api.stripe.StripeEventIngest;
+import com.koomy.api.stripe.StripeEventParser;
+import com.koomy.api.stripe.StripeSignatureVerifier;
+import com.koomy.api.stripe.StripeWebhookFastRoute;
+import com.koomy.api.stripe.StripeWebhookIntake;
+import com.koomy.api.stripe.StripeWebhookResource;
 import com.koomy.config.StripeFactory;
 
 /**

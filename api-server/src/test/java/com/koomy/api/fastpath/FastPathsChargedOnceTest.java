@@ -9,7 +9,7 @@ import com.koomy.api.communities.CommunitiesResource;
 import com.koomy.api.events.CheckinsResource;
 import com.koomy.api.memberships.MembershipsResource;
 import com.koomy.api.ratelimit.RateLimiter;
-import com.koomy.api.webhooks.StripeWebhookResource;
+import com.koomy.api.stripe.StripeWebhookResource;
 import com.koomy.errors.ApiException;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;

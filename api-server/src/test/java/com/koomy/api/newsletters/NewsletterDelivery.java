@@ -6,12 +6,12 @@ import com.koomy.email.EmailPacer;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
 import com.koomy.email.FanOutNewsletterJob;
-import com.koomy.email.ListUnsubscribe;
-import com.koomy.email.Newsletters;
+import com.koomy.newsletters.ListUnsubscribe;
+import com.koomy.newsletters.Newsletters;
 import com.koomy.email.SendEmail;
 import com.koomy.email.SendEmailJob;
 import com.koomy.email.SinkMailer;
-import com.koomy.email.UnsubscribeTokens;
+import com.koomy.newsletters.UnsubscribeTokens;
 import com.koomy.jobs.OutboxEntry;
 import org.jdbi.v3.core.Jdbi;
 
@@ -35,7 +35,7 @@ final class NewsletterDelivery {
         this.jdbi = jdbi;
         this.fanOut = new FanOutNewsletterJob(jdbi);
         this.send = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", publicUrl)),
-                new SinkMailer(), com.koomy.email.EmailRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
+                new SinkMailer(), com.koomy.ratelimit.ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0),
                 new MetricRegistry(), new ListUnsubscribe(publicUrl, "no-reply@koomy.local", new UnsubscribeTokens(secret)));
     }
 

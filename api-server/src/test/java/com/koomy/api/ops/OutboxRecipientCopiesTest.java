@@ -7,13 +7,13 @@ import com.koomy.api.ApiTestApp;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailPacer;
-import com.koomy.email.EmailRateLimiter;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.Recipient;
 import com.koomy.email.SendEmail;
 import com.koomy.email.SendEmailJob;
 import com.koomy.email.SinkMailer;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -51,7 +51,7 @@ class OutboxRecipientCopiesTest {
                 Map.of("communityName", "Rowing Club", "amount", "25.00", "currency", "EUR", "dueDate", "2026-12-31",
                         "payUrl", "https://koomy.test/pay"), UUID.randomUUID(), "dues-reminders:" + UUID.randomUUID())));
         new SendEmailJob(db.jdbi(), new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                new SinkMailer(), EmailRateLimiter.NONE, new EmailPacer(db.jdbi(), 1, Duration.ofSeconds(1), new MetricRegistry()),
+                new SinkMailer(), ProviderRateLimiter.NONE, new EmailPacer(db.jdbi(), 1, Duration.ofSeconds(1), new MetricRegistry()),
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry()).run(new SendEmail(id));
 
         JsonNode email;

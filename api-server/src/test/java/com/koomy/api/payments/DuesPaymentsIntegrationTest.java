@@ -9,7 +9,7 @@ import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
-import com.koomy.webhooks.StripeEventStatus;
+import com.koomy.stripe.events.StripeEventStatus;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -12,7 +12,7 @@ import com.koomy.testing.SendGridTestEvents;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
-import com.koomy.webhooks.StripeEventStatus;
+import com.koomy.stripe.events.StripeEventStatus;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static com.koomy.api.webhooks.SendGridSignatureVerifier.SIGNATURE_HEADER;
-import static com.koomy.api.webhooks.SendGridSignatureVerifier.TIMESTAMP_HEADER;
+import static com.koomy.api.email.SendGridSignatureVerifier.SIGNATURE_HEADER;
+import static com.koomy.api.email.SendGridSignatureVerifier.TIMESTAMP_HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

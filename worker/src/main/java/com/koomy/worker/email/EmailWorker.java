@@ -7,18 +7,18 @@ import com.koomy.email.EmailDao;
 import com.koomy.email.EmailFailureFilter;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailPacer;
-import com.koomy.email.EmailRateLimiter;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.FanOutNewsletter;
 import com.koomy.email.FanOutNewsletterJob;
-import com.koomy.email.ListUnsubscribe;
+import com.koomy.newsletters.ListUnsubscribe;
 import com.koomy.email.Mailer;
-import com.koomy.email.Newsletters;
+import com.koomy.newsletters.Newsletters;
 import com.koomy.email.SendEmail;
 import com.koomy.email.SendEmailJob;
-import com.koomy.email.SendGridMailer;
+import com.koomy.email.sendgrid.SendGridMailer;
 import com.koomy.email.SinkMailer;
-import com.koomy.email.UnsubscribeTokens;
+import com.koomy.newsletters.UnsubscribeTokens;
+import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.worker.WorkerConfiguration;
 import com.koomy.worker.jobs.OutboxRoutes;
 import io.dropwizard.core.setup.Environment;
@@ -51,7 +51,7 @@ public final class EmailWorker {
         this.retries = config.getJobs().getEmailRetries();
         SendGridFactory sendgrid = config.getSendgrid();
         Mailer mailer = new SinkMailer();
-        EmailRateLimiter limiter = EmailRateLimiter.NONE;
+        ProviderRateLimiter limiter = ProviderRateLimiter.NONE;
         // Half the job threads at most wait for SendGrid at once: a slow SendGrid (answers take up to the
         // request timeout) leaves the other half to webhooks and AI drafts.
         int maxInFlight = 0;
@@ -64,7 +64,7 @@ public final class EmailWorker {
                 }
             });
             mailer = sendGridMailer;
-            limiter = new EmailRateLimiter(redis, config.getRedis().keys().providerLimit("sendgrid"),
+            limiter = new ProviderRateLimiter(redis, config.getRedis().keys().providerLimit("sendgrid"),
                     sendgrid.getRateLimitPerSecond());
             maxInFlight = Math.max(1, config.getJobs().getWorkerCount() / 2);
         }

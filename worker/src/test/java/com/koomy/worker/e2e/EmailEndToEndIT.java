@@ -5,8 +5,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
-import com.koomy.email.NewsletterRequest;
-import com.koomy.email.Newsletters;
+import com.koomy.newsletters.NewsletterRequest;
+import com.koomy.newsletters.Newsletters;
 import com.koomy.email.Recipient;
 import com.koomy.testing.FreePorts;
 import com.koomy.testing.SendGridStub;
@@ -142,7 +142,7 @@ class EmailEndToEndIT {
     }
 
     /**
-     * What the shared limiter promises, seen from the stub. {@link com.koomy.email.EmailRateLimiter}
+     * What the shared limiter promises, seen from the stub. {@link com.koomy.ratelimit.ProviderRateLimiter}
      * is a fixed window: at most {@code perSecond} tokens per calendar second of Redis's clock, all
      * workers together (a token bucket it is not: the tokens of the end of one second and of the start
      * of the next may come back to back). A request reaches the stub some delay after its token was

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.koomy.email.EmailSuppressions;
-import com.koomy.email.SendGridEvent;
+import com.koomy.email.sendgrid.SendGridEvent;
 import com.koomy.testing.SendGridStub;
 import org.jdbi.v3.core.Jdbi;
 
