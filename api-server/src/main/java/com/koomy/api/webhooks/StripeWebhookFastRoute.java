@@ -14,27 +14,21 @@ import java.io.IOException;
  * resource machinery cost more CPU than verifying and storing the event. Same {@link StripeWebhookIntake},
  * same answers; a body over the limit is handed to Jersey (413, reading what the client still sends).
  */
-final class StripeWebhookFastRoute implements FastRoute {
+final class StripeWebhookFastRoute extends FastRoute {
 
-    private final ResourceRoute route;
     private final StripeWebhookIntake intake;
     private final ObjectMapper json;
 
     StripeWebhookFastRoute(ResourceRoute route, StripeWebhookIntake intake, ObjectMapper json) {
-        this.route = route;
+        super(route);
         this.intake = intake;
         this.json = json;
     }
 
     @Override
-    public ResourceRoute route() {
-        return route;
-    }
-
-    @Override
     public FastAnswer answer(FastCall call) throws IOException {
-        byte[] body = call.body(intake.maxBodyBytes() + 1);
-        if (body.length > intake.maxBodyBytes()) {
+        byte[] body = call.bodyAtMost(intake.maxBodyBytes());
+        if (body == null) {
             return null;
         }
         StripeWebhookIntake.Received received = intake.receive(body, call.request().getHeader("Stripe-Signature"));
