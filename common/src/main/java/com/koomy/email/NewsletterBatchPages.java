@@ -37,9 +37,10 @@ final class NewsletterBatchPages {
     }
 
     /**
-     * One page. The pages of a newsletter are serialized by an advisory lock, not by its row's lock, which
-     * is taken only for the last statements: every batch that ends takes that row lock to release the
-     * next one, and a row locked for the whole page (0.3-1 s) held the newsletter's own batches back.
+     * One snapshot page; true when another may follow. The pages of a newsletter are serialized by an
+     * advisory lock, not by its row's lock, which is taken only for the last statements: every batch that
+     * ends takes that row lock to release the next one, and a row locked for the whole page (0.3-1 s) held
+     * the newsletter's own batches back.
      */
     static boolean snapshotPage(Handle handle, UUID id) {
         handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:kind, :key)) l")
