@@ -1,13 +1,16 @@
 package com.koomy.email;
 
-import com.codahale.metrics.MetricRegistry;
 import com.koomy.newsletters.ListUnsubscribe;
 import com.koomy.newsletters.Newsletters;
-import com.koomy.qr.QrCodes;
 import com.koomy.ratelimit.ProviderRateLimiter;
+
+import com.codahale.metrics.MetricRegistry;
+import com.koomy.email.EmailClaims.Send;
+import com.koomy.email.EmailClaims.Sent;
+import com.koomy.email.EmailClaims.Step;
+import com.koomy.email.EmailClaims.Wait;
 import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.conn.ConnectionPoolTimeoutException;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
@@ -18,9 +21,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 
@@ -71,15 +72,12 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
     }
 
     private final Jdbi jdbi;
-    private final EmailRenderer renderer;
     private final Mailer mailer;
-    private final ProviderRateLimiter rateLimiter;
+    private final EmailClaims claims;
     private final EmailPacer pacer;
-    private final Duration lease;
     private final int maxRetries;
     private final Semaphore slots;
     private final MetricRegistry metrics;
-    private final ListUnsubscribe listUnsubscribe;
     private final InterruptedAttempts interrupted;
 
     /** {@code rateLimiter}: {@link ProviderRateLimiter#NONE} for no limit (the sink, or a benchmark with the limit lifted). */
@@ -94,35 +92,15 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
      */
     public SendEmailJob(Jdbi jdbi, EmailRenderer renderer, Mailer mailer, ProviderRateLimiter rateLimiter,
                         EmailPacer pacer, Limits limits, MetricRegistry metrics, ListUnsubscribe listUnsubscribe) {
-        this.listUnsubscribe = listUnsubscribe;
         this.jdbi = jdbi;
-        this.renderer = renderer;
         this.mailer = mailer;
-        this.rateLimiter = rateLimiter;
         this.pacer = pacer;
         pacer.deliverWith(this::deliverPaced);
-        this.lease = limits.lease();
         this.maxRetries = limits.maxRetries();
         this.slots = limits.maxInFlight() > 0 ? new Semaphore(limits.maxInFlight()) : null;
         this.metrics = metrics;
         this.interrupted = new InterruptedAttempts(limits.unconfirmedResendAfter(), metrics);
-    }
-
-    private sealed interface Step {
-    }
-
-    private record Done() implements Step {
-    }
-
-    /** {@code onRow}: the row already says until when (a backoff); else the wait is written on it. */
-    private record Wait(Duration duration, String why, boolean onRow) implements Step {
-    }
-
-    private record Send(Email email, OutgoingEmail outgoing, EmailTemplate template) implements Step {
-    }
-
-    /** Delivered in the transaction that claimed it (the sink); {@code next}: the batch it released, or null. */
-    private record Sent(UUID next) implements Step {
+        this.claims = new EmailClaims(renderer, mailer, rateLimiter, limits.lease(), metrics, listUnsubscribe, interrupted);
     }
 
     /**
@@ -146,7 +124,7 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
             return null;
         }
         try {
-            Step step = jdbi.inTransaction(handle -> begin(handle, id));
+            Step step = jdbi.inTransaction(handle -> claims.claim(handle, id));
             if (step instanceof Wait wait && wait.onRow()) {
                 pacer.wake(Instant.now().plus(wait.duration()));
             } else if (step instanceof Wait wait) {
@@ -162,93 +140,6 @@ public class SendEmailJob implements JobRequestHandler<SendEmail> {
                 slots.release();
             }
         }
-    }
-
-    private Step begin(Handle handle, UUID id) throws IOException {
-        EmailDao dao = handle.attach(EmailDao.class);
-        Email email = dao.lock(id).orElseThrow(() -> new IllegalStateException("email " + id + " is not stored"));
-        if (email.status().settled() || email.held()) {
-            return new Done();
-        }
-        EmailTemplate template = EmailTemplate.byId(email.template())
-                .orElseThrow(() -> new IllegalStateException("email " + id + " has an unknown template " + email.template()));
-        Instant now = Instant.now();
-        if (email.status() == EmailStatus.sending) {
-            if (email.leaseUntil() != null && email.leaseUntil().isAfter(now)) {
-                // That attempt settles the row; if it dies, the pacer finds the row past its lease.
-                return new Done();
-            }
-            if (interrupted.resolve(handle, email, template, now) == InterruptedAttempts.Outcome.DONE) {
-                return new Done();
-            }
-        } else if (email.retryAt() != null && email.retryAt().isAfter(now)) {
-            return new Wait(Duration.between(now, email.retryAt()),
-                    "backing off after a failure or a 429 (" + email.failures() + " failures)", true);
-        }
-        // A newsletter batch also leaves out whoever unsubscribed from its community since the fan-out.
-        List<Recipient> suppressed = EmailSuppressions.suppressedAmong(handle, email.recipients(), email.bulk(),
-                template == EmailTemplate.NEWSLETTER ? email.communityId() : null);
-        List<Recipient> to = new ArrayList<>(email.recipients());
-        to.removeAll(suppressed);
-        if (to.isEmpty()) {
-            dao.markSuppressed(id, EmailJson.recipients(suppressed));
-            Newsletters.afterBatch(handle, email);
-            metrics.meter("koomy.email.suppressed").mark();
-            return new Done();
-        }
-        RenderedEmail content = email.subject() != null
-                ? new RenderedEmail(email.subject(), email.htmlBody(), email.textBody())
-                : render(email, template);
-        if (mailer.rateLimited()) {
-            var wait = rateLimiter.tryAcquire(email.bulk());
-            if (wait.isPresent()) {
-                metrics.meter("koomy.email.rate-limited").mark();
-                return new Wait(wait.get(), "no token in the shared rate limit", false);
-            }
-        }
-        dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed),
-                content.subject(), content.html(), content.text());
-        OutgoingEmail outgoing = new OutgoingEmail(id, email.idempotencyKey(), email.attempts() + 1, template.id(), email.bulk(),
-                to, content, inlineImages(template, email.variables()), headers(email, template, to),
-                Personalized.substitutions(content, to));
-        if (mailer.transactional() && mailer.send(outgoing) instanceof Delivery.Accepted accepted) {
-            // The sink: delivered in the same commit as the claim, so a crash never leaves it sending.
-            dao.markSent(id, accepted.messageId());
-            List<UUID> released = Newsletters.afterBatch(handle, email);
-            metrics.meter("koomy.email.sent").mark(to.size());
-            return new Sent(released.isEmpty() ? null : released.get(0));
-        }
-        return new Send(email, outgoing, template);
-    }
-
-    private RenderedEmail render(Email email, EmailTemplate template) {
-        if (template != EmailTemplate.NEWSLETTER && Personalized.applies(email)) {
-            return Personalized.render(renderer, template, email.locale(), email.variables());
-        }
-        Map<String, Object> variables = new java.util.HashMap<>(email.variables());
-        if (email.recipients().size() == 1 && email.recipients().get(0).name() != null) {
-            variables.putIfAbsent("recipientName", email.recipients().get(0).name());
-        }
-        return renderer.render(template, email.locale(), variables);
-    }
-
-    /** Per recipient: the List-Unsubscribe headers of a newsletter (community's and newsletter's token). */
-    private Map<String, Map<String, String>> headers(Email email, EmailTemplate template, List<Recipient> to) {
-        if (listUnsubscribe == null || template != EmailTemplate.NEWSLETTER || email.communityId() == null) {
-            return Map.of();
-        }
-        Map<String, Map<String, String>> headers = new java.util.HashMap<>();
-        for (Recipient r : to) {
-            headers.put(r.email(), listUnsubscribe.headers(email.communityId(), email.newsletterId(), r.email()));
-        }
-        return headers;
-    }
-
-    private static List<OutgoingEmail.InlineImage> inlineImages(EmailTemplate template, Map<String, Object> variables) {
-        if (template != EmailTemplate.EVENT_TICKET || !(variables.get("qrPayload") instanceof String payload)) {
-            return List.of();
-        }
-        return List.of(new OutgoingEmail.InlineImage("ticket-qr", "ticket.png", QrCodes.png(payload, 240)));
     }
 
     private UUID deliver(Send send) throws Exception {

@@ -29,7 +29,7 @@ public final class AccountSeats {
         for (UUID eventId : tickets.eventsHeld(accountId, clock.instant().minus(Event.DOORS_MARGIN))) {
             events.lock(eventId).orElseThrow();
             for (Ticket ticket : tickets.activeOf(eventId, accountId)) {
-                Registrations.release(handle, ticket);
+                FreedSeats.release(handle, ticket);
                 released++;
             }
             registrations.fillFreedSeats(handle, events.find(eventId).orElseThrow());

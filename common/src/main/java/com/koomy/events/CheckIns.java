@@ -1,11 +1,8 @@
 package com.koomy.events;
 
 import com.codahale.metrics.MetricRegistry;
-import com.koomy.db.GroupCommit;
-import com.koomy.db.SqlStates;
 import com.koomy.errors.ApiException;
 import io.dropwizard.lifecycle.Managed;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.sql.Timestamp;
@@ -20,7 +17,7 @@ import java.util.UUID;
 /**
  * Door check-in. A scan is decided in this order: the QR code must parse and carry a valid signature
  * of the event's community (else {@code invalid}, answered without touching the database); it must be
- * for this event ({@code wrong_event}); then {@link #SCAN} decides everything else in one statement
+ * for this event ({@code wrong_event}); then {@link ScanRecorder#SCAN} decides everything else in one statement
  * and one round trip: an earlier answer to the same scan id is replayed; a time outside the code's
  * validity window is {@code not_yet_valid}/{@code expired}; a cancelled seat or an older serial is
  * {@code revoked}; otherwise the ticket's one {@code checkins} row is inserted ({@code admitted}) or
@@ -66,53 +63,15 @@ public class CheckIns {
     public record OfflineScan(String qr, String scanId, String gate, Instant scannedAt) {
     }
 
-    static final String SCAN = """
-            /* CheckIns.scan */
-            WITH prior AS (
-                SELECT result, admitted_at, admitted_gate, ticket_id FROM checkin_scans
-                 WHERE event_id = :eventId AND scan_id = :scanId
-            ), ticket AS (
-                SELECT t.id, t.status, t.serial, t.guest_name, a.name AS holder_name
-                  FROM tickets t JOIN accounts a ON a.id = t.account_id
-                 WHERE t.id = :ticketId AND t.event_id = :eventId
-            ), admission AS (
-                INSERT INTO checkins (ticket_id, event_id, scan_id, gate, admitted_at)
-                SELECT id, :eventId, :scanId, :gate, now() FROM ticket
-                 WHERE status = 'confirmed' AND serial = :serial AND CAST(:refusal AS text) IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM prior)
-                ON CONFLICT (ticket_id) DO UPDATE SET scans = checkins.scans + 1
-                RETURNING scan_id, gate, admitted_at
-            ), decided AS (
-                SELECT CASE WHEN CAST(:refusal AS text) IS NOT NULL THEN CAST(:refusal AS text)
-                            WHEN ticket.id IS NULL THEN 'invalid'
-                            WHEN ticket.status <> 'confirmed' OR ticket.serial <> :serial THEN 'revoked'
-                            WHEN admission.scan_id = :scanId THEN 'admitted'
-                            ELSE 'already_admitted' END AS result,
-                       admission.admitted_at, admission.gate AS admitted_gate
-                  FROM (SELECT 1) AS one LEFT JOIN ticket ON true LEFT JOIN admission ON true
-            ), recorded AS (
-                INSERT INTO checkin_scans (event_id, scan_id, ticket_id, gate, result, admitted_at, admitted_gate, scanned_at)
-                SELECT :eventId, :scanId, :ticketId, :gate, result, admitted_at, admitted_gate, now() FROM decided
-                 WHERE NOT EXISTS (SELECT 1 FROM prior)
-                ON CONFLICT (event_id, scan_id) DO NOTHING
-            )
-            SELECT coalesce(prior.result, decided.result) AS result,
-                   CASE WHEN prior.result IS NULL THEN decided.admitted_at ELSE prior.admitted_at END AS admitted_at,
-                   CASE WHEN prior.result IS NULL THEN decided.admitted_gate ELSE prior.admitted_gate END AS admitted_gate,
-                   prior.result IS NOT NULL AS replayed, prior.ticket_id AS prior_ticket,
-                   ticket.id AS found_ticket, ticket.holder_name, ticket.guest_name
-              FROM decided LEFT JOIN prior ON true LEFT JOIN ticket ON true
-            """;
-
     private final Jdbi jdbi;
     private final TicketKeys keys;
     private final ScannerAccess access;
     private final Clock clock;
-    /** Null: each scan in a statement of its own (tests, tools); see {@link #groupCommit}. */
-    private volatile GroupCommit<ScanWrite, Row> group;
+    private final ScanRecorder recorder;
 
     public CheckIns(Jdbi jdbi, TicketKeys keys, ScannerAccess access, Clock clock) {
         this.jdbi = jdbi;
+        this.recorder = new ScanRecorder(jdbi);
         this.keys = keys;
         this.access = access;
         this.clock = clock;
@@ -129,21 +88,8 @@ public class CheckIns {
         if (!code.eventId().equals(eventId)) {
             return ScanResult.refused(scanId, ScanResult.WRONG_EVENT);
         }
-        ScanWrite write = new ScanWrite(eventId, scanId, code.ticketId(), code.serial(), gate,
-                windowRefusal(code, clock.instant()));
-        Row row;
-        if (group == null) {
-            row = jdbi.withHandle(handle -> decide(handle, write));
-        } else {
-            try {
-                row = group.submit(write);
-            } catch (GroupCommit.NotWritten e) {
-                throw new IllegalStateException("scan " + scanId + " not recorded: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while recording scan " + scanId, e);
-            }
-        }
+        ScanRecorder.Row row = recorder.record(new ScanRecorder.ScanWrite(eventId, scanId, code.ticketId(), code.serial(),
+                gate, windowRefusal(code, clock.instant())));
         if (row.priorTicket() != null && !row.priorTicket().equals(code.ticketId())) {
             throw scanIdReused(scanId);
         }
@@ -210,55 +156,13 @@ public class CheckIns {
         return List.of(answers);
     }
 
-    private record Row(String result, Instant admittedAt, String admittedGate, boolean replayed, UUID priorTicket,
-                       UUID foundTicket, String holderName, String guestName) {
-    }
-
-    /** The parameters of one online scan's {@link #SCAN}. */
-    private record ScanWrite(UUID eventId, String scanId, UUID ticketId, int serial, String gate, String refusal) {
-    }
-
-    private static Row decide(Handle handle, ScanWrite w) {
-        return handle.createQuery(SCAN)
-                .bind("eventId", w.eventId()).bind("scanId", w.scanId()).bind("ticketId", w.ticketId())
-                .bind("serial", w.serial()).bind("gate", w.gate()).bind("refusal", w.refusal())
-                .map((rs, ctx) -> new Row(rs.getString("result"), instant(rs.getTimestamp("admitted_at")),
-                        rs.getString("admitted_gate"), rs.getBoolean("replayed"), rs.getObject("prior_ticket", UUID.class),
-                        rs.getObject("found_ticket", UUID.class), rs.getString("holder_name"), rs.getString("guest_name")))
-                .one();
-    }
-
-    /**
-     * Online scans that arrived together, decided in one transaction (group commit): in ticket order,
-     * so that two batches lock the same tickets' rows in the same order and cannot deadlock; two scans
-     * of one ticket in the same batch are decided one after the other, exactly as across
-     * transactions (the second finds the first's admission).
-     */
-    private List<Row> decideAll(List<ScanWrite> writes) {
-        Integer[] order = new Integer[writes.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.<Integer, UUID>comparing(i -> writes.get(i).ticketId())
-                .thenComparing(i -> writes.get(i).scanId()));
-        Row[] rows = new Row[writes.size()];
-        jdbi.useTransaction(handle -> {
-            for (int i : order) {
-                rows[i] = decide(handle, writes.get(i));
-            }
-        });
-        return Arrays.asList(rows);
-    }
-
     /**
      * From now on, online scans are recorded through a group commit of {@code writers} threads; the
      * caller starts and stops what this returns with the process. When a batch fails for anything
      * but the database being out of reach, its scans are decided again one by one.
      */
     public Managed groupCommit(int writers, int maxBatch, java.time.Duration timeout, MetricRegistry metrics) {
-        group = new GroupCommit<>("door-scans", this::decideAll, e -> SqlStates.unavailable(e) == null,
-                writers, maxBatch, 10_000, timeout, metrics, "koomy.checkins.group");
-        return group;
+        return recorder.groupCommit(writers, maxBatch, timeout, metrics);
     }
 
     static String windowRefusal(TicketCode code, Instant at) {

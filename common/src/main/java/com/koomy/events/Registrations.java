@@ -1,8 +1,6 @@
 package com.koomy.events;
 
 import com.koomy.communities.CommunityKeys;
-import com.koomy.db.KeysetCursor;
-import com.koomy.db.Page;
 import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
@@ -12,9 +10,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -36,12 +32,14 @@ public class Registrations implements MembershipEnd {
     private final TicketKeys keys;
     private final TicketMail mail;
     private final Clock clock;
+    private final FreedSeats freedSeats;
 
     public Registrations(Jdbi jdbi, TicketKeys keys, TicketMail mail, Clock clock) {
         this.jdbi = jdbi;
         this.keys = keys;
         this.mail = mail;
         this.clock = clock;
+        this.freedSeats = new FreedSeats(keys, mail);
     }
 
     /**
@@ -98,7 +96,7 @@ public class Registrations implements MembershipEnd {
             if (!ticket.isActive()) {
                 return ticket;
             }
-            Ticket cancelled = release(handle, ticket);
+            Ticket cancelled = FreedSeats.release(handle, ticket);
             fillFreedSeats(handle, events.find(eventId).orElseThrow());
             return cancelled;
         });
@@ -160,19 +158,12 @@ public class Registrations implements MembershipEnd {
         for (UUID eventId : tickets.membersOnlyEventsHeld(communityId, accountId, clock.instant().minus(Event.DOORS_MARGIN))) {
             events.lock(eventId).orElseThrow();
             for (Ticket ticket : tickets.activeOf(eventId, accountId)) {
-                release(handle, ticket);
+                FreedSeats.release(handle, ticket);
             }
             fillFreedSeats(handle, events.find(eventId).orElseThrow());
         }
         // Door staff must be active members (ScannerAccess): the grants would come back with a new membership.
         handle.attach(EventStaffDao.class).revokeAll(communityId, accountId);
-    }
-
-    /** Cancels an active seat and takes it out of the event's counts; the caller holds the event's lock, then fills the freed seats. */
-    static Ticket release(Handle handle, Ticket ticket) {
-        Ticket cancelled = handle.attach(TicketDao.class).cancel(ticket.eventId(), ticket.id()).orElseThrow();
-        handle.attach(EventDao.class).count(ticket.eventId(), ticket.isConfirmed() ? -1 : 0, ticket.isConfirmed() ? 0 : -1);
-        return cancelled;
     }
 
     /**
@@ -195,51 +186,9 @@ public class Registrations implements MembershipEnd {
         });
     }
 
-    /** The caller's seats (not cancelled), upcoming or past, with the QR content of confirmed ones. */
-    public Page<MyTicketView> mine(UUID callerId, boolean past, int limit, KeysetCursor after) {
-        List<MyTicket> rows = jdbi.withExtension(TicketDao.class, dao -> {
-            String afterAt = after == null ? null : after.text();
-            UUID afterId = after == null ? null : after.id();
-            return past ? dao.past(callerId, afterAt, afterId, limit + 1) : dao.upcoming(callerId, afterAt, afterId, limit + 1);
-        });
-        Page<MyTicket> page = Page.of(rows, limit, t -> new KeysetCursor(t.startsAt().toString(), t.id()).encode());
-        Map<UUID, Function<TicketCode, String>> signers = new HashMap<>();
-        List<MyTicketView> items = page.items().stream().map(t -> {
-            String qr = null;
-            if (Ticket.CONFIRMED.equals(t.status()) && keys.isConfigured()) {
-                qr = signers.computeIfAbsent(t.communityId(), keys::signer).apply(new TicketCode(null, t.id(), t.eventId(),
-                        t.serial(), t.startsAt().minus(Event.DOORS_MARGIN), t.endsAt().plus(Event.DOORS_MARGIN)));
-            }
-            return new MyTicketView(t, qr);
-        }).toList();
-        return new Page<>(items, page.nextCursor());
-    }
-
-    /** A seat of the caller's with its QR content (null unless confirmed and signing is configured). */
-    public record MyTicketView(MyTicket ticket, String qr) {
-    }
-
     /** Confirms waitlisted seats into the event's free seats; the caller holds the event's lock. */
     void fillFreedSeats(Handle handle, Event event) {
-        if (event.isCancelled() || event.waitlistedCount() == 0) {
-            return;
-        }
-        int free = event.capacity() == null ? event.waitlistedCount() : event.capacity() - event.confirmedCount();
-        if (free <= 0) {
-            return;
-        }
-        List<Ticket> promoted = handle.attach(TicketDao.class).promote(event.id(), free);
-        if (promoted.isEmpty()) {
-            return;
-        }
-        handle.attach(EventDao.class).count(event.id(), promoted.size(), -promoted.size());
-        // Promotions must not fail for want of keys: the seat is confirmed, the email waits for a reissue.
-        Function<TicketCode, String> signer = keys.isConfigured() ? keys.signer(event.communityId()) : null;
-        for (Ticket ticket : promoted) {
-            if (signer != null) {
-                mail.send(handle, event, ticket, signer.apply(code(event, ticket)));
-            }
-        }
+        freedSeats.fill(handle, event);
     }
 
     static TicketCode code(Event event, Ticket ticket) {

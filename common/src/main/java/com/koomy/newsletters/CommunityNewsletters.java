@@ -5,6 +5,7 @@ import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailRenderer;
 import com.koomy.email.EmailTemplate;
+import com.koomy.newsletters.Newsletters;
 import com.koomy.email.Recipient;
 import com.koomy.email.RenderedEmail;
 import com.koomy.errors.ApiException;
@@ -15,15 +16,23 @@ import com.koomy.news.NewsPost;
 import com.koomy.news.NewsPostDao;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+
+import static com.koomy.newsletters.NewsletterInput.invalid;
+import static com.koomy.newsletters.NewsletterInput.locale;
+import static com.koomy.newsletters.NewsletterInput.requireEvent;
+import static com.koomy.newsletters.NewsletterInput.requireText;
+import static com.koomy.newsletters.NewsletterInput.segment;
+import static com.koomy.newsletters.NewsletterRows.audience;
+import static com.koomy.newsletters.NewsletterRows.communityName;
+import static com.koomy.newsletters.NewsletterRows.find;
+import static com.koomy.newsletters.NewsletterRows.lock;
 
 /**
  * A community's newsletters (issue 20): its owners and admins write drafts, preview them, send a test to
@@ -128,18 +137,7 @@ public class CommunityNewsletters {
     public List<NewsletterView> list(UUID communityId, UUID callerId, int limit, Instant beforeCreatedAt, UUID beforeId) {
         return jdbi.withHandle(h -> {
             Memberships.requireManager(membership(h, communityId, callerId));
-            return h.createQuery(SELECT + """
-                             WHERE n.community_id = :communityId
-                               AND (CAST(:beforeAt AS timestamptz) IS NULL
-                                    OR (n.created_at, n.id) < (CAST(:beforeAt AS timestamptz), CAST(:beforeId AS uuid)))
-                             ORDER BY n.created_at DESC, n.id DESC
-                             LIMIT :limit
-                            """)
-                    .bind("communityId", communityId)
-                    .bind("beforeAt", beforeCreatedAt == null ? null : Timestamp.from(beforeCreatedAt))
-                    .bind("beforeId", beforeId)
-                    .bind("limit", limit)
-                    .map(MAPPER).list();
+            return NewsletterRows.page(h, communityId, limit, beforeCreatedAt, beforeId);
         });
     }
 
@@ -230,114 +228,7 @@ public class CommunityNewsletters {
                 Newsletters.variables(communityName(h, n.communityId()), n.subject(), n.body()));
     }
 
-    /** The segment's members the snapshot would keep now: not unsubscribed from the community, not suppressed. */
-    private static long audience(Handle h, NewsletterView n) {
-        return h.createQuery("""
-                        SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
-                         WHERE m.community_id = :communityId AND %s
-                           AND NOT EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = a.email)
-                           AND NOT EXISTS (SELECT 1 FROM newsletter_unsubscribes u
-                                            WHERE u.community_id = m.community_id AND u.email = a.email)
-                        """.formatted(NewsletterSegment.PREDICATE))
-                .bind("communityId", n.communityId()).bind("segment", n.segment()).bind("eventId", n.eventId())
-                .mapTo(Long.class).one();
-    }
-
-    private static String communityName(Handle h, UUID communityId) {
-        return h.createQuery("SELECT name FROM communities WHERE id = :id").bind("id", communityId).mapTo(String.class).one();
-    }
-
-    private static void requireEvent(Handle h, UUID communityId, String segment, UUID eventId) {
-        if (eventId != null && !h.createQuery("SELECT EXISTS (SELECT 1 FROM events WHERE id = :id AND community_id = :c)")
-                .bind("id", eventId).bind("c", communityId).mapTo(Boolean.class).one()) {
-            throw invalid("eventId", "eventId is not an event of this community");
-        }
-        if ("event".equals(segment) && eventId == null) {
-            throw invalid("eventId", "the event segment needs an eventId");
-        }
-    }
-
-    private static String segment(String name) {
-        return NewsletterSegment.byName(name).map(Enum::name).orElseThrow(() -> invalid("segment",
-                "segment must be one of all, dues_paid, dues_overdue, event, admins"));
-    }
-
-    private static String locale(String locale) {
-        if (locale == null) {
-            return null;
-        }
-        String l = locale.toLowerCase(Locale.ROOT);
-        if (!EmailMessage.LOCALES.contains(l)) {
-            throw invalid("locale", "locale must be fr or en");
-        }
-        return l;
-    }
-
-    private static void requireText(String field, String value, int max) {
-        if (value == null || value.isBlank() || value.length() > max) {
-            throw invalid(field, field + " must be 1 to " + max + " characters, not blank");
-        }
-    }
-
-    static ApiException invalid(String field, String message) {
-        String why = message.startsWith(field + " ") ? message.substring(field.length() + 1) : message;
-        return new ApiException(400, "invalid_" + field, message,
-                java.util.Map.of("fields", java.util.List.of(java.util.Map.of("field", field, "message", why))));
-    }
-
     private static Optional<Membership> membership(Handle h, UUID communityId, UUID callerId) {
         return h.attach(MembershipDao.class).find(communityId, callerId);
-    }
-
-    private static NewsletterView lock(Handle h, UUID communityId, UUID id) {
-        h.createQuery("SELECT id FROM newsletters WHERE id = :id AND community_id = :c FOR NO KEY UPDATE")
-                .bind("id", id).bind("c", communityId).mapTo(UUID.class).findOne()
-                .orElseThrow(CommunityNewsletters::notFound);
-        return find(h, communityId, id);
-    }
-
-    private static NewsletterView find(Handle h, UUID communityId, UUID id) {
-        return h.createQuery(SELECT + " WHERE n.community_id = :communityId AND n.id = :id")
-                .bind("communityId", communityId).bind("id", id)
-                .map(MAPPER).findOne().orElseThrow(CommunityNewsletters::notFound);
-    }
-
-    static ApiException notFound() {
-        return new ApiException(404, "newsletter_not_found", "no such newsletter in this community");
-    }
-
-    private static final String SELECT = """
-            SELECT n.*,
-                   (SELECT count(*) FROM emails e WHERE e.newsletter_id = n.id
-                       AND e.status IN ('sent', 'failed', 'suppressed')) AS batches_done,
-                   (SELECT coalesce(sum(jsonb_array_length(e.suppressed)), 0) FROM emails e
-                     WHERE e.newsletter_id = n.id AND jsonb_typeof(e.suppressed) = 'array') AS suppressed_at_send,
-                   (SELECT count(*) FILTER (WHERE g.event IN ('bounce', 'dropped')) FROM sendgrid_events g
-                     WHERE g.koomy_key LIKE 'newsletter:' || n.id || ':%')
-                   -- events older than the retention period live on as counters (V29)
-                   + (SELECT coalesce(sum(c.events), 0) FROM sendgrid_event_counts c
-                       WHERE c.koomy_key LIKE 'newsletter:' || n.id || ':%' AND c.event IN ('bounce', 'dropped')) AS bounced,
-                   (SELECT count(*) FROM newsletter_unsubscribes u WHERE u.newsletter_id = n.id)
-                   + (SELECT count(*) FROM sendgrid_events g WHERE g.koomy_key LIKE 'newsletter:' || n.id || ':%'
-                       AND g.event IN ('unsubscribe', 'group_unsubscribe'))
-                   + (SELECT coalesce(sum(c.events), 0) FROM sendgrid_event_counts c
-                       WHERE c.koomy_key LIKE 'newsletter:' || n.id || ':%'
-                         AND c.event IN ('unsubscribe', 'group_unsubscribe')) AS unsubscribed
-              FROM newsletters n
-            """;
-
-    private static final RowMapper<NewsletterView> MAPPER = (rs, ctx) -> new NewsletterView(
-            rs.getObject("id", UUID.class), rs.getObject("community_id", UUID.class), rs.getString("status"),
-            rs.getString("subject"), rs.getString("body"), rs.getString("locale"), rs.getString("segment"),
-            rs.getObject("event_id", UUID.class), rs.getObject("news_post_id", UUID.class),
-            rs.getObject("created_by", UUID.class), instant(rs.getTimestamp("send_at")),
-            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")),
-            instant(rs.getTimestamp("sent_at")), instant(rs.getTimestamp("cancelled_at")),
-            new NewsletterView.Stats(rs.getInt("batches_done"), rs.getInt("batches_total"), rs.getInt("recipients_total"),
-                    rs.getLong("recipients_suppressed") + rs.getLong("suppressed_at_send"), rs.getLong("bounced"),
-                    rs.getLong("unsubscribed")));
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }

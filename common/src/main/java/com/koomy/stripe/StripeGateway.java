@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.config.RedisKeys;
 import com.koomy.config.StripeFactory;
 import com.koomy.errors.ApiException;
-import com.koomy.ratelimit.ProviderRateLimiter;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.StripeException;
@@ -52,13 +51,10 @@ public class StripeGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StripeClient client;
-    private final ProviderRateLimiter limiter;
+    private final StripeCallSlots slots;
     private final Retry retry;
     private final Timer calls;
     private final Meter retries;
-    private final Meter throttled;
-    private final Meter busy;
-    private final Duration maxLimitWait;
     private volatile StripeQuota quota = StripeQuota.NONE;
 
     /** {@code keys}: the stack's, so the API and the workers share one limit. */
@@ -71,14 +67,8 @@ public class StripeGateway {
                 .setConnectTimeout((int) config.getConnectTimeout().toMilliseconds())
                 .setReadTimeout((int) config.getReadTimeout().toMilliseconds())
                 .build() : null;
-        // The shared per-second counter of every outbound provider (SendGrid's too); every
-        // waiting thread may wait, at most maxLimitWait in all.
-        this.maxLimitWait = config.getMaxLimitWait().toJavaDuration();
-        Duration inline = maxLimitWait.compareTo(Duration.ofSeconds(2)) < 0 ? maxLimitWait : Duration.ofSeconds(2);
-        this.limiter = new ProviderRateLimiter(redis, keys.providerLimit("stripe"), config.getRateLimitPerSecond(), 1_000, inline);
-        this.busy = metrics.meter("koomy.stripe.busy");
+        this.slots = new StripeCallSlots(config, redis, keys, metrics);
         this.retries = metrics.meter("koomy.stripe.retries");
-        this.throttled = metrics.meter("koomy.stripe.throttled");
         this.calls = metrics.timer("koomy.stripe.calls");
         this.retry = Retry.of("stripe", RetryConfig.custom()
                 .maxAttempts(config.getMaxRetries() + 1)
@@ -153,7 +143,7 @@ public class StripeGateway {
 
     private JsonNode once(ApiResource.RequestMethod method, String path, String body, String idempotencyKey, String account,
                           boolean absentIsNull) {
-        acquire();
+        slots.acquire();
         RawRequestOptions.RawRequestOptionsBuilder options = RawRequestOptions.builder();
         if (idempotencyKey != null) {
             options.setIdempotencyKey(idempotencyKey);
@@ -178,28 +168,6 @@ public class StripeGateway {
             throw failed(status, method + " " + pathOnly(path) + ": " + status + " " + e.getMessage(), e);
         } catch (IOException e) {
             throw failed(0, method + " " + pathOnly(path) + ": unreadable answer", e);
-        }
-    }
-
-    /** A slot of the shared limit, waiting at most maxLimitWait in all; else {@link #busy} (nothing sent). */
-    private void acquire() {
-        long deadline = System.nanoTime() + maxLimitWait.toNanos();
-        Optional<Duration> wait = limiter.tryAcquire();
-        while (wait.isPresent()) {
-            throttled.mark();
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || wait.get().toNanos() > left) {
-                busy.mark();
-                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-                throw busy("no Stripe call slot within " + maxLimitWait.toMillis() + " ms", seconds);
-            }
-            try {
-                Thread.sleep(Math.max(1, wait.get().toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw busy("interrupted while waiting for a Stripe call slot", 1);
-            }
-            wait = limiter.tryAcquire();
         }
     }
 

@@ -1,12 +1,10 @@
 package com.koomy.api.communities;
 
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.koomy.api.http.ConditionalGet;
+import com.koomy.api.http.LocalPages;
 import com.koomy.api.http.LocalWeight;
 import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityDiscovery;
@@ -16,7 +14,6 @@ import com.koomy.db.Page;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Discovery pages, rendered once (JSON bytes and ETag) and kept in this process for {@code localTtl} in
@@ -43,48 +40,28 @@ public final class PublicDiscovery {
 
     private final CommunityDiscovery discovery;
     private final ObjectMapper json;
-    private final boolean keep;
-    private final Cache<CommunityDiscovery.Query, Rendered> local;
-    private final AtomicLong epoch = new AtomicLong();
-    private final Meter hits;
-    private final Meter misses;
+    private final LocalPages<CommunityDiscovery.Query, Rendered> local;
 
     public PublicDiscovery(CommunityDiscovery discovery, Communities communities, ObjectMapper json, Duration localTtl,
                            long maxBytes, MetricRegistry metrics) {
         this.discovery = discovery;
         this.json = json;
-        this.keep = !localTtl.isZero() && !localTtl.isNegative();
-        this.local = Caffeine.newBuilder()
-                .expireAfterWrite(localTtl)
-                .maximumWeight(maxBytes)
-                .weigher((CommunityDiscovery.Query query, Rendered page) -> LocalWeight.of(page.body(), page.etag(),
-                        query.text(), query.city()))
-                .build();
-        this.hits = metrics.meter("koomy.cache.discovery-local.hits");
-        this.misses = metrics.meter("koomy.cache.discovery-local.misses");
-        communities.onChange(id -> {
-            epoch.incrementAndGet();
-            local.invalidateAll();
-        });
+        this.local = new LocalPages<>("discovery", localTtl, maxBytes,
+                (CommunityDiscovery.Query query, Rendered page) -> LocalWeight.of(page.body(), page.etag(),
+                        query.text(), query.city()), metrics);
+        communities.onChange(id -> local.forgetAll());
     }
 
     public Rendered page(CommunityDiscovery.Query query) {
-        Rendered kept = local.getIfPresent(query);
+        Rendered kept = local.get(query);
         if (kept != null) {
-            hits.mark();
             return kept;
         }
-        misses.mark();
-        long before = epoch.get();
+        long before = local.epoch();
         Page<PublicCommunity> found = discovery.search(query);
         Rendered rendered = render(new DiscoveryPage(found.items().stream().map(DiscoveredCommunity::of).toList(),
                 found.nextCursor()));
-        if (keep) {
-            local.put(query, rendered);
-            if (epoch.get() != before) {
-                local.invalidate(query); // a change committed while this load ran: do not keep what it read
-            }
-        }
+        local.keep(query, rendered, before);
         return rendered;
     }
 

@@ -18,19 +18,13 @@ import java.util.Map;
  * 304 on a matching {@code If-None-Match}. A signed-in caller's page (and any request with an
  * {@code Authorization} or {@code If-Match} header) is Jersey's.
  */
-final class PublicPageFastRoute implements FastRoute {
+final class PublicPageFastRoute extends FastRoute {
 
-    private final ResourceRoute route;
     private final PublicPages pages;
 
     PublicPageFastRoute(ResourceRoute route, PublicPages pages) {
-        this.route = route;
+        super(route);
         this.pages = pages;
-    }
-
-    @Override
-    public ResourceRoute route() {
-        return route;
     }
 
     @Override

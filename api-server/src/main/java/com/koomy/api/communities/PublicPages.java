@@ -1,20 +1,17 @@
 package com.koomy.api.communities;
 
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.koomy.api.communities.CommunitiesResource.CommunityResponse;
 import com.koomy.api.http.ConditionalGet;
+import com.koomy.api.http.LocalPages;
 import com.koomy.api.http.LocalWeight;
 import com.koomy.communities.Communities;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import com.koomy.errors.ApiException;
 
 /**
@@ -34,35 +31,23 @@ public final class PublicPages {
 
     private final Communities communities;
     private final ObjectMapper json;
-    private final boolean keep;
-    private final Cache<UUID, Rendered> local;
-    private final AtomicLong epoch = new AtomicLong();
-    private final Meter hits;
-    private final Meter misses;
+    private final LocalPages<UUID, Rendered> local;
 
     public PublicPages(Communities communities, ObjectMapper json, Duration localTtl, long maxBytes, MetricRegistry metrics) {
         this.communities = communities;
         this.json = json;
-        this.keep = !localTtl.isZero() && !localTtl.isNegative();
-        this.local = Caffeine.newBuilder()
-                .expireAfterWrite(localTtl)
-                .maximumWeight(maxBytes)
-                .weigher((UUID id, Rendered page) -> LocalWeight.of(page.body(), page.etag()))
-                .build();
-        this.hits = metrics.meter("koomy.cache.communities-local.hits");
-        this.misses = metrics.meter("koomy.cache.communities-local.misses");
+        this.local = new LocalPages<>("communities", localTtl, maxBytes,
+                (UUID id, Rendered page) -> LocalWeight.of(page.body(), page.etag()), metrics);
         communities.onChange(this::forget);
     }
 
     /** The page as a signed-out visitor sees it; empty for an unknown or private community. */
     public Optional<Rendered> anonymous(UUID id) {
-        Rendered kept = local.getIfPresent(id);
+        Rendered kept = local.get(id);
         if (kept != null) {
-            hits.mark();
             return Optional.of(kept);
         }
-        misses.mark();
-        long before = epoch.get();
+        long before = local.epoch();
         Rendered rendered;
         try {
             rendered = render(CommunityResponse.of(communities.page(id, null)));
@@ -70,12 +55,7 @@ public final class PublicPages {
             local.invalidate(id);
             return Optional.empty();
         }
-        if (keep) {
-            local.put(id, rendered);
-            if (epoch.get() != before) {
-                local.invalidate(id); // a change committed while this load ran: do not keep what it read
-            }
-        }
+        local.keep(id, rendered, before);
         return Optional.of(rendered);
     }
 
@@ -88,8 +68,7 @@ public final class PublicPages {
     }
 
     void forget(UUID id) {
-        epoch.incrementAndGet();
-        local.invalidate(id);
+        local.forget(id);
     }
 
     private Rendered render(CommunityResponse page) {

@@ -85,7 +85,7 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
             operation.getParameters().removeIf(p -> "header".equals(p.getIn())
                     && UPLOAD_HEADERS.contains(p.getName().toLowerCase(java.util.Locale.ROOT)));
         }
-        // the types the server accepts (MediaResource), named one by one: "image/*" is a range, not a type to send
+        // the types the server accepts (MediaUploadResource), named one by one: "image/*" is a range, not a type to send
         Content content = new Content();
         for (String type : List.of("image/jpeg", "image/png", "image/webp", "application/octet-stream")) {
             content.addMediaType(type, new MediaType().schema(new BinarySchema()));

@@ -20,32 +20,26 @@ import java.util.regex.Pattern;
  * scanned by the resource's own {@link CheckinsResource#admit}; any other body is handed to Jersey, whose
  * validation answers it (the request already passed the gate: not checked or counted again).
  */
-final class DoorScanFastRoute implements FastRoute {
+final class DoorScanFastRoute extends FastRoute {
 
     private static final int MAX_BODY = 8192;
     private static final Set<String> FIELDS = Set.of("qr", "scanId", "gate");
     private static final Pattern SCAN_ID = Pattern.compile(CheckinsResource.SCAN_ID);
     private static final Pattern GATE = Pattern.compile(CheckinsResource.GATE);
 
-    private final ResourceRoute route;
     private final CheckinsResource resource;
     private final ObjectMapper json;
 
     DoorScanFastRoute(ResourceRoute route, CheckinsResource resource, ObjectMapper json) {
-        this.route = route;
+        super(route);
         this.resource = resource;
         this.json = json;
     }
 
     @Override
-    public ResourceRoute route() {
-        return route;
-    }
-
-    @Override
     public FastAnswer answer(FastCall call) throws IOException {
-        byte[] body = call.body(MAX_BODY + 1);
-        CheckinsResource.ScanRequest scan = body.length > MAX_BODY ? null : parse(body);
+        byte[] body = call.bodyAtMost(MAX_BODY);
+        CheckinsResource.ScanRequest scan = body == null ? null : parse(body);
         if (scan == null) {
             return null;
         }

@@ -53,13 +53,13 @@ public class EventDraftsResource {
     @Operation(operationId = "draftEvent", summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "
             + "{draftId, status: queued}; poll GET .../events/drafts/{draftId}. language fr|en, default the community's "
             + "locale. 400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a "
-            + "member; 429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored). 402 plan_limit_reached when the plan's limit is reached.")
+            + "member; " + NewsDraftsResource.DRAFT_REFUSALS)
     @ApiResponse(responseCode = "202", description = "The draft is queued", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DraftAccepted.class)))
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         UUID id = drafts.request(communityId, caller, r.brief(), r.language());
-        return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
+        return NewsDraftsResource.queued(id);
     }
 
     @Access(Access.Who.MANAGER)

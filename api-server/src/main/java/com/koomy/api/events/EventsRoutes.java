@@ -16,6 +16,7 @@ import com.koomy.events.CheckinStatsReader;
 import com.koomy.events.EventDrafts;
 import com.koomy.events.EventStaff;
 import com.koomy.events.Events;
+import com.koomy.events.MyTickets;
 import com.koomy.events.Registrations;
 import com.koomy.events.ScannerAccess;
 import com.koomy.events.TicketKeys;
@@ -58,7 +59,7 @@ public final class EventsRoutes {
         app.jersey().register(new EventsResource(new Events(app.jdbi(), app.reads(), registrations, limits)));
         app.jersey().register(new EventDraftsResource(new EventDrafts(app.jdbi(), new ContentDrafts(app.config().getOpenai()),
                 limits)));
-        app.jersey().register(new RegistrationsResource(registrations));
+        app.jersey().register(new RegistrationsResource(registrations, new MyTickets(app.jdbi(), ticketKeys)));
         app.jersey().register(new EventStaffResource(new EventStaff(app.jdbi(), scanners)));
         // The attendee list, its CSV, no-shows and promotion by hand (issue 21).
         app.jersey().register(new AttendeesResource(new Attendees(app.jdbi(), scanners), registrations));

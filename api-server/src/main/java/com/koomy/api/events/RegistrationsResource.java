@@ -12,8 +12,9 @@ import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.qr.QrCodes;
 import com.koomy.events.MyTicket;
+import com.koomy.events.MyTickets;
+import com.koomy.events.MyTickets.MyTicketView;
 import com.koomy.events.Registrations;
-import com.koomy.events.Registrations.MyTicketView;
 import com.koomy.events.Registrations.Registration;
 import com.koomy.events.Ticket;
 import com.koomy.events.TicketMail;
@@ -52,9 +53,11 @@ public class RegistrationsResource {
     static final int QR_SIZE = 320;
 
     private final Registrations registrations;
+    private final MyTickets myTickets;
 
-    public RegistrationsResource(Registrations registrations) {
+    public RegistrationsResource(Registrations registrations, MyTickets myTickets) {
         this.registrations = registrations;
+        this.myTickets = myTickets;
     }
 
     /** An empty body (or none) registers the caller; {@code guestName} asks for a seat for a guest. */
@@ -145,7 +148,7 @@ public class RegistrationsResource {
         }
         int size = ListParams.limit(limit);
         KeysetCursor after = EventsResource.timeCursor(cursor);
-        Page<MyTicketView> page = registrations.mine(caller, "past".equals(when), size, after);
+        Page<MyTicketView> page = myTickets.page(caller, "past".equals(when), size, after);
         return new Page<>(page.items().stream().map(MyTicketResponse::of).toList(), page.nextCursor());
     }
 }

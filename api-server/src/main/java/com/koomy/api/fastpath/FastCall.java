@@ -47,6 +47,12 @@ public final class FastCall {
         return body;
     }
 
+    /** The whole body when it is at most {@code max} bytes; null when it is longer (Jersey answers it). */
+    public byte[] bodyAtMost(int max) throws IOException {
+        byte[] read = body(max + 1);
+        return read.length > max ? null : read;
+    }
+
     /** The bytes read so far, for a request handed to Jersey; null when none were. */
     byte[] read() {
         return body;

@@ -11,19 +11,27 @@ import java.io.IOException;
  * code throws (answered as Jersey's mappers would), or returns null to let Jersey answer the request
  * (a body or parameter it does not take as is), which Jersey then neither checks nor counts again.
  */
-public interface FastRoute {
+public abstract class FastRoute {
+
+    private final ResourceRoute route;
+
+    protected FastRoute(ResourceRoute route) {
+        this.route = route;
+    }
 
     /** The resource method this stands in for. */
-    ResourceRoute route();
+    public final ResourceRoute route() {
+        return route;
+    }
 
     /**
      * Whether this fast path takes the request at all, before the gate (the public page: signed-out callers
      * only); false leaves the whole request to Jersey. Taken by default.
      */
-    default boolean takes(HttpServletRequest request) {
+    public boolean takes(HttpServletRequest request) {
         return true;
     }
 
     /** The answer to {@code call}, which passed the gate; null to hand it to Jersey. */
-    FastAnswer answer(FastCall call) throws IOException;
+    public abstract FastAnswer answer(FastCall call) throws IOException;
 }

@@ -17,8 +17,10 @@ public final class MediaRoutes {
         MediaFactory media = app.config().getMedia();
         BlobStore blobStore = media.getStorage().build(app.environment().lifecycle());
         ImagePipeline images = new ImagePipeline(media).registerMetrics(app.metrics());
-        app.jersey().register(new MediaResource(new CommunityMedia(app.jdbi(), images, new MediaBlobs(app.jdbi(), blobStore),
-                media), new MediaUrls(media.blobBaseUrl(app.config().getPublicUrl())), media.getMaxUploadSize().toBytes(),
+        CommunityMedia communityMedia = new CommunityMedia(app.jdbi(), images, new MediaBlobs(app.jdbi(), blobStore), media);
+        MediaUrls urls = new MediaUrls(media.blobBaseUrl(app.config().getPublicUrl()));
+        app.jersey().register(new MediaResource(communityMedia, urls));
+        app.jersey().register(new MediaUploadResource(communityMedia, urls, media.getMaxUploadSize().toBytes(),
                 media.tempDirectory()));
         app.jersey().register(new MediaBlobResource(blobStore));
     }

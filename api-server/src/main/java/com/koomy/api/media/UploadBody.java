@@ -12,7 +12,7 @@ import com.koomy.errors.ApiException;
  * Streams an upload's body into a temporary file, 64 KiB at a time, and refuses it with 413 as soon
  * as it passes the limit: memory never holds more than one buffer whatever the client sends, and
  * the disk at most the limit. Content-Length is not trusted (it is checked earlier when present,
- * see {@link MediaResource}); a chunked body is counted as it comes.
+ * see {@link MediaUploadResource}); a chunked body is counted as it comes.
  */
 final class UploadBody {
 

@@ -22,21 +22,15 @@ import java.util.UUID;
  * ({@link Memberships#requireManagerRight}: 404 for non-members, 403 for members, as the resource's query
  * decides), then the page from {@link DirectoryPages} (at most its local TTL old).
  */
-final class DirectoryFastRoute implements FastRoute {
+final class DirectoryFastRoute extends FastRoute {
 
-    private final ResourceRoute route;
     private final Memberships memberships;
     private final DirectoryPages pages;
 
     DirectoryFastRoute(ResourceRoute route, Memberships memberships, DirectoryPages pages) {
-        this.route = route;
+        super(route);
         this.memberships = memberships;
         this.pages = pages;
-    }
-
-    @Override
-    public ResourceRoute route() {
-        return route;
     }
 
     @Override

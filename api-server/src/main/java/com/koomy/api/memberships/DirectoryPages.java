@@ -1,11 +1,9 @@
 package com.koomy.api.memberships;
 
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.koomy.api.http.LocalPages;
 import com.koomy.api.http.LocalWeight;
 import com.koomy.communities.Communities;
 import com.koomy.memberships.MemberQuery;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Member directory pages, serialized, kept in this API instance's memory for {@code localTtl} (1 s by
@@ -37,24 +34,14 @@ public final class DirectoryPages {
 
     private final Memberships memberships;
     private final ObjectMapper json;
-    private final boolean keep;
-    private final Cache<Key, byte[]> local;
-    private final AtomicLong epoch = new AtomicLong();
-    private final Meter hits;
-    private final Meter misses;
+    private final LocalPages<Key, byte[]> local;
 
     public DirectoryPages(Memberships memberships, Communities communities, ObjectMapper json, Duration localTtl,
                           long maxBytes, MetricRegistry metrics) {
         this.memberships = memberships;
         this.json = json;
-        this.keep = !localTtl.isZero() && !localTtl.isNegative();
-        this.local = Caffeine.newBuilder()
-                .expireAfterWrite(localTtl)
-                .maximumWeight(maxBytes)
-                .weigher((Key key, byte[] body) -> LocalWeight.of(body, key.text(), key.cursor(), key.fields().isEmpty() ? null : key.fields().toString()))
-                .build();
-        this.hits = metrics.meter("koomy.cache.directory-local.hits");
-        this.misses = metrics.meter("koomy.cache.directory-local.misses");
+        this.local = new LocalPages<>("directory", localTtl, maxBytes, (Key key, byte[] body) -> LocalWeight.of(body,
+                key.text(), key.cursor(), key.fields().isEmpty() ? null : key.fields().toString()), metrics);
         communities.onChange(this::forget);
     }
 
@@ -65,26 +52,17 @@ public final class DirectoryPages {
     public byte[] page(UUID communityId, UUID callerId, MemberQuery query) throws JsonProcessingException {
         Key key = new Key(communityId, query.status(), query.role(), query.dues(), query.text(), query.limit(),
                 query.after() == null ? null : query.after().encode(), query.fields());
-        byte[] kept = local.getIfPresent(key);
+        byte[] kept = local.get(key);
         if (kept != null) {
-            hits.mark();
             return kept;
         }
-        misses.mark();
-        long before = epoch.get();
+        long before = local.epoch();
         byte[] body = json.writeValueAsBytes(memberships.directory(communityId, callerId, query));
-        if (!keep) {
-            return body;
-        }
-        local.put(key, body);
-        if (epoch.get() != before) {
-            local.invalidate(key); // a change committed while this load ran: do not keep what it read
-        }
+        local.keep(key, body, before);
         return body;
     }
 
     void forget(UUID communityId) {
-        epoch.incrementAndGet();
-        local.asMap().keySet().removeIf(key -> Objects.equals(key.communityId(), communityId));
+        local.forgetIf(key -> Objects.equals(key.communityId(), communityId));
     }
 }

@@ -48,7 +48,15 @@ public class NewsDraftsResource {
     public record DraftRequest(String brief, String language) {
     }
 
+    /** The refusals of a draft request after the caller's own (news and event drafts alike). */
+    public static final String DRAFT_REFUSALS = "429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored). 402 plan_limit_reached when the plan's limit is reached.";
+
     public record DraftAccepted(UUID draftId, String status) {
+    }
+
+    /** 202 with the queued draft's id: the answer to a draft request (news and event drafts alike). */
+    public static Response queued(UUID draftId) {
+        return Response.status(202).entity(new DraftAccepted(draftId, "queued")).build();
     }
 
     public record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
@@ -72,13 +80,13 @@ public class NewsDraftsResource {
     @Operation(operationId = "draftNews", summary = "Ask for an AI draft of a news post", description = "Owners and admins. 202 {draftId, "
             + "status: queued}; poll GET .../news/drafts/{draftId}. language fr|en, default the community's locale. "
             + "400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a member; "
-            + "429 rate limit, ai_budget_exhausted (the community's daily AI budget) or ai_platform_budget_exhausted (the platform's, all communities together); 503 OPENAI_API_KEY not set (nothing stored). 402 plan_limit_reached when the plan's limit is reached.")
+            + DRAFT_REFUSALS)
     @ApiResponse(responseCode = "202", description = "The draft is queued", content = @Content(mediaType = "application/json", schema = @Schema(implementation = DraftAccepted.class)))
     public Response request(@PathParam("communityId") UUID communityId, @Valid @NotNull DraftRequest r,
                             @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         UUID id = drafts.request(communityId, caller, r.brief(), r.language());
-        return Response.status(202).entity(new DraftAccepted(id, "queued")).build();
+        return queued(id);
     }
 
     @Access(Access.Who.MANAGER)

@@ -1,5 +1,6 @@
 package com.koomy.api.stripe;
 
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.api.fastpath.FastAnswer;
 import com.koomy.api.fastpath.FastCall;
@@ -14,27 +15,21 @@ import java.io.IOException;
  * resource machinery cost more CPU than verifying and storing the event. Same {@link StripeWebhookIntake},
  * same answers; a body over the limit is handed to Jersey (413, reading what the client still sends).
  */
-public final class StripeWebhookFastRoute implements FastRoute {
+public final class StripeWebhookFastRoute extends FastRoute {
 
-    private final ResourceRoute route;
     private final StripeWebhookIntake intake;
     private final ObjectMapper json;
 
     public StripeWebhookFastRoute(ResourceRoute route, StripeWebhookIntake intake, ObjectMapper json) {
-        this.route = route;
+        super(route);
         this.intake = intake;
         this.json = json;
     }
 
     @Override
-    public ResourceRoute route() {
-        return route;
-    }
-
-    @Override
     public FastAnswer answer(FastCall call) throws IOException {
-        byte[] body = call.body(intake.maxBodyBytes() + 1);
-        if (body.length > intake.maxBodyBytes()) {
+        byte[] body = call.bodyAtMost(intake.maxBodyBytes());
+        if (body == null) {
             return null;
         }
         StripeWebhookIntake.Received received = intake.receive(body, call.request().getHeader("Stripe-Signature"));

@@ -1,6 +1,5 @@
 package com.koomy.media.image;
 
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.MediaFactory;
 import com.koomy.media.storage.BlobKeys;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads, checks, scales and re-encodes images with the JDK's ImageIO (plus TwelveMonkeys' WebP
@@ -36,13 +34,11 @@ import java.util.concurrent.TimeUnit;
  * {@code maxPixels} before any decoding; large images are decoded with source subsampling, so the
  * decoded raster's longest side is at most twice the largest size wanted (at most (2 × 2048)² pixels
  * with the defaults, about 64 MiB); and at most {@code decodeConcurrency} images are decoded at once
- * in the process, up to {@code maxQueuedDecodes} others wait (up to {@link #DECODE_WAIT_SECONDS}), and
+ * in the process, up to {@code maxQueuedDecodes} others wait (up to {@link DecodeSlots#WAIT_SECONDS}), and
  * beyond that an upload is refused at once with 503 media_busy, so a burst of uploads cannot take
  * every server thread.
  */
 public class ImagePipeline {
-
-    static final int DECODE_WAIT_SECONDS = 60;
 
     /** An image's type and size, read from its header only. */
     public record Probe(ImageFormat format, int width, int height) {
@@ -53,8 +49,7 @@ public class ImagePipeline {
     }
 
     private final MediaFactory config;
-    private final Semaphore decodes;
-    private final Meter busy = new Meter();
+    private final DecodeSlots decodes;
 
     static {
         // ImageIO would otherwise cache streams in temporary files of its own.
@@ -64,7 +59,7 @@ public class ImagePipeline {
 
     public ImagePipeline(MediaFactory config) {
         this.config = config;
-        this.decodes = new Semaphore(config.getDecodeConcurrency(), true);
+        this.decodes = new DecodeSlots(config.getDecodeConcurrency(), config.getMaxQueuedDecodes());
     }
 
     /**
@@ -72,9 +67,7 @@ public class ImagePipeline {
      * uploads or jobs refused because too many waited): a steady queue means the process needs more CPU.
      */
     public ImagePipeline registerMetrics(MetricRegistry metrics) {
-        metrics.gauge("koomy.media.decodes.running", () -> () -> config.getDecodeConcurrency() - decodes.availablePermits());
-        metrics.gauge("koomy.media.decodes.waiting", () -> decodes::getQueueLength);
-        metrics.register("koomy.media.busy", busy);
+        decodes.registerMetrics(metrics);
         return this;
     }
 
@@ -83,16 +76,12 @@ public class ImagePipeline {
      * body is read, so a refused client has not sent megabytes for nothing.
      */
     public boolean saturated() {
-        if (decodes.availablePermits() == 0 && decodes.getQueueLength() >= config.getMaxQueuedDecodes()) {
-            busy.mark();
-            return true;
-        }
-        return false;
+        return decodes.saturated();
     }
 
     /** For tests: the decode slots. */
     Semaphore decodeSlots() {
-        return decodes;
+        return decodes.semaphore();
     }
 
     /** Type from the magic bytes, dimensions from the header; refuses unknown types and too many pixels. */
@@ -130,7 +119,7 @@ public class ImagePipeline {
      * output format (see {@link ImageFormat#outputFor}) into a new file in {@code directory}.
      */
     public Encoded reencode(Path file, Probe probe, Path directory) throws IOException {
-        return withDecodeSlot(() -> {
+        return decodes.run(() -> {
             BufferedImage decoded = decode(file, probe, config.getMaxDimension());
             ImageFormat output = ImageFormat.outputFor(probe.format(), decoded.getColorModel().hasAlpha());
             BufferedImage fitted = fit(decoded, config.getMaxDimension(), output);
@@ -146,7 +135,7 @@ public class ImagePipeline {
     public List<Encoded> resize(Path original, ImageFormat format, int width, int height, List<Integer> sides,
                                 Path directory) throws IOException {
         int largest = sides.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        return withDecodeSlot(() -> {
+        return decodes.run(() -> {
             BufferedImage decoded = decode(original, new Probe(format, width, height), largest);
             List<Encoded> sizes = new ArrayList<>();
             for (int side : sides) {
@@ -163,29 +152,6 @@ public class ImagePipeline {
         }
         double scale = (double) side / Math.max(width, height);
         return new int[] {Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale))};
-    }
-
-    private interface DecodeWork<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T withDecodeSlot(DecodeWork<T> work) throws IOException {
-        try {
-            // Waiting requests hold server threads: past maxQueuedDecodes waiting, refuse at once.
-            if (!decodes.tryAcquire() && (decodes.getQueueLength() >= config.getMaxQueuedDecodes()
-                    || !decodes.tryAcquire(DECODE_WAIT_SECONDS, TimeUnit.SECONDS))) {
-                busy.mark();
-                throw new ImageRefusedException(503, "media_busy", "too many images are being processed; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to decode an image", e);
-        }
-        try {
-            return work.run();
-        } finally {
-            decodes.release();
-        }
     }
 
     /**
