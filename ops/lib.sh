@@ -163,10 +163,11 @@ background_share() {
       printf "%.0f", other < 0 ? 0 : 100 * other / total }'
 }
 
-# wait_quiet [SECONDS]: waits (at most SECONDS, default BENCH_QUIET_WAIT or 120) until other processes use
-# less than 15% of the machine; prints their share when measuring starts.
+# wait_quiet [SECONDS]: waits (at most SECONDS, default the benchmark's QUIET_WAIT from --quiet-wait or
+# BENCH_QUIET_WAIT, else 120) until other processes use less than 15% of the machine; prints their share
+# when measuring starts.
 wait_quiet() {
-  local deadline=$((SECONDS + ${1:-${BENCH_QUIET_WAIT:-120}})) a b share
+  local deadline=$((SECONDS + ${1:-${QUIET_WAIT:-${BENCH_QUIET_WAIT:-120}}})) a b share
   while :; do
     a="$(cpu_snapshot)"; sleep 3; b="$(cpu_snapshot)"
     share="$(background_share "$a" "$b")"
