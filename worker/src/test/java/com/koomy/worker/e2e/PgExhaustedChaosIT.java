@@ -119,7 +119,8 @@ class PgExhaustedChaosIT {
                 report.figure("recovery: API health / worker health", ChaosReport.secs(releaseMs, healthBack) + " / "
                         + ChaosReport.secs(releaseMs, workerBack));
                 report.figure("recovery: every event settled", ChaosReport.secs(releaseMs, drained));
-                report.figure("non-2xx answers 10 s after recovery", lateBad);
+                report.figure("non-2xx answers 10 s after recovery", lateBad + " ("
+                        + probes.badSummaryAfter(Math.max(Math.max(healthBack, workerBack), writeBack) + 10_000) + ")");
                 report.figure("processes restarted", samePids ? "none (same PIDs)" : "YES");
                 report.figure("events sent", load.created());
                 counts.report(report);

@@ -67,7 +67,8 @@ class PostgresDownChaosIT {
                 report.figure("recovery: API /api/health 200", ChaosReport.secs(startMs, healthBack) + " (probed every 1 s)");
                 report.figure("recovery: worker healthcheck 200", ChaosReport.secs(startMs, workerBack));
                 report.figure("recovery: every event settled", ChaosReport.secs(startMs, drained) + " (includes resending the refused ones)");
-                report.figure("unhealthy answers 5 s after recovery", lateBad);
+                report.figure("unhealthy answers 5 s after recovery", lateBad + " (" + probes.badSummaryAfter(Math.max(healthBack, workerBack) + 5000)
+                        + "; status 0/-1: no answer within the probe's timeout)");
                 report.figure("processes restarted", samePids ? "none (same PIDs)" : "YES");
                 report.figure("events sent", load.created());
                 counts.report(report);

@@ -64,6 +64,15 @@ final class Probes implements AutoCloseable {
         return answers.stream().filter(a -> a.ms() > fromMs && !a.ok()).count();
     }
 
+    /** The non-2xx answers asked after {@code fromMs}, by probe and status ("health 503 x2, worker 0 x1"; "none"). */
+    String badSummaryAfter(long fromMs) {
+        java.util.Map<String, Long> byKind = answers.stream().filter(a -> a.ms() > fromMs && !a.ok())
+                .collect(java.util.stream.Collectors.groupingBy(a -> a.name() + " " + a.status(), java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+        return byKind.isEmpty() ? "none" : byKind.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** "n: 2xx a, 503 b, 401 c, other d". */
     static String summary(List<Answer> answers) {
         long ok = answers.stream().filter(Answer::ok).count();

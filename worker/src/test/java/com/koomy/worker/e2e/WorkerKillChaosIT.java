@@ -58,9 +58,9 @@ class WorkerKillChaosIT {
                 }
                 load.awaitFinished(Duration.ofMinutes(2));
                 long drained = WebhookCounts.awaitDrained(stack.db, Duration.ofMinutes(5));
-                stack.worker(0).awaitHealthy(Duration.ofMinutes(3));
-                stack.worker(1).awaitHealthy(Duration.ofMinutes(3));
-                List<String> orphans = kills.stream().flatMap(k -> k.orphans().stream()).toList();
+                stack.worker(0).awaitHealthy(ChaosStack.STARTUP);
+                stack.worker(1).awaitHealthy(ChaosStack.STARTUP);
+                List<String> orphans = kills.stream().flatMap(k -> k.orphans().stream()).distinct().toList();
                 // Orphans run again only once JobRunr declares the dead server gone (4 poll intervals).
                 long orphansDeadline = System.currentTimeMillis() + 120_000;
                 while (System.currentTimeMillis() < orphansDeadline && unfinished(stack, orphans) > 0) {

@@ -35,8 +35,8 @@ class WorkersDownChaosIT {
                 long startMs = System.currentTimeMillis();
                 stack.startWorker(0);
                 stack.startWorker(1);
-                stack.worker(0).awaitHealthy(Duration.ofMinutes(3));
-                stack.worker(1).awaitHealthy(Duration.ofMinutes(3));
+                stack.worker(0).awaitHealthy(ChaosStack.STARTUP);
+                stack.worker(1).awaitHealthy(ChaosStack.STARTUP);
                 long healthyMs = System.currentTimeMillis();
                 Thread.sleep(20_000);
                 load.stop();
