@@ -131,6 +131,11 @@ final class ChaosStack implements AutoCloseable {
         return workers.size();
     }
 
+    /** Worker {@code i}'s health check on its admin port. */
+    String workerHealthUrl(int i) {
+        return "http://127.0.0.1:" + workerAdminPorts.get(i) + "/healthcheck";
+    }
+
     /** Starts worker {@code i} (again: after a kill or a stop; its log goes on in the same file). */
     KoomyProcess startWorker(int i) throws Exception {
         Map<String, String> workerEnv = new HashMap<>(env);

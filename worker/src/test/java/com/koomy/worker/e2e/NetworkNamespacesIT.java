@@ -6,6 +6,7 @@ import com.koomy.worker.CountingWorkerApplication;
 import io.dropwizard.db.DataSourceFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -35,9 +36,10 @@ import static org.awaitility.Awaitility.await;
  * machine, 2 ms added to every packet), under a steady webhook load and a signed-in prober. The worker is cut
  * off from PostgreSQL for 30 s, then the API from Redis for 30 s: every webhook acknowledged is applied exactly
  * once, a signed-in request is answered 200 or 503 (never 401 or 500), and both processes recover without a
- * restart. Needs root; run by {@code ops/chaos netns} (system property {@code koomy.netns=true}), reported in
- * docs/reliability-report.md; {@code ops/koomy test} skips it.
+ * restart. Needs root; run by {@code ops/chaos netns} (the chaos group and system property {@code koomy.netns=true}),
+ * reported in docs/reliability-report.md; {@code ops/koomy test} skips it.
  */
+@Tag("chaos")
 @EnabledIfSystemProperty(named = "koomy.netns", matches = "true")
 @EnabledIf("com.koomy.worker.e2e.Netns#available")
 class NetworkNamespacesIT {

@@ -57,7 +57,7 @@ class PgExhaustedChaosIT {
             AtomicInteger writes = new AtomicInteger();
             probes.every("page", Duration.ofMillis(500), () -> Probes.status(port, "GET", community, null, null))
                     .every("health", Duration.ofMillis(500), () -> Probes.status(port, "GET", "/api/health", null, null))
-                    .every("worker", Duration.ofMillis(500), () -> PostgresDownChaosIT.healthStatus(stack.worker(0)))
+                    .every("worker", Duration.ofMillis(500), () -> Probes.get(stack.workerHealthUrl(0)))
                     .every("write", Duration.ofSeconds(2), () -> write(port, community + "/news", token, writes.incrementAndGet()));
             try (WebhookLoad load = new WebhookLoad(port, ChaosStack.SECRET, RATE, 0, 16, Duration.ofSeconds(10), Duration.ofSeconds(270));
                  Hog hog = new Hog(stack.pg.url(ChaosStack.DATABASE))) {

@@ -171,6 +171,11 @@ final class WebhookLoad implements AutoCloseable {
         return attempts.stream().filter(Attempt::accepted).map(Attempt::eventId).collect(Collectors.toSet());
     }
 
+    /** How many attempts got each status ({200=1058, 0=2}: 0 is no answer within 10 s). */
+    static java.util.Map<Integer, Long> statuses(List<Attempt> attempts) {
+        return attempts.stream().collect(Collectors.groupingBy(Attempt::status, java.util.TreeMap::new, Collectors.counting()));
+    }
+
     /** Attempts sent in [fromMs, toMs). */
     List<Attempt> sentBetween(long fromMs, long toMs) {
         return attempts.stream().filter(a -> a.sentMs() >= fromMs && a.sentMs() < toMs).toList();

@@ -51,7 +51,7 @@ class WorkersDownChaosIT {
                 WebhookCounts counts = WebhookCounts.of(stack.db, load.accepted());
 
                 report.figure("workers down", ChaosReport.secs(stopMs, startMs) + " (SIGTERM to both; started again alike)");
-                report.figure("webhooks sent during: 2xx / other", d2 + " / " + (during.size() - d2));
+                report.figure("webhooks sent during: 2xx / other", d2 + " / " + (during.size() - d2) + " " + WebhookLoad.statuses(during));
                 report.figure("applied while no worker ran", appliedWhileDown);
                 report.figure("backlog at restart", backlog + " events, " + outbox + " outbox rows; API /api/health then: " + apiHealth);
                 report.figure("workers healthy after", ChaosReport.secs(startMs, healthyMs));
