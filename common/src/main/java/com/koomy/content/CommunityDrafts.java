@@ -27,7 +27,7 @@ public class CommunityDrafts {
         this.jdbi = jdbi;
         this.drafts = drafts;
         this.kind = kind;
-        this.limits = limits;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -38,9 +38,7 @@ public class CommunityDrafts {
     public UUID request(UUID communityId, UUID callerId, String brief, String language) {
         return jdbi.inTransaction(handle -> {
             Memberships.requireManager(handle.attach(MembershipDao.class).find(communityId, callerId));
-            if (limits != null) {
-                limits.requireRoom(handle, communityId, PlanLimits.Limit.AI_DRAFTS_PER_MONTH);
-            }
+            limits.requireRoom(handle, communityId, PlanLimits.Limit.AI_DRAFTS_PER_MONTH);
             String draftLanguage = language != null ? language
                     : handle.attach(CommunityDao.class).find(communityId).orElseThrow(Communities::notFound).locale();
             return drafts.request(handle, communityId, kind.name(), brief, draftLanguage);

@@ -2,6 +2,7 @@ package com.koomy.email;
 
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -16,6 +17,22 @@ public interface EmailDao {
 
     @SqlQuery("SELECT * FROM emails WHERE id = :id")
     Optional<Email> find(@Bind("id") UUID id);
+
+    /** An email to store; {@code recipients} and {@code variables} as JSON text. */
+    record NewEmail(UUID id, String key, UUID communityId, String template, String locale, String recipients,
+                    String variables, boolean bulk, UUID newsletterId, Integer batchNo, boolean held) {
+    }
+
+    /** Returns the id, or nothing when an email with this idempotency key exists. */
+    @SqlQuery("""
+            INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
+                                bulk, newsletter_id, batch_no, held)
+            VALUES (:id, :key, CAST(:communityId AS uuid), :template, :locale, CAST(:recipients AS jsonb),
+                    CAST(:variables AS jsonb), :bulk, CAST(:newsletterId AS uuid), :batchNo, :held)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id
+            """)
+    Optional<UUID> insert(@BindMethods NewEmail email);
 
     @SqlQuery("SELECT * FROM emails WHERE idempotency_key = :key")
     Optional<Email> findByKey(@Bind("key") String idempotencyKey);

@@ -1,6 +1,7 @@
 package com.koomy.email;
 
 import com.koomy.newsletters.Newsletters;
+import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Handle;
 
 import java.util.Optional;
@@ -14,20 +15,6 @@ import java.util.UUID;
  */
 public final class EmailOutbox {
 
-    private static final String INSERT = """
-            WITH stored AS (
-                INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
-                                    bulk, newsletter_id, batch_no, held)
-                VALUES (:id, :key, CAST(:communityId AS uuid), :template, :locale, CAST(:recipients AS jsonb),
-                        CAST(:variables AS jsonb), :bulk, CAST(:newsletterId AS uuid), :batchNo, :held)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id, held),
-            queued AS (
-                INSERT INTO outbox (kind, ref)
-                SELECT '%s', id::text FROM stored WHERE NOT held)
-            SELECT id FROM stored
-            """.formatted(Email.OUTBOX_KIND);
-
     private EmailOutbox() {
     }
 
@@ -38,23 +25,19 @@ public final class EmailOutbox {
 
     /** A newsletter batch; a held batch waits for {@link Newsletters#release} to queue it. */
     static UUID enqueue(Handle handle, EmailMessage message, UUID newsletterId, Integer batchNo, boolean held) {
-        Optional<UUID> inserted = handle.createQuery(INSERT)
-                .bind("id", UUID.randomUUID())
-                .bind("key", message.idempotencyKey())
-                .bind("communityId", message.communityId())
-                .bind("template", message.template().id())
-                .bind("locale", message.locale())
-                .bind("recipients", EmailJson.recipients(message.recipients()))
-                .bind("variables", EmailJson.variables(message.variables()))
-                .bind("bulk", message.template().bulk())
-                .bind("newsletterId", newsletterId)
-                .bind("batchNo", batchNo)
-                .bind("held", held)
-                .mapTo(UUID.class)
-                .findOne();
-        return inserted.orElseGet(() -> handle.attach(EmailDao.class).findByKey(message.idempotencyKey())
-                .map(Email::id)
-                .orElseThrow(() -> new IllegalStateException("email " + message.idempotencyKey() + " conflicted but is not stored")));
+        // Its own transaction when the caller has none: the email and its outbox row commit together.
+        return handle.inTransaction(h -> {
+            EmailDao emails = h.attach(EmailDao.class);
+            Optional<UUID> inserted = emails.insert(new EmailDao.NewEmail(UUID.randomUUID(), message.idempotencyKey(),
+                    message.communityId(), message.template().id(), message.locale(),
+                    EmailJson.recipients(message.recipients()), EmailJson.variables(message.variables()),
+                    message.template().bulk(), newsletterId, batchNo, held));
+            if (inserted.isPresent() && !held) {
+                h.attach(OutboxDao.class).add(Email.OUTBOX_KIND, inserted.get().toString());
+            }
+            return inserted.orElseGet(() -> emails.findByKey(message.idempotencyKey()).map(Email::id).orElseThrow(
+                    () -> new IllegalStateException("email " + message.idempotencyKey() + " conflicted but is not stored")));
+        });
     }
 
     /**
@@ -63,10 +46,7 @@ public final class EmailOutbox {
      * with the same id; {@link #emailId} reads the email id back.
      */
     public static void requeue(Handle handle, UUID emailId, String reason) {
-        handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
-                .bind("kind", Email.OUTBOX_KIND)
-                .bind("ref", emailId + "#" + reason + "-" + System.currentTimeMillis())
-                .execute();
+        handle.attach(OutboxDao.class).add(Email.OUTBOX_KIND, emailId + "#" + reason + "-" + System.currentTimeMillis());
     }
 
     /** The email id of an outbox ref: {@code <uuid>} or {@code <uuid>#<why it was queued again>}. */

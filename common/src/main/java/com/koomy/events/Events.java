@@ -39,7 +39,7 @@ public class Events {
         this.jdbi = jdbi;
         this.reads = reads;
         this.registrations = registrations;
-        this.limits = limits;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
     }
 
     public Event create(UUID communityId, UUID callerId, EventFields fields) {
@@ -54,9 +54,7 @@ public class Events {
                     fields.visibility() == null ? Event.MEMBERS : fields.visibility(),
                     fields.ticketsPerAccount() == null ? 1 : fields.ticketsPerAccount(), fields.priceCents());
             validate(complete, community, 0);
-            if (limits != null) {
-                limits.requireRoom(handle, communityId, PlanLimits.Limit.EVENTS);
-            }
+            limits.requireRoom(handle, communityId, PlanLimits.Limit.EVENTS);
             UUID id = UUID.randomUUID();
             EventDao events = handle.attach(EventDao.class);
             events.insert(id, communityId, complete, callerId);

@@ -6,12 +6,37 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.util.Collection;
 import java.util.List;
 
+/**
+ * The only writer of the {@code outbox} table: a feature queues work by calling {@link #add} or {@link #addAll}
+ * on the handle of the transaction that makes the change (docs/architecture.md, "Data access").
+ */
 public interface OutboxDao {
+
+    /**
+     * The part of one statement that queues the rows an earlier data-modifying CTE returned: {@code queued AS
+     * (INSERT INTO outbox ...)}, to follow {@code WITH <cte> AS (...),}. Only for a measured hot path that cannot
+     * afford a second statement ({@code StripeEventWrites}); everywhere else {@link #add} or {@link #addAll}.
+     * {@code cte}, {@code refColumn} and {@code kind} are our constants, never input.
+     */
+    static String queueFrom(String cte, String refColumn, String kind) {
+        return "queued AS (INSERT INTO outbox (kind, ref) SELECT '" + kind + "', " + refColumn + " FROM " + cte + ")";
+    }
 
     @SqlUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
     void add(@Bind("kind") String kind, @Bind("ref") String ref);
+
+    /** One row per ref, in one statement (rows stored by a batch, batches released together). */
+    default void addAll(String kind, Collection<?> refs) {
+        if (!refs.isEmpty()) {
+            addEach(kind, refs.stream().map(Object::toString).toArray(String[]::new));
+        }
+    }
+
+    @SqlUpdate("INSERT INTO outbox (kind, ref) SELECT :kind, unnest(CAST(:refs AS text[]))")
+    void addEach(@Bind("kind") String kind, @Bind("refs") String[] refs);
 
     /**
      * Takes the oldest entries of the given kinds and deletes them; the deletion only holds if the

@@ -40,25 +40,17 @@ public class Invitations {
     private final Clock clock;
 
     /** The cached community page shows the active member count: an accepted invitation changes it. */
-    private Communities communities;
+    private final Communities communities;
 
-    public Invitations(Jdbi jdbi, String publicUrl, Clock clock, Communities communities) {
-        this(jdbi, publicUrl, clock);
-        this.communities = communities;
-    }
-
-    /** The plan's member limit is checked when an invitation makes a new member (null: unlimited). */
-    private PlanLimits limits;
+    /** The plan's member limit is checked when an invitation makes a new member. */
+    private final PlanLimits limits;
 
     public Invitations(Jdbi jdbi, String publicUrl, Clock clock, Communities communities, PlanLimits limits) {
-        this(jdbi, publicUrl, clock, communities);
-        this.limits = limits;
-    }
-
-    public Invitations(Jdbi jdbi, String publicUrl, Clock clock) {
         this.jdbi = jdbi;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.clock = clock;
+        this.communities = java.util.Objects.requireNonNull(communities, "communities");
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
     }
 
     /** Invites {@code email} (replacing its pending invitation, if any) and queues the email; 409 for an active member. */
@@ -122,7 +114,7 @@ public class Invitations {
             }
             MembershipDao memberships = handle.attach(MembershipDao.class);
             UUID communityId = invitation.communityId();
-            if (limits != null && memberships.find(communityId, accountId).isEmpty()) {
+            if (memberships.find(communityId, accountId).isEmpty()) {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
             }
             if (!memberships.insert(communityId, accountId, invitation.role(), Membership.ACTIVE)) {
@@ -133,9 +125,7 @@ public class Invitations {
             invitations.markAccepted(invitation.id(), accountId);
             return memberships.find(communityId, accountId).orElseThrow();
         });
-        if (communities != null) {
-            communities.changed(accepted.communityId());
-        }
+        communities.changed(accepted.communityId());
         return accepted;
     }
 

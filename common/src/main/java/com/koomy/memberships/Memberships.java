@@ -39,7 +39,7 @@ public class Memberships {
         this.jdbi = jdbi;
         this.reads = reads;
         this.communities = communities;
-        this.limits = limits;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
         this.ended = ended;
     }
 
@@ -72,7 +72,7 @@ public class Memberships {
                 throw Communities.notFound();
             }
             String status = Community.OPEN.equals(community.joinPolicy()) ? Membership.ACTIVE : Membership.PENDING;
-            if (existing.isEmpty() && limits != null) {
+            if (existing.isEmpty()) {
                 limits.requireRoom(handle, communityId, PlanLimits.Limit.MEMBERS);
             }
             Map<String, String> values = MemberFields.checkOnJoin(handle, communityId, fields);

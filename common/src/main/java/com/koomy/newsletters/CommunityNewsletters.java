@@ -9,6 +9,7 @@ import com.koomy.newsletters.Newsletters;
 import com.koomy.email.Recipient;
 import com.koomy.email.RenderedEmail;
 import com.koomy.errors.ApiException;
+import com.koomy.jobs.OutboxDao;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
@@ -199,8 +200,7 @@ public class CommunityNewsletters {
                             """)
                     .bind("status", at == null ? "queued" : "scheduled").bind("sendAt", at == null ? null : Timestamp.from(at))
                     .bind("communityId", communityId).bind("id", id).execute();
-            h.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
-                    .bind("kind", Newsletters.OUTBOX_KIND).bind("ref", Newsletters.outboxRef(id, at)).execute();
+            h.attach(OutboxDao.class).add(Newsletters.OUTBOX_KIND, Newsletters.outboxRef(id, at));
             return find(h, communityId, id);
         });
     }

@@ -3,6 +3,7 @@ package com.koomy.newsletters;
 import com.koomy.email.Email;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.Recipient;
+import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -50,39 +51,41 @@ public final class Newsletters {
 
     /** Queues the newsletter; returns its id (the existing one for a repeated idempotency key). */
     public static UUID enqueue(Handle handle, NewsletterRequest request) {
-        Optional<UUID> inserted = handle.createQuery("""
-                        WITH stored AS (
+        // Its own transaction when the caller has none: the newsletter and its outbox row commit together.
+        return handle.inTransaction(h -> {
+            Optional<UUID> inserted = h.createQuery("""
                             INSERT INTO newsletters (id, community_id, community_name, idempotency_key, locale, subject, body)
                             VALUES (:id, :communityId, :communityName, :key, :locale, :subject, :body)
                             ON CONFLICT (idempotency_key) DO NOTHING
-                            RETURNING id),
-                        queued AS (
-                            INSERT INTO outbox (kind, ref) SELECT :kind, id::text FROM stored)
-                        SELECT id FROM stored
-                        """)
-                .bind("id", UUID.randomUUID())
-                .bind("communityId", request.communityId())
-                .bind("communityName", request.communityName())
-                .bind("key", request.idempotencyKey())
-                .bind("locale", request.locale())
-                .bind("subject", request.subject())
-                .bind("body", request.body())
-                .bind("kind", OUTBOX_KIND)
-                .mapTo(UUID.class)
-                .findOne();
-        if (inserted.isEmpty()) {
-            return handle.createQuery("SELECT id FROM newsletters WHERE idempotency_key = :key")
-                    .bind("key", request.idempotencyKey()).mapTo(UUID.class).one();
-        }
-        UUID id = inserted.get();
+                            RETURNING id
+                            """)
+                    .bind("id", UUID.randomUUID())
+                    .bind("communityId", request.communityId())
+                    .bind("communityName", request.communityName())
+                    .bind("key", request.idempotencyKey())
+                    .bind("locale", request.locale())
+                    .bind("subject", request.subject())
+                    .bind("body", request.body())
+                    .mapTo(UUID.class)
+                    .findOne();
+            if (inserted.isEmpty()) {
+                return h.createQuery("SELECT id FROM newsletters WHERE idempotency_key = :key")
+                        .bind("key", request.idempotencyKey()).mapTo(UUID.class).one();
+            }
+            h.attach(OutboxDao.class).add(OUTBOX_KIND, inserted.get().toString());
+            return recipients(h, inserted.get(), request.recipients());
+        });
+    }
+
+    private static UUID recipients(Handle handle, UUID id, List<Recipient> recipients) {
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO newsletter_recipients (newsletter_id, email, name) VALUES (:id, :email, :name)
                 ON CONFLICT DO NOTHING
                 """);
-        for (Recipient recipient : request.recipients()) {
+        for (Recipient recipient : recipients) {
             batch.bind("id", id).bind("email", recipient.email()).bind("name", recipient.name()).add();
         }
-        if (!request.recipients().isEmpty()) {
+        if (!recipients.isEmpty()) {
             batch.execute();
         }
         return id;
@@ -140,10 +143,7 @@ public final class Newsletters {
                 .bind("window", WINDOW)
                 .mapTo(UUID.class)
                 .list();
-        for (UUID id : released) {
-            handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
-                    .bind("kind", Email.OUTBOX_KIND).bind("ref", id.toString()).execute();
-        }
+        handle.attach(OutboxDao.class).addAll(Email.OUTBOX_KIND, released);
         return released;
     }
 

@@ -23,23 +23,23 @@ public interface PaymentDao {
             + "paid_at, refunded_at, created_at, method, reference, " + Receipts.NUMBER_OF_PAYMENT + " AS receipt_number, "
             + "voided_at, void_reason";
 
+    /** What one Stripe event says of a payment intent: the rest of the row comes from its {@link ConnectEventScope.Scope}. */
+    record Attempt(UUID id, String paymentIntentId, String sessionId, String chargeId, long amount, String currency,
+                   String status, String failure, Instant paidAt) {
+    }
+
     /** Returns the new row's id, or nothing when a row for this payment intent exists. */
     @SqlQuery("""
             INSERT INTO payments (id, community_id, account_id, checkout_id, tier_id, description, stripe_account,
                                   payment_intent_id, checkout_session_id, charge_id, amount, application_fee, currency,
                                   status, failure_message, paid_at)
-            VALUES (:id, :communityId, :accountId, :checkoutId, :tierId, :description, :stripeAccount,
-                    :paymentIntentId, :sessionId, :chargeId, :amount, :fee, :currency, :status, :failure, :paidAt)
+            VALUES (:a.id, :s.communityId, :s.accountId, :s.checkoutId, :s.tierId, :s.description, :s.stripeAccount,
+                    :a.paymentIntentId, :a.sessionId, :a.chargeId, :a.amount, :s.applicationFee, :a.currency, :a.status,
+                    :a.failure, :a.paidAt)
             ON CONFLICT (payment_intent_id) DO NOTHING
             RETURNING id
             """)
-    Optional<UUID> insert(@Bind("id") UUID id, @Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId,
-                          @Bind("checkoutId") UUID checkoutId, @Bind("tierId") UUID tierId,
-                          @Bind("description") String description, @Bind("stripeAccount") String stripeAccount,
-                          @Bind("paymentIntentId") String paymentIntentId, @Bind("sessionId") String sessionId,
-                          @Bind("chargeId") String chargeId, @Bind("amount") long amount, @Bind("fee") long fee,
-                          @Bind("currency") String currency, @Bind("status") String status,
-                          @Bind("failure") String failure, @Bind("paidAt") Instant paidAt);
+    Optional<UUID> insert(@BindMethods("s") ConnectEventScope.Scope scope, @BindMethods("a") Attempt attempt);
 
     /** A failed attempt followed by a successful one: the only way back up from 'failed'. */
     @SqlQuery("""

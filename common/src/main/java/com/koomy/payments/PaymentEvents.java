@@ -96,9 +96,8 @@ public class PaymentEvents {
         }
         PaymentDao payments = handle.attach(PaymentDao.class);
         Instant paidAt = event.stripeCreated();
-        Optional<UUID> succeeded = payments.insert(UUID.randomUUID(), scope.communityId(), scope.accountId(), scope.checkoutId(),
-                scope.tierId(), scope.description(), scope.stripeAccount(), paymentIntent, sessionId, chargeId, amount,
-                scope.applicationFee(), currency.toLowerCase(java.util.Locale.ROOT), Payment.SUCCEEDED, null, paidAt);
+        Optional<UUID> succeeded = payments.insert(scope, new PaymentDao.Attempt(UUID.randomUUID(), paymentIntent, sessionId,
+                chargeId, amount, currency.toLowerCase(java.util.Locale.ROOT), Payment.SUCCEEDED, null, paidAt));
         if (succeeded.isEmpty()) {
             succeeded = payments.succeedFailed(paymentIntent, amount, scope.applicationFee(), paidAt);
         }
@@ -120,9 +119,8 @@ public class PaymentEvents {
         PaymentDao payments = handle.attach(PaymentDao.class);
         String pi = intent.path("id").asText();
         ConnectEventScope.Scope s = scope.get();
-        if (payments.insert(UUID.randomUUID(), s.communityId(), s.accountId(), s.checkoutId(), s.tierId(), s.description(),
-                s.stripeAccount(), pi, null, null, intent.path("amount").asLong(), s.applicationFee(),
-                intent.path("currency").asText().toLowerCase(java.util.Locale.ROOT), Payment.FAILED, message, null).isEmpty()) {
+        if (payments.insert(s, new PaymentDao.Attempt(UUID.randomUUID(), pi, null, null, intent.path("amount").asLong(),
+                intent.path("currency").asText().toLowerCase(java.util.Locale.ROOT), Payment.FAILED, message, null)).isEmpty()) {
             payments.recordFailure(pi, message);
         }
         Payment payment = payments.lockByPaymentIntent(pi).orElseThrow();

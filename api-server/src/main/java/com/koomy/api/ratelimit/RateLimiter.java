@@ -1,8 +1,11 @@
 package com.koomy.api.ratelimit;
 
 import com.codahale.metrics.Meter;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.config.RedisKeys;
+import com.koomy.api.http.LocalWeight;
 import com.koomy.errors.ApiException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -18,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -40,17 +42,15 @@ public class RateLimiter {
         public void giveBack(String policyName, String subject, long units) {
         }
     };
-    private static final int LOCAL_BUCKETS = 50_000;
+    /** Room for the fallback buckets: about 40,000 at ~400 bytes (key, bucket, the cache's node). */
+    private static final long LOCAL_BYTES = 16L << 20;
+    private static final int LOCAL_BUCKET_BYTES = 240;
+    private static final byte[] NO_BODY = {};
 
     private final ProxyManager<String> redisBuckets;
     private final Map<String, RateLimitPolicy> policies;
     private final RedisKeys keys;
-    private final Map<String, Bucket> localBuckets = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > LOCAL_BUCKETS;
-        }
-    };
+    private final Cache<String, Bucket> localBuckets;
     private final Meter limited;
     private final Meter fallbacks;
 
@@ -63,6 +63,14 @@ public class RateLimiter {
         this.keys = keys;
         this.limited = metrics.meter("koomy.ratelimit.refused");
         this.fallbacks = metrics.meter("koomy.ratelimit.local-fallback");
+        // A bucket idle for its policy's whole period is full again: the same as a new one, so it may go.
+        Duration longest = policies.values().stream().map(p -> p.getPeriod().toJavaDuration())
+                .max(Duration::compareTo).orElse(Duration.ofMinutes(1));
+        this.localBuckets = Caffeine.newBuilder()
+                .expireAfterAccess(longest)
+                .maximumWeight(LOCAL_BYTES)
+                .weigher((String key, Bucket bucket) -> LocalWeight.of(NO_BODY, key) + LOCAL_BUCKET_BYTES)
+                .build();
     }
 
     private RateLimiter() {
@@ -71,6 +79,7 @@ public class RateLimiter {
         this.keys = null;
         this.limited = new Meter();
         this.fallbacks = new Meter();
+        this.localBuckets = Caffeine.newBuilder().maximumSize(0).build();
     }
 
     /** Counts one request of {@code subject} against {@code policy}; throws when over the limit. */
@@ -105,10 +114,8 @@ public class RateLimiter {
                         30, true);
             }
             fallbacks.mark();
-            synchronized (localBuckets) {
-                probe = localBuckets.computeIfAbsent(key, k -> Bucket.builder().addLimit(bandwidth(policy)).build())
-                        .tryConsumeAndReturnRemaining(tokens);
-            }
+            probe = localBuckets.get(key, k -> Bucket.builder().addLimit(bandwidth(policy)).build())
+                    .tryConsumeAndReturnRemaining(tokens);
         }
         if (!probe.isConsumed()) {
             limited.mark();
@@ -128,11 +135,9 @@ public class RateLimiter {
             redisBucket(key, policy).addTokens(units);
         } catch (RuntimeException e) {
             // The local fallback bucket, if that is where the units were counted; else nothing to give back.
-            synchronized (localBuckets) {
-                Bucket local = localBuckets.get(key);
-                if (local != null) {
-                    local.addTokens(units);
-                }
+            Bucket local = localBuckets.getIfPresent(key);
+            if (local != null) {
+                local.addTokens(units);
             }
         }
     }

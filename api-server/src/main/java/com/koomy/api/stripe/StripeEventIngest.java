@@ -5,6 +5,7 @@ import com.koomy.db.GroupCommit;
 import com.koomy.db.SqlStates;
 import com.koomy.stripe.events.IncomingStripeEvent;
 import com.koomy.stripe.events.StripeEventWrites;
+import com.koomy.stripe.events.StripeEventRefusals;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ import java.util.Set;
  * stored, each with its outbox row, by one statement in one commit. A request is answered 200 only
  * once its batch committed; if the batch fails (database down) every request in it answers 503, so
  * Stripe retries. An event PostgreSQL refuses on its own (say a {@code \u0000} escape jsonb does not
- * take) is written again alone, then by {@link StripeEventWrites#storeRefused}: kept as {@code failed} with
+ * take) is written again alone, then by {@link StripeEventRefusals#store}: kept as {@code failed} with
  * its raw text and the reason, and answered 200, so Stripe does not retry it for days and then drop it.
  */
 public class StripeEventIngest implements Managed {
@@ -76,11 +77,11 @@ public class StripeEventIngest implements Managed {
         } catch (RuntimeException e) {
             // Alone (GroupCommit wrote the refused batch again one by one) and refused for its data: stored by
             // the slow path, failed with the reason and its raw text, and answered 200 like any stored event.
-            if (distinct.size() != 1 || !StripeEventWrites.refusedData(e)) {
+            if (distinct.size() != 1 || !StripeEventRefusals.refusedData(e)) {
                 throw e;
             }
             IncomingStripeEvent event = distinct.values().iterator().next();
-            stored = StripeEventWrites.storeRefused(jdbi, event, "webhook", e) ? Set.of(event.eventId()) : Set.of();
+            stored = StripeEventRefusals.store(jdbi, event, "webhook", e) ? Set.of(event.eventId()) : Set.of();
             LOG.warn("Stripe event {} ({}) stored as failed: PostgreSQL refused its payload ({})", event.eventId(),
                     event.type(), e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
         }

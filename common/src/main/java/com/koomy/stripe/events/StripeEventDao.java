@@ -2,12 +2,13 @@ package com.koomy.stripe.events;
 
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.util.Optional;
 
-/** Stripe event reads and failure bookkeeping; the hot-path writes are in {@link StripeEventWrites}. */
+/** Stripe event reads, replays and failure bookkeeping; the hot-path statements are in {@link StripeEventWrites}. */
 @RegisterRowMapper(StripeEventMapper.class)
 public interface StripeEventDao {
 
@@ -26,4 +27,25 @@ public interface StripeEventDao {
              WHERE event_id = :eventId AND status IN ('received', 'processing')
             """)
     void markFailed(@Bind("eventId") String eventId, @Bind("error") String error);
+
+    /** Locks the event for a replay; its status, or {@code no_payload} when only its raw text is stored. */
+    @SqlQuery("""
+            SELECT CASE WHEN payload IS NULL THEN 'no_payload' ELSE status END
+              FROM stripe_events WHERE event_id = :eventId FOR UPDATE
+            """)
+    Optional<String> lockReplayStatus(@Bind("eventId") String eventId);
+
+    @SqlUpdate("UPDATE stripe_events SET status = 'received' WHERE event_id = :eventId")
+    void markReceived(@Bind("eventId") String eventId);
+
+    /** An event whose payload jsonb refused: {@code failed}, no outbox row ({@link StripeEventRefusals#store}). */
+    @SqlUpdate("""
+            INSERT INTO stripe_events (event_id, type, livemode, account, api_version, stripe_created, payload, raw_payload,
+                                       status, last_error, source)
+            VALUES (:e.eventId, :e.type, :e.livemode, :e.account, :e.apiVersion, :e.created, CAST(:payload AS jsonb),
+                    :e.payload, 'failed', :reason, :source)
+            ON CONFLICT (event_id) DO NOTHING
+            """)
+    boolean insertRefused(@BindMethods("e") IncomingStripeEvent event, @Bind("payload") String payload,
+                          @Bind("reason") String reason, @Bind("source") String source);
 }

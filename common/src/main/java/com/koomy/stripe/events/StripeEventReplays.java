@@ -1,5 +1,6 @@
 package com.koomy.stripe.events;
 
+import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.List;
@@ -24,11 +25,8 @@ public class StripeEventReplays {
 
     public Outcome replay(String eventId) {
         return jdbi.inTransaction(handle -> {
-            Optional<String> status = handle.createQuery("""
-                            SELECT CASE WHEN payload IS NULL THEN 'no_payload' ELSE status END
-                              FROM stripe_events WHERE event_id = :id FOR UPDATE
-                            """)
-                    .bind("id", eventId).mapTo(String.class).findOne();
+            StripeEventDao events = handle.attach(StripeEventDao.class);
+            Optional<String> status = events.lockReplayStatus(eventId);
             if (status.isEmpty()) {
                 return Outcome.NOT_FOUND;
             }
@@ -39,11 +37,8 @@ public class StripeEventReplays {
             if (!List.of(StripeEventStatus.failed.name(), StripeEventStatus.refused.name()).contains(status.get())) {
                 return Outcome.NOT_REPLAYABLE;
             }
-            handle.createUpdate("UPDATE stripe_events SET status = 'received' WHERE event_id = :id").bind("id", eventId).execute();
-            handle.createUpdate("INSERT INTO outbox (kind, ref) VALUES (:kind, :ref)")
-                    .bind("kind", StripeEvent.OUTBOX_KIND)
-                    .bind("ref", eventId + "#replay-" + System.currentTimeMillis())
-                    .execute();
+            events.markReceived(eventId);
+            handle.attach(OutboxDao.class).add(StripeEvent.OUTBOX_KIND, eventId + "#replay-" + System.currentTimeMillis());
             return Outcome.REPLAYED;
         });
     }

@@ -1,27 +1,22 @@
 package com.koomy.stripe.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.koomy.db.SqlStates;
+import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The statements on the webhook hot path (store on receipt; lock and settle when applying, one event or many),
- * written with Jdbi's fluent API rather than as {@link StripeEventDao} methods: creating a SqlObject
- * per request cost more CPU than the statements themselves (profiled under ops/bench/webhooks).
+ * the measured exception to "SQL objects" (docs/architecture.md, "Data access"): written with Jdbi's fluent
+ * API, and the new events' outbox rows in the storing statement ({@link OutboxDao#queueFrom}). Measured by
+ * {@code StripeEventWritesBench} (common tests; 400 calls each, medians of the calling thread's CPU, Jdbi
+ * 3.55, on a loaded 2-core machine): store 1 event 274 µs fluent against 1,020 µs as SQL objects with
+ * {@code OutboxDao.addAll} in a transaction (store 32: 381 against 1,054); apply 1 (lock, settle) 326 against
+ * 714; apply 32 660 against 909. Wall medians: store 1 11.5 ms against 27.0 ms, store 32 25.1 against 38.7.
  */
 public final class StripeEventWrites {
 
@@ -51,10 +46,9 @@ public final class StripeEventWrites {
                         VALUES %s
                         ON CONFLICT (event_id) DO NOTHING
                         RETURNING event_id),
-                    queued AS (
-                        INSERT INTO outbox (kind, ref) SELECT '%s', event_id FROM stored)
+                    %s
                     SELECT event_id FROM stored
-                    """.formatted(values, StripeEvent.RECEIVED_OUTBOX_KIND);
+                    """.formatted(values, OutboxDao.queueFrom("stored", "event_id", StripeEvent.RECEIVED_OUTBOX_KIND));
             STORE_ALL_BY_SIZE[n] = sql;
         }
         return sql;
@@ -93,107 +87,7 @@ public final class StripeEventWrites {
              WHERE event_id = :eventId
             """;
 
-    private static final String STORE_REFUSED = """
-            INSERT INTO stripe_events (event_id, type, livemode, account, api_version, stripe_created, payload, raw_payload,
-                                       status, last_error, source)
-            VALUES (:eventId, :type, :livemode, :account, :apiVersion, :created, CAST(:payload AS jsonb), :raw,
-                    'failed', :reason, :source)
-            ON CONFLICT (event_id) DO NOTHING
-            """;
-
-    /** Numbers kept exactly as sent (no double rounding, no "Infinity"): only U+0000 may change. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-            .build();
-
     private StripeEventWrites() {
-    }
-
-    /**
-     * Whether {@code e} is PostgreSQL refusing the data itself (SQLSTATE class 22: jsonb's "unsupported Unicode
-     * escape sequence" for a {@code \u0000}, a number beyond numeric's range), not the database being unwell.
-     */
-    public static boolean refusedData(Throwable e) {
-        return SqlStates.has(e, state -> state.startsWith("22"));
-    }
-
-    /**
-     * The slow path of a signed event whose payload PostgreSQL's jsonb refused ({@link #refusedData}): it is
-     * stored all the same, so Stripe gets its 200 and the event is not lost, as {@code failed} with the reason
-     * and no outbox row (nothing applies it unasked). {@code raw_payload} keeps the text as received;
-     * {@code payload} holds the same JSON with every U+0000 as U+FFFD when that makes it storable (an operator
-     * may replay it, and the replay applies that), or null when not (replay refused). Each attempt is its own
-     * statement in autocommit. Returns false for a redelivery (nothing written).
-     */
-    public static boolean storeRefused(Jdbi jdbi, IncomingStripeEvent event, String source, Throwable refusal) {
-        String why = SqlStates.find(refusal, state -> state.startsWith("22")) + " " + rootMessage(refusal);
-        String sanitized = withoutNul(event.payload());
-        if (sanitized != null) {
-            try {
-                return insertRefused(jdbi, event, source, sanitized, "PostgreSQL's jsonb refused the payload (" + why
-                        + "); raw_payload keeps it as received, payload has U+0000 replaced by U+FFFD (a replay applies that)");
-            } catch (RuntimeException again) {
-                if (!refusedData(again)) {
-                    throw again;
-                }
-            }
-        }
-        return insertRefused(jdbi, event, source, null, "PostgreSQL's jsonb refused the payload (" + why
-                + "); raw_payload keeps it as received; not replayable");
-    }
-
-    private static boolean insertRefused(Jdbi jdbi, IncomingStripeEvent event, String source, String payload, String reason) {
-        return jdbi.withHandle(h -> h.createUpdate(STORE_REFUSED)
-                .bind("eventId", event.eventId())
-                .bind("type", event.type())
-                .bind("livemode", event.livemode())
-                .bind("account", event.account())
-                .bind("apiVersion", event.apiVersion())
-                .bind("created", event.created())
-                .bind("payload", payload)
-                .bind("raw", event.payload())
-                .bind("reason", reason)
-                .bind("source", source)
-                .execute()) > 0;
-    }
-
-    /** The JSON with U+0000 in every string and field name replaced by U+FFFD; null when it is not JSON. */
-    static String withoutNul(String json) {
-        try {
-            return JSON.writeValueAsString(clean(JSON.readTree(json)));
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private static JsonNode clean(JsonNode node) {
-        if (node.isTextual()) {
-            return TextNode.valueOf(node.textValue().replace('\u0000', '\uFFFD'));
-        }
-        if (node.isArray()) {
-            ArrayNode array = JSON.createArrayNode();
-            node.forEach(item -> array.add(clean(item)));
-            return array;
-        }
-        if (node.isObject()) {
-            ObjectNode object = JSON.createObjectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                object.set(field.getKey().replace('\u0000', '\uFFFD'), clean(field.getValue()));
-            }
-            return object;
-        }
-        return node;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = String.valueOf(root.getMessage()).replace('\n', ' ');
-        return message.length() > 300 ? message.substring(0, 300) : message;
     }
 
     /**

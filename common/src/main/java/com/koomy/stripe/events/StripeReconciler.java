@@ -148,11 +148,11 @@ public class StripeReconciler {
             });
         } catch (RuntimeException e) {
             // The same slow path as the webhook's: kept as failed with its raw text, not retried forever.
-            if (!StripeEventWrites.refusedData(e)) {
+            if (!StripeEventRefusals.refusedData(e)) {
                 throw e;
             }
             LOG.warn("Reconciliation: Stripe event {} stored as failed, PostgreSQL refused its payload", incoming.eventId());
-            return StripeEventWrites.storeRefused(jdbi, incoming, "reconciliation", e);
+            return StripeEventRefusals.store(jdbi, incoming, "reconciliation", e);
         }
     }
 }
