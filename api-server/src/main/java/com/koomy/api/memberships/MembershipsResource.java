@@ -154,7 +154,8 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
     @Operation(operationId = "changeMember", summary = "Change a member's role, or approve a pending member", description = "200 with the "
-            + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
+            + "membership. status active approves a pending member as POST .../membership-requests/{requestId}/approve does "
+            + "(the request approved, the member emailed). 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
             + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
             + "400 bad role or status. 409 community_archived: the community is archived (read-only).")
     public MembershipResponse change(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
