@@ -71,7 +71,7 @@ public class Communities {
      */
     public Community create(UUID creatorId, NewCommunity request) {
         UUID id = UUID.randomUUID();
-        return jdbi.inTransaction(handle -> {
+        Community created = jdbi.inTransaction(handle -> {
             requireUnderDailyLimit(handle, creatorId);
             CommunityDao communities = handle.attach(CommunityDao.class);
             boolean inserted = false;
@@ -89,6 +89,8 @@ public class Communities {
             handle.attach(MembershipDao.class).insert(id, creatorId, Membership.OWNER, Membership.ACTIVE);
             return communities.find(id).orElseThrow();
         });
+        changed(id); // discovery lists it from now on
+        return created;
     }
 
     private void requireUnderDailyLimit(Handle handle, UUID creatorId) {

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Discovery pages, rendered once (JSON bytes and ETag) and kept in this process for {@code localTtl} in
  * front of the Redis cache of {@link CommunityDiscovery}, as {@link PublicPages} does for a community's
  * page: a busy search costs neither a Redis round trip nor a serialisation. A community change made through
- * this process drops every kept page (any page may list it); other changes show within the Redis TTL.
+ * this process ({@link Communities#onChange}, the listener {@link PublicPages} has too) drops every kept page
+ * (any page may list it) and retires every query's page in Redis ({@link CommunityDiscovery#changed}), so the
+ * change shows at once here and within {@code localTtl} on the other instances.
  */
 public final class PublicDiscovery {
 
@@ -65,6 +67,7 @@ public final class PublicDiscovery {
         communities.onChange(id -> {
             epoch.incrementAndGet();
             local.invalidateAll();
+            discovery.changed();
         });
     }
 
