@@ -10,8 +10,6 @@ import com.koomy.db.ReadDatabase;
 import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +112,6 @@ public class Memberships {
 
     public Page<Member> directory(UUID communityId, UUID callerId, MemberQuery query) {
         return reads.withHandle(handle -> {
-            String pattern = query.text() == null || query.text().isBlank() ? null
-                    : "%" + escapeLike(query.text().strip()) + "%";
             KeysetCursor after = query.after();
             // Only the filters asked for are in the statement: with "(:x IS NULL OR ...)" for each, PostgreSQL's
             // generic plan of the prepared statement (used after 5 executions on a connection) could not use
@@ -133,25 +129,7 @@ public class Memberships {
             Map<String, Object> values = new HashMap<>();
             values.put("communityId", communityId);
             values.put("callerId", callerId);
-            if (query.status() != null) {
-                sql.append(" AND m.status = :status");
-                values.put("status", query.status());
-            }
-            if (query.role() != null) {
-                sql.append(" AND m.role = :role");
-                values.put("role", query.role());
-            }
-            if (MemberQuery.DUES_PAID.equals(query.dues())) {
-                sql.append(" AND m.dues_paid_until >= :today");
-                values.put("today", LocalDate.now(ZoneOffset.UTC));
-            } else if (MemberQuery.DUES_OVERDUE.equals(query.dues())) {
-                sql.append(" AND (m.dues_paid_until IS NULL OR m.dues_paid_until < :today)");
-                values.put("today", LocalDate.now(ZoneOffset.UTC));
-            }
-            if (pattern != null) {
-                sql.append(" AND (a.name ILIKE :pattern OR a.email ILIKE :pattern)");
-                values.put("pattern", pattern);
-            }
+            query.appendFilters(sql, values);
             if (!query.fields().isEmpty()) {
                 sql.append(" AND m.fields @> CAST(:fields AS jsonb)");
                 values.put("fields", MemberFields.filter(handle, communityId, callerId, query.fields()));
@@ -253,9 +231,5 @@ public class Memberships {
 
     private static ApiException lastOwner() {
         return new ApiException(409, "last_owner", "a community keeps at least one owner: make another owner first");
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DirectoryPages {
 
     private record Key(UUID communityId, String status, String role, String dues, String text, int limit, String cursor,
-                       Map<String, String> fields) {
+                       Map<String, String> fields, Boolean missingRequired) {
     }
 
     private final Memberships memberships;
@@ -64,7 +64,7 @@ public final class DirectoryPages {
      */
     public byte[] page(UUID communityId, UUID callerId, MemberQuery query) throws JsonProcessingException {
         Key key = new Key(communityId, query.status(), query.role(), query.dues(), query.text(), query.limit(),
-                query.after() == null ? null : query.after().encode(), query.fields());
+                query.after() == null ? null : query.after().encode(), query.fields(), query.missingRequired());
         byte[] kept = local.getIfPresent(key);
         if (kept != null) {
             hits.mark();
