@@ -141,6 +141,9 @@ class CommunityDiscoveryIntegrationTest {
         assertThat(names("?city=nimes", null)).isEmpty();
         assertThat(API.call("POST", "/api/communities/" + club + "/unarchive", owner.token(), null).status()).isEqualTo(200);
         assertThat(names(renamedQ, null)).as("unarchived").containsExactly("Boules Zéphyr");
+        // Left archived: the other tests of this class list every public community.
+        assertThat(API.call("POST", "/api/communities/" + club + "/archive", owner.token(), null).status()).isEqualTo(200);
+        assertThat(names(renamedQ, null)).isEmpty();
     }
 
     @Test
