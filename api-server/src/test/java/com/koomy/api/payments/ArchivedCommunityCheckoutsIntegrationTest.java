@@ -125,7 +125,7 @@ class ArchivedCommunityCheckoutsIntegrationTest {
         assertThat(world.count("SELECT count(*) FROM emails WHERE template = 'payment_receipt' AND recipients -> 0 ->> 'email' = ?",
                 early.user().email())).as("paid before the archive: receipt").isOne();
         String refund = db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT id || ' ' || amount || ' ' || status || ' ' || cause || ' ' || coalesce(requested_by::text, '-')
+                        SELECT id::text || ' ' || amount || ' ' || status || ' ' || cause || ' ' || coalesce(requested_by::text, '-')
                           FROM payment_refunds WHERE payment_id = :p""")
                 .bind("p", payment).mapTo(String.class).one());
         String refundId = refund.split(" ")[0];
