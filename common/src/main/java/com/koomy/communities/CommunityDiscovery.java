@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * order ("École" beside "Ecole", whatever the database's collation). {@code q} is full-text on the name and city, accents and case folded ("ecole" finds "École"),
  * each word a prefix ("mus" finds "Musique"); {@code city} is the folded city, whole. Pages are cached
  * per query in Redis ({@link JsonCache}), in front of the read database, all under one generation
- * ({@value #ALL}): {@link #changed}, told of every community change through {@link Communities#onChange}
- * (a new, renamed, archived community, a member count), retires every query's page at once.
+ * ({@value #ALL}): {@link #changed}, told of every listing change through {@link Communities#onListingChange}
+ * (a new, renamed, archived or unarchived community), retires every query's page at once; a member count
+ * shows within the TTL.
  */
 public class CommunityDiscovery {
 

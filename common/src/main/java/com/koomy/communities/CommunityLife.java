@@ -161,7 +161,7 @@ public class CommunityLife {
             }
             return after;
         });
-        communities.changed(communityId);
+        communities.listingChanged(communityId);
         return changed;
     }
 

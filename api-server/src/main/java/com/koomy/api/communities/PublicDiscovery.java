@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * front of the Redis cache of {@link CommunityDiscovery}, as {@link PublicPages} does for a community's
  * page: a busy search costs neither a Redis round trip nor a serialisation. A community change made through
  * this process ({@link Communities#onChange}, the listener {@link PublicPages} has too) drops every kept page
- * (any page may list it) and retires every query's page in Redis ({@link CommunityDiscovery#changed}), so the
- * change shows at once here and within {@code localTtl} on the other instances.
+ * (any page may list it); a change of its listing ({@link Communities#onListingChange}: created, renamed,
+ * archived...) also retires every query's page in Redis ({@link CommunityDiscovery#changed}), so it shows at
+ * once here and within {@code localTtl} on the other instances. A member count shows within the Redis TTL.
  */
 public final class PublicDiscovery {
 
@@ -67,8 +68,8 @@ public final class PublicDiscovery {
         communities.onChange(id -> {
             epoch.incrementAndGet();
             local.invalidateAll();
-            discovery.changed();
         });
+        communities.onListingChange(id -> discovery.changed());
     }
 
     public Rendered page(CommunityDiscovery.Query query) {
