@@ -153,7 +153,8 @@ public class Memberships {
 
     /**
      * Changes a member's role and/or approves a pending member ({@code status} "active", exactly as the request's
-     * approve route: {@link MembershipRequests#approvePendingOf}); null leaves it. Only an owner changes an owner's role or makes an owner; the last active owner keeps the role.
+     * approve route: {@link MembershipRequests#approvePendingOf}); null leaves it. Only an owner changes an owner's
+     * role or makes an owner; the last active owner keeps the role.
      */
     public Membership change(UUID communityId, UUID callerId, UUID targetId, String role, String status) {
         Membership changed = jdbi.inTransaction(handle -> {
