@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * the generation (and drops the value) after the write has committed. A reader that read the old row
  * before that commit stored it under the old generation, which no later reader accepts: the race
  * "read old row, invalidate, store old row" cannot serve stale data past the write. Bumping the schema
- * number when the cached type changes makes old entries unreachable after a deploy.
+ * number when the cached type changes makes old entries unreachable after a deploy. Several values may
+ * share an id's generation ({@link #get(String, String, Supplier)}, the pages of a search): one invalidation
+ * then retires them all.
  * <p>
  * Redis is an optimisation here, never a dependency: any Redis error counts as a miss and the value
  * comes from the loader; reads then skip Redis for {@link #BACKOFF} so that an outage costs one
@@ -94,7 +96,15 @@ public class JsonCache<T> {
 
     /** The cached value of {@code id}, or the loader's (then cached); the loader's exceptions pass through. */
     public T get(String id, Supplier<T> loader) {
-        String valueKey = valueKey(id);
+        return get(id, null, loader);
+    }
+
+    /**
+     * One of many values under {@code id}'s generation ({@code variant}: e.g. a digest of a query): each has its
+     * own entry, and {@link #invalidate}{@code (id)} makes all of them unreachable at once (they then expire).
+     */
+    public T get(String id, String variant, Supplier<T> loader) {
+        String valueKey = variant == null ? valueKey(id) : valueKey(id) + ":" + variant;
         long generation = 0;
         boolean redisUp = clock.millis() >= skipReadsUntil.get();
         if (redisUp) {

@@ -29,6 +29,8 @@ public class Communities {
     private final Jdbi jdbi;
     private final JsonCache<PublicPart> cache;
     private final int createdPerAccountPerDay;
+    private final java.util.List<java.util.function.Consumer<UUID>> listingListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The one answer for "no such community" and "not yours to see": ids cannot be probed. */
     public static ApiException notFound() {
@@ -71,7 +73,7 @@ public class Communities {
      */
     public Community create(UUID creatorId, NewCommunity request) {
         UUID id = UUID.randomUUID();
-        return jdbi.inTransaction(handle -> {
+        Community created = jdbi.inTransaction(handle -> {
             requireUnderDailyLimit(handle, creatorId);
             CommunityDao communities = handle.attach(CommunityDao.class);
             boolean inserted = false;
@@ -89,6 +91,8 @@ public class Communities {
             handle.attach(MembershipDao.class).insert(id, creatorId, Membership.OWNER, Membership.ACTIVE);
             return communities.find(id).orElseThrow();
         });
+        listingChanged(id); // discovery lists it from now on
+        return created;
     }
 
     private void requireUnderDailyLimit(Handle handle, UUID creatorId) {
@@ -144,13 +148,28 @@ public class Communities {
                     changes.city() == null ? null : changes.city().strip());
             return communities.find(communityId).orElseThrow(Communities::notFound);
         });
-        cache.invalidate(communityId.toString());
+        listingChanged(communityId);
         return updated;
     }
 
     /** {@code listener} hears the id of every community whose page this process changes, after the commit. */
     public void onChange(java.util.function.Consumer<UUID> listener) {
         cache.onInvalidate(id -> listener.accept(UUID.fromString(id)));
+    }
+
+    /**
+     * {@code listener} hears, after the commit, the id of every community whose listing changes: created, its
+     * settings changed (name, city, visibility...), archived, unarchived. Not a member count: discovery, which
+     * listens, shows that within its TTL rather than reload every search on every join.
+     */
+    public void onListingChange(java.util.function.Consumer<UUID> listener) {
+        listingListeners.add(listener);
+    }
+
+    /** After a committed write that changes what {@link #page} shows and how discovery lists the community. */
+    public void listingChanged(UUID communityId) {
+        changed(communityId);
+        listingListeners.forEach(listener -> listener.accept(communityId));
     }
 
     /** After a committed write that changes what {@link #page} shows (settings, the active member count). */

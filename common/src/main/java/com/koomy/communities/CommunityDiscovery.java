@@ -16,14 +16,18 @@ import java.util.stream.Collectors;
  * Discovery (issue 21): public, unarchived communities by name and city, in (folded name, id) keyset
  * order ("École" beside "Ecole", whatever the database's collation). {@code q} is full-text on the name and city, accents and case folded ("ecole" finds "École"),
  * each word a prefix ("mus" finds "Musique"); {@code city} is the folded city, whole. Pages are cached
- * per query in Redis ({@link JsonCache}, a short TTL: no invalidation can reach every query's entry), in
- * front of the read database.
+ * per query in Redis ({@link JsonCache}), in front of the read database, all under one generation
+ * ({@value #ALL}): {@link #changed}, told of every listing change through {@link Communities#onListingChange}
+ * (a new, renamed, archived or unarchived community), retires every query's page at once; a member count
+ * shows within the TTL.
  */
 public class CommunityDiscovery {
 
     /** Bump when {@link Found} or {@link PublicCommunity} changes shape. */
     public static final int CACHE_SCHEMA = 1;
     public static final int MAX_WORDS = 10;
+    /** The one cache id whose generation every query's page is stored under. */
+    static final String ALL = "all";
 
     /** {@code text}, {@code city}: null for none; {@code after}: null for the first page. */
     public record Query(String text, String city, int limit, KeysetCursor after) {
@@ -53,8 +57,13 @@ public class CommunityDiscovery {
     }
 
     public Page<PublicCommunity> search(Query query) {
-        Found found = cache.get(query.key(), () -> new Found(load(query)));
+        Found found = cache.get(ALL, query.key(), () -> new Found(load(query)));
         return Page.of(found.rows(), query.limit(), c -> new KeysetCursor(c.sortName(), c.id()).encode());
+    }
+
+    /** After a committed change of any community: later searches read the database again. */
+    public void changed() {
+        cache.invalidate(ALL);
     }
 
     /** "École  d'Évry!" becomes "École:* & d:* & Évry:*" (folded in SQL); null without a word. */

@@ -30,6 +30,8 @@ public class CommunityLife {
 
     /** Outbox kind: make the plan's renewal follow the archive (ref: {@code <communityId>:<change id>}; {@link SyncArchivedPlan}). */
     public static final String PLAN_SYNC_KIND = "community-plan-sync";
+    /** Outbox kind: expire the dues Checkout sessions still open at the archive (ref: {@code <communityId>:<change id>}; {@link ExpireArchivedCheckouts}). */
+    public static final String CHECKOUTS_EXPIRE_KIND = "community-checkouts-expire";
 
     private final Jdbi jdbi;
     private final Communities communities;
@@ -101,7 +103,10 @@ public class CommunityLife {
                 EmailTemplate.OWNERSHIP_TRANSFERRED, account.locale(), variables, communityId, key));
     }
 
-    /** Owners: read-only from now on; 409 already_archived. A plan stops renewing ({@link SyncArchivedPlan}). */
+    /**
+     * Owners: read-only from now on; 409 already_archived. A plan stops renewing ({@link SyncArchivedPlan}); the
+     * dues Checkout sessions still open are expired at Stripe ({@link ExpireArchivedCheckouts}).
+     */
     public Community archive(UUID communityId, UUID callerId) {
         return change(communityId, callerId, (dao, community) -> {
             if (community.isArchived()) {
@@ -150,9 +155,13 @@ public class CommunityLife {
                 // A ref of its own per change: job ids derive from kind and ref (JobIds), and a later change must run again.
                 handle.attach(OutboxDao.class).add(PLAN_SYNC_KIND, communityId + ":" + UUID.randomUUID());
             }
-            return dao.lock(communityId).orElseThrow();
+            Community after = dao.lock(communityId).orElseThrow();
+            if (!community.isArchived() && after.isArchived()) {
+                handle.attach(OutboxDao.class).add(CHECKOUTS_EXPIRE_KIND, communityId + ":" + UUID.randomUUID());
+            }
+            return after;
         });
-        communities.changed(communityId);
+        communities.listingChanged(communityId);
         return changed;
     }
 

@@ -3,8 +3,6 @@ package com.koomy.memberships;
 import com.koomy.db.KeysetCursor;
 import org.jdbi.v3.core.Handle;
 
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -16,8 +14,6 @@ import java.util.UUID;
 record DirectoryStatement(String sql, Map<String, Object> values) {
 
     static DirectoryStatement of(Handle handle, UUID communityId, UUID callerId, MemberQuery query) {
-        String pattern = query.text() == null || query.text().isBlank() ? null
-                : "%" + escapeLike(query.text().strip()) + "%";
         KeysetCursor after = query.after();
         // Only the filters asked for are in the statement: with "(:x IS NULL OR ...)" for each, PostgreSQL's
         // generic plan of the prepared statement (used after 5 executions on a connection) could not use
@@ -35,25 +31,7 @@ record DirectoryStatement(String sql, Map<String, Object> values) {
         Map<String, Object> values = new HashMap<>();
         values.put("communityId", communityId);
         values.put("callerId", callerId);
-        if (query.status() != null) {
-            sql.append(" AND m.status = :status");
-            values.put("status", query.status());
-        }
-        if (query.role() != null) {
-            sql.append(" AND m.role = :role");
-            values.put("role", query.role());
-        }
-        if (MemberQuery.DUES_PAID.equals(query.dues())) {
-            sql.append(" AND m.dues_paid_until >= :today");
-            values.put("today", LocalDate.now(ZoneOffset.UTC));
-        } else if (MemberQuery.DUES_OVERDUE.equals(query.dues())) {
-            sql.append(" AND (m.dues_paid_until IS NULL OR m.dues_paid_until < :today)");
-            values.put("today", LocalDate.now(ZoneOffset.UTC));
-        }
-        if (pattern != null) {
-            sql.append(" AND (a.name ILIKE :pattern OR a.email ILIKE :pattern)");
-            values.put("pattern", pattern);
-        }
+        query.appendFilters(sql, values);
         if (!query.fields().isEmpty()) {
             sql.append(" AND m.fields @> CAST(:fields AS jsonb)");
             values.put("fields", MemberFields.filter(handle, communityId, callerId, query.fields()));
@@ -66,9 +44,5 @@ record DirectoryStatement(String sql, Map<String, Object> values) {
         sql.append(" ORDER BY m.sort_name, m.account_id LIMIT :limit");
         values.put("limit", query.limit() + 1);
         return new DirectoryStatement(sql.toString(), values);
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -33,8 +33,13 @@ public class MemberFields {
         this.communities = communities;
     }
 
-    /** A member's membership with its values. */
-    public record MyFields(UUID communityId, UUID accountId, String role, String status, Map<String, String> fields) {
+    /**
+     * A member's own membership with all of its values (both visibilities: visibility says who besides the member
+     * sees a value) and {@code missingFields}, the keys of the required fields it has no value for, in the
+     * community's order: a field made required after the member joined is asked of them here.
+     */
+    public record MyFields(UUID communityId, UUID accountId, String role, String status, Map<String, String> fields,
+                           List<String> missingFields) {
     }
 
     /**
@@ -139,11 +144,26 @@ public class MemberFields {
             Membership membership = handle.attach(MembershipDao.class).lockShared(communityId, callerId)
                     .orElseThrow(Communities::notFound);
             write(handle, communityId, callerId, MemberFieldRules.values(dao.list(communityId), given, false));
-            return new MyFields(communityId, callerId, membership.role(), membership.status(),
-                    MemberFieldMapper.values(dao.values(communityId, callerId).orElseThrow()));
+            return mine(handle, membership);
         });
         communities.changed(communityId);
         return mine;
+    }
+
+    /** The caller's own membership (active or pending) with its values and missing required fields; 404 for none. */
+    public MyFields mine(UUID communityId, UUID callerId) {
+        return jdbi.withHandle(handle -> mine(handle, handle.attach(MembershipDao.class).find(communityId, callerId)
+                .orElseThrow(Communities::notFound)));
+    }
+
+    private static MyFields mine(Handle handle, Membership membership) {
+        MemberFieldDao dao = handle.attach(MemberFieldDao.class);
+        Map<String, String> values = MemberFieldMapper.values(dao.values(membership.communityId(), membership.accountId())
+                .orElseThrow());
+        List<String> missing = dao.list(membership.communityId()).stream()
+                .filter(f -> f.required() && !values.containsKey(f.key())).map(MemberField::key).toList();
+        return new MyFields(membership.communityId(), membership.accountId(), membership.role(), membership.status(), values,
+                missing);
     }
 
     /**

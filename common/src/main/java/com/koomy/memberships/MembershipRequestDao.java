@@ -32,6 +32,10 @@ public interface MembershipRequestDao {
     @SqlQuery(SELECT + " WHERE r.id = :id AND r.community_id = :communityId FOR UPDATE OF r")
     Optional<MembershipRequest> lock(@Bind("communityId") UUID communityId, @Bind("id") UUID id);
 
+    /** The member's pending request, locked until the transaction ends (an approval through PATCH .../members/{id}). */
+    @SqlQuery(SELECT + " WHERE r.community_id = :communityId AND r.account_id = :accountId AND r.status = 'pending' FOR UPDATE OF r")
+    Optional<MembershipRequest> lockPendingOf(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
+
     /** The first page of pending requests, oldest first. */
     @SqlQuery(SELECT + """
              WHERE r.community_id = :communityId AND r.status = 'pending'

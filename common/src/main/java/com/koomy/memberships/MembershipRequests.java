@@ -86,17 +86,38 @@ public class MembershipRequests {
                 throw new ApiException(409, "request_already_decided", "this request is already " + request.status(),
                         Map.of("status", request.status()));
             }
-            requests.decide(requestId, decision, text, callerId);
-            if (MembershipRequest.APPROVED.equals(decision)) {
-                memberships.update(communityId, request.accountId(), null, Membership.ACTIVE);
-            } else {
-                memberships.delete(communityId, request.accountId());
-            }
-            email(handle, request, decision, text);
+            settle(handle, request, decision, text, callerId);
             return requests.find(communityId, requestId).orElseThrow();
         });
         communities.changed(communityId);
         return decided;
+    }
+
+    /**
+     * Approves the pending membership of {@code accountId} as the approve route does (the request approved, the
+     * membership active, the member emailed): the one way a pending member becomes active, also when an admin
+     * does it through {@code PATCH .../members/{accountId}} ({@link Memberships#change}, whose transaction has
+     * locked both membership rows already). A pending membership without its request gets one first.
+     */
+    static void approvePendingOf(Handle handle, UUID communityId, UUID accountId, UUID callerId) {
+        MembershipRequestDao requests = handle.attach(MembershipRequestDao.class);
+        MembershipRequest request = requests.lockPendingOf(communityId, accountId).orElseGet(() -> {
+            open(handle, communityId, accountId);
+            return requests.lockPendingOf(communityId, accountId).orElseThrow();
+        });
+        settle(handle, request, MembershipRequest.APPROVED, null, callerId);
+    }
+
+    /** Records the decision of a locked pending request, makes the membership active or deletes it, queues the email. */
+    private static void settle(Handle handle, MembershipRequest request, String decision, String text, UUID callerId) {
+        handle.attach(MembershipRequestDao.class).decide(request.id(), decision, text, callerId);
+        MembershipDao memberships = handle.attach(MembershipDao.class);
+        if (MembershipRequest.APPROVED.equals(decision)) {
+            memberships.update(request.communityId(), request.accountId(), null, Membership.ACTIVE);
+        } else {
+            memberships.delete(request.communityId(), request.accountId());
+        }
+        email(handle, request, decision, text);
     }
 
     private static void email(Handle handle, MembershipRequest request, String decision, String message) {

@@ -123,8 +123,9 @@ public class Memberships {
     }
 
     /**
-     * Changes a member's role and/or approves a pending member ({@code status} "active"); null leaves it.
-     * Only an owner changes an owner's role or makes an owner; the last active owner keeps the role.
+     * Changes a member's role and/or approves a pending member ({@code status} "active", exactly as the request's
+     * approve route: {@link MembershipRequests#approvePendingOf}); null leaves it. Only an owner changes an owner's
+     * role or makes an owner; the last active owner keeps the role.
      */
     public Membership change(UUID communityId, UUID callerId, UUID targetId, String role, String status) {
         Membership changed = jdbi.inTransaction(handle -> {
@@ -148,7 +149,10 @@ public class Memberships {
                     throw new ApiException(409, "not_active", "only an active member can be an owner or admin");
                 }
             }
-            memberships.update(communityId, targetId, role, status);
+            if (!newStatus.equals(target.status())) {
+                MembershipRequests.approvePendingOf(handle, communityId, targetId, callerId);
+            }
+            memberships.update(communityId, targetId, role, null);
             return memberships.find(communityId, targetId).orElseThrow();
         });
         communities.changed(communityId);

@@ -31,7 +31,9 @@ import java.util.UUID;
  *   <li>{@code checkout.session.completed} and {@code payment_intent.succeeded} both record the payment;
  *   the first creates the row ({@code UNIQUE(payment_intent_id)}), the second finds it. Only the
  *   statement that made the payment succeed extends the membership (one {@code dues_extensions} row per
- *   payment, its primary key) and queues the receipt (idempotency key {@code receipt:<payment id>});</li>
+ *   payment, its primary key) and queues the receipt (idempotency key {@code receipt:<payment id>}), unless the
+ *   community was archived since the checkout opened: then the payment is refunded in full instead
+ *   ({@link PaymentRefunds#refundIfArchived});</li>
  *   <li>{@code charge.refunded} records the charge's refunded total (only ever grows) and, the first time
  *   it reaches the amount, rolls the paid-until date back; refunds asked through the API take Stripe's status;</li>
  *   <li>{@code payment_intent.payment_failed} records the failure and tells the member, unless the payment
@@ -104,6 +106,9 @@ public class PaymentEvents {
         payments.fillIds(paymentIntent, sessionId, chargeId);
         if (succeeded.isPresent()) {
             Payment payment = payments.find(succeeded.get()).orElseThrow();
+            if (PaymentRefunds.refundIfArchived(handle, payment)) {
+                return; // paid through a checkout opened before the archive: refunded, no dues, no receipt
+            }
             LocalDate paidUntil = DuesExtensions.extend(handle, payment, paidAt.atZone(ZoneOffset.UTC).toLocalDate());
             receipt(handle, payment, paidUntil);
         }

@@ -2,12 +2,15 @@ package com.koomy.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.errors.ApiException;
+import com.koomy.jobs.OutboxDao;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,11 +25,19 @@ import java.util.UUID;
  * Stripe idempotency key), then Stripe is called while the client waits; the payment's refunded total and
  * status change only when Stripe's {@code charge.refunded} arrives (PaymentEvents), as for a refund made
  * in Stripe's dashboard. A retried request (same Idempotency-Key) finds its row and, when the first
- * attempt never got Stripe's answer, makes the same call again: Stripe answers the same refund.
+ * attempt never got Stripe's answer, makes the same call again: Stripe answers the same refund. A card payment
+ * that completes for an archived community is refunded the same way without a manager ({@link #refundIfArchived},
+ * then {@link #send} in the worker).
  */
 public class PaymentRefunds {
 
     public static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+    /** Outbox kind: ask Stripe for a refund no manager waits for (ref: the refund's id; {@link SendRefund}). */
+    public static final String SEND_KIND = "payment-refund";
+    /** payment_refunds.cause of a payment completed after its community was archived (V32). */
+    public static final String COMMUNITY_ARCHIVED = "community_archived";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentRefunds.class);
 
     private final Jdbi jdbi;
     private final StripeGateway stripe;
@@ -101,18 +112,80 @@ public class PaymentRefunds {
         return callStripe(communityId, callerId, prepared);
     }
 
-    private Refund callStripe(UUID communityId, UUID callerId, Prepared p) {
+    /**
+     * A card payment just recorded as succeeded (in the event's transaction): when its community is archived (read
+     * FOR KEY SHARE, so ordered with the archive as every write is, V31), the whole amount is to be refunded: the
+     * refund row (cause {@value #COMMUNITY_ARCHIVED}, no manager) and an outbox row for {@link #send}. True then:
+     * the caller neither extends the dues nor sends a receipt. Once per payment (client key "community-archived").
+     */
+    public static boolean refundIfArchived(Handle handle, Payment payment) {
+        boolean archived = handle.createQuery("SELECT archived_at IS NOT NULL FROM communities WHERE id = :id FOR KEY SHARE")
+                .bind("id", payment.communityId()).mapTo(Boolean.class).one();
+        if (!archived) {
+            return false;
+        }
+        UUID id = UUID.randomUUID();
+        int inserted = handle.createUpdate("""
+                        INSERT INTO payment_refunds (id, payment_id, community_id, amount, client_key, cause)
+                        VALUES (:id, :paymentId, :communityId, :amount, 'community-archived', :cause)
+                        ON CONFLICT (payment_id, client_key) DO NOTHING
+                        """)
+                .bind("id", id).bind("paymentId", payment.id()).bind("communityId", payment.communityId())
+                .bind("amount", payment.amount()).bind("cause", COMMUNITY_ARCHIVED).execute();
+        if (inserted == 1) {
+            handle.attach(OutboxDao.class).add(SEND_KIND, id.toString());
+            LOG.warn("Payment {} ({}) completed for archived community {}: refunding it in full (refund {})",
+                    payment.id(), payment.paymentIntentId(), payment.communityId(), id);
+        }
+        return true;
+    }
+
+    /**
+     * The worker's side of {@link #refundIfArchived}: asks Stripe for the refund, as {@link #refund} does (same
+     * form, idempotency key {@code refund:<id>}), unless Stripe answered it already. Stripe unavailable: thrown
+     * (JobRunr retries); refused: the row is marked failed and the refusal logged for an operator.
+     */
+    public void send(UUID refundId) {
+        Prepared p = jdbi.withHandle(handle -> {
+            UUID paymentId = handle.createQuery("SELECT payment_id FROM payment_refunds WHERE id = :id").bind("id", refundId)
+                    .mapTo(UUID.class).findOne().orElseThrow(() -> new IllegalStateException("refund " + refundId + " is gone"));
+            Refund refund = byKey(handle, paymentId, null, refundId).orElseThrow();
+            Payment payment = handle.attach(PaymentDao.class).find(refund.paymentId()).orElseThrow();
+            return new Prepared(refund, payment, "requested".equals(refund.status()));
+        });
+        if (!p.call()) {
+            return;
+        }
+        JsonNode refund;
+        try {
+            refund = stripe.post("/v1/refunds", form(p), "refund:" + refundId, p.payment().stripeAccount());
+        } catch (ApiException e) {
+            if (!"stripe_error".equals(e.code())) {
+                throw e;
+            }
+            setStatus(refundId, null, "failed");
+            LOG.error("Stripe refused refund {} of payment {}: {}", refundId, p.payment().id(), e.getMessage());
+            return;
+        }
+        setStatus(refundId, refund.path("id").asText(null), refund.path("status").asText("pending"));
+    }
+
+    private static Map<String, String> form(Prepared p) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("payment_intent", p.payment().paymentIntentId());
         form.put("amount", Long.toString(p.refund().amount()));
         if (p.refund().reason() != null) {
             form.put("reason", p.refund().reason());
         }
-        form.put("metadata[" + DuesCheckouts.META_COMMUNITY + "]", communityId.toString());
+        form.put("metadata[" + DuesCheckouts.META_COMMUNITY + "]", p.payment().communityId().toString());
         form.put("metadata[koomy_refund_id]", p.refund().id().toString());
+        return form;
+    }
+
+    private Refund callStripe(UUID communityId, UUID callerId, Prepared p) {
         JsonNode refund;
         try {
-            refund = stripe.postFor(communityId, callerId, "/v1/refunds", form, "refund:" + p.refund().id(),
+            refund = stripe.postFor(communityId, callerId, "/v1/refunds", form(p), "refund:" + p.refund().id(),
                     p.payment().stripeAccount());
         } catch (ApiException e) {
             if ("stripe_busy".equals(e.code()) || StripeGateway.retryable(e)) {

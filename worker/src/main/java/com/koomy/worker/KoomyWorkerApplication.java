@@ -121,6 +121,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         media.routes(routes);
         accounts.routes(routes);
         communities.routes(routes);
+        payments.routes(routes);
         environment.lifecycle().manage(new OutboxRelay(jdbi, jobRunr::scheduler, routes,
                 jobs.getRelayInterval().toJavaDuration(), jobs.getRelayBatchSize(), environment.metrics(), jobRunr::wakeUp));
 

@@ -47,7 +47,7 @@ public class DiscoveryResource {
             description = "200 {items: [{id, name, slug, city, joinPolicy, locale, activeMembers}], nextCursor}, public and "
                     + "not archived communities only, by name. q: words of the name or city, accents and case ignored, each "
                     + "a prefix (\"ecole mus\" finds \"École de Musique\"); city: the whole city, accents and case ignored. "
-                    + "Strong ETag (If-None-Match: 304); Cache-Control public, max-age=30; a change shows within 30 s. "
+                    + "Strong ETag (If-None-Match: 304); Cache-Control public, max-age=30; a community change (new, renamed, archived) shows in the next search. "
                     + "400 invalid_query (q over 200 characters), invalid_city (over 100), invalid_limit (1-100), invalid_cursor.",
             responses = {
                     @ApiResponse(responseCode = "200", description = "a page", content = @Content(

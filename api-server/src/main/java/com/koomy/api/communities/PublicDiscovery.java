@@ -19,7 +19,10 @@ import java.util.UUID;
  * Discovery pages, rendered once (JSON bytes and ETag) and kept in this process for {@code localTtl} in
  * front of the Redis cache of {@link CommunityDiscovery}, as {@link PublicPages} does for a community's
  * page: a busy search costs neither a Redis round trip nor a serialisation. A community change made through
- * this process drops every kept page (any page may list it); other changes show within the Redis TTL.
+ * this process ({@link Communities#onChange}, the listener {@link PublicPages} has too) drops every kept page
+ * (any page may list it); a change of its listing ({@link Communities#onListingChange}: created, renamed,
+ * archived...) also retires every query's page in Redis ({@link CommunityDiscovery#changed}), so it shows at
+ * once here and within {@code localTtl} on the other instances. A member count shows within the Redis TTL.
  */
 public final class PublicDiscovery {
 
@@ -50,6 +53,7 @@ public final class PublicDiscovery {
                 (CommunityDiscovery.Query query, Rendered page) -> LocalWeight.of(page.body(), page.etag(),
                         query.text(), query.city()), metrics);
         communities.onChange(id -> local.forgetAll());
+        communities.onListingChange(id -> discovery.changed());
     }
 
     public Rendered page(CommunityDiscovery.Query query) {

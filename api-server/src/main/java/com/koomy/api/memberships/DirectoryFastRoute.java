@@ -37,8 +37,8 @@ final class DirectoryFastRoute extends FastRoute {
     public FastAnswer answer(FastCall call) throws IOException {
         HttpServletRequest request = call.request();
         MemberQuery query = MembershipsResource.query(request.getParameter("status"), request.getParameter("role"),
-                request.getParameter("dues"), request.getParameter("q"), request.getParameter("limit"),
-                request.getParameter("cursor"));
+                request.getParameter("dues"), request.getParameter("q"), request.getParameter("missingRequired"),
+                request.getParameter("limit"), request.getParameter("cursor"));
         Map<String, List<String>> parameters = new HashMap<>();
         request.getParameterMap().forEach((name, values) -> parameters.put(name, List.of(values)));
         query = MembershipsResource.withFields(query, parameters);

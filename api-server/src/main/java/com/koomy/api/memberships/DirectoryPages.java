@@ -29,7 +29,7 @@ import java.util.UUID;
 public final class DirectoryPages {
 
     private record Key(UUID communityId, String status, String role, String dues, String text, int limit, String cursor,
-                       Map<String, String> fields) {
+                       Map<String, String> fields, Boolean missingRequired) {
     }
 
     private final Memberships memberships;
@@ -51,7 +51,7 @@ public final class DirectoryPages {
      */
     public byte[] page(UUID communityId, UUID callerId, MemberQuery query) throws JsonProcessingException {
         Key key = new Key(communityId, query.status(), query.role(), query.dues(), query.text(), query.limit(),
-                query.after() == null ? null : query.after().encode(), query.fields());
+                query.after() == null ? null : query.after().encode(), query.fields(), query.missingRequired());
         byte[] kept = local.get(key);
         if (kept != null) {
             return kept;

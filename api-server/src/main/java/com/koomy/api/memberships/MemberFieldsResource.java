@@ -86,11 +86,24 @@ public class MemberFieldsResource {
     }
 
     @Access(Access.Who.MEMBER)
+    @GET
+    @Path("/communities/{communityId}/members/me")
+    @Timed
+    @Operation(operationId = "getMyMembership", summary = "My membership and my member field values", description = "A member "
+            + "(active or pending). 200 {communityId, accountId, role, status, fields, missingFields}: fields are all of the "
+            + "member's own values (visibility says who else sees them); missingFields the keys of the required fields without "
+            + "a value, in the community's order (a field made required after the member joined: fill it with PATCH). "
+            + "401 signed out; 404 not a member.")
+    public MemberFields.MyFields mine(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+        return fields.mine(communityId, CurrentAccount.require(context).accountId());
+    }
+
+    @Access(Access.Who.MEMBER)
     @PATCH
     @Path("/communities/{communityId}/members/me")
     @Timed
     @Operation(operationId = "updateMyMemberFields", summary = "Fill or change my member field values", description = "A member "
-            + "(active or pending). 200 {communityId, accountId, role, status, fields}. Only the keys given change; \"\" clears a "
+            + "(active or pending). 200 {communityId, accountId, role, status, fields, missingFields} as GET. Only the keys given change; \"\" clears a "
             + "value (values are text; null is refused). text: at most 500 characters; choice: one of the choices; date: 2026-05-01; phone: international form (+33 6 12 34 "
             + "56 78, kept as +33612345678). 400 validation_failed naming fields.<key> (unknown key, a wrong value, a required field "
             + "cleared); 401 signed out; 404 not a member.")

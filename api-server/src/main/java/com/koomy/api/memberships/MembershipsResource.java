@@ -11,6 +11,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.http.ListParams;
 import com.koomy.db.Page;
+import com.koomy.memberships.FellowMembers;
 import com.koomy.memberships.Member;
 import com.koomy.memberships.MemberQuery;
 import com.koomy.memberships.Membership;
@@ -54,9 +55,11 @@ import java.util.UUID;
 public class MembershipsResource {
 
     private final Memberships memberships;
+    private final FellowMembers fellows;
 
-    public MembershipsResource(Memberships memberships) {
+    public MembershipsResource(Memberships memberships, FellowMembers fellows) {
         this.memberships = memberships;
+        this.fellows = fellows;
     }
 
     /** The only fields an admin may change on a membership; status only approves ("active"). */
@@ -100,7 +103,8 @@ public class MembershipsResource {
             + "when the change was made through another API instance; the caller's right is checked on every call. Each item carries "
             + "fields {key: value}, the member's field values; field.<key>=value (up to 5) keeps the members whose value is exactly "
             + "that (phone numbers compared without separators); 400 validation_failed naming field.<key> for an unknown key or a value "
-            + "that does not fit the field.")
+            + "that does not fit the field. missingRequired=true keeps the members without a value for at least one required field "
+            + "(made required after they joined), false those who have them all; 400 invalid_missing_required.")
     public Page<Member> members(@PathParam("communityId") UUID communityId,
                                 @QueryParam("status")
                                 @Parameter(schema = @Schema(allowableValues = {"pending", "active", "expired"})) String status,
@@ -108,9 +112,11 @@ public class MembershipsResource {
                                 @QueryParam("dues") @Parameter(schema = @Schema(allowableValues = {"paid", "overdue"})) String dues,
                                 @QueryParam("q") @Parameter(schema = @Schema(maxLength = 200)) String q,
                                 @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                                @QueryParam("missingRequired")
+                                @Parameter(schema = @Schema(allowableValues = {"true", "false"})) String missingRequired,
                                 @Context UriInfo uri, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
-        MemberQuery query = query(status, role, dues, q, limit, cursor);
+        MemberQuery query = query(status, role, dues, q, missingRequired, limit, cursor);
         return memberships.directory(communityId, caller, withFields(query, uri.getQueryParameters()));
     }
 
@@ -128,12 +134,12 @@ public class MembershipsResource {
                 fields.put(p.getKey().substring(FIELD_FILTER.length()), p.getValue().get(0));
             }
         }
-        return fields.isEmpty() ? query : new MemberQuery(query.status(), query.role(), query.dues(), query.text(),
-                query.limit(), query.after(), fields);
+        return fields.isEmpty() ? query : query.withFields(fields);
     }
 
     /** The directory's query parameters, checked (400 {@link ApiException} otherwise); {@link DirectoryFastRoute} uses it too. */
-    static MemberQuery query(String status, String role, String dues, String q, String limit, String cursor) {
+    static MemberQuery query(String status, String role, String dues, String q, String missingRequired, String limit,
+                             String cursor) {
         if (status != null && !Membership.STATUSES.contains(status)) {
             throw new ApiException(400, "invalid_status", "status must be one of pending, active, expired");
         }
@@ -146,7 +152,31 @@ public class MembershipsResource {
         if (q != null && q.length() > 200) {
             throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
         }
-        return new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor));
+        if (missingRequired != null && !missingRequired.equals("true") && !missingRequired.equals("false")) {
+            throw new ApiException(400, "invalid_missing_required", "missingRequired must be true or false");
+        }
+        return new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor))
+                .withMissingRequired(missingRequired == null ? null : Boolean.valueOf(missingRequired));
+    }
+
+    @Access(Access.Who.MEMBER)
+    @GET
+    @Path("/communities/{communityId}/members/fellows")
+    @Timed
+    @Operation(operationId = "listFellowMembers", summary = "The members, as a member sees them", description = "Active members. "
+            + "200 {items: [{accountId, name, role, joinedAt, fields}], nextCursor}: the community's active members by name, with "
+            + "only the values of the member fields whose visibility is members (no email, no dues, no admins-only value: those "
+            + "are the owners' and admins' directory's); q: a part of the name. 400 invalid_query, invalid_limit (1-100), "
+            + "invalid_cursor; 401 signed out; 404 not an active member.")
+    public Page<FellowMembers.Fellow> fellows(@PathParam("communityId") UUID communityId,
+                                              @QueryParam("q") @Parameter(schema = @Schema(maxLength = 200)) String q,
+                                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                                              @Context SecurityContext context) {
+        if (q != null && q.length() > 200) {
+            throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
+        }
+        return fellows.page(communityId, CurrentAccount.require(context).accountId(), q, ListParams.limit(limit),
+                ListParams.cursor(cursor));
     }
 
     @Access(Access.Who.MANAGER)
@@ -154,7 +184,8 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
     @Operation(operationId = "changeMember", summary = "Change a member's role, or approve a pending member", description = "200 with the "
-            + "membership. 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
+            + "membership. status active approves a pending member as POST .../membership-requests/{requestId}/approve does "
+            + "(the request approved, the member emailed). 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
             + "member, or no such member; 409 last_owner, not_active, invalid_status_change; 400 unknown field; "
             + "400 bad role or status. 409 community_archived: the community is archived (read-only).")
     public MembershipResponse change(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,

@@ -7,6 +7,7 @@ import com.koomy.billing.PlanLimits;
 import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.events.Registrations;
+import com.koomy.memberships.FellowMembers;
 import com.koomy.memberships.Invitations;
 import com.koomy.memberships.MemberExport;
 import com.koomy.memberships.MemberFields;
@@ -46,7 +47,7 @@ public final class MembershipsRoutes {
     }
 
     public void register(ApiContext app) {
-        app.jersey().register(new MembershipsResource(memberships));
+        app.jersey().register(new MembershipsResource(memberships, new FellowMembers(app.reads())));
         app.jersey().register(new MemberFieldsResource(new MemberFields(app.jdbi(), communities)));
         app.jersey().register(new MembershipRequestsResource(new MembershipRequests(app.jdbi(), communities)));
         app.jersey().register(new InvitationsResource(new Invitations(app.jdbi(), app.config().appPagesUrl(), app.clock(),

@@ -67,13 +67,13 @@ class CommunityLifeJourneyTest {
         journeys.member(club, "Karl Knight");
 
         MembershipsApi directory = new MembershipsApi(journeys.client(owner));
-        List<Member> all = directory.listMembers(club, null, null, null, null, 10, null).getItems();
+        List<Member> all = directory.listMembers(club, null, null, null, null, 10, null, null).getItems();
         assertThat(all).extracting(Member::getName).containsExactly("Bea Bishop", "Karl Knight", "Olivia Owner");
-        assertThat(directory.listMembers(club, null, "owner", null, null, 10, null).getItems())
+        assertThat(directory.listMembers(club, null, "owner", null, null, 10, null, null).getItems())
                 .extracting(Member::getName).containsExactly("Olivia Owner");
-        assertThat(directory.listMembers(club, null, null, null, "knight", 10, null).getItems())
+        assertThat(directory.listMembers(club, null, null, null, "knight", 10, null, null).getItems())
                 .extracting(Member::getName).containsExactly("Karl Knight");
-        assertThat(directory.listMembers(club, null, null, "overdue", null, 10, null).getItems()).hasSize(3);
+        assertThat(directory.listMembers(club, null, null, "overdue", null, 10, null, null).getItems()).hasSize(3);
 
         String csv = Files.readString(directory.exportMembers(club).toPath());
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("\"name\",\"email\",\"role\",\"status\",\"dues_paid_until\",\"joined_at\"");
@@ -81,10 +81,10 @@ class CommunityLifeJourneyTest {
         assertThat(csv).contains(bea.email());
 
         MembershipsApi member = new MembershipsApi(journeys.client(bea));
-        journeys.refused("listMembers", 403, "forbidden", () -> member.listMembers(club, null, null, null, null, 10, null));
+        journeys.refused("listMembers", 403, "forbidden", () -> member.listMembers(club, null, null, null, null, 10, null, null));
         journeys.refused("exportMembers", 403, "forbidden", () -> member.exportMembers(club));
         journeys.refused("listMembers", 400, "invalid_role",
-                () -> directory.listMembers(club, null, "king", null, null, 10, null));
+                () -> directory.listMembers(club, null, "king", null, null, 10, null, null));
     }
 
     @Test

@@ -68,7 +68,7 @@ class DuesJourneyTest {
 
         // the directory says the member paid
         List<Member> paid = new MembershipsApi(journeys.client(club.owner()))
-                .listMembers(club.id(), null, null, "paid", null, 10, null).getItems();
+                .listMembers(club.id(), null, null, "paid", null, 10, null, null).getItems();
         assertThat(paid).extracting(Member::getName).containsExactly("Paula Payer");
 
         // a tier that does not exist; a member who is not the treasurer

@@ -8,6 +8,7 @@ import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,8 +19,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** POST .../archive and .../unarchive (issue 21): an archived community is read-only, and says so. */
 class CommunityArchiveIntegrationTest {
@@ -176,6 +180,61 @@ class CommunityArchiveIntegrationTest {
                 Map.entry("unarchive unknown", "404 community_not_found"), Map.entry("unarchive signed out", "401 unauthorized"),
                 Map.entry("unarchive not archived", "409 not_archived"),
                 Map.entry("archive twice", "409 already_archived"));
+    }
+
+    /** Whether a backend other than {@code holder}'s waits for a lock {@code holder} holds. */
+    private boolean blockedBy(Handle holder) {
+        int pid = holder.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT count(*) > 0 FROM pg_stat_activity WHERE :pid = ANY (pg_blocking_pids(pid))")
+                .bind("pid", pid).mapTo(Boolean.class).one());
+    }
+
+    private long posts(UUID community, String title) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM news_posts WHERE community_id = :c AND title = :t")
+                .bind("c", community).bind("t", title).mapTo(Long.class).one());
+    }
+
+    /**
+     * V31: a write racing the archive either lands before it or is refused. Two connections: the test's own holds
+     * the archive (or the write) open in a transaction while the API's write (or archive) comes in; the API's
+     * call must wait for it (seen in pg_blocking_pids), then answer as the order decided.
+     */
+    @Test
+    void aWriteRacingTheArchiveLandsBeforeItOrIsRefused() throws Exception {
+        User owner = api.user("Rita Racer");
+        UUID id = api.community(owner, "Club de la course", "public", "open");
+        String base = "/api/communities/" + id;
+
+        // 1. The archive holds the row (as CommunityLife.archive does: FOR UPDATE, then the update), not committed.
+        try (Handle archive = db.jdbi().open()) {
+            archive.begin();
+            archive.createQuery("SELECT id FROM communities WHERE id = :id FOR UPDATE").bind("id", id).mapTo(UUID.class).one();
+            archive.createUpdate("UPDATE communities SET archived_at = now(), updated_at = now() WHERE id = :id").bind("id", id).execute();
+            CompletableFuture<ApiReply> write = CompletableFuture.supplyAsync(() ->
+                    api.call("POST", base + "/news", owner.token(), Map.of("title", "Pendant l'archivage")));
+            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> blockedBy(archive));
+            assertThat(write).as("the write waits for the archive").isNotDone();
+            archive.commit();
+            ApiReply refused = write.get(30, TimeUnit.SECONDS);
+            assertThat(code(refused)).as("read after the archive committed").isEqualTo("409 community_archived");
+        }
+        assertThat(posts(id, "Pendant l'archivage")).isZero();
+        assertThat(api.call("POST", base + "/unarchive", owner.token(), null).status()).isEqualTo(200);
+
+        // 2. The write holds its row (inserted, not committed): the API's archive waits, and the write lands before it.
+        try (Handle write = db.jdbi().open()) {
+            write.begin();
+            write.createUpdate("INSERT INTO news_posts (id, community_id, author_id, title) VALUES (:id, :c, :a, 'Avant l''archivage')")
+                    .bind("id", UUID.randomUUID()).bind("c", id).bind("a", owner.id()).execute();
+            CompletableFuture<ApiReply> archived = CompletableFuture.supplyAsync(() -> api.call("POST", base + "/archive", owner.token(), null));
+            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> blockedBy(write));
+            assertThat(archived).as("the archive waits for the write").isNotDone();
+            write.commit();
+            assertThat(archived.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+        assertThat(posts(id, "Avant l'archivage")).isOne();
+        assertThat(code(api.call("POST", base + "/news", owner.token(), Map.of("title", "Après")))).isEqualTo("409 community_archived");
     }
 
     private static String code(ApiReply r) {

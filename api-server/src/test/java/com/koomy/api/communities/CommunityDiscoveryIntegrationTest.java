@@ -115,6 +115,37 @@ class CommunityDiscoveryIntegrationTest {
         assertThat(again.status()).isEqualTo(304);
     }
 
+    /**
+     * A new, renamed or archived community shows in discovery at once, not after the 30-s cache: every community
+     * change retires every cached query (CommunityDiscovery.changed). Each search is made (and so cached) first.
+     */
+    @Test
+    void aNewRenamedOrArchivedCommunityShowsAtOnce() {
+        String q = "?q=" + enc("Pétanque Zéphyr");
+        assertThat(names(q, null)).isEmpty();
+        UUID club = create("Pétanque Zéphyr", "Arles", "public");
+        assertThat(names(q, null)).as("new").containsExactly("Pétanque Zéphyr");
+        assertThat(names("?city=arles", null)).containsExactly("Pétanque Zéphyr");
+
+        String renamedQ = "?q=" + enc("Boules Zéphyr");
+        assertThat(names(renamedQ, null)).isEmpty();
+        assertThat(API.call("PATCH", "/api/communities/" + club, owner.token(), Map.of("name", "Boules Zéphyr", "city", "Nîmes"))
+                .status()).isEqualTo(200);
+        assertThat(names(renamedQ, null)).as("renamed").containsExactly("Boules Zéphyr");
+        assertThat(names(q, null)).as("the old name").isEmpty();
+        assertThat(names("?city=arles", null)).as("the old city").isEmpty();
+        assertThat(names("?city=nimes", null)).containsExactly("Boules Zéphyr");
+
+        assertThat(API.call("POST", "/api/communities/" + club + "/archive", owner.token(), null).status()).isEqualTo(200);
+        assertThat(names(renamedQ, null)).as("archived").isEmpty();
+        assertThat(names("?city=nimes", null)).isEmpty();
+        assertThat(API.call("POST", "/api/communities/" + club + "/unarchive", owner.token(), null).status()).isEqualTo(200);
+        assertThat(names(renamedQ, null)).as("unarchived").containsExactly("Boules Zéphyr");
+        // Left archived: the other tests of this class list every public community.
+        assertThat(API.call("POST", "/api/communities/" + club + "/archive", owner.token(), null).status()).isEqualTo(200);
+        assertThat(names(renamedQ, null)).isEmpty();
+    }
+
     @Test
     void badQueriesAreClearErrors() {
         Map<String, String> got = new LinkedHashMap<>();

@@ -43,6 +43,49 @@ class MemberFieldsDirectoryIntegrationTest {
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final MemberFieldCalls calls = new MemberFieldCalls(api, db);
 
+    /**
+     * A field made required after members joined is asked of them: their own membership lists it in
+     * missingFields, and owners and admins find them with missingRequired=true (the cached page is dropped when
+     * the definitions or a value change).
+     */
+    @Test
+    void aFieldMadeRequiredLaterIsAskedOfTheMembersWhoLackIt() {
+        User owner = api.user("Owner Missing Fields");
+        User ann = api.user("Ann Missing Fields");
+        User bob = api.user("Bob Missing Fields");
+        UUID id = api.community(owner, "Missing Fields Club", "public", "open");
+        Map<String, Object> level = MemberFieldCalls.field("level", "Level", "choice", List.of("Club", "Competition"), false, "members");
+        Map<String, Object> licence = MemberFieldCalls.field("licence", "Licence", "text", null, false, "admins");
+        assertThat(calls.put(id, owner, List.of(level, licence)).status()).isEqualTo(200);
+        calls.join(id, ann, Map.of("licence", "A-1"));
+        calls.join(id, bob, Map.of("level", "Club", "licence", "B-1"));
+        String directory = "/api/communities/" + id + "/members";
+        assertThat(names(directory + "?missingRequired=true", owner)).as("nothing required yet").isEmpty();
+        assertThat(api.get("/api/communities/" + id + "/members/me", ann.token()).body().get("missingFields").size()).isZero();
+
+        Map<String, Object> requiredLevel = new java.util.LinkedHashMap<>(level);
+        requiredLevel.put("required", true);
+        assertThat(calls.put(id, owner, List.of(requiredLevel, licence)).status()).isEqualTo(200);
+        ApiReply mine = api.get("/api/communities/" + id + "/members/me", ann.token());
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(mine.body().get("missingFields").toString()).isEqualTo("[\"level\"]");
+        assertThat(mine.body().get("fields").toString()).as("the member's own values, every one").isEqualTo("{\"licence\":\"A-1\"}");
+        assertThat(api.get("/api/communities/" + id + "/members/me", bob.token()).body().get("missingFields").size()).isZero();
+        assertThat(names(directory + "?missingRequired=true", owner))
+                .containsExactly("Ann Missing Fields", "Owner Missing Fields");
+        assertThat(names(directory + "?missingRequired=false", owner)).containsExactly("Bob Missing Fields");
+        assertThat(names(directory + "?missingRequired=true&q=ann", owner)).containsExactly("Ann Missing Fields");
+        assertThat(api.get(directory + "?missingRequired=yes", owner.token()).code()).isEqualTo("invalid_missing_required");
+        assertThat(api.get(directory + "?missingRequired=true", ann.token()).status()).isEqualTo(403);
+
+        ApiReply filled = calls.patchMe(id, ann, Map.of("level", "Competition"));
+        assertThat(filled.body().get("missingFields").size()).isZero();
+        assertThat(names(directory + "?missingRequired=true", owner)).containsExactly("Owner Missing Fields");
+        assertThat(api.get("/api/communities/" + id + "/members/me", api.user("Outsider Missing Fields").token()).status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/communities/" + id + "/members/me", null).status()).isEqualTo(401);
+    }
+
     @Test
     void theDirectoryShowsFiltersAndExportsTheValuesAndItsCachedPagesFollowChanges() throws Exception {
         User owner = api.user("Owner Directory Fields");

@@ -37,6 +37,64 @@ class MemberFieldsIntegrationTest {
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
     private final MemberFieldCalls calls = new MemberFieldCalls(api, db);
 
+    /**
+     * visibility: members are the values fellow members see where members see each other (GET .../members/fellows):
+     * active members by name, no email, no admins-only value; the owners' and admins' directory shows every value;
+     * the member reads and changes all of their own values.
+     */
+    @Test
+    void fellowMembersSeeOnlyTheValuesVisibleToMembers() {
+        User owner = api.user("Owner Fellows");
+        User ann = api.user("Ann Fellows");
+        User bob = api.user("Bob Fellows");
+        User pat = api.user("Pat Fellows");
+        UUID id = api.community(owner, "Fellows Club", "public", "open");
+        assertThat(calls.put(id, owner, FIELDS).status()).isEqualTo(200);
+        calls.join(id, ann, Map.of("licence", "A-1", "level", "Club", "emergency_phone", "+33612345678"));
+        calls.join(id, bob, Map.of("licence", "B-2", "level", "Competition", "birth_date", "1990-01-31"));
+        assertThat(api.call("PATCH", "/api/communities/" + id, owner.token(), Map.of("joinPolicy", "approval")).status())
+                .isEqualTo(200);
+        calls.join(id, pat, Map.of("licence", "P-3", "level", "Club"));
+
+        String fellows = "/api/communities/" + id + "/members/fellows";
+        ApiReply seen = api.get(fellows, bob.token());
+        assertThat(seen.status()).isEqualTo(200);
+        List<String> shown = new ArrayList<>();
+        seen.body().get("items").forEach(i -> shown.add(i.get("name").asText() + " " + i.get("role").asText() + " "
+                + i.get("fields")));
+        assertThat(shown).as("active members only, members-visible values only").containsExactly(
+                "Ann Fellows member {\"level\":\"Club\"}", "Bob Fellows member {\"level\":\"Competition\"}",
+                "Owner Fellows owner {}");
+        assertThat(seen.body().at("/items/0").has("email")).isFalse();
+        assertThat(seen.body().toString()).doesNotContain("A-1", "+33612345678", "1990-01-31", ann.email());
+        JsonNode directory = api.get("/api/communities/" + id + "/members?q=ann", owner.token()).body();
+        assertThat(directory.at("/items/0/fields").toString()).as("owners and admins see every value")
+                .isEqualTo("{\"level\":\"Club\",\"licence\":\"A-1\",\"emergency_phone\":\"+33612345678\"}");
+        assertThat(api.get("/api/communities/" + id + "/members/me", ann.token()).body().get("fields").toString())
+                .as("the member sees all of their own").isEqualTo("{\"level\":\"Club\",\"licence\":\"A-1\",\"emergency_phone\":\"+33612345678\"}");
+
+        List<String> paged = new ArrayList<>();
+        ApiReply first = api.get(fellows + "?limit=2", ann.token());
+        first.body().get("items").forEach(i -> paged.add(i.get("name").asText()));
+        api.get(fellows + "?limit=2&cursor=" + first.body().get("nextCursor").asText(), ann.token()).body().get("items")
+                .forEach(i -> paged.add(i.get("name").asText()));
+        assertThat(paged).containsExactly("Ann Fellows", "Bob Fellows", "Owner Fellows");
+        assertThat(api.get(fellows + "?q=bob", ann.token()).body().at("/items/0/name").asText()).isEqualTo("Bob Fellows");
+        assertThat(api.get(fellows + "?q=" + bob.email().substring(0, bob.email().indexOf('@')), ann.token())
+                .body().get("items").size()).as("no search by email").isZero();
+
+        // Making a field visible to members shows it to them at once; a pending member, a stranger and nobody see nothing.
+        List<Map<String, Object>> shared = new ArrayList<>(FIELDS);
+        shared.set(0, MemberFieldCalls.field("licence", "Licence number", "text", null, true, "members"));
+        assertThat(calls.put(id, owner, shared).status()).isEqualTo(200);
+        assertThat(api.get(fellows + "?q=ann", bob.token()).body().at("/items/0/fields").toString())
+                .isEqualTo("{\"level\":\"Club\",\"licence\":\"A-1\"}");
+        assertThat(api.get(fellows, pat.token()).status()).as("pending").isEqualTo(404);
+        assertThat(api.get(fellows, api.user("Stranger Fellows").token()).status()).isEqualTo(404);
+        assertThat(api.get(fellows, null).status()).isEqualTo(401);
+        assertThat(api.get(fellows + "?limit=0", ann.token()).status()).isEqualTo(400);
+    }
+
     @Test
     void ownersAndAdminsDefineTheFieldsEveryMemberReadsThem() {
         User owner = api.user("Owner Fields");

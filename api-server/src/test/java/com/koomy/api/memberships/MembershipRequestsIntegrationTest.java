@@ -143,6 +143,39 @@ class MembershipRequestsIntegrationTest {
     }
 
     @Test
+    void approvingThroughThePatchOfTheMemberIsTheSameApproval() {
+        User owner = api.user("Owner Patch Approve");
+        User dan = api.user("Dan Patch Approve");
+        User eve = api.user("Eve Patch Approve");
+        UUID id = api.community(owner, "Patch Approve Club", "public", "approval");
+        calls.join(id, dan, null);
+        calls.join(id, eve, null);
+        UUID request = requestOf(id, dan);
+
+        ApiReply approved = api.call("PATCH", "/api/communities/" + id + "/members/" + dan.id(), owner.token(),
+                Map.of("status", "active"));
+        assertThat(approved.status()).isEqualTo(200);
+        assertThat(approved.body().get("status").asText()).isEqualTo("active");
+        assertThat(state(id, dan)).isEqualTo("approved/active");
+        assertThat(emails("membership_approved", dan)).as("emailed as by the approve route").containsExactly("en - Patch Approve Club");
+        String decidedBy = db.jdbi().withHandle(h -> h.createQuery("SELECT decided_by::text FROM membership_requests WHERE id = :id")
+                .bind("id", request).mapTo(String.class).one());
+        assertThat(decidedBy).isEqualTo(owner.id().toString());
+        ApiReply again = decide(id, owner, request, "approve", null);
+        assertThat(again.code()).isEqualTo("request_already_decided");
+        assertThat(again.body().at("/error/details/status").asText()).isEqualTo("approved");
+        assertThat(api.call("PATCH", "/api/communities/" + id + "/members/" + dan.id(), owner.token(), Map.of("status", "active"))
+                .status()).as("no longer pending: a role-less no-op").isEqualTo(200);
+        assertThat(emails("membership_approved", dan)).hasSize(1);
+
+        // Approval and a role in one call: one email, the request approved.
+        assertThat(api.call("PATCH", "/api/communities/" + id + "/members/" + eve.id(), owner.token(),
+                Map.of("status", "active", "role", "admin")).body().get("role").asText()).isEqualTo("admin");
+        assertThat(state(id, eve)).isEqualTo("approved/active");
+        assertThat(emails("membership_approved", eve)).containsExactly("en - Patch Approve Club");
+    }
+
+    @Test
     void refusingDeletesThePendingMembershipEmailsTheMemberAndAllowsAskingAgain() {
         User owner = api.user("Owner Refuse");
         User bob = api.user("Bob Refuse");

@@ -87,6 +87,8 @@ class FunctionLevelAuthorizationTest {
             Map.entry("GET /api/communities/{communityId}/members/me/card", "their membership card"),
             Map.entry("GET /api/communities/{communityId}/member-fields", "the fields they fill (issue 21)"),
             Map.entry("PATCH /api/communities/{communityId}/members/me", "their own member field values"),
+            Map.entry("GET /api/communities/{communityId}/members/me", "their own membership, values and missing required fields"),
+            Map.entry("GET /api/communities/{communityId}/members/fellows", "fellow members, with the values visible to members"),
             Map.entry("PUT /api/communities/{communityId}/members/me/avatar", "their avatar"),
             Map.entry("DELETE /api/communities/{communityId}/members/me/avatar", "their avatar"),
             Map.entry("GET /api/communities/{communityId}/members/{accountId}/avatar", "members see each other's avatars"),

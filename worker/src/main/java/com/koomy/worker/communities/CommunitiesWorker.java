@@ -3,6 +3,7 @@ package com.koomy.worker.communities;
 import com.koomy.cache.JsonCache;
 import com.koomy.communities.Communities;
 import com.koomy.communities.CommunityLife;
+import com.koomy.communities.ExpireArchivedCheckouts;
 import com.koomy.communities.PurgeCommunity;
 import com.koomy.communities.SyncArchivedPlan;
 import com.koomy.config.CacheFactory;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * A community's life (issue 21) in the worker: the recurring purge of communities whose deletion grace
- * period ended, and the plan's renewal following the archive (outbox kind {@value CommunityLife#PLAN_SYNC_KIND}).
+ * period ended, the plan's renewal following the archive (outbox kind {@value CommunityLife#PLAN_SYNC_KIND}) and
+ * the expiry of the dues checkouts still open at the archive ({@value CommunityLife#CHECKOUTS_EXPIRE_KIND}).
  */
 public final class CommunitiesWorker {
 
@@ -34,6 +36,7 @@ public final class CommunitiesWorker {
 
     private final PurgeCommunity.Handler purge;
     private final SyncArchivedPlan.Handler planSync;
+    private final ExpireArchivedCheckouts.Handler checkoutsExpiry;
 
     public CommunitiesWorker(Jdbi jdbi, StripeGateway stripe, UnifiedJedis redis, RedisKeys keys, Environment environment) {
         // The API's cache of community pages, so that a purged community's page is not served from Redis.
@@ -42,10 +45,12 @@ public final class CommunitiesWorker {
                 redis, keys, environment);
         this.purge = new PurgeCommunity.Handler(jdbi, id -> pages.invalidate(id.toString()));
         this.planSync = new SyncArchivedPlan.Handler(jdbi, stripe);
+        this.checkoutsExpiry = new ExpireArchivedCheckouts.Handler(jdbi, stripe);
     }
 
     public Map<Class<?>, Object> jobs() {
-        return Map.of(PurgeCommunity.Handler.class, purge, SyncArchivedPlan.Handler.class, planSync);
+        return Map.of(PurgeCommunity.Handler.class, purge, SyncArchivedPlan.Handler.class, planSync,
+                ExpireArchivedCheckouts.Handler.class, checkoutsExpiry);
     }
 
     public void routes(OutboxRoutes routes) {
@@ -55,6 +60,13 @@ public final class CommunitiesWorker {
                     .withName("Make the plan of community " + communityId + " follow its archive")
                     .withAmountOfRetries(PLAN_SYNC_RETRIES)
                     .withJobRequest(new SyncArchivedPlan(UUID.fromString(communityId)));
+        });
+        routes.route(CommunityLife.CHECKOUTS_EXPIRE_KIND, ref -> {
+            String communityId = ref.split(":", 2)[0];
+            return JobBuilder.aJob()
+                    .withName("Expire the open dues checkouts of archived community " + communityId)
+                    .withAmountOfRetries(PLAN_SYNC_RETRIES)
+                    .withJobRequest(new ExpireArchivedCheckouts(UUID.fromString(communityId)));
         });
     }
 

@@ -3,6 +3,10 @@ package com.koomy.worker.payments;
 import com.koomy.config.KoomyConfiguration;
 import com.koomy.payments.DuesReminders;
 import com.koomy.payments.PaymentHandlers;
+import com.koomy.payments.PaymentRefunds;
+import com.koomy.payments.SendRefund;
+import com.koomy.worker.jobs.OutboxRoutes;
+import org.jobrunr.scheduling.JobBuilder;
 import com.koomy.payments.SendDuesReminders;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.ReconcileStripeEvents;
@@ -28,6 +32,7 @@ import java.util.function.Supplier;
 public final class PaymentsWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentsWorker.class);
+    private static final int REFUND_RETRIES = 10;
 
     private final KoomyConfiguration config;
     private final StripeGateway stripe;
@@ -48,9 +53,18 @@ public final class PaymentsWorker {
 
     public Map<Class<?>, Object> jobs() {
         return Map.of(
+                SendRefund.Handler.class, new SendRefund.Handler(new PaymentRefunds(jdbi, stripe)),
                 SendDuesReminders.Handler.class, new SendDuesReminders.Handler(new DuesReminders(jdbi,
                         config.getPayments().getReminderDaysBefore(), config.appPagesUrl(), Clock.systemUTC())),
                 ReconcileStripeEvents.Handler.class, new ReconcileStripeEvents.Handler(reconciler));
+    }
+
+    /** The refunds no manager waits for (a payment of an archived community), from the outbox. */
+    public void routes(OutboxRoutes routes) {
+        routes.route(PaymentRefunds.SEND_KIND, ref -> JobBuilder.aJob()
+                .withName("Refund the payment of an archived community (refund " + ref + ")")
+                .withAmountOfRetries(REFUND_RETRIES)
+                .withJobRequest(new SendRefund(java.util.UUID.fromString(ref))));
     }
 
     /** Registers the recurring jobs at start (after JobRunr: manage it after the JobRunr runtime). */

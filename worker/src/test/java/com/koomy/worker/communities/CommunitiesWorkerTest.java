@@ -68,6 +68,34 @@ class CommunitiesWorkerTest {
                 .containsExactlyInAnyOrder("cancel_at_period_end=true", "cancel_at_period_end=false");
     }
 
+    /** The outbox row an archive writes reaches the worker's ExpireArchivedCheckouts: the open session is expired. */
+    @Test
+    void theCheckoutsStillOpenAtTheArchiveAreExpired() {
+        UUID community = UUID.randomUUID();
+        UUID account = UUID.randomUUID();
+        UUID tier = UUID.randomUUID();
+        String session = "cs_test_arch" + community.toString().replace("-", "").substring(0, 12);
+        stripe.server().stubFor(post(urlPathEqualTo("/v1/checkout/sessions/" + session + "/expire")).willReturn(StripeStub.ok(
+                com.koomy.testing.StripeTestEvents.object("checkout.session").put("id", session).put("status", "expired"))));
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club archivé en cours', ?)", community, "club-" + community);
+            h.execute("INSERT INTO accounts (id, email, name, password_hash) VALUES (?, ?, 'Payeur', 'x')", account,
+                    "payeur-" + account + "@example.org");
+            h.execute("INSERT INTO dues_tiers (id, community_id, name, amount, currency, period) VALUES (?, ?, 'Cotisation', 2500, 'eur', 'yearly')",
+                    tier, community);
+            h.execute("INSERT INTO dues_checkouts (id, community_id, account_id, tier_id, stripe_account, amount, currency, "
+                    + "application_fee, session_id) VALUES (?, ?, ?, ?, 'acct_arch', 2500, 'eur', 75, ?)",
+                    UUID.randomUUID(), community, account, tier, session);
+            h.execute("UPDATE communities SET archived_at = now() WHERE id = ?", community);
+            h.execute("INSERT INTO outbox (kind, ref) VALUES ('community-checkouts-expire', ?)", community + ":" + UUID.randomUUID());
+        });
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> stripe.requests("POST", "/v1/checkout/sessions/" + session + "/expire")
+                .size() == 1);
+        assertThat(stripe.requests("POST", "/v1/checkout/sessions/" + session + "/expire").get(0).getHeader("Stripe-Account"))
+                .isEqualTo("acct_arch");
+    }
+
     @Test
     void thePurgeIsARecurringJobWithAStableId() {
         List<String> ids = db.jdbi().withHandle(h -> h.createQuery(
