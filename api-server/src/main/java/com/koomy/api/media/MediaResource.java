@@ -36,6 +36,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Image uploads (issue 8): the image's bytes are the request body (Content-Type image/jpeg, image/png,
@@ -120,6 +121,8 @@ public class MediaResource {
     @Path("/communities/{communityId}/news/{postId}/images")
     @Consumes(MediaType.WILDCARD)
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
+    @Refusal(status = 409, codes = {"too_many_images"})
     @Operation(operationId = "addNewsImage", summary = "Add an image to a news post", description = "Owners and admins, drafts and published posts. "
             + "201 the image. 403 other members; 404 news_not_found; 409 too_many_images (20 per post)." + UPLOAD_ERRORS)
     @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
@@ -134,6 +137,8 @@ public class MediaResource {
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Consumes(MediaType.WILDCARD)
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
+    @Refusal(status = 409, codes = {"too_many_images"})
     @Operation(operationId = "addEventImage", summary = "Add an image to an event", description = "Owners and admins. 201 the image. 403 other "
             + "members; 404 event_not_found; 409 too_many_images (20 per event)." + UPLOAD_ERRORS)
     @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
@@ -147,6 +152,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
     @Operation(operationId = "listEventImages", summary = "An event's images", description = "Those who may see the event: anyone for a public event "
             + "of a public community, active members otherwise. 200 {items} in upload order. 404 not a member or "
             + "event_not_found.")
@@ -160,6 +166,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/events/{eventId}/images/{mediaId}")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteEventImage", summary = "Remove an image from an event", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteEventImage(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
@@ -172,6 +179,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/images")
     @Timed
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "getCommunityImages", summary = "The community's logo and cover", description = "Anyone for a public community, active "
             + "members for a private one. 200 {logo, cover} (null when none). 404 community_not_found.")
     public CommunityImages communityImages(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
@@ -185,6 +193,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "getMemberAvatar", summary = "A member's avatar in this community", description = "Active members. 200 the image; 404 "
             + "not a member, or media_not_found when the member has none.")
     public MediaView avatar(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
@@ -197,6 +206,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/news/{postId}/images")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
     @Operation(operationId = "listNewsImages", summary = "A news post's images", description = "Those who may read the post. 200 {items} in upload "
             + "order. 404 not a member or news_not_found.")
     public MediaList newsImages(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
@@ -209,6 +219,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/media/{mediaId}")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "getMedia", summary = "One image", description = "Whoever may see what it illustrates; released images too, with "
             + "releasedAt. Poll it for status ready (medium and thumb sizes). 404 not a member or media_not_found.")
     public MediaView get(@PathParam("communityId") UUID communityId, @PathParam("mediaId") UUID mediaId,
@@ -220,6 +231,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/logo")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteLogo", summary = "Remove the community's logo", description = "Owners and admins. 204; 404 media_not_found "
             + "when there is none. The blobs stay served for the grace period.")
     public Response deleteLogo(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
@@ -231,6 +243,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/cover")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteCover", summary = "Remove the community's cover image", description = "Owners and admins. 204; 404 media_not_found.")
     public Response deleteCover(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         media.release(MediaTarget.COMMUNITY_COVER, communityId, CurrentAccount.require(context).accountId(), communityId, null);
@@ -241,6 +254,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/members/me/avatar")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteMyAvatar", summary = "Remove my avatar in this community", description = "204; 404 not a member or media_not_found.")
     public Response deleteMyAvatar(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
@@ -252,6 +266,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteMemberAvatar", summary = "Remove a member's avatar", description = "Owners and admins (moderation), or the member "
             + "themself. 204; 403 other members; 404 not a member or media_not_found.")
     public Response deleteAvatar(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
@@ -264,6 +279,9 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/news/{postId}/images/{mediaId}")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
+    @Refusal(status = 409, codes = {"too_many_images"})
+    @Refusal(status = 503, codes = {"media_busy", "storage_unavailable"})
     @Operation(operationId = "deleteNewsImage", summary = "Remove an image from a news post", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,

@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Unsubscribing from a community's newsletters: the email's link (RFC 8058 one-click POST, or a GET page
@@ -76,6 +77,7 @@ public class UnsubscribeResource {
     @Path("/unsubscribe")
     @Produces(MediaType.TEXT_HTML + "; charset=UTF-8")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_token"})
     @Operation(operationId = "getUnsubscribePage", summary = "The unsubscribe page", description = "Anyone holding the link: 200 text/html asking to "
             + "confirm, with a button that POSTs the same link; changes nothing by itself (link scanners open links). "
             + "400 invalid_token (JSON).")
