@@ -191,7 +191,7 @@ public class AuthResource {
     @GET
     @Path("/me")
     @Timed
-    @Refusal(status = 400, codes = {"invalid_password", "invalid_request"})
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request", "invalid_token"})
     @Operation(operationId = "getMe", summary = "The signed-in account", description = "200; 401 without a valid session.")
     public Me me(@Context SecurityContext context) {
         AccountPrincipal principal = CurrentAccount.require(context);

@@ -119,7 +119,7 @@ public class MeResource {
     @Path("/me/email")
     @Timed
     @RateLimited("emailChange")
-    @Refusal(status = 400, codes = {"invalid_email", "invalid_request", "same_email", "wrong_password"})
+    @Refusal(status = 400, codes = {"invalid_email", "invalid_password", "invalid_request", "same_email", "wrong_password"})
     @Refusal(status = 409, codes = {"email_taken"})
     @Operation(operationId = "requestMyEmailChange", summary = "Ask to change my email address",
             description = "202: a confirmation link goes to newEmail and the current address is told; the account keeps "

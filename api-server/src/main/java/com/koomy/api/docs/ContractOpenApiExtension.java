@@ -156,6 +156,10 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
         if (who == Access.Who.OPERATOR) {
             kinds.add("operator");
         }
+        if (operation.getParameters() != null) {
+            operation.getParameters().stream().filter(p -> "path".equals(p.getIn()))
+                    .filter(p -> Set.of("communityId", "eventId", "accountId").contains(p.getName())).forEach(p -> kinds.add(p.getName()));
+        }
         for (String status : errors) {
             ApiResponse response = responses.get(status);
             if (response == null) {

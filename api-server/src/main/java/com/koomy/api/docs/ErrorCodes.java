@@ -35,15 +35,19 @@ public final class ErrorCodes {
     private ErrorCodes() {
     }
 
-    /** What a kind of route adds: a list's paging, an upload's body and image (UploadBody, ImageRefusedException), the operators' gate. */
+    /** What a kind of route adds: a list's paging, an upload's body and image (UploadBody, ImageRefusedException), the operators' gate, a community, event or member in its path. */
     private static final Map<String, Map<String, List<String>>> BY_KIND = Map.of(
             "paged", Map.of("400", List.of("invalid_cursor", "invalid_limit")),
             "upload", Map.of("400", List.of("empty_body", "incomplete_body"), "415", List.of("unsupported_image_type"),
                     "422", List.of("image_too_large", "invalid_image"),
                     "503", List.of("upload_storage_unavailable", "media_busy", "storage_unavailable")),
-            "operator", Map.of("503", List.of("ops_not_configured")));
+            "operator", Map.of("503", List.of("ops_not_configured")),
+            // the one answer for an unknown community or event and one the caller may not see (Communities, EventErrors)
+            "communityId", Map.of("404", List.of("community_not_found")),
+            "eventId", Map.of("404", List.of("event_not_found")),
+            "accountId", Map.of("404", List.of("member_not_found")));
 
-    /** The codes any route answers with {@code status}, and those its kinds ({@code paged}, {@code upload}, {@code operator}) add. */
+    /** The codes any route answers with {@code status}, and those its kinds add ({@code paged}, {@code upload}, {@code operator}, {@code communityId}, {@code eventId}, {@code accountId}). */
     public static List<String> general(String status, Set<String> kinds) {
         List<String> codes = new java.util.ArrayList<>(GENERAL.getOrDefault(status, List.of()));
         for (String kind : kinds) {

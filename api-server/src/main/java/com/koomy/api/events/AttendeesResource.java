@@ -121,7 +121,7 @@ public class AttendeesResource {
     @Timed
     @Refusal(status = 400, codes = {"invalid_gate", "invalid_status"})
     @Refusal(status = 404, codes = {"event_not_found", "ticket_not_found"})
-    @Refusal(status = 409, codes = {"already_registered", "event_cancelled", "event_ended", "event_full", "not_waitlisted"})
+    @Refusal(status = 409, codes = {"already_checked_in", "already_registered", "event_cancelled", "event_ended", "event_full", "not_confirmed", "not_waitlisted"})
     @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "promoteFromWaitlist", summary = "Give a waitlisted person a seat, out of turn",
             description = "Owners and admins: 200 with the confirmed ticket (emailed), as registering answers it. When the "

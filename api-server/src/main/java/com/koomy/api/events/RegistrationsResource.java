@@ -142,7 +142,7 @@ public class RegistrationsResource {
     @Path("/me/tickets")
     @Timed
     @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit", "invalid_when"})
-    @Refusal(status = 409, codes = {"already_registered", "event_full"})
+    @Refusal(status = 409, codes = {"already_registered", "event_cancelled", "event_ended", "event_full", "not_confirmed"})
     @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "listMyTickets", summary = "My tickets", description = "Signed in. 200 {items: [{ticketId, eventId, communityId, title, "
             + "place, startsAt, endsAt, timeZone, eventStatus, status (confirmed, waitlisted), serial, guestName, qr}], "

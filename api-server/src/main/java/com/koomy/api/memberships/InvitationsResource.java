@@ -68,8 +68,9 @@ public class InvitationsResource {
     @POST
     @Path("/communities/{communityId}/invitations")
     @Timed
-    @Refusal(status = 403, codes = {"email_not_verified", "owner_required", "wrong_account"})
+    @Refusal(status = 403, codes = {"email_not_verified", "not_in_plan", "owner_required", "wrong_account"})
     @Refusal(status = 409, codes = {"already_member", "community_archived"})
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
     @Operation(operationId = "inviteMember", summary = "Invite someone by email", description = "201 with the invitation; the email with the "
             + "accept link is queued in the same transaction, and a pending invitation of the same address is "
             + "replaced. 403 not an owner or admin, or an admin inviting an admin (owner_required); 404 not a "

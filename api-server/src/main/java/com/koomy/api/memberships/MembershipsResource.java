@@ -82,6 +82,8 @@ public class MembershipsResource {
     @Refusal(status = 402, codes = {"plan_limit_reached"})
     @Refusal(status = 409, codes = {"already_member", "community_archived"})
     @Refusal(status = 403, codes = {"not_in_plan"})
+    @Refusal(status = 404, codes = {"community_not_found"})
+    @Refusal(status = 429, codes = {"community_limit_reached"})
     @Operation(operationId = "joinCommunity", summary = "Join a community", description = "201 with the membership: active in an open community, "
             + "pending in one by approval (with a pending membership request). The optional body gives the member's field values "
             + "{fields: {key: value}}: every required field must be given, each value fit its type (400 validation_failed naming "
@@ -175,7 +177,7 @@ public class MembershipsResource {
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
     @Refusal(status = 403, codes = {"owner_protected"})
-    @Refusal(status = 409, codes = {"last_owner"})
+    @Refusal(status = 409, codes = {"invalid_status_change", "last_owner", "not_active"})
     @Operation(operationId = "removeMember", summary = "Remove a member, or leave (your own account id)", description = "204. In the same "
             + "transaction the member's seats at members-only events still open are cancelled (their tickets revoked, "
             + "the freed seats go to the waitlist; public events keep theirs), their door-staff grants end and their "

@@ -84,7 +84,7 @@ public class NewslettersResource {
     @POST
     @Timed
     @Refusal(status = 409, codes = {"community_archived"})
-    @Refusal(status = 400, codes = {"invalid_at", "invalid_eventId", "invalid_locale", "invalid_newsPostId", "invalid_segment"})
+    @Refusal(status = 400, codes = {"invalid_at", "invalid_body", "invalid_eventId", "invalid_locale", "invalid_newsPostId", "invalid_segment", "invalid_subject"})
     @Operation(operationId = "createNewsletter", summary = "Write a newsletter draft", description = "Owners and admins. Body {subject, body (Markdown), "
             + "locale (fr|en, default the community's), segment (all|dues_paid|dues_overdue|event|admins, default all), "
             + "eventId (segment event), newsPostId (a published post: its title and body unless given)}. 201 with the "
@@ -107,6 +107,8 @@ public class NewslettersResource {
     @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit"})
     @Refusal(status = 409, codes = {"newsletter_already_started", "newsletter_not_draft"})
     @Refusal(status = 503, codes = {"unsubscribe_not_configured"})
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "listNewsletters", summary = "The community's newsletters", description = "Owners and admins: 200 {items: [newsletter with "
             + "status and stats {batchesDone, batchesTotal, recipients, suppressed, bounced, unsubscribed}], nextCursor}, "
             + "newest first. 400 bad limit or cursor; 403 other members; 404 not a member.")
@@ -145,7 +147,7 @@ public class NewslettersResource {
     @Timed
     @Refusal(status = 404, codes = {"newsletter_not_found"})
     @Refusal(status = 409, codes = {"newsletter_not_draft"})
-    @Refusal(status = 400, codes = {"invalid_at", "invalid_eventId", "invalid_locale", "invalid_newsPostId", "invalid_segment"})
+    @Refusal(status = 400, codes = {"invalid_at", "invalid_body", "invalid_eventId", "invalid_locale", "invalid_newsPostId", "invalid_segment", "invalid_subject"})
     @Operation(operationId = "updateNewsletter", summary = "Change a newsletter draft", description = "Owners and admins; drafts only. 200 with the "
             + "newsletter. 400 bad field (named); 409 newsletter_not_draft; 403 other members; 404 not a member or "
             + "newsletter_not_found.")

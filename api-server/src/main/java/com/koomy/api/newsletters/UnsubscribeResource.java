@@ -56,6 +56,7 @@ public class UnsubscribeResource {
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 400, codes = {"invalid_token"})
     @Operation(operationId = "unsubscribeOneClick",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
                     description = "What mail clients send (List-Unsubscribe=One-Click); ignored",

@@ -141,7 +141,7 @@ public class OpsOutboxResource {
     @Path("/emails/test")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timed
-    @Refusal(status = 400, codes = {"invalid_locale", "invalid_request"})
+    @Refusal(status = 400, codes = {"invalid_locale", "invalid_request", "invalid_template"})
     @Operation(operationId = "sendTestEmail", summary = "Queue a test email (welcome template unless another is named)",
             description = "Goes the whole way: outbox, worker, SendGrid or the local sink. 400 invalid_request (no to), "
                     + "invalid_recipient (a bad address), invalid_template, invalid_locale. Operator only.")

@@ -103,6 +103,7 @@ public class BillingResource {
     @Refusal(status = 422, codes = {"no_billing_account"})
     @Refusal(status = 503, codes = {"stripe_busy"})
     @Refusal(status = 502, codes = {"stripe_error"})
+    @Refusal(status = 400, codes = {"invalid_plan"})
     @Operation(operationId = "openBillingPortal", summary = "A Stripe customer portal link (change plan, card, invoices, cancel)", description = "Owners: "
             + "200 {url}. 403; 404; 422 no_billing_account (never subscribed); 503/502 Stripe.")
     public Map<String, String> portal(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
