@@ -120,6 +120,7 @@ public class CommunitiesResource {
     @GET
     @Path("/communities/{id}")
     @Timed
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "getCommunity", summary = "A community's page", description = "200, to anyone for a public community and to its "
             + "members for a private one; 404 otherwise (unknown, or private and not a member). Strong ETag; "
             + "If-None-Match answers 304. Signed out: Cache-Control public, max-age=60, stale-while-revalidate=300; "
@@ -147,6 +148,7 @@ public class CommunitiesResource {
     @Path("/communities/{id}")
     @Timed
     @Refusal(status = 409, codes = {"community_archived"})
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "updateCommunity", summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
             + "403 a member who is not an owner or admin, 404 not a member; 409 community_archived; 400 unknown field or bad "
             + "values. city: \"\" clears it.")

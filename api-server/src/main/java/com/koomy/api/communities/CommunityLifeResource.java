@@ -108,6 +108,7 @@ public class CommunityLifeResource {
     @Path("/communities/{id}")
     @Timed
     @Refusal(status = 409, codes = {"not_archived"})
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "deleteCommunity", summary = "Delete an archived community after the grace period",
             description = "202 with the community, deletionDueAt set to now + communityDeletionGrace (30 days by default; "
                     + "asking again keeps the first date). Until then POST .../unarchive cancels it; after, the worker "
