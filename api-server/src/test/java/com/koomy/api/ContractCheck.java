@@ -87,6 +87,67 @@ public final class ContractCheck {
                     .map(m -> "  " + m.getKey() + ": " + m.getMessage()).collect(Collectors.joining("\n"))
                     + "\n  response body: " + abbreviate(response.body()));
         }
+        if (response.statusCode() >= 400) {
+            checkCode(method, q < 0 ? pathAndQuery : pathAndQuery.substring(0, q), response);
+        }
+    }
+
+    /**
+     * An error answer's {@code code} must be one its operation declares for that status ({@code x-koomy-codes}:
+     * the codes every route answers, and the method's {@code @Refusal}s), so that the document lists every code a
+     * client can meet.
+     */
+    private static void checkCode(String method, String path, HttpResponse<String> response) {
+        String code;
+        try {
+            code = response.body() == null ? null : JSON.readTree(response.body()).path("error").path("code").textValue();
+        } catch (IOException notJson) {
+            return; // the schema check above names a body that is not the Error shape
+        }
+        Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> operation = operation(method, path);
+        if (code == null || operation == null) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode declared = operation.getValue().path("responses")
+                .path(Integer.toString(response.statusCode())).path("x-koomy-codes");
+        boolean listed = false;
+        for (com.fasterxml.jackson.databind.JsonNode c : declared) {
+            listed |= c.asText().equals(code);
+        }
+        if (!declared.isMissingNode() && !listed) {
+            throw new AssertionError("The exchange " + method + " " + path + " -> " + response.statusCode() + " " + code
+                    + " answers a code its operation " + operation.getKey() + " does not declare for " + response.statusCode()
+                    + " (x-koomy-codes " + declared + "): add @Refusal(status = " + response.statusCode() + ", codes = \""
+                    + code + "\") to the resource method (or, if every route can answer it, to ErrorCodes), then "
+                    + "regenerate the document");
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode document;
+
+    /** The operation of the document that serves {@code method path} (operationId, operation); null if none. */
+    static synchronized Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> operation(String method, String path) {
+        try {
+            if (document == null) {
+                document = JSON.readTree(java.nio.file.Files.readString(java.nio.file.Path.of(
+                        "src/test/resources/openapi/koomy-api.json")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> best = null;
+        int bestParameters = Integer.MAX_VALUE;
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> template : document.path("paths").properties()) {
+            String regex = java.util.Arrays.stream(template.getKey().split("\\{[^}]+}", -1))
+                    .map(java.util.regex.Pattern::quote).collect(Collectors.joining("[^/]+"));
+            com.fasterxml.jackson.databind.JsonNode op = template.getValue().path(method.toLowerCase(java.util.Locale.ROOT));
+            int parameters = template.getKey().split("\\{", -1).length - 1;
+            if (!op.isMissingNode() && path.matches(regex) && parameters < bestParameters) {
+                best = Map.entry(op.path("operationId").asText(), op);
+                bestParameters = parameters;
+            }
+        }
+        return best;
     }
 
     private static final java.util.regex.Pattern POINTER = java.util.regex.Pattern.compile("\\[Path '([^']*)'\\]");

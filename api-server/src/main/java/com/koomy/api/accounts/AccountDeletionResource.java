@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
+import com.koomy.api.docs.Refusal;
 
 /**
  * "Delete my account" (issue 21, GDPR art. 17): the request, the restore during the grace period, and where a
@@ -72,6 +73,9 @@ public class AccountDeletionResource {
     @Path("/me")
     @Timed
     @RateLimited("login")
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request", "wrong_password"})
+    @Refusal(status = 403, codes = {"account_pending_deletion"})
+    @Refusal(status = 409, codes = {"grace_period_over", "last_owner"})
     @Operation(operationId = "deleteMe", summary = "Delete my account (after a grace period, cancellable)",
             description = "202 with the deletion (status pending, scheduledErasureAt): memberships end at once (seats "
                     + "released, the waitlist promoted), every session is signed out and the account holder is emailed; "
@@ -95,6 +99,10 @@ public class AccountDeletionResource {
     @Path("/me/restore")
     @Timed
     @RateLimited("login")
+    @Refusal(status = 400, codes = {"invalid_request"})
+    @Refusal(status = 401, codes = {"invalid_credentials"})
+    @Refusal(status = 403, codes = {"account_pending_deletion"})
+    @Refusal(status = 409, codes = {"grace_period_over", "not_pending_deletion"})
     @Operation(operationId = "restoreMe", summary = "Cancel my account's deletion by signing in again",
             description = "During the grace period, sign-in answers 403 account_pending_deletion; these credentials "
                     + "cancel the deletion instead and answer 200 with a new session {token, expiresAt, absoluteExpiresAt} "
@@ -115,6 +123,9 @@ public class AccountDeletionResource {
     @GET
     @Path("/me/deletion")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request"})
+    @Refusal(status = 403, codes = {"account_pending_deletion"})
+    @Refusal(status = 409, codes = {"grace_period_over"})
     @Operation(operationId = "getMyDeletion", summary = "Where my account's deletion stands, with its log",
             description = "200 {status (active, pending, erasing, erased), requestedAt, scheduledErasureAt, erasedAt, "
                     + "steps: [{step, actor, details, at}]}: every request, cancellation and erasure step, oldest first. "

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** "Export my data" (issue 21): ask, poll for a one-time link, download once. */
 @Path("/api")
@@ -66,6 +67,7 @@ public class AccountExportsResource {
     @GET
     @Path("/me/export/{exportId}")
     @Timed
+    @Refusal(status = 404, codes = {"export_not_found"})
     @Operation(operationId = "getMyDataExport", summary = "Where my data export stands, with a one-time download link when ready",
             description = "200; when ready, downloadUrl works once for 10 minutes (each call mints a new link and the previous "
                     + "one stops working). 404 export_not_found (unknown, or another account's).")
@@ -79,6 +81,7 @@ public class AccountExportsResource {
     @Path("/account-exports/{exportId}/download")
     @Timed
     @RateLimited("accountExport")
+    @Refusal(status = 404, codes = {"export_link_invalid", "export_not_found"})
     @Operation(operationId = "downloadMyDataExport", summary = "Download a data export once, with its link's token",
             description = "200 the archive (application/json, as an attachment, never cached); the archive is then erased. "
                     + "404 export_link_invalid for a wrong, expired or already used link (all alike).")

@@ -34,6 +34,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Accounts and sessions (P1): register, sign in and out, reset a password, verify an email. */
 @Path("/api")
@@ -102,6 +103,8 @@ public class AuthResource {
     @Path("/auth/register")
     @Timed
     @RateLimited("register")
+    @Refusal(status = 400, codes = {"invalid_email", "invalid_locale", "invalid_name", "invalid_password", "invalid_request"})
+    @Refusal(status = 409, codes = {"email_taken"})
     @Operation(operationId = "registerAccount", summary = "Create an account", description = "201 with the account; a verification email is queued. "
             + "400 bad email, name, locale or password (8-128 characters); 409 email taken.")
     @ApiResponse(responseCode = "201", description = "The account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class)))
@@ -116,6 +119,9 @@ public class AuthResource {
     @Path("/auth/login")
     @Timed
     @RateLimited("login")
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request"})
+    @Refusal(status = 401, codes = {"invalid_credentials"})
+    @Refusal(status = 403, codes = {"account_pending_deletion"})
     @Operation(operationId = "login", summary = "Sign in", description = "200 {token, expiresAt, absoluteExpiresAt}: send the token as "
             + "Authorization: Bearer. 401 invalid_credentials for a wrong email or password (same answer and time for both); 403 "
             + "account_pending_deletion while the account's deletion is pending (POST /api/me/restore signs in and cancels it).")
@@ -134,6 +140,7 @@ public class AuthResource {
     @POST
     @Path("/auth/logout")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_request"})
     @Operation(operationId = "logout", summary = "Sign out this session", description = "204; 401 without a valid session.")
     public Response logout(@Context SecurityContext context) {
         sessions.revoke(CurrentAccount.require(context).session());
@@ -145,6 +152,7 @@ public class AuthResource {
     @Path("/auth/password-reset")
     @Timed
     @RateLimited("passwordReset")
+    @Refusal(status = 400, codes = {"invalid_email", "invalid_password", "invalid_request"})
     @Operation(operationId = "requestPasswordReset", summary = "Ask for a password reset link", description = "202 whether or not the email has an account "
             + "(a link is emailed when it does); 400 without an email.")
     public Response passwordReset(@RequestBody(required = true) @Valid EmailRequest request) {
@@ -158,6 +166,7 @@ public class AuthResource {
     @Path("/auth/password-reset/confirm")
     @Timed
     @RateLimited("passwordReset")
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request", "invalid_token"})
     @Operation(operationId = "confirmPasswordReset", summary = "Set a new password with a reset token", description = "204, and every session of the "
             + "account is signed out; 400 unknown, used or expired token, or a bad password.")
     public Response confirmReset(@RequestBody(required = true) @Valid ResetConfirmRequest request) {
@@ -170,6 +179,7 @@ public class AuthResource {
     @POST
     @Path("/auth/verify-email")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request", "invalid_token"})
     @Operation(operationId = "verifyEmail", summary = "Confirm an email address with the token sent at registration",
             description = "204 (a welcome email is queued); 400 unknown, used or expired token.")
     public Response verifyEmail(@RequestBody(required = true) @Valid TokenRequest request) {
@@ -181,6 +191,7 @@ public class AuthResource {
     @GET
     @Path("/me")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request", "invalid_token"})
     @Operation(operationId = "getMe", summary = "The signed-in account", description = "200; 401 without a valid session.")
     public Me me(@Context SecurityContext context) {
         AccountPrincipal principal = CurrentAccount.require(context);

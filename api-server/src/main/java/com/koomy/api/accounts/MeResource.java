@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
 import java.util.List;
+import com.koomy.api.docs.Refusal;
 
 /**
  * A member's own account (issue 21): name and locale, password, email address, sessions (devices).
@@ -83,6 +84,7 @@ public class MeResource {
     @PATCH
     @Path("/me")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_locale", "invalid_name", "invalid_request"})
     @Operation(operationId = "updateMe", summary = "Change my name or locale",
             description = "200 with the account; absent fields stay as they are. 400 invalid_name (1-200 characters), "
                     + "invalid_locale (fr or en), unknown_field (the email has its own route); nothing is changed on refusal.")
@@ -99,6 +101,7 @@ public class MeResource {
     @Path("/me/password")
     @Timed
     @RateLimited("login")
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request", "same_password", "wrong_password"})
     @Operation(operationId = "changeMyPassword", summary = "Change my password with the current one",
             description = "204, and every other session of the account is signed out (this one stays). 400 wrong_password "
                     + "(currentPassword), invalid_password (newPassword: 8-128 characters), same_password; 429 after as many "
@@ -116,6 +119,8 @@ public class MeResource {
     @Path("/me/email")
     @Timed
     @RateLimited("emailChange")
+    @Refusal(status = 400, codes = {"invalid_email", "invalid_password", "invalid_request", "same_email", "wrong_password"})
+    @Refusal(status = 409, codes = {"email_taken"})
     @Operation(operationId = "requestMyEmailChange", summary = "Ask to change my email address",
             description = "202: a confirmation link goes to newEmail and the current address is told; the account keeps "
                     + "its address until the link is used (POST /api/me/email/confirm). 400 wrong_password (currentPassword), "
@@ -133,6 +138,8 @@ public class MeResource {
     @Path("/me/email/confirm")
     @Timed
     @RateLimited("passwordReset")
+    @Refusal(status = 400, codes = {"invalid_request", "invalid_token"})
+    @Refusal(status = 409, codes = {"email_taken"})
     @Operation(operationId = "confirmMyEmailChange", summary = "Confirm a new email address with the token sent to it",
             description = "204: the new address is the account's login from now on (and verified). 400 invalid_token "
                     + "(unknown, used or expired); 409 email_taken (another account took the address meanwhile).")
@@ -145,6 +152,7 @@ public class MeResource {
     @GET
     @Path("/me/sessions")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_request"})
     @Operation(operationId = "listMySessions", summary = "My signed-in sessions (devices)",
             description = "200, oldest first: when each was created and last used, the user agent and client address it "
                     + "signed in from (when known), and which one is this request's.")
@@ -160,6 +168,8 @@ public class MeResource {
     @DELETE
     @Path("/me/sessions/{sessionId}")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_password", "invalid_request"})
+    @Refusal(status = 404, codes = {"session_not_found"})
     @Operation(operationId = "revokeMySession", summary = "Sign one of my sessions out",
             description = "204 (this session too, if it is the one named); 404 session_not_found when the id is not a live "
                     + "session of this account, whoever else it may belong to.")

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Operators: where any account's deletion stands, with its log (issue 21). A class of its own under
@@ -35,6 +36,9 @@ public class OpsAccountDeletionResource {
     @GET
     @Path("/{accountId}/deletion")
     @Timed
+    @Refusal(status = 403, codes = {"account_pending_deletion"})
+    @Refusal(status = 404, codes = {"account_not_found"})
+    @Refusal(status = 409, codes = {"grace_period_over"})
     @Operation(operationId = "getAccountDeletion", summary = "Operators: where an account's deletion stands, with its log",
             description = "200 as GET /api/me/deletion, for any account (pending, erasing, erased); 404 account_not_found.")
     public AccountDeletion ofAccount(@PathParam("accountId") UUID accountId) {

@@ -39,6 +39,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Communities (issue 4): create one, its public page, its settings, and the caller's communities. */
 @Path("/api")
@@ -101,6 +102,8 @@ public class CommunitiesResource {
     @POST
     @Path("/communities")
     @Timed
+    @Refusal(status = 429, codes = {"community_limit_reached"})
+    @Refusal(status = 409, codes = {"slug_taken"})
     @Operation(operationId = "createCommunity", summary = "Create a community", description = "201 with the community; the caller becomes its owner. "
             + "401 signed out; 400 unknown field or bad name, description, visibility, joinPolicy, locale or city (at most 100); 429 "
             + "community_limit_reached when the account created communitiesPerAccountPerDay (5) in the last 24 hours.")
@@ -117,6 +120,7 @@ public class CommunitiesResource {
     @GET
     @Path("/communities/{id}")
     @Timed
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "getCommunity", summary = "A community's page", description = "200, to anyone for a public community and to its "
             + "members for a private one; 404 otherwise (unknown, or private and not a member). Strong ETag; "
             + "If-None-Match answers 304. Signed out: Cache-Control public, max-age=60, stale-while-revalidate=300; "
@@ -143,6 +147,8 @@ public class CommunitiesResource {
     @PATCH
     @Path("/communities/{id}")
     @Timed
+    @Refusal(status = 409, codes = {"community_archived"})
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "updateCommunity", summary = "Change a community's settings", description = "200 with the community; 401 signed out, "
             + "403 a member who is not an owner or admin, 404 not a member; 409 community_archived; 400 unknown field or bad "
             + "values. city: \"\" clears it.")
@@ -158,6 +164,7 @@ public class CommunitiesResource {
     @GET
     @Path("/me/communities")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit"})
     @Operation(operationId = "listMyCommunities", summary = "The caller's communities", description = "200 {items: [{id, name, slug, visibility, role, "
             + "status, joinedAt}], nextCursor} by name; 400 bad limit (1-100) or cursor; 401 signed out.")
     public Page<MyCommunity> mine(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,

@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** A community's life (issue 21), by its owners: hand it over, archive it, bring it back, delete it. */
 @Path("/api")
@@ -48,6 +49,8 @@ public class CommunityLifeResource {
     @POST
     @Path("/communities/{communityId}/transfer")
     @Timed
+    @Refusal(status = 409, codes = {"already_owner", "not_active"})
+    @Refusal(status = 422, codes = {"invalid_target", "not_a_member"})
     @Operation(operationId = "transferCommunity", summary = "Hand a community over to another member",
             description = "200 with the community as the caller now sees it. toUserId (an active member) becomes an owner; "
                     + "the caller becomes an admin, or stays a co-owner with keepOwnership: true. Both are emailed "
@@ -67,6 +70,7 @@ public class CommunityLifeResource {
     @POST
     @Path("/communities/{communityId}/archive")
     @Timed
+    @Refusal(status = 409, codes = {"already_archived", "community_archived"})
     @Operation(operationId = "archiveCommunity", summary = "Archive a community (read-only)",
             description = "200 with the community (archivedAt set). From now on every new dues payment, event, registration, "
                     + "news post, newsletter, invitation and membership is refused with 409 community_archived, and "
@@ -85,6 +89,7 @@ public class CommunityLifeResource {
     @POST
     @Path("/communities/{communityId}/unarchive")
     @Timed
+    @Refusal(status = 409, codes = {"not_archived"})
     @Operation(operationId = "unarchiveCommunity", summary = "Bring an archived community back",
             description = "200 with the community (archivedAt and deletionDueAt cleared): writable again, and a scheduled "
                     + "deletion cancelled, until the grace period ends (then the community is gone: 404). 401; 403 not an "
@@ -102,6 +107,8 @@ public class CommunityLifeResource {
     @DELETE
     @Path("/communities/{id}")
     @Timed
+    @Refusal(status = 409, codes = {"not_archived"})
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "deleteCommunity", summary = "Delete an archived community after the grace period",
             description = "202 with the community, deletionDueAt set to now + communityDeletionGrace (30 days by default; "
                     + "asking again keeps the first date). Until then POST .../unarchive cancels it; after, the worker "

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import com.koomy.api.docs.Refusal;
 
 /** Discovery (issue 21): public communities by name and city, the same answer for everyone. */
 @Path("/api")
@@ -43,6 +44,7 @@ public class DiscoveryResource {
     @GET
     @Path("/communities")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_city", "invalid_cursor", "invalid_limit", "invalid_query"})
     @Operation(operationId = "discoverCommunities", summary = "Find public communities by name and city",
             description = "200 {items: [{id, name, slug, city, joinPolicy, locale, activeMembers}], nextCursor}, public and "
                     + "not archived communities only, by name. q: words of the name or city, accents and case ignored, each "

@@ -57,9 +57,7 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
         if (declared == null || declared.operationId().isBlank()) {
             operation.setOperationId(method.getName() + feature(method.getDeclaringClass()));
         }
-        boolean upload = Arrays.stream(method.getParameters())
-                .anyMatch(p -> InputStream.class.equals(p.getType()) && p.getAnnotations().length == 0);
-        if (upload) {
+        if (upload(method)) {
             describeUpload(operation);
         }
         if (operation.getParameters() != null) {
@@ -145,12 +143,40 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
         if (limited == null || !RateLimited.NONE.equals(limited.value())) {
             errors.add("429");
         }
+        Map<String, java.util.SortedSet<String>> declared = ErrorCodes.declared(method);
+        errors.addAll(declared.keySet());
+        Set<String> kinds = new TreeSet<>();
+        if (operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(p -> "query".equals(p.getIn()) && Set.of("cursor", "limit").contains(p.getName()))) {
+            kinds.add("paged");
+        }
+        if (upload(method)) {
+            kinds.add("upload");
+        }
+        if (who == Access.Who.OPERATOR) {
+            kinds.add("operator");
+        }
+        if (operation.getParameters() != null) {
+            operation.getParameters().stream().filter(p -> "path".equals(p.getIn()))
+                    .filter(p -> Set.of("communityId", "eventId", "accountId").contains(p.getName())).forEach(p -> kinds.add(p.getName()));
+        }
         for (String status : errors) {
             ApiResponse response = responses.get(status);
             if (response == null) {
-                responses.addApiResponse(status, ErrorSchema.response(reason(status)));
+                response = ErrorSchema.response(reason(status));
+                responses.addApiResponse(status, response);
             } else if (response.getContent() == null || response.getContent().isEmpty()) {
                 response.setContent(ErrorSchema.response("").getContent());
+            }
+            Set<String> codes = new java.util.LinkedHashSet<>(ErrorCodes.general(status, kinds));
+            codes.addAll(declared.getOrDefault(status, new TreeSet<>()));
+            // a documented list rather than an enum: one shared Error model in generated clients
+            response.addExtension(ErrorCodes.EXTENSION, List.copyOf(codes));
+            if (!codes.isEmpty()) {
+                String described = response.getDescription() == null || response.getDescription().isBlank()
+                        ? reason(status) : response.getDescription();
+                response.setDescription(described + (described.endsWith(".") ? "" : ".") + " Codes: "
+                        + String.join(", ", codes) + ".");
             }
         }
         for (String status : Set.of("429", "503")) {
@@ -182,6 +208,12 @@ public class ContractOpenApiExtension extends AbstractOpenAPIExtension {
                 && values.getProperties() == null && values.get$ref() == null) {
             schema.setAdditionalProperties(Boolean.TRUE);
         }
+    }
+
+    /** A binary upload: an {@code InputStream} body. */
+    private static boolean upload(Method method) {
+        return Arrays.stream(method.getParameters())
+                .anyMatch(p -> InputStream.class.equals(p.getType()) && p.getAnnotations().length == 0);
     }
 
     private static boolean producesCsv(Method method) {

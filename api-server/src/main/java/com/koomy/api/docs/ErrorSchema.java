@@ -36,11 +36,9 @@ public final class ErrorSchema {
     public static Schema<?> detail() {
         return new ObjectSchema()
                 .addProperty("status", new IntegerSchema().format("int32").description("The HTTP status, repeated"))
-                .addProperty("code", new StringSchema().description("Stable and machine-readable. Any route may answer "
-                        + "validation_failed, invalid_json, unknown_field (400), unauthorized (401: no token), invalid_session "
-                        + "(401: a session signed out, revoked or expired), forbidden, not_found, conflict, payload_too_large, "
-                        + "unsupported_media_type, rate_limited, service_unavailable; each operation's description names "
-                        + "the others it answers"))
+                .addProperty("code", new StringSchema().description("Stable and machine-readable. Each error response of "
+                        + "an operation lists the codes it answers (x-koomy-codes, and its description); invalid_session "
+                        + "(401) is a session signed out, revoked or expired, unauthorized (401) no token"))
                 .addProperty("message", new StringSchema().description("A sentence for people, in words; it echoes at "
                         + "most 100 characters of the input"))
                 .addProperty("details", new ObjectSchema().additionalProperties(true)

@@ -101,6 +101,12 @@ public class SchemaNames extends TypeNameResolver {
                         described.setPattern("\\S");
                     }
                 }
+                if (described != null && Object.class.equals(property.getRawPrimaryType())) {
+                    // an Object component holds any JSON value (a reading: a number, a string), not only an object
+                    schema.getProperties().put(property.getName(), new Schema<>().description(described.getDescription())
+                            .nullable(required.contains(property.getName()) ? null : Boolean.TRUE));
+                    continue;
+                }
                 if (described == null || property.getRawPrimaryType().isPrimitive() || required.contains(property.getName())) {
                     continue;
                 }

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import com.koomy.api.docs.Refusal;
 
 /**
  * {@code POST /api/webhooks/sendgrid} (issue 3). Verifies SendGrid's signature on the raw body, then
@@ -60,6 +61,8 @@ public class SendGridWebhookResource {
 
     @RateLimited(RateLimited.NONE)
     @POST
+    @Refusal(status = 400, codes = {"invalid_event", "invalid_signature", "missing_signature", "stale_signature"})
+    @Refusal(status = 503, codes = {"storage_unavailable", "webhook_not_configured"})
     @Operation(operationId = "receiveSendGridEvents", summary = "Receive a batch of SendGrid email events (SendGrid calls this)",
             description = "Verifies X-Twilio-Email-Event-Webhook-Signature (ECDSA over the timestamp header and the "
                     + "raw body; timestamp within 300 s), stores each event once by sg_event_id and updates the "

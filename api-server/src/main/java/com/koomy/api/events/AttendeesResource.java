@@ -31,6 +31,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * An event's attendees for its organisers (issue 21, pretix's check-in lists): the list with status,
@@ -58,6 +59,8 @@ public class AttendeesResource {
     @GET
     @Path("/events/{eventId}/registrations")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_checkedIn", "invalid_cursor", "invalid_gate", "invalid_limit", "invalid_noShow", "invalid_status"})
+    @Refusal(status = 404, codes = {"event_not_found"})
     @Operation(operationId = "listEventAttendees", summary = "The event's attendees, in registration order",
             description = "Owners, admins and the event's door staff: 200 {items: [{ticketId, accountId, name, email, "
                     + "guestName, status (confirmed, waitlisted, cancelled), waitlistPosition, registeredAt, confirmedAt, "
@@ -77,6 +80,8 @@ public class AttendeesResource {
     @Path("/events/{eventId}/registrations/export.csv")
     @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
+    @Refusal(status = 400, codes = {"invalid_checkedIn", "invalid_gate", "invalid_noShow", "invalid_status"})
     @Operation(operationId = "exportEventAttendees", summary = "The event's attendees as CSV",
             description = "Owners, admins and the event's door staff: 200 text/csv (ticket_id, account_id, name, email, "
                     + "guest_name, status, waitlist_position, registered_at, confirmed_at, cancelled_at, checked_in_at, gate, "
@@ -98,6 +103,8 @@ public class AttendeesResource {
     @POST
     @Path("/events/{eventId}/registrations/{ticketId}/no-show")
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found", "ticket_not_found"})
+    @Refusal(status = 409, codes = {"already_checked_in", "not_confirmed"})
     @Operation(operationId = "markNoShow", summary = "Mark a confirmed seat as a no-show",
             description = "Owners and admins: 200 with the attendee, noShowAt set (again: unchanged). 403 door staff and "
                     + "other members; 404 event_not_found, ticket_not_found; 409 not_confirmed, already_checked_in.")
@@ -112,6 +119,10 @@ public class AttendeesResource {
     @POST
     @Path("/events/{eventId}/registrations/{ticketId}/promote")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_gate", "invalid_status"})
+    @Refusal(status = 404, codes = {"event_not_found", "ticket_not_found"})
+    @Refusal(status = 409, codes = {"already_checked_in", "already_registered", "event_cancelled", "event_ended", "event_full", "not_confirmed", "not_waitlisted"})
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "promoteFromWaitlist", summary = "Give a waitlisted person a seat, out of turn",
             description = "Owners and admins: 200 with the confirmed ticket (emailed), as registering answers it. When the "
                     + "event is full, {raiseCapacity: true} adds the seat to its capacity. 403 other members; 404 "

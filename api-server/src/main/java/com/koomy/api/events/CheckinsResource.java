@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * The door (issue 5): scans, offline batches, the offline bundle and live counts. Owners, admins and
@@ -98,6 +99,8 @@ public class CheckinsResource {
     @Path("/events/{eventId}/checkins")
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true)
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
+    @Refusal(status = 409, codes = {"scan_id_reused"})
     @Operation(operationId = "scanTicket", summary = "Scan a ticket", description = "Owners, admins, door staff. 200 {scanId, result, admittedAt, "
             + "admittedGate, holder {ticketId, name, guestName}, replayed}. result: admitted (this scan admitted the "
             + "ticket), already_admitted (admittedAt/admittedGate say when and where), invalid (not a ticket of this "
@@ -124,6 +127,8 @@ public class CheckinsResource {
     @RateLimited(value = RateLimitsFactory.DOOR, instead = true, prepay = RateLimitsFactory.DOOR_CODES,
             prepayCost = DoorCodeBudget.PREPAID)
     @Timed
+    @Refusal(status = 409, codes = {"scan_id_reused"})
+    @Refusal(status = 422, codes = {"forged_batch"})
     @Operation(operationId = "uploadOfflineScans", summary = "Upload offline scans", description = "Owners, admins, door staff. Up to 1,000 scans {qr, "
             + "scanId, gate, scannedAt}, each decided by the scan rule at its own scannedAt (not later than now), the "
             + "earliest scan of a ticket winning: 200 {scans, admitted, conflicts, results: [same as a scan, plus "

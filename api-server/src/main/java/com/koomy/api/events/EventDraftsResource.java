@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * AI drafts of event descriptions (issue 5), the same contract as the news drafts
@@ -50,6 +51,9 @@ public class EventDraftsResource {
     @Path("/communities/{communityId}/events/drafts")
     @Timed
     @RateLimited("aiDrafts")
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 429, codes = {"ai_budget_exhausted", "ai_platform_budget_exhausted"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "draftEvent", summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "
             + "{draftId, status: queued}; poll GET .../events/drafts/{draftId}. language fr|en, default the community's "
             + "locale. 400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a "
@@ -66,6 +70,7 @@ public class EventDraftsResource {
     @GET
     @Path("/communities/{communityId}/events/drafts/{draftId}")
     @Timed
+    @Refusal(status = 404, codes = {"draft_not_found"})
     @Operation(operationId = "getEventDraft", summary = "An AI draft of an event description", description = "Owners and admins. 200 {draftId, status "
             + "(queued, running, done, failed), language, resultText (untrusted Markdown), model, usage, error, createdAt, "
             + "finishedAt}; 403 other members; 404 not a member, or draft_not_found (unknown, another community's, a news "

@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Door staff of an event (issue 5): who may scan there besides owners and admins. */
 @Path("/api")
@@ -52,21 +53,27 @@ public class EventStaffResource {
     @PUT
     @Path("/events/{eventId}/staff/{accountId}")
     @Timed
+    @Refusal(status = 409, codes = {"not_active_member"})
     @Operation(operationId = "grantDoorStaff", summary = "Make a member door staff", description = "Owners and admins. 201 when granted, 200 when it "
             + "already was: the member may scan tickets, read the check-in bundle and the live counts of this event. "
             + "409 not_active_member; 403 other members; 404 not a member.")
-    @ApiResponse(responseCode = "201", description = "Granted: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
-    @ApiResponse(responseCode = "200", description = "Already door staff: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "201", description = "Granted: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Grant.class)))
+    @ApiResponse(responseCode = "200", description = "Already door staff: {eventId, accountId}", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Grant.class)))
     public Response grant(@PathParam("eventId") UUID eventId, @PathParam("accountId") UUID accountId,
                           @Context SecurityContext context) {
         boolean granted = staff.grant(eventId, CurrentAccount.require(context).accountId(), accountId);
-        return Response.status(granted ? 201 : 200).entity(Map.of("eventId", eventId, "accountId", accountId)).build();
+        return Response.status(granted ? 201 : 200).entity(new Grant(eventId, accountId)).build();
+    }
+
+    /** Door staff rights on an event. */
+    public record Grant(@Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) UUID eventId, @Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) UUID accountId) {
     }
 
     @Access(Access.Who.MANAGER)
     @DELETE
     @Path("/events/{eventId}/staff/{accountId}")
     @Timed
+    @Refusal(status = 404, codes = {"staff_not_found"})
     @Operation(operationId = "revokeDoorStaff", summary = "Take door staff rights back", description = "Owners and admins. 204; scans by that account "
             + "are refused within 5 s on every API instance. 404 staff_not_found; 403 other members.")
     public Response revoke(@PathParam("eventId") UUID eventId, @PathParam("accountId") UUID accountId,

@@ -38,6 +38,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Events (issue 5): owners and admins create, edit and cancel them; members (and anyone, for the
@@ -118,6 +119,10 @@ public class EventsResource {
     @POST
     @Path("/communities/{communityId}/events")
     @Timed
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 409, codes = {"community_archived"})
+    @Refusal(status = 422, codes = {"paid_events_unsupported", "private_community"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "createEvent", summary = "Create an event", description = "Owners and admins. 201 with the event. visibility members "
             + "(default) or public (public communities only); capacity null: no limit; ticketsPerAccount 1-10 (default 1: "
             + "one ticket per member; more: guests); price must be 0 (422 paid_events_unsupported). 403 other members; "
@@ -133,6 +138,8 @@ public class EventsResource {
     @GET
     @Path("/communities/{communityId}/events")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit", "invalid_when"})
+    @Refusal(status = 409, codes = {"capacity_below_confirmed"})
     @Operation(operationId = "listEvents", summary = "A community's events", description = "200 {items: [{id, title, place, startsAt, endsAt, "
             + "timeZone, capacity, visibility, status, registered, seatsLeft}], nextCursor}. when=upcoming (default: not "
             + "ended, soonest first) or past (latest first). Active members see every event; anyone else the public "
@@ -153,6 +160,7 @@ public class EventsResource {
     @GET
     @Path("/events/{eventId}")
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
     @Operation(operationId = "getEvent", summary = "An event", description = "200 with the event (registered = confirmed seats, waitlisted, "
             + "seatsLeft). 404 event_not_found for an unknown event or one the caller may not see (members-only events "
             + "are for active members; public ones of public communities for anyone).")
@@ -164,6 +172,7 @@ public class EventsResource {
     @PATCH
     @Path("/events/{eventId}")
     @Timed
+    @Refusal(status = 409, codes = {"capacity_below_confirmed", "event_cancelled"})
     @Operation(operationId = "updateEvent", summary = "Edit an event", description = "Owners and admins. 200 with the event. A larger capacity "
             + "confirms waitlisted seats (oldest first, ticket emails queued); 409 capacity_below_confirmed below the "
             + "seats already confirmed, event_cancelled for a cancelled event. 403 other members; 404 not a member; "
@@ -177,6 +186,8 @@ public class EventsResource {
     @POST
     @Path("/events/{eventId}/cancel")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor"})
+    @Refusal(status = 409, codes = {"capacity_below_confirmed"})
     @Operation(operationId = "cancelEvent", summary = "Cancel an event", description = "Owners and admins. 200 with the event, cancelled, and every "
             + "seat cancelled: its tickets are refused (revoked) at the door. Cancelling again changes nothing. 403 "
             + "other members; 404 not a member.")

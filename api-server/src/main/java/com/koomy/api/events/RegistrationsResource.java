@@ -39,6 +39,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Seats and tickets (issue 5): registering (a confirmed seat with its signed QR ticket, or a place on
@@ -91,6 +92,9 @@ public class RegistrationsResource {
     @POST
     @Path("/events/{eventId}/registrations")
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
+    @Refusal(status = 409, codes = {"already_registered", "community_archived", "event_cancelled", "event_ended"})
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "registerForEvent", summary = "Register for an event", description = "Signed in; members-only events for active members. "
             + "201 {ticketId, status: confirmed, qr, qrPngBase64 (unless qr=false), code, serial} with the ticket, "
             + "also emailed; or 201 {ticketId, status: waitlisted, waitlistPosition} when the event is full (the seat is "
@@ -110,6 +114,7 @@ public class RegistrationsResource {
     @DELETE
     @Path("/events/{eventId}/registrations/{ticketId}")
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found", "ticket_not_found"})
     @Operation(operationId = "cancelRegistration", summary = "Cancel a registration", description = "The seat's holder, or the community's owners and "
             + "admins. 200 {ticketId, status: cancelled, cancelledAt}; its QR codes are refused (revoked) from then on, "
             + "and a freed confirmed seat goes to the first on the waitlist (ticket emailed). Cancelling again changes "
@@ -124,6 +129,9 @@ public class RegistrationsResource {
     @POST
     @Path("/events/{eventId}/registrations/{ticketId}/reissue")
     @Timed
+    @Refusal(status = 404, codes = {"ticket_not_found"})
+    @Refusal(status = 409, codes = {"already_registered", "event_cancelled", "event_ended", "event_full", "not_confirmed"})
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "reissueTicket", summary = "Reissue a ticket", description = "The seat's holder, or owners and admins. 200 with the new "
             + "ticket (serial + 1, emailed); every earlier QR code of the seat is refused (revoked) from then on. 409 "
             + "not_confirmed for a waitlisted or cancelled seat, event_cancelled, event_ended; 404 ticket_not_found.")
@@ -136,6 +144,9 @@ public class RegistrationsResource {
     @GET
     @Path("/me/tickets")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit", "invalid_when"})
+    @Refusal(status = 409, codes = {"already_registered", "event_cancelled", "event_ended", "event_full", "not_confirmed"})
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "listMyTickets", summary = "My tickets", description = "Signed in. 200 {items: [{ticketId, eventId, communityId, title, "
             + "place, startsAt, endsAt, timeZone, eventStatus, status (confirmed, waitlisted), serial, guestName, qr}], "
             + "nextCursor}: when=upcoming (default; events not ended, soonest first) or past (latest first). qr is the "

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Serves stored image blobs at {@code /media/<sha256>.<ext>}, from whichever storage is configured,
@@ -53,6 +54,8 @@ public class MediaBlobResource {
     @Path("/{key}")
     @Produces({"image/jpeg", "image/png", "application/json"})
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
+    @Refusal(status = 503, codes = {"storage_unavailable"})
     @Operation(operationId = "getMediaBlob", summary = "An image blob", description = "200 the bytes with Cache-Control: public, max-age=31536000, "
             + "immutable and an ETag (the content hash); 304 for a matching If-None-Match; 404 unknown or collected; "
             + "503 storage unavailable.")
@@ -97,6 +100,8 @@ public class MediaBlobResource {
     @RateLimited(RateLimited.NONE)
     @HEAD
     @Path("/{key}")
+    @Refusal(status = 404, codes = {"media_not_found"})
+    @Refusal(status = 503, codes = {"storage_unavailable"})
     @Operation(operationId = "headMediaBlob", summary = "An image blob's headers", description = "As GET, without the body.")
     @ApiResponse(responseCode = "200", description = "The headers", headers = {@Header(name = "ETag", schema = @Schema(type = "string")), @Header(name = "Cache-Control", schema = @Schema(type = "string")), @Header(name = "Content-Length", schema = @Schema(type = "integer"))})
     public Response head(@PathParam("key") String key) {

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.List;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Images (issue 8) as their readers see them, and their removal: a community's logo and cover, members'
@@ -50,6 +51,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Timed
+    @Refusal(status = 404, codes = {"event_not_found"})
     @Operation(operationId = "listEventImages", summary = "An event's images", description = "Those who may see the event: anyone for a public event "
             + "of a public community, active members otherwise. 200 {items} in upload order. 404 not a member or "
             + "event_not_found.")
@@ -63,6 +65,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/events/{eventId}/images/{mediaId}")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteEventImage", summary = "Remove an image from an event", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteEventImage(@PathParam("communityId") UUID communityId, @PathParam("eventId") UUID eventId,
@@ -75,6 +78,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/images")
     @Timed
+    @Refusal(status = 404, codes = {"community_not_found"})
     @Operation(operationId = "getCommunityImages", summary = "The community's logo and cover", description = "Anyone for a public community, active "
             + "members for a private one. 200 {logo, cover} (null when none). 404 community_not_found.")
     public CommunityImages communityImages(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
@@ -88,6 +92,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "getMemberAvatar", summary = "A member's avatar in this community", description = "Active members. 200 the image; 404 "
             + "not a member, or media_not_found when the member has none.")
     public MediaView avatar(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
@@ -100,6 +105,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/news/{postId}/images")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
     @Operation(operationId = "listNewsImages", summary = "A news post's images", description = "Those who may read the post. 200 {items} in upload "
             + "order. 404 not a member or news_not_found.")
     public MediaList newsImages(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
@@ -112,6 +118,7 @@ public class MediaResource {
     @GET
     @Path("/communities/{communityId}/media/{mediaId}")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "getMedia", summary = "One image", description = "Whoever may see what it illustrates; released images too, with "
             + "releasedAt. Poll it for status ready (medium and thumb sizes). 404 not a member or media_not_found.")
     public MediaView get(@PathParam("communityId") UUID communityId, @PathParam("mediaId") UUID mediaId,
@@ -123,6 +130,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/logo")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteLogo", summary = "Remove the community's logo", description = "Owners and admins. 204; 404 media_not_found "
             + "when there is none. The blobs stay served for the grace period.")
     public Response deleteLogo(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
@@ -134,6 +142,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/cover")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteCover", summary = "Remove the community's cover image", description = "Owners and admins. 204; 404 media_not_found.")
     public Response deleteCover(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         media.release(MediaTarget.COMMUNITY_COVER, communityId, CurrentAccount.require(context).accountId(), communityId, null);
@@ -144,6 +153,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/members/me/avatar")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteMyAvatar", summary = "Remove my avatar in this community", description = "204; 404 not a member or media_not_found.")
     public Response deleteMyAvatar(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
@@ -155,6 +165,7 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}/avatar")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
     @Operation(operationId = "deleteMemberAvatar", summary = "Remove a member's avatar", description = "Owners and admins (moderation), or the member "
             + "themself. 204; 403 other members; 404 not a member or media_not_found.")
     public Response deleteAvatar(@PathParam("communityId") UUID communityId, @PathParam("accountId") UUID accountId,
@@ -167,6 +178,9 @@ public class MediaResource {
     @DELETE
     @Path("/communities/{communityId}/news/{postId}/images/{mediaId}")
     @Timed
+    @Refusal(status = 404, codes = {"media_not_found"})
+    @Refusal(status = 409, codes = {"too_many_images"})
+    @Refusal(status = 503, codes = {"media_busy", "storage_unavailable"})
     @Operation(operationId = "deleteNewsImage", summary = "Remove an image from a news post", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,

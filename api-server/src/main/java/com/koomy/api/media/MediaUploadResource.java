@@ -3,6 +3,7 @@ package com.koomy.api.media;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.CurrentAccount;
 import com.koomy.api.auth.Access;
+import com.koomy.api.docs.Refusal;
 import com.koomy.api.media.MediaUrls.MediaView;
 import com.koomy.errors.ApiError;
 import com.koomy.errors.ApiException;
@@ -112,6 +113,8 @@ public class MediaUploadResource {
     @Path("/communities/{communityId}/news/{postId}/images")
     @Consumes(MediaType.WILDCARD)
     @Timed(name = TIMERS + "addNewsImage", absolute = true)
+    @Refusal(status = 404, codes = {"news_not_found"})
+    @Refusal(status = 409, codes = {"too_many_images"})
     @Operation(operationId = "addNewsImage", summary = "Add an image to a news post", description = "Owners and admins, drafts and published posts. "
             + "201 the image. 403 other members; 404 news_not_found; 409 too_many_images (20 per post)." + UPLOAD_ERRORS)
     @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))
@@ -126,6 +129,8 @@ public class MediaUploadResource {
     @Path("/communities/{communityId}/events/{eventId}/images")
     @Consumes(MediaType.WILDCARD)
     @Timed(name = TIMERS + "addEventImage", absolute = true)
+    @Refusal(status = 404, codes = {"event_not_found"})
+    @Refusal(status = 409, codes = {"too_many_images"})
     @Operation(operationId = "addEventImage", summary = "Add an image to an event", description = "Owners and admins. 201 the image. 403 other "
             + "members; 404 event_not_found; 409 too_many_images (20 per event)." + UPLOAD_ERRORS)
     @ApiResponse(responseCode = "201", description = "The image", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MediaView.class)))

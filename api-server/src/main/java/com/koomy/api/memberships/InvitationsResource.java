@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Invitations by email (issue 4): owners and admins invite, the invited person accepts with the emailed token. */
 @Path("/api")
@@ -67,6 +68,9 @@ public class InvitationsResource {
     @POST
     @Path("/communities/{communityId}/invitations")
     @Timed
+    @Refusal(status = 403, codes = {"email_not_verified", "not_in_plan", "owner_required", "wrong_account"})
+    @Refusal(status = 409, codes = {"already_member", "community_archived"})
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
     @Operation(operationId = "inviteMember", summary = "Invite someone by email", description = "201 with the invitation; the email with the "
             + "accept link is queued in the same transaction, and a pending invitation of the same address is "
             + "replaced. 403 not an owner or admin, or an admin inviting an admin (owner_required); 404 not a "
@@ -96,6 +100,10 @@ public class InvitationsResource {
     @POST
     @Path("/invitations/accept")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_token"})
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 403, codes = {"email_not_verified", "not_in_plan", "wrong_account"})
+    @Refusal(status = 409, codes = {"community_archived"})
     @Operation(operationId = "acceptInvitation", summary = "Accept an invitation", description = "200 with the membership, active, with the invited "
             + "role (an existing membership keeps a higher role). 400 invalid_token (unknown, used or expired); "
             + "401 signed out; 403 wrong_account (signed in with another email than the invited one), email_not_verified (the account has "

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Base64;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Membership cards with an Ed25519-signed QR payload, and the community public key that verifies them offline. */
 @Path("/api")
@@ -60,6 +61,7 @@ public class MembershipCardResource {
     @GET
     @Path("/communities/{communityId}/members/me/card")
     @Timed
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "getMyCard", summary = "My membership card", description = "Active members: 200 {..., payload, signature "
             + "(Ed25519, base64url), qrContent (payload.signature), publicKey, qrPngBase64 unless qr=false}. "
             + "401 signed out; 404 not an active member; 503 card_keys_not_configured (KOOMY_CARD_KEY_SECRET unset).")
@@ -78,6 +80,7 @@ public class MembershipCardResource {
     @Path("/communities/{communityId}/cards/verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "verifyCard", summary = "Check a membership card online", description = "Owners, admins. 200 {result, communityId, "
             + "accountId, name, role, cardRole, expiresAt}. result: valid (name and role are the holder's current ones; "
             + "cardRole the role the card was signed with), invalid (not a card of this community: unreadable, forged, "
@@ -92,6 +95,7 @@ public class MembershipCardResource {
     @GET
     @Path("/communities/{communityId}/cards/revocations")
     @Timed
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "listCardRevocations", summary = "Revoked membership cards, for offline verifiers", description = "Owners, admins. 200 "
             + "{communityId, algorithm: Ed25519, format: X.509, publicKey, revoked: [{accountId, revokedAt}], generatedAt}: "
             + "refuse every card of a listed account (removed or left within the last 7 days, the longest life of a "
@@ -105,6 +109,7 @@ public class MembershipCardResource {
     @GET
     @Path("/communities/{communityId}/public-key")
     @Timed
+    @Refusal(status = 503, codes = {"card_keys_not_configured"})
     @Operation(operationId = "getCardPublicKey", summary = "The community's card verification key", description = "200 {algorithm: Ed25519, "
             + "format: X.509, publicKey (base64 DER)}, to anyone for a public community and to members for a "
             + "private one; 404 otherwise; 503 card_keys_not_configured.")

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Requests to join a community that approves its members (issue 21): the pending list, approve, refuse. */
 @Path("/api")
@@ -44,6 +45,7 @@ public class MembershipRequestsResource {
     @GET
     @Path("/communities/{communityId}/membership-requests")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit"})
     @Operation(operationId = "listMembershipRequests", summary = "Pending membership requests", description = "Owners and admins. 200 "
             + "{items: [{id, communityId, accountId, name, email, status, requestedAt, decidedAt, message, fields}], nextCursor}, oldest "
             + "first. 400 bad limit (1-100) or cursor; 401 signed out; 403 not an owner or admin; 404 not a member.")
@@ -57,6 +59,8 @@ public class MembershipRequestsResource {
     @POST
     @Path("/communities/{communityId}/membership-requests/{requestId}/approve")
     @Timed
+    @Refusal(status = 404, codes = {"request_not_found"})
+    @Refusal(status = 409, codes = {"request_already_decided"})
     @Operation(operationId = "approveMembershipRequest", summary = "Approve a membership request", description = "Owners and admins. "
             + "200 the request, approved: the membership is active and the member is emailed (template membership_approved, with the "
             + "message if any). 400 message over 1,000 characters; 401; 403 not an owner or admin; 404 request_not_found (unknown, or "
@@ -70,6 +74,8 @@ public class MembershipRequestsResource {
     @POST
     @Path("/communities/{communityId}/membership-requests/{requestId}/refuse")
     @Timed
+    @Refusal(status = 404, codes = {"request_not_found"})
+    @Refusal(status = 409, codes = {"request_already_decided"})
     @Operation(operationId = "refuseMembershipRequest", summary = "Refuse a membership request", description = "Owners and admins. "
             + "200 the request, refused: the pending membership is deleted (the person may ask again) and the member is emailed "
             + "(template membership_refused, with the message if any). 400 message over 1,000 characters; 401; 403 not an owner or "

@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Memberships (issue 4): join, the member directory, roles and approval, removal and leaving. Rooted at
@@ -81,6 +82,11 @@ public class MembershipsResource {
     @POST
     @Path("/communities/{communityId}/join")
     @Timed
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 409, codes = {"already_member", "community_archived"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
+    @Refusal(status = 404, codes = {"community_not_found"})
+    @Refusal(status = 429, codes = {"community_limit_reached"})
     @Operation(operationId = "joinCommunity", summary = "Join a community", description = "201 with the membership: active in an open community, "
             + "pending in one by approval (with a pending membership request). The optional body gives the member's field values "
             + "{fields: {key: value}}: every required field must be given, each value fit its type (400 validation_failed naming "
@@ -96,6 +102,7 @@ public class MembershipsResource {
     @GET
     @Path("/communities/{communityId}/members")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_dues", "invalid_limit", "invalid_query", "invalid_role", "invalid_status"})
     @Operation(operationId = "listMembers", summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
             + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
             + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 "
@@ -183,6 +190,8 @@ public class MembershipsResource {
     @PATCH
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
+    @Refusal(status = 403, codes = {"owner_protected"})
+    @Refusal(status = 409, codes = {"community_archived", "invalid_status_change", "last_owner", "not_active"})
     @Operation(operationId = "changeMember", summary = "Change a member's role, or approve a pending member", description = "200 with the "
             + "membership. status active approves a pending member as POST .../membership-requests/{requestId}/approve does "
             + "(the request approved, the member emailed). 403 not an owner or admin, or an admin touching an owner (owner_protected); 404 not a "
@@ -198,6 +207,8 @@ public class MembershipsResource {
     @DELETE
     @Path("/communities/{communityId}/members/{accountId}")
     @Timed
+    @Refusal(status = 403, codes = {"owner_protected"})
+    @Refusal(status = 409, codes = {"invalid_status_change", "last_owner", "not_active"})
     @Operation(operationId = "removeMember", summary = "Remove a member, or leave (your own account id)", description = "204. In the same "
             + "transaction the member's seats at members-only events still open are cancelled (their tickets revoked, "
             + "the freed seats go to the waitlist; public events keep theirs), their door-staff grants end and their "

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Instant;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * AI drafts of news posts (issue 4): asked here, written by the worker (content pipeline), polled
@@ -77,6 +78,11 @@ public class NewsDraftsResource {
     @Path("/communities/{communityId}/news/drafts")
     @Timed
     @RateLimited("aiDrafts")
+    @Refusal(status = 400, codes = {"invalid_brief"})
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 429, codes = {"ai_budget_exhausted", "ai_platform_budget_exhausted"})
+    @Refusal(status = 503, codes = {"ai_not_configured"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "draftNews", summary = "Ask for an AI draft of a news post", description = "Owners and admins. 202 {draftId, "
             + "status: queued}; poll GET .../news/drafts/{draftId}. language fr|en, default the community's locale. "
             + "400 bad brief (1-2000 characters) or language, or unknown field; 403 other members; 404 not a member; "
@@ -93,6 +99,7 @@ public class NewsDraftsResource {
     @GET
     @Path("/communities/{communityId}/news/drafts/{draftId}")
     @Timed
+    @Refusal(status = 404, codes = {"draft_not_found"})
     @Operation(operationId = "getNewsDraft", summary = "An AI draft", description = "Owners and admins. 200 {draftId, status (queued, running, done, "
             + "failed), language, resultText (untrusted Markdown), model, usage, error, createdAt, finishedAt}; 403 "
             + "other members; 404 not a member, or draft_not_found (unknown, or another community's).")

@@ -37,6 +37,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * News posts (issue 4): owners and admins write and publish, active members read the feed. Rooted at
@@ -80,6 +81,7 @@ public class NewsResource {
     @POST
     @Path("/communities/{communityId}/news")
     @Timed
+    @Refusal(status = 409, codes = {"community_archived"})
     @Operation(operationId = "createNews", summary = "Write a news post", description = "Owners and admins. 201 with the post, a draft. 401 signed "
             + "out; 403 other members; 404 not a member; 400 unknown field or bad title (1-200) or body (50,000). 409 community_archived: the community is archived (read-only).")
     @ApiResponse(responseCode = "201", description = "The post", content = @Content(mediaType = "application/json", schema = @Schema(implementation = NewsResponse.class)))
@@ -93,6 +95,7 @@ public class NewsResource {
     @GET
     @Path("/communities/{communityId}/news")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit", "invalid_status"})
     @Operation(operationId = "listNews", summary = "The news feed", description = "Active members: 200 {items: [{id, title, status, authorId, "
             + "authorName, publishedAt, createdAt, updatedAt}], nextCursor}, published posts newest first; owners and "
             + "admins may ask status=draft (newest created first). 400 bad status, limit or cursor; 403 drafts for "
@@ -120,6 +123,7 @@ public class NewsResource {
     @GET
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
     @Operation(operationId = "getNewsPost", summary = "A news post", description = "200 with the post (body in Markdown): published posts to active "
             + "members, drafts to owners and admins. 404 not a member, or news_not_found (unknown, another "
             + "community's, or a draft for a plain member).")
@@ -132,6 +136,7 @@ public class NewsResource {
     @PATCH
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
     @Operation(operationId = "updateNews", summary = "Edit a news post", description = "Owners and admins; drafts and published posts. 200 with "
             + "the post; 403 other members; 404 not a member or news_not_found; 400 unknown field or bad values.")
     public NewsResponse update(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
@@ -144,6 +149,8 @@ public class NewsResource {
     @POST
     @Path("/communities/{communityId}/news/{postId}/publish")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
+    @Refusal(status = 409, codes = {"community_archived"})
     @Operation(operationId = "publishNews", summary = "Publish a news post", description = "Owners and admins. 200 with the post, published now "
             + "(already published: unchanged). 403 other members; 404 not a member or news_not_found. 409 community_archived: the community is archived (read-only).")
     public NewsResponse publish(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
@@ -155,6 +162,7 @@ public class NewsResource {
     @POST
     @Path("/communities/{communityId}/news/{postId}/unpublish")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
     @Operation(operationId = "unpublishNews", summary = "Unpublish a news post", description = "Owners and admins. 200 with the post, a draft again "
             + "(already a draft: unchanged). 403 other members; 404 not a member or news_not_found.")
     public NewsResponse unpublish(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
@@ -166,6 +174,7 @@ public class NewsResource {
     @DELETE
     @Path("/communities/{communityId}/news/{postId}")
     @Timed
+    @Refusal(status = 404, codes = {"news_not_found"})
     @Operation(operationId = "deleteNews", summary = "Delete a news post", description = "Owners and admins. 204; 403 other members; 404 not a "
             + "member or news_not_found.")
     public Response delete(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,

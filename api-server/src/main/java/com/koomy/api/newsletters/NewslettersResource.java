@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Newsletters (issue 20): a community's owners and admins write, preview, test, send or schedule and
@@ -82,6 +83,8 @@ public class NewslettersResource {
     @Access(Access.Who.MANAGER)
     @POST
     @Timed
+    @Refusal(status = 409, codes = {"community_archived"})
+    @Refusal(status = 400, codes = {"invalid_at", "invalid_body", "invalid_eventId", "invalid_locale", "invalid_newsPostId", "invalid_segment", "invalid_subject"})
     @Operation(operationId = "createNewsletter", summary = "Write a newsletter draft", description = "Owners and admins. Body {subject, body (Markdown), "
             + "locale (fr|en, default the community's), segment (all|dues_paid|dues_overdue|event|admins, default all), "
             + "eventId (segment event), newsPostId (a published post: its title and body unless given)}. 201 with the "
@@ -101,6 +104,11 @@ public class NewslettersResource {
     @Access(Access.Who.MANAGER)
     @GET
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit"})
+    @Refusal(status = 409, codes = {"newsletter_already_started", "newsletter_not_draft"})
+    @Refusal(status = 503, codes = {"unsubscribe_not_configured"})
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "listNewsletters", summary = "The community's newsletters", description = "Owners and admins: 200 {items: [newsletter with "
             + "status and stats {batchesDone, batchesTotal, recipients, suppressed, bounced, unsubscribed}], nextCursor}, "
             + "newest first. 400 bad limit or cursor; 403 other members; 404 not a member.")
@@ -124,6 +132,7 @@ public class NewslettersResource {
     @GET
     @Path("/{newsletterId}")
     @Timed
+    @Refusal(status = 404, codes = {"newsletter_not_found"})
     @Operation(operationId = "getNewsletter", summary = "A newsletter", description = "Owners and admins: 200 with its status (draft, scheduled, queued, "
             + "sending, sent, cancelled) and stats. 403 other members; 404 not a member or newsletter_not_found.")
     public NewsletterView get(@PathParam("communityId") UUID communityId, @PathParam("newsletterId") UUID newsletterId,
@@ -136,6 +145,9 @@ public class NewslettersResource {
     @PATCH
     @Path("/{newsletterId}")
     @Timed
+    @Refusal(status = 404, codes = {"newsletter_not_found"})
+    @Refusal(status = 409, codes = {"newsletter_not_draft"})
+    @Refusal(status = 400, codes = {"invalid_at", "invalid_body", "invalid_eventId", "invalid_locale", "invalid_newsPostId", "invalid_segment", "invalid_subject"})
     @Operation(operationId = "updateNewsletter", summary = "Change a newsletter draft", description = "Owners and admins; drafts only. 200 with the "
             + "newsletter. 400 bad field (named); 409 newsletter_not_draft; 403 other members; 404 not a member or "
             + "newsletter_not_found.")
@@ -150,6 +162,7 @@ public class NewslettersResource {
     @GET
     @Path("/{newsletterId}/preview")
     @Timed
+    @Refusal(status = 404, codes = {"newsletter_not_found"})
     @Operation(operationId = "previewNewsletter", summary = "Preview a newsletter", description = "Owners and admins: 200 {subject, html, text, audience}: "
             + "rendered by the same template as the members' copies (the footer's unsubscribe link is each recipient's "
             + "own in the sent mail), and how many members the segment has now, unsubscribed and suppressed addresses "
@@ -164,6 +177,7 @@ public class NewslettersResource {
     @POST
     @Path("/{newsletterId}/test")
     @Timed
+    @Refusal(status = 404, codes = {"newsletter_not_found"})
     @Operation(operationId = "sendNewsletterTest", summary = "Send a test to myself", description = "Owners and admins: 202 {emailId}; the newsletter, "
             + "subject prefixed [TEST], goes to the caller's address only. 403 other members; 404 not a member or "
             + "newsletter_not_found.")
@@ -181,6 +195,12 @@ public class NewslettersResource {
     @POST
     @Path("/{newsletterId}/send")
     @Timed
+    @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 404, codes = {"newsletter_not_found"})
+    @Refusal(status = 409, codes = {"community_archived", "newsletter_not_draft"})
+    @Refusal(status = 503, codes = {"unsubscribe_not_configured"})
+    @Refusal(status = 400, codes = {"invalid_at", "invalid_eventId", "invalid_segment"})
+    @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "sendNewsletter", summary = "Send or schedule a newsletter", description = "Owners and admins; drafts only. Body {at: "
             + "optional instant}: absent, sent now (status queued); in the future (within a year), scheduled. The "
             + "audience is the segment at the moment it goes out. 202 with the newsletter. 400 invalid_at (past) or "
@@ -201,6 +221,8 @@ public class NewslettersResource {
     @POST
     @Path("/{newsletterId}/cancel")
     @Timed
+    @Refusal(status = 404, codes = {"newsletter_not_found"})
+    @Refusal(status = 409, codes = {"newsletter_already_started", "newsletter_not_draft"})
     @Operation(operationId = "cancelNewsletter", summary = "Cancel a newsletter", description = "Owners and admins: 200 with the newsletter, cancelled, "
             + "while it is scheduled or queued (already cancelled: unchanged). 409 newsletter_already_started once "
             + "its batches are going out, or newsletter_not_draft... for a draft use PATCH; 403 other members; 404 not a "

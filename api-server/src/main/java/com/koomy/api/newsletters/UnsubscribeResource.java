@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Unsubscribing from a community's newsletters: the email's link (RFC 8058 one-click POST, or a GET page
@@ -55,6 +56,7 @@ public class UnsubscribeResource {
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 400, codes = {"invalid_token"})
     @Operation(operationId = "unsubscribeOneClick",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
                     description = "What mail clients send (List-Unsubscribe=One-Click); ignored",
@@ -76,6 +78,7 @@ public class UnsubscribeResource {
     @Path("/unsubscribe")
     @Produces(MediaType.TEXT_HTML + "; charset=UTF-8")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_token"})
     @Operation(operationId = "getUnsubscribePage", summary = "The unsubscribe page", description = "Anyone holding the link: 200 text/html asking to "
             + "confirm, with a button that POSTs the same link; changes nothing by itself (link scanners open links). "
             + "400 invalid_token (JSON).")

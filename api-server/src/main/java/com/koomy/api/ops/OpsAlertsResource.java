@@ -10,9 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The alert signals as this instance last evaluated them. */
 @Access(Access.Who.OPERATOR)
@@ -32,11 +30,13 @@ public class OpsAlertsResource {
     @Operation(operationId = "listAlerts", summary = "Every alert: active or not, since when, current value and threshold",
             description = "Always 200 (an active alert is data, not an error); `active` lists the names of the active "
                     + "ones. Evaluated every alerts.evaluateEvery, not on request. Operator only.")
-    public Map<String, Object> alerts() {
+    public AlertList alerts() {
         List<Alerts.AlertState> states = alerts.current();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("active", states.stream().filter(Alerts.AlertState::active).map(Alerts.AlertState::name).toList());
-        body.put("alerts", states);
-        return body;
+        return new AlertList(states.stream().filter(Alerts.AlertState::active).map(Alerts.AlertState::name).toList(), states);
+    }
+
+    /** {@code active}: the names of the active alerts; {@code alerts}: every alert's state. */
+    public record AlertList(@io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) List<String> active,
+                            @io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) List<Alerts.AlertState> alerts) {
     }
 }

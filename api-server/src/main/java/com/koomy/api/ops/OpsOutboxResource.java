@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * The operators' view of outgoing email: what was sent (to the local sink, its rendered content)
@@ -82,6 +83,7 @@ public class OpsOutboxResource {
     @GET
     @Path("/outbox")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_page", "invalid_status"})
     @Operation(operationId = "listOutbox", summary = "Outgoing emails, newest first, with their rendered content",
             description = "Paginated (page from 1, limit 1-200); status filters by queued, sending, sent, failed or "
                     + "suppressed. 400 for a bad status or page. Operator only.")
@@ -101,6 +103,7 @@ public class OpsOutboxResource {
     @POST
     @Path("/emails/{id}/resend")
     @Timed
+    @Refusal(status = 409, codes = {"conflict"})
     @Operation(operationId = "resendEmail", summary = "Deliver again an email that failed or was interrupted while sending",
             description = "For an email held in 'sending' (the provider may have taken it) or 'failed'. 404 unknown "
                     + "id; 409 in any other status. Operator only.")
@@ -119,6 +122,7 @@ public class OpsOutboxResource {
     @POST
     @Path("/emails/{id}/mark-sent")
     @Timed
+    @Refusal(status = 409, codes = {"conflict"})
     @Operation(operationId = "markEmailSent", summary = "Record that an email held in 'sending' did reach the provider",
             description = "After checking SendGrid's activity for its koomy_key. 404 unknown id; 409 unless it is "
                     + "held in 'sending'. Operator only.")
@@ -137,6 +141,7 @@ public class OpsOutboxResource {
     @Path("/emails/test")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 400, codes = {"invalid_locale", "invalid_request", "invalid_template"})
     @Operation(operationId = "sendTestEmail", summary = "Queue a test email (welcome template unless another is named)",
             description = "Goes the whole way: outbox, worker, SendGrid or the local sink. 400 invalid_request (no to), "
                     + "invalid_recipient (a bad address), invalid_template, invalid_locale. Operator only.")

@@ -24,6 +24,7 @@ import java.lang.management.MemoryUsage;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import com.koomy.api.docs.Refusal;
 
 /** The operators' statistics: requests and jobs over the last hour, pools, queues, memory. */
 @Access(Access.Who.OPERATOR)
@@ -49,6 +50,7 @@ public class OpsStatsResource {
 
     @GET
     @Timed
+    @Refusal(status = 400, codes = {"invalid_scope", "invalid_window"})
     @Operation(operationId = "getOpsStats", summary = "Requests and jobs per minute, error rates, latency percentiles, slowest routes, pools, queues",
             description = "scope=cluster (default) sums every API instance's counters from Redis; scope=instance is "
                     + "this instance only. When Redis is unreadable the cluster view falls back to this instance and "

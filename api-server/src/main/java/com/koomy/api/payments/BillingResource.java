@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Plans (Stripe Billing, issue 6): the plan list, subscribing, the customer portal, the current plan. */
 @Path("/api")
@@ -55,11 +56,15 @@ public class BillingResource {
     @Operation(operationId = "listPlans", summary = "The plans and their prices", description = "Public. 200 {items: [{id, name, priceId, amount, "
             + "currency, interval, maxMembers, maxEvents, aiDraftsPerMonth}]} (null limit: unlimited); cached about an "
             + "hour in Redis, prices synced from Stripe when it is configured.")
-    @ApiResponse(responseCode = "200", description = "{items: the plans}", content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "200", description = "{items: the plans}", content = @Content(mediaType = "application/json", schema = @Schema(implementation = PlanList.class)))
     public Response plans() {
         CacheControl cache = new CacheControl();
         cache.setMaxAge(300);
-        return Response.ok(Map.<String, List<Plan>>of("items", plans.all())).cacheControl(cache).build();
+        return Response.ok(new PlanList(plans.all())).cacheControl(cache).build();
+    }
+
+    /** The plans, cheapest first. */
+    public record PlanList(@Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) List<Plan> items) {
     }
 
     @Access(Access.Who.MANAGER)
@@ -76,6 +81,10 @@ public class BillingResource {
     @POST
     @Path("/communities/{communityId}/subscription/checkout")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_plan"})
+    @Refusal(status = 409, codes = {"already_subscribed"})
+    @Refusal(status = 503, codes = {"stripe_busy"})
+    @Refusal(status = 502, codes = {"stripe_error"})
     @Operation(operationId = "checkoutSubscription", summary = "Subscribe to a plan: Stripe Checkout in subscription mode", description = "Owners: 201 "
             + "{sessionId, url}. The plan changes when Stripe's subscription webhook arrives. 400 invalid_plan; 403 not "
             + "an owner; 404; 409 already_subscribed (use the portal); 503/502 Stripe.")
@@ -90,6 +99,11 @@ public class BillingResource {
     @POST
     @Path("/communities/{communityId}/subscription/portal")
     @Timed
+    @Refusal(status = 409, codes = {"already_subscribed"})
+    @Refusal(status = 422, codes = {"no_billing_account"})
+    @Refusal(status = 503, codes = {"stripe_busy"})
+    @Refusal(status = 502, codes = {"stripe_error"})
+    @Refusal(status = 400, codes = {"invalid_plan"})
     @Operation(operationId = "openBillingPortal", summary = "A Stripe customer portal link (change plan, card, invoices, cancel)", description = "Owners: "
             + "200 {url}. 403; 404; 422 no_billing_account (never subscribed); 503/502 Stripe.")
     public Map<String, String> portal(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {

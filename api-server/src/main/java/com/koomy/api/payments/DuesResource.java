@@ -36,6 +36,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Dues (issue 6): Stripe Connect onboarding, the dues tiers, and Checkout for a member's dues. */
 @Path("/api")
@@ -68,6 +69,8 @@ public class DuesResource {
     @POST
     @Path("/communities/{communityId}/stripe/connect")
     @Timed
+    @Refusal(status = 502, codes = {"stripe_error"})
+    @Refusal(status = 503, codes = {"stripe_busy", "stripe_not_configured", "stripe_unavailable"})
     @Operation(operationId = "connectStripe", summary = "Connect the community's Stripe Express account (onboarding link)",
             description = "Owners. Creates the Express account the first time, then returns a fresh onboarding link: "
                     + "200 {accountId, url, expiresAt}. 401 signed out; 403 not an owner; 404 not a member; 503 "
@@ -83,21 +86,18 @@ public class DuesResource {
     @Operation(operationId = "getStripeConnect", summary = "The community's Stripe account status",
             description = "Owners and admins: 200 {connected, accountId, chargesEnabled, payoutsEnabled, detailsSubmitted, "
                     + "requirementsDue, disabledReason, syncedAt} kept current from account.updated. 403/404 as usual.")
-    public Map<String, Object> status(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
+    public StripeConnect status(@PathParam("communityId") UUID communityId, @Context SecurityContext context) {
         return connect.status(communityId, CurrentAccount.require(context).accountId())
-                .<Map<String, Object>>map(a -> {
-                    var out = new java.util.LinkedHashMap<String, Object>();
-                    out.put("connected", true);
-                    out.put("accountId", a.accountId());
-                    out.put("chargesEnabled", a.chargesEnabled());
-                    out.put("payoutsEnabled", a.payoutsEnabled());
-                    out.put("detailsSubmitted", a.detailsSubmitted());
-                    out.put("requirementsDue", a.requirementsDue());
-                    out.put("disabledReason", a.disabledReason());
-                    out.put("syncedAt", a.syncedAt());
-                    return out;
-                })
-                .orElse(Map.of("connected", false));
+                .map(a -> new StripeConnect(true, a.accountId(), a.chargesEnabled(), a.payoutsEnabled(), a.detailsSubmitted(),
+                        a.requirementsDue(), a.disabledReason(), a.syncedAt()))
+                .orElse(new StripeConnect(false, null, null, null, null, null, null, null));
+    }
+
+    /** A community's Stripe account as Stripe last told us; only {@code connected} (false) before it has one. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record StripeConnect(@Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) boolean connected, String accountId,
+                                Boolean chargesEnabled, Boolean payoutsEnabled, Boolean detailsSubmitted,
+                                List<String> requirementsDue, String disabledReason, java.time.Instant syncedAt) {
     }
 
     @Access(Access.Who.MEMBER)
@@ -113,6 +113,10 @@ public class DuesResource {
     @POST
     @Path("/communities/{communityId}/dues/tiers")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_currency", "invalid_period"})
+    @Refusal(status = 404, codes = {"tier_not_found"})
+    @Refusal(status = 422, codes = {"payments_not_enabled"})
+    @Refusal(status = 503, codes = {"stripe_busy", "stripe_not_configured"})
     @Operation(operationId = "createDuesTier", summary = "Add a dues tier", description = "Owners and admins: 201 with the tier. amount in the currency's "
             + "minor unit (2500 = 25.00); period yearly (calendar year), rolling_year, or custom with periodStart and a "
             + "later periodEnd. 400 invalid_currency, invalid_period, unknown_field or validation_failed (bad values); 403; 404.")
@@ -128,6 +132,7 @@ public class DuesResource {
     @DELETE
     @Path("/communities/{communityId}/dues/tiers/{tierId}")
     @Timed
+    @Refusal(status = 404, codes = {"tier_not_found"})
     @Operation(operationId = "retireDuesTier", summary = "Retire a dues tier", description = "Owners and admins: 204; payments made with it keep it. "
             + "404 tier_not_found.")
     public Response retireTier(@PathParam("communityId") UUID communityId, @PathParam("tierId") UUID tierId,
@@ -140,6 +145,12 @@ public class DuesResource {
     @POST
     @Path("/communities/{communityId}/dues/checkout")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_currency", "invalid_period"})
+    @Refusal(status = 404, codes = {"tier_not_found"})
+    @Refusal(status = 409, codes = {"community_archived"})
+    @Refusal(status = 422, codes = {"payments_not_enabled"})
+    @Refusal(status = 503, codes = {"stripe_busy", "stripe_not_configured", "stripe_unavailable"})
+    @Refusal(status = 502, codes = {"stripe_error"})
     @Operation(operationId = "checkoutDues", summary = "Pay dues: a Stripe Checkout session on the community's account",
             description = "Active members: 201 {checkoutId, sessionId, url, amount, currency, applicationFee}; send the "
                     + "member to url. The payment is recorded when Stripe's webhook confirms it. 404 not a member or "

@@ -31,6 +31,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.LocalDate;
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /**
  * The treasurer's corrections (issue 21): payments made outside Stripe recorded and voided, card payments
@@ -71,6 +72,9 @@ public class ManualPaymentsResource {
     @POST
     @Path("/communities/{communityId}/payments/manual")
     @Timed
+    @Refusal(status = 400, codes = {"idempotency_key_mismatch", "idempotency_key_required", "invalid_idempotency_key", "invalid_method", "invalid_paid_on"})
+    @Refusal(status = 404, codes = {"community_not_found", "member_not_found", "tier_not_found"})
+    @Refusal(status = 409, codes = {"card_payment", "community_archived", "idempotency_key_reused"})
     @Operation(operationId = "recordManualPayment", summary = "Record a dues payment made outside Stripe",
             description = "Owners and admins: a cash, cheque or bank transfer payment of a member (accountId) for a dues "
                     + "tier; amount in minor units (default the tier's), paidOn (default today, UTC), reference (a cheque "
@@ -98,6 +102,8 @@ public class ManualPaymentsResource {
     @POST
     @Path("/communities/{communityId}/payments/{paymentId}/void")
     @Timed
+    @Refusal(status = 404, codes = {"payment_not_found"})
+    @Refusal(status = 409, codes = {"card_payment"})
     @Operation(operationId = "voidManualPayment", summary = "Void a payment recorded by hand",
             description = "Owners and admins: 200 with the payment, status void; the paid-until extension is rolled back "
                     + "(unless a later payment moved it since) and the receipt marked void (its number is never reused). "
@@ -115,6 +121,12 @@ public class ManualPaymentsResource {
     @POST
     @Path("/communities/{communityId}/payments/{paymentId}/refund")
     @Timed
+    @Refusal(status = 400, codes = {"idempotency_key_mismatch", "idempotency_key_required", "invalid_idempotency_key", "invalid_reason"})
+    @Refusal(status = 404, codes = {"payment_not_found"})
+    @Refusal(status = 409, codes = {"card_payment", "idempotency_key_reused", "not_a_card_payment", "not_refundable"})
+    @Refusal(status = 422, codes = {"amount_too_large"})
+    @Refusal(status = 502, codes = {"stripe_error", "stripe_refused"})
+    @Refusal(status = 503, codes = {"stripe_busy", "stripe_not_configured", "stripe_unavailable"})
     @Operation(operationId = "refundPayment", summary = "Refund a card payment, fully or partly",
             description = "Owners and admins: a Stripe refund on the community's connected account; amount in minor units "
                     + "(default all that is left), reason duplicate, fraudulent or requested_by_customer. Idempotency-Key "

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import java.util.UUID;
+import com.koomy.api.docs.Refusal;
 
 /** Transaction history: the community's (owners and admins) and a member's own, as pages or CSV. */
 @Path("/api")
@@ -42,6 +43,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments")
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 400, codes = {"invalid_accountId", "invalid_cursor", "invalid_from", "invalid_limit", "invalid_method", "invalid_period", "invalid_status", "invalid_to"})
     @Operation(operationId = "listCommunityPayments", summary = "The community's payments, newest first", description = "Owners and admins: 200 {items, "
             + "nextCursor}; limit 1-100 (default 20). Filters: accountId (a member), from and to (days of payment, "
             + "included, UTC), method (card, cash, cheque, transfer), status (failed, succeeded, partially_refunded, "
@@ -61,6 +63,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments/summary")
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 400, codes = {"invalid_period", "invalid_status", "invalid_year"})
     @Operation(operationId = "summarizeCommunityPayments", summary = "A year's takings per dues tier and method",
             description = "Owners and admins: 200 {year, items: [{tierId, tierName, method, currency, payments, amount, "
                     + "refunded, net}]} for the calendar year (UTC; default the current one), amounts in minor units; "
@@ -82,6 +85,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments/me")
     @Produces(MediaType.APPLICATION_JSON)
     @Timed
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_limit"})
     @Operation(operationId = "listMyPayments", summary = "My payments to this community, newest first", description = "Active members: 200 {items, "
             + "nextCursor}. 400 bad limit or cursor; 401; 404 not a member.")
     public Page<Payment> mine(@PathParam("communityId") UUID communityId, @QueryParam("limit") String limit,
@@ -95,6 +99,7 @@ public class PaymentsResource {
     @Path("/communities/{communityId}/payments/export.csv")
     @Produces({Csv.MEDIA_TYPE, "application/json"})
     @Timed
+    @Refusal(status = 400, codes = {"invalid_accountId", "invalid_from", "invalid_to"})
     @Operation(operationId = "exportCommunityPayments", summary = "The community's payments as CSV", description = "Owners and admins: 200 text/csv, newest "
             + "first, amounts in major units, with the list's filters (accountId, from, to, method, status; written a "
             + "page at a time). 400 as the list; 403 other members; 404 not a member.")

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import com.koomy.api.docs.Refusal;
 
 /**
  * Operators and Stripe events: the failed and refused ones (with why), and replaying one once its cause
@@ -56,6 +57,7 @@ public class OpsStripeEventsResource {
 
     @GET
     @Timed
+    @Refusal(status = 400, codes = {"invalid_limit", "invalid_status"})
     @Operation(operationId = "listStripeEvents", summary = "Stripe events by status, newest first", description = "status (default failed): received, "
             + "processing, processed, failed, ignored, refused; limit 1-200 (default 50). 400 invalid_status, invalid_limit. "
             + "Operator only.")
@@ -78,6 +80,7 @@ public class OpsStripeEventsResource {
     @POST
     @Path("/{eventId}/replay")
     @Timed
+    @Refusal(status = 409, codes = {"conflict", "no_json_payload"})
     @Operation(operationId = "replayStripeEvent", summary = "Replay a failed or refused Stripe event", description = "Queues it again; a worker applies it "
             + "as the first time (never twice what was applied). 202 {eventId, status: received}. 404 not_found (unknown "
             + "event); 409 conflict when it is not failed or refused, or (no_json_payload) when only its raw text could be stored. Operator only.")

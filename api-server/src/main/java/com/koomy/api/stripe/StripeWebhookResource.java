@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
+import com.koomy.api.docs.Refusal;
 
 /**
  * {@code POST /api/webhooks/stripe} (R1). Verifies the signature on the raw body, stores the event
@@ -40,6 +41,8 @@ public class StripeWebhookResource {
 
     @RateLimited(RateLimited.NONE)
     @POST
+    @Refusal(status = 503, codes = {"storage_unavailable", "webhooks_not_configured"})
+    @Refusal(status = 400, codes = {"invalid_event"})
     @Operation(operationId = "receiveStripeEvent", summary = "Receive a Stripe event (Stripe calls this)",
             description = "Verifies Stripe-Signature on the raw body (tolerance 300 s; any configured secret), "
                     + "stores the event once by its id and queues its processing. 200 once stored (also for a "

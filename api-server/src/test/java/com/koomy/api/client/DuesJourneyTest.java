@@ -47,8 +47,10 @@ class DuesJourneyTest {
     @Test
     void aMemberPaysDuesByCardAndSeesThePaymentWhenStripeConfirmsIt() throws Exception {
         StripeSide.Club club = stripeSide.club("Aviron", "acct_1JourneyDues00001");
-        Map<String, Object> connect = new PaymentsApi(journeys.client(club.owner())).getStripeConnect(club.id());
-        assertThat(connect).containsEntry("chargesEnabled", true).containsEntry("accountId", club.account());
+        com.koomy.client.model.DuesStripeConnect connect = new PaymentsApi(journeys.client(club.owner())).getStripeConnect(club.id());
+        assertThat(connect.getConnected()).isTrue();
+        assertThat(connect.getChargesEnabled()).isTrue();
+        assertThat(connect.getAccountId()).isEqualTo(club.account());
         Map<String, List<DuesTier>> tiers = new PaymentsApi(journeys.client(club.owner())).listDuesTiers(club.id());
         assertThat(tiers.get("items")).extracting(DuesTier::getId).containsExactly(club.tierId());
 

@@ -70,8 +70,9 @@ class OperatorJourneyTest {
 
         Map<String, Object> stats = ops.getOpsStats("instance", 5, null);
         assertThat(stats).containsKey("requests");
-        Map<String, Object> alerts = ops.listAlerts();
-        assertThat(alerts).containsKey("active");
+        com.koomy.client.model.OpsAlertsAlertList alerts = ops.listAlerts();
+        assertThat(alerts.getAlerts()).extracting(com.koomy.client.model.AlertsAlertState::getName)
+                .containsAll(alerts.getActive());
 
         // operator routes are for operators
         Journeys.Account member = journeys.signUp("Mia Member");
