@@ -234,6 +234,29 @@ class StrictInputTest {
                 .containsExactlyInAnyOrder("email", "password", "name", "locale");
     }
 
+    @Test
+    void wrongTypesAndBrokenConstraintsAreNamedInTheSameAnswer() throws Exception {
+        Operation createEvent = operation("POST", "/api/communities/{communityId}/events");
+        ObjectNode event = body(createEvent, "title", NODES.arrayNode().add(1).add(2));
+        event.put("capacity", -3);
+        event.put("ticketsPerAccount", 11);
+        event.put("startsAt", "tomorrow");
+        event.remove("timeZone");
+        Answer all = send(createEvent, event);
+        assertThat(all.status()).isEqualTo(400);
+        assertThat(all.error().path("code").asText()).isEqualTo("validation_failed");
+        assertThat(all.fields()).as("types and constraints in one answer")
+                .containsExactly("capacity", "startsAt", "ticketsPerAccount", "timeZone", "title");
+        assertThat(all.error().path("message").asText()).contains("title must be text", "startsAt must be a date and time",
+                "capacity must be greater than or equal to 1", "timeZone must not be");
+
+        Operation invite = operation("POST", "/api/communities/{communityId}/invitations");
+        Answer both = send(invite, JSON.createObjectNode().put("email", "x").put("role", 5));
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.fields()).containsExactly("email", "role");
+        assertThat(both.error().path("details").path("fields").get(1).path("message").asText()).isEqualTo("must be text");
+    }
+
     private static Operation operation(String method, String path) {
         return withJsonBodies.stream().filter(op -> op.method().equals(method) && op.path().equals(path)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + method + " " + path + " in the document"));
