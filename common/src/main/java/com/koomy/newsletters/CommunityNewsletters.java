@@ -283,8 +283,7 @@ public class CommunityNewsletters {
 
     static ApiException invalid(String field, String message) {
         String why = message.startsWith(field + " ") ? message.substring(field.length() + 1) : message;
-        return new ApiException(400, "invalid_" + field, message,
-                java.util.Map.of("fields", java.util.List.of(java.util.Map.of("field", field, "message", why))));
+        return ApiException.invalidField("invalid_" + field, field, why);
     }
 
     private static Optional<Membership> membership(Handle h, UUID communityId, UUID callerId) {
