@@ -12,9 +12,7 @@ import com.koomy.news.NewsDrafts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,7 +45,8 @@ public class NewsDraftsResource {
     }
 
     /** Brief and language are checked by ContentDrafts, the one place that knows their rules. */
-    public record DraftRequest(@NotBlank String brief, @Pattern(regexp = "fr|en", message = "must be fr or en") String language) {
+    /** brief is required; its length and blankness, and the language (fr|en), are ContentDrafts' (invalid_brief, invalid_language). */
+    public record DraftRequest(@NotNull String brief, String language) {
     }
 
     public record DraftAccepted(UUID draftId, String status) {
