@@ -46,7 +46,7 @@ public class Accounts {
 
     /** Creates the account and queues its verification email; 409 when the email is taken. */
     public Account register(Registration request) {
-        Recipient recipient = recipient(request.email(), request.name());
+        Recipient recipient = recipient("email", request.email(), request.name());
         String name = checkName(request.name());
         String locale = request.locale() == null ? "fr" : checkLocale(request.locale());
         checkPassword(request.password());
@@ -106,7 +106,7 @@ public class Accounts {
     /** Queues a reset link if the account exists; says nothing either way (no account discovery). */
     public void requestPasswordReset(String email) {
         if (email == null || email.isBlank()) {
-            throw new ApiException(400, "invalid_email", "email is required");
+            throw ApiException.invalidField("invalid_email", "email", "is required");
         }
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
@@ -127,7 +127,7 @@ public class Accounts {
         UUID accountId = jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             UUID id = dao.useToken(SecretTokens.sha256(token == null ? "" : token), "password_reset")
-                    .orElseThrow(() -> new ApiException(400, "invalid_token", "this reset link is unknown, used or expired"));
+                    .orElseThrow(() -> ApiException.invalidField("invalid_token", "token", "is not a valid reset link: unknown, used or expired"));
             dao.setPassword(id, hash);
             dao.expireTokens(id, "password_reset");
             return id;
@@ -139,7 +139,7 @@ public class Accounts {
         jdbi.useTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
             UUID id = dao.useToken(SecretTokens.sha256(token == null ? "" : token), "email_verification")
-                    .orElseThrow(() -> new ApiException(400, "invalid_token", "this verification link is unknown, used or expired"));
+                    .orElseThrow(() -> ApiException.invalidField("invalid_token", "token", "is not a valid verification link: unknown, used or expired"));
             dao.markVerified(id);
             Account account = dao.find(id).orElseThrow();
             EmailOutbox.enqueue(handle, EmailMessage.to(new Recipient(account.email(), account.name()), EmailTemplate.WELCOME,
@@ -151,11 +151,12 @@ public class Accounts {
         return jdbi.withExtension(AccountDao.class, dao -> dao.find(id));
     }
 
-    static Recipient recipient(String email, String name) {
+    /** The address as a recipient, or 400 {@code invalid_email} naming {@code field} (the input is not echoed). */
+    static Recipient recipient(String field, String email, String name) {
         try {
             return new Recipient(email, name);
         } catch (InvalidEmailException e) {
-            throw new ApiException(400, "invalid_email", e.getMessage());
+            throw ApiException.invalidField("invalid_email", field, "must be an email address such as someone@example.org");
         }
     }
 
@@ -163,7 +164,7 @@ public class Accounts {
     static String checkName(String name) {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > 200) {
-            throw new ApiException(400, "invalid_name", "name must have 1 to 200 characters");
+            throw ApiException.invalidField("invalid_name", "name", "must have 1 to 200 characters");
         }
         return stripped;
     }
@@ -171,15 +172,19 @@ public class Accounts {
     /** A supported locale, or 400 {@code invalid_locale}. */
     static String checkLocale(String locale) {
         if (locale == null || !EmailMessage.LOCALES.contains(locale)) {
-            throw new ApiException(400, "invalid_locale", "locale must be one of " + EmailMessage.LOCALES);
+            throw ApiException.invalidField("invalid_locale", "locale", "must be one of " + String.join(", ", new java.util.TreeSet<>(EmailMessage.LOCALES)));
         }
         return locale;
     }
 
     static void checkPassword(String password) {
+        checkPassword("password", password);
+    }
+
+    static void checkPassword(String field, String password) {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD || password.isBlank()) {
-            throw new ApiException(400, "invalid_password",
-                    "password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+            throw ApiException.invalidField("invalid_password", field,
+                    "must have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
         }
     }
 

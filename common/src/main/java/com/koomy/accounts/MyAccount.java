@@ -54,7 +54,7 @@ public class MyAccount {
      */
     public void changePassword(UUID accountId, String keepSessionHash, String currentPassword, String newPassword) {
         Account account = requireCurrentPassword(accountId, currentPassword);
-        Accounts.checkPassword(newPassword);
+        Accounts.checkPassword("newPassword", newPassword);
         if (hasher.verify(newPassword, account.passwordHash())) {
             throw new ApiException(400, "same_password", "newPassword must differ from currentPassword");
         }
@@ -74,10 +74,10 @@ public class MyAccount {
      */
     public void requestEmailChange(UUID accountId, String currentPassword, String newEmail) {
         if (newEmail == null || newEmail.isBlank()) {
-            throw new ApiException(400, "invalid_email", "newEmail is required");
+            throw ApiException.invalidField("invalid_email", "newEmail", "is required");
         }
         Account account = requireCurrentPassword(accountId, currentPassword);
-        Recipient to = Accounts.recipient(newEmail, account.name());
+        Recipient to = Accounts.recipient("newEmail", newEmail, account.name());
         if (to.email().equals(account.email())) {
             throw new ApiException(400, "same_email", "newEmail is already this account's address");
         }
@@ -108,8 +108,8 @@ public class MyAccount {
             return jdbi.inTransaction(handle -> {
                 AccountDao dao = handle.attach(AccountDao.class);
                 AccountDao.EmailChange change = dao.useEmailChangeToken(SecretTokens.sha256(token == null ? "" : token))
-                        .orElseThrow(() -> new ApiException(400, "invalid_token",
-                                "token: this confirmation link is unknown, used or expired"));
+                        .orElseThrow(() -> ApiException.invalidField("invalid_token", "token",
+                                "is not a valid confirmation link: unknown, used or expired"));
                 if (dao.findByEmail(change.newEmail()).isPresent()) {
                     throw emailTaken();
                 }

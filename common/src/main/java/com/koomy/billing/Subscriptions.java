@@ -49,7 +49,7 @@ public class Subscriptions {
     public CheckoutLink checkout(UUID communityId, UUID callerId, String planId) {
         Community community = requireOwner(communityId, callerId);
         Plan plan = plans.byId(planId).filter(p -> !p.isFree())
-                .orElseThrow(() -> new ApiException(400, "invalid_plan", "no paid plan " + planId));
+                .orElseThrow(() -> ApiException.invalidField("invalid_plan", "plan", "must be one of the paid plans"));
         Subscription current = jdbi.inTransaction(handle -> {
             SubscriptionDao dao = handle.attach(SubscriptionDao.class);
             dao.ensure(communityId);

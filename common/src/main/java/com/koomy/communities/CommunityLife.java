@@ -68,7 +68,7 @@ public class CommunityLife {
             List<Membership> locked = memberships.lockOwnersAnd(communityId, List.of(callerId, toId));
             requireOwner(locked.stream().filter(m -> m.accountId().equals(callerId)).findFirst());
             if (callerId.equals(toId)) {
-                throw new ApiException(422, "invalid_target", "toUserId: you cannot transfer a community to yourself");
+                throw ApiException.invalidField(422, "invalid_target", "toUserId", "must be another member: you cannot transfer a community to yourself");
             }
             Membership target = locked.stream().filter(m -> m.accountId().equals(toId)).findFirst()
                     .orElseThrow(() -> new ApiException(422, "not_a_member", "toUserId: not a member of this community"));

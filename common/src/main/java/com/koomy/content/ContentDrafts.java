@@ -33,22 +33,21 @@ public class ContentDrafts {
         if (!openAi.isConfigured()) {
             throw ContentDrafts.notConfigured();
         }
-        ContentDraft.Kind draftKind = parse(ContentDraft.Kind.class, kind, "invalid_kind");
+        ContentDraft.Kind draftKind = parse(ContentDraft.Kind.class, kind, "invalid_kind", "kind");
         ContentDraft.Language draftLanguage = parse(ContentDraft.Language.class, language,
-                "invalid_language");
+                "invalid_language", "language");
         String cleanBrief = brief == null ? "" : brief.strip();
         if (cleanBrief.isEmpty()) {
-            throw new ApiException(400, "invalid_brief", "The brief is empty");
+            throw ApiException.invalidField("invalid_brief", "brief", "must not be empty");
         }
         // Characters as PostgreSQL's char_length counts them (code points), like the table's CHECK.
         int length = cleanBrief.codePointCount(0, cleanBrief.length());
         if (length > ContentDraft.MAX_BRIEF_LENGTH) {
-            throw new ApiException(400, "invalid_brief",
-                    "The brief is " + length + " characters long; at most " + ContentDraft.MAX_BRIEF_LENGTH);
+            throw ApiException.invalidField("invalid_brief", "brief",
+                    "must have at most " + ContentDraft.MAX_BRIEF_LENGTH + " characters (it has " + length + ")");
         }
         if (cleanBrief.indexOf('\u0000') >= 0) {
-            throw new ApiException(400, "invalid_brief",
-                    "The brief contains a NUL character");
+            throw ApiException.invalidField("invalid_brief", "brief", "must not contain the character U+0000");
         }
         if (handle.attach(ContentBudgetDao.class)
                 .isUsedUp(communityId, openAi.getDailyRequestBudget(), openAi.getDailyTokenBudget())) {
@@ -64,14 +63,14 @@ public class ContentDrafts {
         return id;
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String value, String code) {
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, String code, String field) {
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equals(value)) {
                 return constant;
             }
         }
-        throw new ApiException(400, code, "Unknown " + type.getSimpleName().toLowerCase(Locale.ROOT) + " '" + value
-                + "'; expected one of " + Arrays.toString(type.getEnumConstants()));
+        throw ApiException.invalidField(code, field, "must be one of " + Arrays.stream(type.getEnumConstants())
+                .map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** 503 {@code ai_not_configured}: AI drafts are off in this process. */

@@ -18,6 +18,11 @@ public record KeysetCursor(String text, UUID id) {
                 .encodeToString((text + SEPARATOR + id).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** 400 {@code invalid_cursor} naming the query parameter: a cursor this list did not give out. */
+    public static com.koomy.errors.ApiException invalid() {
+        return com.koomy.errors.ApiException.invalidField("invalid_cursor", "cursor", "is not one this list gave out");
+    }
+
     /** Null for a null or empty cursor (the first page); IllegalArgumentException for anything not ours. */
     public static KeysetCursor decode(String cursor) {
         if (cursor == null || cursor.isEmpty()) {

@@ -1,5 +1,6 @@
 package com.koomy.errors;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,10 +47,30 @@ public class ApiException extends RuntimeException {
     /**
      * 400 with its own {@code code} for one field ({@code message} without the field's name, "must be …"):
      * the message is "field message", and {@code details.fields} names the field as Bean Validation does.
+     * {@code field} is the JSON field of the body, or the query parameter or header, the client sent.
      */
     public static ApiException invalidField(String code, String field, String message) {
-        return new ApiException(400, code, field + " " + message,
-                Map.of("fields", java.util.List.of(Map.of("field", field, "message", message))));
+        return invalidField(400, code, field, message);
+    }
+
+    /** {@link #invalidField(String, String, String)} with another status (422: valid alone, refused here). */
+    public static ApiException invalidField(int status, String code, String field, String message) {
+        return invalidFields(status, code, List.of(Map.of("field", field, "message", message)));
+    }
+
+    /**
+     * Several fields at once, each {@code {"field": …, "message": …}}: the message names the first three
+     * ("a must …; b must …") and counts the others, which {@code details.fields} lists in full.
+     */
+    public static ApiException invalidFields(int status, String code, List<Map<String, String>> fields) {
+        StringBuilder message = new StringBuilder();
+        for (Map<String, String> f : fields.subList(0, Math.min(3, fields.size()))) {
+            message.append(message.isEmpty() ? "" : "; ").append(f.get("field")).append(' ').append(f.get("message"));
+        }
+        if (fields.size() > 3) {
+            message.append(" and ").append(fields.size() - 3).append(" more (details.fields)");
+        }
+        return new ApiException(status, code, message.toString(), Map.of("fields", List.copyOf(fields)));
     }
 
     public int status() {

@@ -11,10 +11,10 @@ public record AttendeeQuery(String status, Boolean checkedIn, String gate, Boole
     /** 400 naming the field. */
     public AttendeeQuery validate() {
         if (status != null && !STATUSES.contains(status)) {
-            throw new ApiException(400, "invalid_status", "status: one of confirmed, waitlisted, cancelled");
+            throw ApiException.invalidField("invalid_status", "status", "must be one of confirmed, waitlisted, cancelled");
         }
         if (gate != null && (gate.isEmpty() || gate.length() > 100)) {
-            throw new ApiException(400, "invalid_gate", "gate: 1 to 100 characters");
+            throw ApiException.invalidField("invalid_gate", "gate", "must have 1 to 100 characters");
         }
         return this;
     }

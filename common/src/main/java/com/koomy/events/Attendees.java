@@ -102,7 +102,7 @@ public class Attendees {
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (DateTimeParseException e) {
-            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw KeysetCursor.invalid();
         }
         return jdbi.withExtension(AttendeeDao.class, dao -> dao.page(eventId, query, afterAt,
                 after == null ? null : after.id(), limit));

@@ -37,8 +37,7 @@ public final class EventErrors {
         List<Map<String, String>> missing = values.entrySet().stream().filter(e -> e.getValue().isEmpty())
                 .map(e -> Map.of("field", e.getKey(), "message", "is required")).sorted(java.util.Comparator.comparing(m -> m.get("field"))).toList();
         if (!missing.isEmpty()) {
-            throw new ApiException(400, "validation_failed", missing.stream().map(m -> m.get("field") + " is required")
-                    .collect(java.util.stream.Collectors.joining("; ")), Map.of("fields", missing));
+            throw ApiException.invalidFields(400, "validation_failed", missing);
         }
     }
 }

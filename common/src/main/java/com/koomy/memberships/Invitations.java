@@ -99,8 +99,8 @@ public class Invitations {
             InvitationDao invitations = handle.attach(InvitationDao.class);
             Invitation invitation = invitations.lockByToken(SecretTokens.sha256(token))
                     .filter(i -> i.usableAt(clock.instant()))
-                    .orElseThrow(() -> new ApiException(400, "invalid_token",
-                            "this invitation link is unknown, already used or expired"));
+                    .orElseThrow(() -> ApiException.invalidField("invalid_token", "token",
+                            "is not a valid invitation link: unknown, already used or expired"));
             Account account = handle.attach(AccountDao.class).find(accountId)
                     .orElseThrow(() -> new ApiException(401, "unauthorized", "sign in first"));
             if (!account.email().equals(invitation.email())) {

@@ -196,14 +196,7 @@ public final class MemberFieldRules {
     }
 
     public static ApiException invalid(List<Map<String, String>> problems) {
-        StringBuilder message = new StringBuilder();
-        for (Map<String, String> p : problems.subList(0, Math.min(3, problems.size()))) {
-            message.append(message.isEmpty() ? "" : "; ").append(p.get("field")).append(' ').append(p.get("message"));
-        }
-        if (problems.size() > 3) {
-            message.append(" and ").append(problems.size() - 3).append(" more (details.fields)");
-        }
-        return new ApiException(400, "validation_failed", message.toString(), Map.of("fields", List.copyOf(problems)));
+        return ApiException.invalidFields(400, "validation_failed", problems);
     }
 
     public static Map<String, String> problem(String field, String message) {

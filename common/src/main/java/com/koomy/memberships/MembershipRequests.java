@@ -138,7 +138,7 @@ public class MembershipRequests {
         try {
             return Instant.parse(after.text());
         } catch (DateTimeParseException e) {
-            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw KeysetCursor.invalid();
         }
     }
 

@@ -50,7 +50,6 @@ final class NewsletterInput {
 
     static ApiException invalid(String field, String message) {
         String why = message.startsWith(field + " ") ? message.substring(field.length() + 1) : message;
-        return new ApiException(400, "invalid_" + field, message,
-                Map.of("fields", List.of(Map.of("field", field, "message", why))));
+        return ApiException.invalidField("invalid_" + field, field, why);
     }
 }

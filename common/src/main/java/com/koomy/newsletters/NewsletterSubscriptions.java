@@ -31,8 +31,8 @@ public class NewsletterSubscriptions {
     /** The link's community and address, checked; 400 for a token that is not one of ours. */
     public Unsubscribed check(String token) {
         UnsubscribeTokens.Subject subject = Optional.ofNullable(tokens).flatMap(t -> t.verify(token))
-                .orElseThrow(() -> new ApiException(400, "invalid_token",
-                        "token is not a valid unsubscribe link (copy the whole link from the email)"));
+                .orElseThrow(() -> ApiException.invalidField("invalid_token", "token",
+                        "is not a valid unsubscribe link (copy the whole link from the email)"));
         String name = jdbi.withHandle(h -> h.createQuery("SELECT name FROM communities WHERE id = :id")
                 .bind("id", subject.communityId()).mapTo(String.class).findOne())
                 .orElseThrow(Communities::notFound);

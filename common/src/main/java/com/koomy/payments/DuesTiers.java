@@ -37,9 +37,11 @@ public class DuesTiers {
                 throw ApiException.invalidField("invalid_currency", "currency", "must be a currency code such as eur");
             }
             boolean custom = DuesTier.CUSTOM.equals(request.period());
-            if (custom && (request.periodStart() == null || request.periodEnd() == null
-                    || !request.periodEnd().isAfter(request.periodStart()))) {
-                throw new ApiException(400, "invalid_period", "a custom period needs periodStart and a later periodEnd");
+            if (custom && request.periodStart() == null) {
+                throw ApiException.invalidField("invalid_period", "periodStart", "is required for a custom period");
+            }
+            if (custom && (request.periodEnd() == null || !request.periodEnd().isAfter(request.periodStart()))) {
+                throw ApiException.invalidField("invalid_period", "periodEnd", "must be after periodStart for a custom period");
             }
             DuesTier tier = new DuesTier(UUID.randomUUID(), communityId, request.name().strip(), request.amount(),
                     request.currency().toLowerCase(Locale.ROOT), request.period(), custom ? request.periodStart() : null,

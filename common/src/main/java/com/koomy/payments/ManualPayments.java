@@ -53,11 +53,11 @@ public class ManualPayments {
             Memberships.requireManager(memberships.find(communityId, callerId));
             String key = requireKey(idempotencyKey);
             if (request.method() == null || !Payment.OFFLINE_METHODS.contains(request.method())) {
-                throw new ApiException(400, "invalid_method", "method: one of cash, cheque, transfer");
+                throw ApiException.invalidField("invalid_method", "method", "must be one of cash, cheque, transfer");
             }
             LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
             if (request.paidOn() != null && request.paidOn().isAfter(today)) {
-                throw new ApiException(400, "invalid_paid_on", "paidOn: must not be in the future");
+                throw ApiException.invalidField("invalid_paid_on", "paidOn", "must not be in the future");
             }
             memberships.find(communityId, request.accountId())
                     .filter(m -> Membership.ACTIVE.equals(m.status()) || Membership.EXPIRED.equals(m.status()))
@@ -138,7 +138,7 @@ public class ManualPayments {
                     "Idempotency-Key: a header (or clientReference) naming this request, reused on retries");
         }
         if (key.length() > 100 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new ApiException(400, "invalid_idempotency_key", "Idempotency-Key: 1 to 100 visible ASCII characters");
+            throw ApiException.invalidField("invalid_idempotency_key", "Idempotency-Key", "must have 1 to 100 visible ASCII characters");
         }
         return key;
     }

@@ -58,7 +58,7 @@ public class PaymentHistory {
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw KeysetCursor.invalid();
         }
         return jdbi.withExtension(PaymentDao.class, dao -> dao.page(communityId, query, afterAt,
                 after == null ? null : after.id(), limit));
@@ -95,7 +95,7 @@ public class PaymentHistory {
     /** Owners and admins: the calendar year's takings (UTC) per tier, method and currency. 400 invalid_year. */
     public PaymentSummary summary(UUID communityId, UUID callerId, int year) {
         if (year < 2000 || year > 2999) {
-            throw new ApiException(400, "invalid_year", "year: a calendar year such as 2026");
+            throw ApiException.invalidField("invalid_year", "year", "must be a calendar year such as 2026");
         }
         requireAllowed(communityId, callerId, false);
         Instant from = java.time.LocalDate.of(year, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();

@@ -33,14 +33,14 @@ public record PaymentQuery(UUID accountId, LocalDate from, LocalDate to, String 
     /** 400 naming the field; checked before anything is read. */
     public PaymentQuery validate() {
         if (method != null && !Payment.CARD.equals(method) && !Payment.OFFLINE_METHODS.contains(method)) {
-            throw new ApiException(400, "invalid_method", "method: one of card, cash, cheque, transfer");
+            throw ApiException.invalidField("invalid_method", "method", "must be one of card, cash, cheque, transfer");
         }
         if (status != null && !Payment.STATUSES.contains(status)) {
-            throw new ApiException(400, "invalid_status",
-                    "status: one of failed, succeeded, partially_refunded, refunded, void");
+            throw ApiException.invalidField("invalid_status", "status",
+                    "must be one of failed, succeeded, partially_refunded, refunded, void");
         }
         if (from != null && to != null && to.isBefore(from)) {
-            throw new ApiException(400, "invalid_period", "to: must not be before from");
+            throw ApiException.invalidField("invalid_period", "to", "must not be before from");
         }
         return this;
     }

@@ -66,7 +66,7 @@ public class PaymentRefunds {
                     .orElseThrow(ManualPayments::paymentNotFound);
             String key = ManualPayments.requireKey(idempotencyKey);
             if (reason != null && !REASONS.contains(reason)) {
-                throw new ApiException(400, "invalid_reason", "reason: one of duplicate, fraudulent, requested_by_customer");
+                throw ApiException.invalidField("invalid_reason", "reason", "must be one of duplicate, fraudulent, requested_by_customer");
             }
             if (!payment.isCard()) {
                 throw new ApiException(409, "not_a_card_payment",

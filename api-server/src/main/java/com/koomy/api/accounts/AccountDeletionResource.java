@@ -136,7 +136,7 @@ public class AccountDeletionResource {
 
     private static <T> T require(T body) {
         if (body == null) {
-            throw new ApiException(400, "invalid_request", "a JSON body is required");
+            throw ApiException.invalidField("invalid_request", "body", "is required: a JSON object");
         }
         return body;
     }

@@ -61,10 +61,10 @@ public class DiscoveryResource {
                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                              @Context Request request) {
         if (q != null && q.length() > 200) {
-            throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
+            throw ApiException.invalidField("invalid_query", "q", "must have at most 200 characters");
         }
         if (city != null && city.length() > 100) {
-            throw new ApiException(400, "invalid_city", "city must have at most 100 characters");
+            throw ApiException.invalidField("invalid_city", "city", "must have at most 100 characters");
         }
         PublicDiscovery.Rendered page = discovery.page(new CommunityDiscovery.Query(q == null || q.isBlank() ? null : q,
                 city == null || city.isBlank() ? null : city.strip(), ListParams.limit(limit), ListParams.cursor(cursor)));

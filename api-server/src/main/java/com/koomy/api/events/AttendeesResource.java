@@ -147,7 +147,7 @@ public class AttendeesResource {
             return null;
         }
         if (!"true".equals(value) && !"false".equals(value)) {
-            throw new ApiException(400, "invalid_" + name, name + ": true or false");
+            throw ApiException.invalidField("invalid_" + name, name, "must be true or false");
         }
         return Boolean.valueOf(value);
     }

@@ -148,7 +148,7 @@ public class EventsResource {
                                    @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                    @Context SecurityContext context) {
         if (when != null && !"upcoming".equals(when) && !"past".equals(when)) {
-            throw new ApiException(400, "invalid_when", "when must be upcoming or past");
+            throw ApiException.invalidField("invalid_when", "when", "must be upcoming or past");
         }
         int size = ListParams.limit(limit);
         KeysetCursor after = timeCursor(cursor);
@@ -202,7 +202,7 @@ public class EventsResource {
             try {
                 Instant.parse(after.text());
             } catch (DateTimeParseException e) {
-                throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+                throw KeysetCursor.invalid();
             }
         }
         return after;

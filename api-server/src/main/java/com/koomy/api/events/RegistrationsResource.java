@@ -155,7 +155,7 @@ public class RegistrationsResource {
                                        @QueryParam("cursor") String cursor, @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         if (when != null && !"upcoming".equals(when) && !"past".equals(when)) {
-            throw new ApiException(400, "invalid_when", "when must be upcoming or past");
+            throw ApiException.invalidField("invalid_when", "when", "must be upcoming or past");
         }
         int size = ListParams.limit(limit);
         KeysetCursor after = EventsResource.timeCursor(cursor);

@@ -12,6 +12,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -35,7 +39,8 @@ import com.koomy.errors.ApiException;
 
 /**
  * What is wrong with a request body that did not fit its type, field by field and all at once: each field of
- * the body is read again on its own against the type the request declares for it. A field name is the only
+ * the body is read again on its own against the type the request declares for it, and the fields that fit are
+ * checked against their constraints (Bean Validation) in the same answer. A field name is the only
  * input echoed, cut to {@value #ECHO} characters; values never are.
  */
 final class BodyProblems {
@@ -45,7 +50,7 @@ final class BodyProblems {
     private BodyProblems() {
     }
 
-    static ApiException of(ObjectMapper json, Type type, byte[] body, JsonProcessingException first) {
+    static ApiException of(ObjectMapper json, Validator validator, Type type, byte[] body, JsonProcessingException first) {
         JsonNode tree;
         try {
             tree = json.readTree(body);
@@ -62,18 +67,24 @@ final class BodyProblems {
                     declared.put(p.getName(), p.getPrimaryType());
                 }
             }
+            ObjectNode readable = ((ObjectNode) tree).deepCopy();
             for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 JavaType fieldType = declared.get(field.getKey());
                 if (fieldType == null) {
                     fields.add(entry(field.getKey(), UNKNOWN));
+                    readable.remove(field.getKey());
                     continue;
                 }
                 try {
                     json.readerFor(fieldType).readValue(json.treeAsTokens(field.getValue()));
                 } catch (IOException e) {
                     fields.add(describe(field.getKey(), e));
+                    readable.remove(field.getKey());
                 }
+            }
+            if (!fields.isEmpty()) {
+                fields.addAll(constraints(json, validator, target, readable, tree));
             }
         }
         if (fields.isEmpty()) {
@@ -82,13 +93,37 @@ final class BodyProblems {
             }
             fields.add(describe("", first));
         }
-        fields.sort(Comparator.comparing(f -> f.get("field")));
+        fields.sort(Comparator.comparing((Map<String, String> f) -> f.get("field")).thenComparing(f -> f.get("message")));
         if (fields.stream().allMatch(f -> UNKNOWN.equals(f.get("message")))) {
             String message = fields.size() == 1 ? "unknown field '" + fields.get(0).get("field") + "' for this endpoint"
                     : fields.size() + " unknown fields for this endpoint: " + summary(fields, false);
             return new ApiException(400, "unknown_field", message, Map.of("fields", fields));
         }
         return new ApiException(400, "validation_failed", summary(fields, true), Map.of("fields", fields));
+    }
+
+    /**
+     * Bean Validation's answer for the fields that did have their type (those that did not are left out of
+     * {@code readable}, and not named twice): a body with a wrong type and a broken constraint names both at once.
+     * Nothing when the rest cannot be built (a record that checks its fields together): those come on the next try.
+     */
+    private static List<Map<String, String>> constraints(ObjectMapper json, Validator validator, JavaType target,
+                                                         ObjectNode readable, JsonNode sent) {
+        Object bean;
+        try {
+            bean = json.readerFor(target).readValue(json.treeAsTokens(readable));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        for (ConstraintViolation<Object> violation : validator.validate(bean)) {
+            String path = violation.getPropertyPath().toString();
+            String top = path.split("[.\\[]", 2)[0];
+            if (!top.isEmpty() && (readable.has(top) || !sent.has(top))) {
+                out.add(entry(path, violation.getMessage()));
+            }
+        }
+        return out;
     }
 
     /** The fields one after the other, echoing at most {@value #ECHO} characters of field names in all. */

@@ -27,7 +27,7 @@ public final class HttpBasics {
         // field named at once (docs/api.md, "Errors").
         StrictJsonBodies.strict(environment.getObjectMapper());
         environment.getObjectMapper().addHandler(new UnknownFieldsHandler());
-        environment.jersey().register(new StrictJsonBodies(environment.getObjectMapper()));
+        environment.jersey().register(new StrictJsonBodies(environment.getObjectMapper(), environment.getValidator()));
 
         // Paths that read as more than one are 400 before anything reads them; errors Jetty answers itself are
         // JSON too (docs/security.md, "Authorization").

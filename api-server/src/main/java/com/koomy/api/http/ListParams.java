@@ -23,14 +23,14 @@ public final class ListParams {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ApiException(400, "invalid_limit", "limit must be a number between 1 and " + Page.MAX_LIMIT);
+        throw ApiException.invalidField("invalid_limit", "limit", "must be a whole number between 1 and " + Page.MAX_LIMIT);
     }
 
     public static KeysetCursor cursor(String cursor) {
         try {
             return KeysetCursor.decode(cursor);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw KeysetCursor.invalid();
         }
     }
 }

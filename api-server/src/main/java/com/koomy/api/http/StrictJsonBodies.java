@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -25,16 +26,19 @@ import java.io.IOException;
  * ({@link UnknownFieldsHandler}, for every body Jersey reads, while other JSON the process reads keeps
  * Dropwizard's lenient default), no value changes type on the way in (a number is not text, text is not a
  * number, 1.5 is not a whole number), and when the body does not fit its type every field that is wrong is
- * named at once ({@link BodyProblems}), with the type it should have.
+ * named at once ({@link BodyProblems}), with the type it should have, together with the constraints the
+ * other fields break.
  */
 public final class StrictJsonBodies implements ReaderInterceptor {
 
     private static final ThreadLocal<Boolean> READING = new ThreadLocal<>();
 
     private final ObjectMapper json;
+    private final Validator validator;
 
-    public StrictJsonBodies(ObjectMapper json) {
+    public StrictJsonBodies(ObjectMapper json, Validator validator) {
         this.json = json;
+        this.validator = validator;
     }
 
     /** No coercion between text, numbers and booleans, on {@code json} (what we write, we read back unchanged). */
@@ -107,7 +111,7 @@ public final class StrictJsonBodies implements ReaderInterceptor {
         try {
             return context.proceed();
         } catch (JsonProcessingException e) {
-            throw BodyProblems.of(json, context.getGenericType(), body, e);
+            throw BodyProblems.of(json, validator, context.getGenericType(), body, e);
         } finally {
             READING.remove();
         }

@@ -3,6 +3,8 @@ package com.koomy.api.http;
 import com.koomy.errors.ApiError;
 import io.dropwizard.jersey.validation.JerseyViolationException;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
@@ -23,8 +25,22 @@ public class ValidationExceptionMapper implements ExceptionMapper<JerseyViolatio
         return ErrorResponses.of(new ApiError(400, "validation_failed", message, Map.of("fields", fields)));
     }
 
-    private static String field(ConstraintViolation<?> violation) {
+    /**
+     * The field as the client wrote it: the path inside the body ({@code scans[0].qr}, {@code fields[2].key}) after
+     * the resource method and its parameter; the last name when nothing is left (a parameter itself).
+     */
+    static String field(ConstraintViolation<?> violation) {
         String path = violation.getPropertyPath().toString();
+        int skip = 0;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.PARAMETER) {
+                break;
+            }
+            skip += node.getName().length() + 1;
+        }
+        if (skip > 0 && skip < path.length()) {
+            return path.substring(skip);
+        }
         int dot = path.lastIndexOf('.');
         return dot >= 0 ? path.substring(dot + 1) : path;
     }

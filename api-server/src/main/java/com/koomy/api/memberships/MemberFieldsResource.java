@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -41,12 +42,13 @@ public class MemberFieldsResource {
     }
 
     /** One definition as sent; checked as a whole list by {@link MemberFieldRules#definitions}. */
-    public record FieldDefinition(String key, String label, String type,
+    /** key, label and type are required; their form, and the rules across the list, are MemberFieldRules', named all at once. */
+    public record FieldDefinition(@NotNull String key, @NotNull String label, @NotNull String type,
                                   @JsonDeserialize(contentUsing = TextOnly.class) List<String> choices, Boolean required,
                                   String visibility) {
     }
 
-    public record MemberFieldsRequest(List<FieldDefinition> fields) {
+    public record MemberFieldsRequest(@NotNull @Size(max = MemberFieldRules.MAX_FIELDS) List<@Valid @NotNull FieldDefinition> fields) {
     }
 
     public record MemberFieldsResponse(List<MemberField> fields) {

@@ -148,16 +148,16 @@ public class MembershipsResource {
     static MemberQuery query(String status, String role, String dues, String q, String missingRequired, String limit,
                              String cursor) {
         if (status != null && !Membership.STATUSES.contains(status)) {
-            throw new ApiException(400, "invalid_status", "status must be one of pending, active, expired");
+            throw ApiException.invalidField("invalid_status", "status", "must be one of pending, active, expired");
         }
         if (role != null && !Membership.ROLES.contains(role)) {
-            throw new ApiException(400, "invalid_role", "role must be one of owner, admin, member");
+            throw ApiException.invalidField("invalid_role", "role", "must be one of owner, admin, member");
         }
         if (dues != null && !dues.equals(MemberQuery.DUES_PAID) && !dues.equals(MemberQuery.DUES_OVERDUE)) {
-            throw new ApiException(400, "invalid_dues", "dues must be paid or overdue");
+            throw ApiException.invalidField("invalid_dues", "dues", "must be paid or overdue");
         }
         if (q != null && q.length() > 200) {
-            throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
+            throw ApiException.invalidField("invalid_query", "q", "must have at most 200 characters");
         }
         if (missingRequired != null && !missingRequired.equals("true") && !missingRequired.equals("false")) {
             throw new ApiException(400, "invalid_missing_required", "missingRequired must be true or false");

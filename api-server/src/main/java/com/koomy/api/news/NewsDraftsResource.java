@@ -46,7 +46,8 @@ public class NewsDraftsResource {
     }
 
     /** Brief and language are checked by ContentDrafts, the one place that knows their rules. */
-    public record DraftRequest(String brief, String language) {
+    /** brief is required; its length and blankness, and the language (fr|en), are ContentDrafts' (invalid_brief, invalid_language). */
+    public record DraftRequest(@NotNull String brief, String language) {
     }
 
     /** The refusals of a draft request after the caller's own (news and event drafts alike). */

@@ -105,7 +105,7 @@ public class NewsResource {
                                   @Context SecurityContext context) {
         UUID caller = CurrentAccount.require(context).accountId();
         if (status != null && !NewsPost.DRAFT.equals(status) && !NewsPost.PUBLISHED.equals(status)) {
-            throw new ApiException(400, "invalid_status", "status must be published or draft");
+            throw ApiException.invalidField("invalid_status", "status", "must be published or draft");
         }
         int size = ListParams.limit(limit);
         KeysetCursor after = ListParams.cursor(cursor);
@@ -113,7 +113,7 @@ public class NewsResource {
         try {
             afterAt = after == null ? null : Instant.parse(after.text());
         } catch (DateTimeParseException e) {
-            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw KeysetCursor.invalid();
         }
         return news.list(communityId, caller, new NewsQuery(NewsPost.DRAFT.equals(status), size, afterAt,
                 after == null ? null : after.id()));

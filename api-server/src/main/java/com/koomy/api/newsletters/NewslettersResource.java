@@ -120,7 +120,7 @@ public class NewslettersResource {
         try {
             beforeAt = before == null ? null : Instant.parse(before.text());
         } catch (DateTimeParseException e) {
-            throw new ApiException(400, "invalid_cursor", "cursor is not one this list gave out");
+            throw KeysetCursor.invalid();
         }
         List<NewsletterView> rows = newsletters.list(communityId, CurrentAccount.require(context).accountId(), size + 1,
                 beforeAt, before == null ? null : before.id());

@@ -91,10 +91,14 @@ public class OpsOutboxResource {
                        @QueryParam("page") @DefaultValue("1") int page,
                        @QueryParam("limit") @DefaultValue("50") int limit) {
         if (status != null && Arrays.stream(EmailStatus.values()).noneMatch(s -> s.name().equals(status))) {
-            throw new ApiException(400, "invalid_status", "status must be one of " + Arrays.toString(EmailStatus.values()));
+            throw ApiException.invalidField("invalid_status", "status", "must be one of "
+                    + Arrays.stream(EmailStatus.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")));
         }
-        if (page < 1 || limit < 1 || limit > 200) {
-            throw new ApiException(400, "invalid_page", "page starts at 1 and limit is between 1 and 200");
+        if (page < 1) {
+            throw ApiException.invalidField("invalid_page", "page", "must be 1 or more");
+        }
+        if (limit < 1 || limit > 200) {
+            throw ApiException.invalidField("invalid_page", "limit", "must be between 1 and 200");
         }
         return jdbi.withExtension(EmailDao.class, dao -> new Page(page, limit, dao.count(status),
                 dao.page(status, limit, (page - 1) * limit).stream().map(e -> OutboxEmailView.of(e, listUnsubscribe)).toList()));
@@ -147,7 +151,7 @@ public class OpsOutboxResource {
                     + "invalid_recipient (a bad address), invalid_template, invalid_locale. Operator only.")
     public Queued test(@RequestBody(required = true) TestEmailRequest request) {
         if (request == null || request.to() == null) {
-            throw new ApiException(400, "invalid_request", "body must be {\"to\": \"someone@example.org\"}");
+            throw ApiException.invalidField("invalid_request", "to", "is required, such as someone@example.org");
         }
         try {
             EmailTemplate template = request.template() == null ? EmailTemplate.WELCOME
@@ -160,7 +164,12 @@ public class OpsOutboxResource {
             UUID id = jdbi.inTransaction(handle -> EmailOutbox.enqueue(handle, message));
             return new Queued(id, key, EmailStatus.queued.name());
         } catch (InvalidEmailException e) {
-            throw new ApiException(400, e.code(), e.getMessage());
+            throw switch (e.code()) {
+                case "invalid_template" -> ApiException.invalidField(e.code(), "template", "must be one of "
+                        + Arrays.stream(EmailTemplate.values()).map(EmailTemplate::id).collect(java.util.stream.Collectors.joining(", ")));
+                case "invalid_locale" -> ApiException.invalidField(e.code(), "locale", "must be one of en, fr");
+                default -> ApiException.invalidField(e.code(), "to", "must be an email address such as someone@example.org");
+            };
         }
     }
 }

@@ -59,10 +59,13 @@ public class OpsStatsResource {
                                      @QueryParam("minutes") @DefaultValue("60") int minutes,
                                      @QueryParam("routes") @DefaultValue("10") int routes) {
         if (!scope.equals("cluster") && !scope.equals("instance")) {
-            throw new ApiException(400, "invalid_scope", "scope must be cluster or instance");
+            throw ApiException.invalidField("invalid_scope", "scope", "must be cluster or instance");
         }
-        if (minutes < 1 || minutes > 120 || routes < 1 || routes > 100) {
-            throw new ApiException(400, "invalid_window", "minutes is between 1 and 120, routes between 1 and 100");
+        if (minutes < 1 || minutes > 120) {
+            throw ApiException.invalidField("invalid_window", "minutes", "must be between 1 and 120");
+        }
+        if (routes < 1 || routes > 100) {
+            throw ApiException.invalidField("invalid_window", "routes", "must be between 1 and 100");
         }
         RequestWindows.Window window = requests.last(minutes, scope.equals("cluster"));
         Map<String, Object> requestsBody = new LinkedHashMap<>();

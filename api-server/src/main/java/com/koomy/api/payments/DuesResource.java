@@ -56,7 +56,7 @@ public class DuesResource {
     }
 
     public record NewTierRequest(@NotBlank @Size(max = 100) String name,
-                                 @Min(50) @Max(100_000_000) long amount,
+                                 @NotNull @Min(50) @Max(100_000_000) Long amount,
                                  @NotNull String currency,
                                  @NotNull @Pattern(regexp = "yearly|rolling_year|custom", message = "must be yearly, rolling_year or custom") String period,
                                  LocalDate periodStart, LocalDate periodEnd) {

@@ -28,7 +28,7 @@ final class PaymentFilters {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_" + name, name + ": not an id");
+            throw ApiException.invalidField("invalid_" + name, name, "must be an id such as 3f2b8c1e-5d6a-4b7c-9e0f-1a2b3c4d5e6f");
         }
     }
 
@@ -39,7 +39,7 @@ final class PaymentFilters {
         try {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ApiException(400, "invalid_" + name, name + ": a date such as 2026-01-31");
+            throw ApiException.invalidField("invalid_" + name, name, "must be a date such as 2026-01-31");
         }
     }
 

@@ -75,7 +75,7 @@ public class PaymentsResource {
         try {
             y = year == null || year.isBlank() ? java.time.Year.now(java.time.ZoneOffset.UTC).getValue() : Integer.parseInt(year);
         } catch (NumberFormatException e) {
-            throw new com.koomy.errors.ApiException(400, "invalid_year", "year: a calendar year such as 2026");
+            throw com.koomy.errors.ApiException.invalidField("invalid_year", "year", "must be a calendar year such as 2026");
         }
         return history.summary(communityId, CurrentAccount.require(context).accountId(), y);
     }

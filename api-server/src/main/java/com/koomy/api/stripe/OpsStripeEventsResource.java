@@ -67,10 +67,11 @@ public class OpsStripeEventsResource {
                                                              "refused"}, defaultValue = "failed")) String status,
                                              @QueryParam("limit") @DefaultValue("50") int limit) {
         if (Arrays.stream(StripeEventStatus.values()).noneMatch(s -> s.name().equals(status))) {
-            throw new ApiException(400, "invalid_status", "status must be one of " + Arrays.toString(StripeEventStatus.values()));
+            throw ApiException.invalidField("invalid_status", "status", "must be one of "
+                    + Arrays.stream(StripeEventStatus.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")));
         }
         if (limit < 1 || limit > 200) {
-            throw new ApiException(400, "invalid_limit", "limit is between 1 and 200");
+            throw ApiException.invalidField("invalid_limit", "limit", "must be between 1 and 200");
         }
         return Map.of("items", jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM stripe_events WHERE status = :status ORDER BY received_at DESC LIMIT :limit")
