@@ -100,10 +100,12 @@ class ProviderRateLimiterTest {
         }
         pool.shutdown();
 
-        // 2-4 seconds touched: bulk gets at most 2 a second, transactional at least 1 a second.
+        // 2-4 seconds touched: transactional gets its kept request each second, and the two together stay within
+        // the limit. Bulk is not bounded at 2 a second: 750 ms into a second in which no transactional request has
+        // come yet (a thread held off the CPU on a loaded machine), bulk may take the kept one too (by design,
+        // bulkMailAloneTakesTheKeptRequestLateInTheSecond); a bound of 2 a second failed CI-like runs at 9 of 8.
         assertThat(transactional.get()).isGreaterThanOrEqualTo(2);
         assertThat(bulk.get() + transactional.get()).isLessThanOrEqualTo(3 * 4);
-        assertThat(bulk.get()).isLessThanOrEqualTo(2 * 4);
     }
 
     /**
