@@ -44,7 +44,7 @@ public final class ErrorCodes {
             "operator", Map.of("503", List.of("ops_not_configured")),
             // the one answer for an unknown community or event and one the caller may not see (Communities, EventErrors)
             "communityId", Map.of("404", List.of("community_not_found")),
-            "eventId", Map.of("404", List.of("event_not_found")),
+            "eventId", Map.of("404", List.of("event_not_found", "community_not_found")),
             "accountId", Map.of("404", List.of("member_not_found")));
 
     /** The codes any route answers with {@code status}, and those its kinds add ({@code paged}, {@code upload}, {@code operator}, {@code communityId}, {@code eventId}, {@code accountId}). */

@@ -51,7 +51,9 @@ public class EventDraftsResource {
     @Path("/communities/{communityId}/events/drafts")
     @Timed
     @RateLimited("aiDrafts")
+    @Refusal(status = 400, codes = {"invalid_brief", "invalid_language"})
     @Refusal(status = 402, codes = {"plan_limit_reached"})
+    @Refusal(status = 503, codes = {"ai_not_configured"})
     @Refusal(status = 429, codes = {"ai_budget_exhausted", "ai_platform_budget_exhausted"})
     @Refusal(status = 403, codes = {"not_in_plan"})
     @Operation(operationId = "draftEvent", summary = "Ask for an AI draft of an event description", description = "Owners and admins. 202 "

@@ -102,7 +102,7 @@ public class MembershipsResource {
     @GET
     @Path("/communities/{communityId}/members")
     @Timed
-    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_dues", "invalid_limit", "invalid_query", "invalid_role", "invalid_status"})
+    @Refusal(status = 400, codes = {"invalid_cursor", "invalid_dues", "invalid_limit", "invalid_missing_required", "invalid_query", "invalid_role", "invalid_status"})
     @Operation(operationId = "listMembers", summary = "The member directory", description = "Owners and admins. 200 {items: [{accountId, name, "
             + "email, role, status, joinedAt, duesPaidUntil}], nextCursor} by name; filters status, role, dues (paid: "
             + "paid until today or later; overdue: never paid or paid until before today, UTC), q (name or email). 400 "

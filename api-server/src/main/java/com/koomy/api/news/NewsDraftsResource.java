@@ -79,7 +79,7 @@ public class NewsDraftsResource {
     @Path("/communities/{communityId}/news/drafts")
     @Timed
     @RateLimited("aiDrafts")
-    @Refusal(status = 400, codes = {"invalid_brief"})
+    @Refusal(status = 400, codes = {"invalid_brief", "invalid_language"})
     @Refusal(status = 402, codes = {"plan_limit_reached"})
     @Refusal(status = 429, codes = {"ai_budget_exhausted", "ai_platform_budget_exhausted"})
     @Refusal(status = 503, codes = {"ai_not_configured"})

@@ -42,7 +42,7 @@ public class StripeWebhookResource {
     @RateLimited(RateLimited.NONE)
     @POST
     @Refusal(status = 503, codes = {"storage_unavailable", "webhooks_not_configured"})
-    @Refusal(status = 400, codes = {"invalid_event"})
+    @Refusal(status = 400, codes = {"invalid_event", "invalid_signature", "missing_signature"})
     @Operation(operationId = "receiveStripeEvent", summary = "Receive a Stripe event (Stripe calls this)",
             description = "Verifies Stripe-Signature on the raw body (tolerance 300 s; any configured secret), "
                     + "stores the event once by its id and queues its processing. 200 once stored (also for a "
