@@ -15,6 +15,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -60,13 +62,18 @@ public class MeResource {
                                   @Schema(allowableValues = {"fr", "en"}) String locale) {
     }
 
-    public record ChangePasswordRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
-                                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = Accounts.MIN_PASSWORD,
+    /**
+     * A missing field is refused (400 validation_failed naming it) before the current password is checked, as on
+     * every route; the lengths stay MyAccount's (invalid_password).
+     */
+    public record ChangePasswordRequest(@NotNull @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
+                                        @NotNull @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = Accounts.MIN_PASSWORD,
                                                 maxLength = Accounts.MAX_PASSWORD) String newPassword) {
     }
 
-    public record ChangeEmailRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
-                                     @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String newEmail) {
+    /** A missing field is refused (400 validation_failed naming it) before the current password is checked. */
+    public record ChangeEmailRequest(@NotNull @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currentPassword,
+                                     @NotNull @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String newEmail) {
     }
 
     public record ConfirmEmailChangeRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String token) {
@@ -106,7 +113,7 @@ public class MeResource {
             description = "204, and every other session of the account is signed out (this one stays). 400 wrong_password "
                     + "(currentPassword), invalid_password (newPassword: 8-128 characters), same_password; 429 after as many "
                     + "attempts as sign-in allows for this account's email.")
-    public Response changePassword(@Context SecurityContext context, @RequestBody(required = true) ChangePasswordRequest request) {
+    public Response changePassword(@Context SecurityContext context, @RequestBody(required = true) @Valid ChangePasswordRequest request) {
         AccountPrincipal me = CurrentAccount.require(context);
         ChangePasswordRequest r = require(request);
         limitLikeSignIn(me);
@@ -125,7 +132,7 @@ public class MeResource {
             description = "202: a confirmation link goes to newEmail and the current address is told; the account keeps "
                     + "its address until the link is used (POST /api/me/email/confirm). 400 wrong_password (currentPassword), "
                     + "invalid_email (newEmail), same_email; 409 email_taken; 429 too many requests.")
-    public Response requestEmailChange(@Context SecurityContext context, @RequestBody(required = true) ChangeEmailRequest request) {
+    public Response requestEmailChange(@Context SecurityContext context, @RequestBody(required = true) @Valid ChangeEmailRequest request) {
         AccountPrincipal me = CurrentAccount.require(context);
         ChangeEmailRequest r = require(request);
         limitLikeSignIn(me);

@@ -76,12 +76,12 @@ public class HealthResource {
                     + "keeps the status: reads fall back to the primary. Operators (operator token or an operator's "
                     + "session) also get each check, the alerts, uptime and memory. Rate limited per client address "
                     + "(policy `health`).",
-            responses = {@ApiResponse(responseCode = "200", description = "healthy", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
-                    @ApiResponse(responseCode = "503", description = "unhealthy: see failed", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object")))})
+            responses = {@ApiResponse(responseCode = "200", description = "healthy", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = HealthReport.class))),
+                    @ApiResponse(responseCode = "503", description = "unhealthy: see failed", content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = HealthReport.class)))})
     public Response health(@Context SecurityContext context) {
         SortedMap<String, HealthCheck.Result> results = this.results.get(Boolean.TRUE);
-        Map<String, Object> byName = new LinkedHashMap<>();
-        Map<String, Object> alerts = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> alerts = new LinkedHashMap<>();
         List<String> failed = new ArrayList<>();
         List<String> degraded = new ArrayList<>();
         results.forEach((name, result) -> {
@@ -94,21 +94,13 @@ public class HealthResource {
                 (advisory.contains(name) ? degraded : failed).add(name);
             }
         });
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", failed.isEmpty() ? "healthy" : "unhealthy");
-        if (!failed.isEmpty()) {
-            body.put("failed", failed);
-        }
-        if (!degraded.isEmpty()) {
-            body.put("degraded", degraded);
-        }
-        if (!gate.allows(Access.Who.OPERATOR, context.getUserPrincipal())) {
-            return Response.status(failed.isEmpty() ? 200 : 503).entity(body).build();
-        }
-        body.put("checks", byName);
-        body.put("alerts", alerts);
-        body.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
-        body.put("memory", memory());
+        String status = failed.isEmpty() ? "healthy" : "unhealthy";
+        List<String> failedOrNone = failed.isEmpty() ? null : failed;
+        List<String> degradedOrNone = degraded.isEmpty() ? null : degraded;
+        HealthReport body = gate.allows(Access.Who.OPERATOR, context.getUserPrincipal())
+                ? new HealthReport(status, failedOrNone, degradedOrNone, byName, alerts,
+                        ManagementFactory.getRuntimeMXBean().getUptime() / 1000, memory())
+                : new HealthReport(status, failedOrNone, degradedOrNone, null, null, null, null);
         return Response.status(failed.isEmpty() ? 200 : 503).entity(body).build();
     }
 
@@ -141,14 +133,10 @@ public class HealthResource {
         return check;
     }
 
-    private static Map<String, Object> memory() {
+    private static HealthReport.Memory memory() {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
-        Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("heapUsedBytes", heap.getUsed());
-        memory.put("heapMaxBytes", heap.getMax());
-        memory.put("heapUsedRatio", heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : null);
-        memory.put("nonHeapUsedBytes", nonHeap.getUsed());
-        return memory;
+        return new HealthReport.Memory(heap.getUsed(), heap.getMax(),
+                heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : null, nonHeap.getUsed());
     }
 }

@@ -55,9 +55,9 @@ public class OpsStatsResource {
             description = "scope=cluster (default) sums every API instance's counters from Redis; scope=instance is "
                     + "this instance only. When Redis is unreadable the cluster view falls back to this instance and "
                     + "`requests.degraded` says so. minutes 1-120 (default 60). 400 for a bad scope or minutes. Operator only.")
-    public Map<String, Object> stats(@QueryParam("scope") @DefaultValue("cluster") String scope,
-                                     @QueryParam("minutes") @DefaultValue("60") int minutes,
-                                     @QueryParam("routes") @DefaultValue("10") int routes) {
+    public OpsStats stats(@QueryParam("scope") @DefaultValue("cluster") String scope,
+                          @QueryParam("minutes") @DefaultValue("60") int minutes,
+                          @QueryParam("routes") @DefaultValue("10") int routes) {
         if (!scope.equals("cluster") && !scope.equals("instance")) {
             throw ApiException.invalidField("invalid_scope", "scope", "must be cluster or instance");
         }
@@ -68,39 +68,25 @@ public class OpsStatsResource {
             throw ApiException.invalidField("invalid_window", "routes", "must be between 1 and 100");
         }
         RequestWindows.Window window = requests.last(minutes, scope.equals("cluster"));
-        Map<String, Object> requestsBody = new LinkedHashMap<>();
-        requestsBody.put("scope", window.scope());
-        requestsBody.put("degraded", window.degraded());
-        requestsBody.put("summary", window.summary(routes));
         OpsSnapshot snapshot = sampler.last();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("generatedAt", clock.instant().toString());
-        body.put("minutes", minutes);
-        body.put("requests", requestsBody);
-        body.put("jobs", Map.of("summary", JobSummary.load(reads, clock.instant(), minutes),
-                "queue", snapshot.jobs() == null ? Map.of("error", String.valueOf(snapshot.error())) : snapshot.jobs()));
-        body.put("pools", Map.of("database", pools.databases(), "redis", pools.redis()));
-        body.put("webhooks", Map.of("stripeByStatus", snapshot.stripeEvents(),
-                "stripeFailingLastHour", String.valueOf(snapshot.stripeEventsFailingLastHour())));
-        body.put("emails", Map.of("byStatus", snapshot.emails()));
-        body.put("countsSampledAt", snapshot.at().toString());
-        body.put("jvm", jvm());
-        // No application cache exists yet (no cache in front of the database or Redis): no hit ratio to show.
-        body.put("cache", Map.of("note", "no application cache yet"));
-        return body;
+        return new OpsStats(clock.instant().toString(), minutes,
+                new OpsStats.Requests(window.scope(), window.degraded(), window.summary(routes)),
+                new OpsStats.Jobs(JobSummary.load(reads, clock.instant(), minutes),
+                        snapshot.jobs() == null ? new OpsStats.QueueError(String.valueOf(snapshot.error())) : snapshot.jobs()),
+                new OpsStats.Pools(pools.databases(), pools.redis()),
+                new OpsStats.Webhooks(snapshot.stripeEvents(), String.valueOf(snapshot.stripeEventsFailingLastHour())),
+                new OpsStats.Emails(snapshot.emails()), snapshot.at().toString(), jvm(),
+                // No application cache exists yet (no cache in front of the database or Redis): no hit ratio to show.
+                new OpsStats.Cache("no application cache yet"));
     }
 
-    private static Map<String, Object> jvm() {
+    private static OpsStats.Jvm jvm() {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        Map<String, Object> jvm = new LinkedHashMap<>();
-        jvm.put("heapUsedBytes", heap.getUsed());
-        jvm.put("heapMaxBytes", heap.getMax());
-        jvm.put("heapUsedRatio", heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : null);
-        Map<String, Object> gc = new LinkedHashMap<>();
+        Map<String, OpsStats.Gc> gc = new LinkedHashMap<>();
         for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gc.put(bean.getName(), Map.of("count", bean.getCollectionCount(), "timeMs", bean.getCollectionTime()));
+            gc.put(bean.getName(), new OpsStats.Gc(bean.getCollectionCount(), bean.getCollectionTime()));
         }
-        jvm.put("gc", gc);
-        return jvm;
+        return new OpsStats.Jvm(heap.getUsed(), heap.getMax(),
+                heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : null, gc);
     }
 }

@@ -114,6 +114,10 @@ class MyAccountIntegrationTest {
                 Map.of("currentPassword", "not my password", "newPassword", "a brand new secret"));
         assertThat(wrong.status()).isEqualTo(400);
         assertThat(wrong.code()).isEqualTo("wrong_password");
+        // a missing field is named before the password is checked (a wrong one here)
+        ApiReply noNew = api.call("POST", "/api/me/password", grace.token(), Map.of("currentPassword", "not my password"));
+        assertThat(noNew.code()).isEqualTo("validation_failed");
+        assertThat(noNew.body().at("/error/details/fields/0/field").asText()).isEqualTo("newPassword");
         ApiReply tooShort = api.call("POST", "/api/me/password", grace.token(),
                 Map.of("currentPassword", PASSWORD, "newPassword", "short"));
         assertThat(tooShort.code()).isEqualTo("invalid_password");
@@ -141,6 +145,9 @@ class MyAccountIntegrationTest {
 
         ApiReply wrong = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", "guess", "newEmail", newEmail));
         assertThat(wrong.code()).isEqualTo("wrong_password");
+        ApiReply noEmail = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", "guess"));
+        assertThat(noEmail.code()).isEqualTo("validation_failed");
+        assertThat(noEmail.body().at("/error/details/fields/0/field").asText()).isEqualTo("newEmail");
         ApiReply invalid = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD, "newEmail", "not-an-address"));
         assertThat(invalid.code()).isEqualTo("invalid_email");
         ApiReply same = api.call("POST", "/api/me/email", alan.token(), Map.of("currentPassword", PASSWORD,

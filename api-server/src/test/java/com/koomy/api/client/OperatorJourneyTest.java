@@ -68,8 +68,9 @@ class OperatorJourneyTest {
         journeys.refused("replayStripeEvent", 404, "not_found", () -> ops.replayStripeEvent("evt_unknown"));
         journeys.refused("listStripeEvents", 400, "invalid_status", () -> ops.listStripeEvents("lost", 10));
 
-        Map<String, Object> stats = ops.getOpsStats("instance", 5, null);
-        assertThat(stats).containsKey("requests");
+        com.koomy.client.model.OpsStats stats = ops.getOpsStats("instance", 5, null);
+        assertThat(stats.getRequests().getScope()).isEqualTo("instance");
+        assertThat(stats.getMinutes()).isEqualTo(5);
         com.koomy.client.model.OpsAlertsAlertList alerts = ops.listAlerts();
         assertThat(alerts.getAlerts()).extracting(com.koomy.client.model.AlertsAlertState::getName)
                 .containsAll(alerts.getActive());
