@@ -143,9 +143,9 @@ public class Communities {
             if (communities.find(communityId).map(Community::isArchived).orElse(false)) {
                 throw CommunityLife.archived();
             }
-            communities.update(communityId, changes.name() == null ? null : changes.name().strip(),
+            communities.update(communityId, new CommunityChanges(changes.name() == null ? null : changes.name().strip(),
                     changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale(),
-                    changes.city() == null ? null : changes.city().strip());
+                    changes.city() == null ? null : changes.city().strip()));
             return communities.find(communityId).orElseThrow(Communities::notFound);
         });
         listingChanged(communityId);

@@ -43,9 +43,7 @@ public interface CommunityDao {
                    updated_at = now()
              WHERE id = :id
             """)
-    void update(@Bind("id") UUID id, @Bind("name") String name, @Bind("description") String description,
-                @Bind("visibility") String visibility, @Bind("joinPolicy") String joinPolicy,
-                @Bind("locale") String locale, @Bind("city") String city);
+    void update(@Bind("id") UUID id, @BindMethods Communities.CommunityChanges changes);
 
     @SqlQuery("SELECT count(*) FROM memberships WHERE community_id = :id AND status = 'active'")
     long activeMembers(@Bind("id") UUID id);
