@@ -98,9 +98,9 @@ public class BillingEvents {
         String latestInvoice = current.path("latest_invoice").isTextual() ? current.path("latest_invoice").asText()
                 : current.path("latest_invoice").path("id").asText(null);
         boolean aboutLatest = invoiceId != null && invoiceId.equals(latestInvoice);
-        dao.sync(row.communityId(), effective, subscriptionId, priceId, status,
+        dao.sync(new SubscriptionDao.StripeState(row.communityId(), effective, subscriptionId, priceId, status,
                 periodEnd == 0 ? null : Instant.ofEpochSecond(periodEnd), current.path("cancel_at_period_end").asBoolean(false),
-                aboutLatest ? invoiceId : null, aboutLatest ? invoiceStatus : null);
+                aboutLatest ? invoiceId : null, aboutLatest ? invoiceStatus : null));
     }
 
     private static JsonNode object(StripeEvent event) throws java.io.IOException {

@@ -2,6 +2,7 @@ package com.koomy.billing;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -31,6 +32,14 @@ public interface SubscriptionDao {
     @SqlUpdate("UPDATE community_subscriptions SET stripe_customer_id = :customer, updated_at = now() WHERE community_id = :communityId AND stripe_customer_id IS NULL")
     int setCustomer(@Bind("communityId") UUID communityId, @Bind("customer") String customerId);
 
+    /**
+     * The community's subscription as Stripe last described it; the invoice fields are null when the
+     * event is not about the latest invoice.
+     */
+    record StripeState(UUID communityId, String plan, String subscriptionId, String priceId, String status,
+                       Instant periodEnd, boolean cancelAtPeriodEnd, String invoiceId, String invoiceStatus) {
+    }
+
     @SqlUpdate("""
             UPDATE community_subscriptions
                SET plan = :plan, subscription_id = :subscriptionId, price_id = :priceId, status = :status,
@@ -40,8 +49,5 @@ public interface SubscriptionDao {
                    synced_at = now(), updated_at = now()
              WHERE community_id = :communityId
             """)
-    void sync(@Bind("communityId") UUID communityId, @Bind("plan") String plan, @Bind("subscriptionId") String subscriptionId,
-              @Bind("priceId") String priceId, @Bind("status") String status, @Bind("periodEnd") Instant periodEnd,
-              @Bind("cancelAtPeriodEnd") boolean cancelAtPeriodEnd, @Bind("invoiceId") String invoiceId,
-              @Bind("invoiceStatus") String invoiceStatus);
+    void sync(@BindMethods StripeState state);
 }

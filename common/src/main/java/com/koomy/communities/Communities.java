@@ -79,11 +79,11 @@ public class Communities {
             boolean inserted = false;
             // The random suffix makes a clash unlikely; a few tries make it practically impossible.
             for (int attempt = 0; attempt < 5 && !inserted; attempt++) {
-                inserted = communities.insert(id, request.name().strip(), slugOf(request.name()),
-                        request.description() == null ? "" : request.description(),
+                inserted = communities.insert(new CommunityDao.NewCommunity(id, request.name().strip(),
+                        slugOf(request.name()), request.description() == null ? "" : request.description(),
                         orDefault(request.visibility(), Community.PUBLIC), orDefault(request.joinPolicy(), Community.OPEN),
                         orDefault(request.locale(), "fr"), request.city() == null || request.city().isBlank()
-                                ? null : request.city().strip());
+                                ? null : request.city().strip()));
             }
             if (!inserted) {
                 throw new ApiException(409, "slug_taken", "could not find a free slug for this name; retry");
@@ -143,9 +143,9 @@ public class Communities {
             if (communities.find(communityId).map(Community::isArchived).orElse(false)) {
                 throw CommunityLife.archived();
             }
-            communities.update(communityId, changes.name() == null ? null : changes.name().strip(),
+            communities.update(communityId, new CommunityChanges(changes.name() == null ? null : changes.name().strip(),
                     changes.description(), changes.visibility(), changes.joinPolicy(), changes.locale(),
-                    changes.city() == null ? null : changes.city().strip());
+                    changes.city() == null ? null : changes.city().strip()));
             return communities.find(communityId).orElseThrow(Communities::notFound);
         });
         listingChanged(communityId);

@@ -2,6 +2,7 @@ package com.koomy.communities;
 
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -13,15 +14,18 @@ import java.util.UUID;
 @RegisterRowMapper(MyCommunityMapper.class)
 public interface CommunityDao {
 
+    /** A community to create, its values already defaulted and stripped. */
+    record NewCommunity(UUID id, String name, String slug, String description, String visibility, String joinPolicy,
+                        String locale, String city) {
+    }
+
     /** Returns false when the slug is taken (nothing written). */
     @SqlUpdate("""
             INSERT INTO communities (id, name, slug, description, visibility, join_policy, locale, city)
             VALUES (:id, :name, :slug, :description, :visibility, :joinPolicy, :locale, :city)
             ON CONFLICT (slug) DO NOTHING
             """)
-    boolean insert(@Bind("id") UUID id, @Bind("name") String name, @Bind("slug") String slug,
-                   @Bind("description") String description, @Bind("visibility") String visibility,
-                   @Bind("joinPolicy") String joinPolicy, @Bind("locale") String locale, @Bind("city") String city);
+    boolean insert(@BindMethods NewCommunity community);
 
     /** A purged community (deleted after its grace period, docs/architecture.md) is not found. */
     @SqlQuery("SELECT * FROM communities WHERE id = :id AND purged_at IS NULL")
@@ -39,9 +43,7 @@ public interface CommunityDao {
                    updated_at = now()
              WHERE id = :id
             """)
-    void update(@Bind("id") UUID id, @Bind("name") String name, @Bind("description") String description,
-                @Bind("visibility") String visibility, @Bind("joinPolicy") String joinPolicy,
-                @Bind("locale") String locale, @Bind("city") String city);
+    void update(@Bind("id") UUID id, @BindMethods Communities.CommunityChanges changes);
 
     @SqlQuery("SELECT count(*) FROM memberships WHERE community_id = :id AND status = 'active'")
     long activeMembers(@Bind("id") UUID id);

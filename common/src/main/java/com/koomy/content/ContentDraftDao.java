@@ -2,6 +2,7 @@ package com.koomy.content;
 
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -41,6 +42,11 @@ public interface ContentDraftDao {
             """)
     Optional<ContentDraft> claim(@Bind("id") UUID id, @Bind("leaseSeconds") long leaseSeconds);
 
+    /** A settled attempt's text and usage; {@code attempt} names the attempt it settles. */
+    record Done(UUID id, int attempt, String text, String model, int promptTokens, int completionTokens,
+                int totalTokens, int durationMs) {
+    }
+
     @SqlUpdate("""
             UPDATE content_drafts
                SET status = 'done', result_text = :text, model = :model, prompt_tokens = :promptTokens,
@@ -48,10 +54,7 @@ public interface ContentDraftDao {
                    last_error = NULL, updated_at = now(), finished_at = now()
              WHERE id = :id AND status = 'running' AND attempts = :attempt
             """)
-    int markDone(@Bind("id") UUID id, @Bind("attempt") int attempt, @Bind("text") String text,
-                 @Bind("model") String model, @Bind("promptTokens") int promptTokens,
-                 @Bind("completionTokens") int completionTokens, @Bind("totalTokens") int totalTokens,
-                 @Bind("durationMs") int durationMs);
+    int markDone(@BindMethods Done done);
 
     /** An attempt failed in a way worth retrying: back to queued, the error kept for operators. */
     @SqlUpdate("""

@@ -83,9 +83,9 @@ public class GenerateDraftJob implements JobRequestHandler<GenerateDraft> {
         jdbi.useTransaction(handle -> {
             handle.attach(ContentBudgetDao.class).addTokens(draft.communityId(), attempt.budgetDay(), written.totalTokens());
             handle.attach(ContentBudgetDao.class).addTokens(ContentBudgetDao.PLATFORM, attempt.budgetDay(), written.totalTokens());
-            int stored = handle.attach(ContentDraftDao.class).markDone(draft.id(), draft.attempts(), written.text(),
-                    written.model(), Math.toIntExact(written.promptTokens()), Math.toIntExact(written.completionTokens()),
-                    Math.toIntExact(written.totalTokens()), durationMs);
+            int stored = handle.attach(ContentDraftDao.class).markDone(new ContentDraftDao.Done(draft.id(),
+                    draft.attempts(), written.text(), written.model(), Math.toIntExact(written.promptTokens()),
+                    Math.toIntExact(written.completionTokens()), Math.toIntExact(written.totalTokens()), durationMs));
             if (stored == 0) {
                 LOG.warn("Content draft {}: attempt {} was taken over by a newer one; its text is discarded",
                         draft.id(), draft.attempts());

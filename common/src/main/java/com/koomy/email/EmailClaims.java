@@ -103,8 +103,9 @@ final class EmailClaims {
                 return new Wait(wait.get(), "no token in the shared rate limit", false);
             }
         }
-        dao.markSending(id, mailer.name(), now.plus(lease), suppressed.isEmpty() ? null : EmailJson.recipients(suppressed),
-                content.subject(), content.html(), content.text());
+        dao.markSending(new EmailDao.Sending(id, mailer.name(), now.plus(lease),
+                suppressed.isEmpty() ? null : EmailJson.recipients(suppressed), content.subject(), content.html(),
+                content.text()));
         OutgoingEmail outgoing = new OutgoingEmail(id, email.idempotencyKey(), email.attempts() + 1, template.id(), email.bulk(),
                 to, content, inlineImages(template, email.variables()), headers(email, template, to),
                 Personalized.substitutions(content, to));

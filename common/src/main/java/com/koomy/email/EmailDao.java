@@ -53,6 +53,11 @@ public interface EmailDao {
     @SqlQuery("SELECT count(*) FROM emails WHERE (CAST(:status AS text) IS NULL OR status = :status)")
     long count(@Bind("status") String status);
 
+    /** An attempt being claimed: provider, lease, who is suppressed (JSON text or null), the rendered content. */
+    record Sending(UUID id, String provider, Instant leaseUntil, String suppressed, String subject, String html,
+                   String text) {
+    }
+
     /**
      * Claims the attempt: from here a crash leaves the row {@code sending} until the lease ends. The
      * rendered content is stored with it (kept from the first attempt), in the same row version.
@@ -64,9 +69,7 @@ public interface EmailDao {
                    text_body = coalesce(text_body, :text)
              WHERE id = :id
             """)
-    void markSending(@Bind("id") UUID id, @Bind("provider") String provider, @Bind("leaseUntil") Instant leaseUntil,
-                     @Bind("suppressed") String suppressedJson, @Bind("subject") String subject,
-                     @Bind("html") String html, @Bind("text") String text);
+    void markSending(@BindMethods Sending attempt);
 
     @SqlUpdate("""
             UPDATE emails SET status = 'sent', provider_message_id = :messageId, lease_until = NULL,

@@ -90,8 +90,8 @@ public class CommunityMedia {
                     throw new ApiException(409, "too_many_images",
                             "at most " + config.getMaxImagesPerTarget() + " images; delete one first");
                 }
-                media.insert(id, communityId, target.id(), targetId, callerId, probe.format().id(),
-                        original.format().id(), original.width(), original.height());
+                media.insert(new MediaDao.NewMedia(id, communityId, target.id(), targetId, callerId, probe.format().id(),
+                        original.format().id(), original.width(), original.height()));
                 media.insertVariant(id, MediaVariant.ORIGINAL, original.key(), original.width(), original.height());
                 handle.attach(OutboxDao.class).add(Media.OUTBOX_KIND, id.toString());
             });

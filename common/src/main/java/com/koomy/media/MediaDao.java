@@ -2,6 +2,7 @@ package com.koomy.media;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -16,14 +17,16 @@ import java.util.UUID;
 @RegisterConstructorMapper(MediaVariant.class)
 public interface MediaDao {
 
+    /** A new media row: what it illustrates, who uploaded it, the uploaded and stored formats and size. */
+    record NewMedia(UUID id, UUID communityId, String targetKind, UUID targetId, UUID uploadedBy, String sourceFormat,
+                    String format, int width, int height) {
+    }
+
     @SqlUpdate("""
             INSERT INTO media (id, community_id, target_kind, target_id, uploaded_by, source_format, format, width, height)
             VALUES (:id, :communityId, :targetKind, :targetId, :uploadedBy, :sourceFormat, :format, :width, :height)
             """)
-    void insert(@Bind("id") UUID id, @Bind("communityId") UUID communityId, @Bind("targetKind") String targetKind,
-                @Bind("targetId") UUID targetId, @Bind("uploadedBy") UUID uploadedBy,
-                @Bind("sourceFormat") String sourceFormat, @Bind("format") String format,
-                @Bind("width") int width, @Bind("height") int height);
+    void insert(@BindMethods NewMedia media);
 
     /** A second run of the variants job adds nothing. */
     @SqlUpdate("""

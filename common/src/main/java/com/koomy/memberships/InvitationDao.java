@@ -2,6 +2,7 @@ package com.koomy.memberships;
 
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -17,13 +18,16 @@ public interface InvitationDao {
     @SqlUpdate("DELETE FROM invitations WHERE community_id = :communityId AND email = :email AND accepted_at IS NULL")
     int deletePending(@Bind("communityId") UUID communityId, @Bind("email") String email);
 
+    /** An invitation to store; only the token's hash is kept. */
+    record NewInvitation(byte[] tokenHash, UUID id, UUID communityId, String email, String role, UUID invitedBy,
+                         Instant expiresAt) {
+    }
+
     @SqlUpdate("""
             INSERT INTO invitations (token_hash, id, community_id, email, role, invited_by, expires_at)
             VALUES (:tokenHash, :id, :communityId, :email, :role, :invitedBy, :expiresAt)
             """)
-    void insert(@Bind("tokenHash") byte[] tokenHash, @Bind("id") UUID id, @Bind("communityId") UUID communityId,
-                @Bind("email") String email, @Bind("role") String role, @Bind("invitedBy") UUID invitedBy,
-                @Bind("expiresAt") Instant expiresAt);
+    void insert(@BindMethods NewInvitation invitation);
 
     @SqlQuery("SELECT * FROM invitations WHERE id = :id")
     Optional<Invitation> find(@Bind("id") UUID id);

@@ -76,7 +76,7 @@ public class Invitations {
             byte[] hash = SecretTokens.sha256(token);
             UUID id = UUID.randomUUID();
             Instant expiresAt = clock.instant().plus(TTL);
-            invitations.insert(hash, id, communityId, address, invitedRole, callerId, expiresAt);
+            invitations.insert(new InvitationDao.NewInvitation(hash, id, communityId, address, invitedRole, callerId, expiresAt));
             EmailOutbox.enqueue(handle, EmailMessage.to(Recipient.of(address), EmailTemplate.INVITATION,
                     community.locale(), Map.of(
                             "inviterName", inviter.name(),

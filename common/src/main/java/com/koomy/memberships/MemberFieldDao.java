@@ -2,6 +2,7 @@ package com.koomy.memberships;
 
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -29,13 +30,16 @@ public interface MemberFieldDao {
     @SqlUpdate("DELETE FROM member_fields WHERE community_id = :communityId")
     void deleteAll(@Bind("communityId") UUID communityId);
 
+    /** One field definition to store at {@code position}; {@code choices} as JSON text. */
+    record NewField(UUID communityId, String key, int position, String label, String type, String choices,
+                    boolean required, String visibility) {
+    }
+
     @SqlUpdate("""
             INSERT INTO member_fields (community_id, key, position, label, type, choices, required, visibility)
             VALUES (:communityId, :key, :position, :label, :type, CAST(:choices AS jsonb), :required, :visibility)
             """)
-    void insert(@Bind("communityId") UUID communityId, @Bind("key") String key, @Bind("position") int position,
-                @Bind("label") String label, @Bind("type") String type, @Bind("choices") String choicesJson,
-                @Bind("required") boolean required, @Bind("visibility") String visibility);
+    void insert(@BindMethods NewField field);
 
     /** How many members hold a value for the key. */
     @SqlQuery("SELECT count(*) FROM memberships WHERE community_id = :communityId AND fields ->> :key IS NOT NULL")

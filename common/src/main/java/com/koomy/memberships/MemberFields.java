@@ -90,8 +90,8 @@ public class MemberFields {
             dao.deleteAll(communityId);
             for (int i = 0; i < fields.size(); i++) {
                 MemberField f = fields.get(i);
-                dao.insert(communityId, f.key(), i, f.label(), f.type(), MemberFieldMapper.json(f.choices()), f.required(),
-                        f.visibility());
+                dao.insert(new MemberFieldDao.NewField(communityId, f.key(), i, f.label(), f.type(),
+                        MemberFieldMapper.json(f.choices()), f.required(), f.visibility()));
             }
             return dao.list(communityId);
         });
