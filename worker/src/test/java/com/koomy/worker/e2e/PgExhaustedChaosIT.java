@@ -88,7 +88,7 @@ class PgExhaustedChaosIT {
                 Thread.sleep(40_000);
                 load.stop();
                 load.awaitFinished(Duration.ofMinutes(5));
-                long drained = WebhookCounts.awaitDrained(stack.db, Duration.ofMinutes(5));
+                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
                 Thread.sleep(3000);
                 probes.close();
 
@@ -107,7 +107,7 @@ class PgExhaustedChaosIT {
                 long workerBack = probes.firstOk("worker", releaseMs);
                 long lateBad = probes.badAfter(Math.max(Math.max(healthBack, workerBack), writeBack) + 10_000);
                 boolean samePids = stack.api().pid() == apiPid && stack.worker(0).pid() == workerPid;
-                WebhookCounts counts = WebhookCounts.of(stack.db, load.accepted());
+                CountedWebhooks.Counts counts = CountedWebhooks.Counts.of(stack.db, load.accepted());
 
                 report.figure("PostgreSQL", "max_connections " + MAX_CONNECTIONS + " (3 reserved for superusers)");
                 report.figure("the other client", "took " + hog.heldWhenFull.get() + " connections " + ChaosReport.secs(hogMs, hog.fullMs.get())

@@ -43,7 +43,7 @@ class PostgresDownChaosIT {
                 Thread.sleep(40_000);
                 load.stop();
                 load.awaitFinished(Duration.ofMinutes(5));
-                long drained = WebhookCounts.awaitDrained(stack.db, Duration.ofMinutes(5));
+                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
                 Thread.sleep(3000);
                 probes.close();
 
@@ -58,7 +58,7 @@ class PostgresDownChaosIT {
                 long workerBack = probes.firstOk("worker", startMs);
                 long lateBad = probes.badAfter(Math.max(healthBack, workerBack) + 5000);
                 boolean samePids = stack.api().pid() == apiPid && stack.worker(0).pid() == workerPid;
-                WebhookCounts counts = WebhookCounts.of(stack.db, load.accepted());
+                CountedWebhooks.Counts counts = CountedWebhooks.Counts.of(stack.db, load.accepted());
 
                 report.figure("outage", ChaosReport.secs(stopMs, startMs) + " (pg_ctl stop -m immediate); restart took "
                         + ChaosReport.secs(startMs, upMs));

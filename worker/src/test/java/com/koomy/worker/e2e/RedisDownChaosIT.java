@@ -69,7 +69,7 @@ class RedisDownChaosIT {
                 load.stop();
                 load.awaitFinished(Duration.ofMinutes(2));
                 probes.close();
-                long drained = WebhookCounts.awaitDrained(stack.db, Duration.ofMinutes(5));
+                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
 
                 List<Probes.Answer> pageBefore = probes.of("page", 0, stopMs);
                 List<Probes.Answer> pageDuring = probes.of("page", stopMs, startMs);
@@ -85,7 +85,7 @@ class RedisDownChaosIT {
                 long meBadAfter = meBack == 0 ? -1 : probes.of("signed-me", meBack, Long.MAX_VALUE).stream().filter(a -> !a.ok()).count();
                 long pageBadAfter = probes.of("page", startMs, Long.MAX_VALUE).stream().filter(a -> !a.ok()).count();
                 boolean samePids = stack.api().pid() == apiPid && stack.worker(0).pid() == workerPid;
-                WebhookCounts counts = WebhookCounts.of(stack.db, load.accepted());
+                CountedWebhooks.Counts counts = CountedWebhooks.Counts.of(stack.db, load.accepted());
 
                 report.figure("outage", ChaosReport.secs(stopMs, startMs) + " (redis-server SIGKILLed, then a new empty one)");
                 report.figure("public page, before", Probes.summary(pageBefore) + "; median " + median(pageBefore) + " ms");

@@ -57,7 +57,7 @@ class WorkerKillChaosIT {
                     Thread.sleep(1000);
                 }
                 load.awaitFinished(Duration.ofMinutes(2));
-                long drained = WebhookCounts.awaitDrained(stack.db, Duration.ofMinutes(5));
+                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
                 stack.worker(0).awaitHealthy(ChaosStack.STARTUP);
                 stack.worker(1).awaitHealthy(ChaosStack.STARTUP);
                 List<String> orphans = kills.stream().flatMap(k -> k.orphans().stream()).distinct().toList();
@@ -84,7 +84,7 @@ class WorkerKillChaosIT {
                     perKill.add(String.format("#%d %s: %d orphaned%s", kill.k(), kill.worker(), kill.orphans().size(),
                             killSlowest < 0 ? "" : String.format(", re-run after %.1f s", killSlowest)));
                 }
-                WebhookCounts counts = WebhookCounts.of(stack.db, load.accepted());
+                CountedWebhooks.Counts counts = CountedWebhooks.Counts.of(stack.db, load.accepted());
                 long answered2xx = load.attempts().stream().filter(WebhookLoad.Attempt::accepted).count();
                 report.figure("events sent", EVENTS + " (" + RATE + "/s, 16 connections)");
                 report.figure("answered 2xx / other", answered2xx + " / " + (load.attempts().size() - answered2xx));

@@ -41,14 +41,14 @@ class WorkersDownChaosIT {
                 Thread.sleep(20_000);
                 load.stop();
                 load.awaitFinished(Duration.ofMinutes(2));
-                long drained = WebhookCounts.awaitDrained(stack.db, Duration.ofMinutes(5));
+                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
 
                 List<WebhookLoad.Attempt> during = load.sentBetween(stopMs, startMs);
                 long d2 = during.stream().filter(WebhookLoad.Attempt::accepted).count();
                 long appliedWhileDown = stack.db.withHandle(h -> h.createQuery("SELECT count(*) FROM test_applications "
                                 + "WHERE applied_at > to_timestamp(:from / 1000.0) AND applied_at < to_timestamp(:to / 1000.0)")
                         .bind("from", stopMs + 1000).bind("to", startMs).mapTo(Long.class).one());
-                WebhookCounts counts = WebhookCounts.of(stack.db, load.accepted());
+                CountedWebhooks.Counts counts = CountedWebhooks.Counts.of(stack.db, load.accepted());
 
                 report.figure("workers down", ChaosReport.secs(stopMs, startMs) + " (SIGTERM to both; started again alike)");
                 report.figure("webhooks sent during: 2xx / other", d2 + " / " + (during.size() - d2) + " " + WebhookLoad.statuses(during));
