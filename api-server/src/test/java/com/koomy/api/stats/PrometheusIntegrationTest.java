@@ -13,11 +13,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /prometheus} on the running API's admin port (issue 22): the Prometheus text format from the
@@ -67,11 +70,18 @@ class PrometheusIntegrationTest {
         assertThat(get(app.getLocalPort(), "/api/openapi.json", null).statusCode()).isEqualTo(200);
         assertThat(get(app.getLocalPort(), "/api/no-such-route", null).statusCode()).isEqualTo(404);
 
-        String after = scrape();
-        assertThat(after).contains("# TYPE koomy_http_requests_seconds summary");
-        assertThat(sample(after, "koomy_http_requests_seconds_count", ready)).isEqualTo(readyBefore + 2);
-        assertThat(sample(after, "koomy_http_requests_seconds_count", document)).isEqualTo(1);
-        assertThat(sample(after, "koomy_http_requests_seconds_count", "route=\"GET (unmatched)\",status=\"404\"")).isEqualTo(1);
+        // The filter records a request once its response is written, so a client can hold the last response
+        // a moment before it is counted: wait for the counts, then check that they are exactly these.
+        AtomicReference<String> scraped = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String now = scrape();
+            scraped.set(now);
+            assertThat(now).contains("# TYPE koomy_http_requests_seconds summary");
+            assertThat(sample(now, "koomy_http_requests_seconds_count", ready)).isEqualTo(readyBefore + 2);
+            assertThat(sample(now, "koomy_http_requests_seconds_count", document)).isEqualTo(1);
+            assertThat(sample(now, "koomy_http_requests_seconds_count", "route=\"GET (unmatched)\",status=\"404\"")).isEqualTo(1);
+        });
+        String after = scraped.get();
         assertThat(sample(after, "koomy_http_requests_seconds", ready + ",quantile=\"0.99\"")).isPositive();
         // The rest of the registry under the bridge's names: Jetty by status class, the pools.
         assertThat(sample(after, "jetty_responses_total", "status=\"2xx\"")).isGreaterThanOrEqualTo(3);
