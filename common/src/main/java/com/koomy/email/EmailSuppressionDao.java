@@ -20,11 +20,17 @@ public interface EmailSuppressionDao {
     @RegisterConstructorMapper(Suppression.class)
     Optional<Suppression> find(@Bind("email") String email);
 
-    /** Stores an event unless SendGrid delivered it before; false for a redelivery. */
+    /**
+     * Stores an event unless SendGrid delivered it before; false for a redelivery. sendgrid_events is partitioned
+     * by month (V36), so its own keys are unique per month only: the id goes into sendgrid_event_ids first, in the
+     * same statement, and an id already there (in any month) inserts neither row.
+     */
     @SqlUpdate("""
-            INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, sg_message_id, occurred_at, payload)
-            VALUES (:sgEventId, :event, :email, :koomyKey, :sgMessageId, :occurredAt, CAST(:payload AS jsonb))
-            ON CONFLICT (sg_event_id) DO NOTHING
+            WITH id AS (INSERT INTO sendgrid_event_ids (sg_event_id) VALUES (:sgEventId)
+                        ON CONFLICT (sg_event_id) DO NOTHING RETURNING sg_event_id, received_at)
+            INSERT INTO sendgrid_events (sg_event_id, event, email, koomy_key, sg_message_id, occurred_at, payload, received_at)
+            SELECT sg_event_id, :event, :email, :koomyKey, :sgMessageId, :occurredAt, CAST(:payload AS jsonb), received_at
+              FROM id
             """)
     boolean insertEvent(@BindMethods SendGridEvent event);
 

@@ -58,6 +58,23 @@ public interface RetentionDao {
             """)
     int countAndDeleteSendGridEvents(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
 
+    /**
+     * Ids in sendgrid_event_ids (the dedupe of a partitioned sendgrid_events, V36) received before the cutoff whose
+     * event is gone: dropped with its month, deleted above, or erased. An event still stored keeps its id, so
+     * dedupe stays exact for every stored event.
+     */
+    @SqlUpdate("""
+            DELETE FROM sendgrid_event_ids
+             WHERE sg_event_id IN (SELECT i.sg_event_id FROM sendgrid_event_ids i
+                                    WHERE i.received_at < :cutoff
+                                      AND NOT EXISTS (SELECT 1 FROM sendgrid_events g
+                                                       WHERE g.sg_event_id = i.sg_event_id AND g.received_at = i.received_at)
+                                    ORDER BY i.received_at
+                                    LIMIT :limit
+                                      FOR UPDATE SKIP LOCKED)
+            """)
+    int forgetSendGridEventIds(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
     /** Rendered bodies of settled emails created before the cutoff; the row, its subject and its status stay. */
     @SqlUpdate("""
             UPDATE emails SET html_body = NULL, text_body = NULL, bodies_purged_at = now()

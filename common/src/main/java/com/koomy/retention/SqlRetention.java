@@ -2,6 +2,7 @@ package com.koomy.retention;
 
 import org.jdbi.v3.core.Jdbi;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -15,8 +16,16 @@ public final class SqlRetention {
         Map<RetentionFamily, RetentionBatch> batches = new EnumMap<>(RetentionFamily.class);
         batches.put(RetentionFamily.STRIPE_EVENTS, (cutoff, limit) ->
                 jdbi.withExtension(RetentionDao.class, dao -> dao.deleteSettledStripeEvents(cutoff, limit)));
-        batches.put(RetentionFamily.SENDGRID_EVENTS, (cutoff, limit) ->
-                jdbi.withExtension(RetentionDao.class, dao -> dao.countAndDeleteSendGridEvents(cutoff, limit)));
+        SendGridMonths months = new SendGridMonths(jdbi);
+        batches.put(RetentionFamily.SENDGRID_EVENTS, (cutoff, limit) -> {
+            // Whole expired months first (dropped, not deleted), then what is older than the cutoff in the month
+            // the cutoff falls in, then the dedupe ids of the events gone. Months ahead are created on the way.
+            months.createAhead(Instant.now(), SendGridMonths.AHEAD);
+            long dropped = months.dropExpired(cutoff);
+            int deleted = jdbi.withExtension(RetentionDao.class, dao -> dao.countAndDeleteSendGridEvents(cutoff, limit));
+            int forgotten = jdbi.withExtension(RetentionDao.class, dao -> dao.forgetSendGridEventIds(cutoff, limit));
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(dropped + deleted, forgotten));
+        });
         batches.put(RetentionFamily.EMAIL_BODIES, (cutoff, limit) ->
                 jdbi.withExtension(RetentionDao.class, dao -> dao.purgeEmailBodies(cutoff, limit)));
         batches.put(RetentionFamily.ACCOUNT_TOKENS, (cutoff, limit) ->
