@@ -178,6 +178,14 @@ class MigrationLocksTest {
         assertThat(held).as("writer-blocking locks held longer than %s on a seeded table", LIMIT)
                 .allSatisfy(lock -> assertThat(lock.duration()).as(lock.toString()).isLessThanOrEqualTo(LIMIT));
 
+        // V36 moved the seeded SendGrid events into the table partitioned by month, each with its dedupe id.
+        String moved = jdbi.withHandle(h -> h.createQuery("""
+                SELECT (SELECT relkind::text FROM pg_class WHERE oid = 'sendgrid_events'::regclass) || ' '
+                       || (SELECT count(*) FROM sendgrid_events) || ' ' || (SELECT count(*) FROM sendgrid_event_ids)
+                       || ' ' || (SELECT count(*) FROM sendgrid_events e JOIN sendgrid_event_ids i USING (sg_event_id, received_at))
+                """).mapTo(String.class).one());
+        assertThat(moved).as("relkind, events, ids, events with their id").isEqualTo("p " + ROWS + " " + ROWS + " " + ROWS);
+
         // While the tables are seeded: what one retention batch of 5,000 rows costs on them (logged, for
         // docs/operations.md), each through its V30 index.
         Map<RetentionFamily, RetentionBatch> batches = SqlRetention.batches(jdbi);
