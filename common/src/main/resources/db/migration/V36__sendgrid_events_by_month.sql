@@ -133,10 +133,10 @@ BEGIN
     ALTER INDEX koomy.sendgrid_events_by_month_processed_idx RENAME TO sendgrid_events_processed_idx;
     ALTER INDEX koomy.sendgrid_events_by_month_received_idx RENAME TO sendgrid_events_received_idx;
     ALTER TABLE koomy.sendgrid_events RENAME CONSTRAINT sendgrid_events_by_month_pkey TO sendgrid_events_pkey;
+    DROP FUNCTION koomy.sendgrid_events_mirror();
+    -- Every row is in the new table: the trigger mirrored what came after the backfill's snapshot of each batch.
+    DROP TABLE koomy.sendgrid_events_unpartitioned;
 END;
 $$;
-
-DROP FUNCTION sendgrid_events_mirror();
-DROP TABLE sendgrid_events_unpartitioned;
 
 SET statement_timeout = '${statementTimeout}';
