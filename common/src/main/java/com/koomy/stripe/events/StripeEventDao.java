@@ -35,6 +35,10 @@ public interface StripeEventDao {
             """)
     Optional<String> lockReplayStatus(@Bind("eventId") String eventId);
 
+    /** An event reconciliation stored (the webhook never brought it). */
+    @SqlUpdate("UPDATE stripe_events SET source = 'reconciliation' WHERE event_id = :eventId")
+    void markReconciled(@Bind("eventId") String eventId);
+
     @SqlUpdate("UPDATE stripe_events SET status = 'received' WHERE event_id = :eventId")
     void markReceived(@Bind("eventId") String eventId);
 
