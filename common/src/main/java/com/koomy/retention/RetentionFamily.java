@@ -20,7 +20,8 @@ public enum RetentionFamily {
     NEWSLETTER_RECIPIENTS("retention-newsletter-recipients", "audience lists of sent newsletters",
             RetentionFactory::getNewsletterRecipients),
     ACCOUNT_EXPORTS("retention-account-exports", "account exports (archives and rows)", RetentionFactory::getAccountExports),
-    PAYMENTS("retention-payments", "payments, receipts and refunds after their last year", RetentionFactory::getPayments);
+    PAYMENTS("retention-payments", "payments with their receipts and refunds (counted from the end of their last year)",
+            RetentionFactory::getPayments);
 
     private final String recurringId;
     private final String description;
