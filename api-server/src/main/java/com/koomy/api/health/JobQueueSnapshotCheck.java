@@ -28,7 +28,9 @@ public class JobQueueSnapshotCheck extends HealthCheck {
         }
         OpsSnapshot.Jobs jobs = snapshot.jobs();
         if (!jobs.tablesExist()) {
-            return Result.unhealthy("no background job server has ever started (JobRunr tables missing)");
+            return Result.builder().unhealthy().withMessage("no background job server has ever started (JobRunr tables missing)")
+                    .withDetail("sampledAt", snapshot.at().toString())
+                    .withDetail("sampledBy", String.valueOf(snapshot.sampledBy())).build();
         }
         long alive = jobs.liveServers();
         ResultBuilder builder = alive > 0 ? Result.builder().healthy() : Result.builder().unhealthy();

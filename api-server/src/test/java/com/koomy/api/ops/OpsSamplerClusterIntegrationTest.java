@@ -119,6 +119,15 @@ class OpsSamplerClusterIntegrationTest {
         assertThat(holder.source()).isEqualTo("sampled here: lease holder");
         assertThat(other.source()).isEqualTo("shared by " + holder.last().sampledBy());
         assertThat(TestRedis.client().get(new RedisKeys(PREFIX).opsSamplerLease())).isEqualTo(holder.last().sampledBy());
+
+        // Health probes read the snapshot: the other instance's jobs check reports the holder's sample.
+        DropwizardAppExtension<ApiConfiguration> otherApp = other == a ? one : two;
+        try (Response health = otherApp.client().target("http://localhost:" + otherApp.getLocalPort() + "/api/health").request()
+                .header("Authorization", "Bearer " + TOKEN).get()) {
+            JsonNode jobs = health.readEntity(JsonNode.class).at("/checks/jobs");
+            assertThat(jobs.get("message").asText()).contains("no background job server has ever started");
+            assertThat(jobs.get("sampledBy").asText()).isEqualTo(holder.last().sampledBy());
+        }
     }
 
     @Test
