@@ -28,6 +28,13 @@ public interface CommunityLifeDao {
     @SqlUpdate("UPDATE communities SET deletion_due_at = :due, updated_at = now() WHERE id = :id")
     void scheduleDeletion(@Bind("id") UUID id, @Bind("due") Instant due);
 
+    /**
+     * Whether the community is archived, its row read FOR KEY SHARE: a write that must not race an archive
+     * (a card payment completing) is ordered with it.
+     */
+    @SqlQuery("SELECT archived_at IS NOT NULL FROM communities WHERE id = :id FOR KEY SHARE")
+    boolean archivedForKeyShare(@Bind("id") UUID id);
+
     /** Whether the community has a Stripe subscription (a plan) that the archive must stop renewing. */
     @SqlQuery("SELECT EXISTS (SELECT 1 FROM community_subscriptions WHERE community_id = :id AND subscription_id IS NOT NULL)")
     boolean hasSubscription(@Bind("id") UUID id);
