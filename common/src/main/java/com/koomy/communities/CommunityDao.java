@@ -59,4 +59,8 @@ public interface CommunityDao {
             """)
     List<MyCommunity> ofAccount(@Bind("accountId") UUID accountId, @Bind("afterName") String afterName,
                                 @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+
+    /** The community's name, purged or not; empty for an unknown id. */
+    @SqlQuery("SELECT name FROM communities WHERE id = :id")
+    Optional<String> name(@Bind("id") UUID id);
 }

@@ -83,4 +83,7 @@ public interface EventDao {
             """)
     List<Event> past(@Bind("communityId") UUID communityId, @Bind("publicOnly") boolean publicOnly,
                      @Bind("afterAt") String afterAt, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM events WHERE id = :id AND community_id = :c)")
+    boolean exists(@Bind("c") UUID communityId, @Bind("id") UUID id);
 }
