@@ -86,4 +86,8 @@ public interface EventDao {
 
     @SqlQuery("SELECT EXISTS (SELECT 1 FROM events WHERE id = :id AND community_id = :c)")
     boolean exists(@Bind("c") UUID communityId, @Bind("id") UUID id);
+
+    /** One more seat, for a waitlisted member a manager confirms into a full event. */
+    @SqlUpdate("UPDATE events SET capacity = capacity + 1, updated_at = now() WHERE id = :id")
+    void raiseCapacity(@Bind("id") UUID id);
 }
