@@ -158,4 +158,8 @@ public interface TicketDao {
             RETURNING *
             """)
     Ticket confirmWaitlisted(@Bind("eventId") UUID eventId, @Bind("id") UUID id);
+
+    /** The account's seats not cancelled, at any event. */
+    @SqlQuery("SELECT count(*) FROM tickets WHERE account_id = :id AND status <> 'cancelled'")
+    int activeSeats(@Bind("id") UUID accountId);
 }
