@@ -90,4 +90,8 @@ public interface EventDao {
     /** One more seat, for a waitlisted member a manager confirms into a full event. */
     @SqlUpdate("UPDATE events SET capacity = capacity + 1, updated_at = now() WHERE id = :id")
     void raiseCapacity(@Bind("id") UUID id);
+
+    /** The event's visibility ({@code members} or {@code public}); empty when the community has no such event. */
+    @SqlQuery("SELECT visibility FROM events WHERE community_id = :communityId AND id = :eventId")
+    Optional<String> visibility(@Bind("communityId") UUID communityId, @Bind("eventId") UUID eventId);
 }
