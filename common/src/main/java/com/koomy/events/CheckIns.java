@@ -88,7 +88,7 @@ public class CheckIns {
         if (!code.eventId().equals(eventId)) {
             return ScanResult.refused(scanId, ScanResult.WRONG_EVENT);
         }
-        ScanRecorder.Row row = recorder.record(new ScanRecorder.ScanWrite(eventId, scanId, code.ticketId(), code.serial(),
+        CheckinDao.ScanRow row = recorder.record(new ScanRecorder.ScanWrite(eventId, scanId, code.ticketId(), code.serial(),
                 gate, windowRefusal(code, clock.instant())));
         if (row.priorTicket() != null && !row.priorTicket().equals(code.ticketId())) {
             throw scanIdReused(scanId);

@@ -24,6 +24,11 @@ import static com.koomy.events.CheckIns.instant;
  */
 public interface CheckinDao {
 
+    /** An online scan's answer ({@code replayed}: a retry of a scan decided before, with its first answer). */
+    record ScanRow(String result, Instant admittedAt, String admittedGate, boolean replayed, UUID priorTicket,
+                          UUID foundTicket, String holderName, String guestName) {
+    }
+
     /** An offline scan already decided: its answer. */
     record Prior(String result, Instant admittedAt, String admittedGate, UUID ticketId) {
     }
@@ -80,7 +85,7 @@ public interface CheckinDao {
               FROM decided LEFT JOIN prior ON true LEFT JOIN ticket ON true
             """)
     @UseRowMapper(ScanRowMapper.class)
-    ScanRecorder.Row scan(@Bind("eventId") UUID eventId, @Bind("scanId") String scanId, @Bind("ticketId") UUID ticketId,
+    ScanRow scan(@Bind("eventId") UUID eventId, @Bind("scanId") String scanId, @Bind("ticketId") UUID ticketId,
                           @Bind("serial") int serial, @Bind("gate") String gate, @Bind("refusal") String refusal);
 
     /** False when the ticket was admitted already. */
@@ -163,10 +168,10 @@ public interface CheckinDao {
     @SqlQuery("SELECT now()")
     Instant now();
 
-    class ScanRowMapper implements RowMapper<ScanRecorder.Row> {
+    class ScanRowMapper implements RowMapper<ScanRow> {
         @Override
-        public ScanRecorder.Row map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new ScanRecorder.Row(rs.getString("result"), instant(rs.getTimestamp("admitted_at")),
+        public ScanRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new ScanRow(rs.getString("result"), instant(rs.getTimestamp("admitted_at")),
                     rs.getString("admitted_gate"), rs.getBoolean("replayed"), rs.getObject("prior_ticket", UUID.class),
                     rs.getObject("found_ticket", UUID.class), rs.getString("holder_name"), rs.getString("guest_name"));
         }

@@ -3,10 +3,10 @@ package com.koomy.events;
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.db.GroupCommit;
 import com.koomy.db.SqlStates;
+import com.koomy.events.CheckinDao.ScanRow;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -21,13 +21,13 @@ final class ScanRecorder {
 
     private final Jdbi jdbi;
     /** Null: each scan in a statement of its own (tests, tools); see {@link #groupCommit}. */
-    private volatile GroupCommit<ScanWrite, Row> group;
+    private volatile GroupCommit<ScanWrite, ScanRow> group;
 
     ScanRecorder(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
-    Row record(ScanWrite write) {
+    ScanRow record(ScanWrite write) {
         if (group == null) {
             return jdbi.withHandle(handle -> decide(handle.attach(CheckinDao.class), write));
         }
@@ -41,15 +41,11 @@ final class ScanRecorder {
         }
     }
 
-    record Row(String result, Instant admittedAt, String admittedGate, boolean replayed, UUID priorTicket,
-               UUID foundTicket, String holderName, String guestName) {
-    }
-
     /** The parameters of one online scan's {@link CheckinDao#scan}. */
     record ScanWrite(UUID eventId, String scanId, UUID ticketId, int serial, String gate, String refusal) {
     }
 
-    private static Row decide(CheckinDao checkins, ScanWrite w) {
+    private static ScanRow decide(CheckinDao checkins, ScanWrite w) {
         return checkins.scan(w.eventId(), w.scanId(), w.ticketId(), w.serial(), w.gate(), w.refusal());
     }
 
@@ -59,14 +55,14 @@ final class ScanRecorder {
      * of one ticket in the same batch are decided one after the other, exactly as across
      * transactions (the second finds the first's admission).
      */
-    private List<Row> decideAll(List<ScanWrite> writes) {
+    private List<ScanRow> decideAll(List<ScanWrite> writes) {
         Integer[] order = new Integer[writes.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.<Integer, UUID>comparing(i -> writes.get(i).ticketId())
                 .thenComparing(i -> writes.get(i).scanId()));
-        Row[] rows = new Row[writes.size()];
+        ScanRow[] rows = new ScanRow[writes.size()];
         jdbi.useTransaction(handle -> {
             CheckinDao checkins = handle.attach(CheckinDao.class); // once per batch: the door's hot path
             for (int i : order) {
