@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -139,7 +140,7 @@ class SlowProvidersChaosIT {
                 report.figure("/api/health median: before / during", median(healthBefore) + " / " + median(healthDuring) + " ms; during "
                         + Probes.summary(healthDuring));
                 report.figure("SendGrid requests by answer", calls.stream().collect(Collectors.groupingBy(StubMail.Call::status,
-                        java.util.TreeMap::new, Collectors.counting())));
+                        TreeMap::new, Collectors.counting())));
                 report.figure("SendGrid retries after a 5xx", backoff.after5xx + " (an email's n-th 5xx, at most "
                         + backoff.most5xx + " for one); sooner than 3^n s: " + backoff.early5xx);
                 report.figure("SendGrid retries after a 429", backoff.after429 + "; before its X-RateLimit-Reset: " + backoff.early429);

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,7 +68,7 @@ class WorkerFreezeChaosIT {
                 Map<String, String> orphans = stack.db.withHandle(h -> h.createQuery("SELECT id::text AS id, CASE "
                                 + "WHEN jobsignature LIKE '%SendEmail%' THEN 'email' WHEN jobsignature LIKE '%ApplyStripeEvent%' "
                                 + "THEN 'webhook' ELSE 'other' END AS kind FROM jobrunr.jobrunr_jobs WHERE state = 'PROCESSING' AND " + MINE)
-                        .bind("sid", sid.get()).reduceRows(new java.util.LinkedHashMap<String, String>(), (map, row) -> {
+                        .bind("sid", sid.get()).reduceRows(new LinkedHashMap<String, String>(), (map, row) -> {
                             map.put(row.getColumn("id", String.class), row.getColumn("kind", String.class));
                             return map;
                         }));
@@ -170,7 +172,7 @@ class WorkerFreezeChaosIT {
     }
 
     private static String kinds(Map<String, String> jobs) {
-        Map<String, Long> byKind = new java.util.TreeMap<>();
+        Map<String, Long> byKind = new TreeMap<>();
         jobs.values().forEach(k -> byKind.merge(k, 1L, Long::sum));
         return byKind.toString();
     }
