@@ -178,3 +178,58 @@ wait_quiet() {
   done
   echo "$share"
 }
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks' database session and report helpers (ops/bench/webhooks, ops/bench/email).
+
+# db_open: one psql session for the whole run, kept open as a coprocess (PG_HOST, PG_PORT, DB_USER,
+# DB_PASSWORD, DB_NAME): polling with a new psql (and so a new PostgreSQL backend) every second would cost
+# the machine we measure more than the query.
+db_open() {
+  coproc DB { PGPASSWORD="$DB_PASSWORD" exec psql -h "$PG_HOST" -p "$PG_PORT" -U "$DB_USER" -d "$DB_NAME" \
+    -X -q -t -A -F ' ' 2>&1; }
+  sql "SELECT 1" >/dev/null || die "cannot query PostgreSQL at $PG_HOST:$PG_PORT/$DB_NAME as $DB_USER"
+}
+
+# sql STATEMENT: runs one statement that answers one row on db_open's session and prints that row (fields
+# separated by spaces).
+sql() {
+  local row
+  # Checked first: writing to a psql that has exited would kill this script with SIGPIPE.
+  kill -0 "${DB_PID:-0}" 2>/dev/null || die "the psql session has gone (query: $1)"
+  printf '%s;\n' "$1" >&"${DB[1]}" 2>/dev/null || die "the psql session has gone"
+  IFS= read -r -t 600 row <&"${DB[0]}" || die "no answer from PostgreSQL to: $1"
+  [[ "$row" != ERROR:* && "$row" != FATAL:* && "$row" != psql:* ]] || die "PostgreSQL: $row (query: $1)"
+  printf '%s\n' "$row"
+}
+
+# sql_exec STATEMENT: runs one statement that answers nothing (psql -q prints no command tag), e.g. VACUUM.
+sql_exec() {
+  local row
+  kill -0 "${DB_PID:-0}" 2>/dev/null || die "the psql session has gone (statement: $1)"
+  printf '%s;\n' "$1" >&"${DB[1]}" 2>/dev/null || die "the psql session has gone"
+  row="$(sql "SELECT 'done'")"
+  [[ "$row" == done ]] || die "PostgreSQL: $row (statement: $1)"
+}
+
+# db_snapshot: PostgreSQL's own counters (whole database; our polling adds about one transaction a second):
+# transactions, rows inserted, updated, deleted, WAL bytes, WAL syncs (fsyncs of the log).
+db_snapshot() {
+  sql "SELECT d.xact_commit + d.xact_rollback, d.tup_inserted, d.tup_updated, d.tup_deleted, w.wal_bytes, w.wal_sync
+         FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = current_database()"
+}
+
+# db_share BEFORE AFTER N UNIT: the database work per UNIT (event, email) between two snapshots of N units
+# (the statistics lag up to a second).
+db_share() {
+  awk -v a="$1" -v b="$2" -v n="$3" -v unit="$4" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); if (n <= 0) { print "n/a"; exit }
+    printf "per %s: %.1f transactions, %.1f rows inserted, %.1f updated, %.1f deleted, %.1f KB WAL, %.2f WAL syncs", \
+      unit, (y[1] - x[1]) / n, (y[2] - x[2]) / n, (y[3] - x[3]) / n, (y[4] - x[4]) / n, (y[5] - x[5]) / n / 1024, (y[6] - x[6]) / n
+  }'
+}
+
+# mem_of PID: "VmRSS VmHWM" of a process in MB ("- -" when it is gone).
+mem_of() {
+  awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { printf "%d %d", r / 1024, h / 1024 }' "/proc/$1/status" 2>/dev/null || echo "- -"
+}

@@ -24,7 +24,8 @@ public record ApiContext(ApiConfiguration config, Environment environment, Jdbi 
     static ApiContext build(ApiConfiguration config, Environment environment) {
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), "postgresql");
         UnifiedJedis redis = config.getRedis().build(environment, "koomy-api");
-        config.getHealth().register(environment, jdbi, redis);
+        // database and redis here; jobs from the ops sampler's snapshot (OpsRoutes): no query per probe
+        config.getHealth().registerConnectivity(environment, jdbi, redis);
         // Read-mostly queries (member directory, news feed, event lists, statistics) go to the read replica
         // when one is configured and close enough behind (issue 9; docs/operations.md, "Read replica"). Its
         // 403/404 answers are checked on the primary: a lagging replica does not know a member who just joined.

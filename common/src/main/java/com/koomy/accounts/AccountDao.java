@@ -90,4 +90,9 @@ public interface AccountDao {
             UPDATE accounts SET email = :email, email_verified_at = now(), updated_at = now() WHERE id = :id
             """)
     void setEmail(@Bind("id") UUID id, @Bind("email") String email);
+
+    /** The account's address and name, as an email's addressee. */
+    @SqlQuery("SELECT email, name FROM accounts WHERE id = :id")
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(com.koomy.email.Recipient.class)
+    com.koomy.email.Recipient recipient(@Bind("id") UUID id);
 }

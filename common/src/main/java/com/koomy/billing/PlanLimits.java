@@ -25,9 +25,7 @@ public class PlanLimits {
     }
 
     public Plan planOf(Handle handle, UUID communityId) {
-        return handle.createQuery("SELECT plan FROM community_subscriptions WHERE community_id = :id")
-                .bind("id", communityId).mapTo(String.class).findOne()
-                .flatMap(plans::byId).orElseGet(plans::free);
+        return handle.attach(PlanLimitDao.class).plan(communityId).flatMap(plans::byId).orElseGet(plans::free);
     }
 
     /** Throws unless the community may have one more of {@code limit}. */
@@ -46,8 +44,7 @@ public class PlanLimits {
         if (max == 0) {
             throw new ApiException(403, "not_in_plan", "the " + plan.name() + " plan does not include " + what);
         }
-        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('koomy-plan-limit:' || :id))) locked")
-                .bind("id", communityId.toString()).mapTo(Integer.class).one();
+        handle.attach(PlanLimitDao.class).lock(communityId.toString());
         long used = count(handle, communityId, limit);
         if (used >= max) {
             throw new ApiException(402, "plan_limit_reached", "the " + plan.name() + " plan allows " + max + " " + what
@@ -71,19 +68,15 @@ public class PlanLimits {
     }
 
     private static long count(Handle handle, UUID communityId, Limit limit) {
-        String sql = switch (limit) {
-            // Pending members count: approving them must not overshoot the plan.
-            case MEMBERS -> "SELECT count(*) FROM memberships WHERE community_id = :id AND status IN ('active', 'pending')";
-            case AI_DRAFTS_PER_MONTH -> "SELECT count(*) FROM content_drafts WHERE community_id = :id "
-                    + "AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
-            case EVENTS -> "SELECT count(*) FROM events WHERE community_id = :id";
-            case NEWSLETTERS_PER_MONTH -> "SELECT count(*) FROM newsletters WHERE community_id = :id AND status <> 'cancelled' "
-                    + "AND queued_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'";
-        };
-        if (limit == Limit.EVENTS
-                && handle.createQuery("SELECT to_regclass('events') IS NULL").mapTo(Boolean.class).one()) {
+        PlanLimitDao counts = handle.attach(PlanLimitDao.class);
+        if (limit == Limit.EVENTS && counts.eventsTableMissing()) {
             return 0; // the events table lands with the events feature (another branch): until then there are none
         }
-        return handle.createQuery(sql).bind("id", communityId).mapTo(Long.class).one();
+        return switch (limit) {
+            case MEMBERS -> counts.members(communityId);
+            case AI_DRAFTS_PER_MONTH -> counts.aiDraftsThisMonth(communityId);
+            case EVENTS -> counts.events(communityId);
+            case NEWSLETTERS_PER_MONTH -> counts.newslettersThisMonth(communityId);
+        };
     }
 }

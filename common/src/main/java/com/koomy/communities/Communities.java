@@ -100,15 +100,10 @@ public class Communities {
             return;
         }
         // One creation at a time per account, so two concurrent requests cannot both pass the count.
-        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:account AS text), 17))) l")
-                .bind("account", creatorId).mapTo(Integer.class).one();
+        CommunityDao communities = handle.attach(CommunityDao.class);
+        communities.lockCreations(creatorId);
         // The creator's membership was inserted in the creating transaction: same now() as the community's.
-        long created = handle.createQuery("""
-                        SELECT count(*) FROM memberships m JOIN communities c ON c.id = m.community_id
-                         WHERE m.account_id = :account AND m.role = 'owner' AND m.joined_at = c.created_at
-                           AND c.created_at > now() - interval '1 day'
-                        """)
-                .bind("account", creatorId).mapTo(Long.class).one();
+        long created = communities.createdLastDay(creatorId);
         if (created >= createdPerAccountPerDay) {
             throw new ApiException(429, "community_limit_reached", "an account can create at most "
                     + createdPerAccountPerDay + " communities in 24 hours; try again later");

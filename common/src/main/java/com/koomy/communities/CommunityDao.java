@@ -59,4 +59,20 @@ public interface CommunityDao {
             """)
     List<MyCommunity> ofAccount(@Bind("accountId") UUID accountId, @Bind("afterName") String afterName,
                                 @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+
+    /** The community's name, purged or not; empty for an unknown id. */
+    @SqlQuery("SELECT name FROM communities WHERE id = :id")
+    Optional<String> name(@Bind("id") UUID id);
+
+    /** Serializes an account's community creations until the transaction ends. */
+    @SqlQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:account AS text), 17))) l")
+    int lockCreations(@Bind("account") UUID accountId);
+
+    /** Communities the account created in the last 24 hours (it owns them since their creation). */
+    @SqlQuery("""
+            SELECT count(*) FROM memberships m JOIN communities c ON c.id = m.community_id
+             WHERE m.account_id = :account AND m.role = 'owner' AND m.joined_at = c.created_at
+               AND c.created_at > now() - interval '1 day'
+            """)
+    long createdLastDay(@Bind("account") UUID accountId);
 }

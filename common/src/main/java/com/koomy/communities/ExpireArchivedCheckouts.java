@@ -35,9 +35,6 @@ public record ExpireArchivedCheckouts(UUID communityId) implements JobRequest {
 
         private static final Logger LOG = LoggerFactory.getLogger(ExpireArchivedCheckouts.class);
 
-        private record Open(String sessionId, String stripeAccount) {
-        }
-
         private final Jdbi jdbi;
         private final StripeGateway stripe;
 
@@ -49,16 +46,9 @@ public record ExpireArchivedCheckouts(UUID communityId) implements JobRequest {
         @Override
         public void run(ExpireArchivedCheckouts request) {
             UUID id = request.communityId();
-            List<Open> open = jdbi.withHandle(handle -> handle.createQuery("""
-                            SELECT c.session_id, c.stripe_account FROM dues_checkouts c
-                             WHERE c.community_id = :id AND c.session_id IS NOT NULL
-                               AND c.created_at > now() - make_interval(secs => :open)
-                               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id)
-                               AND EXISTS (SELECT 1 FROM communities k WHERE k.id = c.community_id AND k.archived_at IS NOT NULL)
-                             ORDER BY c.created_at""")
-                    .bind("id", id).bind("open", OPEN_SECONDS)
-                    .map((rs, ctx) -> new Open(rs.getString("session_id"), rs.getString("stripe_account"))).list());
-            for (Open session : open) {
+            List<CommunityLifeDao.OpenCheckout> open = jdbi.withHandle(handle -> handle.attach(CommunityLifeDao.class)
+                    .openCheckoutsIfArchived(id, OPEN_SECONDS));
+            for (CommunityLifeDao.OpenCheckout session : open) {
                 try {
                     stripe.post("/v1/checkout/sessions/" + session.sessionId() + "/expire", Map.of(),
                             "checkout-expire:" + session.sessionId(), session.stripeAccount());

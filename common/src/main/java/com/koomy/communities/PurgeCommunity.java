@@ -18,7 +18,9 @@ import java.util.UUID;
  * still archived and due (an owner may have unarchived it meanwhile): its members, invitations, events
  * and seats, news, drafts, keys and lists go; its images are released (the media collector deletes them);
  * its row stays, renamed and private, because its payments, receipts and refunds must be kept ten years
- * (French accounting law, Code de commerce L123-22) and point to it. Running it twice changes nothing.
+ * (French accounting law, Code de commerce L123-22) and point to it (their foreign keys refuse its deletion, V35);
+ * the name they were issued under stays in {@code name_before_purge}. The payments retention job removes them
+ * after those ten years. Running it twice changes nothing.
  */
 public record PurgeCommunity() implements JobRequest {
 
@@ -40,7 +42,8 @@ public record PurgeCommunity() implements JobRequest {
             "DELETE FROM dues_checkouts d WHERE d.community_id = :id AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = d.id)",
             "UPDATE media SET released_at = now() WHERE community_id = :id AND released_at IS NULL",
             """
-            UPDATE communities SET name = :deleted, description = '', city = NULL, visibility = 'private',
+            UPDATE communities SET name_before_purge = coalesce(name_before_purge, name), name = :deleted,
+                   description = '', city = NULL, visibility = 'private',
                    join_policy = 'approval', slug = 'deleted-' || replace(CAST(id AS text), '-', ''),
                    purged_at = now(), updated_at = now()
              WHERE id = :id""");

@@ -32,9 +32,6 @@ public record SyncArchivedPlan(UUID communityId) implements JobRequest {
 
         private static final Logger LOG = LoggerFactory.getLogger(SyncArchivedPlan.class);
 
-        private record State(Instant archivedAt, Instant updatedAt, String subscriptionId, String status) {
-        }
-
         private final Jdbi jdbi;
         private final StripeGateway stripe;
 
@@ -46,15 +43,8 @@ public record SyncArchivedPlan(UUID communityId) implements JobRequest {
         @Override
         public void run(SyncArchivedPlan request) {
             UUID id = request.communityId();
-            Optional<State> state = jdbi.withHandle(handle -> handle.createQuery("""
-                            SELECT c.archived_at, c.updated_at, s.subscription_id, s.status
-                              FROM communities c JOIN community_subscriptions s ON s.community_id = c.id
-                             WHERE c.id = :id""")
-                    .bind("id", id)
-                    .map((rs, ctx) -> new State(rs.getTimestamp("archived_at") == null ? null
-                            : rs.getTimestamp("archived_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
-                            rs.getString("subscription_id"), rs.getString("status")))
-                    .findOne());
+            Optional<CommunityLifeDao.PlanState> state = jdbi.withHandle(handle -> handle.attach(CommunityLifeDao.class)
+                    .planState(id));
             if (state.isEmpty() || state.get().subscriptionId() == null || !Subscriptions.isLive(state.get().status())) {
                 LOG.info("Community {}: no live subscription, nothing to change at Stripe", id);
                 return;

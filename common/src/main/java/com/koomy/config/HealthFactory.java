@@ -19,10 +19,20 @@ public class HealthFactory {
     @NotNull private Duration jobServerMaxHeartbeatAge = Duration.seconds(30);
 
     public void register(Environment environment, Jdbi jdbi, UnifiedJedis redis) {
-        environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
-        environment.healthChecks().register("redis", new RedisHealthCheck(redis));
+        registerConnectivity(environment, jdbi, redis);
         environment.healthChecks().register("jobs", new JobQueueHealthCheck(jdbi,
                 jobServerMaxHeartbeatAge.toJavaDuration()));
+    }
+
+    /**
+     * The connectivity checks alone ({@code database}: SELECT 1 through the process's pool; {@code redis}:
+     * PING), for a process that registers its {@code jobs} check from figures it already samples (the API:
+     * from the ops sampler's snapshot). Both cost one round trip and no read of any table; the database one
+     * stays a live query because readiness means precisely that this process's pool can reach PostgreSQL now.
+     */
+    public void registerConnectivity(Environment environment, Jdbi jdbi, UnifiedJedis redis) {
+        environment.healthChecks().register("database", new DatabaseHealthCheck(jdbi));
+        environment.healthChecks().register("redis", new RedisHealthCheck(redis));
     }
 
     /**

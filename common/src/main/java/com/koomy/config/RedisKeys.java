@@ -64,6 +64,16 @@ public final class RedisKeys {
         return prefix + "stats:req:" + epochMinute;
     }
 
+    /** Which API instance samples the database's counts for the cluster (a lease: SET NX PX, renewed each period). */
+    public String opsSamplerLease() {
+        return prefix + "ops:sampler:lease";
+    }
+
+    /** The cluster's last sample of the database's counts (JSON), written by the lease holder. */
+    public String opsSnapshot() {
+        return prefix + "ops:sampler:snapshot";
+    }
+
     private static boolean hasBraces(String s) {
         return s.indexOf('{') >= 0 || s.indexOf('}') >= 0;
     }

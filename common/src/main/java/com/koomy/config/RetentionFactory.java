@@ -10,8 +10,8 @@ import jakarta.validation.constraints.NotNull;
 
 /**
  * How long each table family is kept, and how the worker's retention jobs delete (issue 23). Every number
- * and its reason: docs/operations.md, "Data retention". Payments, receipts, refunds and dues extensions have
- * no entry on purpose: retention never deletes them (10 years, Code de commerce L123-22).
+ * and its reason: docs/operations.md, "Data retention". Payments, receipts, refunds and dues extensions go only
+ * after 10 years, which the configuration cannot shorten (Code de commerce L123-22).
  */
 public class RetentionFactory {
 
@@ -38,6 +38,20 @@ public class RetentionFactory {
     @NotNull private Duration checkinScans = Duration.days(365);
     /** JobRunr's failed jobs, from their failure; they go to JobRunr's deleted state. */
     @NotNull private Duration failedJobs = Duration.days(30);
+    /** A sent (or cancelled) newsletter's audience list, from its sending; the newsletter and its figures stay. */
+    @NotNull private Duration newsletterRecipients = Duration.days(365);
+    /** "Export my data" rows with their archive, from the last of request, build and download. */
+    @NotNull private Duration accountExports = Duration.days(7);
+    /** Payments with their receipts, refunds and dues extensions, from the end of the calendar year of their last fact. */
+    @NotNull private Duration payments = Duration.days(3653);
+
+    /** Code de commerce L123-22: accounting documents and their supporting records are kept 10 years. */
+    @JsonIgnore
+    @AssertTrue(message = "payments must be at least 3653 days: French accounting law (Code de commerce L123-22) keeps "
+            + "payments, receipts and refunds for 10 years")
+    public boolean isPaymentsTenYears() {
+        return payments.toDays() >= 3653;
+    }
 
     /** Stripe redelivers an event for up to 3 days and lists it in its Events API (reconciliation) for 30. */
     @JsonIgnore
@@ -77,4 +91,10 @@ public class RetentionFactory {
     @JsonProperty public void setCheckinScans(Duration v) { this.checkinScans = v; }
     @JsonProperty public Duration getFailedJobs() { return failedJobs; }
     @JsonProperty public void setFailedJobs(Duration v) { this.failedJobs = v; }
+    @JsonProperty public Duration getNewsletterRecipients() { return newsletterRecipients; }
+    @JsonProperty public void setNewsletterRecipients(Duration v) { this.newsletterRecipients = v; }
+    @JsonProperty public Duration getAccountExports() { return accountExports; }
+    @JsonProperty public void setAccountExports(Duration v) { this.accountExports = v; }
+    @JsonProperty public Duration getPayments() { return payments; }
+    @JsonProperty public void setPayments(Duration v) { this.payments = v; }
 }

@@ -169,4 +169,30 @@ public interface EmailDao {
     /** Emails held in sending until a SendGrid event settles them or their resend is due. */
     @SqlQuery("SELECT count(*) FROM emails WHERE status = 'sending' AND lease_until IS NULL AND retry_at IS NOT NULL")
     long countAwaitingConfirmation();
+
+    /**
+     * Due rows, transactional first (bulk = false sorts first), each kind in the order of its wait: waits
+     * that are over, attempts that died past their lease, and held attempts (sending, no lease) that a
+     * SendGrid event now settles or whose resend is due ({@link InterruptedAttempts}). At most {@code limit}:
+     * {@link EmailPacer} takes them.
+     */
+    @SqlQuery("""
+            SELECT id FROM (
+                (SELECT id, bulk, retry_at AS due FROM emails
+                  WHERE status = 'queued' AND retry_at IS NOT NULL AND retry_at <= now() AND NOT held
+                  ORDER BY bulk, retry_at LIMIT :limit)
+                UNION ALL
+                (SELECT id, bulk, lease_until AS due FROM emails
+                  WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_until < now()
+                  ORDER BY lease_until LIMIT :limit)
+                UNION ALL
+                (SELECT id, bulk, coalesce(retry_at, now()) AS due FROM emails
+                  WHERE status = 'sending' AND lease_until IS NULL
+                    AND (retry_at <= now()
+                         OR EXISTS (SELECT 1 FROM sendgrid_events e WHERE e.koomy_key = emails.idempotency_key))
+                  ORDER BY retry_at LIMIT :limit)) d
+             ORDER BY bulk, due
+             LIMIT :limit
+            """)
+    List<UUID> due(@Bind("limit") int limit);
 }

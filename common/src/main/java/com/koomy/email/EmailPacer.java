@@ -38,30 +38,6 @@ public class EmailPacer implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailPacer.class);
 
-    /**
-     * Due rows, transactional first (bulk = false sorts first), each kind in the order of its wait: waits
-     * that are over, attempts that died past their lease, and held attempts (sending, no lease) that a
-     * SendGrid event now settles or whose resend is due ({@link InterruptedAttempts}).
-     */
-    private static final String DUE = """
-            SELECT id FROM (
-                (SELECT id, bulk, retry_at AS due FROM emails
-                  WHERE status = 'queued' AND retry_at IS NOT NULL AND retry_at <= now() AND NOT held
-                  ORDER BY bulk, retry_at LIMIT :limit)
-                UNION ALL
-                (SELECT id, bulk, lease_until AS due FROM emails
-                  WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_until < now()
-                  ORDER BY lease_until LIMIT :limit)
-                UNION ALL
-                (SELECT id, bulk, coalesce(retry_at, now()) AS due FROM emails
-                  WHERE status = 'sending' AND lease_until IS NULL
-                    AND (retry_at <= now()
-                         OR EXISTS (SELECT 1 FROM sendgrid_events e WHERE e.koomy_key = emails.idempotency_key))
-                  ORDER BY retry_at LIMIT :limit)) d
-             ORDER BY bulk, due
-             LIMIT :limit
-            """;
-
     private final Jdbi jdbi;
     private final int threads;
     private final Duration idlePoll;
@@ -172,8 +148,7 @@ public class EmailPacer implements Managed {
         if (free <= 0) {
             return 0;
         }
-        List<UUID> due = jdbi.withHandle(h -> h.createQuery(DUE).bind("limit", free + inFlight.size())
-                .mapTo(UUID.class).list());
+        List<UUID> due = jdbi.withHandle(h -> h.attach(EmailDao.class).due(free + inFlight.size()));
         long now = System.nanoTime();
         failedUntil.values().removeIf(until -> until < now);
         int started = 0;

@@ -68,4 +68,36 @@ public interface EmailSuppressionDao {
             """)
     boolean liftGroupUnsubscribe(@Bind("email") String email, @Bind("asmGroupId") String asmGroupId,
                                  @Bind("resubscribedAt") Instant resubscribedAt);
+
+    /** A SendGrid event of one of our emails: its name and SendGrid's message id. */
+    record KeyEvent(String event, String sgMessageId) {
+    }
+
+    /**
+     * Which of {@code emails} must not get this message: suppressed (for all mail, or for bulk mail when
+     * {@code bulk}), or unsubscribed from the newsletters of {@code community} (null: no newsletter).
+     */
+    @SqlQuery("""
+            SELECT email FROM email_suppressions
+             WHERE email = ANY(:emails) AND (scope = 'all' OR :bulk)
+            UNION
+            SELECT email FROM newsletter_unsubscribes
+             WHERE community_id = CAST(:community AS uuid) AND email = ANY(:emails)
+            """)
+    java.util.Set<String> blocked(@Bind("emails") String[] emails, @Bind("bulk") boolean bulk,
+                                  @Bind("community") java.util.UUID community);
+
+    /** Whether SendGrid's webhook brought a processed event of any mail since then (is the webhook flowing?). */
+    @SqlQuery("""
+            SELECT EXISTS (SELECT 1 FROM sendgrid_events WHERE event = 'processed' AND occurred_at > :since)
+            """)
+    boolean processedSince(@Bind("since") Instant since);
+
+    /** The first SendGrid event of the email with this koomy_key. */
+    @SqlQuery("""
+            SELECT event, sg_message_id FROM sendgrid_events WHERE koomy_key = :key
+             ORDER BY occurred_at LIMIT 1
+            """)
+    @RegisterConstructorMapper(KeyEvent.class)
+    Optional<KeyEvent> firstEvent(@Bind("key") String koomyKey);
 }

@@ -36,18 +36,8 @@ public final class EmailSuppressions {
      */
     public static List<Recipient> suppressedAmong(Handle handle, List<Recipient> recipients, boolean bulk,
                                                   java.util.UUID newsletterCommunity) {
-        java.util.Set<String> blocked = handle.createQuery("""
-                        SELECT email FROM email_suppressions
-                         WHERE email = ANY(:emails) AND (scope = 'all' OR :bulk)
-                        UNION
-                        SELECT email FROM newsletter_unsubscribes
-                         WHERE community_id = CAST(:community AS uuid) AND email = ANY(:emails)
-                        """)
-                .bindArray("emails", String.class, recipients.stream().map(Recipient::email).toList())
-                .bind("bulk", bulk)
-                .bind("community", newsletterCommunity)
-                .mapTo(String.class)
-                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> blocked = handle.attach(EmailSuppressionDao.class)
+                .blocked(recipients.stream().map(Recipient::email).toArray(String[]::new), bulk, newsletterCommunity);
         return recipients.stream().filter(r -> blocked.contains(r.email())).toList();
     }
 

@@ -71,8 +71,7 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
                 LOG.info("Newsletter {} is scheduled for {}, not now: this job is stale", id, n.sendAt());
                 return false;
             }
-            handle.createUpdate("UPDATE newsletters SET status = 'queued', updated_at = now() WHERE id = :id")
-                    .bind("id", id).execute();
+            handle.attach(NewsletterFanOutDao.class).markQueued(id);
             return true;
         }
         if (!"queued".equals(n.status()) && !("sending".equals(n.status()) && !n.fannedOut())) {
@@ -89,7 +88,7 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
      */
     private void analyzeSnapshot() {
         try {
-            jdbi.useHandle(h -> h.execute("ANALYZE newsletter_recipients"));
+            jdbi.useHandle(h -> h.attach(NewsletterFanOutDao.class).analyzeRecipients());
         } catch (RuntimeException e) {
             LOG.warn("ANALYZE newsletter_recipients failed ({}); the fan-out goes on with older statistics", e.toString());
         }
@@ -110,21 +109,8 @@ public class FanOutNewsletterJob implements JobRequestHandler<FanOutNewsletter> 
             return;
         }
         // Every batch may already be settled (a fast sink): then the newsletter is sent now.
-        handle.createUpdate("""
-                        UPDATE newsletters SET fanned_out_at = coalesce(fanned_out_at, now()),
-                               recipients_total = coalesce(recipients_total, 0), batches_total = coalesce(batches_total, 0),
-                               status = CASE WHEN NOT EXISTS (SELECT 1 FROM emails WHERE newsletter_id = :id
-                                                                AND status IN ('queued', 'sending'))
-                                             THEN 'sent' ELSE 'sending' END,
-                               sent_at = CASE WHEN NOT EXISTS (SELECT 1 FROM emails WHERE newsletter_id = :id
-                                                                AND status IN ('queued', 'sending'))
-                                              THEN coalesce(sent_at, now()) END,
-                               updated_at = now()
-                         WHERE id = :id
-                        """)
-                .bind("id", id).execute();
+        handle.attach(NewsletterFanOutDao.class).markFannedOut(id);
         Newsletters.release(handle, id);
-        LOG.info("Newsletter {}: {} batches", id, handle.createQuery("SELECT batches_total FROM newsletters WHERE id = :id")
-                .bind("id", id).mapTo(Integer.class).one());
+        LOG.info("Newsletter {}: {} batches", id, handle.attach(NewsletterFanOutDao.class).batchesTotal(id));
     }
 }

@@ -21,17 +21,8 @@ record FanOutProgress(UUID id, UUID communityId, String communityName, String lo
     }
 
     static FanOutProgress load(Handle handle, UUID id, boolean forUpdate) {
-        Optional<FanOutProgress> found = handle.createQuery("SELECT * FROM newsletters WHERE id = :id" + (forUpdate ? " FOR NO KEY UPDATE" : ""))
-                .bind("id", id)
-                .map((rs, ctx) -> new FanOutProgress(rs.getObject("id", UUID.class), rs.getObject("community_id", UUID.class),
-                        rs.getString("community_name"), rs.getString("locale"), rs.getString("subject"),
-                        rs.getString("body"), rs.getString("status"), rs.getString("segment"),
-                        rs.getObject("event_id", UUID.class),
-                        rs.getTimestamp("send_at") == null ? null : rs.getTimestamp("send_at").toInstant(),
-                        rs.getBoolean("snapshot_done"), rs.getObject("snapshot_after", UUID.class),
-                        rs.getString("fanout_after"), rs.getInt("batches_total"), rs.getBoolean("batched_in_snapshot"),
-                        rs.getTimestamp("fanned_out_at") != null))
-                .findOne();
+        NewsletterFanOutDao newsletters = handle.attach(NewsletterFanOutDao.class);
+        Optional<FanOutProgress> found = forUpdate ? newsletters.lock(id) : newsletters.find(id);
         return found.orElseThrow(() -> new IllegalStateException("newsletter " + id + " is not stored"));
     }
 }

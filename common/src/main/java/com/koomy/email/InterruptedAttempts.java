@@ -73,9 +73,7 @@ final class InterruptedAttempts {
             return Outcome.DONE; // an operator decides, or not yet due
         }
         Instant heldAt = email.heldAt() != null ? email.heldAt() : email.retryAt().minus(resendAfter);
-        boolean flowing = handle.createQuery("""
-                        SELECT EXISTS (SELECT 1 FROM sendgrid_events WHERE event = 'processed' AND occurred_at > :since)
-                        """).bind("since", heldAt).mapTo(Boolean.class).one();
+        boolean flowing = handle.attach(EmailSuppressionDao.class).processedSince(heldAt);
         if (!flowing) {
             handle.attach(EmailDao.class).postponeResend(email.id(), now.plus(RECHECK));
             LOG.warn("Email {} ({}): no SendGrid event confirms it, but no processed event of any mail has arrived "
@@ -106,11 +104,8 @@ final class InterruptedAttempts {
 
     /** Whether SendGrid's webhook brought an event of this email: then it is {@code sent}. */
     private boolean confirmed(Handle handle, Email email) {
-        Optional<Event> event = handle.createQuery("""
-                        SELECT event, sg_message_id FROM sendgrid_events WHERE koomy_key = :key
-                         ORDER BY occurred_at LIMIT 1
-                        """).bind("key", email.idempotencyKey())
-                .map((rs, ctx) -> new Event(rs.getString("event"), rs.getString("sg_message_id"))).findOne();
+        Optional<EmailSuppressionDao.KeyEvent> event = handle.attach(EmailSuppressionDao.class)
+                .firstEvent(email.idempotencyKey());
         if (event.isEmpty()) {
             return false;
         }
@@ -123,8 +118,5 @@ final class InterruptedAttempts {
         LOG.info("Email {} ({}): SendGrid's {} event shows it took the interrupted attempt; marked sent",
                 email.id(), email.idempotencyKey(), event.get().event());
         return true;
-    }
-
-    private record Event(String event, String sgMessageId) {
     }
 }

@@ -1,6 +1,5 @@
 package com.koomy.email;
 
-import com.koomy.newsletters.NewsletterSegment;
 import com.koomy.newsletters.Newsletters;
 
 import org.jdbi.v3.core.Handle;
@@ -17,18 +16,6 @@ final class NewsletterBatchPages {
 
     /** The first key of the snapshot pages' advisory locks (the second: the newsletter id's hash). */
     private static final int ADVISORY_LOCK_KIND = 20_20;
-    /** The CTE that stores CTE {@code batches} (chunk, recipients) as held batch emails numbered from {@code :firstBatch}. */
-    private static final String STORE_BATCHES = """
-            stored AS (
-                INSERT INTO emails (id, idempotency_key, community_id, template, locale, recipients, variables,
-                                    bulk, newsletter_id, batch_no, held)
-                SELECT gen_random_uuid(), 'newsletter:' || :id || ':' || (:firstBatch + chunk), :communityId,
-                       :template, :locale, recipients, CAST(:variables AS jsonb), true, :id,
-                       :firstBatch + chunk, true
-                  FROM batches
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING 1)""";
-
     private NewsletterBatchPages() {
     }
 
@@ -46,77 +33,27 @@ final class NewsletterBatchPages {
      * the newsletter's own batches back.
      */
     static boolean snapshotPage(Handle handle, UUID id) {
-        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:kind, :key)) l")
-                .bind("kind", ADVISORY_LOCK_KIND).bind("key", id.hashCode()).mapTo(Integer.class).one();
+        NewsletterFanOutDao newsletters = handle.attach(NewsletterFanOutDao.class);
+        newsletters.advisoryLock(ADVISORY_LOCK_KIND, id.hashCode());
         FanOutProgress n = FanOutProgress.load(handle, id, false);
         if (n.snapshotDone() || !n.sending()) {
             return false;
         }
-        var page = handle.createQuery("""
-                        WITH members AS (
-                            SELECT m.account_id FROM memberships m
-                             WHERE m.community_id = :communityId AND m.account_id > CAST(:after AS uuid)
-                               AND %s
-                             ORDER BY m.account_id
-                             LIMIT :size),
-                        -- The page's accounts looked up by id: a join planned over both tables would scan
-                        -- accounts from the start on every page (1.7 s a page at 700,000 in, measured).
-                        page AS (
-                            SELECT p.account_id, a.email, a.name
-                              FROM members p CROSS JOIN LATERAL (SELECT email, name FROM accounts WHERE id = p.account_id) a),
-                        -- No copy in newsletter_recipients: the batches are the snapshot (an address is one
-                        -- account's, so one page per transaction with its cursor is all the deduplication needed).
-                        kept AS (
-                            SELECT p.email, p.name FROM page p
-                             WHERE NOT EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = p.email)
-                               AND NOT EXISTS (SELECT 1 FROM newsletter_unsubscribes u
-                                                WHERE u.community_id = :communityId AND u.email = p.email)),
-                        batches AS (
-                            SELECT chunk, count(*) AS n,
-                                   jsonb_agg(jsonb_strip_nulls(jsonb_build_object('email', email, 'name', name))
-                                             ORDER BY email) AS recipients
-                              FROM (SELECT email, name, (row_number() OVER (ORDER BY email) - 1) / :batchSize AS chunk
-                                      FROM kept) k
-                             GROUP BY chunk),
-                        %s
-                        SELECT (SELECT count(*) FROM page) AS seen, (SELECT count(*) FROM kept) AS kept,
-                               (SELECT account_id FROM page ORDER BY account_id DESC LIMIT 1) AS last,
-                               (SELECT count(*) FROM batches) AS batches, (SELECT count(*) FROM stored) AS stored
-                        """.formatted(NewsletterSegment.PREDICATE, STORE_BATCHES))
-                .bind("id", id)
-                .bind("communityId", n.communityId())
-                .bind("after", n.snapshotAfter() == null ? new UUID(0, 0) : n.snapshotAfter())
-                .bind("segment", n.segment())
-                .bind("eventId", n.eventId())
-                .bind("size", FanOutNewsletterJob.SNAPSHOT_PAGE)
-                .bind("batchSize", Newsletters.BATCH_SIZE)
-                .bind("firstBatch", n.batchesTotal())
-                .bind("template", EmailTemplate.NEWSLETTER.id())
-                .bind("locale", n.locale())
-                .bind("variables", variables(n))
-                .map((rs, ctx) -> new Object[]{rs.getLong("seen"), rs.getLong("kept"), rs.getObject("last", UUID.class),
-                        rs.getInt("batches"), rs.getInt("stored")})
-                .one();
-        long seen = (Long) page[0];
-        long kept = (Long) page[1];
-        UUID last = seen == 0 ? n.snapshotAfter() : (UUID) page[2];
-        int batches = (Integer) page[3];
-        requireNewBatches(id, n, batches, (Integer) page[4]);
+        NewsletterFanOutDao.SnapshotResult page = newsletters.snapshotPage(new NewsletterFanOutDao.SnapshotPage(id,
+                n.communityId(), n.snapshotAfter() == null ? new UUID(0, 0) : n.snapshotAfter(), n.segment(), n.eventId(),
+                FanOutNewsletterJob.SNAPSHOT_PAGE, Newsletters.BATCH_SIZE, n.batchesTotal(), EmailTemplate.NEWSLETTER.id(),
+                n.locale(), variables(n)));
+        long seen = page.seen();
+        long kept = page.kept();
+        UUID last = seen == 0 ? n.snapshotAfter() : page.last();
+        int batches = page.batches();
+        requireNewBatches(id, n, batches, page.stored());
         FanOutProgress locked = FanOutProgress.lock(handle, id);
         if (!locked.sending()) {
             throw new Stopped(locked.status()); // cancelled since the page began (only before its first batch)
         }
         boolean done = seen < FanOutNewsletterJob.SNAPSHOT_PAGE;
-        handle.createUpdate("""
-                        UPDATE newsletters SET snapshot_after = :last, snapshot_done = :done, batched_in_snapshot = true,
-                               status = CASE WHEN :batches > 0 THEN 'sending' ELSE status END,
-                               batches_total = :batchesTotal, recipients_total = coalesce(recipients_total, 0) + :kept,
-                               recipients_suppressed = recipients_suppressed + :left, updated_at = now()
-                         WHERE id = :id
-                        """)
-                .bind("last", last).bind("done", done).bind("batches", batches)
-                .bind("batchesTotal", n.batchesTotal() + batches).bind("kept", kept)
-                .bind("left", seen - kept).bind("id", id).execute();
+        newsletters.snapshotMoved(id, last, done, batches, n.batchesTotal() + batches, kept, seen - kept);
         if (batches > 0) {
             Newsletters.release(handle, id);
         }
@@ -140,51 +77,17 @@ final class NewsletterBatchPages {
         if (!n.snapshotDone() || !("queued".equals(n.status()) || "sending".equals(n.status()))) {
             return false;
         }
-        var page = handle.createQuery("""
-                        WITH page AS (
-                            SELECT r.email, r.name,
-                                   (row_number() OVER (ORDER BY r.email) - 1) / :batchSize AS chunk
-                              FROM (SELECT email, name FROM newsletter_recipients r
-                                     WHERE r.newsletter_id = :id AND r.email > :after
-                                       AND NOT EXISTS (SELECT 1 FROM email_suppressions s WHERE s.email = r.email)
-                                       AND NOT EXISTS (SELECT 1 FROM newsletter_unsubscribes u
-                                                        WHERE u.community_id = :communityId AND u.email = r.email)
-                                     ORDER BY r.email
-                                     LIMIT :size) r),
-                        batches AS (
-                            SELECT chunk, count(*) AS n, max(email) AS last,
-                                   jsonb_agg(jsonb_strip_nulls(jsonb_build_object('email', email, 'name', name))
-                                             ORDER BY email) AS recipients
-                              FROM page GROUP BY chunk),
-                        %s
-                        SELECT (SELECT count(*) FROM batches) AS batches, (SELECT coalesce(sum(n), 0) FROM batches) AS recipients,
-                               (SELECT max(last) FROM batches) AS last, (SELECT count(*) FROM stored) AS stored
-                        """.formatted(STORE_BATCHES))
-                .bind("id", id)
-                .bind("communityId", n.communityId())
-                .bind("after", n.fanoutAfter() == null ? "" : n.fanoutAfter())
-                .bind("batchSize", Newsletters.BATCH_SIZE)
-                .bind("size", FanOutNewsletterJob.FANOUT_PAGE)
-                .bind("firstBatch", n.batchesTotal())
-                .bind("template", EmailTemplate.NEWSLETTER.id())
-                .bind("locale", n.locale())
-                .bind("variables", variables(n))
-                .map((rs, ctx) -> new Object[]{rs.getInt("batches"), rs.getInt("recipients"), rs.getString("last"),
-                        rs.getInt("stored")})
-                .one();
-        int batches = (Integer) page[0];
+        NewsletterFanOutDao newsletters = handle.attach(NewsletterFanOutDao.class);
+        NewsletterFanOutDao.FanOutResult page = newsletters.fanOutPage(new NewsletterFanOutDao.FanOutPage(id, n.communityId(),
+                n.fanoutAfter() == null ? "" : n.fanoutAfter(), Newsletters.BATCH_SIZE, FanOutNewsletterJob.FANOUT_PAGE,
+                n.batchesTotal(), EmailTemplate.NEWSLETTER.id(), n.locale(), variables(n)));
+        int batches = page.batches();
         if (batches == 0) {
             return false;
         }
-        requireNewBatches(id, n, batches, (Integer) page[3]);
-        handle.createUpdate("""
-                        UPDATE newsletters SET status = 'sending', fanout_after = :last, batches_total = :batches,
-                               recipients_total = coalesce(recipients_total, 0) + :recipients, updated_at = now()
-                         WHERE id = :id
-                        """)
-                .bind("last", (String) page[2]).bind("batches", n.batchesTotal() + batches)
-                .bind("recipients", (Integer) page[1]).bind("id", id).execute();
+        requireNewBatches(id, n, batches, page.stored());
+        newsletters.fanOutMoved(id, page.last(), n.batchesTotal() + batches, page.recipients());
         Newsletters.release(handle, id);
-        return (Integer) page[1] == FanOutNewsletterJob.FANOUT_PAGE;
+        return page.recipients() == FanOutNewsletterJob.FANOUT_PAGE;
     }
 }

@@ -7,7 +7,6 @@ import com.koomy.errors.ApiException;
 import com.koomy.memberships.Memberships;
 
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -81,18 +80,15 @@ public class Attendees {
                 throw EventErrors.notFound();
             }
             Memberships.requireManager(Events.membership(handle, event.communityId(), callerId));
-            Ticket ticket = handle.createQuery("SELECT * FROM tickets WHERE event_id = :eventId AND id = :id FOR UPDATE")
-                    .bind("eventId", eventId).bind("id", ticketId).map(ConstructorMapper.of(Ticket.class)).findOne()
-                    .orElseThrow(EventErrors::ticketNotFound);
+            TicketDao tickets = handle.attach(TicketDao.class);
+            Ticket ticket = tickets.lockInEvent(eventId, ticketId).orElseThrow(EventErrors::ticketNotFound);
             if (!ticket.isConfirmed()) {
                 throw new ApiException(409, "not_confirmed", "ticketId: only a confirmed seat can be a no-show");
             }
-            if (handle.createQuery("SELECT count(*) FROM checkins WHERE ticket_id = :id").bind("id", ticketId)
-                    .mapTo(Integer.class).one() > 0) {
+            if (handle.attach(CheckinDao.class).count(ticketId) > 0) {
                 throw new ApiException(409, "already_checked_in", "ticketId: this seat was admitted at the door");
             }
-            handle.createUpdate("UPDATE tickets SET no_show_at = coalesce(no_show_at, now()), updated_at = now() WHERE id = :id")
-                    .bind("id", ticketId).execute();
+            tickets.markNoShow(ticketId);
             return handle.attach(AttendeeDao.class).find(eventId, ticketId).orElseThrow();
         });
     }

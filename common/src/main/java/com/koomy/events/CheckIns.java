@@ -17,7 +17,7 @@ import java.util.UUID;
 /**
  * Door check-in. A scan is decided in this order: the QR code must parse and carry a valid signature
  * of the event's community (else {@code invalid}, answered without touching the database); it must be
- * for this event ({@code wrong_event}); then {@link ScanRecorder#SCAN} decides everything else in one statement
+ * for this event ({@code wrong_event}); then {@link CheckinDao#scan} decides everything else in one statement
  * and one round trip: an earlier answer to the same scan id is replayed; a time outside the code's
  * validity window is {@code not_yet_valid}/{@code expired}; a cancelled seat or an older serial is
  * {@code revoked}; otherwise the ticket's one {@code checkins} row is inserted ({@code admitted}) or
@@ -88,7 +88,7 @@ public class CheckIns {
         if (!code.eventId().equals(eventId)) {
             return ScanResult.refused(scanId, ScanResult.WRONG_EVENT);
         }
-        ScanRecorder.Row row = recorder.record(new ScanRecorder.ScanWrite(eventId, scanId, code.ticketId(), code.serial(),
+        CheckinDao.ScanRow row = recorder.record(new ScanRecorder.ScanWrite(eventId, scanId, code.ticketId(), code.serial(),
                 gate, windowRefusal(code, clock.instant())));
         if (row.priorTicket() != null && !row.priorTicket().equals(code.ticketId())) {
             throw scanIdReused(scanId);

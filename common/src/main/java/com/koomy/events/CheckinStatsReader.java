@@ -75,22 +75,10 @@ public class CheckinStatsReader {
     CheckinStats count(UUID eventId) {
         return reads.withHandle(handle -> {
             Event event = handle.attach(EventDao.class).find(eventId).orElseThrow(EventErrors::notFound);
-            List<CheckinStats.Gate> gates = handle.createQuery("""
-                            /* CheckinStatsReader.gates */
-                            SELECT gate, count(*) AS admitted,
-                                   count(*) FILTER (WHERE admitted_at > now() - interval '1 minute') AS last_minute
-                              FROM checkins WHERE event_id = :eventId
-                             GROUP BY gate ORDER BY gate LIMIT 500
-                            """)
-                    .bind("eventId", eventId)
-                    .map((rs, ctx) -> new CheckinStats.Gate(rs.getString("gate"), rs.getLong("admitted"), rs.getLong("last_minute")))
-                    .list();
-            long scans = handle.createQuery("""
-                            /* CheckinStatsReader.scans */
-                            SELECT count(*) FROM checkin_scans WHERE event_id = :eventId AND received_at > now() - interval '1 minute'
-                            """)
-                    .bind("eventId", eventId).mapTo(Long.class).one();
-            Instant now = handle.createQuery("SELECT now()").mapTo(Instant.class).one();
+            CheckinDao checkins = handle.attach(CheckinDao.class);
+            List<CheckinStats.Gate> gates = checkins.gates(eventId);
+            long scans = checkins.scansLastMinute(eventId);
+            Instant now = checkins.now();
             return new CheckinStats(eventId, event.capacity(), event.confirmedCount(), event.waitlistedCount(),
                     gates.stream().mapToLong(CheckinStats.Gate::admitted).sum(),
                     gates.stream().mapToLong(CheckinStats.Gate::admittedLastMinute).sum(), scans, gates, now);

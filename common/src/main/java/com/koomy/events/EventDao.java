@@ -83,4 +83,15 @@ public interface EventDao {
             """)
     List<Event> past(@Bind("communityId") UUID communityId, @Bind("publicOnly") boolean publicOnly,
                      @Bind("afterAt") String afterAt, @Bind("afterId") UUID afterId, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM events WHERE id = :id AND community_id = :c)")
+    boolean exists(@Bind("c") UUID communityId, @Bind("id") UUID id);
+
+    /** One more seat, for a waitlisted member a manager confirms into a full event. */
+    @SqlUpdate("UPDATE events SET capacity = capacity + 1, updated_at = now() WHERE id = :id")
+    void raiseCapacity(@Bind("id") UUID id);
+
+    /** The event's visibility ({@code members} or {@code public}); empty when the community has no such event. */
+    @SqlQuery("SELECT visibility FROM events WHERE community_id = :communityId AND id = :eventId")
+    Optional<String> visibility(@Bind("communityId") UUID communityId, @Bind("eventId") UUID eventId);
 }

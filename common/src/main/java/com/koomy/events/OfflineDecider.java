@@ -1,5 +1,8 @@
 package com.koomy.events;
 
+import com.koomy.events.CheckinDao.Admission;
+import com.koomy.events.CheckinDao.Prior;
+import com.koomy.events.CheckinDao.Seat;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
@@ -12,20 +15,11 @@ import java.util.UUID;
  */
 final class OfflineDecider {
 
-    private record Prior(String result, Instant admittedAt, String admittedGate, UUID ticketId) {
-    }
-
-    private record Seat(String status, int serial, String holderName, String guestName) {
-    }
-
-    private record Admission(String scanId, String gate, Instant admittedAt) {
-    }
-
-    private final Handle handle;
+    private final CheckinDao checkins;
     private final UUID eventId;
 
     OfflineDecider(Handle handle, UUID eventId) {
-        this.handle = handle;
+        this.checkins = handle.attach(CheckinDao.class);
         this.eventId = eventId;
     }
 
@@ -46,39 +40,15 @@ final class OfflineDecider {
             record(scan, code, at, result, null);
             return new ScanResult(scan.scanId(), result, null, null, holder, false, null);
         }
-        boolean inserted = handle.createUpdate("""
-                        /* OfflineDecider.admit */
-                        INSERT INTO checkins (ticket_id, event_id, scan_id, gate, admitted_at, offline)
-                        VALUES (:ticketId, :eventId, :scanId, :gate, :at, true)
-                        ON CONFLICT (ticket_id) DO NOTHING
-                        """)
-                .bind("ticketId", code.ticketId()).bind("eventId", eventId).bind("scanId", scan.scanId())
-                .bind("gate", scan.gate()).bind("at", at).execute() == 1;
+        boolean inserted = checkins.admitOffline(code.ticketId(), eventId, scan.scanId(), scan.gate(), at);
         if (inserted) {
             Admission mine = new Admission(scan.scanId(), scan.gate(), at);
             record(scan, code, at, ScanResult.ADMITTED, mine);
             return new ScanResult(scan.scanId(), ScanResult.ADMITTED, at, scan.gate(), holder, false, null);
         }
-        Admission held = handle.createQuery("""
-                        /* OfflineDecider.lock */
-                        SELECT scan_id, gate, admitted_at FROM checkins WHERE ticket_id = :ticketId FOR UPDATE
-                        """)
-                .bind("ticketId", code.ticketId())
-                .map((rs, ctx) -> new Admission(rs.getString("scan_id"), rs.getString("gate"),
-                        rs.getTimestamp("admitted_at").toInstant()))
-                .one();
+        Admission held = checkins.lockAdmission(code.ticketId());
         boolean earlier = at.isBefore(held.admittedAt());
-        handle.createUpdate("""
-                        /* OfflineDecider.update */
-                        UPDATE checkins SET scans = scans + 1,
-                               scan_id = CASE WHEN :earlier THEN :scanId ELSE scan_id END,
-                               gate = CASE WHEN :earlier THEN :gate ELSE gate END,
-                               admitted_at = CASE WHEN :earlier THEN :at ELSE admitted_at END,
-                               offline = CASE WHEN :earlier THEN true ELSE offline END
-                         WHERE ticket_id = :ticketId
-                        """)
-                .bind("earlier", earlier).bind("scanId", scan.scanId()).bind("gate", scan.gate()).bind("at", at)
-                .bind("ticketId", code.ticketId()).execute();
+        checkins.rescanOffline(code.ticketId(), earlier, scan.scanId(), scan.gate(), at);
         ScanResult.Conflict conflict = new ScanResult.Conflict(held.scanId(), held.gate(), held.admittedAt(), earlier);
         if (earlier) {
             record(scan, code, at, ScanResult.ADMITTED, new Admission(scan.scanId(), scan.gate(), at));
@@ -89,28 +59,11 @@ final class OfflineDecider {
     }
 
     private Optional<Prior> prior(String scanId) {
-        return handle.createQuery("""
-                        /* OfflineDecider.prior */
-                        SELECT result, admitted_at, admitted_gate, ticket_id FROM checkin_scans
-                         WHERE event_id = :eventId AND scan_id = :scanId
-                        """)
-                .bind("eventId", eventId).bind("scanId", scanId)
-                .map((rs, ctx) -> new Prior(rs.getString("result"), CheckIns.instant(rs.getTimestamp("admitted_at")),
-                        rs.getString("admitted_gate"), rs.getObject("ticket_id", UUID.class)))
-                .findOne();
+        return checkins.prior(eventId, scanId);
     }
 
     private Optional<Seat> seat(UUID ticketId) {
-        return handle.createQuery("""
-                        /* OfflineDecider.seat */
-                        SELECT t.status, t.serial, a.name, t.guest_name
-                          FROM tickets t JOIN accounts a ON a.id = t.account_id
-                         WHERE t.id = :ticketId AND t.event_id = :eventId
-                        """)
-                .bind("ticketId", ticketId).bind("eventId", eventId)
-                .map((rs, ctx) -> new Seat(rs.getString("status"), rs.getInt("serial"), rs.getString("name"),
-                        rs.getString("guest_name")))
-                .findOne();
+        return checkins.seat(eventId, ticketId);
     }
 
     private static ScanResult.Holder holder(TicketCode code, Seat seat) {
@@ -119,17 +72,7 @@ final class OfflineDecider {
 
     /** Stores the answer; a scan id decided concurrently by another request keeps that request's answer. */
     private void record(CheckIns.OfflineScan scan, TicketCode code, Instant at, String result, Admission admission) {
-        handle.createUpdate("""
-                        /* OfflineDecider.record */
-                        INSERT INTO checkin_scans (event_id, scan_id, ticket_id, gate, result, admitted_at, admitted_gate,
-                                                   scanned_at, offline)
-                        VALUES (:eventId, :scanId, :ticketId, :gate, :result, :admittedAt, :admittedGate, :at, true)
-                        ON CONFLICT (event_id, scan_id) DO NOTHING
-                        """)
-                .bind("eventId", eventId).bind("scanId", scan.scanId()).bind("ticketId", code.ticketId())
-                .bind("gate", scan.gate()).bind("result", result)
-                .bind("admittedAt", admission == null ? null : admission.admittedAt())
-                .bind("admittedGate", admission == null ? null : admission.gate())
-                .bind("at", at).execute();
+        checkins.recordOffline(new CheckinDao.OfflineScan(eventId, scan.scanId(), code.ticketId(), scan.gate(), result,
+                admission == null ? null : admission.admittedAt(), admission == null ? null : admission.gate(), at));
     }
 }

@@ -126,16 +126,9 @@ public class Registrations implements MembershipEnd {
                     throw new ApiException(409, "event_full",
                             "raiseCapacity: the event is full; send raiseCapacity true to add this seat, or cancel one first");
                 }
-                handle.createUpdate("UPDATE events SET capacity = capacity + 1, updated_at = now() WHERE id = :id")
-                        .bind("id", eventId).execute();
+                handle.attach(EventDao.class).raiseCapacity(eventId);
             }
-            Ticket confirmed = handle.createQuery("""
-                            UPDATE tickets SET status = 'confirmed', confirmed_at = now(), updated_at = now()
-                             WHERE event_id = :eventId AND id = :id AND status = 'waitlisted'
-                            RETURNING *
-                            """)
-                    .bind("eventId", eventId).bind("id", ticketId)
-                    .map(org.jdbi.v3.core.mapper.reflect.ConstructorMapper.of(Ticket.class)).one();
+            Ticket confirmed = handle.attach(TicketDao.class).confirmWaitlisted(eventId, ticketId);
             events.count(eventId, 1, -1);
             String qr = keys.signer(event.communityId()).apply(code(event, confirmed));
             mail.send(handle, event, confirmed, qr);

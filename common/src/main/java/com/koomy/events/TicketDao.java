@@ -142,4 +142,24 @@ public interface TicketDao {
     @SqlQuery("SELECT id AS ticket_id, serial FROM tickets WHERE event_id = :eventId AND status = 'confirmed' AND serial > 1 ORDER BY id")
     @RegisterConstructorMapper(CheckinBundle.Reissued.class)
     List<CheckinBundle.Reissued> reissued(@Bind("eventId") UUID eventId);
+
+    /** The event's ticket, locked; empty for another event's id. */
+    @SqlQuery("SELECT * FROM tickets WHERE event_id = :eventId AND id = :id FOR UPDATE")
+    Optional<Ticket> lockInEvent(@Bind("eventId") UUID eventId, @Bind("id") UUID id);
+
+    /** Marks a seat nobody came for (once: the first mark's time stays). */
+    @SqlUpdate("UPDATE tickets SET no_show_at = coalesce(no_show_at, now()), updated_at = now() WHERE id = :id")
+    void markNoShow(@Bind("id") UUID id);
+
+    /** A waitlisted seat confirmed by a manager; throws when it is not waitlisted (the caller checked, under lock). */
+    @SqlQuery("""
+            UPDATE tickets SET status = 'confirmed', confirmed_at = now(), updated_at = now()
+             WHERE event_id = :eventId AND id = :id AND status = 'waitlisted'
+            RETURNING *
+            """)
+    Ticket confirmWaitlisted(@Bind("eventId") UUID eventId, @Bind("id") UUID id);
+
+    /** The account's seats not cancelled, at any event. */
+    @SqlQuery("SELECT count(*) FROM tickets WHERE account_id = :id AND status <> 'cancelled'")
+    int activeSeats(@Bind("id") UUID accountId);
 }

@@ -5,6 +5,7 @@ import com.koomy.communities.Community;
 import com.koomy.communities.CommunityDao;
 import com.koomy.config.MediaFactory;
 import com.koomy.errors.ApiException;
+import com.koomy.events.EventDao;
 import com.koomy.jobs.OutboxDao;
 import com.koomy.media.image.ImagePipeline;
 import com.koomy.media.image.ImagePipeline.Encoded;
@@ -200,8 +201,7 @@ public class CommunityMedia {
 
     /** The event's visibility ({@code members} or {@code public}), null when the community has no such event. */
     private static String eventVisibility(Handle handle, UUID communityId, UUID eventId) {
-        return handle.createQuery("SELECT visibility FROM events WHERE community_id = :communityId AND id = :eventId")
-                .bind("communityId", communityId).bind("eventId", eventId).mapTo(String.class).findOne().orElse(null);
+        return handle.attach(EventDao.class).visibility(communityId, eventId).orElse(null);
     }
 
     private static Membership requireMember(Handle handle, UUID communityId, UUID callerId) {
@@ -213,8 +213,14 @@ public class CommunityMedia {
     }
 
     private static void lockTarget(Handle handle, MediaTarget target, UUID communityId, UUID targetId) {
-        handle.createQuery(target.lockSql()).bind("communityId", communityId).bind("targetId", targetId)
-                .mapTo(UUID.class).findOne().orElseThrow(() -> targetNotFound(target));
+        MediaDao media = handle.attach(MediaDao.class);
+        Optional<UUID> locked = switch (target) {
+            case COMMUNITY_LOGO, COMMUNITY_COVER -> media.lockCommunity(communityId, targetId);
+            case MEMBER_AVATAR -> media.lockMember(communityId, targetId);
+            case NEWS_IMAGE -> media.lockNewsPost(communityId, targetId);
+            case EVENT_IMAGE -> media.lockEvent(communityId, targetId);
+        };
+        locked.orElseThrow(() -> targetNotFound(target));
     }
 
     private static Item item(Handle handle, Media media) {

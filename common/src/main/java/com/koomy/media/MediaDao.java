@@ -100,4 +100,21 @@ public interface MediaDao {
     /** Media released before the cutoff, with their variants (cascade): their blobs become collectable. */
     @SqlUpdate("DELETE FROM media WHERE released_at < :cutoff")
     int deleteReleasedBefore(@Bind("cutoff") Instant cutoff);
+
+    // The target of an upload, proven to exist in the community and held for the upload's transaction, so two uploads of
+    // one logo, or an upload racing the deletion of its news post, are serialised; FOR NO KEY UPDATE leaves inserts
+    // referencing the row free. Empty: no such target in this community.
+
+    @SqlQuery("SELECT id FROM communities WHERE id = :communityId AND id = :targetId FOR NO KEY UPDATE")
+    Optional<UUID> lockCommunity(@Bind("communityId") UUID communityId, @Bind("targetId") UUID targetId);
+
+    @SqlQuery("SELECT account_id FROM memberships WHERE community_id = :communityId AND account_id = :targetId"
+            + " AND status = 'active' FOR NO KEY UPDATE")
+    Optional<UUID> lockMember(@Bind("communityId") UUID communityId, @Bind("targetId") UUID targetId);
+
+    @SqlQuery("SELECT id FROM news_posts WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE")
+    Optional<UUID> lockNewsPost(@Bind("communityId") UUID communityId, @Bind("targetId") UUID targetId);
+
+    @SqlQuery("SELECT id FROM events WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE")
+    Optional<UUID> lockEvent(@Bind("communityId") UUID communityId, @Bind("targetId") UUID targetId);
 }

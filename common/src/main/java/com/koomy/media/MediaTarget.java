@@ -3,27 +3,20 @@ package com.koomy.media;
 import java.util.Arrays;
 
 /**
- * What an image illustrates, who may upload it, and how its target row is found. The lock query
- * proves the target exists in the community (binds {@code communityId}, {@code targetId}) and holds
- * it for the upload's transaction, so two uploads of one logo, or an upload racing the deletion of
- * its news post, are serialised; FOR NO KEY UPDATE leaves inserts referencing the row free.
+ * What an image illustrates, and who may upload it. Its target row is locked for the upload by
+ * {@code MediaDao.lockCommunity}/{@code lockMember}/{@code lockNewsPost}/{@code lockEvent} (CommunityMedia
+ * picks the one of the kind).
  *
- * <p>A new kind needs V10's check constraint to allow it, a read rule in CommunityMedia and, when
+ * <p>A new kind needs V10's check constraint to allow it, a lock in MediaDao, a read rule in CommunityMedia and, when
  * its target rows can be deleted, a release query called by {@link CollectOrphanMediaJob} (as for news).
  */
 public enum MediaTarget {
-    COMMUNITY_LOGO("community_logo", true, Uploader.MANAGER,
-            "SELECT id FROM communities WHERE id = :communityId AND id = :targetId FOR NO KEY UPDATE"),
-    COMMUNITY_COVER("community_cover", true, Uploader.MANAGER,
-            "SELECT id FROM communities WHERE id = :communityId AND id = :targetId FOR NO KEY UPDATE"),
-    MEMBER_AVATAR("member_avatar", true, Uploader.SELF,
-            "SELECT account_id FROM memberships WHERE community_id = :communityId AND account_id = :targetId"
-                    + " AND status = 'active' FOR NO KEY UPDATE"),
-    NEWS_IMAGE("news_image", false, Uploader.MANAGER,
-            "SELECT id FROM news_posts WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE"),
+    COMMUNITY_LOGO("community_logo", true, Uploader.MANAGER),
+    COMMUNITY_COVER("community_cover", true, Uploader.MANAGER),
+    MEMBER_AVATAR("member_avatar", true, Uploader.SELF),
+    NEWS_IMAGE("news_image", false, Uploader.MANAGER),
     /** Events are cancelled, never deleted (a deleted community cascades its media rows). */
-    EVENT_IMAGE("event_image", false, Uploader.MANAGER,
-            "SELECT id FROM events WHERE community_id = :communityId AND id = :targetId FOR NO KEY UPDATE");
+    EVENT_IMAGE("event_image", false, Uploader.MANAGER);
 
     /** Owners and admins of the community, or the member themself (their own avatar). */
     public enum Uploader { MANAGER, SELF }
@@ -31,13 +24,11 @@ public enum MediaTarget {
     private final String id;
     private final boolean single;
     private final Uploader uploader;
-    private final String lockSql;
 
-    MediaTarget(String id, boolean single, Uploader uploader, String lockSql) {
+    MediaTarget(String id, boolean single, Uploader uploader) {
         this.id = id;
         this.single = single;
         this.uploader = uploader;
-        this.lockSql = lockSql;
     }
 
     /** As stored in {@code media.target_kind} and shown by the API. */
@@ -47,8 +38,6 @@ public enum MediaTarget {
     public boolean single() { return single; }
 
     public Uploader uploader() { return uploader; }
-
-    String lockSql() { return lockSql; }
 
     public static MediaTarget byId(String id) {
         return Arrays.stream(values()).filter(t -> t.id.equals(id)).findFirst()

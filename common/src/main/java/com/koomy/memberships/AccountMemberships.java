@@ -63,8 +63,7 @@ public final class AccountMemberships implements AccountClosure {
     }
 
     private static int activeSeats(Handle handle, UUID accountId) {
-        return handle.createQuery("SELECT count(*) FROM tickets WHERE account_id = :id AND status <> 'cancelled'")
-                .bind("id", accountId).mapTo(Integer.class).one();
+        return handle.attach(com.koomy.events.TicketDao.class).activeSeats(accountId);
     }
 
     private static ApiException lastOwner(List<UUID> communityIds) {

@@ -6,11 +6,11 @@ import org.jdbi.v3.core.Jdbi;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The member list of a community as CSV, written row by row as PostgreSQL sends them: the query runs in a
@@ -21,13 +21,6 @@ public class MemberExport {
 
     public static final int FETCH_SIZE = 1000;
     public static final String[] HEADER = {"name", "email", "role", "status", "dues_paid_until", "joined_at"};
-
-    private static final String QUERY = """
-            SELECT a.name, a.email, m.role, m.status, m.dues_paid_until, m.joined_at, m.fields::text AS fields
-              FROM memberships m JOIN accounts a ON a.id = m.account_id
-             WHERE m.community_id = :communityId
-             ORDER BY lower(a.name), a.id
-            """;
 
     private final Jdbi jdbi;
 
@@ -54,27 +47,19 @@ public class MemberExport {
                 List<String> header = new ArrayList<>(List.of(HEADER));
                 fields.forEach(f -> header.add(f.label()));
                 row(out, header);
-                return handle.createQuery(QUERY)
-                        .bind("communityId", communityId)
-                        .setFetchSize(FETCH_SIZE)
-                        .scanResultSet((supplier, ctx) -> {
-                            var rs = supplier.get();
-                            long n = 0;
-                            List<String> cells = new ArrayList<>(header.size());
-                            while (rs.next()) {
-                                Date dues = rs.getDate("dues_paid_until");
-                                cells.clear();
-                                cells.addAll(List.of(rs.getString("name"), rs.getString("email"), rs.getString("role"),
-                                        rs.getString("status"), dues == null ? "" : dues.toLocalDate().toString(),
-                                        rs.getTimestamp("joined_at").toInstant().toString()));
-                                Map<String, String> values = fields.isEmpty() ? Map.of()
-                                        : MemberFieldMapper.values(rs.getString("fields"));
-                                fields.forEach(f -> cells.add(values.getOrDefault(f.key(), "")));
-                                row(out, cells);
-                                n++;
-                            }
-                            return n;
-                        });
+                long n = 0;
+                List<String> cells = new ArrayList<>(header.size());
+                try (Stream<MemberExportDao.Row> members = handle.attach(MemberExportDao.class).members(communityId)) {
+                    for (MemberExportDao.Row m : (Iterable<MemberExportDao.Row>) members::iterator) {
+                        cells.clear();
+                        cells.addAll(List.of(m.name(), m.email(), m.role(), m.status(), m.duesPaidUntil(), m.joinedAt()));
+                        Map<String, String> values = fields.isEmpty() ? Map.of() : MemberFieldMapper.values(m.fields());
+                        fields.forEach(f -> cells.add(values.getOrDefault(f.key(), "")));
+                        row(out, cells);
+                        n++;
+                    }
+                }
+                return n;
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -72,4 +72,15 @@ public interface MembershipDao {
     @SqlUpdate("DELETE FROM memberships WHERE community_id = :communityId AND account_id = :accountId")
     void delete(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
 
+
+    /** 'manager' (active owner or admin), 'member' (active) or 'none', in EXISTS probes (Memberships.requireManagerRight). */
+    @SqlQuery("""
+            /* Memberships.requireManagerRight */
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
+                                        AND account_id = :accountId AND status = 'active'
+                                        AND role IN ('owner', 'admin')) THEN 'manager'
+                        WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
+                                        AND account_id = :accountId AND status = 'active') THEN 'member'
+                        ELSE 'none' END""")
+    String standing(@Bind("communityId") UUID communityId, @Bind("accountId") UUID accountId);
 }

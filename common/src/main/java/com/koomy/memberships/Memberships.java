@@ -95,15 +95,7 @@ public class Memberships {
      * through MembershipDao.find cost 10-45 % of a cached read).
      */
     public void requireManagerRight(UUID communityId, UUID accountId) {
-        String standing = jdbi.withHandle(handle -> handle.createQuery("""
-                        /* Memberships.requireManagerRight */
-                        SELECT CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
-                                                    AND account_id = :accountId AND status = 'active'
-                                                    AND role IN ('owner', 'admin')) THEN 'manager'
-                                    WHEN EXISTS (SELECT 1 FROM memberships WHERE community_id = :communityId
-                                                    AND account_id = :accountId AND status = 'active') THEN 'member'
-                                    ELSE 'none' END""")
-                .bind("communityId", communityId).bind("accountId", accountId).mapTo(String.class).one());
+        String standing = jdbi.withExtension(MembershipDao.class, dao -> dao.standing(communityId, accountId));
         if (!standing.equals("manager")) {
             throw standing.equals("member") ? notManager() : Communities.notFound();
         }

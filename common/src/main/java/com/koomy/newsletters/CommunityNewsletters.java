@@ -1,5 +1,6 @@
 package com.koomy.newsletters;
 
+import com.koomy.accounts.AccountDao;
 import com.koomy.billing.PlanLimits;
 import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
@@ -81,17 +82,8 @@ public class CommunityNewsletters {
             String segment = segment(draft.segment() == null ? "all" : draft.segment());
             requireEvent(h, communityId, segment, draft.eventId());
             UUID id = UUID.randomUUID();
-            h.createUpdate("""
-                            INSERT INTO newsletters (id, community_id, community_name, idempotency_key, locale, subject, body,
-                                                     status, created_by, segment, event_id, news_post_id)
-                            VALUES (:id, :communityId, (SELECT name FROM communities WHERE id = :communityId),
-                                    'newsletter:' || :id, coalesce(:locale, (SELECT locale FROM communities WHERE id = :communityId)),
-                                    :subject, :body, 'draft', :callerId, :segment, CAST(:eventId AS uuid), CAST(:newsPostId AS uuid))
-                            """)
-                    .bind("id", id).bind("communityId", communityId).bind("locale", locale(draft.locale()))
-                    .bind("subject", subject.strip()).bind("body", body).bind("callerId", callerId)
-                    .bind("segment", segment).bind("eventId", draft.eventId()).bind("newsPostId", draft.newsPostId())
-                    .execute();
+            h.attach(NewsletterDao.class).insertDraft(new NewsletterDao.NewDraft(id, communityId, locale(draft.locale()),
+                    subject.strip(), body, callerId, segment, draft.eventId(), draft.newsPostId()));
             return find(h, communityId, id);
         });
     }
@@ -114,15 +106,9 @@ public class CommunityNewsletters {
             String segment = change.segment() == null ? current.segment() : segment(change.segment());
             UUID eventId = change.eventId() != null ? change.eventId() : "event".equals(segment) ? current.eventId() : null;
             requireEvent(h, communityId, segment, eventId);
-            h.createUpdate("""
-                            UPDATE newsletters SET subject = coalesce(:subject, subject), body = coalesce(:body, body),
-                                   locale = coalesce(:locale, locale), segment = :segment, event_id = CAST(:eventId AS uuid),
-                                   updated_at = now()
-                             WHERE id = :id
-                            """)
-                    .bind("subject", change.subject() == null ? null : change.subject().strip()).bind("body", change.body())
-                    .bind("locale", locale(change.locale())).bind("segment", segment).bind("eventId", eventId)
-                    .bind("id", id).execute();
+            h.attach(NewsletterDao.class).updateDraft(new NewsletterDao.DraftChange(id,
+                    change.subject() == null ? null : change.subject().strip(), change.body(), locale(change.locale()),
+                    segment, eventId));
             return find(h, communityId, id);
         });
     }
@@ -157,8 +143,7 @@ public class CommunityNewsletters {
         return jdbi.inTransaction(h -> {
             Memberships.requireManager(membership(h, communityId, callerId));
             NewsletterView n = find(h, communityId, id);
-            var caller = h.createQuery("SELECT email, name FROM accounts WHERE id = :id").bind("id", callerId)
-                    .map((rs, ctx) -> new Recipient(rs.getString("email"), rs.getString("name"))).one();
+            Recipient caller = h.attach(AccountDao.class).recipient(callerId);
             return EmailOutbox.enqueue(h, EmailMessage.to(caller, EmailTemplate.NEWSLETTER, n.locale(),
                     Newsletters.variables(communityName(h, communityId), "[TEST] " + n.subject(), n.body()), communityId,
                     "newsletter-test:" + id + ":" + UUID.randomUUID()));
@@ -193,13 +178,8 @@ public class CommunityNewsletters {
             requireEvent(h, communityId, n.segment(), n.eventId());
             limits.requireRoom(h, communityId, PlanLimits.Limit.NEWSLETTERS_PER_MONTH);
             limits.requireAudience(h, communityId, audience(h, n));
-            h.createUpdate("""
-                            UPDATE newsletters SET status = :status, send_at = CAST(:sendAt AS timestamptz), queued_at = now(), snapshot_done = false,
-                                   community_name = (SELECT name FROM communities WHERE id = :communityId), updated_at = now()
-                             WHERE id = :id
-                            """)
-                    .bind("status", at == null ? "queued" : "scheduled").bind("sendAt", at == null ? null : Timestamp.from(at))
-                    .bind("communityId", communityId).bind("id", id).execute();
+            h.attach(NewsletterDao.class).queue(communityId, id, at == null ? "queued" : "scheduled",
+                    at == null ? null : Timestamp.from(at));
             h.attach(OutboxDao.class).add(Newsletters.OUTBOX_KIND, Newsletters.outboxRef(id, at));
             return find(h, communityId, id);
         });
@@ -217,8 +197,7 @@ public class CommunityNewsletters {
                 throw new ApiException(409, "newsletter_already_started", "this newsletter is " + n.status()
                         + ": only a scheduled or queued newsletter can be cancelled, before its first batch goes out");
             }
-            h.createUpdate("UPDATE newsletters SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE id = :id")
-                    .bind("id", id).execute();
+            h.attach(NewsletterDao.class).cancel(id);
             return find(h, communityId, id);
         });
     }

@@ -3,6 +3,7 @@ package com.koomy.newsletters;
 import com.koomy.email.EmailMessage;
 import com.koomy.newsletters.NewsletterSegment;
 import com.koomy.errors.ApiException;
+import com.koomy.events.EventDao;
 import org.jdbi.v3.core.Handle;
 
 import java.util.List;
@@ -17,8 +18,7 @@ final class NewsletterInput {
     }
 
     static void requireEvent(Handle h, UUID communityId, String segment, UUID eventId) {
-        if (eventId != null && !h.createQuery("SELECT EXISTS (SELECT 1 FROM events WHERE id = :id AND community_id = :c)")
-                .bind("id", eventId).bind("c", communityId).mapTo(Boolean.class).one()) {
+        if (eventId != null && !h.attach(EventDao.class).exists(communityId, eventId)) {
             throw invalid("eventId", "eventId is not an event of this community");
         }
         if ("event".equals(segment) && eventId == null) {

@@ -1,6 +1,7 @@
 package com.koomy.newsletters;
 
 import com.koomy.communities.Communities;
+import com.koomy.communities.CommunityDao;
 import com.koomy.errors.ApiException;
 import org.jdbi.v3.core.Jdbi;
 
@@ -33,8 +34,7 @@ public class NewsletterSubscriptions {
         UnsubscribeTokens.Subject subject = Optional.ofNullable(tokens).flatMap(t -> t.verify(token))
                 .orElseThrow(() -> ApiException.invalidField("invalid_token", "token",
                         "is not a valid unsubscribe link (copy the whole link from the email)"));
-        String name = jdbi.withHandle(h -> h.createQuery("SELECT name FROM communities WHERE id = :id")
-                .bind("id", subject.communityId()).mapTo(String.class).findOne())
+        String name = jdbi.withHandle(h -> h.attach(CommunityDao.class).name(subject.communityId()))
                 .orElseThrow(Communities::notFound);
         return new Unsubscribed(subject.communityId(), name, subject.email());
     }
@@ -43,40 +43,26 @@ public class NewsletterSubscriptions {
     public Unsubscribed unsubscribe(String token) {
         Unsubscribed who = check(token);
         UUID newsletterId = tokens.verify(token).orElseThrow().newsletterId();
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO newsletter_unsubscribes (community_id, email, newsletter_id)
-                        VALUES (:c, lower(:email), (SELECT id FROM newsletters WHERE id = CAST(:n AS uuid)))
-                        ON CONFLICT DO NOTHING
-                        """)
-                .bind("c", who.communityId()).bind("email", who.email()).bind("n", newsletterId).execute());
+        jdbi.useHandle(h -> h.attach(NewsletterUnsubscribeDao.class)
+                .unsubscribeByLink(who.communityId(), who.email(), newsletterId));
         return who;
     }
 
     /** Whether the caller, a member (active or not) of the community, gets its newsletters; 404 for others. */
     public boolean subscribed(UUID communityId, UUID accountId) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT NOT EXISTS (SELECT 1 FROM newsletter_unsubscribes u
-                                            WHERE u.community_id = m.community_id AND u.email = a.email)
-                          FROM memberships m JOIN accounts a ON a.id = m.account_id
-                         WHERE m.community_id = :c AND m.account_id = :a
-                        """).bind("c", communityId).bind("a", accountId).mapTo(Boolean.class).findOne())
+        return jdbi.withHandle(h -> h.attach(NewsletterUnsubscribeDao.class).subscribed(communityId, accountId))
                 .orElseThrow(Communities::notFound);
     }
 
     /** The member's own choice: resubscribe ({@code true}) or unsubscribe. */
     public boolean set(UUID communityId, UUID accountId, boolean newsletters) {
         return jdbi.inTransaction(h -> {
-            String email = h.createQuery("""
-                            SELECT a.email FROM memberships m JOIN accounts a ON a.id = m.account_id
-                             WHERE m.community_id = :c AND m.account_id = :a
-                            """).bind("c", communityId).bind("a", accountId).mapTo(String.class).findOne()
-                    .orElseThrow(Communities::notFound);
+            NewsletterUnsubscribeDao unsubscribes = h.attach(NewsletterUnsubscribeDao.class);
+            String email = unsubscribes.memberEmail(communityId, accountId).orElseThrow(Communities::notFound);
             if (newsletters) {
-                h.createUpdate("DELETE FROM newsletter_unsubscribes WHERE community_id = :c AND email = :e")
-                        .bind("c", communityId).bind("e", email).execute();
+                unsubscribes.resubscribe(communityId, email);
             } else {
-                h.createUpdate("INSERT INTO newsletter_unsubscribes (community_id, email) VALUES (:c, :e) ON CONFLICT DO NOTHING")
-                        .bind("c", communityId).bind("e", email).execute();
+                unsubscribes.unsubscribe(communityId, email);
             }
             return newsletters;
         });

@@ -5,7 +5,6 @@ import com.koomy.email.EmailMessage;
 import com.koomy.email.Recipient;
 import com.koomy.jobs.OutboxDao;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.util.List;
 import java.util.Map;
@@ -53,24 +52,11 @@ public final class Newsletters {
     public static UUID enqueue(Handle handle, NewsletterRequest request) {
         // Its own transaction when the caller has none: the newsletter and its outbox row commit together.
         return handle.inTransaction(h -> {
-            Optional<UUID> inserted = h.createQuery("""
-                            INSERT INTO newsletters (id, community_id, community_name, idempotency_key, locale, subject, body)
-                            VALUES (:id, :communityId, :communityName, :key, :locale, :subject, :body)
-                            ON CONFLICT (idempotency_key) DO NOTHING
-                            RETURNING id
-                            """)
-                    .bind("id", UUID.randomUUID())
-                    .bind("communityId", request.communityId())
-                    .bind("communityName", request.communityName())
-                    .bind("key", request.idempotencyKey())
-                    .bind("locale", request.locale())
-                    .bind("subject", request.subject())
-                    .bind("body", request.body())
-                    .mapTo(UUID.class)
-                    .findOne();
+            NewsletterBatchDao newsletters = h.attach(NewsletterBatchDao.class);
+            Optional<UUID> inserted = newsletters.insert(new NewsletterBatchDao.Queued(UUID.randomUUID(), request.communityId(),
+                    request.communityName(), request.idempotencyKey(), request.locale(), request.subject(), request.body()));
             if (inserted.isEmpty()) {
-                return h.createQuery("SELECT id FROM newsletters WHERE idempotency_key = :key")
-                        .bind("key", request.idempotencyKey()).mapTo(UUID.class).one();
+                return newsletters.byKey(request.idempotencyKey());
             }
             h.attach(OutboxDao.class).add(OUTBOX_KIND, inserted.get().toString());
             return recipients(h, inserted.get(), request.recipients());
@@ -78,15 +64,9 @@ public final class Newsletters {
     }
 
     private static UUID recipients(Handle handle, UUID id, List<Recipient> recipients) {
-        PreparedBatch batch = handle.prepareBatch("""
-                INSERT INTO newsletter_recipients (newsletter_id, email, name) VALUES (:id, :email, :name)
-                ON CONFLICT DO NOTHING
-                """);
-        for (Recipient recipient : recipients) {
-            batch.bind("id", id).bind("email", recipient.email()).bind("name", recipient.name()).add();
-        }
         if (!recipients.isEmpty()) {
-            batch.execute();
+            handle.attach(NewsletterBatchDao.class).addRecipients(id, recipients.stream().map(Recipient::email).toList(),
+                    recipients.stream().map(Recipient::name).toList());
         }
         return id;
     }
@@ -104,20 +84,13 @@ public final class Newsletters {
         // UPDATE: a fan-out page holds KEY SHARE on this row from its batches' foreign keys until it takes this same
         // lock; FOR UPDATE waited for that page while the page waited for it (deadlocks, the fan-out retried with
         // JobRunr's back-off: 1,000,000 members stalled at 115 batches for minutes).
-        handle.createQuery("SELECT id FROM newsletters WHERE id = :id FOR NO KEY UPDATE")
-                .bind("id", batch.newsletterId()).mapTo(UUID.class).findOne();
+        NewsletterBatchDao newsletters = handle.attach(NewsletterBatchDao.class);
+        newsletters.lock(batch.newsletterId());
         List<UUID> released = release(handle, batch.newsletterId());
         if (!released.isEmpty()) {
             return released;
         }
-        handle.createUpdate("""
-                        UPDATE newsletters SET status = 'sent', sent_at = now(), updated_at = now()
-                         WHERE id = :newsletterId AND status = 'sending' AND fanned_out_at IS NOT NULL
-                           AND NOT EXISTS (SELECT 1 FROM emails WHERE newsletter_id = :newsletterId
-                                            AND status IN ('queued', 'sending'))
-                        """)
-                .bind("newsletterId", batch.newsletterId())
-                .execute();
+        newsletters.markSentIfDone(batch.newsletterId());
         return List.of();
     }
 
@@ -128,21 +101,7 @@ public final class Newsletters {
      * holds the newsletter's row lock.
      */
     public static List<UUID> release(Handle handle, UUID newsletterId) {
-        List<UUID> released = handle.createQuery("""
-                        UPDATE emails SET held = false, updated_at = now()
-                         WHERE id IN (SELECT id FROM emails WHERE newsletter_id = :id AND held
-                                       ORDER BY batch_no
-                                       LIMIT greatest(0, :window - (SELECT count(*) FROM emails
-                                                                     WHERE newsletter_id = :id AND NOT held
-                                                                       AND (status = 'queued' OR (status = 'sending'
-                                                                            AND lease_until IS NOT NULL))))
-                                       FOR UPDATE SKIP LOCKED)
-                        RETURNING id
-                        """)
-                .bind("id", newsletterId)
-                .bind("window", WINDOW)
-                .mapTo(UUID.class)
-                .list();
+        List<UUID> released = handle.attach(NewsletterBatchDao.class).release(newsletterId, WINDOW);
         handle.attach(OutboxDao.class).addAll(Email.OUTBOX_KIND, released);
         return released;
     }

@@ -40,17 +40,8 @@ public final class ConnectEventScope {
         }
         UUID checkoutId = uuid(metadata.path(DuesCheckouts.META_CHECKOUT).asText());
         UUID memberId = uuid(metadata.path(DuesCheckouts.META_ACCOUNT).asText());
-        Optional<Scope> scope = checkoutId == null || memberId == null ? Optional.empty() : handle.createQuery("""
-                        SELECT c.community_id, c.account_id, c.id, c.tier_id, c.stripe_account, t.name, c.application_fee
-                          FROM dues_checkouts c JOIN dues_tiers t ON t.id = c.tier_id
-                         WHERE c.id = :checkoutId AND c.community_id = :communityId AND c.account_id = :memberId
-                           AND c.stripe_account = :stripeAccount
-                        """)
-                .bind("checkoutId", checkoutId).bind("communityId", account.communityId()).bind("memberId", memberId)
-                .bind("stripeAccount", event.account())
-                .map((rs, ctx) -> new Scope(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                        rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getLong(7)))
-                .findOne();
+        Optional<Scope> scope = checkoutId == null || memberId == null ? Optional.empty() : handle.attach(DuesCheckoutDao.class)
+                .scope(checkoutId, account.communityId(), memberId, event.account());
         if (scope.isEmpty()) {
             throw new StripeEventRefusedException("metadata names checkout " + checkoutId + " of member " + memberId
                     + ", which community " + account.communityId() + " never created on account " + event.account());

@@ -38,17 +38,6 @@ public class DuesCheckouts {
     /** ... and are handed out again for this long, leaving the member ten minutes to pay. */
     static final long REUSE_SECONDS = SESSION_SECONDS - 600;
 
-    /** The member's open session for this tier at its current price: made recently, not paid. */
-    private static final String OPEN_SESSION = """
-            SELECT c.id, c.session_id, c.url, c.amount, c.currency, c.application_fee
-              FROM dues_checkouts c JOIN dues_tiers t ON t.id = c.tier_id
-             WHERE c.community_id = :communityId AND c.account_id = :accountId AND c.tier_id = :tierId
-               AND c.session_id IS NOT NULL AND c.amount = t.amount AND c.currency = t.currency
-               AND c.created_at > now() - make_interval(secs => :reuseSeconds)
-               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.checkout_id = c.id)
-             ORDER BY c.created_at DESC LIMIT 1
-            """;
-
     private final Jdbi jdbi;
     private final StripeGateway stripe;
     private final PaymentsFactory config;
@@ -82,23 +71,15 @@ public class DuesCheckouts {
                     .orElseThrow(() -> new ApiException(422, "payments_not_enabled",
                             "this community has not finished its Stripe onboarding: it cannot take payments yet"));
             Account member = handle.attach(AccountDao.class).find(callerId).orElseThrow(Communities::notFound);
-            Checkout open = handle.createQuery(OPEN_SESSION).bind("communityId", communityId).bind("accountId", callerId)
-                    .bind("tierId", tierId).bind("reuseSeconds", REUSE_SECONDS)
-                    .map((rs, ctx) -> new Checkout(rs.getObject("id", UUID.class), rs.getString("session_id"),
-                            rs.getString("url"), rs.getLong("amount"), rs.getString("currency"), rs.getLong("application_fee")))
-                    .findOne().orElse(null);
+            DuesCheckoutDao checkouts = handle.attach(DuesCheckoutDao.class);
+            Checkout open = checkouts.open(communityId, callerId, tierId, REUSE_SECONDS).orElse(null);
             if (open != null) {
                 return new Prepared(open.checkoutId(), tier, account, member, open.applicationFee(), open);
             }
             UUID id = UUID.randomUUID();
             long fee = config.applicationFee(tier.amount());
-            handle.createUpdate("""
-                            INSERT INTO dues_checkouts (id, community_id, account_id, tier_id, stripe_account, amount, currency, application_fee)
-                            VALUES (:id, :communityId, :accountId, :tierId, :stripeAccount, :amount, :currency, :fee)
-                            """)
-                    .bind("id", id).bind("communityId", communityId).bind("accountId", callerId).bind("tierId", tierId)
-                    .bind("stripeAccount", account.accountId()).bind("amount", tier.amount()).bind("currency", tier.currency())
-                    .bind("fee", fee).execute();
+            checkouts.insert(new DuesCheckoutDao.NewCheckout(id, communityId, callerId, tierId, account.accountId(),
+                    tier.amount(), tier.currency(), fee));
             return new Prepared(id, tier, account, member, fee, null);
         });
         if (prepared.open() != null) {
@@ -109,7 +90,7 @@ public class DuesCheckouts {
             session = stripe.postFor(communityId, callerId, "/v1/checkout/sessions", sessionParams(communityId, callerId, prepared),
                     "dues-checkout:" + prepared.id(), prepared.account().accountId());
         } catch (RuntimeException e) {
-            jdbi.useHandle(h -> h.execute("DELETE FROM dues_checkouts WHERE id = ?", prepared.id()));
+            jdbi.useHandle(h -> h.attach(DuesCheckoutDao.class).delete(prepared.id()));
             if (!StripeGateway.failed(e)) {
                 throw e; // over a limit (429 rate_limited) or no slot of the shared limit (503 stripe_busy)
             }
@@ -118,8 +99,7 @@ public class DuesCheckouts {
         }
         String sessionId = session.path("id").asText();
         String url = session.path("url").asText();
-        jdbi.useHandle(h -> h.createUpdate("UPDATE dues_checkouts SET session_id = :sid, url = :url WHERE id = :id")
-                .bind("sid", sessionId).bind("url", url).bind("id", prepared.id()).execute());
+        jdbi.useHandle(h -> h.attach(DuesCheckoutDao.class).setSession(prepared.id(), sessionId, url));
         return new Checkout(prepared.id(), sessionId, url, prepared.tier().amount(), prepared.tier().currency(), prepared.fee());
     }
 

@@ -5,6 +5,7 @@ import com.koomy.email.EmailMessage;
 import com.koomy.email.EmailOutbox;
 import com.koomy.email.EmailTemplate;
 import com.koomy.email.Recipient;
+import com.koomy.payments.DuesReminderDao.Due;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -49,10 +50,6 @@ public class DuesReminders {
         this.clock = clock;
     }
 
-    private record Due(UUID communityId, UUID accountId, LocalDate paidUntil, String email, String name, String locale,
-                       String communityName, long amount, String currency) {
-    }
-
     /** Queues the reminders due today; returns how many were new (already queued ones are not counted). */
     public int run() {
         LocalDate today = LocalDate.now(clock);
@@ -62,27 +59,8 @@ public class DuesReminders {
         while (true) {
             UUID c = afterCommunity;
             UUID a = afterAccount;
-            List<Due> page = jdbi.withHandle(h -> h.createQuery("""
-                            SELECT m.community_id, m.account_id, m.dues_paid_until, a.email, a.name, a.locale,
-                                   c.name AS community_name, t.amount, t.currency
-                              FROM memberships m
-                              JOIN accounts a ON a.id = m.account_id
-                              JOIN communities c ON c.id = m.community_id
-                              JOIN stripe_connect_accounts s ON s.community_id = m.community_id AND s.charges_enabled
-                              JOIN LATERAL (SELECT amount, currency FROM dues_tiers t
-                                             WHERE t.community_id = m.community_id AND t.active
-                                             ORDER BY t.created_at, t.id LIMIT 1) t ON true
-                             WHERE m.status = 'active' AND m.dues_paid_until BETWEEN :today AND :until
-                               AND (m.community_id, m.account_id) > (:afterCommunity, :afterAccount)
-                             ORDER BY m.community_id, m.account_id
-                             LIMIT :limit
-                            """)
-                    .bind("today", today).bind("until", today.plusDays(daysBefore))
-                    .bind("afterCommunity", c).bind("afterAccount", a).bind("limit", PAGE)
-                    .map((rs, ctx) -> new Due(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            rs.getObject(3, LocalDate.class), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getLong(8), rs.getString(9)))
-                    .list());
+            List<Due> page = jdbi.withHandle(h -> h.attach(DuesReminderDao.class)
+                    .due(today, today.plusDays(daysBefore), c, a, PAGE));
             if (page.isEmpty()) {
                 break;
             }
@@ -113,15 +91,8 @@ public class DuesReminders {
         for (Map.Entry<Batch, List<Due>> entry : batches.entrySet()) {
             Batch batch = entry.getKey();
             List<Due> dues = entry.getValue();
-            Set<UUID> claimed = new HashSet<>(h.createQuery("""
-                            INSERT INTO dues_reminders (community_id, account_id, paid_until)
-                            SELECT :communityId, account_id, :paidUntil FROM unnest(CAST(:accounts AS uuid[])) account_id
-                            ON CONFLICT DO NOTHING
-                            RETURNING account_id
-                            """)
-                    .bind("communityId", batch.communityId()).bind("paidUntil", batch.paidUntil())
-                    .bindArray("accounts", String.class, dues.stream().map(d -> d.accountId().toString()).toList())
-                    .mapTo(UUID.class).list());
+            Set<UUID> claimed = new HashSet<>(h.attach(DuesReminderDao.class).claim(batch.communityId(), batch.paidUntil(),
+                    dues.stream().map(d -> d.accountId().toString()).toArray(String[]::new)));
             List<Due> fresh = dues.stream().filter(d -> claimed.contains(d.accountId())).toList();
             if (fresh.isEmpty()) {
                 continue;

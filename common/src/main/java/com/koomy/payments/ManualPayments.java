@@ -4,9 +4,7 @@ import com.koomy.errors.ApiException;
 import com.koomy.memberships.Membership;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -69,21 +67,11 @@ public class ManualPayments {
             Instant paidAt = request.paidOn() == null || request.paidOn().equals(today) ? clock.instant()
                     : request.paidOn().atStartOfDay(ZoneOffset.UTC).toInstant();
             PaymentDao payments = handle.attach(PaymentDao.class);
-            Optional<UUID> inserted = handle.createQuery("""
-                            INSERT INTO payments (id, community_id, account_id, tier_id, description, amount, currency, status,
-                                                  paid_at, method, reference, recorded_by, client_reference)
-                            VALUES (:id, :communityId, :accountId, :tierId, :description, :amount, :currency, 'succeeded',
-                                    :paidAt, :method, :reference, :callerId, :key)
-                            ON CONFLICT (community_id, client_reference) WHERE client_reference IS NOT NULL DO NOTHING
-                            RETURNING id
-                            """)
-                    .bind("id", UUID.randomUUID()).bind("communityId", communityId).bind("accountId", request.accountId())
-                    .bind("tierId", tier.id()).bind("description", tier.name()).bind("amount", amount)
-                    .bind("currency", tier.currency()).bind("paidAt", paidAt).bind("method", request.method())
-                    .bind("reference", blankToNull(request.reference())).bind("callerId", callerId).bind("key", key)
-                    .mapTo(UUID.class).findOne();
+            Optional<UUID> inserted = payments.insertManual(new PaymentDao.Manual(UUID.randomUUID(), communityId,
+                    request.accountId(), tier.id(), tier.name(), amount, tier.currency(), paidAt, request.method(),
+                    blankToNull(request.reference()), callerId, key));
             if (inserted.isEmpty()) {
-                Payment earlier = byKey(handle, communityId, key);
+                Payment earlier = payments.byClientReference(communityId, key);
                 if (!earlier.accountId().equals(request.accountId()) || !Objects.equals(earlier.tierId(), tier.id())
                         || !earlier.method().equals(request.method()) || earlier.amount() != amount) {
                     throw new ApiException(409, "idempotency_key_reused",
@@ -115,12 +103,7 @@ public class ManualPayments {
             if (Payment.VOID.equals(payment.status())) {
                 return payment;
             }
-            handle.createUpdate("""
-                            UPDATE payments SET status = 'void', voided_at = now(), voided_by = :callerId, void_reason = :reason,
-                                                updated_at = now()
-                             WHERE id = :id
-                            """)
-                    .bind("callerId", callerId).bind("reason", blankToNull(reason)).bind("id", payment.id()).execute();
+            payments.markVoid(payment.id(), callerId, blankToNull(reason));
             DuesExtensions.rollBack(handle, payment);
             Receipts.voidFor(handle, payment);
             return payments.find(payment.id()).orElseThrow();
@@ -141,12 +124,6 @@ public class ManualPayments {
             throw ApiException.invalidField("invalid_idempotency_key", "Idempotency-Key", "must have 1 to 100 visible ASCII characters");
         }
         return key;
-    }
-
-    private static Payment byKey(Handle handle, UUID communityId, String key) {
-        return handle.createQuery("SELECT " + PaymentDao.COLUMNS
-                        + " FROM payments WHERE community_id = :communityId AND client_reference = :key")
-                .bind("communityId", communityId).bind("key", key).map(ConstructorMapper.of(Payment.class)).one();
     }
 
     private static String blankToNull(String s) {

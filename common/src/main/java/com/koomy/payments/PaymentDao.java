@@ -67,6 +67,32 @@ public interface PaymentDao {
             """)
     void recordFailure(@Bind("paymentIntentId") String paymentIntentId, @Bind("failure") String failure);
 
+    /** A payment a manager records by hand ({@link ManualPayments}); {@code key} is the client's idempotency key. */
+    record Manual(UUID id, UUID communityId, UUID accountId, UUID tierId, String description, long amount, String currency,
+                  Instant paidAt, String method, String reference, UUID callerId, String key) {
+    }
+
+    /** Returns the new row's id, or nothing when the community has a payment with this key. */
+    @SqlQuery("""
+            INSERT INTO payments (id, community_id, account_id, tier_id, description, amount, currency, status,
+                                  paid_at, method, reference, recorded_by, client_reference)
+            VALUES (:id, :communityId, :accountId, :tierId, :description, :amount, :currency, 'succeeded',
+                    :paidAt, :method, :reference, :callerId, :key)
+            ON CONFLICT (community_id, client_reference) WHERE client_reference IS NOT NULL DO NOTHING
+            RETURNING id
+            """)
+    Optional<UUID> insertManual(@BindMethods Manual payment);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM payments WHERE community_id = :communityId AND client_reference = :key")
+    Payment byClientReference(@Bind("communityId") UUID communityId, @Bind("key") String key);
+
+    @SqlUpdate("""
+            UPDATE payments SET status = 'void', voided_at = now(), voided_by = :callerId, void_reason = :reason,
+                                updated_at = now()
+             WHERE id = :id
+            """)
+    void markVoid(@Bind("id") UUID id, @Bind("callerId") UUID callerId, @Bind("reason") String reason);
+
     @SqlQuery("SELECT " + COLUMNS + " FROM payments WHERE payment_intent_id = :pi FOR UPDATE")
     Optional<Payment> lockByPaymentIntent(@Bind("pi") String paymentIntentId);
 

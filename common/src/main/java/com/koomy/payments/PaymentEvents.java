@@ -181,14 +181,8 @@ public class PaymentEvents {
     private static void recordRefunds(Handle handle, Payment payment, JsonNode refunds) {
         for (JsonNode refund : refunds) {
             String ours = refund.path("metadata").path("koomy_refund_id").asText("");
-            handle.createUpdate("""
-                            UPDATE payment_refunds SET status = :status, stripe_refund_id = coalesce(stripe_refund_id, :stripeId),
-                                                       updated_at = now()
-                             WHERE payment_id = :paymentId
-                               AND (stripe_refund_id = :stripeId OR CAST(id AS text) = :ours)
-                            """)
-                    .bind("status", refund.path("status").asText("succeeded")).bind("stripeId", refund.path("id").asText(""))
-                    .bind("paymentId", payment.id()).bind("ours", ours).execute();
+            handle.attach(PaymentRefundDao.class).recordStripeStatus(payment.id(), refund.path("id").asText(""), ours,
+                    refund.path("status").asText("succeeded"));
         }
     }
 

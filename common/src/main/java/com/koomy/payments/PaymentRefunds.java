@@ -2,13 +2,13 @@ package com.koomy.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.errors.ApiException;
+import com.koomy.communities.CommunityLifeDao;
 import com.koomy.jobs.OutboxDao;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.memberships.Memberships;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +86,7 @@ public class PaymentRefunds {
             if (!stripe.isConfigured()) {
                 throw new ApiException(503, "stripe_not_configured", "refunds need STRIPE_API_KEY");
             }
-            long asked = handle.createQuery("""
-                            SELECT coalesce(sum(amount), 0) FROM payment_refunds
-                             WHERE payment_id = :id AND status NOT IN ('failed', 'canceled')
-                            """)
-                    .bind("id", paymentId).mapTo(Long.class).one();
+            long asked = handle.attach(PaymentRefundDao.class).asked(paymentId);
             long left = payment.amount() - Math.max(payment.amountRefunded(), asked);
             long wanted = amount == null ? left : amount;
             if (wanted < 1 || wanted > left) {
@@ -98,12 +94,8 @@ public class PaymentRefunds {
                         + Payment.format(left, payment.currency()) + " " + payment.currency() + ") can still be refunded");
             }
             UUID id = UUID.randomUUID();
-            handle.createUpdate("""
-                            INSERT INTO payment_refunds (id, payment_id, community_id, amount, reason, client_key, requested_by)
-                            VALUES (:id, :paymentId, :communityId, :amount, :reason, :key, :callerId)
-                            """)
-                    .bind("id", id).bind("paymentId", paymentId).bind("communityId", communityId).bind("amount", wanted)
-                    .bind("reason", reason).bind("key", key).bind("callerId", callerId).execute();
+            handle.attach(PaymentRefundDao.class)
+                    .insert(new PaymentRefundDao.NewRefund(id, paymentId, communityId, wanted, reason, key, callerId));
             return new Prepared(byKey(handle, paymentId, key).orElseThrow(), payment, true);
         });
         if (!prepared.call()) {
@@ -119,20 +111,14 @@ public class PaymentRefunds {
      * the caller neither extends the dues nor sends a receipt. Once per payment (client key "community-archived").
      */
     public static boolean refundIfArchived(Handle handle, Payment payment) {
-        boolean archived = handle.createQuery("SELECT archived_at IS NOT NULL FROM communities WHERE id = :id FOR KEY SHARE")
-                .bind("id", payment.communityId()).mapTo(Boolean.class).one();
+        boolean archived = handle.attach(CommunityLifeDao.class).archivedForKeyShare(payment.communityId());
         if (!archived) {
             return false;
         }
         UUID id = UUID.randomUUID();
-        int inserted = handle.createUpdate("""
-                        INSERT INTO payment_refunds (id, payment_id, community_id, amount, client_key, cause)
-                        VALUES (:id, :paymentId, :communityId, :amount, 'community-archived', :cause)
-                        ON CONFLICT (payment_id, client_key) DO NOTHING
-                        """)
-                .bind("id", id).bind("paymentId", payment.id()).bind("communityId", payment.communityId())
-                .bind("amount", payment.amount()).bind("cause", COMMUNITY_ARCHIVED).execute();
-        if (inserted == 1) {
+        boolean inserted = handle.attach(PaymentRefundDao.class).insertArchived(new PaymentRefundDao.ArchivedRefund(
+                id, payment.id(), payment.communityId(), payment.amount(), COMMUNITY_ARCHIVED));
+        if (inserted) {
             handle.attach(OutboxDao.class).add(SEND_KIND, id.toString());
             LOG.warn("Payment {} ({}) completed for archived community {}: refunding it in full (refund {})",
                     payment.id(), payment.paymentIntentId(), payment.communityId(), id);
@@ -147,8 +133,8 @@ public class PaymentRefunds {
      */
     public void send(UUID refundId) {
         Prepared p = jdbi.withHandle(handle -> {
-            UUID paymentId = handle.createQuery("SELECT payment_id FROM payment_refunds WHERE id = :id").bind("id", refundId)
-                    .mapTo(UUID.class).findOne().orElseThrow(() -> new IllegalStateException("refund " + refundId + " is gone"));
+            UUID paymentId = handle.attach(PaymentRefundDao.class).paymentOf(refundId)
+                    .orElseThrow(() -> new IllegalStateException("refund " + refundId + " is gone"));
             Refund refund = byKey(handle, paymentId, null, refundId).orElseThrow();
             Payment payment = handle.attach(PaymentDao.class).find(refund.paymentId()).orElseThrow();
             return new Prepared(refund, payment, "requested".equals(refund.status()));
@@ -203,12 +189,7 @@ public class PaymentRefunds {
     }
 
     private void setStatus(UUID id, String stripeId, String status) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        UPDATE payment_refunds SET stripe_refund_id = coalesce(stripe_refund_id, :stripeId), status = :status,
-                                                   updated_at = now()
-                         WHERE id = :id
-                        """)
-                .bind("stripeId", stripeId).bind("status", status).bind("id", id).execute());
+        jdbi.useHandle(h -> h.attach(PaymentRefundDao.class).setStatus(id, stripeId, status));
     }
 
     private static Optional<Refund> byKey(Handle handle, UUID paymentId, String key) {
@@ -216,12 +197,6 @@ public class PaymentRefunds {
     }
 
     private static Optional<Refund> byKey(Handle handle, UUID paymentId, String key, UUID id) {
-        return handle.createQuery("""
-                        SELECT r.id, r.payment_id, r.amount, p.currency, r.reason, r.status, r.stripe_refund_id, r.created_at
-                          FROM payment_refunds r JOIN payments p ON p.id = r.payment_id
-                         WHERE r.payment_id = :paymentId AND (r.client_key = CAST(:key AS text) OR r.id = CAST(:id AS uuid))
-                        """)
-                .bind("paymentId", paymentId).bind("key", key).bind("id", id)
-                .map(ConstructorMapper.of(Refund.class)).findOne();
+        return handle.attach(PaymentRefundDao.class).find(paymentId, key, id);
     }
 }

@@ -3,6 +3,7 @@ package com.koomy.payments;
 import org.jdbi.v3.core.Handle;
 
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * Receipt numbers: R-year-number, one sequence per community and calendar year (UTC) of the payment,
@@ -23,30 +24,19 @@ public final class Receipts {
     /** Issues the payment's receipt once (a second call returns the same number); returns R-year-number. */
     static String issue(Handle handle, Payment payment) {
         int year = payment.paidAt().atZone(ZoneOffset.UTC).getYear();
-        String existing = handle.createQuery("SELECT year, number FROM receipts WHERE payment_id = :id")
-                .bind("id", payment.id()).map((rs, ctx) -> format(rs.getInt(1), rs.getInt(2))).findOne().orElse(null);
-        if (existing != null) {
-            return existing;
+        ReceiptDao receipts = handle.attach(ReceiptDao.class);
+        Optional<ReceiptDao.YearNumber> existing = receipts.find(payment.id());
+        if (existing.isPresent()) {
+            return format(existing.get().year(), existing.get().number());
         }
-        int number = handle.createQuery("""
-                        INSERT INTO receipt_counters (community_id, year, last_number) VALUES (:communityId, :year, 1)
-                        ON CONFLICT (community_id, year) DO UPDATE SET last_number = receipt_counters.last_number + 1
-                        RETURNING last_number
-                        """)
-                .bind("communityId", payment.communityId()).bind("year", year).mapTo(Integer.class).one();
-        handle.createUpdate("""
-                        INSERT INTO receipts (payment_id, community_id, year, number)
-                        VALUES (:paymentId, :communityId, :year, :number)
-                        """)
-                .bind("paymentId", payment.id()).bind("communityId", payment.communityId()).bind("year", year)
-                .bind("number", number).execute();
+        int number = receipts.next(payment.communityId(), year);
+        receipts.insert(new ReceiptDao.Issued(payment.id(), payment.communityId(), year, number));
         return format(year, number);
     }
 
     /** Marks the payment's receipt void (its number stays taken). */
     static void voidFor(Handle handle, Payment payment) {
-        handle.createUpdate("UPDATE receipts SET status = 'void', voided_at = now() WHERE payment_id = :id AND status = 'issued'")
-                .bind("id", payment.id()).execute();
+        handle.attach(ReceiptDao.class).voidFor(payment.id());
     }
 
     static String format(int year, int number) {

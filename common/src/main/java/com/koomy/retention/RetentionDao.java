@@ -106,4 +106,53 @@ public interface RetentionDao {
                                        FOR UPDATE OF s SKIP LOCKED))
             """)
     int deleteScansOfPastEvents(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /**
+     * The audience lists of newsletters sent (or cancelled) before the cutoff. Only the fan-out reads them, and
+     * it is over; the newsletter's figures are columns of its row and counts over its batch emails and SendGrid
+     * events (NewsletterRows), none of them over this table, so they read the same afterwards.
+     */
+    @SqlUpdate("""
+            DELETE FROM newsletter_recipients
+             WHERE ctid = ANY(ARRAY(SELECT r.ctid FROM newsletters n JOIN newsletter_recipients r ON r.newsletter_id = n.id
+                                     WHERE (n.status = 'sent' AND coalesce(n.sent_at, n.fanned_out_at, n.created_at) < :cutoff)
+                                        OR (n.status = 'cancelled' AND coalesce(n.cancelled_at, n.updated_at) < :cutoff)
+                                     LIMIT :limit
+                                       FOR UPDATE OF r SKIP LOCKED))
+            """)
+    int deleteRecipientsOfSentNewsletters(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /**
+     * "Export my data" rows, with the archive they may still hold, whose last step (request, build, download)
+     * came before the cutoff. A pending one stays (its job has not built it yet).
+     */
+    @SqlUpdate("""
+            DELETE FROM account_exports
+             WHERE id IN (SELECT id FROM account_exports
+                           WHERE status IN ('ready', 'downloaded', 'expired')
+                             AND greatest(requested_at, ready_at, downloaded_at) < :cutoff
+                           LIMIT :limit
+                             FOR UPDATE SKIP LOCKED)
+            """)
+    int deleteOldAccountExports(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /**
+     * Payments whose last fact (creation, payment, refund, void, update; any refund's or receipt's own dates) fell
+     * in a calendar year (UTC, the receipts' numbering year) that ended before the cutoff; their receipts, refunds
+     * and dues extensions go with them (ON DELETE CASCADE on payment_id). Oldest first through
+     * {@code payments_created_idx}: a payment is never younger than its creation.
+     */
+    @SqlUpdate("""
+            DELETE FROM payments
+             WHERE id IN (SELECT p.id FROM payments p
+                           WHERE p.created_at < :cutoff
+                             AND date_trunc('year', greatest(p.created_at, p.paid_at, p.refunded_at, p.voided_at, p.updated_at,
+                                     (SELECT max(greatest(f.created_at, f.updated_at)) FROM payment_refunds f WHERE f.payment_id = p.id),
+                                     (SELECT greatest(r.issued_at, r.voided_at) FROM receipts r WHERE r.payment_id = p.id)), 'UTC')
+                                 + interval '1 year' <= :cutoff
+                           ORDER BY p.created_at
+                           LIMIT :limit
+                             FOR UPDATE SKIP LOCKED)
+            """)
+    int deletePaymentsPastTheirRecordKeeping(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
 }

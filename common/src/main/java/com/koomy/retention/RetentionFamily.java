@@ -7,7 +7,8 @@ import java.util.function.Function;
 
 /**
  * The table families the retention jobs keep in check, each a recurring job of its own under a stable id
- * (docs/operations.md, "Data retention"). Payments and receipts are not here: retention never touches them.
+ * (docs/operations.md, "Data retention"). Payments, with their receipts and refunds, go only after the 10 years
+ * French accounting law keeps them (Code de commerce L123-22).
  */
 public enum RetentionFamily {
     STRIPE_EVENTS("retention-stripe-events", "settled Stripe events", RetentionFactory::getStripeEvents),
@@ -15,7 +16,12 @@ public enum RetentionFamily {
     EMAIL_BODIES("retention-email-bodies", "rendered bodies of settled emails", RetentionFactory::getEmailBodies),
     ACCOUNT_TOKENS("retention-account-tokens", "used and expired account tokens", RetentionFactory::getAccountTokens),
     CHECKIN_SCANS("retention-checkin-scans", "check-in scans after their event", RetentionFactory::getCheckinScans),
-    FAILED_JOBS("retention-failed-jobs", "JobRunr's failed jobs", RetentionFactory::getFailedJobs);
+    FAILED_JOBS("retention-failed-jobs", "JobRunr's failed jobs", RetentionFactory::getFailedJobs),
+    NEWSLETTER_RECIPIENTS("retention-newsletter-recipients", "audience lists of sent newsletters",
+            RetentionFactory::getNewsletterRecipients),
+    ACCOUNT_EXPORTS("retention-account-exports", "account exports (archives and rows)", RetentionFactory::getAccountExports),
+    PAYMENTS("retention-payments", "payments with their receipts and refunds (counted from the end of their last year)",
+            RetentionFactory::getPayments);
 
     private final String recurringId;
     private final String description;

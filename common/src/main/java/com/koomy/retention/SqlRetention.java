@@ -32,6 +32,12 @@ public final class SqlRetention {
                 jdbi.withExtension(RetentionDao.class, dao -> dao.deleteSpentAccountTokens(cutoff, limit)));
         batches.put(RetentionFamily.CHECKIN_SCANS, (cutoff, limit) ->
                 jdbi.withExtension(RetentionDao.class, dao -> dao.deleteScansOfPastEvents(cutoff, limit)));
+        batches.put(RetentionFamily.NEWSLETTER_RECIPIENTS, (cutoff, limit) ->
+                jdbi.withExtension(RetentionDao.class, dao -> dao.deleteRecipientsOfSentNewsletters(cutoff, limit)));
+        batches.put(RetentionFamily.ACCOUNT_EXPORTS, (cutoff, limit) ->
+                jdbi.withExtension(RetentionDao.class, dao -> dao.deleteOldAccountExports(cutoff, limit)));
+        batches.put(RetentionFamily.PAYMENTS, (cutoff, limit) ->
+                jdbi.withExtension(RetentionDao.class, dao -> dao.deletePaymentsPastTheirRecordKeeping(cutoff, limit)));
         return batches;
     }
 }

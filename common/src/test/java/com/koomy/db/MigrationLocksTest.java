@@ -93,6 +93,30 @@ class MigrationLocksTest {
                 INSERT INTO checkin_scans (event_id, scan_id, ticket_id, gate, result, scanned_at)
                 SELECT e.id, 'scan-' || g.i, gen_random_uuid(), 'north', 'admitted', now()
                   FROM (SELECT id FROM events LIMIT 10000) e, generate_series(1, %d) g(i)""".formatted(ROWS / 10000));
+        // Payments (cash: no Stripe ids) paid 11 years ago and before, each with its receipt; V35 changes their keys.
+        SEEDS.put("payments", """
+                INSERT INTO payments (id, community_id, account_id, method, amount, currency, status, paid_at, created_at, updated_at)
+                SELECT gen_random_uuid(), c.ids[1 + g.i %% 1000], a.ids[1 + g.i %% 20000], 'cash', 3000, 'eur', 'succeeded', t, t, t
+                  FROM (SELECT array_agg(id) AS ids FROM communities) c, (SELECT array_agg(id) AS ids FROM accounts) a,
+                       generate_series(1, %d) g(i), LATERAL (SELECT now() - interval '11 years' - g.i * interval '20 minutes' AS t) x
+                """.formatted(ROWS));
+        SEEDS.put("receipts", """
+                INSERT INTO receipts (payment_id, community_id, year, number, issued_at)
+                SELECT id, community_id, extract(year FROM created_at),
+                       row_number() OVER (PARTITION BY community_id, extract(year FROM created_at)), created_at FROM payments""");
+        SEEDS.put("newsletters", """
+                INSERT INTO newsletters (id, community_id, idempotency_key, locale, subject, body, status, recipients_total,
+                                         created_at, fanned_out_at, sent_at)
+                SELECT gen_random_uuid(), id, 'nl-' || id, 'fr', 'News', 'Hello', 'sent', 1000, now() - interval '400 days',
+                       now() - interval '400 days', now() - interval '400 days' FROM communities LIMIT 200""");
+        SEEDS.put("newsletter_recipients", """
+                INSERT INTO newsletter_recipients (newsletter_id, email, name)
+                SELECT n.id, 'm' || g.i || '@example.org', 'Member ' || g.i FROM newsletters n, generate_series(1, %d) g(i)
+                """.formatted(ROWS / 200));
+        SEEDS.put("account_exports", """
+                INSERT INTO account_exports (id, account_id, status, requested_at, ready_at, downloaded_at)
+                SELECT gen_random_uuid(), id, 'downloaded', now() - interval '30 days', now() - interval '30 days',
+                       now() - interval '29 days' FROM accounts LIMIT 10000""");
     }
 
     @RegisterExtension
@@ -164,6 +188,8 @@ class MigrationLocksTest {
         LOG.info("Seeded in {} ms (per table {}): {}", (System.nanoTime() - seeding) / 1_000_000, millis, counts);
         assertThat(counts.get("stripe_events")).isEqualTo(ROWS);
         assertThat(counts.get("checkin_scans")).isEqualTo(ROWS);
+        assertThat(counts.get("payments")).isEqualTo(ROWS);
+        assertThat(counts.get("newsletter_recipients")).isEqualTo(ROWS);
 
         List<LockSampler.Held> held;
         MigrateResult result;

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each family's retention on real PostgreSQL: rows older than the policy go, younger ones stay, payments and
- * receipts are never touched, dedupe of Stripe events holds for a redelivery after a pass, and the SendGrid
- * counters equal the events they replaced. Small batches (7 rows) so that every family runs several.
+ * receipts are touched by no family but their own (PaymentsRetentionTest), dedupe of Stripe events holds for a
+ * redelivery after a pass, and the SendGrid counters equal the events they replaced. Small batches (7 rows) so that every family runs several.
  */
 class RetentionTest {
 
@@ -158,7 +158,7 @@ class RetentionTest {
     }
 
     @Test
-    void paymentsReceiptsAndRefundsAreNeverTouched() throws InterruptedException {
+    void paymentsReceiptsAndRefundsAreTouchedByNoOtherFamilyThanTheirOwn() throws InterruptedException {
         UUID payment = UUID.randomUUID();
         jdbi().useHandle(h -> {
             h.execute("""
@@ -177,7 +177,8 @@ class RetentionTest {
         String before = f.strings(snapshot).get(0);
 
         for (RetentionFamily family : RetentionFamily.values()) {
-            if (family != RetentionFamily.FAILED_JOBS) { // JobRunr's tables: the worker's test
+            // JobRunr's tables: the worker's test; payments' own family: PaymentsRetentionTest.
+            if (family != RetentionFamily.FAILED_JOBS && family != RetentionFamily.PAYMENTS) {
                 f.apply(family);
             }
         }
@@ -190,10 +191,13 @@ class RetentionTest {
         RetentionFactory defaults = new RetentionFactory();
         assertThat(Map.of(
                 RetentionFamily.STRIPE_EVENTS, 90L, RetentionFamily.SENDGRID_EVENTS, 30L, RetentionFamily.EMAIL_BODIES, 30L,
-                RetentionFamily.ACCOUNT_TOKENS, 7L, RetentionFamily.CHECKIN_SCANS, 365L, RetentionFamily.FAILED_JOBS, 30L))
+                RetentionFamily.ACCOUNT_TOKENS, 7L, RetentionFamily.CHECKIN_SCANS, 365L, RetentionFamily.FAILED_JOBS, 30L,
+                RetentionFamily.NEWSLETTER_RECIPIENTS, 365L, RetentionFamily.ACCOUNT_EXPORTS, 7L, RetentionFamily.PAYMENTS, 3653L))
                 .allSatisfy((family, days) -> assertThat(family.keep(defaults).toDays()).as(family.name()).isEqualTo(days));
         assertThat(defaults.getBatchSize()).isEqualTo(5000);
         defaults.setStripeEvents(Duration.days(20));
         assertThat(defaults.isStripeEventsLongerThanRedelivery()).as("shorter than Stripe's 30 days is refused").isFalse();
+        defaults.setPayments(Duration.days(3652));
+        assertThat(defaults.isPaymentsTenYears()).as("less than the 10 years of Code de commerce L123-22 is refused").isFalse();
     }
 }

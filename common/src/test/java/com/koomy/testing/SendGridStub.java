@@ -3,6 +3,7 @@ package com.koomy.testing;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.koomy.config.SendGridFactory;
 
@@ -67,6 +68,17 @@ public class SendGridStub implements AutoCloseable {
                 .withBody("{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}"));
     }
 
+    /** 429 telling the client to wait until {@code seconds} after each answer (X-RateLimit-Reset, Unix seconds). */
+    public void rateLimitedFor(int seconds) {
+        answer(aResponse().withStatus(429)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("X-RateLimit-Limit", "600")
+                .withHeader("X-RateLimit-Remaining", "0")
+                .withHeader("X-RateLimit-Reset", "{{now offset='" + seconds + " seconds' format='unix'}}")
+                .withTransformers("response-template")
+                .withBody("{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}"));
+    }
+
     public void serverError() {
         answer(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
                 .withBody("{\"errors\":[{\"field\":null,\"message\":\"service unavailable\"}]}"));
@@ -89,6 +101,11 @@ public class SendGridStub implements AutoCloseable {
 
     public List<LoggedRequest> requests() {
         return server.findAll(postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    /** Every mail/send the stub received, with the answer it gave (status 0 while it is still delaying one). */
+    public List<ServeEvent> answered() {
+        return server.getAllServeEvents().stream().filter(e -> PATH.equals(e.getRequest().getUrl())).toList();
     }
 
     public void resetRequests() {

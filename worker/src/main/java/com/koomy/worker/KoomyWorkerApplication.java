@@ -86,7 +86,9 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
 
         // Dues and plans (issue 6): their event handlers, jobs and recurring jobs; every Stripe call through one gateway.
         StripeGateway stripe = new StripeGateway(config.getStripe(), redis, config.getRedis().keys(), environment.metrics());
-        PaymentsWorker payments = new PaymentsWorker(config, stripe, jdbi);
+        // JobRunr exists once it started: the reconciliation's fan-out asks for its scheduler when it runs.
+        AtomicReference<JobRunrRuntime> jobRunrRef = new AtomicReference<>();
+        PaymentsWorker payments = new PaymentsWorker(config, stripe, jdbi, () -> jobRunrRef.get().scheduler());
         StripeEventsWorker stripeEvents = new StripeEventsWorker(jdbi, payments.handlers(stripeEventHandlers(jdbi)),
                 config.getStripe().isLivemode());
         EmailWorker email = new EmailWorker(config, environment, jdbi, redis);
@@ -95,8 +97,7 @@ public class KoomyWorkerApplication extends Application<WorkerConfiguration> {
         AccountsWorker accounts = new AccountsWorker(jdbi, SessionStore.revoker(redis, config.getRedis().keys()),
                 config.getAccountDeletion());
         CommunitiesWorker communities = new CommunitiesWorker(jdbi, stripe, redis, config.getRedis().keys(), environment);
-        // JobRunr's storage exists once JobRunr started: the failed-jobs retention asks for it when it runs.
-        AtomicReference<JobRunrRuntime> jobRunrRef = new AtomicReference<>();
+        // The failed-jobs retention asks for JobRunr's storage when it runs.
         RetentionWorker retention = new RetentionWorker(config.getRetention(), jdbi, () -> jobRunrRef.get().storage(),
                 environment.metrics());
 

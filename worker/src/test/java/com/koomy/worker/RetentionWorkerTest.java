@@ -48,6 +48,10 @@ class RetentionWorkerTest {
         String json = db.jdbi().withHandle(h -> h.createQuery("SELECT jobasjson FROM jobrunr.jobrunr_recurring_jobs WHERE trim(id) = :id")
                 .bind("id", RetentionFamily.STRIPE_EVENTS.recurringId()).mapTo(String.class).one());
         assertThat(json).contains("Retention: delete settled Stripe events older than 90 days");
+        String payments = db.jdbi().withHandle(h -> h.createQuery("SELECT jobasjson FROM jobrunr.jobrunr_recurring_jobs WHERE trim(id) = :id")
+                .bind("id", RetentionFamily.PAYMENTS.recurringId()).mapTo(String.class).one());
+        assertThat(payments).contains("Retention: delete payments with their receipts and refunds "
+                + "(counted from the end of their last year) older than 3653 days");
     }
 
     @Test

@@ -43,6 +43,9 @@ class WorkerConfigurationTest {
         assertThat(config.getRetention().getAccountTokens()).isEqualTo(Duration.days(7));
         assertThat(config.getRetention().getCheckinScans()).isEqualTo(Duration.days(365));
         assertThat(config.getRetention().getFailedJobs()).isEqualTo(Duration.days(30));
+        assertThat(config.getRetention().getNewsletterRecipients()).isEqualTo(Duration.days(365));
+        assertThat(config.getRetention().getAccountExports()).isEqualTo(Duration.days(7));
+        assertThat(config.getRetention().getPayments()).isEqualTo(Duration.days(3653));
         assertThat(config.getJobs().getPermanentlyDeleteDeletedAfter()).isEqualTo(Duration.hours(72));
         assertThat(config.getMigrations().getLockTimeout()).isEqualTo(
                 Duration.parse(System.getenv().getOrDefault("KOOMY_MIGRATION_LOCK_TIMEOUT", "5s")));

@@ -6,12 +6,15 @@ import com.koomy.api.alerts.AlertCheck;
 import com.koomy.api.alerts.AlertSignals;
 import com.koomy.api.alerts.Alerts;
 import com.koomy.api.http.HttpBasics;
+import com.koomy.api.health.JobQueueSnapshotCheck;
+import com.koomy.api.stats.DatabaseCounts;
 import com.koomy.api.stats.OpsSampler;
 import com.koomy.api.stats.PoolStats;
 import com.koomy.api.stats.RequestStats;
 import com.koomy.api.stats.RequestStatsFilter;
 import com.koomy.api.stats.RequestWindows;
 import com.koomy.api.stats.RouteTemplateFilter;
+import com.koomy.api.stats.SharedSnapshot;
 import com.koomy.api.stats.StatsFlusher;
 import com.koomy.api.stats.StatsStore;
 import com.koomy.config.ReadReplicaFactory;
@@ -21,7 +24,10 @@ import com.koomy.newsletters.UnsubscribeTokens;
 import io.dropwizard.core.setup.Environment;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Operators' routes ({@code /api/ops/*}): the outbox of emails, request statistics and alerts (issue 7;
@@ -57,12 +63,30 @@ public final class OpsRoutes {
         Alerts alerts = new Alerts(AlertSignals.all(config.getAlerts(), pools, ManagementFactory.getMemoryMXBean()),
                 requestWindows, (int) Math.max(1, config.getAlerts().getWindow().toMinutes()), app.clock());
         alerts.names().forEach(name -> environment.healthChecks().register(AlertCheck.PREFIX + name, new AlertCheck(alerts, name)));
-        OpsSampler opsSampler = new OpsSampler(app.jdbi(), app.clock(), config.getAlerts().getEvaluateEvery().toJavaDuration(),
-                config.getHealth().getJobServerMaxHeartbeatAge().toJavaDuration(),
-                config.getAlerts().getFailedJobsWindow().toJavaDuration(), alerts::evaluate);
+        // One instance of the cluster queries the counts (a Redis lease), the others read its snapshot; alerts
+        // stay per instance (issue 23; docs/architecture.md, "Operations counts").
+        java.time.Duration every = config.getAlerts().getEvaluateEvery().toJavaDuration();
+        OpsSampler opsSampler = new OpsSampler(new DatabaseCounts(app.jdbi(), app.clock(),
+                config.getHealth().getJobServerMaxHeartbeatAge().toJavaDuration(), config.getAlerts().getFailedJobsWindow().toJavaDuration()),
+                new SharedSnapshot(app.redis(), app.redisKeys(), app.json(), instanceName(), OpsSampler.staleAfter(every)),
+                app.clock(), every, alerts::evaluate);
         opsSampler.registerGauges(environment.metrics());
         environment.lifecycle().manage(opsSampler);
+        environment.healthChecks().register("jobs", new JobQueueSnapshotCheck(opsSampler));
         app.jersey().register(new OpsStatsResource(requestWindows, opsSampler, pools, app.reads(), app.clock()));
         app.jersey().register(new OpsAlertsResource(alerts));
+    }
+
+    /** This instance in the ops JSON's {@code countsSampledBy}: the host (a pod's name) and a suffix unique to the process. */
+    private static String instanceName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "api";
+            }
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

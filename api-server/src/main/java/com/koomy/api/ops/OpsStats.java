@@ -16,6 +16,11 @@ public record OpsStats(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Stri
                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Webhooks webhooks,
                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Emails emails,
                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String countsSampledAt,
+                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                               description = "the API instance whose queries gave the counts (one for the cluster)") String countsSampledBy,
+                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                               description = "where this instance got them: the lease holder's snapshot, or sampled here and why") String countsSource,
+                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Estimates estimated,
                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Jvm jvm,
                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Cache cache) {
 
@@ -39,11 +44,25 @@ public record OpsStats(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Stri
                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) PoolStats.PoolReading redis) {
     }
 
-    /** {@code stripeFailingLastHour} is a string: "null" when the last sample has no data. */
+    /**
+     * Terminal totals, never counted (issue 23): estimates from the planner's statistics, {@code method} says how.
+     * A value too rare to be among a column's most common values is absent.
+     */
+    public record Estimates(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String method,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> jobsByState,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> stripeByStatus,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> emailsByStatus) {
+    }
+
+    /**
+     * Stripe events by non-terminal status (exact); {@code stripeFailingLastHour} is a string: "null" when the
+     * last sample has no data.
+     */
     public record Webhooks(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> stripeByStatus,
                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String stripeFailingLastHour) {
     }
 
+    /** Emails by non-terminal status (exact). */
     public record Emails(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, Long> byStatus) {
     }
 

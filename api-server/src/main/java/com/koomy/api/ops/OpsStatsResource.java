@@ -54,7 +54,9 @@ public class OpsStatsResource {
     @Operation(operationId = "getOpsStats", summary = "Requests and jobs per minute, error rates, latency percentiles, slowest routes, pools, queues",
             description = "scope=cluster (default) sums every API instance's counters from Redis; scope=instance is "
                     + "this instance only. When Redis is unreadable the cluster view falls back to this instance and "
-                    + "`requests.degraded` says so. minutes 1-120 (default 60). 400 for a bad scope or minutes. Operator only.")
+                    + "`requests.degraded` says so. Queue, Stripe event and email counts are exact for the non-terminal states, "
+                    + "sampled by one instance of the cluster (`countsSampledBy`, `countsSource`); terminal totals are "
+                    + "estimates (`estimated`). minutes 1-120 (default 60). 400 for a bad scope or minutes. Operator only.")
     public OpsStats stats(@QueryParam("scope") @DefaultValue("cluster") String scope,
                           @QueryParam("minutes") @DefaultValue("60") int minutes,
                           @QueryParam("routes") @DefaultValue("10") int routes) {
@@ -75,9 +77,16 @@ public class OpsStatsResource {
                         snapshot.jobs() == null ? new OpsStats.QueueError(String.valueOf(snapshot.error())) : snapshot.jobs()),
                 new OpsStats.Pools(pools.databases(), pools.redis()),
                 new OpsStats.Webhooks(snapshot.stripeEvents(), String.valueOf(snapshot.stripeEventsFailingLastHour())),
-                new OpsStats.Emails(snapshot.emails()), snapshot.at().toString(), jvm(),
+                new OpsStats.Emails(snapshot.emails()), snapshot.at().toString(), String.valueOf(snapshot.sampledBy()),
+                sampler.source(), estimates(snapshot), jvm(),
                 // No application cache exists yet (no cache in front of the database or Redis): no hit ratio to show.
                 new OpsStats.Cache("no application cache yet"));
+    }
+
+    private static OpsStats.Estimates estimates(OpsSnapshot snapshot) {
+        OpsSnapshot.Estimates e = snapshot.estimates();
+        return e == null ? new OpsStats.Estimates(OpsSnapshot.Estimates.METHOD, Map.of(), Map.of(), Map.of())
+                : new OpsStats.Estimates(e.method(), e.jobs(), e.stripeEvents(), e.emails());
     }
 
     private static OpsStats.Jvm jvm() {

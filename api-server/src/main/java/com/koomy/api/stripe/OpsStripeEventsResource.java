@@ -4,7 +4,7 @@ import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.errors.ApiException;
 import com.koomy.stripe.events.StripeEvent;
-import com.koomy.stripe.events.StripeEventMapper;
+import com.koomy.stripe.events.StripeEventDao;
 import com.koomy.stripe.events.StripeEventReplays;
 import com.koomy.stripe.events.StripeEventStatus;
 import io.swagger.v3.oas.annotations.Operation;
@@ -73,9 +73,8 @@ public class OpsStripeEventsResource {
         if (limit < 1 || limit > 200) {
             throw ApiException.invalidField("invalid_limit", "limit", "must be between 1 and 200");
         }
-        return Map.of("items", jdbi.withHandle(h -> h.createQuery(
-                        "SELECT * FROM stripe_events WHERE status = :status ORDER BY received_at DESC LIMIT :limit")
-                .bind("status", status).bind("limit", limit).map(new StripeEventMapper()).map(EventView::of).list()));
+        return Map.of("items", jdbi.withExtension(StripeEventDao.class, dao -> dao.byStatus(status, limit)).stream()
+                .map(EventView::of).toList());
     }
 
     @POST

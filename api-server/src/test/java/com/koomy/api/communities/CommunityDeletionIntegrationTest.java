@@ -115,6 +115,8 @@ class CommunityDeletionIntegrationTest {
         assertThat(sql("SELECT name || '/' || visibility || '/' || description || '/' || (purged_at IS NOT NULL) || '/' || slug "
                 + "FROM communities WHERE id = :c", club))
                 .isEqualTo("Deleted community/private//true/deleted-" + club.toString().replace("-", ""));
+        // The name its receipts were issued under stays for the books (V35).
+        assertThat(sql("SELECT name_before_purge FROM communities WHERE id = :c", club)).isEqualTo("Club de Voile");
         assertThat(api.get("/api/communities/" + club, owner.token()).status()).isEqualTo(404);
         assertThat(api.call("POST", base + "/unarchive", owner.token(), null).status()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/api/communities/" + club, null).status() == 404);

@@ -1,6 +1,5 @@
 package com.koomy.api.payments;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.koomy.api.ApiConfiguration;
@@ -8,14 +7,11 @@ import com.koomy.api.ApiTestApp;
 import com.koomy.communities.CommunityLife;
 import com.koomy.communities.ExpireArchivedCheckouts;
 import com.koomy.config.PaymentsFactory;
-import com.koomy.config.StripeFactory;
 import com.koomy.payments.PaymentRefunds;
 import com.koomy.payments.SendRefund;
-import com.koomy.stripe.StripeGateway;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
-import com.koomy.testing.TestRedis;
 import com.koomy.stripe.events.StripeEventStatus;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
@@ -47,13 +43,6 @@ class ArchivedCommunityCheckoutsIntegrationTest {
 
     private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
 
-    private static StripeGateway workerGateway() {
-        StripeFactory config = new StripeFactory();
-        config.setApiKey("sk_test_worker");
-        config.setApiBase(stripe.baseUrl());
-        return new StripeGateway(config, PaymentsWorld.REDIS, TestRedis.newKeys(), new MetricRegistry());
-    }
-
     private List<String> outbox(String kind, String refPrefix) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind = :k AND ref LIKE :p ORDER BY id")
                 .bind("k", kind).bind("p", refPrefix + "%").mapTo(String.class).list());
@@ -79,7 +68,7 @@ class ArchivedCommunityCheckoutsIntegrationTest {
         assertThat(archive(club)).isEqualTo("200");
         assertThat(outbox(CommunityLife.CHECKOUTS_EXPIRE_KIND, club.id().toString())).hasSize(1);
 
-        ExpireArchivedCheckouts.Handler job = new ExpireArchivedCheckouts.Handler(db.jdbi(), workerGateway());
+        ExpireArchivedCheckouts.Handler job = new ExpireArchivedCheckouts.Handler(db.jdbi(), PaymentsWorld.workerGateway(stripe));
         job.run(new ExpireArchivedCheckouts(club.id()));
         List<LoggedRequest> asked = stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire");
         assertThat(asked).hasSize(1);
@@ -141,7 +130,7 @@ class ArchivedCommunityCheckoutsIntegrationTest {
 
         // The worker asks Stripe for it as a manager's refund is asked (once: Stripe's answer is kept).
         stripe.refundCreates("re_late0000000001", "pending");
-        SendRefund.Handler job = new SendRefund.Handler(new PaymentRefunds(db.jdbi(), workerGateway()));
+        SendRefund.Handler job = new SendRefund.Handler(new PaymentRefunds(db.jdbi(), PaymentsWorld.workerGateway(stripe)));
         job.run(new SendRefund(UUID.fromString(refundId)));
         job.run(new SendRefund(UUID.fromString(refundId)));
         List<LoggedRequest> asked = stripe.requests("POST", "/v1/refunds");

@@ -54,12 +54,16 @@ public final class PaymentsWorld {
         this.api = new ApiCalls(port).checkingContract();
         this.stripe = stripe;
         this.jdbi = db.jdbi();
+        this.job = new ApplyStripeEventJob(jdbi, PaymentHandlers.register(new StripeEventHandlers(), jdbi, workerGateway(stripe),
+                payments, "http://127.0.0.1"), false);
+    }
+
+    /** The Stripe gateway as the worker builds it (its own key, its own Redis keys), on the stub. */
+    public static StripeGateway workerGateway(StripeStub stripe) {
         StripeFactory config = new StripeFactory();
         config.setApiKey("sk_test_worker");
         config.setApiBase(stripe.baseUrl());
-        StripeGateway gateway = new StripeGateway(config, REDIS, TestRedis.newKeys(), new MetricRegistry());
-        this.job = new ApplyStripeEventJob(jdbi, PaymentHandlers.register(new StripeEventHandlers(), jdbi, gateway, payments,
-                "http://127.0.0.1"), false);
+        return new StripeGateway(config, REDIS, TestRedis.newKeys(), new MetricRegistry());
     }
 
     public static ConfigOverride[] stripeConfig(StripeStub stripe, ConfigOverride... extra) {

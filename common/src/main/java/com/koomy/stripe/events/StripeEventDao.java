@@ -6,6 +6,7 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Stripe event reads, replays and failure bookkeeping; the hot-path statements are in {@link StripeEventWrites}. */
@@ -14,6 +15,10 @@ public interface StripeEventDao {
 
     @SqlQuery("SELECT * FROM stripe_events WHERE event_id = :eventId")
     Optional<StripeEvent> find(@Bind("eventId") String eventId);
+
+    /** The operators' list: events of one status, newest first. */
+    @SqlQuery("SELECT * FROM stripe_events WHERE status = :status ORDER BY received_at DESC LIMIT :limit")
+    List<StripeEvent> byStatus(@Bind("status") String status, @Bind("limit") int limit);
 
     /** Records an attempt whose transaction rolled back: it still counts, and its error is kept. */
     @SqlUpdate("""
@@ -34,6 +39,10 @@ public interface StripeEventDao {
               FROM stripe_events WHERE event_id = :eventId FOR UPDATE
             """)
     Optional<String> lockReplayStatus(@Bind("eventId") String eventId);
+
+    /** An event reconciliation stored (the webhook never brought it). */
+    @SqlUpdate("UPDATE stripe_events SET source = 'reconciliation' WHERE event_id = :eventId")
+    void markReconciled(@Bind("eventId") String eventId);
 
     @SqlUpdate("UPDATE stripe_events SET status = 'received' WHERE event_id = :eventId")
     void markReceived(@Bind("eventId") String eventId);

@@ -19,9 +19,10 @@ import java.util.Map;
  * Catches up Stripe events we never received (R1, "after an outage"), through the Events API: for the
  * platform and for every connected account ({@code Stripe-Account}), the events created since the last
  * one seen. Each is stored exactly as the webhook would have stored it (same statement, same dedupe on
- * the event id, same outbox row), so an event that arrives both ways is applied once. The recurring job
- * asks only for events Stripe has not delivered ({@code delivery_success=false}); the operator's range
- * command asks for all of a time range.
+ * the event id, same outbox row), so an event that arrives both ways is applied once. The recurring
+ * reconciliation runs one job per scope ({@link ReconcileStripeScope}, queued by {@link StripeReconcileFanOut}) and
+ * asks only for events Stripe has not delivered ({@code delivery_success=false}) since that scope's cursor; the
+ * operator's range command asks for all of a time range, every scope in turn, and moves no cursor.
  */
 public class StripeReconciler {
 
@@ -42,22 +43,18 @@ public class StripeReconciler {
     public record Result(int scopes, int seen, int ingested) {
     }
 
-    /** The recurring pass: undelivered events since each scope's cursor (at first, since now - firstLookBack). */
-    public Result catchUp() {
-        int seen = 0;
-        int ingested = 0;
-        List<String> scopes = scopes();
-        for (String scope : scopes) {
-            Instant since = jdbi.withHandle(h -> h.createQuery("SELECT last_created FROM stripe_reconcile_cursors WHERE scope = :s")
-                    .bind("s", scope).mapTo(Instant.class).findOne()).orElse(Instant.now().minus(firstLookBack));
-            int[] counts = pass(scope, since, null, true);
-            seen += counts[0];
-            ingested += counts[1];
-        }
-        return new Result(scopes.size(), seen, ingested);
+    /**
+     * The recurring pass for one scope (one job per scope, {@link ReconcileStripeScope}): the undelivered events
+     * since its cursor (at first, since now - firstLookBack).
+     */
+    public Result catchUp(String scope) {
+        Instant since = jdbi.withExtension(StripeReconcileCursorDao.class, dao -> dao.lastCreated(scope))
+                .orElse(Instant.now().minus(firstLookBack));
+        int[] counts = pass(scope, since, null, true);
+        return new Result(1, counts[0], counts[1]);
     }
 
-    /** The operator's pass after an outage: every event created in [from, to], delivered or not. */
+    /** The operator's pass after an outage: every event created in [from, to], delivered or not, every scope in turn. */
     public Result range(Instant from, Instant to) {
         int seen = 0;
         int ingested = 0;
@@ -70,7 +67,8 @@ public class StripeReconciler {
         return new Result(scopes.size(), seen, ingested);
     }
 
-    private List<String> scopes() {
+    /** The platform, then every connected account. */
+    public List<String> scopes() {
         List<String> scopes = new ArrayList<>();
         scopes.add(PLATFORM);
         scopes.addAll(jdbi.withExtension(ConnectAccountDao.class, ConnectAccountDao::accountIds));
@@ -114,12 +112,7 @@ public class StripeReconciler {
         if (undeliveredOnly) {
             Instant cursor = Instant.ofEpochSecond(newest);
             long n = ingested;
-            jdbi.useHandle(h -> h.createUpdate("""
-                            INSERT INTO stripe_reconcile_cursors (scope, last_created, ingested) VALUES (:s, :c, :n)
-                            ON CONFLICT (scope) DO UPDATE SET last_created = greatest(stripe_reconcile_cursors.last_created, :c),
-                                   last_run_at = now(), ingested = stripe_reconcile_cursors.ingested + :n
-                            """)
-                    .bind("s", scope).bind("c", cursor).bind("n", n).execute());
+            jdbi.useExtension(StripeReconcileCursorDao.class, dao -> dao.advance(scope, cursor, n));
         }
         if (ingested > 0) {
             LOG.warn("Reconciliation ingested {} Stripe events we had not received (scope {}, {} listed)", ingested, scope, seen);
@@ -141,8 +134,7 @@ public class StripeReconciler {
             return jdbi.inTransaction(h -> {
                 boolean stored = StripeEventWrites.storeIfAbsent(h, incoming);
                 if (stored) {
-                    h.createUpdate("UPDATE stripe_events SET source = 'reconciliation' WHERE event_id = :id")
-                            .bind("id", incoming.eventId()).execute();
+                    h.attach(StripeEventDao.class).markReconciled(incoming.eventId());
                 }
                 return stored;
             });

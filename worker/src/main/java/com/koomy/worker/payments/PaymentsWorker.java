@@ -11,7 +11,10 @@ import com.koomy.payments.SendDuesReminders;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.webhooks.ReconcileStripeEvents;
 import com.koomy.stripe.events.StripeEventHandlers;
+import com.koomy.stripe.events.ReconcileStripeScope;
+import com.koomy.stripe.events.StripeReconcileFanOut;
 import com.koomy.stripe.events.StripeReconciler;
+import org.jobrunr.scheduling.cron.CronExpression;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.scheduling.JobRequestScheduler;
@@ -38,13 +41,18 @@ public final class PaymentsWorker {
     private final StripeGateway stripe;
     private final Jdbi jdbi;
     private final StripeReconciler reconciler;
+    private final StripeReconcileFanOut reconcileFanOut;
 
-    public PaymentsWorker(KoomyConfiguration config, StripeGateway stripe, Jdbi jdbi) {
+    /** {@code scheduler}: JobRunr's, asked for when the reconciliation fans out (JobRunr starts after this is built). */
+    public PaymentsWorker(KoomyConfiguration config, StripeGateway stripe, Jdbi jdbi, Supplier<JobRequestScheduler> scheduler) {
         this.config = config;
         this.stripe = stripe;
         this.jdbi = jdbi;
         this.reconciler = new StripeReconciler(jdbi, stripe,
                 config.getPayments().getReconcileFirstLookBack().toJavaDuration());
+        // The scope jobs are spread over the time between two runs of the recurring job.
+        Duration interval = new CronExpression(config.getPayments().getReconcileCron()).durationBetweenSchedules();
+        this.reconcileFanOut = new StripeReconcileFanOut(jdbi, reconciler, scheduler, interval, Clock.systemUTC());
     }
 
     public StripeEventHandlers handlers(StripeEventHandlers handlers) {
@@ -56,7 +64,8 @@ public final class PaymentsWorker {
                 SendRefund.Handler.class, new SendRefund.Handler(new PaymentRefunds(jdbi, stripe)),
                 SendDuesReminders.Handler.class, new SendDuesReminders.Handler(new DuesReminders(jdbi,
                         config.getPayments().getReminderDaysBefore(), config.appPagesUrl(), Clock.systemUTC())),
-                ReconcileStripeEvents.Handler.class, new ReconcileStripeEvents.Handler(reconciler));
+                ReconcileStripeEvents.Handler.class, new ReconcileStripeEvents.Handler(reconcileFanOut),
+                ReconcileStripeScope.Handler.class, new ReconcileStripeScope.Handler(reconciler));
     }
 
     /** The refunds no manager waits for (a payment of an archived community), from the outbox. */

@@ -5,6 +5,7 @@ import com.koomy.db.KoomyDatabase;
 import com.koomy.testing.TestRedis;
 import io.dropwizard.db.DataSourceFactory;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,8 @@ final class ChaosStack implements AutoCloseable {
         this.pg = pg;
         this.redis = redis;
         this.apiPort = FreePorts.next();
-        this.db = Jdbi.create(pg.url(DATABASE) + "?currentSchema=koomy", "postgres", "");
+        // With SQL objects: a scenario may write as the application does (EmailOutbox.enqueue).
+        this.db = Jdbi.create(pg.url(DATABASE) + "?currentSchema=koomy", "postgres", "").installPlugin(new SqlObjectPlugin());
     }
 
     /**
