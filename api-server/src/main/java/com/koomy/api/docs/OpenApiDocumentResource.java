@@ -58,6 +58,7 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .openAPI(openApi)
                 .prettyPrint(true)
                 .readAllResources(false)
+                .readerClass(ContractReader.class.getName())
                 .resourcePackages(Set.of("com.koomy.api"))
                 .modelConverterClasses(Set.of(SchemaNames.Resolver.class.getName())));
     }

@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class SchemaNames extends TypeNameResolver {
 
     private static final Map<String, Set<String>> GIVEN = new ConcurrentHashMap<>();
+    /** Schema name: its properties a response may leave null ({@code @Nullable} or {@code Optional}); see ResponseSchemas. */
+    private static final Map<String, Set<String>> MAY_BE_NULL = new ConcurrentHashMap<>();
 
     @Override
     protected String getNameOfClass(Class<?> cls) {
@@ -57,6 +59,14 @@ public class SchemaNames extends TypeNameResolver {
             }
         });
         return collisions;
+    }
+
+    /**
+     * The properties of the schema {@code name} that a response may leave null (annotated {@code @Nullable}, or an
+     * {@code Optional}); null for a schema not made from one of our classes.
+     */
+    public static Set<String> mayBeNull(String name) {
+        return MAY_BE_NULL.get(name);
     }
 
     /**
@@ -92,9 +102,13 @@ public class SchemaNames extends TypeNameResolver {
             }
             List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
             BeanDescription bean = _mapper.getSerializationConfig().introspect(javaType);
+            Set<String> mayBeNull = ConcurrentHashMap.newKeySet();
             for (BeanPropertyDefinition property : bean.findProperties()) {
+                if (annotated(property, jakarta.annotation.Nullable.class) || java.util.Optional.class.equals(property.getRawPrimaryType())) {
+                    mayBeNull.add(property.getName());
+                }
                 Schema<?> described = (Schema<?>) schema.getProperties().get(property.getName());
-                if (described != null && notBlank(property)) {
+                if (described != null && annotated(property, jakarta.validation.constraints.NotBlank.class)) {
                     // swagger reads @NotBlank beside @Size(max) as minLength 0; the server wants a non-space character
                     described.setMinLength(Math.max(1, described.getMinLength() == null ? 0 : described.getMinLength()));
                     if (described.getPattern() == null) {
@@ -119,6 +133,7 @@ public class SchemaNames extends TypeNameResolver {
                     }
                 }
             }
+            MAY_BE_NULL.put(_typeName(javaType), Set.copyOf(mayBeNull));
             for (Object property : schema.getProperties().values()) {
                 Schema<?> described = (Schema<?>) property;
                 if (described.getPattern() != null && described.getPattern().startsWith("(?s)")) {
@@ -137,9 +152,9 @@ public class SchemaNames extends TypeNameResolver {
             return resolved;
         }
 
-        private static boolean notBlank(BeanPropertyDefinition property) {
+        private static boolean annotated(BeanPropertyDefinition property, Class<? extends java.lang.annotation.Annotation> annotation) {
             return java.util.stream.Stream.of(property.getField(), property.getGetter(), property.getConstructorParameter())
-                    .anyMatch(member -> member != null && member.hasAnnotation(jakarta.validation.constraints.NotBlank.class));
+                    .anyMatch(member -> member != null && member.hasAnnotation(annotation));
         }
     }
 }
