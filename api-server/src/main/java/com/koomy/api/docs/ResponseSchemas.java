@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * What a response always carries. swagger-core takes {@code required} from Bean Validation, which describes
  * input; a response record has none, so its schema said every field may be absent or null and a generated
  * client could rely on nothing. Here a schema reached from a response lists as required every property not
- * {@code @Nullable} (nor {@code Optional}), and only those may be null. A schema reached from both a request
+ * {@code @Nullable} (nor {@code Optional}), and only those may be null; a record whose properties say it themselves
+ * ({@code @Schema(requiredMode = ...)}, as the ones written with {@code NON_NULL}) keeps its own list. A schema reached from both a request
  * body and a response is split: the response keeps the name, the request side gets a copy named
  * {@code <name>Input} that keeps the Bean Validation rules (and so do the schemas it refers to).
  */

@@ -103,8 +103,11 @@ public class SchemaNames extends TypeNameResolver {
             List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
             BeanDescription bean = _mapper.getSerializationConfig().introspect(javaType);
             Set<String> mayBeNull = ConcurrentHashMap.newKeySet();
+            // a record that says itself which fields are required (@Schema(requiredMode)) keeps its list in responses too
+            boolean explicit = bean.findProperties().stream().anyMatch(Resolver::requiredModeSet);
             for (BeanPropertyDefinition property : bean.findProperties()) {
-                if (annotated(property, jakarta.annotation.Nullable.class) || java.util.Optional.class.equals(property.getRawPrimaryType())) {
+                if (annotated(property, jakarta.annotation.Nullable.class) || java.util.Optional.class.equals(property.getRawPrimaryType())
+                        || explicit && !required.contains(property.getName())) {
                     mayBeNull.add(property.getName());
                 }
                 Schema<?> described = (Schema<?>) schema.getProperties().get(property.getName());
@@ -150,6 +153,12 @@ public class SchemaNames extends TypeNameResolver {
                 }
             }
             return resolved;
+        }
+
+        private static boolean requiredModeSet(BeanPropertyDefinition property) {
+            return java.util.stream.Stream.of(property.getField(), property.getGetter(), property.getConstructorParameter())
+                    .map(member -> member == null ? null : member.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class))
+                    .anyMatch(schema -> schema != null && schema.requiredMode() != io.swagger.v3.oas.annotations.media.Schema.RequiredMode.AUTO);
         }
 
         private static boolean annotated(BeanPropertyDefinition property, Class<? extends java.lang.annotation.Annotation> annotation) {
