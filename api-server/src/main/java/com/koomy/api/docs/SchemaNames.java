@@ -72,7 +72,8 @@ public class SchemaNames extends TypeNameResolver {
     /**
      * swagger-core's model resolver with this naming rule; named in the document's configuration. It also says
      * what the server really sends and accepts: a property of a reference type that Bean Validation does not
-     * require may be {@code null} (the API writes nulls), so it is {@code nullable}; a Java-only regular
+     * require may be {@code null}, so it is {@code nullable} (the rule of requests; {@link ResponseSchemas} then
+     * applies the response rule, from the {@code @Nullable} properties this resolver records); a Java-only regular
      * expression flag ({@code (?s)}) is rewritten in the ECMA dialect that JSON Schema patterns use; a pattern
      * that is a choice of words ({@code fr|en}) is an {@code enum}, since Bean Validation matches the whole value.
      */
