@@ -1,5 +1,6 @@
 package com.koomy.accounts;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -9,8 +10,8 @@ import java.util.UUID;
  * deletion pending; earlier requests and restores stay in {@code steps}), {@code pending} (in the grace period,
  * cancellable), {@code erasing} (the erasure job has started: no longer cancellable) or {@code erased}.
  */
-public record AccountDeletion(UUID accountId, String status, Instant requestedAt, Instant scheduledErasureAt,
-                              Instant erasedAt, List<Step> steps) {
+public record AccountDeletion(UUID accountId, String status, @Nullable Instant requestedAt, @Nullable Instant scheduledErasureAt,
+                              @Nullable Instant erasedAt, List<Step> steps) {
 
     public static final String ACTIVE = "active";
     public static final String PENDING = "pending";

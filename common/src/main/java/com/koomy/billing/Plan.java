@@ -1,5 +1,6 @@
 package com.koomy.billing;
 
+import jakarta.annotation.Nullable;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 
@@ -14,15 +15,15 @@ import java.util.List;
 public record Plan(
         @NotEmpty @Pattern(regexp = "[a-z0-9_]{1,40}") String id,
         @NotEmpty String name,
-        String priceId,
+        @Nullable String priceId,
         long amount,
         String currency,
-        String interval,
-        Integer maxMembers,
-        Integer maxEvents,
-        Integer aiDraftsPerMonth,
-        Integer newslettersPerMonth,
-        Integer newsletterAudience) {
+        @Nullable String interval,
+        @Nullable Integer maxMembers,
+        @Nullable Integer maxEvents,
+        @Nullable Integer aiDraftsPerMonth,
+        @Nullable Integer newslettersPerMonth,
+        @Nullable Integer newsletterAudience) {
 
     public static final String FREE = "free";
 

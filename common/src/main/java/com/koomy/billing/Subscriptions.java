@@ -1,5 +1,6 @@
 package com.koomy.billing;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.communities.Communities;
 import com.koomy.communities.Community;
@@ -42,8 +43,8 @@ public class Subscriptions {
     public record CheckoutLink(String sessionId, String url) {
     }
 
-    public record Current(String plan, String status, Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
-                          String latestInvoiceStatus, Plan limits, PlanLimits.Usage usage) {
+    public record Current(String plan, @Nullable String status, @Nullable Instant currentPeriodEnd, boolean cancelAtPeriodEnd,
+                          @Nullable String latestInvoiceStatus, Plan limits, PlanLimits.Usage usage) {
     }
 
     public CheckoutLink checkout(UUID communityId, UUID callerId, String planId) {

@@ -1,9 +1,10 @@
 package com.koomy.db;
 
+import jakarta.annotation.Nullable;
 import java.util.List;
 
 /** One page of a list: the items and an opaque cursor for the next page (null on the last page). */
-public record Page<T>(List<T> items, String nextCursor) {
+public record Page<T>(List<T> items, @Nullable String nextCursor) {
 
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;

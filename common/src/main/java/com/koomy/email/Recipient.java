@@ -1,7 +1,8 @@
 package com.koomy.email;
 
+import jakarta.annotation.Nullable;
 /** One addressee; the address is kept in its normal form ({@link EmailAddresses#normalize}) so suppressions and dedupe match. */
-public record Recipient(String email, String name) {
+public record Recipient(String email, @Nullable String name) {
 
     public Recipient {
         if (email == null || !EmailAddresses.isValid(email)) {

@@ -1,5 +1,6 @@
 package com.koomy.events;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,13 +13,13 @@ public record Attendee(
         UUID accountId,
         String name,
         String email,
-        String guestName,
+        @Nullable String guestName,
         String status,
-        Integer waitlistPosition,
+        @Nullable Integer waitlistPosition,
         Instant registeredAt,
-        Instant confirmedAt,
-        Instant cancelledAt,
-        Instant checkedInAt,
-        String gate,
-        Instant noShowAt) {
+        @Nullable Instant confirmedAt,
+        @Nullable Instant cancelledAt,
+        @Nullable Instant checkedInAt,
+        @Nullable String gate,
+        @Nullable Instant noShowAt) {
 }

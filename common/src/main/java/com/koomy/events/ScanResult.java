@@ -1,5 +1,6 @@
 package com.koomy.events;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -10,8 +11,8 @@ import java.util.UUID;
  * {@code replayed} says the answer was stored by an earlier request with the same scan id;
  * {@code conflict} (offline batches) names the other scan that held or holds the admission.
  */
-public record ScanResult(String scanId, String result, Instant admittedAt, String admittedGate, Holder holder,
-                         boolean replayed, Conflict conflict) {
+public record ScanResult(String scanId, String result, @Nullable Instant admittedAt, @Nullable String admittedGate, @Nullable Holder holder,
+                         boolean replayed, @Nullable Conflict conflict) {
 
     public static final String ADMITTED = "admitted";
     public static final String ALREADY_ADMITTED = "already_admitted";
@@ -24,7 +25,7 @@ public record ScanResult(String scanId, String result, Instant admittedAt, Strin
             NOT_YET_VALID, EXPIRED);
 
     /** Who the ticket is for, as the door shows it. */
-    public record Holder(UUID ticketId, String name, String guestName) {
+    public record Holder(UUID ticketId, String name, @Nullable String guestName) {
     }
 
     /** The other scan of the same ticket; {@code superseded}: this (earlier) scan took the admission from it. */

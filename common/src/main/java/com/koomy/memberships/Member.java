@@ -1,5 +1,6 @@
 package com.koomy.memberships;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.time.Instant;
@@ -13,5 +14,5 @@ import java.util.UUID;
  * cursor carries (Java's lower-casing may differ from the database's).
  */
 public record Member(UUID accountId, String name, String email, String role, String status, Instant joinedAt,
-                     LocalDate duesPaidUntil, Map<String, String> fields, @JsonIgnore String sortName) {
+                     @Nullable LocalDate duesPaidUntil, Map<String, String> fields, @JsonIgnore String sortName) {
 }

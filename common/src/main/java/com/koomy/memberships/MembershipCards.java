@@ -1,5 +1,6 @@
 package com.koomy.memberships;
 
+import jakarta.annotation.Nullable;
 import com.koomy.accounts.Account;
 import com.koomy.accounts.AccountDao;
 import com.koomy.communities.Communities;
@@ -59,8 +60,8 @@ public class MembershipCards {
     }
 
     /** The answer to an online card check; only {@code result} when the card is not the community's. */
-    public record Verification(String result, UUID communityId, UUID accountId, String name, String role,
-                               String cardRole, Instant expiresAt) {
+    public record Verification(String result, @Nullable UUID communityId, @Nullable UUID accountId, @Nullable String name, @Nullable String role,
+                               @Nullable String cardRole, @Nullable Instant expiresAt) {
         public static final String VALID = "valid";
         public static final String INVALID = "invalid";
         public static final String EXPIRED = "expired";

@@ -1,5 +1,6 @@
 package com.koomy.memberships;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.UUID;
  * the admin's words to the member, if any).
  */
 public record MembershipRequest(UUID id, UUID communityId, UUID accountId, String name, String email, String status,
-                                Instant requestedAt, Instant decidedAt, String message, Map<String, String> fields,
+                                Instant requestedAt, @Nullable Instant decidedAt, @Nullable String message, Map<String, String> fields,
                                 @JsonIgnore String locale) {
 
     public static final String PENDING = "pending";

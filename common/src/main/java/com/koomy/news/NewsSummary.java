@@ -1,5 +1,6 @@
 package com.koomy.news;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,7 +11,7 @@ public record NewsSummary(
         String status,
         UUID authorId,
         String authorName,
-        Instant publishedAt,
+        @Nullable Instant publishedAt,
         Instant createdAt,
         Instant updatedAt) {
 }

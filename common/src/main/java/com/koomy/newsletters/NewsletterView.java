@@ -1,5 +1,6 @@
 package com.koomy.newsletters;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,14 +13,14 @@ public record NewsletterView(
         String body,
         String locale,
         String segment,
-        UUID eventId,
-        UUID newsPostId,
+        @Nullable UUID eventId,
+        @Nullable UUID newsPostId,
         UUID createdBy,
-        Instant sendAt,
+        @Nullable Instant sendAt,
         Instant createdAt,
         Instant updatedAt,
-        Instant sentAt,
-        Instant cancelledAt,
+        @Nullable Instant sentAt,
+        @Nullable Instant cancelledAt,
         Stats stats) {
 
     /**

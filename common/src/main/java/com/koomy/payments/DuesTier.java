@@ -1,5 +1,6 @@
 package com.koomy.payments;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Set;
@@ -13,8 +14,8 @@ public record DuesTier(
         long amount,
         String currency,
         String period,
-        LocalDate periodStart,
-        LocalDate periodEnd,
+        @Nullable LocalDate periodStart,
+        @Nullable LocalDate periodEnd,
         boolean active,
         Instant createdAt) {
 

@@ -1,5 +1,6 @@
 package com.koomy.payments;
 
+import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Currency;
@@ -15,27 +16,27 @@ public record Payment(
         UUID id,
         UUID communityId,
         UUID accountId,
-        UUID checkoutId,
-        UUID tierId,
+        @Nullable UUID checkoutId,
+        @Nullable UUID tierId,
         String description,
-        String stripeAccount,
-        String paymentIntentId,
-        String checkoutSessionId,
-        String chargeId,
+        @Nullable String stripeAccount,
+        @Nullable String paymentIntentId,
+        @Nullable String checkoutSessionId,
+        @Nullable String chargeId,
         long amount,
         long applicationFee,
         String currency,
         long amountRefunded,
         String status,
-        String failureMessage,
-        Instant paidAt,
-        Instant refundedAt,
+        @Nullable String failureMessage,
+        @Nullable Instant paidAt,
+        @Nullable Instant refundedAt,
         Instant createdAt,
         String method,
-        String reference,
-        String receiptNumber,
-        Instant voidedAt,
-        String voidReason) {
+        @Nullable String reference,
+        @Nullable String receiptNumber,
+        @Nullable Instant voidedAt,
+        @Nullable String voidReason) {
 
     public static final String FAILED = "failed";
     public static final String SUCCEEDED = "succeeded";

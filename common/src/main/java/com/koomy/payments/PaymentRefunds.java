@@ -1,5 +1,6 @@
 package com.koomy.payments;
 
+import jakarta.annotation.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.errors.ApiException;
 import com.koomy.communities.CommunityLifeDao;
@@ -47,8 +48,8 @@ public class PaymentRefunds {
         this.stripe = stripe;
     }
 
-    public record Refund(UUID id, UUID paymentId, long amount, String currency, String reason, String status,
-                         String stripeRefundId, Instant createdAt) {
+    public record Refund(UUID id, UUID paymentId, long amount, String currency, @Nullable String reason, String status,
+                         @Nullable String stripeRefundId, Instant createdAt) {
     }
 
     private record Prepared(Refund refund, Payment payment, boolean call) {

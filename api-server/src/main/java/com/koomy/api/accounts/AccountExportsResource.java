@@ -1,5 +1,6 @@
 package com.koomy.api.accounts;
 
+import jakarta.annotation.Nullable;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.accounts.AccountExport;
 import com.koomy.accounts.AccountExports;
@@ -40,8 +41,8 @@ public class AccountExportsResource {
     }
 
     /** {@code downloadUrl}: only when ready, valid once until {@code linkExpiresAt}. */
-    public record ExportView(UUID id, String status, Instant requestedAt, Instant readyAt, Instant downloadedAt,
-                             String downloadUrl, Instant linkExpiresAt) {
+    public record ExportView(UUID id, String status, Instant requestedAt, @Nullable Instant readyAt, @Nullable Instant downloadedAt,
+                             @Nullable String downloadUrl, @Nullable Instant linkExpiresAt) {
         static ExportView of(AccountExport e, String url, Instant linkExpiresAt) {
             return new ExportView(e.id(), e.status(), e.requestedAt(), e.readyAt(), e.downloadedAt(), url, linkExpiresAt);
         }

@@ -16,7 +16,9 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -76,7 +78,7 @@ public class MeResource {
                                      @NotNull @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String newEmail) {
     }
 
-    public record ConfirmEmailChangeRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String token) {
+    public record ConfirmEmailChangeRequest(@NotBlank @Size(max = 200) String token) {
     }
 
     /** One signed-in device; {@code id} names it for DELETE, {@code current} is the session making this request. */
@@ -149,8 +151,8 @@ public class MeResource {
     @Refusal(status = 409, codes = {"email_taken"})
     @Operation(operationId = "confirmMyEmailChange", summary = "Confirm a new email address with the token sent to it",
             description = "204: the new address is the account's login from now on (and verified). 400 invalid_token "
-                    + "(unknown, used or expired); 409 email_taken (another account took the address meanwhile).")
-    public Response confirmEmailChange(@RequestBody(required = true) ConfirmEmailChangeRequest request) {
+                    + "(unknown, used or expired), validation_failed naming token (absent, blank, not text or too long); 409 email_taken (another account took the address meanwhile).")
+    public Response confirmEmailChange(@RequestBody(required = true) @Valid ConfirmEmailChangeRequest request) {
         myAccount.confirmEmailChange(require(request).token());
         return Response.noContent().build();
     }

@@ -1,5 +1,6 @@
 package com.koomy.api.communities;
 
+import jakarta.annotation.Nullable;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,9 +88,9 @@ public class CommunitiesResource {
 
     /** {@code archivedAt}: read-only since; {@code deletionDueAt}: deleted then unless unarchived (issue 21). */
     public record CommunityResponse(UUID id, String name, String slug, String description, String visibility,
-                                    String joinPolicy, String locale, String city, long activeMembers,
-                                    MyMembership membership, Instant createdAt, Instant updatedAt, Instant archivedAt,
-                                    Instant deletionDueAt) {
+                                    String joinPolicy, String locale, @Nullable String city, long activeMembers,
+                                    @Nullable MyMembership membership, Instant createdAt, Instant updatedAt, @Nullable Instant archivedAt,
+                                    @Nullable Instant deletionDueAt) {
         static CommunityResponse of(Communities.CommunityPage page) {
             Community c = page.community();
             return new CommunityResponse(c.id(), c.name(), c.slug(), c.description(), c.visibility(), c.joinPolicy(),

@@ -1,5 +1,6 @@
 package com.koomy.api.communities;
 
+import jakarta.annotation.Nullable;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,7 @@ import java.util.UUID;
 public final class PublicDiscovery {
 
     /** What a discovery item shows: public facts only (no keyset, no member list). */
-    public record DiscoveredCommunity(UUID id, String name, String slug, String city, String joinPolicy, String locale,
+    public record DiscoveredCommunity(UUID id, String name, String slug, @Nullable String city, String joinPolicy, String locale,
                                       long activeMembers) {
         static DiscoveredCommunity of(PublicCommunity c) {
             return new DiscoveredCommunity(c.id(), c.name(), c.slug(), c.city(), c.joinPolicy(), c.locale(), c.activeMembers());
@@ -35,7 +36,7 @@ public final class PublicDiscovery {
     }
 
     /** The answer's shape, for the OpenAPI document. */
-    public record DiscoveryPage(List<DiscoveredCommunity> items, String nextCursor) {
+    public record DiscoveryPage(List<DiscoveredCommunity> items, @Nullable String nextCursor) {
     }
 
     public record Rendered(byte[] body, String etag) {

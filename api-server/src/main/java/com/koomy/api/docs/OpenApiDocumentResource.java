@@ -8,6 +8,7 @@ import io.swagger.v3.oas.integration.SwaggerConfiguration;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.info.Contact;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.servers.Server;
 import jakarta.servlet.ServletConfig;
@@ -44,7 +45,9 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .description("Communities, members, dues, events and check-in. Errors are JSON "
                         + "{\"error\": {status, code, message, details}}; every response carries X-Request-Id. "
                         + "Each operation's `security` and `x-koomy-access` (anyone, account, member, door-staff, manager, "
-                        + "owner, operator) say who may call it."))
+                        + "owner, operator) say who may call it.")
+                        .contact(new Contact().name("The operators of this Koomy deployment").url(publicUrl)))
+                .tags(ApiTags.all())
                 .servers(List.of(new Server().url(publicUrl)))
                 .components(new Components()
                         .addSchemas(ErrorSchema.NAME, ErrorSchema.error())
@@ -58,6 +61,7 @@ public class OpenApiDocumentResource extends BaseOpenApiResource {
                 .openAPI(openApi)
                 .prettyPrint(true)
                 .readAllResources(false)
+                .readerClass(ContractReader.class.getName())
                 .resourcePackages(Set.of("com.koomy.api"))
                 .modelConverterClasses(Set.of(SchemaNames.Resolver.class.getName())));
     }

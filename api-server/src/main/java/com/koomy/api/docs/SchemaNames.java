@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class SchemaNames extends TypeNameResolver {
 
     private static final Map<String, Set<String>> GIVEN = new ConcurrentHashMap<>();
+    /** Schema name: its properties a response may leave null ({@code @Nullable} or {@code Optional}); see ResponseSchemas. */
+    private static final Map<String, Set<String>> MAY_BE_NULL = new ConcurrentHashMap<>();
 
     @Override
     protected String getNameOfClass(Class<?> cls) {
@@ -60,9 +62,18 @@ public class SchemaNames extends TypeNameResolver {
     }
 
     /**
+     * The properties of the schema {@code name} that a response may leave null (annotated {@code @Nullable}, or an
+     * {@code Optional}); null for a schema not made from one of our classes.
+     */
+    public static Set<String> mayBeNull(String name) {
+        return MAY_BE_NULL.get(name);
+    }
+
+    /**
      * swagger-core's model resolver with this naming rule; named in the document's configuration. It also says
      * what the server really sends and accepts: a property of a reference type that Bean Validation does not
-     * require may be {@code null} (the API writes nulls), so it is {@code nullable}; a Java-only regular
+     * require may be {@code null}, so it is {@code nullable} (the rule of requests; {@link ResponseSchemas} then
+     * applies the response rule, from the {@code @Nullable} properties this resolver records); a Java-only regular
      * expression flag ({@code (?s)}) is rewritten in the ECMA dialect that JSON Schema patterns use; a pattern
      * that is a choice of words ({@code fr|en}) is an {@code enum}, since Bean Validation matches the whole value.
      */
@@ -92,9 +103,16 @@ public class SchemaNames extends TypeNameResolver {
             }
             List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
             BeanDescription bean = _mapper.getSerializationConfig().introspect(javaType);
+            Set<String> mayBeNull = ConcurrentHashMap.newKeySet();
+            // a record that says itself which fields are required (@Schema(requiredMode)) keeps its list in responses too
+            boolean explicit = bean.findProperties().stream().anyMatch(Resolver::requiredModeSet);
             for (BeanPropertyDefinition property : bean.findProperties()) {
+                if (annotated(property, jakarta.annotation.Nullable.class) || java.util.Optional.class.equals(property.getRawPrimaryType())
+                        || explicit && !required.contains(property.getName())) {
+                    mayBeNull.add(property.getName());
+                }
                 Schema<?> described = (Schema<?>) schema.getProperties().get(property.getName());
-                if (described != null && notBlank(property)) {
+                if (described != null && annotated(property, jakarta.validation.constraints.NotBlank.class)) {
                     // swagger reads @NotBlank beside @Size(max) as minLength 0; the server wants a non-space character
                     described.setMinLength(Math.max(1, described.getMinLength() == null ? 0 : described.getMinLength()));
                     if (described.getPattern() == null) {
@@ -119,6 +137,7 @@ public class SchemaNames extends TypeNameResolver {
                     }
                 }
             }
+            MAY_BE_NULL.put(_typeName(javaType), Set.copyOf(mayBeNull));
             for (Object property : schema.getProperties().values()) {
                 Schema<?> described = (Schema<?>) property;
                 if (described.getPattern() != null && described.getPattern().startsWith("(?s)")) {
@@ -137,9 +156,15 @@ public class SchemaNames extends TypeNameResolver {
             return resolved;
         }
 
-        private static boolean notBlank(BeanPropertyDefinition property) {
+        private static boolean requiredModeSet(BeanPropertyDefinition property) {
             return java.util.stream.Stream.of(property.getField(), property.getGetter(), property.getConstructorParameter())
-                    .anyMatch(member -> member != null && member.hasAnnotation(jakarta.validation.constraints.NotBlank.class));
+                    .map(member -> member == null ? null : member.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class))
+                    .anyMatch(schema -> schema != null && schema.requiredMode() != io.swagger.v3.oas.annotations.media.Schema.RequiredMode.AUTO);
+        }
+
+        private static boolean annotated(BeanPropertyDefinition property, Class<? extends java.lang.annotation.Annotation> annotation) {
+            return java.util.stream.Stream.of(property.getField(), property.getGetter(), property.getConstructorParameter())
+                    .anyMatch(member -> member != null && member.hasAnnotation(annotation));
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import jakarta.annotation.Nullable;
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -95,9 +96,9 @@ public class EventsResource {
     }
 
     public record EventResponse(UUID id, UUID communityId, String title, String description, String place,
-                                Instant startsAt, Instant endsAt, String timeZone, Integer capacity, String visibility,
+                                Instant startsAt, Instant endsAt, String timeZone, @Nullable Integer capacity, String visibility,
                                 int ticketsPerAccount, int price, String status, int registered, int waitlisted,
-                                Integer seatsLeft, Instant createdAt, Instant updatedAt, Instant cancelledAt) {
+                                @Nullable Integer seatsLeft, Instant createdAt, Instant updatedAt, @Nullable Instant cancelledAt) {
         static EventResponse of(Event e) {
             return new EventResponse(e.id(), e.communityId(), e.title(), e.description(), e.place(), e.startsAt(),
                     e.endsAt(), e.timeZone(), e.capacity(), e.visibility(), e.ticketsPerAccount(), e.priceCents(),
@@ -108,7 +109,7 @@ public class EventsResource {
 
     /** List items: no description. */
     public record EventSummary(UUID id, String title, String place, Instant startsAt, Instant endsAt, String timeZone,
-                               Integer capacity, String visibility, String status, int registered, Integer seatsLeft) {
+                               @Nullable Integer capacity, String visibility, String status, int registered, @Nullable Integer seatsLeft) {
         static EventSummary of(Event e) {
             return new EventSummary(e.id(), e.title(), e.place(), e.startsAt(), e.endsAt(), e.timeZone(), e.capacity(),
                     e.visibility(), e.status(), e.confirmedCount(), e.seatsLeft());

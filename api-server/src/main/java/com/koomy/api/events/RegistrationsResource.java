@@ -1,5 +1,6 @@
 package com.koomy.api.events;
 
+import jakarta.annotation.Nullable;
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -66,7 +67,7 @@ public class RegistrationsResource {
     }
 
     public record RegistrationResponse(UUID ticketId, UUID eventId, String status, int serial, String code,
-                                       String guestName, String qr, String qrPngBase64, Integer waitlistPosition) {
+                                       @Nullable String guestName, @Nullable String qr, @Nullable String qrPngBase64, @Nullable Integer waitlistPosition) {
         static RegistrationResponse of(Registration r, boolean png) {
             Ticket t = r.ticket();
             return new RegistrationResponse(t.id(), t.eventId(), t.status(), t.serial(), TicketMail.code(t), t.guestName(),
@@ -80,7 +81,7 @@ public class RegistrationsResource {
 
     public record MyTicketResponse(UUID ticketId, UUID eventId, UUID communityId, String title, String place,
                                    Instant startsAt, Instant endsAt, String timeZone, String eventStatus, String status,
-                                   int serial, String guestName, String qr) {
+                                   int serial, @Nullable String guestName, @Nullable String qr) {
         static MyTicketResponse of(MyTicketView v) {
             MyTicket t = v.ticket();
             return new MyTicketResponse(t.id(), t.eventId(), t.communityId(), t.title(), t.place(), t.startsAt(),

@@ -1,5 +1,6 @@
 package com.koomy.api.media;
 
+import jakarta.annotation.Nullable;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
@@ -41,7 +42,7 @@ public class MediaResource {
     }
 
     /** The community's current logo and cover; null when there is none. */
-    public record CommunityImages(MediaView logo, MediaView cover) {
+    public record CommunityImages(@Nullable MediaView logo, @Nullable MediaView cover) {
     }
 
     public record MediaList(List<MediaView> items) {

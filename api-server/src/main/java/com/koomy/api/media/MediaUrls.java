@@ -1,5 +1,6 @@
 package com.koomy.api.media;
 
+import jakarta.annotation.Nullable;
 import com.koomy.media.CommunityMedia;
 import com.koomy.media.Media;
 import com.koomy.media.MediaVariant;
@@ -32,7 +33,7 @@ public final class MediaUrls {
      */
     public record MediaView(UUID id, UUID communityId, String target, UUID targetId, String status, String format,
                             int width, int height, String url, Map<String, SizeView> sizes, Instant createdAt,
-                            Instant releasedAt) {
+                            @Nullable Instant releasedAt) {
     }
 
     public MediaView view(CommunityMedia.Item item) {

@@ -1,5 +1,6 @@
 package com.koomy.api.memberships;
 
+import jakarta.annotation.Nullable;
 import com.koomy.api.auth.Access;
 import com.codahale.metrics.annotation.Timed;
 import com.koomy.api.accounts.AccountPrincipal;
@@ -44,8 +45,8 @@ public class MembershipCardResource {
     }
 
     public record CardResponse(UUID communityId, UUID accountId, String name, String role, String status,
-                               LocalDate duesPaidUntil, Instant issuedAt, Instant expiresAt, String payload,
-                               String signature, String qrContent, String publicKey, String qrPngBase64) {
+                               @Nullable LocalDate duesPaidUntil, Instant issuedAt, Instant expiresAt, String payload,
+                               String signature, String qrContent, String publicKey, @Nullable String qrPngBase64) {
         static CardResponse of(MembershipCard c, boolean qr) {
             return new CardResponse(c.communityId(), c.accountId(), c.name(), c.role(), c.status(), c.duesPaidUntil(),
                     c.issuedAt(), c.expiresAt(), c.payload(), c.signature(), c.qrContent(),

@@ -1,5 +1,6 @@
 package com.koomy.api.news;
 
+import jakarta.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -64,8 +65,8 @@ public class NewsDraftsResource {
     public record Usage(Integer promptTokens, Integer completionTokens, Integer totalTokens) {
     }
 
-    public record DraftResponse(UUID draftId, String status, String language, String resultText, String model,
-                                Usage usage, String error, Instant createdAt, Instant finishedAt) {
+    public record DraftResponse(UUID draftId, String status, String language, @Nullable String resultText, @Nullable String model,
+                                @Nullable Usage usage, @Nullable String error, Instant createdAt, @Nullable Instant finishedAt) {
         public static DraftResponse of(ContentDraft d) {
             Usage usage = d.totalTokens() == null ? null
                     : new Usage(d.promptTokens(), d.completionTokens(), d.totalTokens());

@@ -1,5 +1,6 @@
 package com.koomy.api.news;
 
+import jakarta.annotation.Nullable;
 import com.koomy.errors.ApiException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -70,7 +71,7 @@ public class NewsResource {
     }
 
     public record NewsResponse(UUID id, UUID communityId, String title, String body, String status, UUID authorId,
-                               String authorName, Instant publishedAt, Instant createdAt, Instant updatedAt) {
+                               String authorName, @Nullable Instant publishedAt, Instant createdAt, Instant updatedAt) {
         static NewsResponse of(NewsPost p) {
             return new NewsResponse(p.id(), p.communityId(), p.title(), p.body(), p.status(), p.authorId(),
                     p.authorName(), p.publishedAt(), p.createdAt(), p.updatedAt());

@@ -12,6 +12,9 @@ import com.koomy.newsletters.NewsletterDraft;
 import com.koomy.newsletters.NewsletterPreview;
 import com.koomy.newsletters.NewsletterView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -57,7 +60,15 @@ public class NewslettersResource {
         this.newsletters = newsletters;
     }
 
-    public record CreateNewsletterRequest(@Size(max = 200) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String subject,
+    /** subject and body are required unless newsPostId is given: OpenAPI 3.0 says so in words and in an extension. */
+    @Schema(description = "A newsletter draft. subject and body are required unless newsPostId is given, whose title and "
+            + "body they then default to (x-koomy-required-unless: property, the property whose presence lifts it).",
+            extensions = @Extension(name = "x-koomy-required-unless", properties = {
+                    @ExtensionProperty(name = "subject", value = "newsPostId"),
+                    @ExtensionProperty(name = "body", value = "newsPostId")}))
+    public record CreateNewsletterRequest(@Schema(description = "Required unless newsPostId is given (400 invalid_subject)")
+                                          @Size(max = 200) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String subject,
+                                          @Schema(description = "Markdown. Required unless newsPostId is given (400 invalid_body)")
                                           @Size(max = 100_000) @Pattern(regexp = TEXT, message = "must not contain the character U+0000") String body,
                                           @Pattern(regexp = "fr|en", message = "must be fr or en") String locale,
                                           @Pattern(regexp = SEGMENTS, message = "must be all, dues_paid, dues_overdue, event or admins") String segment,

@@ -1,5 +1,6 @@
 package com.koomy.api.ops;
 
+import jakarta.annotation.Nullable;
 import com.koomy.email.Email;
 import com.koomy.email.EmailTemplate;
 import com.koomy.newsletters.ListUnsubscribe;
@@ -19,9 +20,9 @@ public record OutboxEmailView(
         String idempotencyKey,
         String template,
         String locale,
-        UUID communityId,
-        UUID newsletterId,
-        Integer batchNo,
+        @Nullable UUID communityId,
+        @Nullable UUID newsletterId,
+        @Nullable Integer batchNo,
         int recipientCount,
         List<Recipient> recipients,
         /**
@@ -31,19 +32,19 @@ public record OutboxEmailView(
         List<RecipientHeaders> headers,
         List<Recipient> suppressed,
         String status,
-        String provider,
-        String providerMessageId,
+        @Nullable String provider,
+        @Nullable String providerMessageId,
         int attempts,
-        String lastError,
+        @Nullable String lastError,
         /**
          * The content as stored, once for the whole email; in a batch it has placeholders ({@code [[...]]})
          * that each recipient's {@code substitutions} replace in their copy.
          */
-        String subject,
-        String text,
-        String html,
+        @Nullable String subject,
+        @Nullable String text,
+        @Nullable String html,
         Instant createdAt,
-        Instant sentAt) {
+        @Nullable Instant sentAt) {
 
     /** Batches list their first recipients only; the count says how many there are. */
     static final int RECIPIENTS_SHOWN = 20;

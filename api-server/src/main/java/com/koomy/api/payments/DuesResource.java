@@ -1,5 +1,7 @@
 package com.koomy.api.payments;
 
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -55,11 +57,20 @@ public class DuesResource {
         this.checkouts = checkouts;
     }
 
+    /** periodStart and periodEnd are required when period is custom: in words and in an extension (OpenAPI 3.0). */
+    @Schema(description = "A dues tier. periodStart and periodEnd are required when period is custom (x-koomy-required-when: "
+            + "property, the property=value that makes it required).",
+            extensions = @Extension(name = "x-koomy-required-when", properties = {
+                    @ExtensionProperty(name = "periodStart", value = "period=custom"),
+                    @ExtensionProperty(name = "periodEnd", value = "period=custom")}))
     public record NewTierRequest(@NotBlank @Size(max = 100) String name,
                                  @NotNull @Min(50) @Max(100_000_000) Long amount,
                                  @NotNull String currency,
                                  @NotNull @Pattern(regexp = "yearly|rolling_year|custom", message = "must be yearly, rolling_year or custom") String period,
-                                 LocalDate periodStart, LocalDate periodEnd) {
+                                 @Schema(description = "Required when period is custom (400 invalid_period); ignored otherwise")
+                                 LocalDate periodStart,
+                                 @Schema(description = "Required when period is custom, after periodStart (400 invalid_period); "
+                                         + "ignored otherwise") LocalDate periodEnd) {
     }
 
     public record CheckoutRequest(@NotNull UUID tierId) {

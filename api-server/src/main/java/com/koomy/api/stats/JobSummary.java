@@ -1,5 +1,6 @@
 package com.koomy.api.stats;
 
+import jakarta.annotation.Nullable;
 import com.koomy.db.ReadDatabase;
 import com.koomy.ops.OpsCountsDao;
 
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  * type (its signature) what waits, runs and ended. JobRunr deletes succeeded jobs after the worker's
  * {@code deleteSucceededAfter}; figures are exact while that is longer than the window.
  */
-public record JobSummary(long succeeded, long failed, Double errorRate, Double meanMs, Long p95Ms, Long p99Ms,
+public record JobSummary(long succeeded, long failed, @Nullable Double errorRate, @Nullable Double meanMs, @Nullable Long p95Ms, @Nullable Long p99Ms,
                          List<Minute> perMinute, List<JobType> byType) {
 
     /** Durations read per summary, newest first: enough for percentiles, bounded for the database. */
@@ -30,7 +31,7 @@ public record JobSummary(long succeeded, long failed, Double errorRate, Double m
     }
 
     public record JobType(String job, long enqueued, long processing, long scheduled, long succeeded, long failed,
-                          Double meanMs, Long p95Ms) {
+                          @Nullable Double meanMs, @Nullable Long p95Ms) {
     }
 
     public static JobSummary load(ReadDatabase reads, Instant now, int minutes) {

@@ -1,5 +1,6 @@
 package com.koomy.api.stats;
 
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Requests over a window of minutes: totals, one row per minute, and the slowest routes by mean. */
-public record RequestSummary(long requests, long errors5xx, long errors4xx, Double errorRate5xx,
-                             Double meanMs, Long p95Ms, Long p99Ms, List<Minute> perMinute, List<Route> slowestRoutes) {
+public record RequestSummary(long requests, long errors5xx, long errors4xx, @Nullable Double errorRate5xx,
+                             @Nullable Double meanMs, @Nullable Long p95Ms, @Nullable Long p99Ms, List<Minute> perMinute, List<Route> slowestRoutes) {
 
-    public record Minute(String minute, long requests, long errors5xx, long errors4xx, Double meanMs) {
+    public record Minute(String minute, long requests, long errors5xx, long errors4xx, @Nullable Double meanMs) {
     }
 
-    public record Route(String route, long requests, long errors5xx, Double meanMs, Long p95Ms, Long p99Ms) {
+    public record Route(String route, long requests, long errors5xx, @Nullable Double meanMs, @Nullable Long p95Ms, @Nullable Long p99Ms) {
     }
 
     public static RequestSummary of(Map<Long, Map<String, Long>> byMinute, long from, long to, int topRoutes) {

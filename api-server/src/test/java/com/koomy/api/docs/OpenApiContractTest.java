@@ -164,6 +164,54 @@ class OpenApiContractTest {
         });
     }
 
+    /**
+     * Every tag an operation uses is declared with a description, and the document names a contact (Spectral's
+     * operation-tag-defined and info-contact).
+     */
+    @Test
+    void everyTagIsDeclaredWithADescriptionAndTheInfoHasAContact() {
+        Map<String, String> declared = new HashMap<>();
+        doc.path("tags").forEach(t -> declared.put(t.path("name").asText(), t.path("description").asText("")));
+        operations().forEach((key, op) -> op.path("tags").forEach(t ->
+                assertThat(declared.get(t.asText())).as(key + " tag " + t + " declared with a description").isNotBlank()));
+        assertThat(doc.at("/info/contact/url").asText()).isEqualTo("https://api.koomy.test");
+    }
+
+    /**
+     * A response schema requires what the server always writes: the session of a sign-in has its token, a page
+     * its items; a field that may be null is nullable and not required (a page's nextCursor at the end).
+     * Request schemas keep Bean Validation's rules, and the fields required only in some cases say when.
+     */
+    @Test
+    void responsesRequireEveryFieldNotNullableAndConditionalInputSaysWhen() {
+        JsonNode session = schema(doc.at("/paths/~1api~1auth~1login/post/responses/200/content/application~1json/schema/$ref").asText());
+        assertThat(session.path("required").toString()).contains("\"token\"", "\"expiresAt\"");
+        assertThat(session.at("/properties/token/nullable").isMissingNode()).isTrue();
+        doc.path("components").path("schemas").fields().forEachRemaining(s -> s.getValue().path("properties").fields()
+                .forEachRemaining(p -> {
+                    boolean required = false;
+                    for (JsonNode r : s.getValue().path("required")) {
+                        required |= r.asText().equals(p.getKey());
+                    }
+                    if (required && !s.getKey().endsWith("Request") && !s.getKey().endsWith("Input")) {
+                        assertThat(p.getValue().path("nullable").asBoolean(false)).as(s.getKey() + "." + p.getKey()
+                                + " is required and nullable").isFalse();
+                    }
+                }));
+        JsonNode newsletter = schema("NewslettersCreateNewsletterRequest");
+        assertThat(newsletter.path("required").isMissingNode()).isTrue();
+        assertThat(newsletter.at("/x-koomy-required-unless/subject").asText()).isEqualTo("newsPostId");
+        assertThat(newsletter.at("/x-koomy-required-unless/body").asText()).isEqualTo("newsPostId");
+        assertThat(newsletter.at("/properties/subject/description").asText()).contains("newsPostId");
+        JsonNode tier = schema("DuesNewTierRequest");
+        assertThat(tier.at("/x-koomy-required-when/periodStart").asText()).isEqualTo("period=custom");
+        assertThat(tier.at("/x-koomy-required-when/periodEnd").asText()).isEqualTo("period=custom");
+        JsonNode confirm = schema(doc.at("/paths/~1api~1me~1email~1confirm/post/requestBody/content/application~1json/schema/$ref").asText());
+        assertThat(confirm.path("required").toString()).contains("\"token\"");
+        assertThat(confirm.at("/properties/token/minLength").asInt()).isEqualTo(1);
+        assertThat(confirm.at("/properties/token/maxLength").asInt()).isEqualTo(200);
+    }
+
     /** docs/api.md mentions every operation of the document ("METHOD /path", parameter names aside). */
     @Test
     void docsApiMdMentionsEveryOperation() throws Exception {

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The checked-in document (which OpenApiContractTest proves equal to the served one) passes two linters:
  * openapi-generator's validation with its recommendations (what {@code openapi-generator validate --recommend}
  * runs) with no error and no warning, and Spectral's recommended OpenAPI rules ({@code spectral:oas}) with no
- * error. Spectral is a Node tool that {@code ops/koomy services} installs ({@code KOOMY_SPECTRAL} or
+ * error and no warning. Spectral is a Node tool that {@code ops/koomy services} installs ({@code KOOMY_SPECTRAL} or
  * {@code /opt/koomy-tools/spectral}); without it this test fails, it does not skip.
  */
 class OpenApiLintTest {
@@ -45,7 +45,7 @@ class OpenApiLintTest {
     }
 
     @Test
-    void spectralRecommendedRulesReportNoError() throws IOException, InterruptedException {
+    void spectralRecommendedRulesReportNoErrorNorWarning() throws IOException, InterruptedException {
         Path spectral = Path.of(System.getenv().getOrDefault("KOOMY_SPECTRAL",
                 "/opt/koomy-tools/spectral/node_modules/.bin/spectral"));
         assertThat(Files.isExecutable(spectral))
@@ -53,10 +53,10 @@ class OpenApiLintTest {
                         + "@stoplight/spectral-cli with npm there), or set KOOMY_SPECTRAL to its spectral")
                 .isTrue();
         Process lint = new ProcessBuilder(spectral.toString(), "lint", "--ruleset",
-                "src/test/resources/openapi/spectral.yaml", "--fail-severity", "error", "--format", "text",
+                "src/test/resources/openapi/spectral.yaml", "--fail-severity", "warn", "--format", "text",
                 DOCUMENT.toString()).redirectErrorStream(true).start();
         String report = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(lint.waitFor(120, TimeUnit.SECONDS)).as("spectral finished").isTrue();
-        assertThat(lint.exitValue()).as("spectral lint (errors fail, warnings are shown):\n" + report).isZero();
+        assertThat(lint.exitValue()).as("spectral lint (errors and warnings fail):\n" + report).isZero();
     }
 }

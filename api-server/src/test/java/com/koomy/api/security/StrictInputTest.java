@@ -286,6 +286,9 @@ class StrictInputTest {
                 .put("toUserId", world.owner.id().toString())));
         answers.put("token invalid_token (invitation)", send("POST", "/api/invitations/accept", JSON.createObjectNode().put("token", "t".repeat(150))));
         answers.put("status invalid_status", send("GET", club + "/members?status=gone", null));
+        // required unless newsPostId is given (x-koomy-required-unless in the document)
+        answers.put("subject invalid_subject", send("POST", club + "/newsletters", JSON.createObjectNode().put("body", "Hello")));
+        answers.put("body invalid_body", send("POST", club + "/newsletters", JSON.createObjectNode().put("subject", "Hello")));
         answers.put("token invalid_token", send("POST", "/api/auth/password-reset/confirm", JSON.createObjectNode()
                 .put("token", "t".repeat(150)).put("password", "a long enough password")));
         List<String> wrong = new ArrayList<>();
@@ -302,6 +305,25 @@ class StrictInputTest {
         assertThat(wrong).as("domain refusals that do not name their field in details.fields").isEmpty();
         assertThat(answers.get("periodEnd invalid_period").error().path("message").asText())
                 .isEqualTo("periodEnd must be after periodStart for a custom period");
+    }
+
+    /** The email change's token is read like every other input: Bean Validation, the field named, nothing echoed. */
+    @Test
+    void aBadEmailConfirmationTokenIsAFieldErrorNamingToken() throws Exception {
+        List<JsonNode> bad = List.of(NODES.textNode(""), NODES.textNode("   "), NODES.textNode("t".repeat(201)),
+                NODES.numberNode(12345678901L), NODES.arrayNode().add("t"), NODES.nullNode());
+        for (JsonNode token : bad) {
+            Answer answer = send("POST", "/api/me/email/confirm", JSON.createObjectNode().set("token", token));
+            assertThat(answer.status()).as("token " + token).isEqualTo(400);
+            assertThat(answer.error().path("code").asText()).as("token " + token).isEqualTo("validation_failed");
+            assertThat(answer.fields()).as("token " + token).containsExactly("token");
+            assertThat(answer.error().path("message").asText()).as("token " + token).startsWith("token ")
+                    .doesNotContain("t".repeat(101));
+        }
+        assertThat(send("POST", "/api/me/email/confirm", JSON.createObjectNode()).fields()).as("no token").containsExactly("token");
+        Answer unknown = send("POST", "/api/me/email/confirm", JSON.createObjectNode().put("token", "t".repeat(43)));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.error().path("code").asText()).as("a well-formed token nobody was sent").isEqualTo("invalid_token");
     }
 
     /**
