@@ -5,6 +5,7 @@ import com.codahale.metrics.annotation.Timed;
 import com.koomy.errors.ApiException;
 import com.koomy.stripe.events.StripeEvent;
 import com.koomy.stripe.events.StripeEventDao;
+import jakarta.annotation.Nullable;
 import com.koomy.stripe.events.StripeEventReplays;
 import com.koomy.stripe.events.StripeEventStatus;
 import io.swagger.v3.oas.annotations.Operation;
@@ -43,8 +44,8 @@ public class OpsStripeEventsResource {
         this.replays = replays;
     }
 
-    public record EventView(String eventId, String type, String account, boolean livemode, Instant stripeCreated,
-                            Instant receivedAt, String status, int attempts, String lastError) {
+    public record EventView(String eventId, String type, @Nullable String account, boolean livemode, Instant stripeCreated,
+                            Instant receivedAt, String status, int attempts, @Nullable String lastError) {
         static EventView of(StripeEvent e) {
             return new EventView(e.eventId(), e.type(), e.account(), e.livemode(), e.stripeCreated(), e.receivedAt(),
                     e.status().name(), e.attempts(), e.lastError());
