@@ -32,9 +32,9 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A community's life with the generated client: the directory and its CSV, a news post with an image (the
- * upload is the one call the native client cannot make, see {@link Journeys#upload}), published and read by a
- * member, and a newsletter drafted, previewed, tested on the sender and sent.
+ * A community's life with the generated client: the directory and its CSV, a news post with an image (uploaded
+ * through the okhttp-gson client generated from the same document, see {@link Journeys#uploads}), published and
+ * read by a member, and a newsletter drafted, previewed, tested on the sender and sent.
  */
 class CommunityLifeJourneyTest {
 
@@ -97,8 +97,9 @@ class CommunityLifeJourneyTest {
         NewsNewsResponse draft = news.createNews(club, new NewsCreateNewsRequest().title("Spring regatta")
                 .body("We won **three** races."));
         assertThat(draft.getStatus()).isEqualTo("draft");
-        MediaUrlsMediaView image = journeys.upload(journeys.client(owner), "POST",
-                "/api/communities/" + club + "/news/" + draft.getId() + "/images", TestImages.png(64, 48, false));
+        Path png = Files.write(Files.createTempFile("news-image", ".png"), TestImages.png(64, 48, false));
+        com.koomy.client.okhttp.model.MediaUrlsMediaView image = journeys.uploads(owner)
+                .addNewsImage(club, draft.getId(), png.toFile());
         assertThat(image.getFormat()).isEqualTo("png");
         assertThat(image.getWidth()).isEqualTo(64);
         assertThat(new MediaApi(journeys.client(owner)).listNewsImages(club, draft.getId()).getItems())

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * What every journey of the generated client shares: clients whose exchanges are checked against the document
  * ({@link ContractCheckingHttpClient}), refusals read through the generated {@code Error} model and held to what
  * the document declares, and the accounts and communities a journey starts from, made through the client too.
- * The only thing read outside the API is what a person reads in their mailbox (links with tokens).
+ * No call is written by hand: image uploads go through a second client generated from the same document
+ * ({@link #uploads}). The only thing read outside the API is what a person reads in their mailbox (links with tokens).
  */
 final class Journeys {
 
@@ -111,23 +112,17 @@ final class Journeys {
     }
 
     /**
-     * Uploads an image as the document says (its bytes as the body, {@code image/png}), the one call written by
-     * hand: openapi-generator's {@code native} library serialises a {@code File} body as JSON instead of sending
-     * its bytes. It still goes through the client's HTTP client (checked against the document) and its
-     * interceptor (the session), and the answer is read into the generated model.
+     * The media operations for {@code account} through the client generated from the same document with the
+     * {@code okhttp-gson} library, for the image uploads (their bytes as the body): the {@code native} library
+     * serialises a {@code File} body as JSON instead of sending its bytes (OpenAPITools/openapi-generator#17801).
+     * Its exchanges are checked against the document too ({@link ContractCheckingInterceptor}).
      */
-    com.koomy.client.model.MediaUrlsMediaView upload(ApiClient client, String method, String path, byte[] png)
-            throws Exception {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.getBaseUri() + path))
-                .header("Content-Type", "image/png").header("Accept", "application/json")
-                .method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(png));
-        if (client.getRequestInterceptor() != null) {
-            client.getRequestInterceptor().accept(request);
-        }
-        java.net.http.HttpResponse<String> answer = client.getHttpClient().send(request.build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
-        return client.getObjectMapper().readValue(answer.body(), com.koomy.client.model.MediaUrlsMediaView.class);
+    com.koomy.client.okhttp.api.MediaApi uploads(Account account) {
+        com.koomy.client.okhttp.ApiClient client = new com.koomy.client.okhttp.ApiClient(new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(new ContractCheckingInterceptor(port)).build());
+        client.setBasePath("http://localhost:" + port.getAsInt());
+        client.setBearerToken(account.token());
+        return new com.koomy.client.okhttp.api.MediaApi(client);
     }
 
     /** Signs up (a unique address) and in, with the client alone. */
