@@ -98,6 +98,7 @@ class CommunityLifeJourneyTest {
                 .body("We won **three** races."));
         assertThat(draft.getStatus()).isEqualTo("draft");
         Path png = Files.write(Files.createTempFile("news-image", ".png"), TestImages.png(64, 48, false));
+        png.toFile().deleteOnExit();
         com.koomy.client.okhttp.model.MediaUrlsMediaView image = journeys.uploads(owner)
                 .addNewsImage(club, draft.getId(), png.toFile());
         assertThat(image.getFormat()).isEqualTo("png");
