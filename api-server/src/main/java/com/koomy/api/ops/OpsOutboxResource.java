@@ -116,7 +116,7 @@ public class OpsOutboxResource {
             EmailDao dao = handle.attach(EmailDao.class);
             dao.lock(id).orElseThrow(() -> new ApiException(404, "not_found", "no email " + id));
             if (dao.requeueByOperator(id) == 0) {
-                throw new ApiException(409, "conflict", "only a failed email or one held in sending can be resent");
+                throw new ApiException(409, "conflict", "only a failed email or one held in sending, with its addresses, can be resent");
             }
             EmailOutbox.requeue(handle, id, "resend");
             return new Queued(id, dao.find(id).orElseThrow().idempotencyKey(), EmailStatus.queued.name());

@@ -1,5 +1,6 @@
 package com.koomy.retention;
 
+import com.koomy.email.EmailDao;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,11 +12,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rows a community's life leaves behind, each family with its defaults: checkouts never paid (90 days), decided
- * membership requests (a year), spent invitations (90 days), past AI budget days (90 days). For each: rows a day
- * outside the window go, rows a day inside stay, and rows of another state stay whatever their age.
+ * The families of rows that hold personal data past their use, each with its default: addresses and variables of
+ * settled emails (a year, once the bodies are gone; the row and its counts stay), checkouts never paid (90 days),
+ * decided membership requests (a year), spent invitations (90 days); and the AI budget's past days (90 days). For
+ * each: rows a day outside the window go, rows a day inside stay, and rows of another state stay whatever their age.
  */
-class CommunityRecordsRetentionTest {
+class PersonalRecordsRetentionTest {
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -132,5 +134,56 @@ class CommunityRecordsRetentionTest {
                 + "FROM content_budget_usage ORDER BY 1"))
                 .containsExactlyInAnyOrder(platform + " 0", platform + " 1", platform + " 90",
                         f.community + " 0", f.community + " 1", f.community + " 90");
+    }
+
+    /** An email to Ada (and Bob suppressed), created {@code daysAgo}, its bodies purged or not. */
+    private static void email(Handle h, String key, String status, int daysAgo, boolean bodiesPurged) {
+        h.execute("""
+                INSERT INTO emails (id, idempotency_key, template, locale, recipients, variables, status, subject, html_body,
+                                    text_body, bodies_purged_at, suppressed, last_error, created_at)
+                VALUES (?, ?, 'welcome', 'fr', '[{"email": "ada@example.org", "name": "Ada"}]',
+                        '{"name": "Ada", "link": "https://koomy.example/t/secret"}', ?, 'Hello',
+                        CASE WHEN ? THEN NULL ELSE '<p>Hello Ada</p>' END, CASE WHEN ? THEN NULL ELSE 'Hello Ada' END,
+                        CASE WHEN ? THEN now() END, '[{"email": "bob@example.org"}, {"email": "cy@example.org"}]',
+                        'rejected ada@example.org', now() - make_interval(days => ?))
+                """, UUID.randomUUID(), key, status, bodiesPurged, bodiesPurged, bodiesPurged, daysAgo);
+    }
+
+    @Test
+    void addressesAndVariablesOfSettledEmailsGoAfterAYearAndTheRowWithItsCountsStays() throws InterruptedException {
+        f.jdbi.useHandle(h -> {
+            for (int i = 0; i < 9; i++) {
+                email(h, "old-" + i, i % 3 == 0 ? "sent" : i % 3 == 1 ? "failed" : "suppressed", 366, true);
+            }
+            email(h, "young-sent", "sent", 364, true);
+            email(h, "old-bodies-kept", "sent", 400, false);
+            email(h, "old-queued", "queued", 400, true);
+        });
+        String suppressedSum = "SELECT sum(jsonb_array_length(suppressed)) || '/' || sum(jsonb_array_length(recipients)) FROM emails";
+        String before = f.strings(suppressedSum).get(0);
+
+        assertThat(f.apply(RetentionFamily.EMAIL_ADDRESSES)).isEqualTo(9);
+
+        assertThat(f.strings("""
+                SELECT idempotency_key FROM emails
+                 WHERE recipients = '[{}]' AND suppressed = '[{}, {}]' AND variables = '{}' AND last_error IS NULL
+                   AND addresses_purged_at IS NOT NULL AND subject = 'Hello' ORDER BY 1"""))
+                .hasSize(9).allMatch(key -> key.startsWith("old-") && !key.equals("old-bodies-kept") && !key.equals("old-queued"));
+        assertThat(f.strings("SELECT idempotency_key FROM emails WHERE recipients @> '[{\"email\": \"ada@example.org\"}]' "
+                + "AND variables ->> 'name' = 'Ada' AND addresses_purged_at IS NULL ORDER BY 1"))
+                .containsExactly("old-bodies-kept", "old-queued", "young-sent");
+        assertThat(f.strings(suppressedSum).get(0)).as("list lengths, as the newsletter figures sum them").isEqualTo(before);
+        assertThat(f.count("SELECT count(*) FROM emails")).isEqualTo(12);
+        assertThat(f.apply(RetentionFamily.EMAIL_ADDRESSES)).as("idempotent").isZero();
+        // An operator's resend would deliver to nobody: refused for a purged failed email, allowed for a younger one.
+        f.jdbi.useHandle(h -> h.execute("UPDATE emails SET status = 'failed' WHERE idempotency_key = 'young-sent'"));
+        int purged = f.jdbi.withExtension(EmailDao.class, dao -> dao.requeueByOperator(id("old-1")));
+        int young = f.jdbi.withExtension(EmailDao.class, dao -> dao.requeueByOperator(id("young-sent")));
+        assertThat(purged).as("a failed email whose addresses went").isZero();
+        assertThat(young).isOne();
+    }
+
+    private static UUID id(String key) {
+        return UUID.fromString(f.strings("SELECT CAST(id AS text) FROM emails WHERE idempotency_key = '" + key + "'").get(0));
     }
 }
