@@ -110,7 +110,8 @@ public class OpsOutboxResource {
     @Refusal(status = 409, codes = {"conflict"})
     @Operation(operationId = "resendEmail", summary = "Deliver again an email that failed or was interrupted while sending",
             description = "For an email held in 'sending' (the provider may have taken it) or 'failed'. 404 unknown "
-                    + "id; 409 in any other status. Operator only.")
+                    + "id; 409 in any other status, or once retention replaced its addresses (a year after it was "
+                    + "created). Operator only.")
     public Queued resend(@PathParam("id") UUID id) {
         return jdbi.inTransaction(handle -> {
             EmailDao dao = handle.attach(EmailDao.class);
