@@ -42,6 +42,16 @@ public class RetentionFactory {
     @NotNull private Duration newsletterRecipients = Duration.days(365);
     /** "Export my data" rows with their archive, from the last of request, build and download. */
     @NotNull private Duration accountExports = Duration.days(7);
+    /** Addresses and template variables of settled emails, from creation; the row stays. Not shorter than emailBodies. */
+    @NotNull private Duration emailAddresses = Duration.days(365);
+    /** Dues checkouts no payment and no unsettled Stripe event names, from creation. */
+    @NotNull private Duration duesCheckouts = Duration.days(90);
+    /** Membership requests approved, refused or withdrawn, from the decision. */
+    @NotNull private Duration membershipRequests = Duration.days(365);
+    /** Invitations, from their acceptance or, never accepted, their expiry. */
+    @NotNull private Duration invitations = Duration.days(90);
+    /** The AI budget's daily counters, from the end of their (UTC) day. */
+    @NotNull private Duration contentBudgetUsage = Duration.days(90);
     /** Payments with their receipts, refunds and dues extensions, from the end of the calendar year of their last fact. */
     @NotNull private Duration payments = Duration.days(3653);
 
@@ -67,6 +77,20 @@ public class RetentionFactory {
             + "and only the stored sg_event_id dedupes them")
     public boolean isSendgridEventsLongerThanRedelivery() {
         return sendgridEvents.toHours() >= 72;
+    }
+
+    /** The addresses outlive the bodies: an email whose bodies are still there keeps its addresses too. */
+    @JsonIgnore
+    @AssertTrue(message = "emailAddresses must not be shorter than emailBodies: addresses are purged after the bodies")
+    public boolean isEmailAddressesAfterBodies() {
+        return emailAddresses.toMinutes() >= emailBodies.toMinutes();
+    }
+
+    /** Stripe lists an event in its Events API for 30 days: a checkout stays while an event about it may still come. */
+    @JsonIgnore
+    @AssertTrue(message = "duesCheckouts must be at least 30 days: Stripe's Events API (reconciliation) lists events for 30 days")
+    public boolean isDuesCheckoutsLongerThanStripeEvents() {
+        return duesCheckouts.toDays() >= 30;
     }
 
     @JsonProperty public boolean isEnabled() { return enabled; }
@@ -95,6 +119,16 @@ public class RetentionFactory {
     @JsonProperty public void setNewsletterRecipients(Duration v) { this.newsletterRecipients = v; }
     @JsonProperty public Duration getAccountExports() { return accountExports; }
     @JsonProperty public void setAccountExports(Duration v) { this.accountExports = v; }
+    @JsonProperty public Duration getEmailAddresses() { return emailAddresses; }
+    @JsonProperty public void setEmailAddresses(Duration v) { this.emailAddresses = v; }
+    @JsonProperty public Duration getDuesCheckouts() { return duesCheckouts; }
+    @JsonProperty public void setDuesCheckouts(Duration v) { this.duesCheckouts = v; }
+    @JsonProperty public Duration getMembershipRequests() { return membershipRequests; }
+    @JsonProperty public void setMembershipRequests(Duration v) { this.membershipRequests = v; }
+    @JsonProperty public Duration getInvitations() { return invitations; }
+    @JsonProperty public void setInvitations(Duration v) { this.invitations = v; }
+    @JsonProperty public Duration getContentBudgetUsage() { return contentBudgetUsage; }
+    @JsonProperty public void setContentBudgetUsage(Duration v) { this.contentBudgetUsage = v; }
     @JsonProperty public Duration getPayments() { return payments; }
     @JsonProperty public void setPayments(Duration v) { this.payments = v; }
 }

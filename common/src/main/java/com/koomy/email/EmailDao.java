@@ -140,11 +140,14 @@ public interface EmailDao {
             """)
     int markConfirmed(@Bind("id") UUID id, @Bind("messageId") String messageId, @Bind("note") String note);
 
-    /** An operator's decision on an email held in {@code sending}: deliver it again. */
+    /**
+     * An operator's decision on an email held in {@code sending} (or failed): deliver it again. Not once retention
+     * replaced its addresses (it would go to nobody).
+     */
     @SqlUpdate("""
             UPDATE emails SET status = 'queued', lease_until = NULL, failures = 0, retry_at = NULL, updated_at = now(),
                    last_error = 'resent by an operator after: ' || coalesce(last_error, 'no error')
-             WHERE id = :id AND status IN ('sending', 'failed')
+             WHERE id = :id AND status IN ('sending', 'failed') AND addresses_purged_at IS NULL
             """)
     int requeueByOperator(@Bind("id") UUID id);
 

@@ -87,6 +87,27 @@ public interface RetentionDao {
             """)
     int purgeEmailBodies(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
 
+    /**
+     * Addresses and template variables of settled emails created before the cutoff, once their bodies are gone:
+     * each recipient (and suppressed) entry becomes {@code {}}, so the lists keep their length (a newsletter's
+     * "suppressed at send" sums them); variables and the provider's last error (it quotes addresses) are emptied.
+     * The row, template, subject, status, provider id and idempotency key (SendGrid counters) stay.
+     */
+    @SqlUpdate("""
+            UPDATE emails e SET recipients = (SELECT coalesce(jsonb_agg('{}'::jsonb), '[]') FROM jsonb_array_elements(e.recipients)),
+                   suppressed = CASE WHEN jsonb_typeof(e.suppressed) = 'array'
+                                     THEN (SELECT coalesce(jsonb_agg('{}'::jsonb), '[]') FROM jsonb_array_elements(e.suppressed))
+                                     ELSE e.suppressed END,
+                   variables = '{}'::jsonb, last_error = NULL, addresses_purged_at = now()
+             WHERE id IN (SELECT id FROM emails
+                           WHERE addresses_purged_at IS NULL AND created_at < :cutoff
+                             AND status IN ('sent', 'failed', 'suppressed') AND html_body IS NULL AND text_body IS NULL
+                           ORDER BY created_at
+                           LIMIT :limit
+                             FOR UPDATE SKIP LOCKED)
+            """)
+    int purgeEmailAddresses(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
     /** Tokens that expired, or were used, before the cutoff: no link can use them any more. */
     @SqlUpdate("""
             DELETE FROM account_tokens

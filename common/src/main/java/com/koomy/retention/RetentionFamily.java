@@ -20,6 +20,14 @@ public enum RetentionFamily {
     NEWSLETTER_RECIPIENTS("retention-newsletter-recipients", "audience lists of sent newsletters",
             RetentionFactory::getNewsletterRecipients),
     ACCOUNT_EXPORTS("retention-account-exports", "account exports (archives and rows)", RetentionFactory::getAccountExports),
+    EMAIL_ADDRESSES("retention-email-addresses", "addresses and variables of settled emails",
+            RetentionFactory::getEmailAddresses),
+    DUES_CHECKOUTS("retention-dues-checkouts", "dues checkouts never paid", RetentionFactory::getDuesCheckouts),
+    MEMBERSHIP_REQUESTS("retention-membership-requests", "decided or withdrawn membership requests",
+            RetentionFactory::getMembershipRequests),
+    INVITATIONS("retention-invitations", "accepted or expired invitations", RetentionFactory::getInvitations),
+    CONTENT_BUDGET_USAGE("retention-content-budget-usage", "past days of the AI budget",
+            RetentionFactory::getContentBudgetUsage),
     PAYMENTS("retention-payments", "payments with their receipts and refunds (counted from the end of their last year)",
             RetentionFactory::getPayments);
 

@@ -36,6 +36,16 @@ public final class SqlRetention {
                 jdbi.withExtension(RetentionDao.class, dao -> dao.deleteRecipientsOfSentNewsletters(cutoff, limit)));
         batches.put(RetentionFamily.ACCOUNT_EXPORTS, (cutoff, limit) ->
                 jdbi.withExtension(RetentionDao.class, dao -> dao.deleteOldAccountExports(cutoff, limit)));
+        batches.put(RetentionFamily.EMAIL_ADDRESSES, (cutoff, limit) ->
+                jdbi.withExtension(RetentionDao.class, dao -> dao.purgeEmailAddresses(cutoff, limit)));
+        batches.put(RetentionFamily.DUES_CHECKOUTS, (cutoff, limit) -> jdbi.withExtension(CommunityRecordsRetentionDao.class,
+                dao -> dao.deleteUnpaidCheckouts(cutoff, limit)));
+        batches.put(RetentionFamily.MEMBERSHIP_REQUESTS, (cutoff, limit) -> jdbi.withExtension(CommunityRecordsRetentionDao.class,
+                dao -> dao.deleteDecidedMembershipRequests(cutoff, limit)));
+        batches.put(RetentionFamily.INVITATIONS, (cutoff, limit) -> jdbi.withExtension(CommunityRecordsRetentionDao.class,
+                dao -> dao.deleteSpentInvitations(cutoff, limit)));
+        batches.put(RetentionFamily.CONTENT_BUDGET_USAGE, (cutoff, limit) -> jdbi.withExtension(CommunityRecordsRetentionDao.class,
+                dao -> dao.deletePastBudgetDays(cutoff, limit)));
         batches.put(RetentionFamily.PAYMENTS, (cutoff, limit) ->
                 jdbi.withExtension(RetentionDao.class, dao -> dao.deletePaymentsPastTheirRecordKeeping(cutoff, limit)));
         return batches;

@@ -19,6 +19,7 @@ final class RetentionFixture {
     final UUID community = UUID.randomUUID();
     final UUID account = UUID.randomUUID();
     private final ApplyRetentionJob retention;
+    private UUID tier;
 
     RetentionFixture(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -31,6 +32,16 @@ final class RetentionFixture {
                     account + "@example.org");
             h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club', ?)", community, "club-" + community);
         });
+    }
+
+    /** A dues tier of the community, made on first use (checkouts and payments name one). */
+    UUID tier() {
+        if (tier == null) {
+            tier = UUID.randomUUID();
+            jdbi.useHandle(h -> h.execute("INSERT INTO dues_tiers (id, community_id, name, amount, currency, period) "
+                    + "VALUES (?, ?, 'Adult', 3000, 'eur', 'yearly')", tier, community));
+        }
+        return tier;
     }
 
     long apply(RetentionFamily family) throws InterruptedException {

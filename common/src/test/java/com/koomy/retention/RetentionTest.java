@@ -189,15 +189,24 @@ class RetentionTest {
     @Test
     void theDefaultsAreThePolicy() {
         RetentionFactory defaults = new RetentionFactory();
-        assertThat(Map.of(
-                RetentionFamily.STRIPE_EVENTS, 90L, RetentionFamily.SENDGRID_EVENTS, 30L, RetentionFamily.EMAIL_BODIES, 30L,
-                RetentionFamily.ACCOUNT_TOKENS, 7L, RetentionFamily.CHECKIN_SCANS, 365L, RetentionFamily.FAILED_JOBS, 30L,
-                RetentionFamily.NEWSLETTER_RECIPIENTS, 365L, RetentionFamily.ACCOUNT_EXPORTS, 7L, RetentionFamily.PAYMENTS, 3653L))
+        assertThat(Map.ofEntries(
+                Map.entry(RetentionFamily.STRIPE_EVENTS, 90L), Map.entry(RetentionFamily.SENDGRID_EVENTS, 30L),
+                Map.entry(RetentionFamily.EMAIL_BODIES, 30L), Map.entry(RetentionFamily.ACCOUNT_TOKENS, 7L),
+                Map.entry(RetentionFamily.CHECKIN_SCANS, 365L), Map.entry(RetentionFamily.FAILED_JOBS, 30L),
+                Map.entry(RetentionFamily.NEWSLETTER_RECIPIENTS, 365L), Map.entry(RetentionFamily.ACCOUNT_EXPORTS, 7L),
+                Map.entry(RetentionFamily.EMAIL_ADDRESSES, 365L), Map.entry(RetentionFamily.DUES_CHECKOUTS, 90L),
+                Map.entry(RetentionFamily.MEMBERSHIP_REQUESTS, 365L), Map.entry(RetentionFamily.INVITATIONS, 90L),
+                Map.entry(RetentionFamily.CONTENT_BUDGET_USAGE, 90L), Map.entry(RetentionFamily.PAYMENTS, 3653L)))
+                .hasSize(RetentionFamily.values().length)
                 .allSatisfy((family, days) -> assertThat(family.keep(defaults).toDays()).as(family.name()).isEqualTo(days));
         assertThat(defaults.getBatchSize()).isEqualTo(5000);
         defaults.setStripeEvents(Duration.days(20));
         assertThat(defaults.isStripeEventsLongerThanRedelivery()).as("shorter than Stripe's 30 days is refused").isFalse();
         defaults.setPayments(Duration.days(3652));
         assertThat(defaults.isPaymentsTenYears()).as("less than the 10 years of Code de commerce L123-22 is refused").isFalse();
+        defaults.setEmailAddresses(Duration.days(20));
+        assertThat(defaults.isEmailAddressesAfterBodies()).as("addresses purged before the bodies is refused").isFalse();
+        defaults.setDuesCheckouts(Duration.days(29));
+        assertThat(defaults.isDuesCheckoutsLongerThanStripeEvents()).as("shorter than Stripe's 30 days is refused").isFalse();
     }
 }

@@ -46,6 +46,11 @@ class WorkerConfigurationTest {
         assertThat(config.getRetention().getNewsletterRecipients()).isEqualTo(Duration.days(365));
         assertThat(config.getRetention().getAccountExports()).isEqualTo(Duration.days(7));
         assertThat(config.getRetention().getPayments()).isEqualTo(Duration.days(3653));
+        assertThat(config.getRetention().getEmailAddresses()).isEqualTo(Duration.days(365));
+        assertThat(config.getRetention().getDuesCheckouts()).isEqualTo(Duration.days(90));
+        assertThat(config.getRetention().getMembershipRequests()).isEqualTo(Duration.days(365));
+        assertThat(config.getRetention().getInvitations()).isEqualTo(Duration.days(90));
+        assertThat(config.getRetention().getContentBudgetUsage()).isEqualTo(Duration.days(90));
         assertThat(config.getJobs().getPermanentlyDeleteDeletedAfter()).isEqualTo(Duration.hours(72));
         assertThat(config.getMigrations().getLockTimeout()).isEqualTo(
                 Duration.parse(System.getenv().getOrDefault("KOOMY_MIGRATION_LOCK_TIMEOUT", "5s")));

@@ -110,13 +110,14 @@ public class OpsOutboxResource {
     @Refusal(status = 409, codes = {"conflict"})
     @Operation(operationId = "resendEmail", summary = "Deliver again an email that failed or was interrupted while sending",
             description = "For an email held in 'sending' (the provider may have taken it) or 'failed'. 404 unknown "
-                    + "id; 409 in any other status. Operator only.")
+                    + "id; 409 in any other status, or once retention replaced its addresses (a year after it was "
+                    + "created). Operator only.")
     public Queued resend(@PathParam("id") UUID id) {
         return jdbi.inTransaction(handle -> {
             EmailDao dao = handle.attach(EmailDao.class);
             dao.lock(id).orElseThrow(() -> new ApiException(404, "not_found", "no email " + id));
             if (dao.requeueByOperator(id) == 0) {
-                throw new ApiException(409, "conflict", "only a failed email or one held in sending can be resent");
+                throw new ApiException(409, "conflict", "only a failed email or one held in sending, with its addresses, can be resent");
             }
             EmailOutbox.requeue(handle, id, "resend");
             return new Queued(id, dao.find(id).orElseThrow().idempotencyKey(), EmailStatus.queued.name());
