@@ -39,8 +39,6 @@ final class MigratedTemplate {
     private static final Pattern NAME = Pattern.compile(PREFIX + "(\\d+)_[0-9a-f]+");
 
     private static TestDatabase template;
-    /** Open until the JVM ends: its application_name tells other runs that the template is in use. */
-    private static Connection claim;
 
     private MigratedTemplate() {
     }
@@ -57,10 +55,11 @@ final class MigratedTemplate {
         TestDatabase database = TestDatabase.on(TestDatabase.adminUrl(), TestDatabase.user(), TestDatabase.password(),
                 PREFIX + Instant.now().getEpochSecond() + "_"
                         + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT), true);
-        claim = database.adminConnection(database.name());
+        // Open until the JVM ends: its application_name tells other runs that the template is in use.
+        Connection claim = database.adminConnection(database.name());
         dropAbandoned(database, Instant.now());
         database.admin("CREATE DATABASE " + database.name());
-        Runtime.getRuntime().addShutdownHook(new Thread(MigratedTemplate::drop, "drop-" + database.name()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(database, claim), "drop-" + database.name()));
         database.admin("COMMENT ON DATABASE " + database.name() + " IS 'koomy test template of pid "
                 + ProcessHandle.current().pid() + " on " + host() + "'");
         KoomyDatabase.migrate(database.dataSourceFactory());
@@ -70,12 +69,12 @@ final class MigratedTemplate {
         return database;
     }
 
-    private static synchronized void drop() {
-        try {
-            template.admin("DROP DATABASE IF EXISTS " + template.name());
-            claim.close();
+    /** After the copies: no copy is made while the template is dropped. */
+    private static synchronized void drop(TestDatabase database, Connection claim) {
+        try (claim) {
+            database.admin("DROP DATABASE IF EXISTS " + database.name());
         } catch (SQLException e) {
-            LOG.warn("Could not drop test template {}: {}", template.name(), e.getMessage());
+            LOG.warn("Could not drop test template {}: {}", database.name(), e.getMessage());
         }
     }
 
