@@ -13,11 +13,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
- * A PostgreSQL database of its own for one test class, created empty, migrated, and dropped at the
- * end, so test runs and parallel tests never see each other's rows. Register it as a static field:
+ * A PostgreSQL database of its own for one test class, created migrated (a copy of this JVM's
+ * {@link MigratedTemplate}) or empty, and dropped at the end, so test runs and parallel tests never see
+ * each other's rows. Register it as a static field:
  * {@code @RegisterExtension static TestDatabase db = new TestDatabase();}.
  *
  * <p>Connects with {@code KOOMY_TEST_PG_URL} (a maintenance database, default
@@ -32,6 +34,8 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private final String user;
     private final String password;
     private final String name;
+    /** Whether a migrated database is a copy of the template: only on the shared server, which many share. */
+    private final boolean copy;
     private Jdbi jdbi;
 
     public TestDatabase() {
@@ -40,24 +44,26 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     public TestDatabase(boolean migrate) {
         this(adminUrl(), user(), password(), "koomy_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-                .toLowerCase(Locale.ROOT), migrate);
+                .toLowerCase(Locale.ROOT), migrate, true);
     }
 
-    private TestDatabase(String adminUrl, String user, String password, String name, boolean migrate) {
+    private TestDatabase(String adminUrl, String user, String password, String name, boolean migrate, boolean copy) {
         this.adminUrl = adminUrl;
         this.user = user;
         this.password = password;
         this.name = name;
         this.migrate = migrate;
+        this.copy = copy;
     }
 
     /**
      * Database {@code name} on the server of the maintenance database {@code adminUrl}, not created yet:
      * {@link #create()} creates it (and migrates it if {@code migrate}); {@link #url()} and {@link #jdbi()}
-     * also reach one that exists already (a promoted replica's copy).
+     * also reach one that exists already (a promoted replica's copy). Migrated in place: a template would pay
+     * off only for several databases on that server.
      */
     public static TestDatabase on(String adminUrl, String user, String password, String name, boolean migrate) {
-        return new TestDatabase(adminUrl, user, password, name, migrate);
+        return new TestDatabase(adminUrl, user, password, name, migrate, false);
     }
 
     public static String adminUrl() {
@@ -80,6 +86,10 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     /** Creates this database, migrated unless built with {@code migrate} false; returns it. */
     public TestDatabase create() throws SQLException {
+        if (migrate && copy) {
+            MigratedTemplate.copyTo(this);
+            return this;
+        }
         admin("CREATE DATABASE " + name);
         if (migrate) {
             KoomyDatabase.migrate(dataSourceFactory());
@@ -123,11 +133,22 @@ public class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return jdbi;
     }
 
-    private void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
+    void admin(String sql) throws SQLException {
+        try (Connection c = adminConnection(null);
              Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** A connection to the maintenance database, seen by others under {@code applicationName} if not null. */
+    Connection adminConnection(String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        if (applicationName != null) {
+            properties.setProperty("ApplicationName", applicationName);
+        }
+        return DriverManager.getConnection(adminUrl, properties);
     }
 
     private static String env(String key, String fallback) {
