@@ -128,7 +128,7 @@ public class Registrations implements MembershipEnd {
                 }
                 handle.attach(EventDao.class).raiseCapacity(eventId);
             }
-            Ticket confirmed = handle.attach(TicketDao.class).confirmWaitlisted(eventId, ticketId);
+            Ticket confirmed = handle.attach(TicketDao.class).confirmWaitlisted(eventId, ticketId).orElseThrow();
             events.count(eventId, 1, -1);
             String qr = keys.signer(event.communityId()).apply(code(event, confirmed));
             mail.send(handle, event, confirmed, qr);

@@ -151,13 +151,13 @@ public interface TicketDao {
     @SqlUpdate("UPDATE tickets SET no_show_at = coalesce(no_show_at, now()), updated_at = now() WHERE id = :id")
     void markNoShow(@Bind("id") UUID id);
 
-    /** A waitlisted seat confirmed by a manager; throws when it is not waitlisted (the caller checked, under lock). */
+    /** A waitlisted seat confirmed by a manager; empty when it is not waitlisted (the caller checked, under the event's lock). */
     @SqlQuery("""
             UPDATE tickets SET status = 'confirmed', confirmed_at = now(), updated_at = now()
              WHERE event_id = :eventId AND id = :id AND status = 'waitlisted'
             RETURNING *
             """)
-    Ticket confirmWaitlisted(@Bind("eventId") UUID eventId, @Bind("id") UUID id);
+    Optional<Ticket> confirmWaitlisted(@Bind("eventId") UUID eventId, @Bind("id") UUID id);
 
     /** The account's seats not cancelled, at any event. */
     @SqlQuery("SELECT count(*) FROM tickets WHERE account_id = :id AND status <> 'cancelled'")
