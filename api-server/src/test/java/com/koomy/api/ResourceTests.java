@@ -19,8 +19,13 @@ import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.DropwizardResourceConfig;
+import io.dropwizard.jersey.setup.JerseyContainerHolder;
+import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.servlet.http.HttpServletRequest;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,10 +59,23 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
     public static final String OPERATOR_TOKEN = "ops-token-for-resource-tests-0123456789";
     public static final String PASSWORD = "correct horse battery";
 
+    /**
+     * In-memory HTTP has no servlet request: {@code @Context HttpServletRequest} parameters get null (the resources
+     * then record the device as unknown) instead of Jersey logging a failed injection with its stack.
+     */
+    private static final AbstractBinder NO_SERVLET_REQUEST = new AbstractBinder() {
+        @Override
+        protected void configure() {
+            bindFactory((Supplier<HttpServletRequest>) () -> null).to(HttpServletRequest.class);
+        }
+    };
+
     private final Function<ResourceTests, Object> resource;
     private final List<Consumer<ApiConfiguration>> settings = new ArrayList<>();
     private final TestDatabase db = new TestDatabase();
     private final String redisPrefix = TestRedis.newPrefix();
+    /** What the code under test registers with Jersey: kept, for {@link #registered}; the extension serves one. */
+    private final Registrations jersey = new Registrations();
     private ApiContext app;
     private AccountsRoutes accounts;
     private ManagedDataSource pool;
@@ -71,6 +90,18 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
         return new ResourceTests(resource);
     }
 
+    /**
+     * The resource of type {@code type} that {@code routes} (the feature's {@code XRoutes}, given {@link #app()})
+     * registers, built as the app builds it; the rest it registers is left aside.
+     */
+    public static ResourceTests registered(Class<?> type, Consumer<ResourceTests> routes) {
+        return of(t -> {
+            routes.accept(t);
+            return t.jersey.registered.stream().filter(type::isInstance).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the routes registered no " + type.getSimpleName()));
+        });
+    }
+
     /** A change to the configuration read from config/api.yml, made before anything is built. */
     public ResourceTests with(Consumer<ApiConfiguration> setting) {
         settings.add(setting);
@@ -81,7 +112,12 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
     public void beforeAll(ExtensionContext context) throws Exception {
         db.beforeAll(context);
         ApiConfiguration config = configuration();
-        Environment environment = new Environment("koomy-api");
+        Environment environment = new Environment("koomy-api") {
+            @Override
+            public JerseyEnvironment jersey() {
+                return jersey;
+            }
+        };
         ResourceExtension.Builder builder = ResourceExtension.builder()
                 .setMapper(environment.getObjectMapper())
                 .setValidator(environment.getValidator())
@@ -90,8 +126,10 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
                 .bootstrapLogging(false); // TestLogging's levels stay
         HttpBasics.json(environment.getObjectMapper(), environment.getValidator(), builder::addProvider);
         ErrorMappers.register(builder::addProvider);
+        builder.addProvider(NO_SERVLET_REQUEST);
         pool = KoomyDatabase.pool(environment, config.getDatabase(), "postgresql");
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), pool, "postgresql");
+        config.getHealth().registerConnectivity(environment, jdbi, TestRedis.client()); // as ApiContext.build
         app = new ApiContext(config, environment, jdbi, ReadDatabase.primaryOnly(jdbi), TestRedis.client(),
                 config.getRedis().keys(), Clock.systemUTC());
         accounts = new AccountsRoutes(app);
@@ -147,6 +185,19 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
+    private static final class Registrations extends JerseyEnvironment {
+        private final List<Object> registered = new ArrayList<>();
+
+        Registrations() {
+            super(new JerseyContainerHolder(null), new DropwizardResourceConfig());
+        }
+
+        @Override
+        public void register(Object component) {
+            registered.add(component);
+        }
+    }
+
     /** The configuration, database, Redis and clock, as the resource's {@code XRoutes} receives them. */
     public ApiContext app() {
         return app;
@@ -176,7 +227,12 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
      * (and no other); returns the reply.
      */
     public static ApiReply assertFields(ApiReply reply, String code, String... fields) {
-        reply.assertError(400, code);
+        return assertFields(reply, 400, code, fields);
+    }
+
+    /** The same with another status (422: valid alone, refused here). */
+    public static ApiReply assertFields(ApiReply reply, int status, String code, String... fields) {
+        reply.assertError(status, code);
         List<String> named = new ArrayList<>();
         reply.body().path("error").path("details").path("fields").forEach(f -> named.add(f.path("field").asText()));
         assertThat(named).as("details.fields of %s", reply.body()).containsExactlyInAnyOrder(fields);

@@ -16,12 +16,11 @@ import java.util.UUID;
 import static com.koomy.api.ResourceTests.assertFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link AuthResource} alone: its bodies' validation, its access rules and what it answers. */
+/** {@link AuthResource} alone, as {@link AccountsRoutes} registers it: its bodies' validation, its access rules and what it answers. */
 class AuthResourceTest {
 
     @RegisterExtension
-    static ResourceTests api = ResourceTests.of(t -> new AuthResource(t.accounts().accounts(), t.accounts().sessions(),
-            t.limiter(), t.app().config().getTrustedProxies()));
+    static ResourceTests api = ResourceTests.registered(AuthResource.class, t -> t.accounts().register(t.app(), t.limiter()));
 
     private static String email(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
