@@ -19,13 +19,9 @@ import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jackson.Jackson;
-import io.dropwizard.jersey.DropwizardResourceConfig;
-import io.dropwizard.jersey.setup.JerseyContainerHolder;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.testing.junit5.ResourceExtension;
-import jakarta.servlet.http.HttpServletRequest;
-import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -37,7 +33,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,23 +54,12 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
     public static final String OPERATOR_TOKEN = "ops-token-for-resource-tests-0123456789";
     public static final String PASSWORD = "correct horse battery";
 
-    /**
-     * In-memory HTTP has no servlet request: {@code @Context HttpServletRequest} parameters get null (the resources
-     * then record the device as unknown) instead of Jersey logging a failed injection with its stack.
-     */
-    private static final AbstractBinder NO_SERVLET_REQUEST = new AbstractBinder() {
-        @Override
-        protected void configure() {
-            bindFactory((Supplier<HttpServletRequest>) () -> null).to(HttpServletRequest.class);
-        }
-    };
-
     private final Function<ResourceTests, Object> resource;
     private final List<Consumer<ApiConfiguration>> settings = new ArrayList<>();
     private final TestDatabase db = new TestDatabase();
     private final String redisPrefix = TestRedis.newPrefix();
     /** What the code under test registers with Jersey: kept, for {@link #registered}; the extension serves one. */
-    private final Registrations jersey = new Registrations();
+    private final InMemoryJersey.Registrations jersey = new InMemoryJersey.Registrations();
     private ApiContext app;
     private AccountsRoutes accounts;
     private ManagedDataSource pool;
@@ -97,7 +81,7 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
     public static ResourceTests registered(Class<?> type, Consumer<ResourceTests> routes) {
         return of(t -> {
             routes.accept(t);
-            return t.jersey.registered.stream().filter(type::isInstance).findFirst()
+            return t.jersey.registered().stream().filter(type::isInstance).findFirst()
                     .orElseThrow(() -> new IllegalStateException("the routes registered no " + type.getSimpleName()));
         });
     }
@@ -126,7 +110,7 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
                 .bootstrapLogging(false); // TestLogging's levels stay
         HttpBasics.json(environment.getObjectMapper(), environment.getValidator(), builder::addProvider);
         ErrorMappers.register(builder::addProvider);
-        builder.addProvider(NO_SERVLET_REQUEST);
+        builder.addProvider(InMemoryJersey.NO_SERVLET_REQUEST);
         pool = KoomyDatabase.pool(environment, config.getDatabase(), "postgresql");
         Jdbi jdbi = KoomyDatabase.jdbi(environment, config.getDatabase(), pool, "postgresql");
         config.getHealth().registerConnectivity(environment, jdbi, TestRedis.client()); // as ApiContext.build
@@ -136,13 +120,7 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
         AccessFeature.register(accounts.gate(), builder::addProvider);
         builder.addResource(resource.apply(this));
         extension = builder.build();
-        try {
-            extension.before();
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        InMemoryJersey.run(extension::before);
     }
 
     private ApiConfiguration configuration() throws Exception {
@@ -164,7 +142,7 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
     public void afterAll(ExtensionContext context) throws Exception {
         try {
             if (extension != null) {
-                stop(extension);
+                InMemoryJersey.run(extension::after);
             }
             if (pool != null) {
                 pool.stop();
@@ -172,29 +150,6 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
             TestRedis.deleteAll(redisPrefix);
         } finally {
             db.afterAll(context);
-        }
-    }
-
-    private static void stop(ResourceExtension extension) throws Exception {
-        try {
-            extension.after();
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static final class Registrations extends JerseyEnvironment {
-        private final List<Object> registered = new ArrayList<>();
-
-        Registrations() {
-            super(new JerseyContainerHolder(null), new DropwizardResourceConfig());
-        }
-
-        @Override
-        public void register(Object component) {
-            registered.add(component);
         }
     }
 
