@@ -72,7 +72,7 @@ public class KoomyApiApplication extends Application<ApiConfiguration> {
         }
         ApiContext app = ApiContext.build(config, environment);
         HttpBasics.register(config, environment);
-        ErrorMappers.register(environment.jersey());
+        ErrorMappers.register(environment.jersey()::register);
         environment.jersey().register(new OpenApiDocumentResource(BuildInfo.version(), config.getPublicUrl()));
 
         AccountsRoutes accounts = new AccountsRoutes(app);

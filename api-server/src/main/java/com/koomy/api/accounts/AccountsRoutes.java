@@ -11,7 +11,6 @@ import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiContext;
 import com.koomy.api.auth.AccessFeature;
 import com.koomy.api.auth.AccessGate;
-import com.koomy.api.auth.SessionAuthFilter;
 import com.koomy.api.ratelimit.RateLimiter;
 
 /**
@@ -37,13 +36,21 @@ public final class AccountsRoutes {
         return gate;
     }
 
+    /** The sessions every account route and the gate share. */
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
     /**
      * Access is declared on each resource method (@Access) and checked after Jersey matched it; the fast
      * paths check the same declarations through the same gate (docs/security.md, "Authorization").
      */
     public void register(ApiContext app, RateLimiter limiter) {
-        app.jersey().register(new SessionAuthFilter(gate));
-        app.jersey().register(new AccessFeature(gate));
+        AccessFeature.register(gate, app.jersey()::register);
         app.jersey().register(new AuthResource(accounts, sessions, limiter, app.config().getTrustedProxies()));
         // A member's own account (issue 21): profile, password, email, sessions, data export (docs/api.md, "My account").
         app.jersey().register(new MeResource(accounts, new MyAccount(app.jdbi(), new PasswordHasher(), sessions, accounts),

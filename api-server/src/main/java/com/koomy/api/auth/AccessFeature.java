@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Method;
+import java.util.function.Consumer;
 
 /**
  * Binds to every resource method the check of its {@link Access} declaration, run after Jersey matched the
@@ -30,6 +31,15 @@ public class AccessFeature implements DynamicFeature {
 
     public AccessFeature(AccessGate gate) {
         this.gate = gate;
+    }
+
+    /**
+     * Who is calling ({@link SessionAuthFilter}) and whether they may ({@code AccessFeature}), through {@code gate}:
+     * {@code jersey} is the app's {@code environment.jersey()::register}, or a resource test's {@code addProvider}.
+     */
+    public static void register(AccessGate gate, Consumer<Object> jersey) {
+        jersey.accept(new SessionAuthFilter(gate));
+        jersey.accept(new AccessFeature(gate));
     }
 
     @Override

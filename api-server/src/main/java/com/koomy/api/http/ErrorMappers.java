@@ -1,7 +1,8 @@
 package com.koomy.api.http;
 
 import com.koomy.errors.ApiError;
-import io.dropwizard.jersey.setup.JerseyEnvironment;
+
+import java.util.function.Consumer;
 
 /**
  * Every exception mapper of the API, in one place: each turns its exception into the one JSON error
@@ -12,11 +13,12 @@ public final class ErrorMappers {
     private ErrorMappers() {
     }
 
-    public static void register(JerseyEnvironment jersey) {
-        jersey.register(new ApiExceptionMapper());
-        jersey.register(new WebApplicationExceptionMapper());
-        jersey.register(new JsonProcessingExceptionMapper());
-        jersey.register(new ValidationExceptionMapper());
-        jersey.register(new FallbackExceptionMapper());
+    /** {@code jersey}: the app's {@code environment.jersey()::register}, or a resource test's {@code addProvider}. */
+    public static void register(Consumer<Object> jersey) {
+        jersey.accept(new ApiExceptionMapper());
+        jersey.accept(new WebApplicationExceptionMapper());
+        jersey.accept(new JsonProcessingExceptionMapper());
+        jersey.accept(new ValidationExceptionMapper());
+        jersey.accept(new FallbackExceptionMapper());
     }
 }
