@@ -38,7 +38,11 @@ public final class Rows {
     }
 
     public UUID community(String name) {
-        UUID id = UUID.randomUUID();
+        return community(UUID.randomUUID(), name);
+    }
+
+    /** With a chosen id, for a test of an order that ends on the id. */
+    public UUID community(UUID id, String name) {
         CommunityDao.NewCommunity community = new CommunityDao.NewCommunity(id, name, "c-" + id, "", "public", "open", "fr", null);
         if (!jdbi.withExtension(CommunityDao.class, dao -> dao.insert(community))) {
             throw new IllegalStateException("community not inserted");
