@@ -7,6 +7,7 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The rows most DAO tests hang theirs on (accounts, communities, memberships), written through our own DAOs,
@@ -30,7 +31,11 @@ public final class Rows {
     }
 
     public UUID account(String name) {
-        UUID id = UUID.randomUUID();
+        return account(UUID.randomUUID(), name);
+    }
+
+    /** With a chosen id, for a test of an order that ends on the id. */
+    public UUID account(UUID id, String name) {
         if (!jdbi.withExtension(AccountDao.class, dao -> dao.insert(id, email(id), name, "fr", "hash"))) {
             throw new IllegalStateException("account not inserted");
         }
@@ -59,6 +64,11 @@ public final class Rows {
         UUID account = account(name);
         member(community, account, role, status);
         return account;
+    }
+
+    /** One DAO call in a transaction of its own: a lock it takes holds until the call returns. */
+    public <D, T> T inTransaction(Class<D> dao, Function<D, T> call) {
+        return jdbi.inTransaction(h -> call.apply(h.attach(dao)));
     }
 
     public void sql(String sql, Object... args) {
