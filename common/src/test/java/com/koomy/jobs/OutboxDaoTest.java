@@ -1,0 +1,37 @@
+package com.koomy.jobs;
+
+import com.koomy.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+/** Claims across relays and unroutable kinds: StripeEventDaoTest. */
+class OutboxDaoTest {
+
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    @Test
+    void entriesAreClaimedOldestFirstUpToTheLimitOnlyForTheGivenKinds() {
+        OutboxDao dao = db.jdbi().onDemand(OutboxDao.class);
+        UUID a = new UUID(0, 1);
+        UUID b = new UUID(0, 2);
+        dao.add("email", "e1");
+        dao.addAll("media", List.of(a, b));
+        dao.addAll("media", List.of());
+        dao.add("email", "e2");
+        dao.add("other", "o1");
+
+        assertThat(dao.pending()).isEqualTo(5);
+        assertThat(dao.claim(List.of("email", "media"), 3)).extracting(OutboxEntry::kind, OutboxEntry::ref)
+                .containsExactly(tuple("email", "e1"), tuple("media", a.toString()), tuple("media", b.toString()));
+        assertThat(dao.claim(List.of("email", "media"), 3)).extracting(OutboxEntry::ref).containsExactly("e2");
+        assertThat(dao.pending()).isEqualTo(1);
+        assertThat(dao.claim(List.of("other"), 3)).extracting(OutboxEntry::ref).containsExactly("o1");
+    }
+}
