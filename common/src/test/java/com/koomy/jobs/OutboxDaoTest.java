@@ -1,6 +1,7 @@
 package com.koomy.jobs;
 
 import com.koomy.testing.TestDatabase;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,5 +34,26 @@ class OutboxDaoTest {
         assertThat(dao.claim(List.of("email", "media"), 3)).extracting(OutboxEntry::ref).containsExactly("e2");
         assertThat(dao.pending()).isEqualTo(1);
         assertThat(dao.claim(List.of("other"), 3)).extracting(OutboxEntry::ref).containsExactly("o1");
+    }
+
+    @Test
+    void aSecondRelayOnItsOwnConnectionSkipsTheEntriesTheFirstHoldsUntilItRollsBack() {
+        OutboxDao dao = db.jdbi().onDemand(OutboxDao.class);
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM outbox"));
+        dao.addAll("relay", List.of("r0", "r1", "r2", "r3"));
+
+        // Connections of their own: a nested jdbi.inTransaction would reuse the outer callback's handle.
+        List<OutboxEntry> first;
+        List<OutboxEntry> second;
+        try (Handle a = db.jdbi().open(); Handle b = db.jdbi().open()) {
+            a.begin();
+            first = a.attach(OutboxDao.class).claim(List.of("relay"), 2);
+            second = b.inTransaction(h -> h.attach(OutboxDao.class).claim(List.of("relay"), 10));
+            a.rollback();
+        }
+
+        assertThat(first).extracting(OutboxEntry::ref).containsExactly("r0", "r1");
+        assertThat(second).extracting(OutboxEntry::ref).containsExactly("r2", "r3");
+        assertThat(dao.claim(List.of("relay"), 10)).extracting(OutboxEntry::ref).containsExactly("r0", "r1");
     }
 }
