@@ -1,6 +1,11 @@
 package com.koomy.communities;
 
 import com.koomy.billing.SubscriptionDao;
+import com.koomy.payments.ConnectEventScope;
+import com.koomy.payments.DuesCheckoutDao;
+import com.koomy.payments.DuesTier;
+import com.koomy.payments.DuesTierDao;
+import com.koomy.payments.PaymentDao;
 import com.koomy.testing.Rows;
 import com.koomy.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
@@ -91,5 +97,40 @@ class CommunityLifeDaoTest {
         assertThat(plan.archivedAt()).isNotNull();
         assertThat(dao.planState(free).orElseThrow().archivedAt()).isNull();
         assertThat(dao.planState(none)).isEmpty();
+    }
+
+    @Test
+    void theOpenCheckoutsOfAnArchivedCommunityAreTheRecentUnpaidOnesWithASession() {
+        UUID club = rows.community("Dues");
+        UUID member = rows.memberOf(club, "Payer", "member", "active");
+        UUID tier = UUID.randomUUID();
+        db.jdbi().onDemand(DuesTierDao.class).insert(new DuesTier(tier, club, "Yearly", 2000, "eur", DuesTier.CUSTOM,
+                LocalDate.of(2025, 1, 1), LocalDate.of(2025, 12, 31), true, null));
+        checkout(club, member, tier, "cs_second", 60);
+        checkout(club, member, tier, "cs_first", 120);
+        checkout(club, member, tier, null, 30);
+        checkout(club, member, tier, "cs_old", 3_700);
+        UUID paid = checkout(club, member, tier, "cs_paid", 30);
+        db.jdbi().onDemand(PaymentDao.class).insert(
+                new ConnectEventScope.Scope(club, member, paid, tier, "acct_1", "Dues", 0),
+                new PaymentDao.Attempt(UUID.randomUUID(), "pi_" + paid, "cs_paid", "ch_1", 2000, "eur", "succeeded", null,
+                        Instant.now()));
+
+        assertThat(dao.openCheckoutsIfArchived(club, 3_600)).as("not archived").isEmpty();
+        dao.archive(club);
+
+        assertThat(dao.openCheckoutsIfArchived(club, 3_600)).containsExactly(
+                new CommunityLifeDao.OpenCheckout("cs_first", "acct_1"), new CommunityLifeDao.OpenCheckout("cs_second", "acct_1"));
+    }
+
+    private static UUID checkout(UUID club, UUID member, UUID tier, String session, int secondsAgo) {
+        UUID id = UUID.randomUUID();
+        DuesCheckoutDao checkouts = db.jdbi().onDemand(DuesCheckoutDao.class);
+        checkouts.insert(new DuesCheckoutDao.NewCheckout(id, club, member, tier, "acct_1", 2000, "eur", 0));
+        if (session != null) {
+            checkouts.setSession(id, session, "https://checkout/" + session);
+        }
+        rows.sql("UPDATE dues_checkouts SET created_at = now() - make_interval(secs => ?) WHERE id = ?", (double) secondsAgo, id);
+        return id;
     }
 }
