@@ -1,5 +1,7 @@
 package com.koomy.media;
 
+import com.koomy.events.EventDao;
+import com.koomy.events.EventFields;
 import com.koomy.news.NewsPostDao;
 import com.koomy.testing.Rows;
 import com.koomy.testing.TestDatabase;
@@ -162,6 +164,10 @@ class MediaDaoTest {
         UUID pending = rows.memberOf(club, "Pending", "member", "pending");
         UUID post = UUID.randomUUID();
         db.jdbi().useExtension(NewsPostDao.class, d -> d.insert(post, other, active, "Elsewhere", ""));
+        UUID event = UUID.randomUUID();
+        db.jdbi().useExtension(EventDao.class, d -> d.insert(event, other, new EventFields("Party", "", "",
+                Instant.parse("2025-06-01T18:00:00Z"), Instant.parse("2025-06-01T20:00:00Z"), "Europe/Paris", 10, "members", 1, null),
+                active));
 
         assertThat(List.of(
                 rows.inTransaction(MediaDao.class, d -> d.lockCommunity(club, club)).isPresent(),
@@ -170,7 +176,9 @@ class MediaDaoTest {
                 rows.inTransaction(MediaDao.class, d -> d.lockMember(club, pending)).isPresent(),
                 rows.inTransaction(MediaDao.class, d -> d.lockMember(other, active)).isPresent(),
                 rows.inTransaction(MediaDao.class, d -> d.lockNewsPost(other, post)).isPresent(),
-                rows.inTransaction(MediaDao.class, d -> d.lockNewsPost(club, post)).isPresent()))
-                .containsExactly(true, false, true, false, false, true, false);
+                rows.inTransaction(MediaDao.class, d -> d.lockNewsPost(club, post)).isPresent(),
+                rows.inTransaction(MediaDao.class, d -> d.lockEvent(other, event)).isPresent(),
+                rows.inTransaction(MediaDao.class, d -> d.lockEvent(club, event)).isPresent()))
+                .containsExactly(true, false, true, false, false, true, false, true, false);
     }
 }
