@@ -3,6 +3,7 @@ package com.koomy.communities;
 import com.koomy.memberships.MembershipDao;
 import com.koomy.testing.Rows;
 import com.koomy.testing.TestDatabase;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,15 +107,21 @@ class CommunityDaoTest {
         UUID founder = rows.account("Founder");
         UUID today = founded(founder, "owner");
         founded(founder, "admin");
-        UUID old = founded(founder, "owner");
-        rows.sql("UPDATE communities SET created_at = now() - interval '25 hours' WHERE id = ?", old);
-        rows.sql("UPDATE memberships SET joined_at = now() - interval '25 hours' WHERE community_id = ?", old);
+        foundedAgo(founder, "23 hours 59 minutes");
+        foundedAgo(founder, "1 day 1 minute");
         UUID joinedLater = rows.community("Joined later");
         rows.member(joinedLater, founder, "owner", "active");
         founded(rows.account("Someone else"), "owner");
 
-        assertThat(dao.createdLastDay(founder)).isEqualTo(1);
+        assertThat(dao.createdLastDay(founder)).isEqualTo(2);
         assertThat(dao.find(today)).isPresent();
+    }
+
+    private static void foundedAgo(UUID account, String age) {
+        UUID id = founded(account, "owner");
+        rows.sql("UPDATE communities SET created_at = now() - CAST(? AS interval) WHERE id = ?", age, id);
+        rows.sql("UPDATE memberships m SET joined_at = c.created_at FROM communities c WHERE c.id = m.community_id"
+                + " AND m.community_id = ?", id);
     }
 
     /** A community and its first membership in one transaction, as a creation writes them (same now()). */
@@ -125,5 +132,24 @@ class CommunityDaoTest {
             h.attach(MembershipDao.class).insert(id, account, role, "active");
         });
         return id;
+    }
+
+    @Test
+    void creationsAreSerializedPerAccountUntilTheTransactionEnds() {
+        UUID account = UUID.randomUUID();
+        String probe = "SELECT pg_try_advisory_xact_lock(hashtextextended(CAST(? AS text), 17))";
+        try (Handle creating = db.jdbi().open(); Handle other = db.jdbi().open()) {
+            creating.begin();
+            creating.attach(CommunityDao.class).lockCreations(account);
+
+            boolean sameAccount = other.inTransaction(h -> h.select(probe, account).mapTo(Boolean.class).one());
+            boolean anotherAccount = other.inTransaction(h -> h.select(probe, UUID.randomUUID()).mapTo(Boolean.class).one());
+            creating.commit();
+            boolean afterCommit = other.inTransaction(h -> h.select(probe, account).mapTo(Boolean.class).one());
+
+            assertThat(sameAccount).isFalse();
+            assertThat(anotherAccount).isTrue();
+            assertThat(afterCommit).isTrue();
+        }
     }
 }
