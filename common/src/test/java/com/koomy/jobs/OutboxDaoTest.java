@@ -47,6 +47,7 @@ class OutboxDaoTest {
         List<OutboxEntry> second;
         try (Handle a = db.jdbi().open(); Handle b = db.jdbi().open()) {
             a.begin();
+            b.execute("SET lock_timeout = '5s'"); // without SKIP LOCKED: an error, not a hang
             first = a.attach(OutboxDao.class).claim(List.of("relay"), 2);
             second = b.inTransaction(h -> h.attach(OutboxDao.class).claim(List.of("relay"), 10));
             a.rollback();

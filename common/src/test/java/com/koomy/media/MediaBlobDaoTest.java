@@ -66,6 +66,7 @@ class MediaBlobDaoTest {
         List<List<String>> taken;
         try (Handle first = db.jdbi().open(); Handle second = db.jdbi().open()) {
             first.begin();
+            second.execute("SET lock_timeout = '5s'"); // without SKIP LOCKED: an error, not a hang
             List<String> a = first.attach(MediaBlobDao.class).lockCollectable(future, 1);
             List<String> b = second.inTransaction(h -> h.attach(MediaBlobDao.class).lockCollectable(future, 100));
             first.rollback();
