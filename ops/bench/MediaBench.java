@@ -1,3 +1,5 @@
+import com.koomy.testing.TestImages;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -13,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,7 +191,7 @@ public class MediaBench {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 120));
             g.drawString("#" + i, 80, 200);
             g.dispose();
-            photos.add(withGps(jpeg(copy, quality)));
+            photos.add(TestImages.withGps(jpeg(copy, quality)));
         }
         return photos;
     }
@@ -208,27 +209,6 @@ public class MediaBench {
             writer.dispose();
         }
         return out.toByteArray();
-    }
-
-    /** An EXIF block with GPS coordinates right after SOI, as a phone writes it. */
-    static byte[] withGps(byte[] jpeg) {
-        ByteBuffer tiff = ByteBuffer.allocate(80);
-        tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8);
-        tiff.putShort((short) 1).putShort((short) 0x8825).putShort((short) 4).putInt(1).putInt(26).putInt(0);
-        tiff.putShort((short) 2);
-        tiff.putShort((short) 1).putShort((short) 2).putInt(2).put(new byte[] {'N', 0, 0, 0});
-        tiff.putShort((short) 2).putShort((short) 5).putInt(3).putInt(56);
-        tiff.putInt(0);
-        tiff.putInt(48).putInt(1).putInt(51).putInt(1).putInt(24).putInt(1);
-        byte[] body = Arrays.copyOf(tiff.array(), tiff.position());
-        ByteBuffer app1 = ByteBuffer.allocate(10 + body.length);
-        app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (8 + body.length));
-        app1.put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(body);
-        byte[] out = new byte[jpeg.length + app1.capacity()];
-        System.arraycopy(jpeg, 0, out, 0, 2);
-        System.arraycopy(app1.array(), 0, out, 2, app1.capacity());
-        System.arraycopy(jpeg, 2, out, 2 + app1.capacity(), jpeg.length - 2);
-        return out;
     }
 
     static String signIn(String base) throws Exception {

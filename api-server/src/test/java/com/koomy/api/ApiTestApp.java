@@ -5,6 +5,7 @@ import com.koomy.config.RedisKeys;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestLogging;
 import com.koomy.testing.TestRedis;
+import com.koomy.testing.TestStack;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
@@ -30,6 +31,11 @@ public final class ApiTestApp {
     /** The API with rate limits off (and communitiesPerAccountPerDay): tests from one address would otherwise share them. */
     public static DropwizardAppExtension<ApiConfiguration> on(TestDatabase db, ConfigOverride... extra) {
         return app(KoomyApiApplication.class, db, false, TestRedis.newPrefix(), extra);
+    }
+
+    /** {@link #on} as one extension with its database. */
+    public static TestStack<ApiConfiguration> stack(ConfigOverride... extra) {
+        return TestStack.of(db -> on(db, extra));
     }
 
     /**

@@ -4,7 +4,6 @@ import com.koomy.errors.ApiException;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.lambdas.JobRequest;
-import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,23 +30,18 @@ public record ExpireArchivedCheckouts(UUID communityId) implements JobRequest {
         return Handler.class;
     }
 
-    public static class Handler implements JobRequestHandler<ExpireArchivedCheckouts> {
+    public static class Handler extends ArchiveStripeHandler<ExpireArchivedCheckouts> {
 
         private static final Logger LOG = LoggerFactory.getLogger(ExpireArchivedCheckouts.class);
 
-        private final Jdbi jdbi;
-        private final StripeGateway stripe;
-
         public Handler(Jdbi jdbi, StripeGateway stripe) {
-            this.jdbi = jdbi;
-            this.stripe = stripe;
+            super(jdbi, stripe);
         }
 
         @Override
         public void run(ExpireArchivedCheckouts request) {
             UUID id = request.communityId();
-            List<CommunityLifeDao.OpenCheckout> open = jdbi.withHandle(handle -> handle.attach(CommunityLifeDao.class)
-                    .openCheckoutsIfArchived(id, OPEN_SECONDS));
+            List<CommunityLifeDao.OpenCheckout> open = read(dao -> dao.openCheckoutsIfArchived(id, OPEN_SECONDS));
             for (CommunityLifeDao.OpenCheckout session : open) {
                 try {
                     stripe.post("/v1/checkout/sessions/" + session.sessionId() + "/expire", Map.of(),

@@ -4,7 +4,6 @@ import com.koomy.billing.Subscriptions;
 import com.koomy.stripe.StripeGateway;
 import org.jdbi.v3.core.Jdbi;
 import org.jobrunr.jobs.lambdas.JobRequest;
-import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,23 +27,18 @@ public record SyncArchivedPlan(UUID communityId) implements JobRequest {
         return Handler.class;
     }
 
-    public static class Handler implements JobRequestHandler<SyncArchivedPlan> {
+    public static class Handler extends ArchiveStripeHandler<SyncArchivedPlan> {
 
         private static final Logger LOG = LoggerFactory.getLogger(SyncArchivedPlan.class);
 
-        private final Jdbi jdbi;
-        private final StripeGateway stripe;
-
         public Handler(Jdbi jdbi, StripeGateway stripe) {
-            this.jdbi = jdbi;
-            this.stripe = stripe;
+            super(jdbi, stripe);
         }
 
         @Override
         public void run(SyncArchivedPlan request) {
             UUID id = request.communityId();
-            Optional<CommunityLifeDao.PlanState> state = jdbi.withHandle(handle -> handle.attach(CommunityLifeDao.class)
-                    .planState(id));
+            Optional<CommunityLifeDao.PlanState> state = read(dao -> dao.planState(id));
             if (state.isEmpty() || state.get().subscriptionId() == null || !Subscriptions.isLive(state.get().status())) {
                 LOG.info("Community {}: no live subscription, nothing to change at Stripe", id);
                 return;

@@ -1,6 +1,7 @@
 package com.koomy.events;
 
-import java.nio.charset.StandardCharsets;
+import com.koomy.qr.SignedQr;
+
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
@@ -19,10 +20,9 @@ public record TicketCode(String keyId, UUID ticketId, UUID eventId, int serial, 
     /** Longer input is not ours: refuse before any parsing. */
     public static final int MAX_LENGTH = 400;
 
-    private static final String UUID_RE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Pattern QR = Pattern.compile(Pattern.quote(PREFIX)
-            + "([A-Za-z0-9_-]{11}):(" + UUID_RE + "):(" + UUID_RE + "):([1-9][0-9]{0,8}):([0-9]{1,12}):([0-9]{1,12})"
-            + "\\.([A-Za-z0-9_-]{86})");
+            + "([A-Za-z0-9_-]{11}):(" + SignedQr.UUID_RE + "):(" + SignedQr.UUID_RE + "):([1-9][0-9]{0,8}):([0-9]{1,12}):([0-9]{1,12})"
+            + SignedQr.SIGNATURE_RE);
 
     public String payload() {
         return PREFIX + keyId + ":" + ticketId + ":" + eventId + ":" + serial + ":" + validFrom.getEpochSecond() + ":"
@@ -36,23 +36,15 @@ public record TicketCode(String keyId, UUID ticketId, UUID eventId, int serial, 
 
     /** A QR code split into its parts, the signature not yet checked; null when it is not one of ours. */
     public static Signed parse(String qr) {
-        if (qr == null || qr.length() > MAX_LENGTH) {
-            return null;
-        }
-        Matcher m = QR.matcher(qr);
-        if (!m.matches()) {
+        Matcher m = SignedQr.match(QR, MAX_LENGTH, qr);
+        byte[] signature = m == null ? null : SignedQr.signature(m);
+        if (signature == null) {
             return null;
         }
         TicketCode code = new TicketCode(m.group(1), UUID.fromString(m.group(2)), UUID.fromString(m.group(3)),
                 Integer.parseInt(m.group(4)), Instant.ofEpochSecond(Long.parseLong(m.group(5))),
                 Instant.ofEpochSecond(Long.parseLong(m.group(6))));
-        byte[] signature = Base64.getUrlDecoder().decode(m.group(7));
-        // 86 characters carry 516 bits for a 64-byte signature and the decoder ignores the last 4: only the
-        // canonical spelling is ours, so one ticket has one QR text (revocation lists and logs compare texts).
-        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(signature).equals(m.group(7))) {
-            return null;
-        }
-        return new Signed(code, qr.substring(0, m.start(7) - 1).getBytes(StandardCharsets.UTF_8), signature);
+        return new Signed(code, SignedQr.signedBytes(m), signature);
     }
 
     /** A parsed QR code: the code, the exact bytes that were signed and the signature. */

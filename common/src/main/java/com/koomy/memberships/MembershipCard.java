@@ -1,9 +1,9 @@
 package com.koomy.memberships;
 
-import java.nio.charset.StandardCharsets;
+import com.koomy.qr.SignedQr;
+
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Base64;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,9 +22,8 @@ public record MembershipCard(UUID communityId, UUID accountId, String name, Stri
     /** Longer input is not a card: refused before any parsing. */
     public static final int MAX_LENGTH = 300;
 
-    private static final String UUID_RE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Pattern QR = Pattern.compile(Pattern.quote(PREFIX)
-            + "(" + UUID_RE + "):(" + UUID_RE + "):(owner|admin|member):([0-9]{1,12})\\.([A-Za-z0-9_-]{86})");
+            + "(" + SignedQr.UUID_RE + "):(" + SignedQr.UUID_RE + "):(owner|admin|member):([0-9]{1,12})" + SignedQr.SIGNATURE_RE);
 
     public String qrContent() {
         return payload + "." + signature;
@@ -37,19 +36,12 @@ public record MembershipCard(UUID communityId, UUID accountId, String name, Stri
 
     /** The card in a QR content, or null when it is not one (only the canonical base64url spelling, as for tickets). */
     public static Signed parse(String qr) {
-        if (qr == null || qr.length() > MAX_LENGTH) {
-            return null;
-        }
-        Matcher m = QR.matcher(qr);
-        if (!m.matches()) {
-            return null;
-        }
-        byte[] signature = Base64.getUrlDecoder().decode(m.group(5));
-        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(signature).equals(m.group(5))) {
+        Matcher m = SignedQr.match(QR, MAX_LENGTH, qr);
+        byte[] signature = m == null ? null : SignedQr.signature(m);
+        if (signature == null) {
             return null;
         }
         return new Signed(UUID.fromString(m.group(1)), UUID.fromString(m.group(2)), m.group(3),
-                Instant.ofEpochSecond(Long.parseLong(m.group(4))),
-                qr.substring(0, m.start(5) - 1).getBytes(StandardCharsets.UTF_8), signature);
+                Instant.ofEpochSecond(Long.parseLong(m.group(4))), SignedQr.signedBytes(m), signature);
     }
 }

@@ -1,6 +1,7 @@
 package com.koomy.accounts;
 
 import com.koomy.config.RedisKeys;
+import com.koomy.testing.RedisTarget;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
@@ -13,13 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SessionStoreTest {
 
     /** The Redis these tests run on; {@code SessionStoreOnClusterTest} runs them on a three-primary Redis Cluster. */
-    UnifiedJedis redis() {
-        return TestRedis.client();
+    RedisTarget target() {
+        return RedisTarget.SINGLE;
     }
 
-    /** The keys of {@link #redis()} that match (on a cluster, of every node). */
-    java.util.Set<String> keys(java.util.function.Predicate<String> filter) {
-        return TestRedis.keys(filter);
+    UnifiedJedis redis() {
+        return target().client();
     }
     private final RedisKeys keys = TestRedis.newKeys();
 
@@ -89,7 +89,7 @@ class SessionStoreTest {
         assertThat(other.resolve(token)).isEmpty();
         other.revokeAll(account);
         assertThat(mine.resolve(token)).isPresent();
-        assertThat(keys(k -> k.startsWith(keys.prefix())))
+        assertThat(target().keys(k -> k.startsWith(keys.prefix())))
                 .containsExactlyInAnyOrder(keys.session(SecretTokens.sha256Hex(token)), keys.accountSessions(account));
     }
 }

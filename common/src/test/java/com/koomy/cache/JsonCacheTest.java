@@ -4,6 +4,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.config.RedisKeys;
+import com.koomy.testing.RedisTarget;
 import com.koomy.testing.TestRedis;
 import io.dropwizard.jackson.Jackson;
 import org.junit.jupiter.api.Test;
@@ -23,13 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonCacheTest {
 
     /** The Redis these tests run on; {@code JsonCacheOnClusterTest} runs them on a three-primary Redis Cluster. */
-    UnifiedJedis redis() {
-        return TestRedis.client();
+    RedisTarget target() {
+        return RedisTarget.SINGLE;
     }
 
-    /** The keys of {@link #redis()} that match (on a cluster, of every node). */
-    java.util.Set<String> keys(java.util.function.Predicate<String> filter) {
-        return TestRedis.keys(filter);
+    UnifiedJedis redis() {
+        return target().client();
     }
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
 
@@ -105,7 +105,7 @@ class JsonCacheTest {
         assertThat(cache.valueKey(id)).isEqualTo(keys.prefix() + "cache:{test:" + id + "}:v3");
         assertThat(cache.generationKey(id)).isEqualTo(keys.prefix() + "cache:{test:" + id + "}:gen");
         assertThat(JedisClusterCRC16.getSlot(cache.valueKey(id))).isEqualTo(JedisClusterCRC16.getSlot(cache.generationKey(id)));
-        assertThat(keys(k -> k.startsWith(keys.prefix()))).containsExactly(cache.generationKey(id));
+        assertThat(target().keys(k -> k.startsWith(keys.prefix()))).containsExactly(cache.generationKey(id));
     }
 
     /** Two stacks on one Redis, as a developer's and a test run's: neither reads what the other cached. */

@@ -10,9 +10,7 @@ import com.koomy.ratelimit.ProviderRateLimiter;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,18 +34,16 @@ class InterruptedAttemptsTest {
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
+    @RegisterExtension
+    static SendGridMail sendgrid = new SendGridMail();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RESEND_AFTER = Duration.ofSeconds(2);
-    private static SendGridStub sendgrid;
-    private static SendGridMailer mailer;
     private static Jdbi jdbi;
 
     @BeforeAll
     static void setUp() {
         jdbi = db.jdbi();
-        sendgrid = new SendGridStub();
-        mailer = new SendGridMailer(sendgrid.config(5), 4);
     }
 
     /** A worker's delivery with its pacer running (polling every 200 ms), settling held rows with events. */
@@ -55,7 +51,7 @@ class InterruptedAttemptsTest {
 
         static Worker start() {
             EmailPacer pacer = new EmailPacer(jdbi, 2, Duration.ofMillis(200), new MetricRegistry());
-            SendEmailJob job = new SendEmailJob(jdbi, renderer(), mailer, ProviderRateLimiter.NONE, pacer,
+            SendEmailJob job = new SendEmailJob(jdbi, renderer(), sendgrid.mailer, ProviderRateLimiter.NONE, pacer,
                     new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0, RESEND_AFTER), new MetricRegistry());
             pacer.start();
             return new Worker(pacer, job);
@@ -65,18 +61,6 @@ class InterruptedAttemptsTest {
         public void close() throws InterruptedException {
             pacer.stop();
         }
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        mailer.close();
-        sendgrid.close();
-    }
-
-    @BeforeEach
-    void acceptEverything() {
-        sendgrid.accept();
-        sendgrid.resetRequests();
     }
 
     /** Nothing a test leaves queued or sending is picked up by the shared pacer during another test. */
@@ -106,7 +90,7 @@ class InterruptedAttemptsTest {
     /** The requests the stub received for this key (a delayed request of an earlier test may be logged late). */
     private static List<com.fasterxml.jackson.databind.JsonNode> requestsFor(String key) throws Exception {
         List<com.fasterxml.jackson.databind.JsonNode> bodies = new java.util.ArrayList<>();
-        for (var request : sendgrid.requests()) {
+        for (var request : sendgrid.stub.requests()) {
             var body = JSON.readTree(request.getBodyAsString());
             if (body.at("/custom_args/koomy_key").asText().equals(key)) {
                 bodies.add(body);
@@ -212,7 +196,7 @@ class InterruptedAttemptsTest {
     @Test
     void withoutAnEventWebhookAHeldReceiptWaitsForAnOperatorUnlessAnEventSettlesIt() throws Exception {
         EmailPacer pacer = new EmailPacer(jdbi, 1, Duration.ofMillis(200), new MetricRegistry());
-        SendEmailJob noWebhook = new SendEmailJob(jdbi, renderer(), mailer, ProviderRateLimiter.NONE, pacer,
+        SendEmailJob noWebhook = new SendEmailJob(jdbi, renderer(), sendgrid.mailer, ProviderRateLimiter.NONE, pacer,
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
         Email receipt = interruptedReceipt("ivy@example.org");
 
@@ -273,8 +257,8 @@ class InterruptedAttemptsTest {
 
     @Test
     void anAnswerThatNeverCameIsHeldTheSameWay() throws IOException {
-        sendgrid.delayMillis(3000);
-        try (SendGridMailer impatient = new SendGridMailer(withRequestTimeout(sendgrid, 1), 2)) {
+        sendgrid.stub.delayMillis(3000);
+        try (SendGridMailer impatient = new SendGridMailer(withRequestTimeout(sendgrid.stub, 1), 2)) {
             SendEmailJob job = new SendEmailJob(jdbi, renderer(), impatient, ProviderRateLimiter.NONE,
                     new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                     new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0, RESEND_AFTER), new MetricRegistry());

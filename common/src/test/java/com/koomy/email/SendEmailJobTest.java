@@ -8,12 +8,9 @@ import com.koomy.email.sendgrid.SendGridMailer;
 import com.koomy.newsletters.NewsletterRequest;
 import com.koomy.newsletters.Newsletters;
 import com.koomy.ratelimit.ProviderRateLimiter;
-import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,32 +34,18 @@ class SendEmailJobTest {
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
+    @RegisterExtension
+    static SendGridMail sendgrid = new SendGridMail();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SendGridStub sendgrid;
-    private static SendGridMailer mailer;
     private static Jdbi jdbi;
     private static SendEmailJob job;
 
     @BeforeAll
     static void setUp() {
         jdbi = db.jdbi();
-        sendgrid = new SendGridStub();
-        mailer = new SendGridMailer(sendgrid.config(5), 4);
         job = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        mailer.close();
-        sendgrid.close();
-    }
-
-    @BeforeEach
-    void acceptEverything() {
-        sendgrid.accept();
-        sendgrid.resetRequests();
+                sendgrid.mailer, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()), new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
     }
 
     private static UUID enqueue(EmailTemplate template, String to, Map<String, Object> variables) {
@@ -75,7 +58,7 @@ class SendEmailJobTest {
     }
 
     private static JsonNode body(int request) throws Exception {
-        return JSON.readTree(sendgrid.requests().get(request).getBodyAsString());
+        return JSON.readTree(sendgrid.stub.requests().get(request).getBodyAsString());
     }
 
     @Test
@@ -105,7 +88,7 @@ class SendEmailJobTest {
         assertThat(sent.provider()).isEqualTo("sendgrid");
         assertThat(sent.providerMessageId()).startsWith("sg-");
         assertThat(sent.attempts()).isEqualTo(1);
-        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(sendgrid.stub.requests()).hasSize(1);
         JsonNode body = body(0);
         assertThat(body.at("/custom_args/koomy_key").asText()).isEqualTo(sent.idempotencyKey());
         assertThat(body.at("/personalizations/0/to/0/email").asText()).isEqualTo("ada@example.org");
@@ -113,12 +96,12 @@ class SendEmailJobTest {
         assertThat(body.at("/content/0/value").asText()).contains("https://koomy.test/reset?t=abc").contains("Ada Lovelace");
         assertThat(body.at("/content/1/value").asText()).contains("https://koomy.test/reset?t&#61;abc").contains("Ada Lovelace");
         assertThat(body.at("/subject").asText()).isEqualTo("Reset your password");
-        assertThat(sendgrid.requests().get(0).getHeader("Authorization")).isEqualTo("Bearer SG.test-key-not-a-secret");
+        assertThat(sendgrid.stub.requests().get(0).getHeader("Authorization")).isEqualTo("Bearer SG.test-key-not-a-secret");
     }
 
     @Test
     void aRateLimitedAnswerWaitsInTheQueueWithoutCountingAFailure() throws Exception {
-        sendgrid.rateLimited(Instant.now().plusSeconds(7).getEpochSecond());
+        sendgrid.stub.rateLimited(Instant.now().plusSeconds(7).getEpochSecond());
         UUID id = enqueue(EmailTemplate.WELCOME, "bob@example.org", Map.of());
 
         job.run(new SendEmail(id)); // no exception: not a JobRunr failure
@@ -142,7 +125,7 @@ class SendEmailJobTest {
         });
         EmailPacer pacer = new EmailPacer(jdbi, 1, Duration.ofMillis(200), new MetricRegistry());
         new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, ProviderRateLimiter.NONE, pacer, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
+                sendgrid.mailer, ProviderRateLimiter.NONE, pacer, new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
         pacer.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> email(bulk).status() == EmailStatus.sent
@@ -151,7 +134,7 @@ class SendEmailJobTest {
             pacer.stop();
         }
         List<String> order = new ArrayList<>();
-        for (int i = 0; i < sendgrid.requests().size(); i++) {
+        for (int i = 0; i < sendgrid.stub.requests().size(); i++) {
             order.add(body(i).at("/personalizations/0/to/0/email").asText());
         }
         assertThat(order).containsSubsequence("lea@example.org", "kim@example.org");
@@ -168,7 +151,7 @@ class SendEmailJobTest {
 
         job.run(new SendEmail(id));
 
-        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(sendgrid.stub.requests()).hasSize(1);
         JsonNode body = body(0);
         assertThat(body.at("/content/0/value").asText()).contains("Hello [[recipient_name]],").contains("Rowing Club");
         assertThat(body.at("/content/1/value").asText()).contains("Hello [[recipient_name_html]],");
@@ -184,7 +167,7 @@ class SendEmailJobTest {
 
     @Test
     void aServerErrorIsRetriedAfterABackoffThatNoOtherJobSkipsThenFailsOnceTheRetriesAreSpent() throws Exception {
-        sendgrid.serverError();
+        sendgrid.stub.serverError();
         UUID id = enqueue(EmailTemplate.PAYMENT_RECEIPT, "carol@example.org", Map.of());
 
         Instant before = Instant.now();
@@ -198,7 +181,7 @@ class SendEmailJobTest {
 
         // Any attempt that comes earlier (a duplicate job) waits too, and does not shorten the wait.
         job.run(new SendEmail(id));
-        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(sendgrid.stub.requests()).hasSize(1);
         assertThat(email(id).retryAt()).isEqualTo(queued.retryAt());
 
         // The second failure waits 9 s; the third, with 2 retries allowed, fails the email.
@@ -214,12 +197,12 @@ class SendEmailJobTest {
         assertThat(failed.status()).isEqualTo(EmailStatus.failed);
         assertThat(failed.failures()).isEqualTo(2);
         assertThat(failed.lastError()).contains("SendGrid 503");
-        assertThat(sendgrid.requests()).hasSize(3);
+        assertThat(sendgrid.stub.requests()).hasSize(3);
     }
 
     @Test
     void aClientErrorFailsTheEmailWithoutRetry() throws Exception {
-        sendgrid.badRequest();
+        sendgrid.stub.badRequest();
         UUID id = enqueue(EmailTemplate.INVITATION, "dan@example.org", Map.of());
 
         job.run(new SendEmail(id));
@@ -244,7 +227,7 @@ class SendEmailJobTest {
         assertThat(email(receipt).status()).isEqualTo(EmailStatus.sending);
         assertThat(email(receipt).lastError()).contains("operator");
         assertThat(email(reset).status()).isEqualTo(EmailStatus.sent);
-        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(sendgrid.stub.requests()).hasSize(1);
         assertThat(jdbi.withExtension(EmailDao.class, EmailDao::countNeedingOperator)).isEqualTo(1);
     }
 
@@ -252,10 +235,10 @@ class SendEmailJobTest {
     void aSlowAnswerWithinTheRequestTimeoutIsSentOnceNotRetried() throws Exception {
         // SendGrid takes no idempotency key: a request given up on may have been accepted, and its retry
         // would be a second copy. Only connecting is held to the short timeout, waiting for the answer is not.
-        SendGridFactory config = sendgrid.config(5);
+        SendGridFactory config = sendgrid.stub.config(5);
         config.setConnectTimeout(io.dropwizard.util.Duration.milliseconds(500));
         config.setRequestTimeout(io.dropwizard.util.Duration.seconds(5));
-        sendgrid.delayMillis(1500);
+        sendgrid.stub.delayMillis(1500);
         UUID id = enqueue(EmailTemplate.PASSWORD_RESET, "gus@example.org", Map.of());
         try (SendGridMailer patient = new SendGridMailer(config, 2)) {
             SendEmailJob slowJob = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
@@ -267,14 +250,14 @@ class SendEmailJobTest {
 
         assertThat(email(id).status()).isEqualTo(EmailStatus.sent);
         assertThat(email(id).attempts()).isEqualTo(1);
-        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(sendgrid.stub.requests()).hasSize(1);
     }
 
     @Test
     void aSlowProviderHoldsNoMoreThreadsThanItsSlots() throws Exception {
-        sendgrid.delayMillis(1500);
+        sendgrid.stub.delayMillis(1500);
         SendEmailJob oneSlot = new SendEmailJob(jdbi, new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test")),
-                mailer, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
+                sendgrid.mailer, ProviderRateLimiter.NONE, new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
                 new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 1), new MetricRegistry());
         UUID first = enqueue(EmailTemplate.PASSWORD_RESET, "hal@example.org", Map.of());
         UUID second = enqueue(EmailTemplate.PASSWORD_RESET, "ida@example.org", Map.of());
@@ -284,11 +267,11 @@ class SendEmailJobTest {
                 oneSlot.run(new SendEmail(first));
                 return null;
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> sendgrid.requests().size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sendgrid.stub.requests().size() == 1);
 
             oneSlot.run(new SendEmail(second)); // the only slot waits for SendGrid: come back later
 
-            assertThat(sendgrid.requests()).hasSize(1);
+            assertThat(sendgrid.stub.requests()).hasSize(1);
             assertThat(email(second).status()).isEqualTo(EmailStatus.queued);
             assertThat(email(second).retryAt()).as("waits in the queue").isAfter(Instant.now());
             slow.get(10, TimeUnit.SECONDS);
@@ -308,7 +291,7 @@ class SendEmailJobTest {
 
         job.run(new SendEmail(id));
 
-        assertThat(sendgrid.requests()).isEmpty();
+        assertThat(sendgrid.stub.requests()).isEmpty();
         assertThat(email(id).status()).isEqualTo(EmailStatus.sending);
     }
 
@@ -327,7 +310,7 @@ class SendEmailJobTest {
         assertThat(email(bounced).status()).isEqualTo(EmailStatus.suppressed);
         assertThat(email(unsubscribedReceipt).status()).isEqualTo(EmailStatus.sent); // transactional still goes
         assertThat(email(unsubscribedReminder).status()).isEqualTo(EmailStatus.suppressed);
-        assertThat(sendgrid.requests()).hasSize(1);
+        assertThat(sendgrid.stub.requests()).hasSize(1);
     }
 
     @Test
@@ -375,7 +358,7 @@ class SendEmailJobTest {
             released = releasedBatches(newsletter).stream().filter(b -> !delivered.contains(b)).toList();
         }
 
-        assertThat(sendgrid.requests()).hasSize(3);
+        assertThat(sendgrid.stub.requests()).hasSize(3);
         List<String> recipients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             body(i).at("/personalizations").forEach(p -> recipients.add(p.at("/to/0/email").asText()));

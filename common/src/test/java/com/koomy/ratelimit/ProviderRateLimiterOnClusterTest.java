@@ -1,23 +1,14 @@
 package com.koomy.ratelimit;
 
-import com.koomy.testing.RedisServers;
+import com.koomy.testing.RedisTarget;
 import org.junit.jupiter.api.condition.EnabledIf;
-import redis.clients.jedis.UnifiedJedis;
-
-import java.util.Set;
-import java.util.function.Predicate;
 
 /** {@link ProviderRateLimiterTest} on a Redis Cluster of three primaries (real servers): keys used together share a slot. */
 @EnabledIf("com.koomy.testing.RedisServers#available")
 class ProviderRateLimiterOnClusterTest extends ProviderRateLimiterTest {
 
     @Override
-    UnifiedJedis redis() {
-        return RedisServers.sharedClusterClient();
-    }
-
-    @Override
-    Set<String> keys(Predicate<String> filter) {
-        return RedisServers.sharedClusterKeys(filter);
+    RedisTarget target() {
+        return RedisTarget.CLUSTER;
     }
 }

@@ -1,6 +1,7 @@
 package com.koomy.ratelimit;
 
 import com.koomy.config.RedisKeys;
+import com.koomy.testing.RedisTarget;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
@@ -21,13 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProviderRateLimiterTest {
 
     /** The Redis these tests run on; {@code ProviderRateLimiterOnClusterTest} runs them on a three-primary Redis Cluster. */
-    UnifiedJedis redis() {
-        return TestRedis.client();
+    RedisTarget target() {
+        return RedisTarget.SINGLE;
     }
 
-    /** The keys of {@link #redis()} that match (on a cluster, of every node). */
-    java.util.Set<String> keys(java.util.function.Predicate<String> filter) {
-        return TestRedis.keys(filter);
+    UnifiedJedis redis() {
+        return target().client();
     }
 
     private long redisSecond() {
@@ -193,7 +193,7 @@ class ProviderRateLimiterTest {
         for (int i = 0; i < 5; i++) {
             limiter.tryAcquire(true);
         }
-        assertThat(keys(k -> k.startsWith(keys.prefix()))).containsExactlyInAnyOrder(stem + ":all", stem + ":bulk");
+        assertThat(target().keys(k -> k.startsWith(keys.prefix()))).containsExactlyInAnyOrder(stem + ":all", stem + ":bulk");
         assertThat(JedisClusterCRC16.getSlot(stem + ":all")).isEqualTo(JedisClusterCRC16.getSlot(stem + ":bulk"));
         assertThat(redis().ttl(stem + ":all")).isBetween(1L, 5L);
     }

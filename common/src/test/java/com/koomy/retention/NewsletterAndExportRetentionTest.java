@@ -2,7 +2,6 @@ package com.koomy.retention;
 
 import com.koomy.newsletters.CommunityNewsletters;
 import com.koomy.newsletters.NewsletterView;
-import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,13 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NewsletterAndExportRetentionTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-
-    private static RetentionFixture f;
+    static RetentionFixture f = new RetentionFixture();
 
     @BeforeAll
     static void setUp() {
-        f = new RetentionFixture(db.jdbi());
         f.jdbi.useHandle(h -> h.execute("INSERT INTO memberships (community_id, account_id, role, status) "
                 + "VALUES (?, ?, 'owner', 'active')", f.community, f.account));
     }

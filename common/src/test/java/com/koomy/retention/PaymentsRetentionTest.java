@@ -4,10 +4,8 @@ import com.koomy.communities.PurgeCommunity;
 import com.koomy.payments.Payment;
 import com.koomy.payments.PaymentDao;
 import com.koomy.payments.PaymentQuery;
-import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,14 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PaymentsRetentionTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-
-    private static RetentionFixture f;
-
-    @BeforeAll
-    static void setUp() {
-        f = new RetentionFixture(db.jdbi());
-    }
+    static RetentionFixture f = new RetentionFixture();
 
     private static Jdbi jdbi() {
         return f.jdbi;

@@ -1,9 +1,7 @@
 package com.koomy.retention;
 
 import com.koomy.email.EmailDao;
-import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,14 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PersonalRecordsRetentionTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-
-    private static RetentionFixture f;
-
-    @BeforeAll
-    static void setUp() {
-        f = new RetentionFixture(db.jdbi());
-    }
+    static RetentionFixture f = new RetentionFixture();
 
     /** A checkout made {@code daysAgo} for the fixture's tier; its name is its Stripe session id. */
     private static UUID checkout(Handle h, String name, int daysAgo) {

@@ -2,9 +2,7 @@ package com.koomy.retention;
 
 import com.koomy.newsletters.CommunityNewsletters;
 import com.koomy.newsletters.NewsletterView;
-import com.koomy.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,14 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendGridRetentionTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-
-    private static RetentionFixture f;
-
-    @BeforeAll
-    static void setUp() {
-        f = new RetentionFixture(db.jdbi());
-    }
+    static RetentionFixture f = new RetentionFixture();
 
     private static Jdbi jdbi() {
         return f.jdbi;

@@ -58,13 +58,12 @@ public final class TestImages {
 
     /** A JPEG carrying an EXIF block with GPS coordinates (48° N), as phones write them. */
     public static byte[] jpegWithGps(int width, int height) {
-        byte[] jpeg = jpeg(width, height);
-        byte[] app1 = exifWithGps();
-        byte[] out = new byte[jpeg.length + app1.length];
-        System.arraycopy(jpeg, 0, out, 0, 2);                    // SOI
-        System.arraycopy(app1, 0, out, 2, app1.length);           // APP1 Exif right after it
-        System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
-        return out;
+        return withGps(jpeg(width, height));
+    }
+
+    /** {@code jpeg} with an EXIF block with GPS coordinates (48° N) right after SOI, as phones write it. */
+    public static byte[] withGps(byte[] jpeg) {
+        return afterSoi(jpeg, exifWithGps());
     }
 
     /** A JPEG whose EXIF says how to turn it (1 as stored, 6 a quarter turn clockwise, ...). */
@@ -73,15 +72,24 @@ public final class TestImages {
         tiff.put(new byte[] {'I', 'I', 42, 0}).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8);
         tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1)
                 .putShort((short) orientation).putShort((short) 0).putInt(0);
-        byte[] body = tiff.array();
-        ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + body.length);
-        app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (2 + 6 + body.length));
-        app1.put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(body);
-        byte[] out = new byte[jpeg.length + app1.capacity()];
+        return afterSoi(jpeg, exif(tiff.array()));
+    }
+
+    /** {@code segment} (an APP1) right after the JPEG's SOI marker, where phones put their EXIF. */
+    private static byte[] afterSoi(byte[] jpeg, byte[] segment) {
+        byte[] out = new byte[jpeg.length + segment.length];
         System.arraycopy(jpeg, 0, out, 0, 2);
-        System.arraycopy(app1.array(), 0, out, 2, app1.capacity());
-        System.arraycopy(jpeg, 2, out, 2 + app1.capacity(), jpeg.length - 2);
+        System.arraycopy(segment, 0, out, 2, segment.length);
+        System.arraycopy(jpeg, 2, out, 2 + segment.length, jpeg.length - 2);
         return out;
+    }
+
+    /** An APP1 "Exif\0\0" segment around a TIFF body. */
+    private static byte[] exif(byte[] tiff) {
+        ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + tiff.length);
+        app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (2 + 6 + tiff.length));
+        app1.put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(tiff);
+        return app1.array();
     }
 
     /** Left half red, right half blue: shows which way an image was turned. */
@@ -211,10 +219,6 @@ public final class TestImages {
         tiff.putShort((short) 2).putShort((short) 5).putInt(3).putInt(56);
         tiff.putInt(0);
         tiff.put(GPS_LATITUDE_DEGREES).putInt(51).putInt(1).putInt(24).putInt(1);
-        byte[] body = Arrays.copyOf(tiff.array(), tiff.position());
-        ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + body.length);
-        app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (2 + 6 + body.length));
-        app1.put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(body);
-        return app1.array();
+        return exif(Arrays.copyOf(tiff.array(), tiff.position()));
     }
 }

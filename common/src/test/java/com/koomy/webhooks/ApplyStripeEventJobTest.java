@@ -35,33 +35,21 @@ class ApplyStripeEventJobTest {
         job = new ApplyStripeEventJob(jdbi, handlers);
     }
 
-    private static String store(String type) {
-        return TestHandlers.store(jdbi, type);
-    }
-
-    private static long applications(String id) {
-        return TestHandlers.applications(jdbi, id);
-    }
-
-    private static StripeEvent find(String id) {
-        return TestHandlers.find(jdbi, id);
-    }
-
     @Test
     void appliesAnEventOnceHoweverOftenItRuns() throws Exception {
-        String id = store("test.counted");
+        String id = TestHandlers.store(jdbi, "test.counted");
 
         job.apply(id);
         job.apply(id);
 
-        assertThat(applications(id)).isEqualTo(1);
-        assertThat(find(id).status()).isEqualTo(StripeEventStatus.processed);
-        assertThat(find(id).attempts()).isEqualTo(1);
+        assertThat(TestHandlers.applications(jdbi, id)).isEqualTo(1);
+        assertThat(TestHandlers.find(jdbi, id).status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(TestHandlers.find(jdbi, id).attempts()).isEqualTo(1);
     }
 
     @Test
     void concurrentRunsOfTheSameEventApplyItOnce() throws Exception {
-        String id = store("test.counted");
+        String id = TestHandlers.store(jdbi, "test.counted");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Object>> runs = new ArrayList<>();
@@ -77,18 +65,18 @@ class ApplyStripeEventJobTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(applications(id)).isEqualTo(1);
-        assertThat(find(id).status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(TestHandlers.applications(jdbi, id)).isEqualTo(1);
+        assertThat(TestHandlers.find(jdbi, id).status()).isEqualTo(StripeEventStatus.processed);
     }
 
     @Test
     void aFailingHandlerRollsBackItsWritesAndRecordsTheError() {
-        String id = store("test.half_then_fail");
+        String id = TestHandlers.store(jdbi, "test.half_then_fail");
 
         assertThatThrownBy(() -> job.apply(id)).isInstanceOf(IllegalStateException.class).hasMessage("provider said no");
 
-        StripeEvent event = find(id);
-        assertThat(applications(id)).as("the handler's insert rolled back with the failure").isZero();
+        StripeEvent event = TestHandlers.find(jdbi, id);
+        assertThat(TestHandlers.applications(jdbi, id)).as("the handler's insert rolled back with the failure").isZero();
         assertThat(event.status()).isEqualTo(StripeEventStatus.processing);
         assertThat(event.attempts()).isEqualTo(1);
         assertThat(event.lastError()).isEqualTo("IllegalStateException: provider said no");
@@ -96,24 +84,24 @@ class ApplyStripeEventJobTest {
 
     @Test
     void unknownTypesAreMarkedIgnored() throws Exception {
-        String id = store("customer.created");
+        String id = TestHandlers.store(jdbi, "customer.created");
 
         job.apply(id);
 
-        assertThat(find(id).status()).isEqualTo(StripeEventStatus.ignored);
-        assertThat(find(id).processedAt()).isNotNull();
+        assertThat(TestHandlers.find(jdbi, id).status()).isEqualTo(StripeEventStatus.ignored);
+        assertThat(TestHandlers.find(jdbi, id).processedAt()).isNotNull();
     }
 
     @Test
     void aFailedEventCanBeReplayed() throws Exception {
-        String id = store("test.counted");
+        String id = TestHandlers.store(jdbi, "test.counted");
         jdbi.useExtension(StripeEventDao.class, dao -> dao.markFailed(id, "earlier outage"));
 
         job.apply(id);
 
-        assertThat(find(id).status()).isEqualTo(StripeEventStatus.processed);
-        assertThat(find(id).lastError()).isNull();
-        assertThat(applications(id)).isEqualTo(1);
+        assertThat(TestHandlers.find(jdbi, id).status()).isEqualTo(StripeEventStatus.processed);
+        assertThat(TestHandlers.find(jdbi, id).lastError()).isNull();
+        assertThat(TestHandlers.applications(jdbi, id)).isEqualTo(1);
     }
 
     @Test

@@ -7,7 +7,6 @@ import com.koomy.accounts.AccountExports;
 import com.koomy.accounts.BuildAccountExport;
 import com.koomy.accounts.BuildAccountExportJob;
 import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,8 +27,7 @@ class AccountExportWorkerTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("jobs.dashboardEnabled", "false"));
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(db);
 
     @Test
     void anExportIsBuiltByTheWorkerAndDownloadsOnce() throws Exception {

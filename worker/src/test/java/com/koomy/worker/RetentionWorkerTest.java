@@ -5,7 +5,6 @@ import com.koomy.retention.ApplyRetention;
 import com.koomy.retention.RetentionFamily;
 import com.koomy.testing.TestDatabase;
 import com.koomy.worker.retention.FailedJobsRetention;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.JobDetails;
@@ -37,8 +36,7 @@ class RetentionWorkerTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("jobs.dashboardEnabled", "false"));
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(db);
 
     @Test
     void everyFamilyIsARecurringJobUnderItsStableId() {

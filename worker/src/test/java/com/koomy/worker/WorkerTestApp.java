@@ -1,5 +1,6 @@
 package com.koomy.worker;
 
+import com.koomy.testing.TestStack;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestLogging;
 import com.koomy.testing.TestRedis;
@@ -17,6 +18,22 @@ import java.util.List;
 public final class WorkerTestApp {
 
     private WorkerTestApp() {
+    }
+
+    /** The worker as it runs, its dashboard off (no test reads it; one port less). */
+    public static DropwizardAppExtension<WorkerConfiguration> on(TestDatabase db) {
+        return on(KoomyWorkerApplication.class, db, ConfigOverride.config("jobs.dashboardEnabled", "false"));
+    }
+
+    /** The worker, its dashboard off, with Stripe's stub as its Stripe. */
+    public static TestStack<WorkerConfiguration> withStripe(ConfigOverride... extra) {
+        return TestStack.withStripe((db, stripe) -> {
+            List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                    ConfigOverride.config("jobs.dashboardEnabled", "false"),
+                    ConfigOverride.config("stripe.apiBase", stripe::baseUrl)));
+            overrides.addAll(List.of(extra));
+            return on(KoomyWorkerApplication.class, db, overrides.toArray(new ConfigOverride[0]));
+        });
     }
 
     public static DropwizardAppExtension<WorkerConfiguration> on(Class<? extends KoomyWorkerApplication> app,

@@ -13,7 +13,6 @@ import com.koomy.api.http.ListParams;
 import com.koomy.db.KeysetCursor;
 import com.koomy.db.Page;
 import com.koomy.events.Event;
-import com.koomy.events.EventFields;
 import com.koomy.events.Events;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -72,11 +71,7 @@ public class EventsResource {
                                      @Min(1) @Max(1_000_000) Integer capacity,
                                      @Pattern(regexp = "members|public", message = "must be members or public") String visibility,
                                      @Min(1) @Max(10) Integer ticketsPerAccount,
-                                     Integer price) {
-        EventFields fields() {
-            return new EventFields(title, description, place, startsAt, endsAt, timeZone, capacity, visibility,
-                    ticketsPerAccount, price);
-        }
+                                     Integer price) implements EventInput {
     }
 
     /** Absent (or null) fields are left unchanged. */
@@ -88,11 +83,7 @@ public class EventsResource {
                                      @Min(1) @Max(1_000_000) Integer capacity,
                                      @Pattern(regexp = "members|public", message = "must be members or public") String visibility,
                                      @Min(1) @Max(10) Integer ticketsPerAccount,
-                                     Integer price) {
-        EventFields fields() {
-            return new EventFields(title, description, place, startsAt, endsAt, timeZone, capacity, visibility,
-                    ticketsPerAccount, price);
-        }
+                                     Integer price) implements EventInput {
     }
 
     public record EventResponse(UUID id, UUID communityId, String title, String description, String place,

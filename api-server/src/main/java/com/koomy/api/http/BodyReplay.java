@@ -11,9 +11,10 @@ import java.io.InputStream;
 
 /**
  * A request whose body a filter answering before Jersey has already read (its first bytes), readable
- * again from the start when the filter steps aside: Jersey sees the body untouched.
+ * again from the start when the filter steps aside: Jersey sees the body untouched. A body read whole is
+ * replayed the same way (the rest is then empty).
  */
-public final class BodyReplay extends HttpServletRequestWrapper {
+public class BodyReplay extends HttpServletRequestWrapper {
 
     private final byte[] body;
 

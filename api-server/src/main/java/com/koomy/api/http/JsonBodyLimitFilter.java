@@ -3,16 +3,12 @@ package com.koomy.api.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Locale;
 import com.koomy.errors.ApiError;
@@ -82,53 +78,23 @@ public class JsonBodyLimitFilter implements Filter {
         return type.equals("application/json") || type.endsWith("+json");
     }
 
-    private static final class BufferedBody extends HttpServletRequestWrapper {
-        private final byte[] body;
+    /** A body read whole, replayed with its length now known. */
+    private static final class BufferedBody extends BodyReplay {
+        private final int length;
 
         BufferedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
+            super(request, body);
+            this.length = body.length;
         }
 
         @Override
         public int getContentLength() {
-            return body.length;
+            return length;
         }
 
         @Override
         public long getContentLengthLong() {
-            return body.length;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("blocking reads only");
-                }
-            };
+            return length;
         }
     }
 }

@@ -7,9 +7,8 @@ import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestStack;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,13 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AccountExportIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = ApiTestApp.stack(ConfigOverride.config("publicUrl", "https://app.koomy.test"));
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("publicUrl", "https://app.koomy.test"));
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort());
 
     @Test
     void anExportIsAskedForPolledAndDownloadedOnceByItsOwnerOnly() {
@@ -43,10 +38,10 @@ class AccountExportIntegrationTest {
         assertThat(pending.body().get("status").asText()).isEqualTo("pending");
         assertThat(pending.body().path("downloadUrl").isNull() || pending.body().path("downloadUrl").isMissingNode()).isTrue();
         // The outbox row the worker routes to BuildAccountExportJob.
-        int outboxRows = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM outbox WHERE kind = 'account_export' AND ref = :id")
+        int outboxRows = stack.db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM outbox WHERE kind = 'account_export' AND ref = :id")
                 .bind("id", id).mapTo(Integer.class).one());
         assertThat(outboxRows).isEqualTo(1);
-        new BuildAccountExportJob(db.jdbi()).run(new BuildAccountExport(UUID.fromString(id)));
+        new BuildAccountExportJob(stack.db.jdbi()).run(new BuildAccountExport(UUID.fromString(id)));
 
         ApiReply foreign = api.get("/api/me/export/" + id, eve.token());
         assertThat(foreign.status()).isEqualTo(404);

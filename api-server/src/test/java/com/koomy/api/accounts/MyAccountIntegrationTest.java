@@ -6,9 +6,8 @@ import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestStack;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,13 +26,9 @@ class MyAccountIntegrationTest {
     private static final String PASSWORD = "correct horse battery";
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = ApiTestApp.stack(ConfigOverride.config("publicUrl", "https://app.koomy.test"));
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("publicUrl", "https://app.koomy.test"));
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort());
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort());
 
     private String login(String email, String password, String userAgent) {
         byte[] body = ("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -54,7 +49,7 @@ class MyAccountIntegrationTest {
 
     /** The emails of this template to this address, newest first: their variables. */
     private List<JsonNode> emails(String template, String address) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
+        return stack.db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT variables::text FROM emails
                          WHERE template = :template AND recipients -> 0 ->> 'email' = :email
                          ORDER BY created_at DESC

@@ -1,7 +1,6 @@
 package com.koomy.api.client;
 
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.payments.PaymentsWorld;
 import com.koomy.client.api.MembershipsApi;
 import com.koomy.client.api.PaymentsApi;
@@ -11,9 +10,7 @@ import com.koomy.client.model.ManualPaymentsVoidRequest;
 import com.koomy.client.model.Member;
 import com.koomy.client.model.Payment;
 import com.koomy.client.model.PaymentSummary;
-import com.koomy.testing.StripeStub;
-import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import com.koomy.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,14 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DuesJourneyTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack();
 
-    private final Journeys journeys = new Journeys(app::getLocalPort, db.jdbi());
-    private final StripeSide stripeSide = new StripeSide(journeys, stripe, db, app::getLocalPort);
+    private final Journeys journeys = new Journeys(stack.app::getLocalPort, stack.db.jdbi());
+    private final StripeSide stripeSide = new StripeSide(journeys, stack.stripe, stack.db, stack.app::getLocalPort);
     private final int year = LocalDate.now(ZoneOffset.UTC).getYear();
 
     @Test

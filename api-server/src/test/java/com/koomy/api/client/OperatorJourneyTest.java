@@ -1,7 +1,6 @@
 package com.koomy.api.client;
 
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.payments.PaymentsWorld;
 import com.koomy.client.api.OpsApi;
 import com.koomy.client.model.OpsOutboxPage;
@@ -9,10 +8,8 @@ import com.koomy.client.model.OpsOutboxQueued;
 import com.koomy.client.model.OpsOutboxTestEmailRequest;
 import com.koomy.client.model.OpsStripeEventsEventView;
 import com.koomy.client.model.OutboxEmailView;
-import com.koomy.testing.StripeStub;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,13 +30,9 @@ class OperatorJourneyTest {
     private static final String OPS_TOKEN = "ops-test-token"; // PaymentsWorld.stripeConfig's
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack();
 
-    private final Journeys journeys = new Journeys(app::getLocalPort, db.jdbi());
+    private final Journeys journeys = new Journeys(stack.app::getLocalPort, stack.db.jdbi());
 
     @Test
     void anOperatorFollowsTheOutboxStripeEventsStatisticsAndAlerts() throws Exception {
@@ -59,7 +52,7 @@ class OperatorJourneyTest {
                 () -> ops.sendTestEmail(new OpsOutboxTestEmailRequest().to("ops-check@example.org").template("nope")));
 
         // a Stripe event received (not yet applied by a worker): listed, and not replayable
-        StripeSide stripeSide = new StripeSide(journeys, stripe, db, app::getLocalPort);
+        StripeSide stripeSide = new StripeSide(journeys, stack.stripe, stack.db, stack.app::getLocalPort);
         String eventId = stripeSide.deliver(StripeTestEvents.event(StripeTestEvents.newEventId(), "customer.created", "customer"));
         Map<String, List<OpsStripeEventsEventView>> received = ops.listStripeEvents("received", 10);
         assertThat(received.get("items")).extracting(OpsStripeEventsEventView::getEventId).contains(eventId);

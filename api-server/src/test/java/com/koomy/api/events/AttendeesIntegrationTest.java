@@ -79,7 +79,7 @@ class AttendeesIntegrationTest {
         assertThat(api.get(base, volunteer.token()).status()).isEqualTo(403);
         assertThat(api.call("PUT", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status()).isEqualTo(201);
         assertThat(api.get(base + "?status=confirmed", volunteer.token()).body().get("items")).hasSize(3);
-        var csv = download(base + "/export.csv?checkedIn=true", volunteer.token());
+        var csv = api.download(base + "/export.csv?checkedIn=true", volunteer.token());
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
         String[] lines = csv.body().split("\r\n");
@@ -100,8 +100,8 @@ class AttendeesIntegrationTest {
             assertThat(reply.status()).as(bad).isEqualTo(400);
             assertThat(reply.code()).as(bad).isEqualTo(parts[1]);
         }
-        assertThat(download(base + "/export.csv?status=lost", owner.token()).statusCode()).isEqualTo(400);
-        assertThat(download(base + "/export.csv", fx.member(club, "Csv Member").token()).statusCode()).isEqualTo(403);
+        assertThat(api.download(base + "/export.csv?status=lost", owner.token()).statusCode()).isEqualTo(400);
+        assertThat(api.download(base + "/export.csv", fx.member(club, "Csv Member").token()).statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -161,19 +161,5 @@ class AttendeesIntegrationTest {
         ApiReply cancelled = api.call("DELETE", base + EventFixtures.ticketId(qr1), owner.token(), null);
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(fx.count("SELECT count(*) FROM tickets WHERE id = ? AND status = 'confirmed'", waiting1)).isEqualTo(1);
-    }
-
-    /** A CSV download as a client makes it (ApiCalls reads bodies as JSON). */
-    private java.net.http.HttpResponse<String> download(String path, String token) {
-        try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + app.getLocalPort() + path))
-                    .header("Authorization", "Bearer " + token).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

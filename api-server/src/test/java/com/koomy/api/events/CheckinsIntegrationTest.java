@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.communities.CommunityKeys;
 import com.koomy.events.TicketCode;
 import com.koomy.events.TicketKeys;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestStack;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,15 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CheckinsIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = EventFixtures.stack(ConfigOverride.config("database.maxSize", "32"));
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
-            ConfigOverride.config("database.maxSize", "32"));
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
-    private final EventFixtures fx = new EventFixtures(api, db, app);
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort()).checkingContract();
+    private final EventFixtures fx = new EventFixtures(api, stack);
 
     private static String scanId() {
         return "scan-" + UUID.randomUUID();
@@ -110,7 +103,7 @@ class CheckinsIntegrationTest {
         UUID foreignEvent = fx.event(foreignClub, owner, 5);
         String foreign = fx.ticket(foreignEvent, fx.member(foreignClub, "Foreign Member"));
 
-        TicketKeys keys = new TicketKeys(new CommunityKeys(db.jdbi(), EventFixtures.KEY_SECRET));
+        TicketKeys keys = new TicketKeys(new CommunityKeys(stack.db.jdbi(), EventFixtures.KEY_SECRET));
         UUID ticketId = EventFixtures.ticketId(valid);
         String expired = keys.signer(club).apply(new TicketCode(null, ticketId, event, 1,
                 Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2))));

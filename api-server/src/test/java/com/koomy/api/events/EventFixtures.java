@@ -8,6 +8,8 @@ import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestStack;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +46,17 @@ final class EventFixtures {
         this.api = api;
         this.db = db;
         this.sessions = ApiTestApp.sessions(app);
+    }
+
+    /** The API with a card key, as one extension with its database. */
+    static TestStack<ApiConfiguration> stack(ConfigOverride... extra) {
+        ConfigOverride[] all = Arrays.copyOf(extra, extra.length + 1);
+        all[extra.length] = ConfigOverride.config("cardKeySecret", KEY_SECRET);
+        return ApiTestApp.stack(all);
+    }
+
+    EventFixtures(ApiCalls api, TestStack<? extends ApiConfiguration> stack) {
+        this(api, stack.db, stack.app);
     }
 
     static String randomSecret() {

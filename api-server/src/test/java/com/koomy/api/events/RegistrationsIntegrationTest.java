@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestStack;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,15 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RegistrationsIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = EventFixtures.stack(ConfigOverride.config("database.maxSize", "32"));
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
-            ConfigOverride.config("database.maxSize", "32"));
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
-    private final EventFixtures fx = new EventFixtures(api, db, app);
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort()).checkingContract();
+    private final EventFixtures fx = new EventFixtures(api, stack);
 
     private JsonNode bundle(UUID event, User admin) {
         ApiReply bundle = api.get("/api/events/" + event + "/checkin-bundle", admin.token());
@@ -62,7 +55,7 @@ class RegistrationsIntegrationTest {
         assertThat(parts[4]).isEqualTo(event.toString());
         assertThat(EventFixtures.verifies(qr, bundle(event, owner))).isTrue();
         // The ticket email, queued in the same transaction, carries the same QR code.
-        Map<String, Object> email = db.jdbi().withHandle(h -> h.select("""
+        Map<String, Object> email = stack.db.jdbi().withHandle(h -> h.select("""
                 SELECT template, recipients->0->>'email' AS "to", variables->>'qrPayload' AS qr, idempotency_key AS key
                   FROM emails WHERE template = 'event_ticket' AND community_id = ?""", club).mapToMap().one());
         assertThat(email.get("template")).isEqualTo("event_ticket");

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
+import com.koomy.testing.TestStack;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,15 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RemovedMembersIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = EventFixtures.stack(ConfigOverride.config("database.maxSize", "32"));
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("cardKeySecret", EventFixtures.KEY_SECRET),
-            ConfigOverride.config("database.maxSize", "32"));
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
-    private final EventFixtures fx = new EventFixtures(api, db, app);
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort()).checkingContract();
+    private final EventFixtures fx = new EventFixtures(api, stack);
 
     /** A club with two members-only events of one seat each and a public event, and the seats around Ann's. */
     private record Club(UUID id, User owner, UUID members, UUID full, UUID open, User ann, User bob, User carl,
@@ -97,7 +90,7 @@ class RemovedMembersIntegrationTest {
     }
 
     private String status(UUID ticket) {
-        return db.jdbi().withHandle(h -> h.select("SELECT status FROM tickets WHERE id = ?", ticket).mapTo(String.class).one());
+        return stack.db.jdbi().withHandle(h -> h.select("SELECT status FROM tickets WHERE id = ?", ticket).mapTo(String.class).one());
     }
 
     /** Everything issue 17 asks of a membership that ended, whoever ended it. */
@@ -207,7 +200,7 @@ class RemovedMembersIntegrationTest {
         assertThat(noQr.code()).isEqualTo("validation_failed");
         assertThat(noQr.body().at("/error/details/fields").findValuesAsText("field")).contains("card", "qr");
         // An expired card: signed like a real one, with an expiry in the past.
-        db.jdbi().useHandle(h -> h.execute("UPDATE memberships SET dues_paid_until = current_date - 3 WHERE account_id = ?",
+        stack.db.jdbi().useHandle(h -> h.execute("UPDATE memberships SET dues_paid_until = current_date - 3 WHERE account_id = ?",
                 c.bob().id()));
         String expired = api.get("/api/communities/" + c.id() + "/members/me/card?qr=false", c.bob().token())
                 .body().get("qrContent").asText();

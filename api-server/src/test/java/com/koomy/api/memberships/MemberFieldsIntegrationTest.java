@@ -6,8 +6,7 @@ import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import com.koomy.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,13 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MemberFieldsIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = ApiTestApp.stack();
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
-    private final MemberFieldCalls calls = new MemberFieldCalls(api, db);
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort()).checkingContract();
+    private final MemberFieldCalls calls = new MemberFieldCalls(api, stack.db);
 
     /**
      * visibility: members are the values fellow members see where members see each other (GET .../members/fellows):

@@ -6,8 +6,7 @@ import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import com.koomy.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,13 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MembershipRequestsIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
+    static TestStack<ApiConfiguration> stack = ApiTestApp.stack();
 
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
-
-    private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
-    private final MemberFieldCalls calls = new MemberFieldCalls(api, db);
+    private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort()).checkingContract();
+    private final MemberFieldCalls calls = new MemberFieldCalls(api, stack.db);
 
     private ApiReply list(UUID community, User caller, String query) {
         return api.get("/api/communities/" + community + "/membership-requests" + query, caller == null ? null : caller.token());
@@ -43,7 +39,7 @@ class MembershipRequestsIntegrationTest {
     }
 
     private UUID requestOf(UUID community, User user) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
+        return stack.db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT id FROM membership_requests WHERE community_id = :c AND account_id = :a
                          ORDER BY requested_at DESC LIMIT 1""")
                 .bind("c", community).bind("a", user.id()).mapTo(UUID.class).one());
@@ -51,7 +47,7 @@ class MembershipRequestsIntegrationTest {
 
     /** "request status / membership status", e.g. "pending/pending" or "refused/none". */
     private String state(UUID community, User user) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
+        return stack.db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT r.status || '/' || coalesce(m.status, 'none')
                           FROM membership_requests r
                           LEFT JOIN memberships m ON m.community_id = r.community_id AND m.account_id = r.account_id
@@ -61,7 +57,7 @@ class MembershipRequestsIntegrationTest {
 
     /** The emails queued to the user with this template: "locale message". */
     private List<String> emails(String template, User user) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
+        return stack.db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT locale || ' ' || coalesce(variables ->> 'message', '-') || ' ' || (variables ->> 'communityName')
                           FROM emails WHERE template = :t AND recipients -> 0 ->> 'email' = :e ORDER BY created_at""")
                 .bind("t", template).bind("e", user.email()).mapTo(String.class).list());
@@ -158,7 +154,7 @@ class MembershipRequestsIntegrationTest {
         assertThat(approved.body().get("status").asText()).isEqualTo("active");
         assertThat(state(id, dan)).isEqualTo("approved/active");
         assertThat(emails("membership_approved", dan)).as("emailed as by the approve route").containsExactly("en - Patch Approve Club");
-        String decidedBy = db.jdbi().withHandle(h -> h.createQuery("SELECT decided_by::text FROM membership_requests WHERE id = :id")
+        String decidedBy = stack.db.jdbi().withHandle(h -> h.createQuery("SELECT decided_by::text FROM membership_requests WHERE id = :id")
                 .bind("id", request).mapTo(String.class).one());
         assertThat(decidedBy).isEqualTo(owner.id().toString());
         ApiReply again = decide(id, owner, request, "approve", null);

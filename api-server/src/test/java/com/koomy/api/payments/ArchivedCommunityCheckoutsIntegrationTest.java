@@ -3,17 +3,14 @@ package com.koomy.api.payments;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.communities.CommunityLife;
 import com.koomy.communities.ExpireArchivedCheckouts;
-import com.koomy.config.PaymentsFactory;
 import com.koomy.payments.PaymentRefunds;
 import com.koomy.payments.SendRefund;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
 import com.koomy.stripe.events.StripeEventStatus;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,16 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchivedCommunityCheckoutsIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack();
 
-    private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
+    private final PaymentsWorld world = new PaymentsWorld(stack);
 
     private List<String> outbox(String kind, String refPrefix) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind = :k AND ref LIKE :p ORDER BY id")
+        return stack.db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind = :k AND ref LIKE :p ORDER BY id")
                 .bind("k", kind).bind("p", refPrefix + "%").mapTo(String.class).list());
     }
 
@@ -59,35 +52,35 @@ class ArchivedCommunityCheckoutsIntegrationTest {
         PaymentsWorld.Payer bob = world.payer(club, "Bob Expire");
         ObjectNode expired = StripeTestEvents.object("checkout.session");
         expired.put("status", "expired");
-        stripe.server().stubFor(post(urlPathMatching("/v1/checkout/sessions/.+/expire")).willReturn(StripeStub.ok(expired)));
+        stack.stripe.server().stubFor(post(urlPathMatching("/v1/checkout/sessions/.+/expire")).willReturn(StripeStub.ok(expired)));
         // Bob's session is older than a session lives: nothing to expire.
-        db.jdbi().useHandle(h -> h.execute("UPDATE dues_checkouts SET created_at = now() - interval '2 hours' WHERE id = ?",
+        stack.db.jdbi().useHandle(h -> h.execute("UPDATE dues_checkouts SET created_at = now() - interval '2 hours' WHERE id = ?",
                 bob.checkoutId()));
 
         assertThat(outbox(CommunityLife.CHECKOUTS_EXPIRE_KIND, club.id().toString())).isEmpty();
         assertThat(archive(club)).isEqualTo("200");
         assertThat(outbox(CommunityLife.CHECKOUTS_EXPIRE_KIND, club.id().toString())).hasSize(1);
 
-        ExpireArchivedCheckouts.Handler job = new ExpireArchivedCheckouts.Handler(db.jdbi(), PaymentsWorld.workerGateway(stripe));
+        ExpireArchivedCheckouts.Handler job = new ExpireArchivedCheckouts.Handler(stack.db.jdbi(), PaymentsWorld.workerGateway(stack.stripe));
         job.run(new ExpireArchivedCheckouts(club.id()));
-        List<LoggedRequest> asked = stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire");
+        List<LoggedRequest> asked = stack.stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire");
         assertThat(asked).hasSize(1);
         assertThat(asked.get(0).getHeader("Stripe-Account")).isEqualTo(club.account());
         assertThat(asked.get(0).getHeader("Idempotency-Key")).isEqualTo("checkout-expire:" + ann.sessionId());
-        assertThat(stripe.requests("POST", "/v1/checkout/sessions/" + bob.sessionId() + "/expire")).isEmpty();
+        assertThat(stack.stripe.requests("POST", "/v1/checkout/sessions/" + bob.sessionId() + "/expire")).isEmpty();
 
         // Stripe says a session is already complete (400): the job ends without failing; unarchived, it does nothing.
-        stripe.server().stubFor(post(urlPathMatching("/v1/checkout/sessions/.+/expire")).willReturn(
+        stack.stripe.server().stubFor(post(urlPathMatching("/v1/checkout/sessions/.+/expire")).willReturn(
                 com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"error\": {\"type\": \"invalid_request_error\", \"message\": \"Only Checkout Sessions with a "
                                 + "status in [\\\"open\\\"] can be expired.\"}}")));
         job.run(new ExpireArchivedCheckouts(club.id()));
-        assertThat(stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire")).hasSize(2);
+        assertThat(stack.stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire")).hasSize(2);
         assertThat(world.api.call("POST", "/api/communities/" + club.id() + "/unarchive", club.owner().token(), null).status())
                 .isEqualTo(200);
         job.run(new ExpireArchivedCheckouts(club.id()));
-        assertThat(stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire")).hasSize(2);
+        assertThat(stack.stripe.requests("POST", "/v1/checkout/sessions/" + ann.sessionId() + "/expire")).hasSize(2);
         assertThat(outbox(CommunityLife.CHECKOUTS_EXPIRE_KIND, club.id().toString())).as("only an archive expires").hasSize(1);
     }
 
@@ -106,14 +99,14 @@ class ArchivedCommunityCheckoutsIntegrationTest {
         String eventId = world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "checkout.session.completed",
                 PaymentsWorld.paidSession(club, payer, pi), club.account(), now, false));
         assertThat(world.status(eventId)).isEqualTo(StripeEventStatus.processed);
-        UUID payment = db.jdbi().withHandle(h -> h.createQuery("SELECT id FROM payments WHERE payment_intent_id = :pi")
+        UUID payment = stack.db.jdbi().withHandle(h -> h.createQuery("SELECT id FROM payments WHERE payment_intent_id = :pi")
                 .bind("pi", pi).mapTo(UUID.class).one());
         assertThat(world.count("SELECT count(*) FROM dues_extensions WHERE payment_id = ?", payment)).as("no dues").isZero();
         assertThat(world.count("SELECT count(*) FROM emails WHERE template = 'payment_receipt' AND recipients -> 0 ->> 'email' = ?",
                 payer.user().email())).as("no receipt").isZero();
         assertThat(world.count("SELECT count(*) FROM emails WHERE template = 'payment_receipt' AND recipients -> 0 ->> 'email' = ?",
                 early.user().email())).as("paid before the archive: receipt").isOne();
-        String refund = db.jdbi().withHandle(h -> h.createQuery("""
+        String refund = stack.db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT id::text || ' ' || amount || ' ' || status || ' ' || cause || ' ' || coalesce(requested_by::text, '-')
                           FROM payment_refunds WHERE payment_id = :p""")
                 .bind("p", payment).mapTo(String.class).one());
@@ -129,11 +122,11 @@ class ArchivedCommunityCheckoutsIntegrationTest {
         assertThat(world.count("SELECT count(*) FROM payment_refunds WHERE payment_id = ?", payment)).isOne();
 
         // The worker asks Stripe for it as a manager's refund is asked (once: Stripe's answer is kept).
-        stripe.refundCreates("re_late0000000001", "pending");
-        SendRefund.Handler job = new SendRefund.Handler(new PaymentRefunds(db.jdbi(), PaymentsWorld.workerGateway(stripe)));
+        stack.stripe.refundCreates("re_late0000000001", "pending");
+        SendRefund.Handler job = new SendRefund.Handler(new PaymentRefunds(stack.db.jdbi(), PaymentsWorld.workerGateway(stack.stripe)));
         job.run(new SendRefund(UUID.fromString(refundId)));
         job.run(new SendRefund(UUID.fromString(refundId)));
-        List<LoggedRequest> asked = stripe.requests("POST", "/v1/refunds");
+        List<LoggedRequest> asked = stack.stripe.requests("POST", "/v1/refunds");
         assertThat(asked).hasSize(1);
         assertThat(asked.get(0).getHeader("Stripe-Account")).isEqualTo(club.account());
         assertThat(asked.get(0).getHeader("Idempotency-Key")).isEqualTo("refund:" + refundId);

@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.billing.Plan;
 import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
 import com.koomy.stripe.events.StripeEventStatus;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,11 +34,7 @@ class BillingIntegrationTest {
             new Plan("federation", "Federation", "price_test_federation", 9900, "eur", "month", null, null, 300, null, null));
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe,
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack(
             ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
             ConfigOverride.config("cache.plansTtl", "1h"),
             ConfigOverride.config("payments.plans[0].maxMembers", "2"),
@@ -48,9 +42,9 @@ class BillingIntegrationTest {
             ConfigOverride.config("payments.plans[1].priceId", "price_test_association"),
             ConfigOverride.config("payments.plans[1].maxMembers", "3"),
             ConfigOverride.config("payments.plans[1].aiDraftsPerMonth", "5"),
-            ConfigOverride.config("payments.plans[2].priceId", "price_test_federation")));
+            ConfigOverride.config("payments.plans[2].priceId", "price_test_federation"));
 
-    private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, payments());
+    private final PaymentsWorld world = new PaymentsWorld(stack.app::getLocalPort, stack.stripe, stack.db, payments());
 
     private static PaymentsFactory payments() {
         PaymentsFactory f = new PaymentsFactory();
@@ -66,16 +60,16 @@ class BillingIntegrationTest {
 
     @Test
     void plansAreListedWithPricesFromStripeAndCached() {
-        stripe.priceIs("price_test_association", 2400, "eur");
+        stack.stripe.priceIs("price_test_association", 2400, "eur");
         JsonNode plans = world.api.get("/api/plans", null).body();
         assertThat(plans.get("items")).hasSize(3);
         assertThat(plans.get("items").get(1).get("amount").asLong()).isEqualTo(2400);
         assertThat(plans.get("items").get(0).get("maxMembers").asInt()).isEqualTo(2);
-        int priceReads = stripe.requests("GET", "/v1/prices/price_test_association").size();
-        stripe.priceIs("price_test_association", 9999, "eur");
+        int priceReads = stack.stripe.requests("GET", "/v1/prices/price_test_association").size();
+        stack.stripe.priceIs("price_test_association", 9999, "eur");
         // Served from the cache for about an hour: Stripe is not asked again and the amount stays.
         assertThat(world.api.get("/api/plans", null).body().get("items").get(1).get("amount").asLong()).isEqualTo(2400);
-        assertThat(stripe.requests("GET", "/v1/prices/price_test_association")).hasSize(priceReads);
+        assertThat(stack.stripe.requests("GET", "/v1/prices/price_test_association")).hasSize(priceReads);
     }
 
     @Test
@@ -97,15 +91,15 @@ class BillingIntegrationTest {
 
         // Subscribing: a customer once per community, Checkout in subscription mode, then the portal.
         String customer = "cus_test" + UUID.randomUUID().toString().substring(0, 8);
-        stripe.customerCreates(customer);
+        stack.stripe.customerCreates(customer);
         ApiReply checkout = world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(),
                 Map.of("plan", "association"));
         assertThat(checkout.status()).as(checkout.body().toString()).isEqualTo(201);
         assertThat(world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(),
                 Map.of("plan", "association")).status()).isEqualTo(201);
-        assertThat(stripe.requests("POST", "/v1/customers").stream()
+        assertThat(stack.stripe.requests("POST", "/v1/customers").stream()
                 .filter(r -> ("customer:" + club).equals(r.getHeader("Idempotency-Key"))).count()).isEqualTo(1);
-        String form = java.net.URLDecoder.decode(stripe.requests("POST", "/v1/checkout/sessions").stream()
+        String form = java.net.URLDecoder.decode(stack.stripe.requests("POST", "/v1/checkout/sessions").stream()
                 .filter(r -> r.getBodyAsString().contains(customer)).findFirst().orElseThrow().getBodyAsString(),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertThat(form).contains("mode=subscription", "line_items[0][price]=price_test_association",
@@ -120,7 +114,7 @@ class BillingIntegrationTest {
         // Stripe now holds the subscription on the federation price (upgraded since); the events arrive
         // out of order: updated before created, and an old update (association) after the newer one.
         String sub = "sub_test" + UUID.randomUUID().toString().substring(0, 8);
-        stripe.subscriptionIs(sub, customer, "price_test_federation", "active", Instant.now().getEpochSecond() + 30 * 86400, "in_test_1");
+        stack.stripe.subscriptionIs(sub, customer, "price_test_federation", "active", Instant.now().getEpochSecond() + 30 * 86400, "in_test_1");
         long t = Instant.now().getEpochSecond();
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "customer.subscription.updated",
                 subscriptionObject(sub, customer, "price_test_federation", "active", club), null, t + 10, false));
@@ -138,7 +132,7 @@ class BillingIntegrationTest {
                 Map.of("brief", "Annonce de l'assemblée générale")).status()).isEqualTo(202);
 
         // A failed renewal: Stripe says past_due (the plan holds while Stripe retries), the invoice is marked.
-        stripe.subscriptionIs(sub, customer, "price_test_federation", "past_due", Instant.now().getEpochSecond() + 30 * 86400, "in_test_2");
+        stack.stripe.subscriptionIs(sub, customer, "price_test_federation", "past_due", Instant.now().getEpochSecond() + 30 * 86400, "in_test_2");
         ObjectNode invoice = StripeTestEvents.object("invoice");
         invoice.put("id", "in_test_2");
         invoice.put("customer", customer);
@@ -150,7 +144,7 @@ class BillingIntegrationTest {
         assertThat(current.get("latestInvoiceStatus").asText()).isEqualTo("payment_failed");
 
         // Cancelled: back to the free plan, whose limits apply to newcomers again.
-        stripe.subscriptionIs(sub, customer, "price_test_federation", "canceled", Instant.now().getEpochSecond(), "in_test_2");
+        stack.stripe.subscriptionIs(sub, customer, "price_test_federation", "canceled", Instant.now().getEpochSecond(), "in_test_2");
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "customer.subscription.deleted",
                 subscriptionObject(sub, customer, "price_test_federation", "canceled", club), null, t + 30, false));
         assertThat(world.api.get("/api/communities/" + club + "/subscription", owner.token()).body().get("plan").asText())
@@ -164,10 +158,10 @@ class BillingIntegrationTest {
         ApiCalls.User owner = world.api.user("Quentin Quiet");
         UUID club = world.api.community(owner, "Club Client", "public", "open");
         String customer = "cus_test" + UUID.randomUUID().toString().substring(0, 8);
-        stripe.customerCreates(customer);
+        stack.stripe.customerCreates(customer);
         world.api.call("POST", "/api/communities/" + club + "/subscription/checkout", owner.token(), Map.of("plan", "association"));
         String sub = "sub_test" + UUID.randomUUID().toString().substring(0, 8);
-        stripe.subscriptionIs(sub, customer, "price_test_federation", "active", Instant.now().getEpochSecond() + 86400, "in_x");
+        stack.stripe.subscriptionIs(sub, customer, "price_test_federation", "active", Instant.now().getEpochSecond() + 86400, "in_x");
         String id = world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "customer.subscription.created",
                 subscriptionObject(sub, customer, "price_test_federation", "active", UUID.randomUUID()), null,
                 Instant.now().getEpochSecond(), false));

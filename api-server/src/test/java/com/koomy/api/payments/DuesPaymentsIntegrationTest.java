@@ -3,14 +3,11 @@ package com.koomy.api.payments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
-import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
 import com.koomy.stripe.events.StripeEventStatus;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,13 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DuesPaymentsIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack();
 
-    private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
+    private final PaymentsWorld world = new PaymentsWorld(stack);
 
     private static <T> List<T> atOnce(int n, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -80,7 +73,7 @@ class DuesPaymentsIntegrationTest {
         assertThat(first.body().get("url").asText()).startsWith("https://connect.stripe.com/setup/");
         assertThat(second.body().get("accountId").asText()).isEqualTo("acct_1Onboard0000001");
         // One account for the community (a second click only asks for a new link), created with its idempotency key.
-        var created = stripe.requests("POST", "/v1/accounts").stream()
+        var created = stack.stripe.requests("POST", "/v1/accounts").stream()
                 .filter(r -> r.getBodyAsString().contains(club.toString())).toList();
         assertThat(created).hasSize(1)
                 .allSatisfy(r -> assertThat(r.getHeader("Idempotency-Key")).isEqualTo("connect-account:" + club));
@@ -91,7 +84,7 @@ class DuesPaymentsIntegrationTest {
         assertThat(world.api.call("POST", "/api/communities/" + club + "/stripe/connect", member.token(), null).status()).isEqualTo(403);
 
         // account.updated: re-fetched from Stripe, so the row shows Stripe's current state.
-        stripe.accountIs("acct_1Onboard0000001", false, false, List.of("external_account", "tos_acceptance.date"));
+        stack.stripe.accountIs("acct_1Onboard0000001", false, false, List.of("external_account", "tos_acceptance.date"));
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "account.updated",
                 StripeStub.account("acct_1Onboard0000001", false, false, List.of()), "acct_1Onboard0000001",
                 Instant.now().getEpochSecond(), false));
@@ -115,7 +108,7 @@ class DuesPaymentsIntegrationTest {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.code()).isEqualTo("payments_not_enabled");
 
-        stripe.accountIs("acct_1Onboard0000001", true, true, List.of());
+        stack.stripe.accountIs("acct_1Onboard0000001", true, true, List.of());
         world.deliverAndApply(StripeTestEvents.event(StripeTestEvents.newEventId(), "account.updated",
                 StripeStub.account("acct_1Onboard0000001", true, true, List.of()), "acct_1Onboard0000001",
                 Instant.now().getEpochSecond(), false));
@@ -124,7 +117,7 @@ class DuesPaymentsIntegrationTest {
         assertThat(checkout.status()).as(checkout.body().toString()).isEqualTo(201);
         assertThat(checkout.body().get("url").asText()).startsWith("https://checkout.stripe.com/");
         assertThat(checkout.body().get("applicationFee").asLong()).isEqualTo(120); // 3 % of 40.00
-        var call = stripe.requests("POST", "/v1/checkout/sessions").stream()
+        var call = stack.stripe.requests("POST", "/v1/checkout/sessions").stream()
                 .filter(r -> "acct_1Onboard0000001".equals(r.getHeader("Stripe-Account"))).findFirst().orElseThrow();
         assertThat(call.getHeader("Stripe-Account")).isEqualTo("acct_1Onboard0000001");
         assertThat(call.getHeader("Idempotency-Key")).isEqualTo("dues-checkout:" + checkout.body().get("checkoutId").asText());
@@ -321,7 +314,7 @@ class DuesPaymentsIntegrationTest {
                 .status()).isEqualTo(400);
 
         var csv = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://localhost:" + app.getLocalPort() + "/api/communities/" + club.id() + "/payments/export.csv"))
+                        "http://localhost:" + stack.app.getLocalPort() + "/api/communities/" + club.id() + "/payments/export.csv"))
                 .header("Authorization", "Bearer " + club.owner().token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(csv.statusCode()).isEqualTo(200);
         String[] lines = csv.body().split("\r\n");

@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
+import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.config.PaymentsFactory;
 import com.koomy.config.StripeFactory;
@@ -11,6 +12,7 @@ import com.koomy.payments.DuesCheckouts;
 import com.koomy.payments.PaymentHandlers;
 import com.koomy.stripe.StripeGateway;
 import com.koomy.testing.ApiReply;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
 import com.koomy.testing.TestDatabase;
@@ -48,6 +50,16 @@ public final class PaymentsWorld {
     public final Jdbi jdbi;
     final IntSupplier port;
     public final ApplyStripeEventJob job;
+
+    /** The API on its own database with Stripe's stub, configured as {@link #stripeConfig} says. */
+    public static TestStack<ApiConfiguration> stack(ConfigOverride... extra) {
+        return TestStack.withStripe((db, stripe) -> ApiTestApp.on(db, stripeConfig(stripe, extra)));
+    }
+
+    /** The world of a class's {@link #stack()}, with the default payments settings. */
+    public PaymentsWorld(TestStack<ApiConfiguration> stack) {
+        this(stack.app::getLocalPort, stack.stripe, stack.db, new PaymentsFactory());
+    }
 
     public PaymentsWorld(IntSupplier port, StripeStub stripe, TestDatabase db, PaymentsFactory payments) {
         this.port = port;

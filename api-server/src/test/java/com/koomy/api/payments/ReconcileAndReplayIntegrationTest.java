@@ -2,20 +2,16 @@ package com.koomy.api.payments;
 
 import com.codahale.metrics.MetricRegistry;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
-import com.koomy.config.PaymentsFactory;
 import com.koomy.config.StripeFactory;
 import com.koomy.stripe.StripeGateway;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestRedis;
 import com.koomy.stripe.events.StripeEventDao;
 import com.koomy.stripe.events.StripeEventReplays;
 import com.koomy.stripe.events.StripeEventStatus;
 import com.koomy.stripe.events.StripeReconciler;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,19 +26,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReconcileAndReplayIntegrationTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack();
 
-    private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
+    private final PaymentsWorld world = new PaymentsWorld(stack);
 
     private StripeReconciler reconciler() {
         StripeFactory config = new StripeFactory();
         config.setApiKey("sk_test_reconcile");
-        config.setApiBase(stripe.baseUrl());
-        return new StripeReconciler(db.jdbi(), new StripeGateway(config, PaymentsWorld.REDIS,
+        config.setApiBase(stack.stripe.baseUrl());
+        return new StripeReconciler(stack.db.jdbi(), new StripeGateway(config, PaymentsWorld.REDIS,
                 TestRedis.newKeys(), new MetricRegistry()), Duration.ofHours(1));
     }
 
@@ -61,7 +53,7 @@ class ReconcileAndReplayIntegrationTest {
     }
 
     private List<String> outboxRefs(String eventId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind IN ('stripe_event', 'stripe_event_received') AND ref LIKE :p ORDER BY id")
+        return stack.db.jdbi().withHandle(h -> h.createQuery("SELECT ref FROM outbox WHERE kind IN ('stripe_event', 'stripe_event_received') AND ref LIKE :p ORDER BY id")
                 .bind("p", eventId + "%").mapTo(String.class).list());
     }
 
@@ -75,7 +67,7 @@ class ReconcileAndReplayIntegrationTest {
         // the connected account, it carries no "account" field; reconciliation knows which account it asked for.
         String missed = StripeTestEvents.event(missedId, "payment_intent.succeeded",
                 PaymentsWorld.intent(club, payer, pi, "succeeded"), null, Instant.now().getEpochSecond(), false);
-        stripe.events(club.account(), List.of(missed));
+        stack.stripe.events(club.account(), List.of(missed));
 
         StripeReconciler.Result first = catchUp();
         assertThat(first.ingested()).isEqualTo(1);
@@ -83,7 +75,7 @@ class ReconcileAndReplayIntegrationTest {
         assertThat(world.count("SELECT count(*) FROM stripe_events WHERE event_id = ? AND source = 'reconciliation' "
                 + "AND account = ?", missedId, club.account())).isEqualTo(1);
         assertThat(outboxRefs(missedId)).containsExactly(missedId);
-        var listed = stripe.requests("GET", "/v1/events");
+        var listed = stack.stripe.requests("GET", "/v1/events");
         assertThat(listed).anySatisfy(r -> {
             assertThat(r.getHeader("Stripe-Account")).isEqualTo(club.account());
             assertThat(r.getUrl()).contains("delivery_success=false");
@@ -98,7 +90,7 @@ class ReconcileAndReplayIntegrationTest {
                 + "WHERE p.payment_intent_id = ?", pi)).isEqualTo(1);
         // The operator's range command takes every event of the range, delivered or not.
         assertThat(reconciler().range(Instant.now().minusSeconds(3600), Instant.now()).ingested()).isZero();
-        stripe.events(club.account(), List.of());
+        stack.stripe.events(club.account(), List.of());
     }
 
     @Test
@@ -113,7 +105,7 @@ class ReconcileAndReplayIntegrationTest {
         String refundId = refund.substring(refund.indexOf("evt_"), refund.indexOf('"', refund.indexOf("evt_")));
         assertThatThrownBy(() -> world.job.apply(refundId)).isInstanceOf(RuntimeException.class);
         // JobRunr ran out of retries (what StripeEventFailureFilter records).
-        db.jdbi().useExtension(StripeEventDao.class, dao -> dao.markFailed(refundId, null));
+        stack.db.jdbi().useExtension(StripeEventDao.class, dao -> dao.markFailed(refundId, null));
         assertThat(world.status(refundId)).isEqualTo(StripeEventStatus.failed);
         ApiReply failed = world.api.get("/api/ops/stripe/events?status=failed", "ops-test-token");
         assertThat(failed.body().get("items").toString()).contains(refundId).contains("no payment recorded yet");

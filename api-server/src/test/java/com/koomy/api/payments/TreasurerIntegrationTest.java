@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
-import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.ApiReply;
-import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,13 +34,9 @@ class TreasurerIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack();
 
-    private final PaymentsWorld world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
+    private final PaymentsWorld world = new PaymentsWorld(stack);
     private final int year = LocalDate.now(ZoneOffset.UTC).getYear();
 
     private ApiReply post(String path, ApiCalls.User user, String key, Object body) throws Exception {
@@ -82,7 +74,7 @@ class TreasurerIntegrationTest {
 
     /** The refunds asked of Stripe on this club's account (the stub serves every test of the class). */
     private java.util.List<com.github.tomakehurst.wiremock.verification.LoggedRequest> refundCalls(PaymentsWorld.Club club) {
-        return stripe.requests("POST", "/v1/refunds").stream()
+        return stack.stripe.requests("POST", "/v1/refunds").stream()
                 .filter(r -> club.account().equals(r.getHeader("Stripe-Account"))).toList();
     }
 
@@ -267,7 +259,7 @@ class TreasurerIntegrationTest {
         LocalDate paid = paidUntil(club, payer.user());
         assertThat(paid).isNotNull();
 
-        stripe.refundCreates("re_test0000000000000001", "pending");
+        stack.stripe.refundCreates("re_test0000000000000001", "pending");
         ApiReply partial = post(paymentPath + "/refund", club.owner(), "refund-1",
                 Map.of("amount", 1000, "reason", "requested_by_customer"));
         assertThat(partial.status()).as(partial.body().toString()).isEqualTo(202);
@@ -306,7 +298,7 @@ class TreasurerIntegrationTest {
         assertThat(paidUntil(club, payer.user())).isEqualTo(paid);
 
         // The rest (no amount): 1500; when Stripe says the charge is fully refunded, the paid-until goes back.
-        stripe.refundCreates("re_test0000000000000002", "succeeded");
+        stack.stripe.refundCreates("re_test0000000000000002", "succeeded");
         ApiReply rest = post(paymentPath + "/refund", club.owner(), "refund-3", null);
         assertThat(rest.status()).as(rest.body().toString()).isEqualTo(202);
         assertThat(rest.body().get("amount").asLong()).isEqualTo(1500);
@@ -349,7 +341,7 @@ class TreasurerIntegrationTest {
         assertThat(world.count("SELECT count(*) FROM payment_refunds WHERE community_id = ?", club.id())).isZero();
 
         // Stripe refuses (the charge was disputed): 502 naming Stripe, the request kept as failed, nothing applied.
-        stripe.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(400)
+        stack.stripe.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json").withBody("""
                         {"error": {"code": "charge_disputed", "message": "Charge has been disputed.", "type": "invalid_request_error"}}
                         """)));
@@ -402,14 +394,14 @@ class TreasurerIntegrationTest {
             assertThat(reply.code()).as(bad).isEqualTo(parts[1]);
         }
 
-        var csv = download(base + "/export.csv?method=transfer", club.owner().token());
+        var csv = world.api.download(base + "/export.csv?method=transfer", club.owner().token());
         assertThat(csv.statusCode()).isEqualTo(200);
         String[] lines = csv.body().split("\r\n");
         assertThat(lines).hasSize(2);
         assertThat(lines[0]).contains("\"method\"", "\"receipt_number\"");
         assertThat(lines[1]).contains("\"transfer\"", "\"30.00\"", "\"R-" + (year - 1) + "-0001\"");
-        assertThat(download(base + "/export.csv?status=lost", club.owner().token()).statusCode()).isEqualTo(400);
-        assertThat(download(base + "/export.csv", eve.token()).statusCode()).isEqualTo(403);
+        assertThat(world.api.download(base + "/export.csv?status=lost", club.owner().token()).statusCode()).isEqualTo(400);
+        assertThat(world.api.download(base + "/export.csv", eve.token()).statusCode()).isEqualTo(403);
 
         JsonNode summary = world.api.get(base + "/summary?year=" + year, club.owner().token()).body();
         assertThat(summary.get("year").asInt()).isEqualTo(year);
@@ -422,19 +414,5 @@ class TreasurerIntegrationTest {
         assertThat(previous.get("items").get(0).get("net").asLong()).isEqualTo(3000);
         assertThat(world.api.get(base + "/summary?year=twenty", club.owner().token()).code()).isEqualTo("invalid_year");
         assertThat(world.api.get(base + "/summary", eve.token()).status()).isEqualTo(403);
-    }
-
-    /** A CSV download as a client makes it (ApiCalls reads bodies as JSON). */
-    private java.net.http.HttpResponse<String> download(String path, String token) {
-        try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + app.getLocalPort() + path))
-                    .header("Authorization", "Bearer " + token).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

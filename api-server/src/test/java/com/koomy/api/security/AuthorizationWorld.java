@@ -3,13 +3,20 @@ package com.koomy.api.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
+import com.koomy.api.ApiConfiguration;
+import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.testing.ApiReply;
+import com.koomy.testing.TestDatabase;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +39,14 @@ final class AuthorizationWorld {
     /** A member of another community only. */
     final User outsider;
     private final Map<String, String> ids = new HashMap<>();
+
+    /** The API with the optional features on (AI drafts, membership cards), so that every documented route answers. */
+    static DropwizardAppExtension<ApiConfiguration> app(TestDatabase db, ConfigOverride... extra) {
+        ConfigOverride[] all = Arrays.copyOf(extra, extra.length + 2);
+        all[extra.length] = ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key");
+        all[extra.length + 1] = ConfigOverride.config("cardKeySecret", Base64.getEncoder().encodeToString(new byte[32]));
+        return ApiTestApp.on(db, all);
+    }
 
     AuthorizationWorld(ApiCalls api, Jdbi jdbi) {
         this.api = api;

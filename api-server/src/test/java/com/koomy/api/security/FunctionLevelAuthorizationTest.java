@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
@@ -115,10 +114,7 @@ class FunctionLevelAuthorizationTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("opsToken", OPS_TOKEN),
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
-            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    static DropwizardAppExtension<ApiConfiguration> app = AuthorizationWorld.app(db, ConfigOverride.config("opsToken", OPS_TOKEN));
 
     private static AuthorizationWorld world;
     private static ApiCalls api;

@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,9 +45,7 @@ class MassAssignmentTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
-            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    static DropwizardAppExtension<ApiConfiguration> app = AuthorizationWorld.app(db);
 
     private static ApiCalls api;
     private static JsonNode document;

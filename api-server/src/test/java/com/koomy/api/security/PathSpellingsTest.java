@@ -2,7 +2,6 @@ package com.koomy.api.security;
 
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.TestDatabase;
@@ -42,10 +41,8 @@ class PathSpellingsTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("opsToken", "ops-token-spellings-" + UUID.randomUUID()),
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
-            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    static DropwizardAppExtension<ApiConfiguration> app = AuthorizationWorld.app(db,
+            ConfigOverride.config("opsToken", "ops-token-spellings-" + UUID.randomUUID()));
 
     private static AuthorizationWorld world;
     private static List<Operation> operations;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiCalls.User;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.config.OpenAiFactory;
 import com.koomy.content.GenerateDraftJob;
@@ -58,10 +57,8 @@ class SsrfCanaryTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
-            ConfigOverride.config("openai.baseUrl", OPENAI.apiBaseUrl()),
-            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    static DropwizardAppExtension<ApiConfiguration> app = AuthorizationWorld.app(db,
+            ConfigOverride.config("openai.baseUrl", OPENAI.apiBaseUrl()));
 
     private static ApiCalls api;
     private static User owner;

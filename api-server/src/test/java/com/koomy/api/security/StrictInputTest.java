@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
 import com.koomy.api.security.OpenApiExamples.Operation;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
@@ -51,10 +50,7 @@ class StrictInputTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("opsToken", OPS_TOKEN),
-            ConfigOverride.config("openai.apiKey", "sk-test-not-a-real-key"),
-            ConfigOverride.config("cardKeySecret", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    static DropwizardAppExtension<ApiConfiguration> app = AuthorizationWorld.app(db, ConfigOverride.config("opsToken", OPS_TOKEN));
 
     private static AuthorizationWorld world;
     private static List<Operation> withJsonBodies;

@@ -6,15 +6,13 @@ import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
 import com.koomy.api.payments.PaymentsWorld;
-import com.koomy.config.PaymentsFactory;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.ApiReply;
 import com.koomy.testing.SendGridTestEvents;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
 import com.koomy.stripe.events.StripeEventStatus;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,20 +42,16 @@ class WebhookForgeryTest {
     private static final SendGridTestEvents.Signer SENDGRID = new SendGridTestEvents.Signer();
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db, PaymentsWorld.stripeConfig(stripe,
-            ConfigOverride.config("sendgrid.webhookPublicKey", SENDGRID.publicKeyBase64())));
+    static TestStack<ApiConfiguration> stack = PaymentsWorld.stack(
+            ConfigOverride.config("sendgrid.webhookPublicKey", SENDGRID.publicKeyBase64()));
 
     private static ApiCalls api;
     private static PaymentsWorld world;
 
     @BeforeAll
     static void setUp() {
-        api = new ApiCalls(() -> app.getLocalPort());
-        world = new PaymentsWorld(app::getLocalPort, stripe, db, new PaymentsFactory());
+        api = new ApiCalls(() -> stack.app.getLocalPort());
+        world = new PaymentsWorld(stack);
     }
 
     private static ApiReply stripe(String payload, String signature) {
@@ -98,7 +92,7 @@ class WebhookForgeryTest {
         forged.put("signature of another event", stripe(payload, StripeTestEvents.sign(
                 StripeTestEvents.paymentIntentSucceeded(StripeTestEvents.newEventId()), ApiTestApp.SECRET, now)));
         forged.put("garbage header", stripe(payload, "t=abc,v1=" + "0".repeat(64)));
-        Map<String, String> before = TableDigests.of(db.jdbi());
+        Map<String, String> before = TableDigests.of(stack.db.jdbi());
         List<String> failures = new ArrayList<>();
         forged.forEach((what, reply) -> {
             if (reply.status() != 400 || !reply.code().matches("invalid_signature|missing_signature")) {
@@ -106,7 +100,7 @@ class WebhookForgeryTest {
             }
         });
         assertThat(failures).as("forged Stripe requests not refused with 400").isEmpty();
-        assertThat(TableDigests.of(db.jdbi())).as("the database after forged Stripe requests").isEqualTo(before);
+        assertThat(TableDigests.of(stack.db.jdbi())).as("the database after forged Stripe requests").isEqualTo(before);
         assertThat(stripe(payload, good).status()).as("the genuine request").isEqualTo(200);
     }
 
@@ -150,7 +144,7 @@ class WebhookForgeryTest {
         forged.put("missing timestamp", sendgrid(payload, good, null));
         forged.put("signature not base64", sendgrid(payload, "%%%not-base64%%%", now));
         forged.put("timestamp not a number", sendgrid(payload, SENDGRID.sign(payload, "1e9"), "1e9"));
-        Map<String, String> before = TableDigests.of(db.jdbi());
+        Map<String, String> before = TableDigests.of(stack.db.jdbi());
         List<String> failures = new ArrayList<>();
         forged.forEach((what, reply) -> {
             if (reply.status() != 400) {
@@ -158,17 +152,17 @@ class WebhookForgeryTest {
             }
         });
         assertThat(failures).as("forged SendGrid requests not refused with 400").isEmpty();
-        assertThat(TableDigests.of(db.jdbi())).as("the database after forged SendGrid requests").isEqualTo(before);
+        assertThat(TableDigests.of(stack.db.jdbi())).as("the database after forged SendGrid requests").isEqualTo(before);
 
         ApiReply first = sendgrid(payload, good, now);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().get("stored").asInt()).isEqualTo(1);
-        Map<String, String> afterFirst = TableDigests.of(db.jdbi());
+        Map<String, String> afterFirst = TableDigests.of(stack.db.jdbi());
         ApiReply replay = sendgrid(payload, good, now);
         assertThat(replay.status()).isEqualTo(200);
         assertThat(replay.body().get("stored").asInt()).isZero();
         assertThat(replay.body().get("duplicates").asInt()).isEqualTo(1);
-        assertThat(TableDigests.of(db.jdbi())).as("the database after a replayed batch").isEqualTo(afterFirst);
+        assertThat(TableDigests.of(stack.db.jdbi())).as("the database after a replayed batch").isEqualTo(afterFirst);
     }
 
     @Test
@@ -210,7 +204,7 @@ class WebhookForgeryTest {
                 StripeStub.account(victim.account(), false, false, List.of("external_account")), attacker.account(), now));
 
         Map<String, String> victimRows = victimRows(victim.id());
-        String victimAccount = db.jdbi().withHandle(h -> h.createQuery("SELECT t::text FROM stripe_connect_accounts t WHERE community_id = :c")
+        String victimAccount = stack.db.jdbi().withHandle(h -> h.createQuery("SELECT t::text FROM stripe_connect_accounts t WHERE community_id = :c")
                 .bind("c", victim.id()).mapTo(String.class).one());
         List<String> applied = new ArrayList<>();
         for (Map.Entry<String, String> f : forged.entrySet()) {
@@ -223,7 +217,7 @@ class WebhookForgeryTest {
         assertThat(applied).as("forged Connect events that were not refused").isEmpty();
         assertThat(world.count("SELECT count(*) FROM payments WHERE payment_intent_id = ?", pi)).isZero();
         assertThat(victimRows(victim.id())).as("the victim community's rows").isEqualTo(victimRows);
-        assertThat(db.jdbi().<String, RuntimeException>withHandle(h -> h.createQuery("SELECT t::text FROM stripe_connect_accounts t WHERE community_id = :c")
+        assertThat(stack.db.jdbi().<String, RuntimeException>withHandle(h -> h.createQuery("SELECT t::text FROM stripe_connect_accounts t WHERE community_id = :c")
                 .bind("c", victim.id()).mapTo(String.class).one())).isEqualTo(victimAccount);
     }
 
@@ -233,14 +227,14 @@ class WebhookForgeryTest {
 
     /** Every row that names the community, but the stored events themselves (whose payloads name it). */
     private static Map<String, String> victimRows(UUID communityId) {
-        Map<String, String> rows = new LinkedHashMap<>(TableDigests.rowsMentioning(db.jdbi(), communityId.toString()));
+        Map<String, String> rows = new LinkedHashMap<>(TableDigests.rowsMentioning(stack.db.jdbi(), communityId.toString()));
         rows.remove("stripe_events");
         rows.remove("outbox");
         return rows;
     }
 
     private static String paidUntil(UUID community, UUID account) {
-        return db.jdbi().withHandle(h -> h.createQuery(
+        return stack.db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT dues_paid_until::text FROM memberships WHERE community_id = :c AND account_id = :a")
                 .bind("c", community).bind("a", account).mapTo(String.class).one());
     }

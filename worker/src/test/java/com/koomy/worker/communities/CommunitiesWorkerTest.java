@@ -1,13 +1,11 @@
 package com.koomy.worker.communities;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.koomy.testing.TestStack;
 import com.koomy.testing.StripeStub;
-import com.koomy.testing.TestDatabase;
-import com.koomy.worker.KoomyWorkerApplication;
 import com.koomy.worker.WorkerConfiguration;
 import com.koomy.worker.WorkerTestApp;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,26 +25,20 @@ import static org.awaitility.Awaitility.await;
 class CommunitiesWorkerTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("stripe.apiKey", "sk_test_worker"),
-            ConfigOverride.config("stripe.apiBase", stripe::baseUrl));
+    static TestStack<WorkerConfiguration> stack = WorkerTestApp.withStripe(
+            ConfigOverride.config("stripe.apiKey", "sk_test_worker"));
 
     private List<LoggedRequest> cancels(String subscription) {
-        return stripe.requests("POST", "/v1/subscriptions/" + subscription);
+        return stack.stripe.requests("POST", "/v1/subscriptions/" + subscription);
     }
 
     @Test
     void thePlanStopsRenewingWhileTheCommunityIsArchived() {
         UUID community = UUID.randomUUID();
         String subscription = "sub_arch" + community.toString().replace("-", "").substring(0, 12);
-        stripe.server().stubFor(post(urlPathEqualTo("/v1/subscriptions/" + subscription)).willReturn(StripeStub.ok(
+        stack.stripe.server().stubFor(post(urlPathEqualTo("/v1/subscriptions/" + subscription)).willReturn(StripeStub.ok(
                 StripeStub.subscription(subscription, "cus_arch", "price_club", "active", 2_000_000_000L, "in_1"))));
-        db.jdbi().useHandle(h -> {
+        stack.db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO communities (id, name, slug, archived_at) VALUES (?, 'Club archivé', ?, now())",
                     community, "club-" + community);
             h.execute("INSERT INTO community_subscriptions (community_id, plan, stripe_customer_id, subscription_id, status) "
@@ -59,7 +51,7 @@ class CommunitiesWorkerTest {
         assertThat(archived.getBodyAsString()).isEqualTo("cancel_at_period_end=true");
         assertThat(archived.getHeader("Idempotency-Key")).startsWith("community-plan-archive:" + community + ":true:");
 
-        db.jdbi().useHandle(h -> {
+        stack.db.jdbi().useHandle(h -> {
             h.execute("UPDATE communities SET archived_at = NULL, updated_at = now() WHERE id = ?", community);
             h.execute("INSERT INTO outbox (kind, ref) VALUES ('community-plan-sync', ?)", community + ":" + UUID.randomUUID());
         });
@@ -75,9 +67,9 @@ class CommunitiesWorkerTest {
         UUID account = UUID.randomUUID();
         UUID tier = UUID.randomUUID();
         String session = "cs_test_arch" + community.toString().replace("-", "").substring(0, 12);
-        stripe.server().stubFor(post(urlPathEqualTo("/v1/checkout/sessions/" + session + "/expire")).willReturn(StripeStub.ok(
+        stack.stripe.server().stubFor(post(urlPathEqualTo("/v1/checkout/sessions/" + session + "/expire")).willReturn(StripeStub.ok(
                 com.koomy.testing.StripeTestEvents.object("checkout.session").put("id", session).put("status", "expired"))));
-        db.jdbi().useHandle(h -> {
+        stack.db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club archivé en cours', ?)", community, "club-" + community);
             h.execute("INSERT INTO accounts (id, email, name, password_hash) VALUES (?, ?, 'Payeur', 'x')", account,
                     "payeur-" + account + "@example.org");
@@ -90,15 +82,15 @@ class CommunitiesWorkerTest {
             h.execute("INSERT INTO outbox (kind, ref) VALUES ('community-checkouts-expire', ?)", community + ":" + UUID.randomUUID());
         });
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> stripe.requests("POST", "/v1/checkout/sessions/" + session + "/expire")
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.stripe.requests("POST", "/v1/checkout/sessions/" + session + "/expire")
                 .size() == 1);
-        assertThat(stripe.requests("POST", "/v1/checkout/sessions/" + session + "/expire").get(0).getHeader("Stripe-Account"))
+        assertThat(stack.stripe.requests("POST", "/v1/checkout/sessions/" + session + "/expire").get(0).getHeader("Stripe-Account"))
                 .isEqualTo("acct_arch");
     }
 
     @Test
     void thePurgeIsARecurringJobWithAStableId() {
-        List<String> ids = db.jdbi().withHandle(h -> h.createQuery(
+        List<String> ids = stack.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT trim(id) FROM jobrunr.jobrunr_recurring_jobs ORDER BY 1").mapTo(String.class).list());
         assertThat(ids).contains("community-purge");
     }

@@ -86,6 +86,20 @@ final class CountedWebhooks {
     }
 
     /**
+     * The end of a run once the fault is repaired: 40 s more of load, the load stopped and its last answers in,
+     * the system drained, then the probes' last answers; returns when it drained (as {@link #awaitDrained}).
+     */
+    static long finish(ChaosStack stack, WebhookLoad load, Probes probes) throws InterruptedException {
+        Thread.sleep(40_000);
+        load.stop();
+        load.awaitFinished(Duration.ofMinutes(5));
+        long drained = awaitDrained(stack.db, Duration.ofMinutes(5));
+        Thread.sleep(3000);
+        probes.close();
+        return drained;
+    }
+
+    /**
      * Waits until no event is received or processing and the outbox is empty; the epoch ms it happened
      * (0: not within {@code atMost}).
      */

@@ -85,12 +85,7 @@ class PgExhaustedChaosIT {
                 }
                 hog.close();
                 long releaseMs = System.currentTimeMillis();
-                Thread.sleep(40_000);
-                load.stop();
-                load.awaitFinished(Duration.ofMinutes(5));
-                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
-                Thread.sleep(3000);
-                probes.close();
+                long drained = CountedWebhooks.finish(stack, load, probes);
 
                 List<WebhookLoad.Attempt> exhausted = load.sentBetween(fullMs, releaseMs);
                 long h2 = exhausted.stream().filter(WebhookLoad.Attempt::accepted).count();

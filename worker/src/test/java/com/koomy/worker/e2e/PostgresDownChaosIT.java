@@ -40,12 +40,7 @@ class PostgresDownChaosIT {
                 startMs = System.currentTimeMillis();
                 stack.pg.startServer();
                 upMs = System.currentTimeMillis();
-                Thread.sleep(40_000);
-                load.stop();
-                load.awaitFinished(Duration.ofMinutes(5));
-                long drained = CountedWebhooks.awaitDrained(stack.db, Duration.ofMinutes(5));
-                Thread.sleep(3000);
-                probes.close();
+                long drained = CountedWebhooks.finish(stack, load, probes);
 
                 List<WebhookLoad.Attempt> during = load.sentBetween(stopMs, startMs);
                 long d2 = during.stream().filter(a -> a.status() / 100 == 2).count();

@@ -1,17 +1,14 @@
 package com.koomy.worker.payments;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.koomy.testing.StripeStub;
+import com.koomy.testing.TestStack;
+import io.dropwizard.testing.ConfigOverride;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
 import com.koomy.stripe.events.IncomingStripeEvent;
 import com.koomy.stripe.events.StripeEventReplays;
 import com.koomy.stripe.events.StripeEventWrites;
-import com.koomy.worker.KoomyWorkerApplication;
 import com.koomy.worker.WorkerConfiguration;
 import com.koomy.worker.WorkerTestApp;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,15 +27,9 @@ import static org.awaitility.Awaitility.await;
 class PaymentsWorkerTest {
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
+    static TestStack<WorkerConfiguration> stack = WorkerTestApp.withStripe(
             ConfigOverride.config("jobs.stripeEventRetries", "0"),
-            ConfigOverride.config("jobs.dashboardEnabled", "false"),
-            ConfigOverride.config("stripe.apiKey", "sk_test_worker"),
-            ConfigOverride.config("stripe.apiBase", stripe::baseUrl));
+            ConfigOverride.config("stripe.apiKey", "sk_test_worker"));
 
     private record Dues(UUID community, UUID member, UUID checkout, String account) {
     }
@@ -50,7 +41,7 @@ class PaymentsWorkerTest {
         UUID tier = UUID.randomUUID();
         UUID checkout = UUID.randomUUID();
         String account = "acct_1W" + UUID.randomUUID().toString().replace("-", "").substring(0, 14);
-        db.jdbi().useHandle(h -> {
+        stack.db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO accounts (id, email, name, locale, password_hash) VALUES (?, ?, 'Wendy Worker', 'fr', 'x')",
                     member, "wendy-" + member + "@example.org");
             h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club du worker', ?)", community, "club-" + member);
@@ -68,7 +59,7 @@ class PaymentsWorkerTest {
     private static String store(String type, ObjectNode object, String account) {
         String id = StripeTestEvents.newEventId();
         String payload = StripeTestEvents.event(id, type, object, account, Instant.now().getEpochSecond(), false);
-        db.jdbi().useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(
+        stack.db.jdbi().useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(
                 id, type, false, account, "2024-06-20", Instant.now(), payload)));
         return id;
     }
@@ -89,12 +80,12 @@ class PaymentsWorkerTest {
     }
 
     private static String status(String eventId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM stripe_events WHERE event_id = :id")
+        return stack.db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM stripe_events WHERE event_id = :id")
                 .bind("id", eventId).mapTo(String.class).one());
     }
 
     private static long count(String sql, Object arg) {
-        return db.jdbi().withHandle(h -> h.createQuery(sql).bind(0, arg).mapTo(Long.class).one());
+        return stack.db.jdbi().withHandle(h -> h.createQuery(sql).bind(0, arg).mapTo(Long.class).one());
     }
 
     @Test
@@ -117,7 +108,7 @@ class PaymentsWorkerTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
                 "SELECT count(*) FROM emails WHERE template = 'payment_receipt' AND status = 'sent' AND community_id = ?", d.community()) == 1);
 
-        assertThat(new StripeEventReplays(db.jdbi()).replay(refund)).isEqualTo(StripeEventReplays.Outcome.REPLAYED);
+        assertThat(new StripeEventReplays(stack.db.jdbi()).replay(refund)).isEqualTo(StripeEventReplays.Outcome.REPLAYED);
         await().atMost(Duration.ofSeconds(60)).until(() -> "processed".equals(status(refund)));
         assertThat(count("SELECT count(*) FROM payments WHERE payment_intent_id = ? AND status = 'refunded'", pi)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM memberships WHERE account_id = ? AND dues_paid_until IS NULL", d.member())).isEqualTo(1);
@@ -125,7 +116,7 @@ class PaymentsWorkerTest {
 
     @Test
     void theRecurringJobsAreRegisteredWithStableIds() {
-        java.util.List<String> ids = db.jdbi().withHandle(h -> h.createQuery(
+        java.util.List<String> ids = stack.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT trim(id) FROM jobrunr.jobrunr_recurring_jobs ORDER BY 1").mapTo(String.class).list());
         assertThat(ids).contains("dues-reminders", "stripe-reconciliation");
     }

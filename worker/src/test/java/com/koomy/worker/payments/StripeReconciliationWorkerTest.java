@@ -2,14 +2,12 @@ package com.koomy.worker.payments;
 
 import com.koomy.stripe.events.IncomingStripeEvent;
 import com.koomy.stripe.events.StripeEventWrites;
+import com.koomy.testing.TestStack;
+import io.dropwizard.testing.ConfigOverride;
 import com.koomy.testing.StripeStub;
 import com.koomy.testing.StripeTestEvents;
-import com.koomy.testing.TestDatabase;
-import com.koomy.worker.KoomyWorkerApplication;
 import com.koomy.worker.WorkerConfiguration;
 import com.koomy.worker.WorkerTestApp;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,23 +34,17 @@ class StripeReconciliationWorkerTest {
     private static final int ACCOUNTS = 12;
 
     @RegisterExtension
-    static TestDatabase db = new TestDatabase();
-    @RegisterExtension
-    static StripeStub stripe = new StripeStub();
-    @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("jobs.dashboardEnabled", "false"),
+    static TestStack<WorkerConfiguration> stack = WorkerTestApp.withStripe(
             ConfigOverride.config("payments.reconcileCron", "*/10 * * * * *"),
             ConfigOverride.config("stripe.apiKey", "sk_test_reconcile_worker"),
-            ConfigOverride.config("stripe.maxRetries", "0"),
-            ConfigOverride.config("stripe.apiBase", stripe::baseUrl));
+            ConfigOverride.config("stripe.maxRetries", "0"));
 
     private record Missed(String account, String eventId, long created) {
     }
 
     private static String connectedAccount(String account) {
         UUID community = UUID.randomUUID();
-        db.jdbi().useHandle(h -> {
+        stack.db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO communities (id, name, slug) VALUES (?, 'Club rattrapage', ?)", community, "rec-" + community);
             h.execute("INSERT INTO stripe_connect_accounts (community_id, account_id, charges_enabled) VALUES (?, ?, true)",
                     community, account);
@@ -61,7 +53,7 @@ class StripeReconciliationWorkerTest {
     }
 
     private static long count(String sql, Object... args) {
-        return db.jdbi().withHandle(h -> {
+        return stack.db.jdbi().withHandle(h -> {
             var query = h.createQuery(sql);
             for (int i = 0; i < args.length; i++) {
                 query.bind(i, args[i]);
@@ -71,7 +63,7 @@ class StripeReconciliationWorkerTest {
     }
 
     private static Instant cursor(String scope) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT last_created FROM stripe_reconcile_cursors WHERE scope = ?")
+        return stack.db.jdbi().withHandle(h -> h.createQuery("SELECT last_created FROM stripe_reconcile_cursors WHERE scope = ?")
                 .bind(0, scope).mapTo(Instant.class).findOne().orElse(null));
     }
 
@@ -85,17 +77,17 @@ class StripeReconciliationWorkerTest {
             // A different time per account: each cursor must end on its own account's newest event.
             Missed m = new Missed(account, StripeTestEvents.newEventId(), now - 3_000 + 60L * i);
             missed.add(m);
-            stripe.events(account, List.of(StripeTestEvents.event(m.eventId(), "customer.created",
+            stack.stripe.events(account, List.of(StripeTestEvents.event(m.eventId(), "customer.created",
                     StripeTestEvents.object("customer"), null, m.created(), false)));
         }
         String failing = connectedAccount("acct_1RecFail" + run);
-        stripe.server().stubFor(get(urlPathEqualTo("/v1/events")).withHeader("Stripe-Account", equalTo(failing))
+        stack.stripe.server().stubFor(get(urlPathEqualTo("/v1/events")).withHeader("Stripe-Account", equalTo(failing))
                 .atPriority(1).willReturn(StripeStub.serverError()));
         // The first account's event came by webhook as well, before its job lists it.
         Missed both = missed.get(0);
         String payload = StripeTestEvents.event(both.eventId(), "customer.created", StripeTestEvents.object("customer"),
                 both.account(), both.created(), false);
-        db.jdbi().useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(both.eventId(), "customer.created",
+        stack.db.jdbi().useHandle(h -> StripeEventWrites.storeIfAbsent(h, new IncomingStripeEvent(both.eventId(), "customer.created",
                 false, both.account(), "2024-06-20", Instant.ofEpochSecond(both.created()), payload)));
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
@@ -120,7 +112,7 @@ class StripeReconciliationWorkerTest {
                 "SELECT count(*) FROM jobrunr.jobrunr_jobs WHERE jobSignature LIKE '%ReconcileStripeScope%' AND state = 'FAILED' "
                         + "AND jobAsJson LIKE ?", "%\"" + failing + "\"%") >= 1);
         assertThat(cursor(failing)).isNull();
-        assertThat(stripe.requests("GET", "/v1/events").stream().filter(r -> failing.equals(r.getHeader("Stripe-Account"))))
+        assertThat(stack.stripe.requests("GET", "/v1/events").stream().filter(r -> failing.equals(r.getHeader("Stripe-Account"))))
                 .hasSizeGreaterThanOrEqualTo(3); // the first attempt and JobRunr's 2 retries
         // Never two jobs of one scope waiting at once, however many fan-outs ran meanwhile.
         for (String scope : List.of(failing, missed.get(1).account(), missed.get(ACCOUNTS - 1).account())) {
