@@ -1,6 +1,6 @@
 package com.koomy.cache;
 
-import com.koomy.testing.RedisServers;
+import com.koomy.testing.SharedRedisCluster;
 import org.junit.jupiter.api.condition.EnabledIf;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -13,11 +13,11 @@ class JsonCacheOnClusterTest extends JsonCacheTest {
 
     @Override
     UnifiedJedis redis() {
-        return RedisServers.sharedClusterClient();
+        return SharedRedisCluster.client();
     }
 
     @Override
     Set<String> keys(Predicate<String> filter) {
-        return RedisServers.sharedClusterKeys(filter);
+        return SharedRedisCluster.keys(filter);
     }
 }
