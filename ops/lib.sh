@@ -17,6 +17,14 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 calc() { awk "BEGIN { printf \"%s\", ($1) }"; }
 mark() { if awk "BEGIN { exit !($1) }"; then echo "ok"; else echo "MISSED"; fi; }
 
+# bench_compile DIR MAIN: compiles ops/bench/MAIN.java, a JDK-only program, with the ops/bench sources it uses
+# (javac finds them on the source path) into DIR; run it with `java -cp DIR MAIN`. The JDK 17 source launcher
+# (`java MAIN.java`) runs one file only.
+bench_compile() {
+  mkdir -p "$1"
+  javac -d "$1" -sourcepath "$KOOMY_ROOT/ops/bench" "$KOOMY_ROOT/ops/bench/$2.java" || die "ops/bench/$2.java does not compile"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Environment: what the caller set wins, then ops/run/dev.env (ops/koomy writes it on first use),
 # then the defaults of a local stack

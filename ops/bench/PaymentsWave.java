@@ -1,10 +1,6 @@
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * ops/bench/payments' load generator: a wave of dues payments. JDK only (the source launcher runs it).
+ * ops/bench/payments' load generator: a wave of dues payments. JDK only, with {@link BenchSessions} beside it.
  *
  * For each member of MEMBERS_FILE (one account id per line) it signs the member in (a session written
  * straight into Redis, as SessionStore writes them: setup, not measured), then, paced so that the
@@ -38,7 +33,8 @@ import java.util.regex.Pattern;
  * the metadata the API put on the session), signed as Stripe signs them. REDELIVER of the webhooks
  * are sent a second time (Stripe's redeliveries). Prints one line per figure, "key value".
  *
- *   BENCH_SECRET=whsec_... java PaymentsWave.java API_BASE REDIS_HOST REDIS_PORT MEMBERS_FILE COMMUNITY TIER
+ *   javac -d CLASSES -sourcepath ops/bench ops/bench/PaymentsWave.java    (ops/lib.sh's bench_compile)
+ *   BENCH_SECRET=whsec_... java -cp CLASSES PaymentsWave API_BASE REDIS_HOST REDIS_PORT MEMBERS_FILE COMMUNITY TIER
  *        STRIPE_ACCOUNT WITHIN_SECONDS CONCURRENCY REDELIVER_FRACTION RUN_ID
  *
  * The sessions go where the API reads them: REDIS_PASSWORD, REDIS_DATABASE (default 0) and the stack's
@@ -73,7 +69,7 @@ public class PaymentsWave {
             throw new IllegalArgumentException("BENCH_SECRET is not set");
         }
 
-        List<String> tokens = sessions(redisHost, redisPort, members, runId);
+        List<String> tokens = BenchSessions.write(redisHost, redisPort, members, runId);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newFixedThreadPool(concurrency)).build();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -227,56 +223,6 @@ public class PaymentsWave {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return HEX.formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** One session per member, written as SessionStore writes them (pipelined RESP over one socket). */
-    private static List<String> sessions(String host, int port, List<String> members, String runId) throws Exception {
-        List<String> tokens = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        long absolute = now + 86_400_000L;
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (Socket socket = new Socket(host, port)) {
-            OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-            String password = System.getenv("REDIS_PASSWORD");
-            String database = System.getenv().getOrDefault("REDIS_DATABASE", "");
-            String prefix = System.getenv().getOrDefault("KOOMY_REDIS_PREFIX", "");
-            prefix = prefix.isEmpty() ? "koomy:" : prefix;
-            int commands = 0;
-            if (password != null && !password.isEmpty()) {
-                resp(out, "AUTH", password);
-                commands++;
-            }
-            if (!database.isEmpty() && !database.equals("0")) {
-                resp(out, "SELECT", database);
-                commands++;
-            }
-            for (int i = 0; i < members.size(); i++) {
-                String token = "bench-" + runId + "-" + i + "-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
-                tokens.add(token);
-                String key = prefix + "session:" + HEX.formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
-                resp(out, "HSET", key, "account", members.get(i), "created", Long.toString(now), "absolute", Long.toString(absolute));
-                resp(out, "PEXPIRE", key, "3600000");
-                commands += 2;
-            }
-            out.flush();
-            InputStream in = socket.getInputStream();
-            BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-            for (int i = 0; i < commands; i++) {
-                String line = reader.readLine();
-                if (line == null || line.startsWith("-")) {
-                    throw new IllegalStateException("Redis refused a session write: " + line);
-                }
-            }
-        }
-        return tokens;
-    }
-
-    private static void resp(OutputStream out, String... parts) throws IOException {
-        StringBuilder b = new StringBuilder("*").append(parts.length).append("\r\n");
-        for (String p : parts) {
-            b.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
-        }
-        out.write(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static double pct(long[] sorted, double p) {

@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +14,8 @@ import java.util.Map;
  * replays bytes and never computes anything per request.
  *
  * <pre>
- *   BENCH_SECRET=whsec_... java ops/bench/SignEvents.java FIXTURES RUN_ID COUNT PARTS OUT_DIR
+ *   javac -d CLASSES -sourcepath ops/bench ops/bench/SignEvents.java    (ops/lib.sh's bench_compile)
+ *   BENCH_SECRET=whsec_... java -cp CLASSES SignEvents FIXTURES RUN_ID COUNT PARTS OUT_DIR
  * </pre>
  *
  * Writes OUT_DIR/req.1 .. OUT_DIR/req.PARTS (one per wrk thread, contiguous slices of the run), one
@@ -25,8 +24,8 @@ import java.util.Map;
  * fixtures3.json; its "resources" map) with an id of its own, so each body is a distinct, realistic
  * 1-3 KB event. The body is compact JSON without newlines, which the line format relies on.
  *
- * Single file, JDK only (the source launcher runs it): no build step and no dependency to fetch.
- * The secret comes from the environment so that it does not show in the process list.
+ * JDK only, with {@link BenchJson} beside it: no build tool and no dependency to fetch. The secret
+ * comes from the environment so that it does not show in the process list.
  */
 public class SignEvents {
 
@@ -49,7 +48,7 @@ public class SignEvents {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 5) {
-            System.err.println("usage: BENCH_SECRET=... java SignEvents.java FIXTURES RUN_ID COUNT PARTS OUT_DIR");
+            System.err.println("usage: BENCH_SECRET=... java -cp CLASSES SignEvents FIXTURES RUN_ID COUNT PARTS OUT_DIR");
             System.exit(64);
         }
         Path fixtures = Path.of(args[0]);
@@ -114,7 +113,7 @@ public class SignEvents {
             System.err.println("SignEvents: " + fixtures + " not found; using a small built-in payment_intent for every event");
             return Map.of();
         }
-        Object root = new Json(Files.readString(fixtures)).parse();
+        Object root = new BenchJson(Files.readString(fixtures)).parse();
         Object resources = root instanceof Map<?, ?> map ? map.get("resources") : null;
         if (!(resources instanceof Map<?, ?>)) {
             throw new IllegalArgumentException(fixtures + " has no \"resources\" object (expected Stripe's fixtures3.json)");
@@ -129,208 +128,12 @@ public class SignEvents {
         String json;
         if (object instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) map);
-            copy.put("id", new Raw("\"\u0000\""));
-            json = Json.write(copy);
+            copy.put("id", new BenchJson.Raw("\"\u0000\""));
+            json = BenchJson.write(copy);
         } else {
             json = FALLBACK_OBJECT.replace("\"id\":\"x\"", "\"id\":\"\u0000\"");
         }
         int at = json.indexOf('\u0000');
         return new String[] {json.substring(0, at), json.substring(at + 1)};
-    }
-
-    /** A JSON fragment kept as written (numbers keep their exact text this way). */
-    private record Raw(String text) {}
-
-    /** Just enough JSON: parses into Map/List/String/Raw/Boolean/null and writes compact JSON back. */
-    private static final class Json {
-        private final String s;
-        private int i;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object parse() {
-            Object value = value();
-            skipSpace();
-            if (i != s.length()) {
-                throw error("trailing characters");
-            }
-            return value;
-        }
-
-        private Object value() {
-            skipSpace();
-            if (i >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{': {
-                    i++;
-                    Map<String, Object> map = new LinkedHashMap<>();
-                    skipSpace();
-                    if (peek('}')) {
-                        return map;
-                    }
-                    do {
-                        skipSpace();
-                        String key = string();
-                        skipSpace();
-                        expect(':');
-                        map.put(key, value());
-                        skipSpace();
-                    } while (peek(','));
-                    expect('}');
-                    return map;
-                }
-                case '[': {
-                    i++;
-                    List<Object> list = new ArrayList<>();
-                    skipSpace();
-                    if (peek(']')) {
-                        return list;
-                    }
-                    do {
-                        list.add(value());
-                        skipSpace();
-                    } while (peek(','));
-                    expect(']');
-                    return list;
-                }
-                case '"':
-                    return string();
-                default: {
-                    int start = i;
-                    while (i < s.length() && "{}[],: \t\r\n".indexOf(s.charAt(i)) < 0) {
-                        i++;
-                    }
-                    String word = s.substring(start, i);
-                    switch (word) {
-                        case "true": return Boolean.TRUE;
-                        case "false": return Boolean.FALSE;
-                        case "null": return null;
-                        default:
-                            if (!word.matches("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?")) {
-                                throw error("bad token " + word);
-                            }
-                            return new Raw(word);
-                    }
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder out = new StringBuilder();
-            while (true) {
-                if (i >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> out.append('\n');
-                    case 't' -> out.append('\t');
-                    case 'r' -> out.append('\r');
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'u' -> {
-                        out.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> out.append(e); // \" \\ \/
-                }
-            }
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private boolean peek(char c) {
-            if (i < s.length() && s.charAt(i) == c) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        private void expect(char c) {
-            if (!peek(c)) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("fixtures JSON: " + what + " at offset " + i);
-        }
-
-        static String write(Object value) {
-            StringBuilder out = new StringBuilder();
-            write(value, out);
-            return out.toString();
-        }
-
-        private static void write(Object value, StringBuilder out) {
-            if (value == null) {
-                out.append("null");
-            } else if (value instanceof Raw raw) {
-                out.append(raw.text());
-            } else if (value instanceof Boolean b) {
-                out.append(b);
-            } else if (value instanceof String str) {
-                out.append('"');
-                for (int k = 0; k < str.length(); k++) {
-                    char c = str.charAt(k);
-                    switch (c) {
-                        case '"' -> out.append("\\\"");
-                        case '\\' -> out.append("\\\\");
-                        default -> {
-                            // Escaping every control character also keeps the body on one line.
-                            if (c < 0x20) {
-                                out.append(String.format("\\u%04x", (int) c));
-                            } else {
-                                out.append(c);
-                            }
-                        }
-                    }
-                }
-                out.append('"');
-            } else if (value instanceof Map<?, ?> map) {
-                out.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    if (!first) {
-                        out.append(',');
-                    }
-                    first = false;
-                    write(entry.getKey(), out);
-                    out.append(':');
-                    write(entry.getValue(), out);
-                }
-                out.append('}');
-            } else if (value instanceof List<?> list) {
-                out.append('[');
-                for (int k = 0; k < list.size(); k++) {
-                    if (k > 0) {
-                        out.append(',');
-                    }
-                    write(list.get(k), out);
-                }
-                out.append(']');
-            } else {
-                throw new IllegalStateException("cannot write " + value.getClass());
-            }
-        }
     }
 }

@@ -234,7 +234,8 @@ cleanup() {
 sign() {
   local run="$1" count="$2"
   mkdir -p "$ART/events-$run"
-  BENCH_SECRET="$SECRET" java "$ROOT/ops/bench/SignEvents.java" "$FIXTURES" "$run" "$count" 1 "$ART/events-$run" >/dev/null \
+  bench_compile "$WORK/bench-classes" SignEvents
+  BENCH_SECRET="$SECRET" java -cp "$WORK/bench-classes" SignEvents "$FIXTURES" "$run" "$count" 1 "$ART/events-$run" >/dev/null \
     || die "signing events failed"
 }
 

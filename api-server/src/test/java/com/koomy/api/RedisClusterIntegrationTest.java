@@ -1,6 +1,6 @@
 package com.koomy.api;
 
-import com.koomy.testing.RedisServers;
+import com.koomy.testing.SharedRedisCluster;
 import com.koomy.testing.TestDatabase;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -29,7 +29,7 @@ class RedisClusterIntegrationTest {
     @RegisterExtension
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.withRateLimits(db,
             ConfigOverride.config("redis.mode", "cluster"),
-            ConfigOverride.config("redis.nodes", RedisServers::sharedClusterNodes),
+            ConfigOverride.config("redis.nodes", SharedRedisCluster::nodes),
             ConfigOverride.config("rateLimits.policies.login.requests", "4"),
             ConfigOverride.config("rateLimits.policies.login.period", "1 hour"));
 
@@ -58,7 +58,7 @@ class RedisClusterIntegrationTest {
         assertThat(statuses).contains(429).containsOnly(401, 429);
 
         String prefix = ApiTestApp.keys(app).prefix();
-        Set<String> keys = RedisServers.sharedClusterKeys(k -> k.startsWith(prefix));
+        Set<String> keys = SharedRedisCluster.keys(k -> k.startsWith(prefix));
         Set<Integer> nodes = keys.stream().map(RedisClusterIntegrationTest::primaryOf).collect(Collectors.toSet());
         assertThat(keys).isNotEmpty();
         assertThat(nodes).as("primaries holding this app's keys %s", keys).hasSizeGreaterThan(1);

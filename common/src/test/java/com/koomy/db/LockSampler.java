@@ -101,6 +101,12 @@ final class LockSampler implements AutoCloseable {
         return all.stream().sorted(Comparator.comparing(Held::duration).reversed()).toList();
     }
 
+    /** The longest locks of {@code held}, for a log line. */
+    static String summary(List<Held> held) {
+        return held.stream().limit(8).map(h -> h.table() + " " + h.mode() + " " + h.duration().toMillis() + " ms ("
+                + h.query().replaceAll("\\s+", " ") + ")").toList().toString();
+    }
+
     void reset() {
         synchronized (held) {
             held.clear();

@@ -1,8 +1,5 @@
 package com.koomy.db;
 
-import com.koomy.retention.RetentionBatch;
-import com.koomy.retention.RetentionFamily;
-import com.koomy.retention.SqlRetention;
 import com.koomy.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -22,7 +19,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -105,7 +101,7 @@ class MigrationLocksTest {
             long started = System.nanoTime();
             flywayBeforeJudged().migrate();
             LOG.info("Migrations before V{} on an empty database in {} ms; longest locks (tables were empty): {}", JUDGED_FROM,
-                    (System.nanoTime() - started) / 1_000_000, summary(sampler.held()));
+                    (System.nanoTime() - started) / 1_000_000, LockSampler.summary(sampler.held()));
         }
 
         Jdbi jdbi = db.jdbi();
@@ -133,7 +129,7 @@ class MigrationLocksTest {
             result = KoomyDatabase.flyway(db.dataSourceFactory()).migrate();
             held = sampler.held();
             LOG.info("V{}+ on the seeded database in {} ms ({} samples): {}", JUDGED_FROM,
-                    (System.nanoTime() - started) / 1_000_000, sampler.samples(), summary(held));
+                    (System.nanoTime() - started) / 1_000_000, sampler.samples(), LockSampler.summary(held));
         }
         assertThat(result.migrationsExecuted).as("V29 and V30 at least").isGreaterThanOrEqualTo(2);
         assertThat(held).as("writer-blocking locks held longer than %s on a seeded table", LIMIT)
@@ -149,24 +145,7 @@ class MigrationLocksTest {
 
         // While the tables are seeded: what one retention batch of 5,000 rows costs on them (logged, for
         // docs/operations.md), each through its V30 index.
-        Map<RetentionFamily, RetentionBatch> batches = SqlRetention.batches(jdbi);
-        Map<RetentionFamily, String> timings = new LinkedHashMap<>();
-        // sendgrid_events is partitioned by month (V36): its first batch drops the whole months before the cutoff
-        // (every seeded row of them) and deletes 5,000 rows of the month the cutoff falls in.
-        Instant cutoff = Instant.now();
-        long wholeMonths = jdbi.withHandle(h -> h.createQuery(
-                "SELECT count(*) FROM sendgrid_events WHERE received_at < date_trunc('month', CAST(:cutoff AS timestamptz), 'UTC')")
-                .bind("cutoff", cutoff).mapTo(Long.class).one());
-        long thisMonth = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM sendgrid_events WHERE received_at < :cutoff")
-                .bind("cutoff", cutoff).mapTo(Long.class).one()) - wholeMonths;
-        for (RetentionFamily family : batches.keySet()) {
-            long t = System.nanoTime();
-            int done = batches.get(family).run(cutoff, 5_000);
-            timings.put(family, done + " rows in " + (System.nanoTime() - t) / 1_000_000 + " ms");
-            assertThat(done).as(family.name()).isEqualTo(family == RetentionFamily.SENDGRID_EVENTS
-                    ? (int) (wholeMonths + Math.min(5_000, thisMonth)) : 5_000);
-        }
-        LOG.info("One retention batch on the seeded tables: {}", timings);
+        LOG.info("One retention batch on the seeded tables: {}", RetentionBatchCosts.oneBatchEach(jdbi));
     }
 
     /** The sampler does see a lock held too long (so the test above cannot pass by seeing nothing). Runs first, on the empty tables. */
@@ -187,10 +166,5 @@ class MigrationLocksTest {
                 assertThat(lock.duration()).isGreaterThan(LIMIT);
             });
         }
-    }
-
-    private static String summary(List<LockSampler.Held> held) {
-        return held.stream().limit(8).map(h -> h.table() + " " + h.mode() + " " + h.duration().toMillis() + " ms ("
-                + h.query().replaceAll("\\s+", " ") + ")").toList().toString();
     }
 }

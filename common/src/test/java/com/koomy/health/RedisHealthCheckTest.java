@@ -1,6 +1,6 @@
 package com.koomy.health;
 
-import com.koomy.testing.RedisServers;
+import com.koomy.testing.SharedRedisCluster;
 import com.koomy.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -19,7 +19,7 @@ class RedisHealthCheckTest {
     @Test
     @EnabledIf("com.koomy.testing.RedisServers#available")
     void healthyOnACluster() {
-        assertThat(new RedisHealthCheck(RedisServers.sharedClusterClient()).execute().isHealthy()).isTrue();
+        assertThat(new RedisHealthCheck(SharedRedisCluster.client()).execute().isHealthy()).isTrue();
     }
 
     @Test

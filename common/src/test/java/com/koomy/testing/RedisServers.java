@@ -2,9 +2,6 @@ package com.koomy.testing;
 
 import com.koomy.config.RedisFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.function.Predicate;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -31,70 +25,7 @@ public final class RedisServers implements AutoCloseable {
     public static final String MASTER_NAME = "koomy-test";
 
     private final Path dir;
-    private final List<Server> servers = new ArrayList<>();
-
-    /** One redis-server process (a data node or a Sentinel). */
-    public record Server(int port, Process process, Path log) {
-        public String address() {
-            return "127.0.0.1:" + port;
-        }
-
-        public Jedis connect() {
-            return new Jedis("127.0.0.1", port, 2000);
-        }
-
-        /** SIGKILL: a crash, as a node lost with its machine. */
-        public void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-    }
-
-    private static RedisServers sharedCluster;
-    private static UnifiedJedis sharedClusterClient;
-
-    /**
-     * One client on one three-primary cluster for every test of this JVM that runs on a cluster (started on
-     * first use, stopped when the JVM exits); each test keeps to its own key prefix, as on the shared Redis.
-     */
-    public static synchronized UnifiedJedis sharedClusterClient() {
-        if (sharedClusterClient == null) {
-            try {
-                sharedCluster = cluster();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start a Redis Cluster", e);
-            }
-            sharedClusterClient = sharedCluster.factory("koomy-test-unused:").build("koomy-cluster-tests");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                sharedClusterClient.close();
-                sharedCluster.close();
-            }));
-        }
-        return sharedClusterClient;
-    }
-
-    /** The {@code redis.nodes} setting of the shared cluster (started on first use). */
-    public static String sharedClusterNodes() {
-        sharedClusterClient();
-        return sharedCluster.nodesSetting();
-    }
-
-    /** The keys of the shared cluster that match, from every primary (SCAN, node by node). */
-    public static Set<String> sharedClusterKeys(Predicate<String> filter) {
-        sharedClusterClient();
-        Set<String> found = new HashSet<>();
-        for (Server node : sharedCluster.nodes()) {
-            try (Jedis jedis = node.connect()) {
-                String cursor = ScanParams.SCAN_POINTER_START;
-                do {
-                    ScanResult<String> page = jedis.scan(cursor, new ScanParams().count(1000));
-                    page.getResult().stream().filter(filter).forEach(found::add);
-                    cursor = page.getCursor();
-                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-            }
-        }
-        return found;
-    }
+    private final List<RedisServer> servers = new ArrayList<>();
 
     private RedisServers() {
         try {
@@ -115,10 +46,10 @@ public final class RedisServers implements AutoCloseable {
     public static RedisServers sentinelGroup(int replicas) {
         RedisServers group = new RedisServers();
         try {
-            Server primary = group.start("primary", List.of());
+            RedisServer primary = group.start("primary", List.of());
             for (int i = 0; i < replicas; i++) {
-                Server replica = group.start("replica-" + i, List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
-                group.await(Duration.ofSeconds(20), () -> info(replica, "replication").contains("master_link_status:up"),
+                RedisServer replica = group.start("replica-" + i, List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+                group.await(Duration.ofSeconds(20), () -> replica.info("replication").contains("master_link_status:up"),
                         "the replica to sync with the primary");
             }
             for (int i = 0; i < 3; i++) {
@@ -134,7 +65,7 @@ public final class RedisServers implements AutoCloseable {
                         "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
                 group.launch("sentinel-" + i, port, List.of(conf.toString(), "--sentinel"));
             }
-            group.await(Duration.ofSeconds(20), () -> group.sentinels().stream().allMatch(s -> sentinelSees(s, replicas, 2)),
+            group.await(Duration.ofSeconds(20), () -> group.sentinels().stream().allMatch(s -> s.sentinelSees(MASTER_NAME, replicas, 2)),
                     "every Sentinel to know the replicas and the other Sentinels");
             return group;
         } catch (Exception e) {
@@ -162,7 +93,7 @@ public final class RedisServers implements AutoCloseable {
                         + Files.readString(cluster.dir.resolve("cluster-create.log")));
             }
             cluster.await(Duration.ofSeconds(20), () -> cluster.servers.stream()
-                    .allMatch(s -> clusterInfo(s).contains("cluster_state:ok")), "the cluster to be ok");
+                    .allMatch(s -> s.clusterInfo().contains("cluster_state:ok")), "the cluster to be ok");
             return cluster;
         } catch (Exception | Error e) {
             cluster.close();
@@ -212,18 +143,18 @@ public final class RedisServers implements AutoCloseable {
     }
 
     /** The data nodes (not the Sentinels), in start order: for a Sentinel group, the first primary then its replica. */
-    public List<Server> nodes() {
-        return servers.stream().filter(s -> !isSentinel(s)).toList();
+    public List<RedisServer> nodes() {
+        return servers.stream().filter(s -> !s.isSentinel()).toList();
     }
 
-    public List<Server> sentinels() {
-        return servers.stream().filter(RedisServers::isSentinel).toList();
+    public List<RedisServer> sentinels() {
+        return servers.stream().filter(RedisServer::isSentinel).toList();
     }
 
     /** The {@code redis.nodes} setting: the Sentinels of a group, or the nodes of a cluster. */
     public String nodesSetting() {
-        List<Server> listed = sentinels().isEmpty() ? nodes() : sentinels();
-        return listed.stream().map(Server::address).collect(Collectors.joining(","));
+        List<RedisServer> listed = sentinels().isEmpty() ? nodes() : sentinels();
+        return listed.stream().map(RedisServer::address).collect(Collectors.joining(","));
     }
 
     /** The factory a process would build from its YAML for these servers, with {@code prefix} for its keys. */
@@ -243,7 +174,7 @@ public final class RedisServers implements AutoCloseable {
         }
     }
 
-    public Server node(int port) {
+    public RedisServer node(int port) {
         return servers.stream().filter(s -> s.port() == port).findFirst().orElseThrow();
     }
 
@@ -265,7 +196,7 @@ public final class RedisServers implements AutoCloseable {
     @Override
     public void close() {
         servers.forEach(s -> s.process().destroyForcibly());
-        for (Server s : servers) {
+        for (RedisServer s : servers) {
             try {
                 s.process().waitFor();
             } catch (InterruptedException e) {
@@ -279,7 +210,7 @@ public final class RedisServers implements AutoCloseable {
         }
     }
 
-    private Server start(String name, List<String> extra) throws Exception {
+    private RedisServer start(String name, List<String> extra) throws Exception {
         int port = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()));
@@ -287,12 +218,12 @@ public final class RedisServers implements AutoCloseable {
         return launch(name, port, args);
     }
 
-    private Server launch(String name, int port, List<String> args) throws Exception {
+    private RedisServer launch(String name, int port, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/redis-server"));
         command.addAll(args);
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Server server = new Server(port, process, log);
+        RedisServer server = new RedisServer(port, process, log);
         servers.add(server);
         // What a server (TLS or not) and a Sentinel print once they listen.
         await(Duration.ofSeconds(10), () -> {
@@ -300,30 +231,6 @@ public final class RedisServers implements AutoCloseable {
             return printed.contains("Ready to accept connections") || printed.contains("Sentinel ID is");
         }, name + " on port " + port);
         return server;
-    }
-
-    private static boolean isSentinel(Server s) {
-        return s.log().getFileName().toString().startsWith("sentinel-");
-    }
-
-    private static boolean sentinelSees(Server sentinel, int replicas, int otherSentinels) {
-        try (Jedis jedis = sentinel.connect()) {
-            var master = jedis.sentinelMasters().stream().filter(m -> MASTER_NAME.equals(m.get("name"))).findFirst().orElseThrow();
-            return Integer.parseInt(master.get("num-slaves")) >= replicas
-                    && Integer.parseInt(master.get("num-other-sentinels")) >= otherSentinels;
-        }
-    }
-
-    private static String info(Server server, String section) {
-        try (Jedis jedis = server.connect()) {
-            return jedis.info(section);
-        }
-    }
-
-    private static String clusterInfo(Server server) {
-        try (Jedis jedis = server.connect()) {
-            return jedis.clusterInfo();
-        }
     }
 
     private static boolean safely(Check condition) {

@@ -24,12 +24,12 @@ public enum RedisTarget {
     CLUSTER {
         @Override
         public UnifiedJedis client() {
-            return RedisServers.sharedClusterClient();
+            return SharedRedisCluster.client();
         }
 
         @Override
         public Set<String> keys(Predicate<String> filter) {
-            return RedisServers.sharedClusterKeys(filter);
+            return SharedRedisCluster.keys(filter);
         }
     };
 

@@ -4,31 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
-import com.koomy.api.ApiTestApp;
-import com.koomy.email.EmailSuppressions;
 import com.koomy.email.Suppression;
 import com.koomy.email.SuppressionReason;
 import com.koomy.email.SuppressionScope;
 import com.koomy.testing.SendGridTestEvents;
 import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import jakarta.ws.rs.client.Entity;
-import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
-import static com.koomy.api.email.SendGridSignatureVerifier.SIGNATURE_HEADER;
-import static com.koomy.api.email.SendGridSignatureVerifier.TIMESTAMP_HEADER;
+import static com.koomy.api.email.SendGridWebhookCalls.now;
 import static com.koomy.testing.SendGridTestEvents.newEmail;
 import static com.koomy.testing.SendGridTestEvents.newEventId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * SendGrid's signed event batches: every event stored once, and the suppressions they add or lift; and what
+ * the webhook refuses (a bad, missing or stale signature; a body that is not a batch; a huge body) and stores nothing of.
+ */
 class SendGridWebhookIntegrationTest {
 
     private static final SendGridTestEvents.Signer SENDGRID = new SendGridTestEvents.Signer();
@@ -36,59 +33,10 @@ class SendGridWebhookIntegrationTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    // Registered after the database, so it starts once the database exists.
     @RegisterExtension
-    static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db,
-            ConfigOverride.config("sendgrid.webhookPublicKey", SENDGRID.publicKeyBase64()));
+    static DropwizardAppExtension<ApiConfiguration> app = SendGridWebhookCalls.app(db, SENDGRID);
 
-    private static String now() {
-        return Long.toString(Instant.now().getEpochSecond());
-    }
-
-    private Response post(String payload, String signature, String timestamp) {
-        Invocation.Builder request = app.client()
-                .target("http://localhost:" + app.getLocalPort() + "/api/webhooks/sendgrid").request();
-        if (signature != null) {
-            request = request.header(SIGNATURE_HEADER, signature);
-        }
-        if (timestamp != null) {
-            request = request.header(TIMESTAMP_HEADER, timestamp);
-        }
-        // SendGrid's Content-Type; the body goes out byte for byte as signed.
-        return request.post(Entity.entity(payload, "application/json; charset=utf-8"));
-    }
-
-    /** Posts a batch signed now, as SendGrid does, and expects it stored. */
-    private JsonNode deliver(String payload) {
-        String timestamp = now();
-        try (Response response = post(payload, SENDGRID.sign(payload, timestamp), timestamp)) {
-            assertThat(response.getStatus()).isEqualTo(200);
-            return response.readEntity(JsonNode.class);
-        }
-    }
-
-    private static long events(String sgEventId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM sendgrid_events WHERE sg_event_id = :id")
-                .bind("id", sgEventId).mapTo(Long.class).one());
-    }
-
-    private static long eventsFor(String email) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM sendgrid_events WHERE email = lower(:email)")
-                .bind("email", email).mapTo(Long.class).one());
-    }
-
-    private static long suppressionRows() {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM email_suppressions").mapTo(Long.class).one());
-    }
-
-    private static Optional<Suppression> suppression(String email) {
-        return db.jdbi().withHandle(h -> EmailSuppressions.find(h, email));
-    }
-
-    private static boolean suppresses(String email, boolean bulk) {
-        return db.jdbi().withHandle(h -> EmailSuppressions.suppresses(h, email, bulk));
-    }
-
+    private final SendGridWebhookCalls webhook = new SendGridWebhookCalls(app, db, SENDGRID);
 
     @Test
     void aSignedBatchStoresEveryEventAndSuppressesWhatItShould() {
@@ -111,26 +59,26 @@ class SendGridWebhookIntegrationTest {
                 SendGridTestEvents.blocked(blocked, newEventId()),
                 SendGridTestEvents.dropped(dropped, newEventId(), "Bounced Address"));
 
-        JsonNode body = deliver(payload);
+        JsonNode body = webhook.deliver(payload);
 
         assertThat(body.get("received").asInt()).isEqualTo(10);
         assertThat(body.get("stored").asInt()).isEqualTo(10);
         assertThat(body.get("duplicates").asInt()).isZero();
         assertThat(body.get("suppressed").asInt()).isEqualTo(4);
-        assertThat(suppression(bounced).orElseThrow()).satisfies(s -> {
+        assertThat(webhook.suppression(bounced).orElseThrow()).satisfies(s -> {
             assertThat(s.email()).isEqualTo(bounced.toLowerCase());
             assertThat(s.reason()).isEqualTo(SuppressionReason.bounce);
             assertThat(s.scope()).isEqualTo(SuppressionScope.all);
             assertThat(s.sgEventId()).isEqualTo(bounce.get("sg_event_id").asText());
             assertThat(s.detail()).startsWith("5.1.1 550 5.1.1");
         });
-        assertThat(suppression(spammer).orElseThrow().scope()).isEqualTo(SuppressionScope.all);
-        assertThat(suppression(unsubscribed).orElseThrow().scope()).isEqualTo(SuppressionScope.bulk);
-        assertThat(suppression(dropped).orElseThrow().reason()).isEqualTo(SuppressionReason.dropped);
-        assertThat(suppression(blocked)).as("a block is temporary").isEmpty();
-        assertThat(suppression(happy)).isEmpty();
-        assertThat(eventsFor(happy)).isEqualTo(5);
-        assertThat(eventsFor(blocked)).isEqualTo(1);
+        assertThat(webhook.suppression(spammer).orElseThrow().scope()).isEqualTo(SuppressionScope.all);
+        assertThat(webhook.suppression(unsubscribed).orElseThrow().scope()).isEqualTo(SuppressionScope.bulk);
+        assertThat(webhook.suppression(dropped).orElseThrow().reason()).isEqualTo(SuppressionReason.dropped);
+        assertThat(webhook.suppression(blocked)).as("a block is temporary").isEmpty();
+        assertThat(webhook.suppression(happy)).isEmpty();
+        assertThat(webhook.eventsFor(happy)).isEqualTo(5);
+        assertThat(webhook.eventsFor(blocked)).isEqualTo(1);
 
         Map<String, Object> row = db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT event, email, koomy_key, sg_message_id, occurred_at = to_timestamp(:ts) AS on_time,
@@ -153,47 +101,47 @@ class SendGridWebhookIntegrationTest {
         String payload = SendGridTestEvents.batch(SendGridTestEvents.event("delivered", email, newEventId()),
                 SendGridTestEvents.bounce(email, newEventId()));
 
-        deliver(payload);
-        Suppression first = suppression(email).orElseThrow();
-        JsonNode again = deliver(payload); // SendGrid signs each delivery afresh
+        webhook.deliver(payload);
+        Suppression first = webhook.suppression(email).orElseThrow();
+        JsonNode again = webhook.deliver(payload); // SendGrid signs each delivery afresh
 
         assertThat(again.get("stored").asInt()).isZero();
         assertThat(again.get("duplicates").asInt()).isEqualTo(2);
         assertThat(again.get("suppressed").asInt()).isZero();
-        assertThat(eventsFor(email)).isEqualTo(2);
-        assertThat(suppression(email).orElseThrow()).isEqualTo(first);
+        assertThat(webhook.eventsFor(email)).isEqualTo(2);
+        assertThat(webhook.suppression(email).orElseThrow()).isEqualTo(first);
     }
 
     @Test
     void anUnsubscribeStopsOnlyBulkMailUntilABounceStopsEverything() {
         String email = newEmail("hank.unsub");
-        deliver(SendGridTestEvents.batch(SendGridTestEvents.event("unsubscribe", email, newEventId())));
+        webhook.deliver(SendGridTestEvents.batch(SendGridTestEvents.event("unsubscribe", email, newEventId())));
 
-        assertThat(suppression(email).orElseThrow().scope()).isEqualTo(SuppressionScope.bulk);
-        assertThat(suppresses(email, true)).as("newsletter").isTrue();
-        assertThat(suppresses(email, false)).as("receipt").isFalse();
+        assertThat(webhook.suppression(email).orElseThrow().scope()).isEqualTo(SuppressionScope.bulk);
+        assertThat(webhook.suppresses(email, true)).as("newsletter").isTrue();
+        assertThat(webhook.suppresses(email, false)).as("receipt").isFalse();
 
-        deliver(SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId())));
+        webhook.deliver(SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId())));
 
-        assertThat(suppression(email).orElseThrow().reason()).isEqualTo(SuppressionReason.bounce);
-        assertThat(suppression(email).orElseThrow().scope()).isEqualTo(SuppressionScope.all);
-        assertThat(suppresses(email, false)).isTrue();
-        assertThat(suppresses(newEmail("nobody"), true)).isFalse();
+        assertThat(webhook.suppression(email).orElseThrow().reason()).isEqualTo(SuppressionReason.bounce);
+        assertThat(webhook.suppression(email).orElseThrow().scope()).isEqualTo(SuppressionScope.all);
+        assertThat(webhook.suppresses(email, false)).isTrue();
+        assertThat(webhook.suppresses(newEmail("nobody"), true)).isFalse();
     }
 
     @Test
     void aGroupResubscribeLiftsTheGroupUnsubscribe() {
         String email = newEmail("iris.group");
         long t = Instant.now().getEpochSecond();
-        deliver(SendGridTestEvents.batch(SendGridTestEvents.groupUnsubscribe(email, newEventId(), 17, t - 60)));
-        assertThat(suppression(email).orElseThrow().reason()).isEqualTo(SuppressionReason.group_unsubscribe);
-        assertThat(suppresses(email, true)).isTrue();
+        webhook.deliver(SendGridTestEvents.batch(SendGridTestEvents.groupUnsubscribe(email, newEventId(), 17, t - 60)));
+        assertThat(webhook.suppression(email).orElseThrow().reason()).isEqualTo(SuppressionReason.group_unsubscribe);
+        assertThat(webhook.suppresses(email, true)).isTrue();
 
-        JsonNode body = deliver(SendGridTestEvents.batch(SendGridTestEvents.groupResubscribe(email, newEventId(), 17, t)));
+        JsonNode body = webhook.deliver(SendGridTestEvents.batch(SendGridTestEvents.groupResubscribe(email, newEventId(), 17, t)));
 
         assertThat(body.get("lifted").asInt()).isEqualTo(1);
-        assertThat(suppression(email)).isEmpty();
-        assertThat(suppresses(email, true)).isFalse();
+        assertThat(webhook.suppression(email)).isEmpty();
+        assertThat(webhook.suppresses(email, true)).isFalse();
     }
 
     @Test
@@ -201,12 +149,12 @@ class SendGridWebhookIntegrationTest {
         String email = newEmail("jack.forged");
         String payload = SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId()));
         String timestamp = now();
-        long before = suppressionRows();
+        long before = webhook.suppressionRows();
 
-        ApiCalls.reply(post(payload, new SendGridTestEvents.Signer().sign(payload, timestamp), timestamp)).assertError(400, "invalid_signature");
+        ApiCalls.reply(webhook.post(payload, new SendGridTestEvents.Signer().sign(payload, timestamp), timestamp)).assertError(400, "invalid_signature");
 
-        assertThat(eventsFor(email)).isZero();
-        assertThat(suppressionRows()).isEqualTo(before);
+        assertThat(webhook.eventsFor(email)).isZero();
+        assertThat(webhook.suppressionRows()).isEqualTo(before);
     }
 
     @Test
@@ -219,13 +167,13 @@ class SendGridWebhookIntegrationTest {
         assertThat(tampered).isNotEqualTo(payload);
         String otherSecond = Long.toString(Long.parseLong(timestamp) - 1);
 
-        ApiCalls.reply(post(tampered, signature, timestamp)).assertError(400, "invalid_signature");
-        ApiCalls.reply(post(payload, signature, otherSecond)).assertError(400, "invalid_signature");
-        ApiCalls.reply(post(payload, "not a signature!", timestamp)).assertError(400, "invalid_signature");
-        ApiCalls.reply(post(payload, signature, "yesterday")).assertError(400, "invalid_signature");
+        ApiCalls.reply(webhook.post(tampered, signature, timestamp)).assertError(400, "invalid_signature");
+        ApiCalls.reply(webhook.post(payload, signature, otherSecond)).assertError(400, "invalid_signature");
+        ApiCalls.reply(webhook.post(payload, "not a signature!", timestamp)).assertError(400, "invalid_signature");
+        ApiCalls.reply(webhook.post(payload, signature, "yesterday")).assertError(400, "invalid_signature");
 
-        assertThat(eventsFor(email)).isZero();
-        assertThat(suppression(email)).isEmpty();
+        assertThat(webhook.eventsFor(email)).isZero();
+        assertThat(webhook.suppression(email)).isEmpty();
     }
 
     @Test
@@ -234,11 +182,11 @@ class SendGridWebhookIntegrationTest {
         String payload = SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId()));
         String timestamp = now();
 
-        ApiCalls.reply(post(payload, null, null)).assertError(400, "missing_signature");
-        ApiCalls.reply(post(payload, null, timestamp)).assertError(400, "missing_signature");
-        ApiCalls.reply(post(payload, SENDGRID.sign(payload, timestamp), null)).assertError(400, "missing_signature");
+        ApiCalls.reply(webhook.post(payload, null, null)).assertError(400, "missing_signature");
+        ApiCalls.reply(webhook.post(payload, null, timestamp)).assertError(400, "missing_signature");
+        ApiCalls.reply(webhook.post(payload, SENDGRID.sign(payload, timestamp), null)).assertError(400, "missing_signature");
 
-        assertThat(eventsFor(email)).isZero();
+        assertThat(webhook.eventsFor(email)).isZero();
     }
 
     @Test
@@ -247,12 +195,12 @@ class SendGridWebhookIntegrationTest {
         String payload = SendGridTestEvents.batch(SendGridTestEvents.bounce(email, newEventId()));
         String sixMinutesAgo = Long.toString(Instant.now().minusSeconds(360).getEpochSecond());
 
-        ApiCalls.reply(post(payload, SENDGRID.sign(payload, sixMinutesAgo), sixMinutesAgo)).assertError(400, "stale_signature");
+        ApiCalls.reply(webhook.post(payload, SENDGRID.sign(payload, sixMinutesAgo), sixMinutesAgo)).assertError(400, "stale_signature");
 
-        assertThat(eventsFor(email)).isZero();
-        assertThat(suppression(email)).isEmpty();
+        assertThat(webhook.eventsFor(email)).isZero();
+        assertThat(webhook.suppression(email)).isEmpty();
         String fourMinutesAgo = Long.toString(Instant.now().minusSeconds(240).getEpochSecond());
-        try (Response response = post(payload, SENDGRID.sign(payload, fourMinutesAgo), fourMinutesAgo)) {
+        try (Response response = webhook.post(payload, SENDGRID.sign(payload, fourMinutesAgo), fourMinutesAgo)) {
             assertThat(response.getStatus()).isEqualTo(200);
         }
     }
@@ -264,15 +212,15 @@ class SendGridWebhookIntegrationTest {
         String notJson = "email=x@example.org&event=bounce";
         String eventless = "[{\"email\":\"x@example.org\",\"timestamp\":1700000000,\"sg_event_id\":\"abc\"}]";
 
-        ApiCalls.reply(post(object, SENDGRID.sign(object, timestamp), timestamp)).assertError(400, "invalid_json");
-        ApiCalls.reply(post(notJson, SENDGRID.sign(notJson, timestamp), timestamp)).assertError(400, "invalid_json");
-        ApiCalls.reply(post(eventless, SENDGRID.sign(eventless, timestamp), timestamp)).assertError(400, "invalid_event");
-        assertThat(events("abc")).isZero();
+        ApiCalls.reply(webhook.post(object, SENDGRID.sign(object, timestamp), timestamp)).assertError(400, "invalid_json");
+        ApiCalls.reply(webhook.post(notJson, SENDGRID.sign(notJson, timestamp), timestamp)).assertError(400, "invalid_json");
+        ApiCalls.reply(webhook.post(eventless, SENDGRID.sign(eventless, timestamp), timestamp)).assertError(400, "invalid_event");
+        assertThat(webhook.events("abc")).isZero();
     }
 
     @Test
     void anEmptyBatchIsAccepted() {
-        assertThat(deliver("[]").get("received").asInt()).isZero();
+        assertThat(webhook.deliver("[]").get("received").asInt()).isZero();
     }
 
     @Test
@@ -282,7 +230,7 @@ class SendGridWebhookIntegrationTest {
                 .put("padding", "x".repeat(1024 * 1024)));
         String timestamp = now();
 
-        ApiCalls.reply(post(payload, SENDGRID.sign(payload, timestamp), timestamp)).assertError(413, "payload_too_large");
-        assertThat(eventsFor(email)).isZero();
+        ApiCalls.reply(webhook.post(payload, SENDGRID.sign(payload, timestamp), timestamp)).assertError(413, "payload_too_large");
+        assertThat(webhook.eventsFor(email)).isZero();
     }
 }

@@ -13,10 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -29,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MediaBadInputIntegrationTest {
 
-    private static final Path STORAGE = temporaryDirectory("koomy-media-store-");
-    private static final Path TEMP = temporaryDirectory("koomy-media-tmp-");
+    private static final Path STORAGE = MediaCalls.temporaryDirectory("koomy-media-store-");
+    private static final Path TEMP = MediaCalls.temporaryDirectory("koomy-media-tmp-");
     private static final long FIFTY_MIB = 50L * 1024 * 1024;
 
     @RegisterExtension
@@ -143,13 +140,5 @@ class MediaBadInputIntegrationTest {
         ApiReply unknown = media.upload("PUT", "/api/communities/" + UUID.randomUUID() + "/logo", owner.token(),
                 "image/png", TestImages.png(20, 20, false));
         assertThat(unknown.status()).isEqualTo(404);
-    }
-
-    private static Path temporaryDirectory(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

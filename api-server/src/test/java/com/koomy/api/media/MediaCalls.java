@@ -119,4 +119,13 @@ final class MediaCalls {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A new directory for a test app's media store (or its temporary files). */
+    static Path temporaryDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -14,10 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Uploads through the API on the local store: what is stored and served, and who may upload or read what. */
 class MediaIntegrationTest {
 
-    private static final Path STORAGE = temporaryDirectory();
+    private static final Path STORAGE = MediaCalls.temporaryDirectory("koomy-media-it-");
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
@@ -241,13 +238,5 @@ class MediaIntegrationTest {
 
     private static long count() {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM media").mapTo(Long.class).one());
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("koomy-media-it-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static com.koomy.api.news.NewsCalls.news;
+import static com.koomy.api.news.NewsCalls.post;
+import static com.koomy.api.news.NewsCalls.titles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NewsIntegrationTest {
@@ -28,40 +31,7 @@ class NewsIntegrationTest {
     static DropwizardAppExtension<ApiConfiguration> app = ApiTestApp.on(db);
 
     private final ApiCalls api = new ApiCalls(() -> app.getLocalPort()).checkingContract();
-
-    private static String news(UUID community) {
-        return "/api/communities/" + community + "/news";
-    }
-
-    private static String post(UUID community, UUID post) {
-        return news(community) + "/" + post;
-    }
-
-    private void join(UUID community, User user) {
-        assertThat(api.call("POST", "/api/communities/" + community + "/join", user.token(), null).status()).isEqualTo(201);
-    }
-
-    private void makeAdmin(UUID community, User owner, User user) {
-        join(community, user);
-        assertThat(api.call("PATCH", "/api/communities/" + community + "/members/" + user.id(), owner.token(),
-                Map.of("role", "admin")).status()).isEqualTo(200);
-    }
-
-    private UUID create(UUID community, User author, String title) {
-        ApiReply created = api.call("POST", news(community), author.token(), Map.of("title", title, "body", "Body of " + title));
-        assertThat(created.status()).isEqualTo(201);
-        return UUID.fromString(created.body().get("id").asText());
-    }
-
-    private ApiReply publish(UUID community, User caller, UUID post) {
-        return api.call("POST", post(community, post) + "/publish", caller.token(), null);
-    }
-
-    private List<String> titles(ApiReply page) {
-        List<String> titles = new ArrayList<>();
-        page.body().get("items").forEach(item -> titles.add(item.get("title").asText()));
-        return titles;
-    }
+    private final NewsCalls calls = new NewsCalls(api);
 
     private String stored(UUID post) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT title || '/' || status FROM news_posts WHERE id = :id")
@@ -74,8 +44,8 @@ class NewsIntegrationTest {
         User admin = api.user("Admin Flow");
         User member = api.user("Member Flow");
         UUID club = api.community(owner, "Flow Club", "public", "open");
-        makeAdmin(club, owner, admin);
-        join(club, member);
+        calls.makeAdmin(club, owner, admin);
+        calls.join(club, member);
 
         ApiReply created = api.call("POST", news(club), admin.token(), Map.of("title", "  Spring fair  ", "body", "**Bring** cake"));
         assertThat(created.status()).isEqualTo(201);
@@ -98,11 +68,11 @@ class NewsIntegrationTest {
         assertThat(edited.body().get("title").asText()).isEqualTo("Spring fair 2027");
         assertThat(edited.body().get("body").asText()).isEqualTo("**Bring** cake");
 
-        ApiReply published = publish(club, admin, id);
+        ApiReply published = calls.publish(club, admin, id);
         assertThat(published.status()).isEqualTo(200);
         assertThat(published.body().get("status").asText()).isEqualTo("published");
         String publishedAt = published.body().get("publishedAt").asText();
-        assertThat(publish(club, owner, id).body().get("publishedAt").asText()).isEqualTo(publishedAt);
+        assertThat(calls.publish(club, owner, id).body().get("publishedAt").asText()).isEqualTo(publishedAt);
         ApiReply read = api.get(post(club, id), member.token());
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body().get("body").asText()).isEqualTo("**Bring** cake");
@@ -126,7 +96,7 @@ class NewsIntegrationTest {
     void requestsAreValidatedAndCannotSetWhatTheServerDecides() {
         User owner = api.user("Owner Valid");
         UUID club = api.community(owner, "Valid Club", "public", "open");
-        UUID id = create(club, owner, "Valid");
+        UUID id = calls.create(club, owner, "Valid");
 
         Map<String, Object> sneaky = new HashMap<>(Map.of("title", "Sneaky", "status", "published"));
         ApiReply refused = api.call("POST", news(club), owner.token(), sneaky);
@@ -164,11 +134,11 @@ class NewsIntegrationTest {
         User pending = api.user("Pending Roles");
         User outsider = api.user("Outsider Roles");
         UUID club = api.community(owner, "Roles Club", "public", "approval");
-        join(club, member);
+        calls.join(club, member);
         api.call("PATCH", "/api/communities/" + club + "/members/" + member.id(), owner.token(), Map.of("status", "active"));
-        join(club, pending);
-        UUID id = create(club, owner, "Roles news");
-        publish(club, owner, id);
+        calls.join(club, pending);
+        UUID id = calls.create(club, owner, "Roles news");
+        calls.publish(club, owner, id);
 
         assertThat(api.call("POST", news(club), member.token(), Map.of("title", "Mine")).status()).isEqualTo(403);
         assertThat(api.call("PATCH", post(club, id), member.token(), Map.of("title", "Mine")).status()).isEqualTo(403);
@@ -197,11 +167,11 @@ class NewsIntegrationTest {
         db.jdbi().useHandle(h -> h.execute("INSERT INTO memberships (community_id, account_id) VALUES (?, ?)", club, member.id()));
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= 25; i++) {
-            UUID id = create(club, owner, "Post " + i);
-            assertThat(publish(club, owner, id).status()).isEqualTo(200);
+            UUID id = calls.create(club, owner, "Post " + i);
+            assertThat(calls.publish(club, owner, id).status()).isEqualTo(200);
             expected.add(0, "Post " + i);
         }
-        create(club, owner, "Unpublished draft");
+        calls.create(club, owner, "Unpublished draft");
         // Ties on published_at are broken by id: three posts published in the same instant, across pages 1 and 2.
         db.jdbi().useHandle(h -> h.execute("""
                 UPDATE news_posts SET published_at = (SELECT published_at FROM news_posts WHERE title = 'Post 16')
@@ -240,10 +210,10 @@ class NewsIntegrationTest {
         User ownerB = api.user("Owner B");
         UUID a = api.community(ownerA, "Club A", "public", "open");
         UUID b = api.community(ownerB, "Club B", "public", "open");
-        create(a, ownerA, "A's post");
-        UUID published = create(b, ownerB, "B published");
-        publish(b, ownerB, published);
-        UUID draft = create(b, ownerB, "B draft");
+        calls.create(a, ownerA, "A's post");
+        UUID published = calls.create(b, ownerB, "B published");
+        calls.publish(b, ownerB, published);
+        UUID draft = calls.create(b, ownerB, "B draft");
 
         for (UUID id : List.of(published, draft)) {
             assertThat(api.get(post(b, id), ownerA.token()).code()).isEqualTo("community_not_found");
@@ -252,7 +222,7 @@ class NewsIntegrationTest {
                     .isEqualTo("news_not_found");
             assertThat(api.call("PATCH", post(b, id), ownerA.token(), Map.of("title", "Hijacked")).code())
                     .isEqualTo("community_not_found");
-            assertThat(publish(a, ownerA, id).code()).isEqualTo("news_not_found");
+            assertThat(calls.publish(a, ownerA, id).code()).isEqualTo("news_not_found");
             assertThat(api.call("POST", post(a, id) + "/unpublish", ownerA.token(), null).code()).isEqualTo("news_not_found");
             assertThat(api.call("DELETE", post(a, id), ownerA.token(), null).code()).isEqualTo("news_not_found");
         }

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,6 +53,7 @@ class OpsStatsIntegrationTest {
 
     private static JobRunrTables jobrunr;
     private static final UUID SERVER = UUID.randomUUID();
+    private final OpsStatsCalls ops = new OpsStatsCalls(app, TOKEN);
 
     @BeforeAll
     static void jobServer() {
@@ -67,61 +66,14 @@ class OpsStatsIntegrationTest {
         jobrunr.server(SERVER, Instant.now()); // a live worker beats every few seconds
     }
 
-    /** The operator token goes to /api/ops only: elsewhere a bearer is a session token, and this one is none. */
-    private static Response get(String path) {
-        var request = app.client().target("http://localhost:" + app.getLocalPort() + path).request();
-        return (path.startsWith("/api/ops") || path.equals("/api/health") ? request.header("Authorization", "Bearer " + TOKEN) : request).get();
-    }
-
-    private static JsonNode json(String path) {
-        try (Response response = get(path)) {
-            assertThat(response.getStatus()).as(path).isEqualTo(200);
-            return response.readEntity(JsonNode.class);
-        }
-    }
-
-    private static JsonNode alert(String name) {
-        for (JsonNode alert : json("/api/ops/alerts").get("alerts")) {
-            if (alert.get("name").asText().equals(name)) {
-                return alert;
-            }
-        }
-        throw new AssertionError("no alert " + name);
-    }
-
-    private static JsonNode route(JsonNode stats, String route) {
-        for (JsonNode r : stats.at("/requests/summary/slowestRoutes")) {
-            if (r.get("route").asText().equals(route)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private static void calls(String path, int times) {
-        CompletableFuture.allOf(IntStream.range(0, times).mapToObj(i -> CompletableFuture.runAsync(() -> {
-            try (Response r = get(path)) {
-                r.bufferEntity();
-            }
-        })).toArray(CompletableFuture[]::new)).join();
-    }
-
-    private static void sequential(String path, int times) {
-        for (int i = 0; i < times; i++) {
-            try (Response r = get(path)) {
-                r.bufferEntity();
-            }
-        }
-    }
-
     @Test
     @Order(1)
     void quietAtFirstAndTheHealthRouteStaysUpWithAlertsInItsDetails() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(alert("job-server").get("active").asBoolean()).isFalse();
-            assertThat(alert("latency-mean").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("job-server").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("latency-mean").get("active").asBoolean()).isFalse();
         });
-        try (Response response = get("/api/health")) {
+        try (Response response = ops.get("/api/health")) {
             assertThat(response.getStatus()).isEqualTo(200);
             JsonNode body = response.readEntity(JsonNode.class);
             assertThat(body.get("checks").fieldNames()).toIterable().contains("database", "redis", "jobs")
@@ -135,20 +87,20 @@ class OpsStatsIntegrationTest {
     @Test
     @Order(2)
     void slowRequestsRaiseTheLatencyAlertsThenFastTrafficClearsThem() {
-        calls("/api/test/slow?ms=600", 10);
+        ops.calls("/api/test/slow?ms=600", 10);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(alert("latency-mean").get("active").asBoolean()).isTrue();
-            assertThat(alert("latency-p95").get("active").asBoolean()).isTrue();
+            assertThat(ops.alert("latency-mean").get("active").asBoolean()).isTrue();
+            assertThat(ops.alert("latency-p95").get("active").asBoolean()).isTrue();
         });
-        JsonNode mean = alert("latency-mean");
+        JsonNode mean = ops.alert("latency-mean");
         assertThat(mean.get("value").asDouble()).isGreaterThan(200);
         assertThat(mean.get("threshold").asText()).isEqualTo("mean > 200 ms");
         Instant activeSince = Instant.parse(mean.get("since").asText());
 
-        JsonNode stats = json("/api/ops/stats");
+        JsonNode stats = ops.json("/api/ops/stats");
         assertThat(stats.at("/requests/scope").asText()).isEqualTo("cluster");
         assertThat(stats.at("/requests/degraded").isNull()).isTrue();
-        JsonNode slow = route(stats, "GET /api/test/slow");
+        JsonNode slow = OpsStatsCalls.route(stats, "GET /api/test/slow");
         assertThat(slow).isNotNull();
         assertThat(slow.get("requests").asLong()).isEqualTo(10);
         assertThat(slow.get("meanMs").asDouble()).isGreaterThanOrEqualTo(600);
@@ -160,57 +112,57 @@ class OpsStatsIntegrationTest {
             assertThat(admin.readEntity(JsonNode.class).at("/alert-latency-mean/healthy").asBoolean()).isFalse();
         }
         // The load balancer's route stays 200: alerts are details there.
-        try (Response health = get("/api/health")) {
+        try (Response health = ops.get("/api/health")) {
             assertThat(health.getStatus()).isEqualTo(200);
             assertThat(health.readEntity(JsonNode.class).at("/alerts/latency-mean/healthy").asBoolean()).isFalse();
         }
 
-        sequential("/api/test/ok", 400);
+        ops.sequential("/api/test/ok", 400);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-            assertThat(alert("latency-mean").get("active").asBoolean()).isFalse();
-            assertThat(alert("latency-p95").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("latency-mean").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("latency-p95").get("active").asBoolean()).isFalse();
         });
-        assertThat(Instant.parse(alert("latency-mean").get("since").asText())).isAfter(activeSince);
+        assertThat(Instant.parse(ops.alert("latency-mean").get("since").asText())).isAfter(activeSince);
     }
 
     @Test
     @Order(3)
     void serverErrorsRaiseTheErrorRateAlertThenRecover() {
-        sequential("/api/test/fail", 60);
+        ops.sequential("/api/test/fail", 60);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
-                .untilAsserted(() -> assertThat(alert("error-rate").get("active").asBoolean()).isTrue());
-        JsonNode stats = json("/api/ops/stats");
+                .untilAsserted(() -> assertThat(ops.alert("error-rate").get("active").asBoolean()).isTrue());
+        JsonNode stats = ops.json("/api/ops/stats");
         assertThat(stats.at("/requests/summary/errors5xx").asLong()).isEqualTo(60);
-        assertThat(route(stats, "GET /api/test/fail").get("errors5xx").asLong()).isEqualTo(60);
+        assertThat(OpsStatsCalls.route(stats, "GET /api/test/fail").get("errors5xx").asLong()).isEqualTo(60);
         assertThat(stats.at("/requests/summary/errorRate5xx").asDouble()).isGreaterThan(0.05);
 
-        sequential("/api/test/ok", 900);
+        ops.sequential("/api/test/ok", 900);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
-                .untilAsserted(() -> assertThat(alert("error-rate").get("active").asBoolean()).isFalse());
+                .untilAsserted(() -> assertThat(ops.alert("error-rate").get("active").asBoolean()).isFalse());
     }
 
     @Test
     @Order(4)
     void routesAreCountedByTemplateAndTheClusterViewIsInRedis() {
-        sequential("/api/test/items/a-1", 1);
-        sequential("/api/test/items/b-2", 2);
+        ops.sequential("/api/test/items/a-1", 1);
+        ops.sequential("/api/test/items/b-2", 2);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            JsonNode items = route(json("/api/ops/stats?routes=100"), "GET /api/test/items/{id}");
+            JsonNode items = OpsStatsCalls.route(ops.json("/api/ops/stats?routes=100"), "GET /api/test/items/{id}");
             assertThat(items).isNotNull();
             assertThat(items.get("requests").asLong()).isEqualTo(3);
         });
-        JsonNode cluster = json("/api/ops/stats?routes=100");
-        JsonNode instance = json("/api/ops/stats?scope=instance&routes=100");
+        JsonNode cluster = ops.json("/api/ops/stats?routes=100");
+        JsonNode instance = ops.json("/api/ops/stats?scope=instance&routes=100");
         assertThat(instance.at("/requests/scope").asText()).isEqualTo("instance");
-        assertThat(route(instance, "GET /api/test/fail").get("requests").asLong())
-                .isEqualTo(route(cluster, "GET /api/test/fail").get("requests").asLong());
+        assertThat(OpsStatsCalls.route(instance, "GET /api/test/fail").get("requests").asLong())
+                .isEqualTo(OpsStatsCalls.route(cluster, "GET /api/test/fail").get("requests").asLong());
         // The counters are in the app's own key space (ApiTestApp gives each app a prefix).
         long minute = System.currentTimeMillis() / 60_000;
         java.util.Set<String> minutes = TestRedis.keys(k -> k.equals(ApiTestApp.keys(app).requestStats(minute))
                 || k.equals(ApiTestApp.keys(app).requestStats(minute - 1)));
         assertThat(minutes).isNotEmpty();
         assertThat(TestRedis.client().ttl(minutes.iterator().next())).isBetween(1L, 7200L);
-        try (Response bad = get("/api/ops/stats?scope=everywhere")) {
+        try (Response bad = ops.get("/api/ops/stats?scope=everywhere")) {
             assertThat(bad.getStatus()).isEqualTo(400);
             assertThat(ApiReply.errorIn(bad.readEntity(JsonNode.class)).code()).isEqualTo("invalid_scope");
         }
@@ -227,12 +179,12 @@ class OpsStatsIntegrationTest {
         jobrunr.job("com.koomy.email.SendEmailJob.run(java.util.UUID)", "SUCCEEDED", now, 0.25);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(alert("jobs-failing").get("active").asBoolean()).isTrue();
-            assertThat(alert("jobs-failing").get("value").asLong()).isEqualTo(2);
-            assertThat(alert("job-queue-age").get("active").asBoolean()).isTrue();
-            assertThat(alert("job-queue-age").get("value").asLong()).isGreaterThanOrEqualTo(20 * 60);
+            assertThat(ops.alert("jobs-failing").get("active").asBoolean()).isTrue();
+            assertThat(ops.alert("jobs-failing").get("value").asLong()).isEqualTo(2);
+            assertThat(ops.alert("job-queue-age").get("active").asBoolean()).isTrue();
+            assertThat(ops.alert("job-queue-age").get("value").asLong()).isGreaterThanOrEqualTo(20 * 60);
         });
-        JsonNode jobs = json("/api/ops/stats").get("jobs");
+        JsonNode jobs = ops.json("/api/ops/stats").get("jobs");
         assertThat(jobs.at("/summary/failed").asLong()).isEqualTo(2);
         assertThat(jobs.at("/summary/succeeded").asLong()).isEqualTo(1);
         assertThat(jobs.at("/summary/meanMs").asDouble()).isEqualTo(250.0);
@@ -249,8 +201,8 @@ class OpsStatsIntegrationTest {
         jobrunr.move(failedA, "FAILED", now.minus(Duration.ofMinutes(30)), null);
         jobrunr.move(failedB, "DELETED", Instant.now(), null);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(alert("jobs-failing").get("active").asBoolean()).isFalse();
-            assertThat(alert("job-queue-age").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("jobs-failing").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("job-queue-age").get("active").asBoolean()).isFalse();
         });
     }
 
@@ -264,18 +216,18 @@ class OpsStatsIntegrationTest {
         }
         jobrunr.removeServer(SERVER);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(alert("webhook-failures").get("active").asBoolean()).isTrue();
-            assertThat(alert("webhook-failures").get("value").asLong()).isEqualTo(3);
-            assertThat(alert("job-server").get("active").asBoolean()).isTrue();
+            assertThat(ops.alert("webhook-failures").get("active").asBoolean()).isTrue();
+            assertThat(ops.alert("webhook-failures").get("value").asLong()).isEqualTo(3);
+            assertThat(ops.alert("job-server").get("active").asBoolean()).isTrue();
         });
-        assertThat(json("/api/ops/alerts").get("active")).extracting(JsonNode::asText)
+        assertThat(ops.json("/api/ops/alerts").get("active")).extracting(JsonNode::asText)
                 .contains("webhook-failures", "job-server");
 
         db.jdbi().useHandle(h -> h.execute("UPDATE stripe_events SET status = 'processed'"));
         jobrunr.server(SERVER, Instant.now());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(alert("webhook-failures").get("active").asBoolean()).isFalse();
-            assertThat(alert("job-server").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("webhook-failures").get("active").asBoolean()).isFalse();
+            assertThat(ops.alert("job-server").get("active").asBoolean()).isFalse();
         });
     }
 }

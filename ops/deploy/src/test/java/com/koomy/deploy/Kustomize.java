@@ -21,7 +21,7 @@ import java.util.Set;
  * (files and directories), {@code components}, {@code patches} (strategic merge by kind and name, lists of
  * named objects merged by name), {@code images} ({@code newName}, {@code newTag}) and {@code namespace}.
  * Anything else in a kustomization fails the rendering, so a manifest cannot use a feature this does not
- * render. No binary is needed; where {@code kubectl} exists, DeploymentManifestsTest compares the two.
+ * render. No binary is needed; where {@code kubectl} exists, ManifestRenderingTest compares the two.
  */
 final class Kustomize {
 

@@ -5,7 +5,6 @@ import io.gatling.javaapi.core.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Every answer, by step: Gatling's own statistics cover a whole run, and this tool needs them per step
  * of simultaneous users, and needs to stop the run as soon as one step crosses the limit. Each request
- * of a journey goes through {@link Journeys#call}, which hands its status and response time here. A
+ * of a journey goes through {@link MeasuredCalls#call}, which hands its status and response time here. A
  * sample counts for step k only when it ends inside that step's window (after the ramp to it and a
  * short settle), so ramps never blur two steps together.
  *
@@ -84,13 +83,7 @@ public final class Recorder {
             secondHalf[i] = new LongList();
         }
         try {
-            Files.createDirectories(runConfig.out());
-            Files.writeString(runConfig.out().resolve("steps.tsv"), String.join("\t", "step", "users", "stream_per_s", "seconds",
-                    "requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "error_pct", "p95_other_half_ms", "load1",
-                    String.join("\t", CpuSnapshot.GROUPS.stream().map(g -> "cpu_" + g).toList()), "cpu_other", "cpu_idle",
-                    "crossed") + "\n");
-            Files.writeString(runConfig.out().resolve("requests.tsv"),
-                    "step\tname\trequests\trps\tp50_ms\tp95_ms\tp99_ms\terrors\n");
+            StepTables.create(runConfig.out());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,7 +103,7 @@ public final class Recorder {
         return stopReason == null ? "" : stopReason;
     }
 
-    /** The answer of one request (see Journeys.call): status 0 when none came (timeout, refused connection). */
+    /** The answer of one request (see MeasuredCalls.call): status 0 when none came (timeout, refused connection). */
     static void record(String name, Session session, long startMillis) {
         long now = System.currentTimeMillis();
         int status = session.contains("koomyStatus") ? ((Number) session.get("koomyStatus")).intValue() : 0;
@@ -195,106 +188,38 @@ public final class Recorder {
     private static void close(Step step) {
         long[] first = samples[step.index() - 1].toArray();
         long[] second = secondHalf[step.index() - 1].toArray();
-        Stats a = Stats.of(Arrays.stream(first));
-        Stats b = Stats.of(Arrays.stream(second));
-        boolean firstBetter = b.count == 0 || (a.count > 0 && a.p95 <= b.p95);
+        StepStats a = StepStats.of(Arrays.stream(first));
+        StepStats b = StepStats.of(Arrays.stream(second));
+        boolean firstBetter = b.count() == 0 || (a.count() > 0 && a.p95() <= b.p95());
         long[] all = firstBetter ? first : second;
-        Stats total = firstBetter ? a : b;
-        Stats other = firstBetter ? b : a;
+        StepStats total = firstBetter ? a : b;
+        StepStats other = firstBetter ? b : a;
         double seconds = (step.to() - step.from()) / 2000.0;
         // Nothing answered during a whole half: the stack is down or hopelessly behind.
         boolean crossed = crosses(a) && crosses(b);
         Map<String, Double> cpu = cpuFrom[step.index() - 1] == null ? Map.of()
                 : CpuSnapshot.shares(cpuFrom[step.index() - 1], CpuSnapshot.take(config));
-        StringBuilder line = new StringBuilder();
-        line.append(step.index()).append('\t').append(step.users()).append('\t').append(fmt(step.streamRate())).append('\t')
-                .append(fmt(seconds)).append('\t').append(total.count).append('\t').append(fmt(total.count / seconds)).append('\t')
-                .append(total.p50).append('\t').append(total.p95).append('\t').append(total.p99).append('\t').append(total.max)
-                .append('\t').append(total.errors).append('\t').append(fmt(total.errorPct())).append('\t').append(other.p95)
-                .append('\t').append(loadAverage());
-        for (String g : CpuSnapshot.GROUPS) {
-            line.append('\t').append(cpu.containsKey(g) ? fmt(cpu.get(g)) : "");
-        }
-        line.append('\t').append(cpu.containsKey("other") ? fmt(cpu.get("other")) : "")
-                .append('\t').append(cpu.containsKey("idle") ? fmt(cpu.get("idle")) : "")
-                .append('\t').append(crossed ? "yes" : "no").append('\n');
-        StringBuilder byName = new StringBuilder();
         List<String> names;
         synchronized (NAMES) {
             names = List.copyOf(NAMES);
         }
-        for (int id = 0; id < names.size(); id++) {
-            final long wanted = id;
-            Stats s = Stats.of(Arrays.stream(all).filter(v -> (v >>> 40) == wanted));
-            if (s.count > 0) {
-                byName.append(step.index()).append('\t').append(names.get(id)).append('\t').append(s.count).append('\t')
-                        .append(fmt(s.count / seconds)).append('\t').append(s.p50).append('\t').append(s.p95).append('\t')
-                        .append(s.p99).append('\t').append(s.errors).append('\n');
-            }
-        }
         try {
-            Files.writeString(config.out().resolve("steps.tsv"), line, java.nio.file.StandardOpenOption.APPEND);
-            Files.writeString(config.out().resolve("requests.tsv"), byName, java.nio.file.StandardOpenOption.APPEND);
+            StepTables.append(config.out(), step, seconds, total, other, cpu, crossed);
+            StepTables.appendByName(config.out(), step, seconds, names, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         System.out.printf(Locale.ROOT, "KOOMY-STEP %d: %d users%s, %.1f req/s, p50 %d ms, p95 %d ms (other half %d ms), p99 %d ms, errors %.2f %% (%d)%s%n",
                 step.index(), step.users(), step.streamRate() > 0 ? String.format(Locale.ROOT, " + %.0f webhooks/s", step.streamRate()) : "",
-                total.count / seconds, total.p50, total.p95, other.p95, total.p99, total.errorPct(), total.errors, crossed ? "  <- limit crossed" : "");
+                total.count() / seconds, total.p50(), total.p95(), other.p95(), total.p99(), total.errorPct(), total.errors(), crossed ? "  <- limit crossed" : "");
         if (crossed && stopReason == null) {
             stopReason = String.format(Locale.ROOT, "step %d (%d users): p95 %d ms, errors %.2f %% (limit: p95 %.0f ms, errors %.1f %%)",
-                    step.index(), step.users(), total.p95, total.errorPct(), config.maxP95Ms(), config.maxErrorPct());
+                    step.index(), step.users(), total.p95(), total.errorPct(), config.maxP95Ms(), config.maxErrorPct());
         }
     }
 
-    private static boolean crosses(Stats half) {
-        return half.count == 0 || half.p95 > config.maxP95Ms() || half.errorPct() > config.maxErrorPct();
+    private static boolean crosses(StepStats half) {
+        return half.count() == 0 || half.p95() > config.maxP95Ms() || half.errorPct() > config.maxErrorPct();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    /** Nearest-rank percentiles over the packed samples (name id << 40 | error << 39 | milliseconds). */
-    private record Stats(long count, long errors, long p50, long p95, long p99, long max) {
-        static Stats of(java.util.stream.LongStream packed) {
-            long[] values = packed.toArray();
-            long errors = Arrays.stream(values).filter(v -> ((v >>> 39) & 1) == 1).count();
-            long[] ms = Arrays.stream(values).map(v -> v & ((1L << 39) - 1)).sorted().toArray();
-            return new Stats(ms.length, errors, pct(ms, 0.50), pct(ms, 0.95), pct(ms, 0.99), ms.length == 0 ? 0 : ms[ms.length - 1]);
-        }
-
-        double errorPct() {
-            return count == 0 ? 0 : 100.0 * errors / count;
-        }
-
-        private static long pct(long[] sorted, double p) {
-            return sorted.length == 0 ? 0 : sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
-        }
-    }
-
-    /** An append-only list of longs, guarded by its own lock (many Gatling threads add, one reader at the end). */
-    private static final class LongList {
-        private long[] values = new long[1024];
-        private int size;
-
-        synchronized void add(long v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-
-        synchronized long[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package com.koomy.worker.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.koomy.testing.FreePorts;
 import com.koomy.testing.StripeTestEvents;
@@ -12,17 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.HasAuthentication;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.UsernameAndPassword;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,13 +26,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,22 +47,19 @@ class DashboardBrowserIT {
 
     private static final String SECRET = "whsec_browser_test";
     private static final String OPERATOR = "operator";
-    private static final Path ARTIFACTS = KoomyProcess.MODULE.resolve("target/browser-artifacts");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private int shot;
+    private final HeadlessChromium chromium = new HeadlessChromium();
 
     @Test
     void theOperatorRequeuesAFailedJobFromTheDashboardAndItSucceeds() throws Exception {
-        assertThat(CHROMIUM).as("Debian's chromium (ops/koomy installs it)").isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromium-driver (ops/koomy installs it)").isExecutable();
-        resetArtifacts();
+        assertThat(HeadlessChromium.CHROMIUM).as("Debian's chromium (ops/koomy installs it)").isExecutable();
+        assertThat(HeadlessChromium.CHROMEDRIVER).as("Debian's chromium-driver (ops/koomy installs it)").isExecutable();
+        HeadlessChromium.resetArtifacts();
         // A fresh password per run: nothing to commit, nothing another stack could know.
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
@@ -143,12 +132,12 @@ class DashboardBrowserIT {
                     HttpResponse.BodyHandlers.discarding()).statusCode()).as("requeue without credentials").isEqualTo(401);
             assertThat(jobState(jdbi, eventId)).isEqualTo("FAILED");
 
-            WebDriver browser = chromium();
+            WebDriver browser = chromium.start();
             try {
                 // No credentials: headless chromium gets the 401 and shows nothing of the dashboard.
                 browser.get(dashboard + "/dashboard/jobs?state=FAILED");
                 Thread.sleep(500);
-                screenshot(browser, "unauthenticated");
+                chromium.screenshot(browser, "unauthenticated");
                 assertThat(browser.getPageSource()).doesNotContain("Apply Stripe event").doesNotContain("Requeue");
                 assertThat(browser.findElements(By.xpath("//*[contains(text(), 'Failed')]"))).isEmpty();
 
@@ -158,7 +147,7 @@ class DashboardBrowserIT {
                 browser.get(dashboard + "/dashboard/jobs?state=FAILED");
                 WebElement failed = wait.until(ExpectedConditions.visibilityOfElementLocated(
                         By.xpath("//*[contains(text(), 'Apply Stripe event " + eventId + "')]")));
-                screenshot(browser, "failed-jobs");
+                chromium.screenshot(browser, "failed-jobs");
 
                 failed.click();
                 wait.until(ExpectedConditions.urlContains(jobId));
@@ -167,7 +156,7 @@ class DashboardBrowserIT {
                         By.xpath("//*[contains(text(), 'Job processing failed')]"))).click();
                 wait.until(ExpectedConditions.visibilityOfElementLocated(
                         By.xpath("//*[contains(text(), 'test_switches holds " + eventId + "')]")));
-                screenshot(browser, "failed-job");
+                chromium.screenshot(browser, "failed-job");
 
                 // The cause is fixed; the operator requeues the job.
                 jdbi.useHandle(h -> h.createUpdate("INSERT INTO test_switches (name) VALUES (:name)")
@@ -175,7 +164,7 @@ class DashboardBrowserIT {
                 WebElement requeue = wait.until(ExpectedConditions.elementToBeClickable(
                         By.xpath("//button[contains(translate(normalize-space(.), 'REQUEU', 'requeu'), 'requeue')]")));
                 requeue.click();
-                screenshot(browser, "requeued");
+                chromium.screenshot(browser, "requeued");
 
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                         .until(() -> "SUCCEEDED".equals(jobState(jdbi, eventId)));
@@ -184,62 +173,22 @@ class DashboardBrowserIT {
                 browser.navigate().refresh();
                 new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(
                         By.xpath("//*[contains(text(), 'This job has succeeded')]")));
-                screenshot(browser, "succeeded");
+                chromium.screenshot(browser, "succeeded");
             } catch (RuntimeException | AssertionError e) {
-                screenshot(browser, "failure");
-                Files.writeString(ARTIFACTS.resolve("failure.html"), browser.getPageSource());
+                chromium.screenshot(browser, "failure");
+                Files.writeString(HeadlessChromium.ARTIFACTS.resolve("failure.html"), browser.getPageSource());
                 throw e;
             } finally {
                 browser.quit();
             }
         }
 
-        assertOnlyLocalTraffic();
-        assertJsonLogs(apiLog, true, requestId);
-        assertJsonLogs(workerLog, false, null);
+        HeadlessChromium.assertOnlyLocalTraffic();
+        JsonLogLines.assertJsonLogs(apiLog, true, requestId);
+        JsonLogLines.assertJsonLogs(workerLog, false, null);
         // The failed attempt's stack trace stays inside its line, in the exception field.
         assertThat(Files.readAllLines(workerLog)).anySatisfy(line -> assertThat(JSON.readTree(line).path("exception").asText())
                 .contains("test_switches holds " + eventId));
-    }
-
-    /** Debian's chromium through Debian's chromedriver, both named: Selenium Manager never runs. */
-    private static WebDriver chromium() throws IOException {
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(ARTIFACTS.resolve("chromedriver.log").toFile())
-                .build();
-        Path profile = Files.createTempDirectory("koomy-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
-                "--disable-client-side-phishing-detection", "--disable-domain-reliability", "--no-pings",
-                "--disable-features=OptimizationHints,OptimizationGuideModelDownloading,MediaRouter,DnsOverHttps",
-                // Names resolve to nothing but 127.0.0.1: the browser cannot reach out even if it tries
-                // (chromium's own services, the dashboard's version check at api.jobrunr.io).
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--window-size=1400,1000", "--user-data-dir=" + profile,
-                // Every request the browser makes, to show it went nowhere but the dashboard.
-                "--log-net-log=" + ARTIFACTS.resolve("netlog.json"));
-        return new ChromeDriver(service, options);
-    }
-
-    private void resetArtifacts() throws IOException {
-        if (Files.isDirectory(ARTIFACTS)) {
-            try (Stream<Path> files = Files.list(ARTIFACTS)) {
-                for (Path file : files.toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
-        Files.createDirectories(ARTIFACTS);
-    }
-
-    private void screenshot(WebDriver browser, String name) throws IOException {
-        byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(ARTIFACTS.resolve(String.format("%02d-%s.png", ++shot, name)), png);
     }
 
     private int status(String url, String authorization) throws Exception {
@@ -271,101 +220,5 @@ class DashboardBrowserIT {
     private static String eventStatus(Jdbi jdbi, String eventId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT status FROM stripe_events WHERE event_id = :id")
                 .bind("id", eventId).mapTo(String.class).findOne().orElse(null));
-    }
-
-    /**
-     * Chromium's net log records every socket it opened. Its own services and the dashboard's
-     * version check (api.jobrunr.io) do try, but with names resolving to nothing no request may
-     * leave the machine: every TCP connection goes to 127.0.0.1 and no UDP datagram is sent (no DNS;
-     * chromium's IPv6 reachability probe connects a UDP socket but sends nothing).
-     */
-    private static void assertOnlyLocalTraffic() throws IOException {
-        Path netlog = ARTIFACTS.resolve("netlog.json");
-        assertThat(netlog).exists();
-        JsonNode log;
-        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(netlog.toFile())) {
-            log = JSON.readTree(parser); // the first value: chromium may append a few bytes after it
-        }
-        Map<Integer, String> types = new HashMap<>();
-        log.path("constants").path("logEventTypes").fields()
-                .forEachRemaining(type -> types.put(type.getValue().asInt(), type.getKey()));
-        int local = 0;
-        List<String> remote = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        for (JsonNode event : log.path("events")) {
-            String type = types.getOrDefault(event.path("type").asInt(), "?");
-            JsonNode params = event.path("params");
-            switch (type) {
-                case "TCP_CONNECT_ATTEMPT", "TCP_CONNECT" -> {
-                    List<String> addresses = new ArrayList<>();
-                    params.path("address_list").forEach(a -> addresses.add(a.asText()));
-                    if (params.has("address")) {
-                        addresses.add(params.path("address").asText());
-                    }
-                    for (String address : addresses) {
-                        if (address.startsWith("127.0.0.1:")) {
-                            local++;
-                        } else {
-                            remote.add(type + " " + address);
-                        }
-                    }
-                }
-                case "UDP_BYTES_SENT" -> remote.add(type + " " + params);
-                case "URL_REQUEST_START_JOB" -> {
-                    String url = params.path("url").asText();
-                    if (!url.isEmpty() && !url.startsWith("http://127.0.0.1:")) {
-                        refused.add(url.replaceAll("\\?.*", ""));
-                    }
-                }
-                default -> { }
-            }
-        }
-        assertThat(local).as("connections to the dashboard in the net log").isPositive();
-        assertThat(remote).as("traffic chromium sent off the machine").isEmpty();
-        System.out.printf("chromium: %d local connections, none elsewhere; requests refused by the resolver: %s%n",
-                local, new java.util.TreeSet<>(refused));
-    }
-
-    /**
-     * Every line is one JSON object. Request lines (logger koomy.request) carry timestamp, level,
-     * method, path, status, durationMs, userAgent and requestId; every other line timestamp, level,
-     * logger and message.
-     */
-    private static void assertJsonLogs(Path log, boolean api, String requestId) throws IOException {
-        List<String> lines = Files.readAllLines(log);
-        assertThat(lines).as(log.toString()).isNotEmpty();
-        int requests = 0;
-        boolean ours = false;
-        for (String line : lines) {
-            JsonNode entry;
-            try {
-                entry = JSON.readTree(line);
-            } catch (IOException e) {
-                throw new AssertionError(log.getFileName() + ": not JSON: " + line, e);
-            }
-            assertThat(entry.isObject()).as(line).isTrue();
-            List<String> fields = "koomy.request".equals(entry.path("logger").asText())
-                    ? List.of("timestamp", "level", "method", "path", "status", "durationMs", "userAgent", "requestId")
-                    : List.of("timestamp", "level", "logger", "message");
-            for (String field : fields) {
-                assertThat(entry.has(field)).as("%s: field %s in %s", log.getFileName(), field, line).isTrue();
-            }
-            if ("koomy.request".equals(entry.path("logger").asText())) {
-                requests++;
-                if (requestId != null && requestId.equals(entry.path("requestId").asText())) {
-                    ours = true;
-                    assertThat(entry.path("method").asText()).isEqualTo("POST");
-                    assertThat(entry.path("path").asText()).isEqualTo("/api/webhooks/stripe");
-                    assertThat(entry.path("status").asInt()).isEqualTo(200);
-                    assertThat(entry.path("durationMs").isNumber()).isTrue();
-                    assertThat(entry.path("userAgent").asText()).isEqualTo("DashboardBrowserIT");
-                }
-            }
-        }
-        if (api) {
-            assertThat(requests).as("request lines in " + log.getFileName()).isPositive();
-            assertThat(ours).as("the webhook's request line, id " + requestId).isTrue();
-        }
-        System.out.printf("%s: %d JSON lines, %d request lines%n", log.getFileName(), lines.size(), requests);
     }
 }

@@ -100,6 +100,12 @@ final class Probes implements AutoCloseable {
                 + (answers.size() - ok - unavailable - unauthorized);
     }
 
+    /** The median latency of the answers (0 for none). */
+    static long median(List<Answer> answers) {
+        List<Long> sorted = answers.stream().map(Answer::latencyMs).sorted().toList();
+        return sorted.isEmpty() ? 0 : sorted.get((sorted.size() - 1) / 2);
+    }
+
     @Override
     public void close() throws InterruptedException {
         threads.shutdownNow();

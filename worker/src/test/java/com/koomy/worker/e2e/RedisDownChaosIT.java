@@ -88,8 +88,8 @@ class RedisDownChaosIT {
                 CountedWebhooks.Counts counts = CountedWebhooks.Counts.of(stack.db, load.accepted());
 
                 report.figure("outage", ChaosReport.secs(stopMs, startMs) + " (redis-server SIGKILLed, then a new empty one)");
-                report.figure("public page, before", Probes.summary(pageBefore) + "; median " + median(pageBefore) + " ms");
-                report.figure("public page, during", Probes.summary(pageDuring) + "; median " + median(pageDuring) + " ms");
+                report.figure("public page, before", Probes.summary(pageBefore) + "; median " + Probes.median(pageBefore) + " ms");
+                report.figure("public page, during", Probes.summary(pageDuring) + "; median " + Probes.median(pageDuring) + " ms");
                 report.figure("signed-in GET /api/me, during", Probes.summary(meDuring));
                 report.figure("signed-in public page, during", Probes.summary(signedPageDuring));
                 report.figure("login, during", Probes.summary(loginDuring));
@@ -124,10 +124,5 @@ class RedisDownChaosIT {
 
     private static boolean allStatus(List<Probes.Answer> answers, int status) {
         return !answers.isEmpty() && answers.stream().allMatch(a -> a.status() == status);
-    }
-
-    private static long median(List<Probes.Answer> answers) {
-        List<Long> sorted = answers.stream().map(Probes.Answer::latencyMs).sorted().toList();
-        return sorted.isEmpty() ? 0 : sorted.get((sorted.size() - 1) / 2);
     }
 }

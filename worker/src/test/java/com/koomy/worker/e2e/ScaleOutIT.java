@@ -1,11 +1,9 @@
 package com.koomy.worker.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.koomy.testing.ApiHttp;
-import com.koomy.testing.ApiReply;
 import com.koomy.testing.FreePorts;
 import com.koomy.testing.TestDatabase;
-import com.koomy.testing.TestRedis;
+import com.koomy.worker.e2e.ScaleOutCalls.Account;
+import com.koomy.worker.e2e.ScaleOutCalls.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
+import static com.koomy.worker.e2e.ScaleOutCalls.assertRateLimited;
+import static com.koomy.worker.e2e.ScaleOutCalls.badLogin;
+import static com.koomy.worker.e2e.ScaleOutCalls.call;
+import static com.koomy.worker.e2e.ScaleOutCalls.createPublicCommunity;
+import static com.koomy.worker.e2e.ScaleOutCalls.login;
+import static com.koomy.worker.e2e.ScaleOutCalls.publicName;
+import static com.koomy.worker.e2e.ScaleOutCalls.randomAddress;
+import static com.koomy.worker.e2e.ScaleOutCalls.register;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -50,32 +55,17 @@ class ScaleOutIT {
 
     @BeforeAll
     static void startTwoApisAndAWorker() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", db.url());
-        env.put("DATABASE_USER", TestDatabase.user());
-        env.put("DATABASE_PASSWORD", TestDatabase.password());
-        env.put("KOOMY_DASHBOARD_ENABLED", "false");
-        // Small pools: three processes next to whatever else uses the machine's PostgreSQL.
-        env.put("KOOMY_API_DB_MAX", "6");
-        env.put("KOOMY_WORKER_DB_MAX", "6");
-        env.put("KOOMY_WORKER_JOBS_DB_MAX", "6");
-        env.put("KOOMY_JOBS_WORKERS", "2");
-        // As behind the balancer (one trusted proxy); the test may also send its own X-Forwarded-For,
-        // which counts for nothing. Redis keys (limits, sessions, caches) of this run only (the Redis is shared).
-        env.put("KOOMY_TRUSTED_PROXIES", "1");
-        env.put("KOOMY_REDIS_PREFIX", TestRedis.newPrefix());
-        env.put("KOOMY_CACHE_PUBLIC_PAGE_LOCAL_TTL", LOCAL_PAGE_TTL.toSeconds() + "s");
-
+        Map<String, String> env = ScaleOutCalls.env(db, LOCAL_PAGE_TTL);
         Map<String, String> worker = new HashMap<>(env);
         int workerAdmin = FreePorts.next();
         worker.put("KOOMY_WORKER_ADMIN_PORT", String.valueOf(workerAdmin));
         PROCESSES.add(KoomyProcess.worker("scale-worker", worker, workerAdmin));
         int portA = FreePorts.next();
         int portB = FreePorts.next();
-        Map<String, String> envA = apiEnv(env, portA);
+        Map<String, String> envA = ScaleOutCalls.apiEnv(env, portA);
         adminA = Integer.parseInt(envA.get("KOOMY_API_ADMIN_PORT"));
         PROCESSES.add(KoomyProcess.api("scale-api-a", envA, portA));
-        Map<String, String> envB = apiEnv(env, portB);
+        Map<String, String> envB = ScaleOutCalls.apiEnv(env, portB);
         adminB = Integer.parseInt(envB.get("KOOMY_API_ADMIN_PORT"));
         PROCESSES.add(KoomyProcess.api("scale-api-b", envB, portB));
         for (KoomyProcess process : PROCESSES) {
@@ -83,13 +73,6 @@ class ScaleOutIT {
         }
         apiA = "http://127.0.0.1:" + portA;
         apiB = "http://127.0.0.1:" + portB;
-    }
-
-    private static Map<String, String> apiEnv(Map<String, String> env, int port) {
-        Map<String, String> copy = new HashMap<>(env);
-        copy.put("KOOMY_API_PORT", String.valueOf(port));
-        copy.put("KOOMY_API_ADMIN_PORT", String.valueOf(FreePorts.next()));
-        return copy;
     }
 
     @AfterAll
@@ -108,7 +91,7 @@ class ScaleOutIT {
         HttpResponse<String> checks = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/healthcheck")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(checks.body()).contains("\"database\"", "\"redis\"");
-        assertThat(call(apiA, "GET", "/api/health", null, null, null).status).isEqualTo(200);
+        assertThat(call(apiA, "GET", "/api/health", null, null, null).status()).isEqualTo(200);
     }
 
     @Test
@@ -117,12 +100,12 @@ class ScaleOutIT {
         String token = login(apiA, ada);
 
         Reply me = call(apiB, "GET", "/api/me", token, null, null);
-        assertThat(me.status).isEqualTo(200);
-        assertThat(me.json.path("email").asText()).isEqualTo(ada.email);
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.json().path("email").asText()).isEqualTo(ada.email());
 
-        assertThat(call(apiB, "POST", "/api/auth/logout", token, null, null).status).isEqualTo(204);
+        assertThat(call(apiB, "POST", "/api/auth/logout", token, null, null).status()).isEqualTo(204);
         Reply after = call(apiA, "GET", "/api/me", token, null, null);
-        assertThat(after.status).isEqualTo(401);
+        assertThat(after.status()).isEqualTo(401);
         assertThat(after.code()).isEqualTo("invalid_session");
     }
 
@@ -133,7 +116,7 @@ class ScaleOutIT {
         String email = "limited-" + UUID.randomUUID() + "@example.org";
         for (int i = 0; i < 5; i++) {
             Reply wrong = badLogin(i % 2 == 0 ? apiA : apiB, email, randomAddress());
-            assertThat(wrong.status).as("attempt %d", i + 1).isEqualTo(401);
+            assertThat(wrong.status()).as("attempt %d", i + 1).isEqualTo(401);
         }
         assertRateLimited(badLogin(apiB, email, randomAddress()));
         assertRateLimited(badLogin(apiA, email, randomAddress()));
@@ -142,7 +125,7 @@ class ScaleOutIT {
         String address = randomAddress();
         for (int i = 0; i < 10; i++) {
             Reply wrong = badLogin(i % 2 == 0 ? apiA : apiB, "addr-" + UUID.randomUUID() + "@example.org", address);
-            assertThat(wrong.status).as("attempt %d", i + 1).isEqualTo(401);
+            assertThat(wrong.status()).as("attempt %d", i + 1).isEqualTo(401);
         }
         assertRateLimited(badLogin(apiA, "addr-" + UUID.randomUUID() + "@example.org", address));
         assertRateLimited(badLogin(apiB, "addr-" + UUID.randomUUID() + "@example.org", address));
@@ -159,11 +142,11 @@ class ScaleOutIT {
 
         String renamed = "After " + UUID.randomUUID();
         Reply patch = call(apiA, "PATCH", "/api/communities/" + id, token, Map.of("name", renamed), null);
-        assertThat(patch.status).isEqualTo(200);
+        assertThat(patch.status()).isEqualTo(200);
         long changedAt = System.nanoTime();
 
         // Signed in: no per-process copy, Redis was invalidated: the other instance shows it at once.
-        assertThat(call(apiB, "GET", "/api/communities/" + id, token, null, null).json.path("name").asText())
+        assertThat(call(apiB, "GET", "/api/communities/" + id, token, null, null).json().path("name").asText())
                 .isEqualTo(renamed);
         assertSignedOutPageBecomes(List.of(apiA, apiB), id, renamed, changedAt);
     }
@@ -182,7 +165,7 @@ class ScaleOutIT {
             // Round robin: consecutive requests reach both instances.
             Set<String> answeredBy = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                answeredBy.add(call(lb, "GET", "/api/health", null, null, null).instance);
+                answeredBy.add(call(lb, "GET", "/api/health", null, null, null).instance());
             }
             assertThat(answeredBy).containsExactlyInAnyOrder("api-1", "api-2");
 
@@ -192,9 +175,9 @@ class ScaleOutIT {
             Set<String> servedMe = new HashSet<>();
             for (int i = 0; i < 4; i++) {
                 Reply me = call(lb, "GET", "/api/me", token, null, null);
-                assertThat(me.status).isEqualTo(200);
-                assertThat(me.json.path("email").asText()).isEqualTo(grace.email);
-                servedMe.add(me.instance);
+                assertThat(me.status()).isEqualTo(200);
+                assertThat(me.json().path("email").asText()).isEqualTo(grace.email());
+                servedMe.add(me.instance());
             }
             assertThat(servedMe).containsExactlyInAnyOrder("api-1", "api-2");
 
@@ -203,8 +186,8 @@ class ScaleOutIT {
             Set<String> refusedBy = new HashSet<>();
             for (int i = 0; i < 5; i++) {
                 Reply wrong = badLogin(lb, email, null);
-                assertThat(wrong.status).isEqualTo(401);
-                refusedBy.add(wrong.instance);
+                assertThat(wrong.status()).isEqualTo(401);
+                refusedBy.add(wrong.instance());
             }
             assertThat(refusedBy).containsExactlyInAnyOrder("api-1", "api-2");
             assertRateLimited(badLogin(lb, email, null));
@@ -213,11 +196,11 @@ class ScaleOutIT {
             // A change is seen through the balancer within the local page TTL, whoever answers.
             String id = createPublicCommunity(lb, token, "Balanced " + UUID.randomUUID());
             for (int i = 0; i < 4; i++) {
-                assertThat(call(lb, "GET", "/api/communities/" + id, null, null, null).json.path("name").asText())
+                assertThat(call(lb, "GET", "/api/communities/" + id, null, null, null).json().path("name").asText())
                         .startsWith("Balanced ");
             }
             String renamed = "Rebalanced " + UUID.randomUUID();
-            assertThat(call(lb, "PATCH", "/api/communities/" + id, token, Map.of("name", renamed), null).status)
+            assertThat(call(lb, "PATCH", "/api/communities/" + id, token, Map.of("name", renamed), null).status())
                     .isEqualTo(200);
             long changedAt = System.nanoTime();
             assertSignedOutPageBecomes(List.of(lb), id, renamed, changedAt);
@@ -239,76 +222,15 @@ class ScaleOutIT {
             Set<String> answeredBy = new HashSet<>();
             for (int i = 0; i < 6; i++) {
                 Reply page = call(base, "GET", "/api/communities/" + id, null, null, null);
-                assertThat(page.status).isEqualTo(200);
-                assertThat(page.json.path("name").asText()).as("answer %d of %s (%s)", i, base, page.instance).isEqualTo(name);
-                if (page.instance != null) {
-                    answeredBy.add(page.instance);
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.json().path("name").asText()).as("answer %d of %s (%s)", i, base, page.instance()).isEqualTo(name);
+                if (page.instance() != null) {
+                    answeredBy.add(page.instance());
                 }
             }
             if (!answeredBy.isEmpty()) {
                 assertThat(answeredBy).containsExactlyInAnyOrder("api-1", "api-2");
             }
         }
-    }
-
-    private record Account(String email, String password) {
-    }
-
-    /** An answer and the API instance that gave it (X-Koomy-Instance, null through none). */
-    private record Reply(int status, JsonNode json, String instance) {
-        String code() {
-            JsonNode error = json.path("error");
-            return (error.isObject() ? error : json).path("code").asText(null);
-        }
-    }
-
-    private static void assertRateLimited(Reply reply) {
-        assertThat(reply.status).isEqualTo(429);
-        assertThat(reply.code()).isEqualTo("rate_limited");
-    }
-
-    private static String randomAddress() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
-    }
-
-    private Account register(String base, String name) throws Exception {
-        Account account = new Account(name.toLowerCase() + "-" + UUID.randomUUID() + "@example.org", "correct horse " + name);
-        Reply created = call(base, "POST", "/api/auth/register", null,
-                Map.of("email", account.email, "password", account.password, "name", name, "locale", "en"), null);
-        assertThat(created.status).as("register: %s", created.json).isEqualTo(201);
-        return account;
-    }
-
-    private String login(String base, Account account) throws Exception {
-        Reply session = call(base, "POST", "/api/auth/login", null,
-                Map.of("email", account.email, "password", account.password), null);
-        assertThat(session.status).as("login: %s", session.json).isEqualTo(200);
-        return session.json.path("token").asText();
-    }
-
-    private Reply badLogin(String base, String email, String address) throws Exception {
-        return call(base, "POST", "/api/auth/login", null, Map.of("email", email, "password", "not the password"), address);
-    }
-
-    private String createPublicCommunity(String base, String token, String name) throws Exception {
-        Reply created = call(base, "POST", "/api/communities", token, Map.of("name", name, "visibility", "public"), null);
-        assertThat(created.status).as("create: %s", created.json).isEqualTo(201);
-        return created.json.path("id").asText();
-    }
-
-    private String publicName(String base, String id) throws Exception {
-        Reply page = call(base, "GET", "/api/communities/" + id, null, null, null);
-        assertThat(page.status).isEqualTo(200);
-        return page.json.path("name").asText();
-    }
-
-    private Reply call(String base, String method, String path, String token, Object body, String forwardedFor) {
-        HttpRequest.Builder request = ApiHttp.request(base, method, path, token, body).timeout(Duration.ofSeconds(10));
-        if (forwardedFor != null) {
-            request.header("X-Forwarded-For", forwardedFor);
-        }
-        ApiReply reply = ApiHttp.reply(ApiHttp.send(request), false);
-        return new Reply(reply.status(), reply.body(), reply.header("X-Koomy-Instance").orElse(null));
     }
 }

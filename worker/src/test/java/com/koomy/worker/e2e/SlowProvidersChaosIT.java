@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,9 +134,9 @@ class SlowProvidersChaosIT {
                 report.figure("phases", "baseline 20 s, SendGrid after " + MAIL_DELAY_MS / 1000 + " s and Stripe after "
                         + STRIPE_DELAY_MS / 1000 + " s for " + ChaosReport.secs(tSlow, t5xx) + ", 5xx " + ChaosReport.secs(t5xx, t429)
                         + ", 429 " + ChaosReport.secs(t429, tOk) + ", then normal; emails settled " + ChaosReport.secs(tOk, settled) + " after");
-                report.figure("public page median: before / during", median(pageBefore) + " / " + median(pageDuring) + " ms; during "
+                report.figure("public page median: before / during", Probes.median(pageBefore) + " / " + Probes.median(pageDuring) + " ms; during "
                         + Probes.summary(pageDuring));
-                report.figure("/api/health median: before / during", median(healthBefore) + " / " + median(healthDuring) + " ms; during "
+                report.figure("/api/health median: before / during", Probes.median(healthBefore) + " / " + Probes.median(healthDuring) + " ms; during "
                         + Probes.summary(healthDuring));
                 report.figure("SendGrid requests by answer", calls.stream().collect(Collectors.groupingBy(StubMail.Call::status,
                         TreeMap::new, Collectors.counting())));
@@ -234,55 +233,9 @@ class SlowProvidersChaosIT {
     }
 
     private static boolean fast(List<Probes.Answer> before, List<Probes.Answer> during) {
-        long b = median(before);
-        long d = median(during);
+        long b = Probes.median(before);
+        long d = Probes.median(during);
         return !before.isEmpty() && !during.isEmpty() && during.stream().allMatch(Probes.Answer::ok) && (d <= 2 * b || d <= b + 10);
-    }
-
-    private static long median(List<Probes.Answer> answers) {
-        List<Long> sorted = answers.stream().map(Probes.Answer::latencyMs).sorted().toList();
-        return sorted.isEmpty() ? 0 : sorted.get((sorted.size() - 1) / 2);
-    }
-
-    /**
-     * The retries that follow a failed answer, per email: after its n-th 5xx the worker tries no earlier than 3^n s
-     * later (0.5 s allowed for clocks); after a 429, not before the X-RateLimit-Reset the stub gave.
-     */
-    private static final class Backoff {
-        long after5xx;
-        long early5xx;
-        long most5xx;
-        long after429;
-        long early429;
-
-        static Backoff of(List<StubMail.Call> calls) {
-            Backoff b = new Backoff();
-            Map<String, List<StubMail.Call>> byKey = new LinkedHashMap<>();
-            calls.forEach(c -> byKey.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c));
-            for (List<StubMail.Call> own : byKey.values()) {
-                int fives = 0;
-                for (int i = 0; i < own.size(); i++) {
-                    StubMail.Call c = own.get(i);
-                    StubMail.Call next = i + 1 < own.size() ? own.get(i + 1) : null;
-                    if (c.status() >= 500) {
-                        fives++;
-                        b.most5xx = Math.max(b.most5xx, fives);
-                        if (next != null) {
-                            b.after5xx++;
-                            if (next.atMs() - c.atMs() < 1000 * Math.pow(3, fives) - 500) {
-                                b.early5xx++;
-                            }
-                        }
-                    } else if (c.status() == 429 && next != null && c.resetSecond() > 0) {
-                        b.after429++;
-                        if (next.atMs() < c.resetSecond() * 1000 - 500) {
-                            b.early429++;
-                        }
-                    }
-                }
-            }
-            return b;
-        }
     }
 
     /** The Stripe stub is a JUnit extension (stopped after all); here it is stopped with the test. */

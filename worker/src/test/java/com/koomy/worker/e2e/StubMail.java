@@ -11,6 +11,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What the SendGrid stub of a chaos scenario received, per email (the {@code custom_args.koomy_key} our mailer
@@ -63,6 +67,37 @@ final class StubMail {
                     map.put(row.getColumn("state", String.class), row.getColumn("n", Long.class));
                     return map;
                 }));
+    }
+
+    /** Each email's status by key, {@code +operator} when its last error asks for an operator. */
+    static Map<String, String> statuses(Jdbi jdbi, List<String> keys) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT idempotency_key, status || CASE WHEN last_error ILIKE '%operator%' THEN '+operator' ELSE '' END AS s
+                          FROM emails WHERE idempotency_key = ANY(:keys)
+                        """)
+                .bindArray("keys", String.class, keys)
+                .reduceRows(new HashMap<>(), (map, row) -> {
+                    map.put(row.getColumn("idempotency_key", String.class), row.getColumn("s", String.class));
+                    return map;
+                }));
+    }
+
+    /** How many of these emails are held in sending (no lease) until a SendGrid event or their resend. */
+    static long held(Jdbi jdbi, Set<String> keys) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT count(*) FROM emails WHERE idempotency_key = ANY(:keys)
+                           AND status = 'sending' AND lease_until IS NULL AND retry_at IS NOT NULL
+                        """).bindArray("keys", String.class, List.copyOf(keys)).mapTo(Long.class).one());
+    }
+
+    static long countStatus(Jdbi jdbi, List<String> keys, String status) {
+        return statuses(jdbi, keys).values().stream().filter(status::equals).count();
+    }
+
+    /** How many of these emails are in each status (as {@link #statuses} names it). */
+    static Map<String, Long> statusCounts(Jdbi jdbi, List<String> keys) {
+        return statuses(jdbi, keys).values().stream()
+                .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
     }
 
     private static Call call(ServeEvent event) {
