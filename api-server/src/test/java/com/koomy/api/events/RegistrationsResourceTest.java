@@ -63,8 +63,8 @@ class RegistrationsResourceTest {
     void registerRefusesBadGuestNamesAndStrangersAndStoresNothing() {
         ResourceCommunity club = ResourceCommunity.create(api, "Guest club");
         Event event = services.event(club, "Guests", 10);
-        ApiCalls.User member = club.member("Host");
         long tickets = api.count("tickets");
+        ApiCalls.User member = club.member("Host");
 
         assertFields(api.as(member).post(seats(event), Map.of("guestName", " ")), "validation_failed", "guestName");
         assertFields(api.as(member).post(seats(event), Map.of("guestName", "g".repeat(201))), "validation_failed", "guestName");
