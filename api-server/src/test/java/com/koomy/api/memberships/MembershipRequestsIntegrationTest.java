@@ -28,40 +28,7 @@ class MembershipRequestsIntegrationTest {
 
     private final ApiCalls api = new ApiCalls(() -> stack.app.getLocalPort()).checkingContract();
     private final MemberFieldCalls calls = new MemberFieldCalls(api, stack.db);
-
-    private ApiReply list(UUID community, User caller, String query) {
-        return api.get("/api/communities/" + community + "/membership-requests" + query, caller == null ? null : caller.token());
-    }
-
-    private ApiReply decide(UUID community, User caller, UUID request, String decision, Object body) {
-        return api.call("POST", "/api/communities/" + community + "/membership-requests/" + request + "/" + decision,
-                caller == null ? null : caller.token(), body);
-    }
-
-    private UUID requestOf(UUID community, User user) {
-        return stack.db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT id FROM membership_requests WHERE community_id = :c AND account_id = :a
-                         ORDER BY requested_at DESC LIMIT 1""")
-                .bind("c", community).bind("a", user.id()).mapTo(UUID.class).one());
-    }
-
-    /** "request status / membership status", e.g. "pending/pending" or "refused/none". */
-    private String state(UUID community, User user) {
-        return stack.db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT r.status || '/' || coalesce(m.status, 'none')
-                          FROM membership_requests r
-                          LEFT JOIN memberships m ON m.community_id = r.community_id AND m.account_id = r.account_id
-                         WHERE r.community_id = :c AND r.account_id = :a ORDER BY r.requested_at DESC LIMIT 1""")
-                .bind("c", community).bind("a", user.id()).mapTo(String.class).one());
-    }
-
-    /** The emails queued to the user with this template: "locale message". */
-    private List<String> emails(String template, User user) {
-        return stack.db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT locale || ' ' || coalesce(variables ->> 'message', '-') || ' ' || (variables ->> 'communityName')
-                          FROM emails WHERE template = :t AND recipients -> 0 ->> 'email' = :e ORDER BY created_at""")
-                .bind("t", template).bind("e", user.email()).mapTo(String.class).list());
-    }
+    private final MembershipRequestCalls requests = new MembershipRequestCalls(api, stack.db);
 
     @Test
     void adminsListPendingRequestsInPages() {
@@ -75,7 +42,7 @@ class MembershipRequestsIntegrationTest {
         api.call("PATCH", "/api/communities/" + id + "/members/" + admin.id(), owner.token(), Map.of("role", "admin", "status", "active"));
         calls.join(id, member, null);
         api.call("PATCH", "/api/communities/" + id + "/members/" + member.id(), owner.token(), Map.of("status", "active"));
-        assertThat(state(id, admin)).as("approved through PATCH: the request is closed").isEqualTo("approved/active");
+        assertThat(requests.state(id, admin)).as("approved through PATCH: the request is closed").isEqualTo("approved/active");
         assertThat(calls.put(id, owner, List.of(MemberFieldCalls.field("instrument", "Instrument", "text", null, true, null)))
                 .status()).isEqualTo(200);
         List<User> applicants = new ArrayList<>();
@@ -90,25 +57,25 @@ class MembershipRequestsIntegrationTest {
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            ApiReply page = list(id, admin, "?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            ApiReply page = requests.list(id, admin, "?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.body().get("items").size()).isLessThanOrEqualTo(2);
             page.body().get("items").forEach(r -> seen.add(r.get("name").asText() + ":" + r.at("/fields/instrument").asText()));
             cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
         } while (cursor != null);
         assertThat(seen).as("oldest first").containsExactly("Zed Applicant:Zed", "Amy Applicant:Amy", "Kim Applicant:Kim");
-        JsonNode first = list(id, owner, "").body().at("/items/0");
-        assertThat(first.get("id").asText()).isEqualTo(requestOf(id, applicants.get(0)).toString());
+        JsonNode first = requests.list(id, owner, "").body().at("/items/0");
+        assertThat(first.get("id").asText()).isEqualTo(requests.requestOf(id, applicants.get(0)).toString());
         assertThat(first.get("email").asText()).isEqualTo(applicants.get(0).email());
         assertThat(first.get("status").asText()).isEqualTo("pending");
         assertThat(first.has("locale")).isFalse();
 
-        assertThat(list(id, member, "").status()).isEqualTo(403);
-        assertThat(list(id, applicants.get(0), "").status()).as("a pending member").isEqualTo(404);
-        assertThat(list(id, otherOwner, "").status()).as("another community's owner").isEqualTo(404);
-        assertThat(list(id, null, "").status()).isEqualTo(401);
+        assertThat(requests.list(id, member, "").status()).isEqualTo(403);
+        assertThat(requests.list(id, applicants.get(0), "").status()).as("a pending member").isEqualTo(404);
+        assertThat(requests.list(id, otherOwner, "").status()).as("another community's owner").isEqualTo(404);
+        assertThat(requests.list(id, null, "").status()).isEqualTo(401);
         for (String bad : new String[]{"?limit=0", "?limit=101", "?limit=ten", "?cursor=QUJD", "?cursor=" + "x".repeat(1001)}) {
-            assertThat(list(id, owner, bad).status()).as(bad).isEqualTo(400);
+            assertThat(requests.list(id, owner, bad).status()).as(bad).isEqualTo(400);
         }
     }
 
@@ -118,24 +85,24 @@ class MembershipRequestsIntegrationTest {
         User ann = api.user("Ann Approve");
         UUID id = api.community(owner, "Approve Club", "public", "approval");
         calls.join(id, ann, null);
-        UUID request = requestOf(id, ann);
+        UUID request = requests.requestOf(id, ann);
 
-        ApiReply approved = decide(id, owner, request, "approve", Map.of("message", "  Welcome aboard!  "));
+        ApiReply approved = requests.decide(id, owner, request, "approve", Map.of("message", "  Welcome aboard!  "));
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.body().get("status").asText()).isEqualTo("approved");
         assertThat(approved.body().get("message").asText()).isEqualTo("Welcome aboard!");
         assertThat(approved.body().get("decidedAt").isNull()).isFalse();
-        assertThat(state(id, ann)).isEqualTo("approved/active");
-        assertThat(emails("membership_approved", ann)).containsExactly("en Welcome aboard! Approve Club");
-        assertThat(list(id, owner, "").body().get("items").size()).isZero();
+        assertThat(requests.state(id, ann)).isEqualTo("approved/active");
+        assertThat(requests.emails("membership_approved", ann)).containsExactly("en Welcome aboard! Approve Club");
+        assertThat(requests.list(id, owner, "").body().get("items").size()).isZero();
 
-        ApiReply again = decide(id, owner, request, "approve", null);
+        ApiReply again = requests.decide(id, owner, request, "approve", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("request_already_decided");
-        assertThat(decide(id, owner, request, "refuse", null).code()).isEqualTo("request_already_decided");
-        assertThat(state(id, ann)).isEqualTo("approved/active");
-        assertThat(emails("membership_approved", ann)).hasSize(1);
-        assertThat(emails("membership_refused", ann)).isEmpty();
+        assertThat(requests.decide(id, owner, request, "refuse", null).code()).isEqualTo("request_already_decided");
+        assertThat(requests.state(id, ann)).isEqualTo("approved/active");
+        assertThat(requests.emails("membership_approved", ann)).hasSize(1);
+        assertThat(requests.emails("membership_refused", ann)).isEmpty();
     }
 
     @Test
@@ -146,29 +113,29 @@ class MembershipRequestsIntegrationTest {
         UUID id = api.community(owner, "Patch Approve Club", "public", "approval");
         calls.join(id, dan, null);
         calls.join(id, eve, null);
-        UUID request = requestOf(id, dan);
+        UUID request = requests.requestOf(id, dan);
 
         ApiReply approved = api.call("PATCH", "/api/communities/" + id + "/members/" + dan.id(), owner.token(),
                 Map.of("status", "active"));
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.body().get("status").asText()).isEqualTo("active");
-        assertThat(state(id, dan)).isEqualTo("approved/active");
-        assertThat(emails("membership_approved", dan)).as("emailed as by the approve route").containsExactly("en - Patch Approve Club");
+        assertThat(requests.state(id, dan)).isEqualTo("approved/active");
+        assertThat(requests.emails("membership_approved", dan)).as("emailed as by the approve route").containsExactly("en - Patch Approve Club");
         String decidedBy = stack.db.jdbi().withHandle(h -> h.createQuery("SELECT decided_by::text FROM membership_requests WHERE id = :id")
                 .bind("id", request).mapTo(String.class).one());
         assertThat(decidedBy).isEqualTo(owner.id().toString());
-        ApiReply again = decide(id, owner, request, "approve", null);
+        ApiReply again = requests.decide(id, owner, request, "approve", null);
         assertThat(again.code()).isEqualTo("request_already_decided");
         assertThat(again.body().at("/error/details/status").asText()).isEqualTo("approved");
         assertThat(api.call("PATCH", "/api/communities/" + id + "/members/" + dan.id(), owner.token(), Map.of("status", "active"))
                 .status()).as("no longer pending: a role-less no-op").isEqualTo(200);
-        assertThat(emails("membership_approved", dan)).hasSize(1);
+        assertThat(requests.emails("membership_approved", dan)).hasSize(1);
 
         // Approval and a role in one call: one email, the request approved.
         assertThat(api.call("PATCH", "/api/communities/" + id + "/members/" + eve.id(), owner.token(),
                 Map.of("status", "active", "role", "admin")).body().get("role").asText()).isEqualTo("admin");
-        assertThat(state(id, eve)).isEqualTo("approved/active");
-        assertThat(emails("membership_approved", eve)).containsExactly("en - Patch Approve Club");
+        assertThat(requests.state(id, eve)).isEqualTo("approved/active");
+        assertThat(requests.emails("membership_approved", eve)).containsExactly("en - Patch Approve Club");
     }
 
     @Test
@@ -177,27 +144,27 @@ class MembershipRequestsIntegrationTest {
         User bob = api.user("Bob Refuse");
         UUID id = api.community(owner, "Refuse Club", "public", "approval");
         calls.join(id, bob, null);
-        UUID request = requestOf(id, bob);
+        UUID request = requests.requestOf(id, bob);
 
-        ApiReply refused = decide(id, owner, request, "refuse", null);
+        ApiReply refused = requests.decide(id, owner, request, "refuse", null);
         assertThat(refused.status()).isEqualTo(200);
         assertThat(refused.body().get("status").asText()).isEqualTo("refused");
         assertThat(refused.body().get("message").isNull()).isTrue();
-        assertThat(state(id, bob)).isEqualTo("refused/none");
-        assertThat(emails("membership_refused", bob)).containsExactly("en - Refuse Club");
-        assertThat(decide(id, owner, request, "refuse", Map.of("message", "again")).status()).isEqualTo(409);
-        assertThat(decide(id, owner, request, "approve", null).status()).isEqualTo(409);
-        assertThat(state(id, bob)).isEqualTo("refused/none");
-        assertThat(emails("membership_refused", bob)).hasSize(1);
+        assertThat(requests.state(id, bob)).isEqualTo("refused/none");
+        assertThat(requests.emails("membership_refused", bob)).containsExactly("en - Refuse Club");
+        assertThat(requests.decide(id, owner, request, "refuse", Map.of("message", "again")).status()).isEqualTo(409);
+        assertThat(requests.decide(id, owner, request, "approve", null).status()).isEqualTo(409);
+        assertThat(requests.state(id, bob)).isEqualTo("refused/none");
+        assertThat(requests.emails("membership_refused", bob)).hasSize(1);
 
         // Asking again opens a new request; a pending member who leaves withdraws theirs.
         assertThat(calls.join(id, bob, null).status()).isEqualTo(201);
-        UUID second = requestOf(id, bob);
+        UUID second = requests.requestOf(id, bob);
         assertThat(second).isNotEqualTo(request);
-        assertThat(state(id, bob)).isEqualTo("pending/pending");
+        assertThat(requests.state(id, bob)).isEqualTo("pending/pending");
         assertThat(api.call("DELETE", "/api/communities/" + id + "/members/" + bob.id(), bob.token(), null).status()).isEqualTo(204);
-        assertThat(state(id, bob)).isEqualTo("withdrawn/none");
-        ApiReply withdrawn = decide(id, owner, second, "approve", null);
+        assertThat(requests.state(id, bob)).isEqualTo("withdrawn/none");
+        ApiReply withdrawn = requests.decide(id, owner, second, "approve", null);
         assertThat(withdrawn.status()).isEqualTo(409);
         assertThat(withdrawn.body().at("/error/details/status").asText()).isEqualTo("withdrawn");
     }
@@ -217,38 +184,38 @@ class MembershipRequestsIntegrationTest {
         api.call("PATCH", "/api/communities/" + id + "/members/" + admin.id(), owner.token(), Map.of("role", "admin", "status", "active"));
         api.call("PATCH", "/api/communities/" + id + "/members/" + member.id(), owner.token(), Map.of("status", "active"));
         calls.join(id, cat, null);
-        UUID request = requestOf(id, cat);
+        UUID request = requests.requestOf(id, cat);
         User elsewhere = api.user("Elsewhere Refusals");
         calls.join(other, elsewhere, null);
-        UUID otherRequest = requestOf(other, elsewhere);
+        UUID otherRequest = requests.requestOf(other, elsewhere);
 
         for (String decision : new String[]{"approve", "refuse"}) {
-            assertThat(decide(id, member, request, decision, null).status()).as(decision + " by a member").isEqualTo(403);
-            assertThat(decide(id, cat, request, decision, null).status()).as("by the applicant").isEqualTo(404);
-            assertThat(decide(id, otherOwner, request, decision, null).status()).as("another community's owner").isEqualTo(404);
-            assertThat(decide(other, otherOwner, request, decision, null).code()).as("through their own community")
+            assertThat(requests.decide(id, member, request, decision, null).status()).as(decision + " by a member").isEqualTo(403);
+            assertThat(requests.decide(id, cat, request, decision, null).status()).as("by the applicant").isEqualTo(404);
+            assertThat(requests.decide(id, otherOwner, request, decision, null).status()).as("another community's owner").isEqualTo(404);
+            assertThat(requests.decide(other, otherOwner, request, decision, null).code()).as("through their own community")
                     .isEqualTo("request_not_found");
-            assertThat(decide(id, owner, otherRequest, decision, null).code()).as("another community's request")
+            assertThat(requests.decide(id, owner, otherRequest, decision, null).code()).as("another community's request")
                     .isEqualTo("request_not_found");
-            assertThat(decide(id, owner, UUID.randomUUID(), decision, null).code()).isEqualTo("request_not_found");
-            assertThat(decide(id, null, request, decision, null).status()).isEqualTo(401);
-            ApiReply tooLong = decide(id, admin, request, decision, Map.of("message", "x".repeat(1001)));
+            assertThat(requests.decide(id, owner, UUID.randomUUID(), decision, null).code()).isEqualTo("request_not_found");
+            assertThat(requests.decide(id, null, request, decision, null).status()).isEqualTo(401);
+            ApiReply tooLong = requests.decide(id, admin, request, decision, Map.of("message", "x".repeat(1001)));
             assertThat(tooLong.code()).isEqualTo("validation_failed");
             assertThat(tooLong.body().at("/error/details/fields/0/field").asText()).isEqualTo("message");
-            assertThat(decide(id, admin, request, decision, "{\"message\": 42}").body().at("/error/details/fields/0/field").asText())
+            assertThat(requests.decide(id, admin, request, decision, "{\"message\": 42}").body().at("/error/details/fields/0/field").asText())
                     .isEqualTo("message");
-            assertThat(decide(id, admin, request, decision, "{\"message\": \"hi\", \"status\": \"approved\"}").code())
+            assertThat(requests.decide(id, admin, request, decision, "{\"message\": \"hi\", \"status\": \"approved\"}").code())
                     .isEqualTo("unknown_field");
-            assertThat(decide(id, admin, request, decision, "{\"message\": ").code()).isEqualTo("invalid_json");
+            assertThat(requests.decide(id, admin, request, decision, "{\"message\": ").code()).isEqualTo("invalid_json");
         }
         assertThat(api.call("POST", "/api/communities/" + id + "/membership-requests/not-an-id/approve", owner.token(), null)
                 .status()).isEqualTo(404);
-        assertThat(state(id, cat)).isEqualTo("pending/pending");
-        assertThat(state(other, elsewhere)).isEqualTo("pending/pending");
-        assertThat(emails("membership_approved", cat)).isEmpty();
-        assertThat(emails("membership_refused", cat)).isEmpty();
+        assertThat(requests.state(id, cat)).isEqualTo("pending/pending");
+        assertThat(requests.state(other, elsewhere)).isEqualTo("pending/pending");
+        assertThat(requests.emails("membership_approved", cat)).isEmpty();
+        assertThat(requests.emails("membership_refused", cat)).isEmpty();
 
-        assertThat(decide(id, admin, request, "approve", Map.of()).status()).as("an admin may decide").isEqualTo(200);
-        assertThat(state(id, cat)).isEqualTo("approved/active");
+        assertThat(requests.decide(id, admin, request, "approve", Map.of()).status()).as("an admin may decide").isEqualTo(200);
+        assertThat(requests.state(id, cat)).isEqualTo("approved/active");
     }
 }
