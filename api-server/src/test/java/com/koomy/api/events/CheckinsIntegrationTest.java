@@ -39,11 +39,6 @@ class CheckinsIntegrationTest {
         return "scan-" + UUID.randomUUID();
     }
 
-    private String result(ApiReply reply) {
-        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
-        return reply.body().get("result").asText();
-    }
-
     @Test
     void aTicketIsAdmittedOnceAndARetryOfTheSameScanGetsTheSameAnswer() {
         User owner = api.user("Owner Door");
@@ -53,18 +48,18 @@ class CheckinsIntegrationTest {
         String qr = fx.ticket(event, eve);
 
         ApiReply first = fx.scan(event, owner, qr, "scan-1", "north");
-        assertThat(result(first)).isEqualTo("admitted");
+        assertThat(EventFixtures.result(first)).isEqualTo("admitted");
         assertThat(first.body().get("holder").get("name").asText()).isEqualTo("Eve Door 0");
         assertThat(first.body().get("replayed").asBoolean()).isFalse();
         String admittedAt = first.body().get("admittedAt").asText();
 
         ApiReply retry = fx.scan(event, owner, qr, "scan-1", "north");
-        assertThat(result(retry)).isEqualTo("admitted");
+        assertThat(EventFixtures.result(retry)).isEqualTo("admitted");
         assertThat(retry.body().get("replayed").asBoolean()).isTrue();
         assertThat(retry.body().get("admittedAt").asText()).isEqualTo(admittedAt);
 
         ApiReply second = fx.scan(event, owner, qr, "scan-2", "south");
-        assertThat(result(second)).isEqualTo("already_admitted");
+        assertThat(EventFixtures.result(second)).isEqualTo("already_admitted");
         assertThat(second.body().get("admittedAt").asText()).isEqualTo(admittedAt);
         assertThat(second.body().get("admittedGate").asText()).isEqualTo("north");
         assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(1);
@@ -128,9 +123,9 @@ class CheckinsIntegrationTest {
         expected.put(cancelled, "revoked");
         expected.put(reissuedOld, "revoked");
         expected.put(reissuedNew, "admitted");
-        expected.forEach((qr, outcome) -> assertThat(result(fx.scan(event, owner, qr, scanId(), "main")))
+        expected.forEach((qr, outcome) -> assertThat(EventFixtures.result(fx.scan(event, owner, qr, scanId(), "main")))
                 .as(qr).isEqualTo(outcome));
-        assertThat(result(fx.scan(later, owner, early, scanId(), "main"))).isEqualTo("not_yet_valid");
+        assertThat(EventFixtures.result(fx.scan(later, owner, early, scanId(), "main"))).isEqualTo("not_yet_valid");
         // Only the one valid ticket was admitted; the refusals of signed codes were stored, the others not.
         assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(1);
         assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ? AND result = 'revoked'", event)).isEqualTo(2);
@@ -167,7 +162,7 @@ class CheckinsIntegrationTest {
             int admitted = 0;
             for (Future<ApiReply> f : entry.getValue()) {
                 ApiReply r = f.get();
-                String outcome = result(r);
+                String outcome = EventFixtures.result(r);
                 assertThat(outcome).isIn("admitted", "already_admitted");
                 if (outcome.equals("admitted") && !r.body().get("replayed").asBoolean()) {
                     admitted++;
@@ -220,78 +215,12 @@ class CheckinsIntegrationTest {
         assertThat(api.get("/api/events/" + event + "/staff", owner.token()).body().get("items").get(0).get("accountId").asText())
                 .isEqualTo(volunteer.id().toString());
 
-        assertThat(result(fx.scan(event, volunteer, qr, scanId(), "a"))).isEqualTo("admitted");
+        assertThat(EventFixtures.result(fx.scan(event, volunteer, qr, scanId(), "a"))).isEqualTo("admitted");
         assertThat(api.get("/api/events/" + event + "/checkin-bundle", volunteer.token()).status()).isEqualTo(200);
         // Door staff of one event only.
         assertThat(fx.scan(otherEvent, volunteer, qr, scanId(), "a").status()).isEqualTo(403);
 
         assertThat(api.call("DELETE", "/api/events/" + event + "/staff/" + volunteer.id(), owner.token(), null).status()).isEqualTo(204);
         assertThat(fx.scan(event, volunteer, qr, scanId(), "a").status()).isEqualTo(403);
-    }
-
-    @Test
-    void offlineScansUploadedLaterAreDecidedByTheEarliestScan() {
-        User owner = api.user("Owner Offline");
-        UUID club = api.community(owner, "Offline Club", "public", "open");
-        UUID event = fx.event(club, owner, 50);
-        List<User> people = fx.members(club, "Offline", 4);
-        String a = fx.ticket(event, people.get(0));
-        String b = fx.ticket(event, people.get(1));
-        String c = fx.ticket(event, people.get(2));
-        String gone = fx.ticket(event, people.get(3));
-        api.call("DELETE", "/api/events/" + event + "/registrations/" + EventFixtures.ticketId(gone), people.get(3).token(), null);
-        Instant now = Instant.now();
-
-        // b entered online just now; c too. Offline gate saw a (never scanned online), b earlier, c later.
-        assertThat(result(fx.scan(event, owner, b, "online-b", "main"))).isEqualTo("admitted");
-        assertThat(result(fx.scan(event, owner, c, "online-c", "main"))).isEqualTo("admitted");
-        List<Map<String, Object>> scans = List.of(
-                offline(a, "off-a", now.minusSeconds(600)),
-                offline(b, "off-b", now.minusSeconds(300)),
-                offline(c, "off-c", now.plusSeconds(1)),
-                offline(a, "off-a-again", now.minusSeconds(500)),
-                offline("not a ticket", "off-x", now.minusSeconds(100)),
-                offline(gone, "off-gone", now.minusSeconds(50)));
-        ApiReply batch = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
-        assertThat(batch.status()).as(batch.body().toString()).isEqualTo(200);
-        JsonNode results = batch.body().get("results");
-        assertThat(results.get(0).get("result").asText()).isEqualTo("admitted");
-        assertThat(results.get(0).get("conflict").isNull()).isTrue();
-        assertThat(results.get(1).get("result").asText()).isEqualTo("admitted");
-        assertThat(results.get(1).get("conflict").get("scanId").asText()).isEqualTo("online-b");
-        assertThat(results.get(1).get("conflict").get("superseded").asBoolean()).isTrue();
-        assertThat(results.get(2).get("result").asText()).isEqualTo("already_admitted");
-        assertThat(results.get(2).get("conflict").get("scanId").asText()).isEqualTo("online-c");
-        assertThat(results.get(3).get("result").asText()).isEqualTo("already_admitted");
-        assertThat(results.get(3).get("conflict").get("scanId").asText()).isEqualTo("off-a");
-        assertThat(results.get(4).get("result").asText()).isEqualTo("invalid");
-        assertThat(results.get(5).get("result").asText()).isEqualTo("revoked");
-        assertThat(results.get(5).get("holder").get("name").asText()).isEqualTo("Offline 3");
-        assertThat(batch.body().get("admitted").asInt()).isEqualTo(2);
-        assertThat(batch.body().get("conflicts").asInt()).isEqualTo(3);
-        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ?", event)).isEqualTo(3);
-        assertThat(fx.count("SELECT count(*) FROM checkins WHERE event_id = ? AND scan_id = 'off-b' AND offline", event)).isEqualTo(1);
-
-        // Uploading the same batch again (the scanner never got the answer) changes nothing and answers the same.
-        ApiReply again = api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", scans));
-        for (int i = 0; i < 4; i++) {
-            assertThat(again.body().get("results").get(i).get("result").asText()).isEqualTo(results.get(i).get("result").asText());
-            assertThat(again.body().get("results").get(i).get("replayed").asBoolean()).isTrue();
-        }
-        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(7);
-
-        List<Map<String, Object>> tooMany = new ArrayList<>();
-        for (int i = 0; i < 1001; i++) {
-            tooMany.add(offline(a, "many-" + i, now));
-        }
-        assertThat(api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", tooMany)).code())
-                .isEqualTo("validation_failed");
-        assertThat(api.call("POST", "/api/events/" + event + "/checkins/batch", owner.token(), Map.of("scans", List.of())).code())
-                .isEqualTo("validation_failed");
-        assertThat(fx.count("SELECT count(*) FROM checkin_scans WHERE event_id = ?", event)).isEqualTo(7);
-    }
-
-    private static Map<String, Object> offline(String qr, String scanId, Instant at) {
-        return Map.of("qr", qr, "scanId", scanId, "gate", "side door", "scannedAt", at.toString());
     }
 }

@@ -121,6 +121,12 @@ final class EventFixtures {
                 Map.of("qr", qr, "scanId", scanId, "gate", gate));
     }
 
+    /** The door's answer to a scan, which must have been a 200. */
+    static String result(ApiReply reply) {
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+        return reply.body().get("result").asText();
+    }
+
     static UUID ticketId(String qr) {
         return UUID.fromString(qr.split(":")[3]);
     }
