@@ -24,6 +24,7 @@ import io.dropwizard.testing.ConfigOverride;
 import org.jdbi.v3.core.Jdbi;
 import redis.clients.jedis.UnifiedJedis;
 
+import java.time.LocalDate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -226,6 +227,13 @@ public final class PaymentsWorld {
         charge.put("refunded", refunded >= 2500);
         charge.put("currency", "eur");
         return charge;
+    }
+
+    /** The member's dues_paid_until, null when they have none (or no membership). */
+    public LocalDate paidUntil(Club club, ApiCalls.User member) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT dues_paid_until FROM memberships WHERE community_id = :c AND account_id = :a")
+                .bind("c", club.id()).bind("a", member.id()).mapTo(LocalDate.class).findOne().orElse(null));
     }
 
     public static String pi() {
