@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * An attempt that may have died in SendGrid's hands (a worker SIGKILLed after {@code sending} was committed)
  * is settled without an operator: by SendGrid's event for its koomy_key (sent, never sent again), or sent
- * again once the event webhook shows SendGrid took later mail but not this one. The sink never leaves one.
+ * again once the event webhook shows SendGrid took later mail but not this one. (The sink never leaves one:
+ * {@link SinkCrashTest}.)
  */
 class InterruptedAttemptsTest {
 
@@ -70,21 +70,15 @@ class InterruptedAttemptsTest {
     }
 
     private static EmailRenderer renderer() {
-        return new EmailRenderer(Map.of("productName", "Koomy", "siteUrl", "https://koomy.test"));
+        return InterruptedEmails.renderer();
     }
 
-    /** A receipt as a worker SIGKILLed in SendGrid's hands leaves it: sending, attempt 1, lease over. */
     private static Email interruptedReceipt(String to) {
-        String key = "receipt:" + UUID.randomUUID();
-        UUID id = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, EmailMessage.to(Recipient.of(to), EmailTemplate.PAYMENT_RECEIPT,
-                "en", Map.of("amount", "25.00"), null, key)));
-        jdbi.useHandle(h -> h.execute("UPDATE emails SET status = 'sending', attempts = 1, provider = 'sendgrid', "
-                + "lease_until = now() - interval '1 second' WHERE id = ?", id));
-        return email(id);
+        return InterruptedEmails.interruptedReceipt(jdbi, to);
     }
 
     private static Email email(UUID id) {
-        return jdbi.withExtension(EmailDao.class, dao -> dao.find(id)).orElseThrow();
+        return InterruptedEmails.email(jdbi, id);
     }
 
     /** The requests the stub received for this key (a delayed request of an earlier test may be logged late). */
@@ -213,46 +207,6 @@ class InterruptedAttemptsTest {
             pacer.stop();
         }
         assertThat(requestsFor(receipt.idempotencyKey())).isEmpty();
-    }
-
-    @Test
-    void theSinkDeliversInTheTransactionThatClaimsTheRowSoACrashLeavesItQueued() throws Exception {
-        UUID id = jdbi.inTransaction(h -> EmailOutbox.enqueue(h, EmailMessage.to(Recipient.of("jo@example.org"),
-                EmailTemplate.PAYMENT_RECEIPT, "en", Map.of("amount", "25.00"), null, "receipt:" + UUID.randomUUID())));
-        Mailer dying = new SinkMailer() {
-            @Override
-            public Delivery send(OutgoingEmail email) {
-                throw new IllegalStateException("the worker dies while the sink delivers");
-            }
-        };
-        SendEmailJob crashing = new SendEmailJob(jdbi, renderer(), dying, ProviderRateLimiter.NONE,
-                new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
-                new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
-
-        assertThatThrownBy(() -> crashing.run(new SendEmail(id))).hasMessageContaining("dies");
-        assertThat(email(id).status()).isEqualTo(EmailStatus.queued);
-        assertThat(email(id).attempts()).isZero();
-
-        SendEmailJob sink = new SendEmailJob(jdbi, renderer(), new SinkMailer(), ProviderRateLimiter.NONE,
-                new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
-                new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
-        sink.run(new SendEmail(id));
-        assertThat(email(id).status()).isEqualTo(EmailStatus.sent);
-        assertThat(email(id).providerMessageId()).startsWith("sink-");
-        assertThat(email(id).attempts()).isEqualTo(1);
-    }
-
-    @Test
-    void aRowTheSinkLeftSendingIsDeliveredAgainNothingHavingLeftTheProcess() throws Exception {
-        Email receipt = interruptedReceipt("kai@example.org");
-        jdbi.useHandle(h -> h.execute("UPDATE emails SET provider = 'sink', lease_until = NULL WHERE id = ?", receipt.id()));
-        SendEmailJob sink = new SendEmailJob(jdbi, renderer(), new SinkMailer(), ProviderRateLimiter.NONE,
-                new EmailPacer(jdbi, 1, Duration.ofSeconds(1), new MetricRegistry()),
-                new SendEmailJob.Limits(Duration.ofSeconds(30), 2, 0), new MetricRegistry());
-
-        sink.run(new SendEmail(receipt.id()));
-
-        assertThat(email(receipt.id()).status()).isEqualTo(EmailStatus.sent);
     }
 
     @Test

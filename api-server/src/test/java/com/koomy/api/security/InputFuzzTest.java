@@ -45,12 +45,6 @@ class InputFuzzTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern PARAM = Pattern.compile("\\{(\\w+)}");
 
-    static final List<String> HOSTILE_TEXT = List.of(
-            "' OR '1'='1", "'; DROP TABLE accounts; --", "\"; DELETE FROM communities; --", "%", "_", "\\", "\\'",
-            "$1", "${jndi:ldap://127.0.0.1/x}", "{{7*7}}", "<script>alert(1)</script>", "../../etc/passwd",
-            "\u202Egnp.exe", "e\u0301\u0301\u0301", "\uD83D\uDE00\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08", "\u200B\u200C\u200D\uFEFF",
-            "\uD800", "\uDFFF", "\uFFFF", "Ω≈ç√∫", "   ", "", "x".repeat(10_000));
-
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
@@ -120,44 +114,14 @@ class InputFuzzTest {
     }
 
     private static Map<String, Long> rowCounts() {
+        List<String> tables = TableDigests.tables(db.jdbi());
         return db.jdbi().withHandle(h -> {
             Map<String, Long> counts = new LinkedHashMap<>();
-            for (String table : h.createQuery("""
-                            SELECT table_name FROM information_schema.tables
-                             WHERE table_schema = 'koomy' AND table_type = 'BASE TABLE' AND table_name <> 'flyway_schema_history'
-                             ORDER BY table_name""").mapTo(String.class).list()) {
+            for (String table : tables) {
                 counts.put(table, h.createQuery("SELECT count(*) FROM koomy." + table).mapTo(Long.class).one());
             }
             return counts;
         });
-    }
-
-    /** Invalid variants of a valid body: each must be refused. */
-    private static Map<String, String> invalidVariants(JsonNode valid) {
-        Map<String, String> variants = new LinkedHashMap<>();
-        variants.put("truncated JSON", "{\"a\": ");
-        variants.put("not JSON", "name=x&role=owner");
-        variants.put("an array", "[]");
-        if (!(valid instanceof ObjectNode object)) {
-            return variants;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            ObjectNode wrongType = object.deepCopy();
-            JsonNode value = field.getValue();
-            if (value.isTextual()) {
-                wrongType.putObject(field.getKey()).put("nested", 1);
-                ObjectNode nul = object.deepCopy();
-                nul.put(field.getKey(), "before\u0000after");
-                variants.put(field.getKey() + " with U+0000", nul.toString());
-            } else if (value.isNumber() || value.isBoolean()) {
-                wrongType.put(field.getKey(), "not a " + value.getNodeType().name().toLowerCase(Locale.ROOT));
-            } else {
-                wrongType.put(field.getKey(), 42);
-            }
-            variants.put(field.getKey() + " of the wrong type", wrongType.toString());
-        }
-        return variants;
     }
 
     @Test
@@ -171,7 +135,7 @@ class InputFuzzTest {
             if (valid == null) {
                 continue;
             }
-            for (Map.Entry<String, String> variant : invalidVariants(valid).entrySet()) {
+            for (Map.Entry<String, String> variant : HostileInput.invalidVariants(valid).entrySet()) {
                 int status = send(op, op.path(), variant.getValue());
                 calls++;
                 if (status < 400 || status >= 500) {
@@ -204,13 +168,14 @@ class InputFuzzTest {
                     if (!field.getValue().isTextual()) {
                         continue;
                     }
-                    for (String text : HOSTILE_TEXT) {
+                    for (String text : HostileInput.TEXT) {
                         ObjectNode body = object.deepCopy();
                         body.put(field.getKey(), text);
                         int status = send(op, op.path(), body.toString());
                         calls++;
                         if (status >= 500) {
-                            failures.add(op.method() + " " + op.path() + " " + field.getKey() + "=" + abbreviate(text) + " -> " + status);
+                            failures.add(op.method() + " " + op.path() + " " + field.getKey() + "="
+                                    + HostileInput.abbreviate(text) + " -> " + status);
                         }
                     }
                 }
@@ -219,7 +184,7 @@ class InputFuzzTest {
                 if (!"query".equals(parameter.path("in").asText())) {
                     continue;
                 }
-                for (String hostile : HOSTILE_TEXT) {
+                for (String hostile : HostileInput.TEXT) {
                     // Jetty refuses request lines over 8 KiB itself (before any of our code): 2,000 characters here.
                     String text = hostile.length() > 2_000 ? hostile.substring(0, 2_000) : hostile;
                     String query = parameter.get("name").asText() + "=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
@@ -228,7 +193,7 @@ class InputFuzzTest {
                     calls++;
                     if (status >= 500) {
                         failures.add(op.method() + " " + op.path() + "?" + parameter.get("name").asText() + "="
-                                + abbreviate(text) + " -> " + status);
+                                + HostileInput.abbreviate(text) + " -> " + status);
                     }
                 }
             }
@@ -248,9 +213,5 @@ class InputFuzzTest {
                 + URLEncoder.encode("' OR '1'='1", StandardCharsets.UTF_8), owner.token());
         assertThat(search.status()).isEqualTo(200);
         assertThat(search.body().get("items")).isEmpty();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 30 ? text.substring(0, 30) + "…(" + text.length() + ")" : text;
     }
 }
