@@ -95,7 +95,11 @@ public class Memberships {
      * through MembershipDao.find cost 10-45 % of a cached read).
      */
     public void requireManagerRight(UUID communityId, UUID accountId) {
-        String standing = jdbi.withExtension(MembershipDao.class, dao -> dao.standing(communityId, accountId));
+        // Fluent, not the SQL object: on every directory read, the SQL object's call spent 2.3 times this one's
+        // CPU in Jdbi (its per-call ConfigRegistry copies), and the directory's rate fell to about 0.7 of this
+        // version's (ops/bench/reads with JFR, 2026-12-06; docs/architecture.md, "Data access", exception 3).
+        String standing = jdbi.withHandle(handle -> handle.createQuery(MembershipDao.STANDING_NAMED)
+                .bind("communityId", communityId).bind("accountId", accountId).mapTo(String.class).one());
         if (!standing.equals("manager")) {
             throw standing.equals("member") ? notManager() : Communities.notFound();
         }
