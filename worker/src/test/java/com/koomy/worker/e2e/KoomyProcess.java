@@ -2,12 +2,14 @@ package com.koomy.worker.e2e;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,11 @@ import java.util.concurrent.TimeUnit;
 final class KoomyProcess implements AutoCloseable {
 
     static final Path MODULE = Path.of("").toAbsolutePath();
-    static final Path API_JAR = MODULE.resolve("../api-server/target/koomy-api.jar").normalize();
+    /**
+     * A copy of the API's jar, made once per test JVM: ops/koomy test builds the modules in parallel (mvn -T 2), so
+     * api-server's package phase can rewrite target/koomy-api.jar while these tests' API processes run from it.
+     */
+    static final Path API_JAR = copyOf(MODULE.resolve("../api-server/target/koomy-api.jar").normalize());
     static final Path WORKER_JAR = MODULE.resolve("target/koomy-worker.jar");
     static final Path TEST_CLASSES = MODULE.resolve("target/test-classes");
     static final Path CONFIG = MODULE.resolve("../config").normalize();
@@ -87,6 +93,21 @@ final class KoomyProcess implements AutoCloseable {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
         return java.util.stream.Stream.of(path.split(":")).filter(d -> !d.isBlank()).map(d -> Path.of(d, name))
                 .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    }
+
+    private static Path copyOf(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            return jar;
+        }
+        try {
+            Path dir = Files.createDirectories(MODULE.resolve("target/e2e-jars"));
+            Path part = Files.createTempFile(dir, "api-", ".part");
+            Files.copy(jar, part, StandardCopyOption.REPLACE_EXISTING);
+            Path copy = dir.resolve("koomy-api-" + ProcessHandle.current().pid() + ".jar");
+            return Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying " + jar, e);
+        }
     }
 
     private static void requireJar(Path jar) {
