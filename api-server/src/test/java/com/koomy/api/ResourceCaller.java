@@ -7,6 +7,7 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.glassfish.jersey.client.ClientProperties;
 
 /**
@@ -52,8 +53,13 @@ public final class ResourceCaller {
                 headers);
     }
 
-    /** A body of any type ({@code Entity.text(...)}, a form). */
+    /** A body of any type ({@code Entity.text(...)}, a form, an image's bytes). */
     public ApiReply send(String method, String path, Entity<?> body, String... headers) {
+        return ApiCalls.reply(raw(method, path, body, headers));
+    }
+
+    /** The answer as it is, for a body that is no JSON (an image); the caller closes it. */
+    public Response raw(String method, String path, Entity<?> body, String... headers) {
         // the path keeps its query string as written (WebTarget#path would escape the '?')
         String base = resource.target("").getUri().toString();
         Invocation.Builder request = resource.client().target(base.replaceAll("/$", "") + path).request()
@@ -64,6 +70,6 @@ public final class ResourceCaller {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return ApiCalls.reply(body == null ? request.method(method) : request.method(method, body));
+        return body == null ? request.method(method) : request.method(method, body);
     }
 }

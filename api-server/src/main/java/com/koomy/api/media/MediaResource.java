@@ -180,8 +180,6 @@ public class MediaResource {
     @Path("/communities/{communityId}/news/{postId}/images/{mediaId}")
     @Timed
     @Refusal(status = 404, codes = {"media_not_found"})
-    @Refusal(status = 409, codes = {"too_many_images"})
-    @Refusal(status = 503, codes = {"media_busy", "storage_unavailable"})
     @Operation(operationId = "deleteNewsImage", summary = "Remove an image from a news post", description = "Owners and admins. 204; 403 other "
             + "members; 404 media_not_found.")
     public Response deleteNewsImage(@PathParam("communityId") UUID communityId, @PathParam("postId") UUID postId,
