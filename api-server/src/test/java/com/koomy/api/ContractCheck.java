@@ -108,18 +108,43 @@ public final class ContractCheck {
         if (code == null || operation == null) {
             return;
         }
+        checkCode(method, path, response.statusCode(), code, operation);
+    }
+
+    private static void checkCode(String method, String path, int status, String code,
+                                  Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> operation) {
         com.fasterxml.jackson.databind.JsonNode declared = operation.getValue().path("responses")
-                .path(Integer.toString(response.statusCode())).path("x-koomy-codes");
+                .path(Integer.toString(status)).path("x-koomy-codes");
         boolean listed = false;
         for (com.fasterxml.jackson.databind.JsonNode c : declared) {
             listed |= c.asText().equals(code);
         }
         if (!declared.isMissingNode() && !listed) {
-            throw new AssertionError("The exchange " + method + " " + path + " -> " + response.statusCode() + " " + code
-                    + " answers a code its operation " + operation.getKey() + " does not declare for " + response.statusCode()
-                    + " (x-koomy-codes " + declared + "): add @Refusal(status = " + response.statusCode() + ", codes = \""
+            throw new AssertionError("The exchange " + method + " " + path + " -> " + status + " " + code
+                    + " answers a code its operation " + operation.getKey() + " does not declare for " + status
+                    + " (x-koomy-codes " + declared + "): add @Refusal(status = " + status + ", codes = \""
                     + code + "\") to the resource method (or, if every route can answer it, to ErrorCodes), then "
                     + "regenerate the document");
+        }
+    }
+
+    /**
+     * For an answer that came through no HTTP connection (a {@link ResourceTests} call): {@code status} must be a
+     * response the operation serving {@code method path} (no query string) declares, and an error's {@code code}
+     * (null or empty for none) one of that response's {@code x-koomy-codes}. Bodies are not compared with schemas.
+     */
+    public static void checkDeclared(String method, String path, int status, String code) {
+        Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> operation = operation(method, path);
+        if (operation == null) {
+            throw new AssertionError(method + " " + path + " is no operation of the OpenAPI document");
+        }
+        if (operation.getValue().path("responses").path(Integer.toString(status)).isMissingNode()) {
+            throw new AssertionError("The exchange " + method + " " + path + " -> " + status + " answers a status its operation "
+                    + operation.getKey() + " does not declare (" + operation.getValue().path("responses").properties()
+                    .stream().map(Map.Entry::getKey).toList() + ")");
+        }
+        if (status >= 400 && code != null && !code.isEmpty()) {
+            checkCode(method, path, status, code, operation);
         }
     }
 

@@ -10,18 +10,23 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.glassfish.jersey.client.ClientProperties;
 
+import java.util.HashMap;
+
 /**
  * Calls to the resource of a {@link ResourceTests}, over in-memory HTTP, with one caller's credentials (none, a
- * session token or the operator token); each answer read as an {@link ApiReply}.
+ * session token or the operator token); each answer read as an {@link ApiReply}, and, for a class that asks for it
+ * ({@link ResourceTests#checkingDeclaredCodes()}), checked against the statuses and codes the OpenAPI document declares.
  */
 public final class ResourceCaller {
 
     private final ResourceExtension resource;
     private final String token;
+    private final boolean declaredCodes;
 
-    ResourceCaller(ResourceExtension resource, String token) {
+    ResourceCaller(ResourceExtension resource, String token, boolean declaredCodes) {
         this.resource = resource;
         this.token = token;
+        this.declaredCodes = declaredCodes;
     }
 
     public ApiReply get(String path, String... headers) {
@@ -55,11 +60,29 @@ public final class ResourceCaller {
 
     /** A body of any type ({@code Entity.text(...)}, a form, an image's bytes). */
     public ApiReply send(String method, String path, Entity<?> body, String... headers) {
-        return ApiCalls.reply(raw(method, path, body, headers));
+        return checked(method, path, ApiCalls.reply(raw(method, path, body, headers)));
     }
 
     /** The answer as it is, for a body that is no JSON (an image); the caller closes it. */
     public Response raw(String method, String path, Entity<?> body, String... headers) {
+        Invocation.Builder request = request(path, headers);
+        return body == null ? request.method(method) : request.method(method, body);
+    }
+
+    /** A GET of a download (a CSV export): a body that is not JSON (a refusal is) kept whole as {@code {"text": ...}}. */
+    public ApiReply download(String path) {
+        Response response = request(path).get();
+        if (response.getMediaType() != null && response.getMediaType().isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            return checked("GET", path, ApiCalls.reply(response));
+        }
+        try (response) {
+            return checked("GET", path, new ApiReply(response.getStatus(),
+                    ApiHttp.JSON.createObjectNode().put("text", response.readEntity(String.class)),
+                    java.net.http.HttpHeaders.of(new HashMap<>(response.getStringHeaders()), (name, value) -> true)));
+        }
+    }
+
+    private Invocation.Builder request(String path, String... headers) {
         // the path keeps its query string as written (WebTarget#path would escape the '?')
         String base = resource.target("").getUri().toString();
         Invocation.Builder request = resource.client().target(base.replaceAll("/$", "") + path).request()
@@ -70,6 +93,13 @@ public final class ResourceCaller {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return body == null ? request.method(method) : request.method(method, body);
+        return request;
+    }
+
+    private ApiReply checked(String method, String path, ApiReply reply) {
+        if (declaredCodes) {
+            ContractCheck.checkDeclared(method, path.replaceFirst("\\?.*", ""), reply.status(), reply.code());
+        }
+        return reply;
     }
 }

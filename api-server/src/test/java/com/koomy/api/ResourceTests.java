@@ -56,6 +56,7 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
 
     private final Function<ResourceTests, Object> resource;
     private final List<Consumer<ApiConfiguration>> settings = new ArrayList<>();
+    private boolean declaredCodes;
     private final TestDatabase db = new TestDatabase();
     private final String redisPrefix = TestRedis.newPrefix();
     /** What the code under test registers with Jersey: kept, for {@link #registered}; the extension serves one. */
@@ -89,6 +90,15 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
     /** A change to the configuration read from config/api.yml, made before anything is built. */
     public ResourceTests with(Consumer<ApiConfiguration> setting) {
         settings.add(setting);
+        return this;
+    }
+
+    /**
+     * Every answer's status, and an error's code, checked against what the OpenAPI document declares for the
+     * operation ({@link ContractCheck#checkDeclared}): a test fails on an answer a client could not expect.
+     */
+    public ResourceTests checkingDeclaredCodes() {
+        declaredCodes = true;
         return this;
     }
 
@@ -196,22 +206,22 @@ public final class ResourceTests implements BeforeAllCallback, AfterAllCallback 
 
     /** A client without credentials. */
     public ResourceCaller anonymous() {
-        return new ResourceCaller(extension, null);
+        return new ResourceCaller(extension, null, declaredCodes);
     }
 
     /** A client with the operator token. */
     public ResourceCaller operator() {
-        return new ResourceCaller(extension, OPERATOR_TOKEN);
+        return new ResourceCaller(extension, OPERATOR_TOKEN, declaredCodes);
     }
 
     /** A client signed in as {@code user}. */
     public ResourceCaller as(ApiCalls.User user) {
-        return new ResourceCaller(extension, user.token());
+        return new ResourceCaller(extension, user.token(), declaredCodes);
     }
 
     /** A client sending {@code Authorization: Bearer token}. */
     public ResourceCaller bearer(String token) {
-        return new ResourceCaller(extension, token);
+        return new ResourceCaller(extension, token, declaredCodes);
     }
 
     /**

@@ -160,7 +160,7 @@ public class MembershipsResource {
             throw ApiException.invalidField("invalid_query", "q", "must have at most 200 characters");
         }
         if (missingRequired != null && !missingRequired.equals("true") && !missingRequired.equals("false")) {
-            throw new ApiException(400, "invalid_missing_required", "missingRequired must be true or false");
+            throw ApiException.invalidField("invalid_missing_required", "missingRequired", "must be true or false");
         }
         return new MemberQuery(status, role, dues, q, ListParams.limit(limit), ListParams.cursor(cursor))
                 .withMissingRequired(missingRequired == null ? null : Boolean.valueOf(missingRequired));
@@ -170,6 +170,7 @@ public class MembershipsResource {
     @GET
     @Path("/communities/{communityId}/members/fellows")
     @Timed
+    @Refusal(status = 400, codes = {"invalid_query"})
     @Operation(operationId = "listFellowMembers", summary = "The members, as a member sees them", description = "Active members. "
             + "200 {items: [{accountId, name, role, joinedAt, fields}], nextCursor}: the community's active members by name, with "
             + "only the values of the member fields whose visibility is members (no email, no dues, no admins-only value: those "
@@ -180,7 +181,7 @@ public class MembershipsResource {
                                               @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                               @Context SecurityContext context) {
         if (q != null && q.length() > 200) {
-            throw new ApiException(400, "invalid_query", "q must have at most 200 characters");
+            throw ApiException.invalidField("invalid_query", "q", "must have at most 200 characters");
         }
         return fellows.page(communityId, CurrentAccount.require(context).accountId(), q, ListParams.limit(limit),
                 ListParams.cursor(cursor));

@@ -14,6 +14,8 @@ import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.Response;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static com.koomy.api.email.SendGridSignatureVerifier.SIGNATURE_HEADER;
@@ -21,7 +23,7 @@ import static com.koomy.api.email.SendGridSignatureVerifier.TIMESTAMP_HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SendGrid's event webhook as SendGrid calls it (signed or not), and what the API stored from it. */
-final class SendGridWebhookCalls {
+public final class SendGridWebhookCalls {
 
     private final DropwizardAppExtension<ApiConfiguration> app;
     private final TestDatabase db;
@@ -40,6 +42,18 @@ final class SendGridWebhookCalls {
 
     static String now() {
         return Long.toString(Instant.now().getEpochSecond());
+    }
+
+    /** The signature and timestamp headers as name, value, ... ({@code ApiCalls#send}, {@code ResourceCaller#send}), those not null. */
+    public static String[] headers(String signature, String timestamp) {
+        List<String> headers = new ArrayList<>();
+        if (signature != null) {
+            headers.addAll(List.of(SIGNATURE_HEADER, signature));
+        }
+        if (timestamp != null) {
+            headers.addAll(List.of(TIMESTAMP_HEADER, timestamp));
+        }
+        return headers.toArray(String[]::new);
     }
 
     Response post(String payload, String signature, String timestamp) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.koomy.api.ApiCalls;
 import com.koomy.api.ApiConfiguration;
 import com.koomy.api.ApiTestApp;
+import com.koomy.api.email.SendGridWebhookCalls;
 import com.koomy.api.payments.PaymentsWorld;
 import com.koomy.testing.TestStack;
 import com.koomy.testing.ApiReply;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static com.koomy.api.email.SendGridSignatureVerifier.SIGNATURE_HEADER;
-import static com.koomy.api.email.SendGridSignatureVerifier.TIMESTAMP_HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -62,15 +61,8 @@ class WebhookForgeryTest {
     }
 
     private static ApiReply sendgrid(String payload, String signature, String timestamp) {
-        List<String> headers = new ArrayList<>();
-        if (signature != null) {
-            headers.addAll(List.of(SIGNATURE_HEADER, signature));
-        }
-        if (timestamp != null) {
-            headers.addAll(List.of(TIMESTAMP_HEADER, timestamp));
-        }
         return api.send("POST", "/api/webhooks/sendgrid", null, "application/json; charset=utf-8",
-                payload.getBytes(StandardCharsets.UTF_8), headers.toArray(new String[0]));
+                payload.getBytes(StandardCharsets.UTF_8), SendGridWebhookCalls.headers(signature, timestamp));
     }
 
     @Test
