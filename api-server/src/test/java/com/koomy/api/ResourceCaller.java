@@ -7,7 +7,10 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.glassfish.jersey.client.ClientProperties;
+
+import java.util.HashMap;
 
 /**
  * Calls to the resource of a {@link ResourceTests}, over in-memory HTTP, with one caller's credentials (none, a
@@ -54,6 +57,26 @@ public final class ResourceCaller {
 
     /** A body of any type ({@code Entity.text(...)}, a form). */
     public ApiReply send(String method, String path, Entity<?> body, String... headers) {
+        Invocation.Builder request = request(path, headers);
+        return ApiCalls.reply(body == null ? request.method(method) : request.method(method, body));
+    }
+
+    /** A GET whose answer is not JSON (a CSV export): read as text, with its headers. */
+    public Text text(String path, String... headers) {
+        try (Response response = request(path, headers).get()) {
+            return new Text(response.getStatus(), java.net.http.HttpHeaders.of(new HashMap<>(response.getStringHeaders()), (name, value) -> true),
+                    response.readEntity(String.class));
+        }
+    }
+
+    /** An answer read as text: its status, headers and body. */
+    public record Text(int status, java.net.http.HttpHeaders headers, String body) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    private Invocation.Builder request(String path, String... headers) {
         // the path keeps its query string as written (WebTarget#path would escape the '?')
         String base = resource.target("").getUri().toString();
         Invocation.Builder request = resource.client().target(base.replaceAll("/$", "") + path).request()
@@ -64,6 +87,6 @@ public final class ResourceCaller {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return ApiCalls.reply(body == null ? request.method(method) : request.method(method, body));
+        return request;
     }
 }
