@@ -6,7 +6,6 @@ import com.koomy.email.EmailTemplate;
 import com.koomy.email.Recipient;
 import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestDatabase;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -37,11 +36,7 @@ class EmailPacingIntegrationTest {
     static TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.on(KoomyWorkerApplication.class, db,
-            ConfigOverride.config("sendgrid.apiKey", "SG.test-key-not-a-secret"),
-            ConfigOverride.config("sendgrid.baseUrl", SENDGRID::baseUrl),
-            ConfigOverride.config("sendgrid.rateLimitPerSecond", String.valueOf(PER_SECOND)),
-            ConfigOverride.config("jobs.dashboardEnabled", "false"));
+    static DropwizardAppExtension<WorkerConfiguration> app = WorkerTestApp.withSendGrid(db, SENDGRID, PER_SECOND);
 
     @AfterAll
     static void stopStub() {

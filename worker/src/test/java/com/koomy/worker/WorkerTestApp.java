@@ -1,5 +1,6 @@
 package com.koomy.worker;
 
+import com.koomy.testing.SendGridStub;
 import com.koomy.testing.TestStack;
 import com.koomy.testing.TestDatabase;
 import com.koomy.testing.TestLogging;
@@ -34,6 +35,18 @@ public final class WorkerTestApp {
             overrides.addAll(List.of(extra));
             return on(KoomyWorkerApplication.class, db, overrides.toArray(new ConfigOverride[0]));
         });
+    }
+
+    /** The worker, its dashboard off, sending through {@code sendgrid} at {@code perSecond} for all workers. */
+    public static DropwizardAppExtension<WorkerConfiguration> withSendGrid(TestDatabase db, SendGridStub sendgrid,
+                                                                          int perSecond, ConfigOverride... extra) {
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                ConfigOverride.config("sendgrid.apiKey", "SG.test-key-not-a-secret"),
+                ConfigOverride.config("sendgrid.baseUrl", sendgrid::baseUrl),
+                ConfigOverride.config("sendgrid.rateLimitPerSecond", String.valueOf(perSecond)),
+                ConfigOverride.config("jobs.dashboardEnabled", "false")));
+        overrides.addAll(List.of(extra));
+        return on(KoomyWorkerApplication.class, db, overrides.toArray(new ConfigOverride[0]));
     }
 
     public static DropwizardAppExtension<WorkerConfiguration> on(Class<? extends KoomyWorkerApplication> app,
